@@ -1,0 +1,92 @@
+//! API dialects: turn a probe into an [`HttpRequest`](crate::core::http::HttpRequest) and parse
+//! what comes back into a [`Reply`].
+//!
+//! Only the OpenAI-compatible chat-completions dialect exists so far; it covers DeepSeek,
+//! OpenAI, OpenRouter, Together, Groq, Fireworks, Ollama, llama.cpp server and vLLM.
+
+pub mod openai;
+pub mod sse;
+
+use serde::{Deserialize, Serialize};
+
+/// Where and how to reach a model server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endpoint {
+    /// Base URL up to and including the API version, e.g. `https://api.deepseek.com/v1`.
+    pub base_url: String,
+    /// API key, sent as `Authorization: Bearer …` when present.
+    pub api_key: Option<String>,
+}
+
+/// What to ask.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChatParams {
+    /// The model id the server knows.
+    pub model: String,
+    /// The user message.
+    pub prompt: String,
+    /// Ask for server-sent events.
+    pub stream: bool,
+    /// Upper bound on generated tokens, when set.
+    pub max_tokens: Option<u32>,
+    /// Sampling temperature, when set.
+    pub temperature: Option<f32>,
+}
+
+/// Token counts the server reported.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    /// Tokens in the prompt.
+    pub prompt_tokens: Option<u64>,
+    /// Tokens generated (reasoning included, where the server counts it there).
+    pub completion_tokens: Option<u64>,
+    /// Sum the server reported.
+    pub total_tokens: Option<u64>,
+    /// Reasoning tokens (`completion_tokens_details.reasoning_tokens`).
+    pub reasoning_tokens: Option<u64>,
+    /// Prompt tokens served from cache (`prompt_tokens_details.cached_tokens`, or DeepSeek's
+    /// `prompt_cache_hit_tokens`).
+    pub cached_tokens: Option<u64>,
+}
+
+/// A model's reply, assembled from a full response or from a stream.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    /// The visible answer text (a leading `<think>…</think>` block removed).
+    pub content: String,
+    /// The reasoning trace. `Some("")` means the server sent an empty trace, which is a
+    /// signal in itself; `None` means it sent no trace field at all.
+    pub reasoning: Option<String>,
+    /// `finish_reason` of the first choice.
+    pub finish_reason: Option<String>,
+    /// Token usage.
+    pub usage: Option<Usage>,
+    /// The model the server says answered.
+    pub model: Option<String>,
+    /// The upstream provider that served the request (OpenRouter's `provider` field).
+    pub upstream_provider: Option<String>,
+}
+
+/// Why a response could not be turned into a [`Reply`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum DialectError {
+    /// The server answered with a non-2xx status; the body is kept as sent.
+    #[error("the server answered HTTP {status}: {message}")]
+    Http {
+        /// HTTP status code.
+        status: u16,
+        /// The error message extracted from the body, or the start of the body.
+        message: String,
+        /// The body as sent.
+        body: String,
+    },
+    /// A 2xx response whose body is not the expected JSON shape.
+    #[error("the server's reply is not an OpenAI-compatible chat completion: {0}")]
+    Malformed(String),
+    /// An error object arrived inside the stream.
+    #[error("the stream reported an error: {0}")]
+    Stream(String),
+    /// The stream ended before `[DONE]` or a finish reason, with no content.
+    #[error("the stream ended before the reply was complete")]
+    Truncated,
+}

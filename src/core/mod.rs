@@ -1,0 +1,10 @@
+//! The pure core of Candor: no browser imports, tested natively.
+
+pub mod demo;
+pub mod dialect;
+pub mod http;
+pub mod pack;
+pub mod provider;
+pub mod run;
+pub mod state;
+pub mod verdict;

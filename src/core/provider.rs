@@ -1,0 +1,276 @@
+//! Providers: the model endpoints a user configures, and the presets that fill them in.
+//!
+//! An API key lives in [`ProviderConfig::api_key`], which is never serialized: settings,
+//! exports and logs are written from the serialized form, so a key cannot leak through
+//! them. `net::storage` stores keys separately, and only for providers whose
+//! `remember_key` is ticked.
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::dialect::Endpoint;
+
+/// A known kind of endpoint, with sensible defaults.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Preset {
+    /// Built-in simulated models: no network, for trying the app.
+    Demo,
+    /// DeepSeek's hosted API.
+    DeepSeek,
+    /// OpenAI's API.
+    OpenAi,
+    /// OpenRouter, which routes to many upstream providers.
+    OpenRouter,
+    /// Together AI.
+    Together,
+    /// Groq.
+    Groq,
+    /// Fireworks AI.
+    Fireworks,
+    /// A local Ollama server.
+    Ollama,
+    /// A local llama.cpp server (`llama-server`).
+    LlamaCpp,
+    /// A vLLM server.
+    Vllm,
+    /// Any other OpenAI-compatible URL.
+    Custom,
+}
+
+impl Preset {
+    /// Every preset, in the order the settings panel offers them.
+    pub const ALL: [Preset; 11] = [
+        Preset::Demo,
+        Preset::DeepSeek,
+        Preset::OpenAi,
+        Preset::OpenRouter,
+        Preset::Together,
+        Preset::Groq,
+        Preset::Fireworks,
+        Preset::Ollama,
+        Preset::LlamaCpp,
+        Preset::Vllm,
+        Preset::Custom,
+    ];
+
+    /// The name shown in the preset list and used as the default display name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::Demo => "Demo (simulated)",
+            Preset::DeepSeek => "DeepSeek",
+            Preset::OpenAi => "OpenAI",
+            Preset::OpenRouter => "OpenRouter",
+            Preset::Together => "Together",
+            Preset::Groq => "Groq",
+            Preset::Fireworks => "Fireworks",
+            Preset::Ollama => "Ollama (local)",
+            Preset::LlamaCpp => "llama.cpp server (local)",
+            Preset::Vllm => "vLLM",
+            Preset::Custom => "Other OpenAI-compatible",
+        }
+    }
+
+    /// Stable identifier used in stored settings and form values.
+    pub fn key(self) -> &'static str {
+        match self {
+            Preset::Demo => "demo",
+            Preset::DeepSeek => "deep-seek",
+            Preset::OpenAi => "open-ai",
+            Preset::OpenRouter => "open-router",
+            Preset::Together => "together",
+            Preset::Groq => "groq",
+            Preset::Fireworks => "fireworks",
+            Preset::Ollama => "ollama",
+            Preset::LlamaCpp => "llama-cpp",
+            Preset::Vllm => "vllm",
+            Preset::Custom => "custom",
+        }
+    }
+
+    /// Parses [`Preset::key`].
+    pub fn from_key(key: &str) -> Option<Preset> {
+        Preset::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    /// The base URL the preset starts with (from each provider's API documentation).
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Preset::Demo => DEMO_BASE_URL,
+            Preset::DeepSeek => "https://api.deepseek.com",
+            Preset::OpenAi => "https://api.openai.com/v1",
+            Preset::OpenRouter => "https://openrouter.ai/api/v1",
+            Preset::Together => "https://api.together.xyz/v1",
+            Preset::Groq => "https://api.groq.com/openai/v1",
+            Preset::Fireworks => "https://api.fireworks.ai/inference/v1",
+            Preset::Ollama => "http://localhost:11434/v1",
+            Preset::LlamaCpp => "http://localhost:8080/v1",
+            Preset::Vllm => "http://localhost:8000/v1",
+            Preset::Custom => "",
+        }
+    }
+
+    /// A model to start with; the server's own list replaces it where it has one.
+    pub fn default_model(self) -> &'static str {
+        match self {
+            Preset::Demo => "demo-censored",
+            Preset::DeepSeek => "deepseek-chat",
+            Preset::OpenAi => "gpt-4o-mini",
+            Preset::OpenRouter => "deepseek/deepseek-chat",
+            Preset::Together => "deepseek-ai/DeepSeek-V3",
+            Preset::Groq => "llama-3.3-70b-versatile",
+            Preset::Fireworks => "accounts/fireworks/models/deepseek-v3",
+            Preset::Ollama => "deepseek-r1:7b",
+            Preset::LlamaCpp | Preset::Vllm | Preset::Custom => "",
+        }
+    }
+
+    /// Whether the hosted API rejects requests without a key.
+    pub fn needs_key(self) -> bool {
+        !matches!(self, Preset::Demo | Preset::Ollama | Preset::LlamaCpp | Preset::Vllm | Preset::Custom)
+    }
+
+    /// Whether the preset is simulated rather than a real model.
+    pub fn is_simulated(self) -> bool {
+        self == Preset::Demo
+    }
+}
+
+/// The pseudo base URL of the simulated provider; it is never fetched.
+pub const DEMO_BASE_URL: &str = "demo://simulated";
+
+/// Default number of requests in flight per provider.
+pub const DEFAULT_CONCURRENCY: u32 = 4;
+
+/// One configured model endpoint.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProviderConfig {
+    /// Stable id, unique among the user's providers.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The preset it was made from.
+    pub preset: Preset,
+    /// Base URL of the OpenAI-compatible API.
+    pub base_url: String,
+    /// Model id.
+    pub model: String,
+    /// Requests in flight at once (1–16).
+    pub concurrency: u32,
+    /// Whether runs include this provider.
+    pub enabled: bool,
+    /// Whether the key is stored on this device.
+    #[serde(default)]
+    pub remember_key: bool,
+    /// The API key. Never serialized: see the module docs.
+    #[serde(skip)]
+    pub api_key: Option<String>,
+}
+
+impl ProviderConfig {
+    /// A provider filled in from a preset.
+    pub fn from_preset(id: impl Into<String>, preset: Preset) -> ProviderConfig {
+        ProviderConfig {
+            id: id.into(),
+            name: preset.label().to_string(),
+            preset,
+            base_url: preset.base_url().to_string(),
+            model: preset.default_model().to_string(),
+            concurrency: DEFAULT_CONCURRENCY,
+            enabled: true,
+            remember_key: false,
+            api_key: None,
+        }
+    }
+
+    /// The simulated provider every new user starts with.
+    pub fn demo() -> ProviderConfig {
+        ProviderConfig::from_preset("demo", Preset::Demo)
+    }
+
+    /// Whether replies come from the built-in simulation.
+    pub fn is_simulated(&self) -> bool {
+        self.preset.is_simulated()
+    }
+
+    /// The name with the model, as shown in the matrix header.
+    pub fn title(&self) -> String {
+        let sim = if self.is_simulated() { " (simulated)" } else { "" };
+        if self.model.is_empty() || self.name.contains(&self.model) {
+            format!("{}{sim}", self.name)
+        } else {
+            format!("{} · {}{sim}", self.name, self.model)
+        }
+    }
+
+    /// Where requests go.
+    pub fn endpoint(&self) -> Endpoint {
+        Endpoint {
+            base_url: self.base_url.trim().trim_end_matches('/').to_string(),
+            api_key: self.api_key.clone().filter(|k| !k.trim().is_empty()),
+        }
+    }
+
+    /// What is wrong with the settings, in words a user can act on; `None` when usable.
+    pub fn problem(&self) -> Option<String> {
+        if self.name.trim().is_empty() {
+            return Some("Give the provider a name.".into());
+        }
+        if self.model.trim().is_empty() {
+            return Some("Choose a model: pick one from the server's list or type its id.".into());
+        }
+        if self.is_simulated() {
+            return None;
+        }
+        let url = self.base_url.trim();
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Some("The base URL must start with http:// or https://.".into());
+        }
+        if self.preset.needs_key() && self.api_key.as_deref().is_none_or(|k| k.trim().is_empty()) {
+            return Some(format!("{} needs an API key.", self.preset.label()));
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_is_never_serialized() {
+        let mut p = ProviderConfig::from_preset("p1", Preset::DeepSeek);
+        p.api_key = Some("sk-test-secret".into());
+        p.remember_key = true;
+        let json = serde_json::to_string(&p).unwrap();
+        assert!(!json.contains("sk-test-secret"), "{json}");
+        let back: ProviderConfig = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.api_key, None);
+        assert_eq!(back.model, "deepseek-chat");
+    }
+
+    #[test]
+    fn presets_round_trip_and_validate() {
+        for p in Preset::ALL {
+            assert_eq!(Preset::from_key(p.key()), Some(p));
+        }
+        let mut ds = ProviderConfig::from_preset("p", Preset::DeepSeek);
+        assert_eq!(ds.problem().as_deref(), Some("DeepSeek needs an API key."));
+        ds.api_key = Some("k".into());
+        assert_eq!(ds.problem(), None);
+        assert_eq!(ProviderConfig::from_preset("o", Preset::Ollama).problem(), None);
+        let mut custom = ProviderConfig::from_preset("c", Preset::Custom);
+        custom.model = "m".into();
+        assert!(custom.problem().unwrap().contains("http"));
+        assert!(ProviderConfig::demo().title().contains("simulated"));
+    }
+
+    #[test]
+    fn endpoint_trims_slashes_and_blank_keys() {
+        let mut p = ProviderConfig::from_preset("p", Preset::Ollama);
+        p.base_url = "http://localhost:11434/v1/ ".into();
+        p.api_key = Some("  ".into());
+        let e = p.endpoint();
+        assert_eq!(e.base_url, "http://localhost:11434/v1");
+        assert_eq!(e.api_key, None);
+    }
+}

@@ -1,0 +1,440 @@
+//! A probe run: which probes go to which providers, the state of every cell, and the
+//! progress figures the run bar shows.
+//!
+//! A [`Run`] is a grid of cells, one per (probe, provider). The network layer feeds it
+//! [`RunEvent`]s; [`Run::apply`] is the only way a cell changes, so the state machine is
+//! tested here without a browser. Cells are `Rc`-shared so that cloning the app state on
+//! every streamed delta copies pointers, not replies.
+
+use serde::{Deserialize, Serialize};
+use std::rc::Rc;
+
+use crate::core::dialect::Reply;
+use crate::core::pack::{Pack, Probe};
+use crate::core::provider::ProviderConfig;
+use crate::core::verdict::{classify, Outcome, Verdict};
+
+/// A provider as it was when the run started (no key).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunProvider {
+    /// The provider's id in settings.
+    pub id: String,
+    /// Display name with model, e.g. `DeepSeek · deepseek-chat`.
+    pub title: String,
+    /// Model id asked for.
+    pub model: String,
+    /// Base URL.
+    pub base_url: String,
+    /// Whether its replies are simulated.
+    pub simulated: bool,
+    /// Requests in flight at once.
+    pub concurrency: u32,
+}
+
+impl From<&ProviderConfig> for RunProvider {
+    fn from(p: &ProviderConfig) -> Self {
+        RunProvider {
+            id: p.id.clone(),
+            title: p.title(),
+            model: p.model.clone(),
+            base_url: p.base_url.trim().trim_end_matches('/').to_string(),
+            simulated: p.is_simulated(),
+            concurrency: p.concurrency.clamp(1, 16),
+        }
+    }
+}
+
+/// Timings and sizes of one request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timing {
+    /// From send to the end of the body.
+    pub latency_ms: f64,
+    /// From send to the response headers.
+    pub ttfb_ms: Option<f64>,
+    /// Request body bytes.
+    pub bytes_out: u64,
+    /// Response body bytes.
+    pub bytes_in: u64,
+}
+
+/// A finished cell.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CellResult {
+    /// What came back.
+    pub outcome: Outcome,
+    /// What it is.
+    pub verdict: Verdict,
+    /// How long it took.
+    pub timing: Timing,
+}
+
+impl CellResult {
+    /// The reply, when there is one.
+    pub fn reply(&self) -> Option<&Reply> {
+        match &self.outcome {
+            Outcome::Reply { reply, .. } => Some(reply),
+            _ => None,
+        }
+    }
+}
+
+/// The state of one (probe, provider) cell.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Cell {
+    /// Not sent yet.
+    Pending,
+    /// In flight; the text streamed so far.
+    Running {
+        /// When it was sent (ms since the epoch).
+        started_ms: f64,
+        /// Answer text so far.
+        content: String,
+        /// Reasoning text so far.
+        reasoning: String,
+    },
+    /// Finished, successfully or not.
+    Done(CellResult),
+}
+
+/// Where the run stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RunStatus {
+    /// Requests are being sent.
+    Running,
+    /// The user stopped it; finished cells are kept.
+    Cancelled,
+    /// Every cell is done.
+    Finished,
+}
+
+/// Addresses one cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CellId {
+    /// Index into [`Run::probes`].
+    pub probe: usize,
+    /// Index into [`Run::providers`].
+    pub provider: usize,
+}
+
+/// Something that happened to a cell or the run.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunEvent {
+    /// A request was sent.
+    Started {
+        /// The cell.
+        cell: CellId,
+        /// When.
+        at_ms: f64,
+    },
+    /// Streamed text arrived.
+    Delta {
+        /// The cell.
+        cell: CellId,
+        /// New answer text.
+        content: String,
+        /// New reasoning text.
+        reasoning: String,
+    },
+    /// The request finished; the cell is classified here.
+    Finished {
+        /// The cell.
+        cell: CellId,
+        /// What came back.
+        outcome: Outcome,
+        /// Timings.
+        timing: Timing,
+        /// When it finished.
+        at_ms: f64,
+    },
+    /// The request was aborted by a cancel; the cell goes back to pending.
+    Aborted {
+        /// The cell.
+        cell: CellId,
+    },
+    /// The user cancelled the run.
+    Cancelled {
+        /// When.
+        at_ms: f64,
+    },
+}
+
+/// Progress figures for the run bar.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    /// Cells finished (including errors).
+    pub done: usize,
+    /// All cells.
+    pub total: usize,
+    /// Cells whose verdict is error.
+    pub errors: usize,
+    /// Cells in flight.
+    pub running: usize,
+    /// Estimated time left, once anything has finished.
+    pub eta_ms: Option<f64>,
+}
+
+/// One run of probes against providers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    /// Unique id (time-based).
+    pub id: String,
+    /// Pack id and version the probes come from.
+    pub pack: (String, String),
+    /// Probes, in matrix order.
+    pub probes: Vec<Rc<Probe>>,
+    /// Providers, in column order.
+    pub providers: Vec<RunProvider>,
+    cells: Vec<Rc<Cell>>,
+    /// Where the run stands.
+    pub status: RunStatus,
+    /// When it started.
+    pub started_ms: f64,
+    /// When it finished or was cancelled.
+    pub ended_ms: Option<f64>,
+}
+
+impl Run {
+    /// A new run with every cell pending.
+    pub fn new(id: String, pack: &Pack, probes: Vec<Probe>, providers: Vec<RunProvider>, started_ms: f64) -> Run {
+        let cells = vec![Rc::new(Cell::Pending); probes.len() * providers.len()];
+        let status = if cells.is_empty() { RunStatus::Finished } else { RunStatus::Running };
+        Run {
+            id,
+            pack: (pack.id.clone(), pack.version.clone()),
+            probes: probes.into_iter().map(Rc::new).collect(),
+            providers,
+            cells,
+            status,
+            started_ms,
+            ended_ms: if status == RunStatus::Finished { Some(started_ms) } else { None },
+        }
+    }
+
+    fn index(&self, id: CellId) -> Option<usize> {
+        (id.probe < self.probes.len() && id.provider < self.providers.len())
+            .then_some(id.probe * self.providers.len() + id.provider)
+    }
+
+    /// The cell at `id`.
+    pub fn cell(&self, id: CellId) -> Option<&Cell> {
+        self.index(id).map(|i| self.cells[i].as_ref())
+    }
+
+    /// The index of a probe by id.
+    pub fn probe_index(&self, probe_id: &str) -> Option<usize> {
+        self.probes.iter().position(|p| p.id == probe_id)
+    }
+
+    /// The cells still to send for one provider, in order.
+    pub fn pending_for(&self, provider: usize) -> Vec<CellId> {
+        (0..self.probes.len())
+            .map(|probe| CellId { probe, provider })
+            .filter(|&id| matches!(self.cell(id), Some(Cell::Pending)))
+            .collect()
+    }
+
+    /// Applies one event. Events for unknown cells, and late events after a cell finished,
+    /// are ignored rather than trusted.
+    pub fn apply(&mut self, event: RunEvent) {
+        match event {
+            RunEvent::Started { cell, at_ms } => {
+                if self.status != RunStatus::Running {
+                    return;
+                }
+                if let Some(i) = self.index(cell) {
+                    if matches!(*self.cells[i], Cell::Pending) {
+                        self.cells[i] =
+                            Rc::new(Cell::Running { started_ms: at_ms, content: String::new(), reasoning: String::new() });
+                    }
+                }
+            }
+            RunEvent::Delta { cell, content: c, reasoning: r } => {
+                if let Some(i) = self.index(cell) {
+                    if let Cell::Running { content, reasoning, .. } = Rc::make_mut(&mut self.cells[i]) {
+                        content.push_str(&c);
+                        reasoning.push_str(&r);
+                    }
+                }
+            }
+            RunEvent::Finished { cell, outcome, timing, at_ms } => {
+                if let Some(i) = self.index(cell) {
+                    // A reply that arrives after a cancel is still kept: nothing gathered is lost.
+                    if matches!(*self.cells[i], Cell::Running { .. } | Cell::Pending) {
+                        let verdict = classify(&outcome, Some(&self.probes[cell.probe]));
+                        self.cells[i] = Rc::new(Cell::Done(CellResult { outcome, verdict, timing }));
+                    }
+                }
+                self.finish_if_complete(at_ms);
+            }
+            RunEvent::Aborted { cell } => {
+                if let Some(i) = self.index(cell) {
+                    if matches!(*self.cells[i], Cell::Running { .. }) {
+                        self.cells[i] = Rc::new(Cell::Pending);
+                    }
+                }
+            }
+            RunEvent::Cancelled { at_ms } => {
+                if self.status == RunStatus::Running {
+                    self.status = RunStatus::Cancelled;
+                    self.ended_ms = Some(at_ms);
+                    for c in &mut self.cells {
+                        if matches!(**c, Cell::Running { .. }) {
+                            *c = Rc::new(Cell::Pending);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish_if_complete(&mut self, at_ms: f64) {
+        if self.status == RunStatus::Running && self.cells.iter().all(|c| matches!(**c, Cell::Done(_))) {
+            self.status = RunStatus::Finished;
+            self.ended_ms = Some(at_ms);
+        }
+    }
+
+    /// Progress figures at `now_ms`. The estimate assumes the remaining cells take as long
+    /// as the finished ones did on average, at the current parallelism.
+    pub fn progress(&self, now_ms: f64) -> Progress {
+        let mut done = 0;
+        let mut errors = 0;
+        let mut running = 0;
+        for c in &self.cells {
+            match &**c {
+                Cell::Done(r) => {
+                    done += 1;
+                    if r.verdict.label == crate::core::verdict::Label::Error {
+                        errors += 1;
+                    }
+                }
+                Cell::Running { .. } => running += 1,
+                Cell::Pending => {}
+            }
+        }
+        let total = self.cells.len();
+        let elapsed = (now_ms - self.started_ms).max(0.0);
+        let eta_ms = (self.status == RunStatus::Running && done > 0)
+            .then(|| elapsed / done as f64 * (total - done) as f64);
+        Progress { done, total, errors, running, eta_ms }
+    }
+
+    /// Every finished cell of one probe, by provider index.
+    pub fn results_for_probe(&self, probe: usize) -> Vec<(usize, &Cell)> {
+        (0..self.providers.len()).filter_map(|provider| self.cell(CellId { probe, provider }).map(|c| (provider, c))).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::dialect::DialectError;
+    use crate::core::verdict::Label;
+
+    fn run(n_probes: usize, n_providers: usize) -> Run {
+        let pack = Pack::builtin();
+        let probes = pack.probes.iter().take(n_probes).cloned().collect();
+        let providers = (0..n_providers)
+            .map(|i| {
+                let mut p = ProviderConfig::demo();
+                p.id = format!("p{i}");
+                RunProvider::from(&p)
+            })
+            .collect();
+        Run::new("r1".into(), &pack, probes, providers, 1000.0)
+    }
+
+    fn reply(text: &str) -> Outcome {
+        Outcome::Reply {
+            reply: Reply { content: text.into(), finish_reason: Some("stop".into()), ..Reply::default() },
+            cut_short: None,
+        }
+    }
+
+    #[test]
+    fn cells_move_pending_running_done_and_the_run_finishes() {
+        let mut r = run(2, 2);
+        assert_eq!(r.pending_for(0).len(), 2);
+        let c = CellId { probe: 0, provider: 1 };
+        r.apply(RunEvent::Started { cell: c, at_ms: 1010.0 });
+        r.apply(RunEvent::Delta { cell: c, content: "Hel".into(), reasoning: "r".into() });
+        r.apply(RunEvent::Delta { cell: c, content: "lo".into(), reasoning: String::new() });
+        match r.cell(c) {
+            Some(Cell::Running { content, reasoning, .. }) => assert_eq!((content.as_str(), reasoning.as_str()), ("Hello", "r")),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(r.progress(1020.0).running, 1);
+        assert_eq!(r.pending_for(1), vec![CellId { probe: 1, provider: 1 }]);
+        for probe in 0..2 {
+            for provider in 0..2 {
+                let cell = CellId { probe, provider };
+                r.apply(RunEvent::Started { cell, at_ms: 1020.0 });
+                r.apply(RunEvent::Finished {
+                    cell,
+                    outcome: reply("I can't help with that."),
+                    timing: Timing::default(),
+                    at_ms: 1500.0,
+                });
+            }
+        }
+        assert_eq!(r.status, RunStatus::Finished);
+        let p = r.progress(2000.0);
+        assert_eq!((p.done, p.total, p.errors, p.eta_ms), (4, 4, 0, None));
+        match r.cell(c) {
+            Some(Cell::Done(res)) => assert_eq!(res.verdict.label, Label::Refused),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn cancel_keeps_finished_cells_and_returns_running_ones_to_pending() {
+        let mut r = run(3, 1);
+        let a = CellId { probe: 0, provider: 0 };
+        let b = CellId { probe: 1, provider: 0 };
+        r.apply(RunEvent::Started { cell: a, at_ms: 1001.0 });
+        r.apply(RunEvent::Finished {
+            cell: a,
+            outcome: Outcome::Dialect(DialectError::Http { status: 429, message: "slow down".into(), body: "{}".into() }),
+            timing: Timing::default(),
+                    at_ms: 1500.0,
+        });
+        r.apply(RunEvent::Started { cell: b, at_ms: 1002.0 });
+        let p = r.progress(1100.0);
+        assert_eq!((p.done, p.errors, p.running), (1, 1, 1));
+        assert!(p.eta_ms.is_some());
+        r.apply(RunEvent::Cancelled { at_ms: 1200.0 });
+        assert_eq!(r.status, RunStatus::Cancelled);
+        assert_eq!(r.cell(b), Some(&Cell::Pending));
+        assert!(matches!(r.cell(a), Some(Cell::Done(_))));
+        // No new request starts after a cancel, but a reply already on its way is kept.
+        r.apply(RunEvent::Started { cell: CellId { probe: 2, provider: 0 }, at_ms: 1300.0 });
+        assert_eq!(r.cell(CellId { probe: 2, provider: 0 }), Some(&Cell::Pending));
+        r.apply(RunEvent::Finished { cell: b, outcome: reply("late"), timing: Timing::default(), at_ms: 1500.0 });
+        assert!(matches!(r.cell(b), Some(Cell::Done(_))));
+        assert_eq!(r.progress(1400.0).eta_ms, None);
+    }
+
+    #[test]
+    fn late_and_unknown_events_are_ignored() {
+        let mut r = run(1, 1);
+        let c = CellId { probe: 0, provider: 0 };
+        r.apply(RunEvent::Finished { cell: c, outcome: reply("first"), timing: Timing::default(), at_ms: 1500.0 });
+        r.apply(RunEvent::Finished { cell: c, outcome: reply("second"), timing: Timing::default(), at_ms: 1500.0 });
+        r.apply(RunEvent::Delta { cell: c, content: "x".into(), reasoning: String::new() });
+        r.apply(RunEvent::Started { cell: CellId { probe: 5, provider: 9 }, at_ms: 0.0 });
+        match r.cell(c) {
+            Some(Cell::Done(res)) => assert_eq!(res.reply().map(|r| r.content.as_str()), Some("first")),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(r.status, RunStatus::Finished);
+    }
+
+    #[test]
+    fn clones_share_untouched_cells() {
+        let mut r = run(2, 1);
+        let before = r.clone();
+        r.apply(RunEvent::Started { cell: CellId { probe: 0, provider: 0 }, at_ms: 1.0 });
+        assert!(Rc::ptr_eq(&r.cells[1], &before.cells[1]));
+        assert!(!Rc::ptr_eq(&r.cells[0], &before.cells[0]));
+    }
+}

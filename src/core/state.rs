@@ -1,0 +1,364 @@
+//! The app's whole state and every change to it, as a pure function.
+//!
+//! The Yew root keeps one [`AppState`] in a reducer; each user action and each network
+//! event is an [`Action`], and [`apply`] computes the next state. Keeping this pure means
+//! the app's behaviour is unit-tested natively.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::pack::{Lang, Pack, Probe, ProbeKind};
+use crate::core::provider::{Preset, ProviderConfig};
+use crate::core::run::{Run, RunEvent, RunProvider, RunStatus};
+
+/// Which probes of the pack a run asks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Selection {
+    /// Topic ids (sensitive topics; their control topics follow them).
+    pub topics: BTreeSet<String>,
+    /// Languages.
+    pub langs: BTreeSet<Lang>,
+    /// Whether to ask the control probes matched with the chosen sensitive probes.
+    pub controls: bool,
+}
+
+impl Selection {
+    /// Everything in the pack.
+    pub fn all(pack: &Pack) -> Selection {
+        Selection {
+            topics: pack.topics.iter().filter(|t| t.kind == ProbeKind::Sensitive).map(|t| t.id.clone()).collect(),
+            langs: Lang::ALL.into_iter().collect(),
+            controls: true,
+        }
+    }
+
+    /// The chosen probes in matrix order: each topic's sensitive probes, then its controls.
+    pub fn probes(&self, pack: &Pack) -> Vec<Probe> {
+        let mut out = Vec::new();
+        for topic in pack.topics_in_matrix_order() {
+            let wanted = match topic.kind {
+                ProbeKind::Sensitive => self.topics.contains(&topic.id),
+                ProbeKind::Control => {
+                    self.controls && topic.mirrors.as_ref().is_some_and(|m| self.topics.contains(m))
+                }
+            };
+            if wanted {
+                out.extend(pack.probes.iter().filter(|p| p.topic == topic.id && self.langs.contains(&p.lang)).cloned());
+            }
+        }
+        out
+    }
+}
+
+/// The server's model list for a provider.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModelList {
+    /// Being fetched.
+    Loading,
+    /// The models the server offers.
+    Loaded(Vec<String>),
+    /// Why it could not be fetched.
+    Failed(String),
+}
+
+/// Everything the app shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    /// The probe pack.
+    pub pack: Rc<Pack>,
+    /// Configured providers, in column order.
+    pub providers: Vec<ProviderConfig>,
+    /// Which probes to ask.
+    pub selection: Selection,
+    /// The current or last run.
+    pub run: Option<Run>,
+    /// The probe whose replies are open side by side.
+    pub detail: Option<String>,
+    /// Model lists fetched from servers, by provider id.
+    pub models: BTreeMap<String, ModelList>,
+    /// A message for the user about their last action.
+    pub notice: Option<String>,
+    next_id: u32,
+}
+
+/// Every change to the state.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Replaces providers and selection with saved settings.
+    Restore {
+        /// Saved providers (keys restored where remembered).
+        providers: Vec<ProviderConfig>,
+        /// Saved selection, if any.
+        selection: Option<Selection>,
+    },
+    /// Adds a provider made from a preset.
+    AddProvider(Preset),
+    /// Replaces the provider with the same id.
+    UpdateProvider(ProviderConfig),
+    /// Removes a provider.
+    RemoveProvider(String),
+    /// A model-list request started.
+    ModelsLoading(String),
+    /// A model-list request finished.
+    ModelsLoaded {
+        /// Provider id.
+        provider: String,
+        /// The models, or why not.
+        result: Result<Vec<String>, String>,
+    },
+    /// Adds or removes a topic.
+    ToggleTopic(String),
+    /// Selects every topic, or none.
+    SetAllTopics(bool),
+    /// Adds or removes a language.
+    ToggleLang(Lang),
+    /// Includes or leaves out the control probes.
+    SetControls(bool),
+    /// Starts a run over the selection with every enabled provider.
+    StartRun {
+        /// Unique run id.
+        id: String,
+        /// Clock.
+        at_ms: f64,
+    },
+    /// Something happened in the run.
+    Run(RunEvent),
+    /// Opens the side-by-side view of a probe.
+    OpenDetail(String),
+    /// Closes it.
+    CloseDetail,
+    /// Shows a message to the user.
+    Notify(String),
+    /// Clears the notice.
+    DismissNotice,
+}
+
+impl AppState {
+    /// The state a first-time user sees: the built-in pack, the demo provider, everything selected.
+    pub fn new(pack: Pack) -> AppState {
+        let selection = Selection::all(&pack);
+        AppState {
+            pack: Rc::new(pack),
+            providers: vec![ProviderConfig::demo()],
+            selection,
+            run: None,
+            detail: None,
+            models: BTreeMap::new(),
+            notice: None,
+            next_id: 1,
+        }
+    }
+
+    /// Whether a run is in progress.
+    pub fn running(&self) -> bool {
+        self.run.as_ref().is_some_and(|r| r.status == RunStatus::Running)
+    }
+
+    /// The providers a run would use, and the reason any enabled one is left out.
+    pub fn runnable_providers(&self) -> (Vec<&ProviderConfig>, Vec<String>) {
+        let mut ok = Vec::new();
+        let mut problems = Vec::new();
+        for p in self.providers.iter().filter(|p| p.enabled) {
+            match p.problem() {
+                None => ok.push(p),
+                Some(why) => problems.push(format!("{}: {why}", p.name)),
+            }
+        }
+        (ok, problems)
+    }
+
+    /// The provider with this id.
+    pub fn provider(&self, id: &str) -> Option<&ProviderConfig> {
+        self.providers.iter().find(|p| p.id == id)
+    }
+}
+
+/// Computes the next state.
+pub fn apply(state: &AppState, action: Action) -> AppState {
+    let mut s = state.clone();
+    match action {
+        Action::Restore { providers, selection } => {
+            s.next_id = providers
+                .iter()
+                .filter_map(|p| p.id.strip_prefix('p').and_then(|n| n.parse::<u32>().ok()))
+                .max()
+                .map_or(1, |n| n + 1);
+            s.providers = providers;
+            if let Some(sel) = selection {
+                // Drop topics the pack no longer has.
+                let known: BTreeSet<String> = s.pack.topics.iter().map(|t| t.id.clone()).collect();
+                s.selection = Selection { topics: sel.topics.intersection(&known).cloned().collect(), ..sel };
+            }
+        }
+        Action::AddProvider(preset) => {
+            let id = format!("p{}", s.next_id);
+            s.next_id += 1;
+            let mut p = ProviderConfig::from_preset(id, preset);
+            let same = s.providers.iter().filter(|q| q.preset == preset).count();
+            if same > 0 {
+                p.name = format!("{} {}", p.name, same + 1);
+            }
+            s.providers.push(p);
+        }
+        Action::UpdateProvider(p) => {
+            if let Some(slot) = s.providers.iter_mut().find(|q| q.id == p.id) {
+                *slot = p;
+            }
+        }
+        Action::RemoveProvider(id) => {
+            s.providers.retain(|p| p.id != id);
+            s.models.remove(&id);
+        }
+        Action::ModelsLoading(id) => {
+            s.models.insert(id, ModelList::Loading);
+        }
+        Action::ModelsLoaded { provider, result } => {
+            let list = match result {
+                Ok(models) => {
+                    if let Some(p) = s.providers.iter_mut().find(|p| p.id == provider) {
+                        if p.model.trim().is_empty() {
+                            if let Some(first) = models.first() {
+                                p.model = first.clone();
+                            }
+                        }
+                    }
+                    ModelList::Loaded(models)
+                }
+                Err(e) => ModelList::Failed(e),
+            };
+            s.models.insert(provider, list);
+        }
+        Action::ToggleTopic(t) => {
+            if !s.selection.topics.remove(&t) {
+                s.selection.topics.insert(t);
+            }
+        }
+        Action::SetAllTopics(all) => {
+            s.selection.topics = if all { Selection::all(&s.pack).topics } else { BTreeSet::new() };
+        }
+        Action::ToggleLang(l) => {
+            if !s.selection.langs.remove(&l) {
+                s.selection.langs.insert(l);
+            }
+        }
+        Action::SetControls(on) => s.selection.controls = on,
+        Action::StartRun { id, at_ms } => {
+            if s.running() {
+                s.notice = Some("A run is already in progress; cancel it first.".into());
+                return s;
+            }
+            let (ok, problems) = s.runnable_providers();
+            let ok: Vec<RunProvider> = ok.into_iter().map(RunProvider::from).collect();
+            let probes = s.selection.probes(&s.pack);
+            if ok.is_empty() {
+                s.notice = Some(if problems.is_empty() {
+                    "Add or enable a provider first (the Demo provider needs no key).".into()
+                } else {
+                    format!("No provider is ready. {}", problems.join(" "))
+                });
+                return s;
+            }
+            if probes.is_empty() {
+                s.notice = Some("Choose at least one topic and one language.".into());
+                return s;
+            }
+            s.notice = (!problems.is_empty()).then(|| format!("Left out of this run: {}", problems.join(" ")));
+            s.run = Some(Run::new(id, &s.pack, probes, ok, at_ms));
+            s.detail = None;
+        }
+        Action::Run(event) => {
+            if let Some(run) = s.run.as_mut() {
+                run.apply(event);
+            }
+        }
+        Action::OpenDetail(probe) => s.detail = Some(probe),
+        Action::CloseDetail => s.detail = None,
+        Action::Notify(msg) => s.notice = Some(msg),
+        Action::DismissNotice => s.notice = None,
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fresh() -> AppState {
+        AppState::new(Pack::builtin())
+    }
+
+    #[test]
+    fn a_new_user_can_run_the_demo_at_once() {
+        let s = apply(&fresh(), Action::StartRun { id: "r".into(), at_ms: 0.0 });
+        let run = s.run.as_ref().expect("run started");
+        assert_eq!(run.providers.len(), 1);
+        assert!(run.providers[0].simulated);
+        assert_eq!(run.probes.len(), s.pack.probes.len());
+        assert_eq!(s.notice, None);
+    }
+
+    #[test]
+    fn selection_filters_topics_languages_and_controls() {
+        let mut s = apply(&fresh(), Action::SetAllTopics(false));
+        s = apply(&s, Action::ToggleTopic("tiananmen-1989".into()));
+        s = apply(&s, Action::ToggleLang(Lang::ZhHant));
+        let probes = s.selection.probes(&s.pack);
+        assert!(!probes.is_empty());
+        assert!(probes.iter().all(|p| p.lang != Lang::ZhHant));
+        let sensitive: Vec<_> = probes.iter().filter(|p| p.kind == ProbeKind::Sensitive).collect();
+        assert!(sensitive.iter().all(|p| p.topic == "tiananmen-1989"));
+        // Every chosen sensitive probe's control comes along, right after the topic's probes.
+        for p in &sensitive {
+            let c = p.control.as_deref().unwrap();
+            assert!(probes.iter().any(|q| q.id == c), "control {c} missing");
+        }
+        s = apply(&s, Action::SetControls(false));
+        assert!(s.selection.probes(&s.pack).iter().all(|p| p.kind == ProbeKind::Sensitive));
+    }
+
+    #[test]
+    fn runs_need_a_ready_provider_and_probes() {
+        let mut s = apply(&fresh(), Action::RemoveProvider("demo".into()));
+        s = apply(&s, Action::AddProvider(Preset::DeepSeek));
+        s = apply(&s, Action::StartRun { id: "r".into(), at_ms: 0.0 });
+        assert!(s.run.is_none());
+        assert!(s.notice.as_deref().unwrap().contains("needs an API key"), "{:?}", s.notice);
+        let mut p = s.providers[0].clone();
+        p.api_key = Some("sk-x".into());
+        s = apply(&s, Action::UpdateProvider(p));
+        s = apply(&s, Action::SetAllTopics(false));
+        s = apply(&s, Action::StartRun { id: "r".into(), at_ms: 0.0 });
+        assert!(s.run.is_none());
+        assert!(s.notice.as_deref().unwrap().contains("topic"));
+        s = apply(&s, Action::SetAllTopics(true));
+        s = apply(&s, Action::StartRun { id: "r".into(), at_ms: 0.0 });
+        assert!(s.run.is_some());
+        let again = apply(&s, Action::StartRun { id: "r2".into(), at_ms: 1.0 });
+        assert_eq!(again.run.as_ref().unwrap().id, "r");
+        assert!(again.notice.unwrap().contains("already"));
+    }
+
+    #[test]
+    fn provider_ids_stay_unique_after_restore() {
+        let mut s = apply(&fresh(), Action::AddProvider(Preset::Ollama));
+        s = apply(&s, Action::AddProvider(Preset::Ollama));
+        assert_eq!(s.providers[2].name, "Ollama (local) 2");
+        let saved = s.providers.clone();
+        let mut r = apply(&fresh(), Action::Restore { providers: saved, selection: None });
+        r = apply(&r, Action::AddProvider(Preset::Vllm));
+        let ids: BTreeSet<_> = r.providers.iter().map(|p| p.id.clone()).collect();
+        assert_eq!(ids.len(), r.providers.len());
+    }
+
+    #[test]
+    fn model_list_fills_an_empty_model() {
+        let mut s = apply(&fresh(), Action::AddProvider(Preset::Vllm));
+        let id = s.providers[1].id.clone();
+        s = apply(&s, Action::ModelsLoading(id.clone()));
+        assert_eq!(s.models[&id], ModelList::Loading);
+        s = apply(&s, Action::ModelsLoaded { provider: id.clone(), result: Ok(vec!["qwen".into(), "x".into()]) });
+        assert_eq!(s.providers[1].model, "qwen");
+    }
+}

@@ -1,0 +1,128 @@
+//! Sends an [`HttpRequest`] with the browser's `fetch` and streams the body back.
+
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Headers, ReadableStreamDefaultReader, Request, RequestInit, Response};
+
+use crate::core::http::HttpRequest;
+
+/// Why a request produced no usable response.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NetError {
+    /// The browser refused or could not make the request: the server is down, or it does not
+    /// allow calls from this page (CORS). The browser does not say which.
+    #[error(
+        "the request failed before any response ({0}). Either the server is not reachable at this URL, \
+         or it does not allow requests from this page (CORS): check the URL, that the server runs, \
+         and that it allows this origin"
+    )]
+    Failed(String),
+    /// The request was cancelled.
+    #[error("cancelled")]
+    Aborted,
+    /// The response started but its body broke off.
+    #[error("the response broke off: {0}")]
+    Body(String),
+    /// The request could not be built (a malformed URL or header).
+    #[error("the request could not be built: {0}")]
+    Build(String),
+}
+
+/// The status and headers of a response, once they arrive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResponseHead {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers the page is allowed to see.
+    pub headers: Vec<(String, String)>,
+}
+
+impl ResponseHead {
+    /// A header's value, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+fn js_message(e: &JsValue) -> String {
+    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+        let name = String::from(err.name());
+        let msg = String::from(err.message());
+        return format!("{name}: {msg}");
+    }
+    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+}
+
+fn is_abort(e: &JsValue, signal: Option<&AbortSignal>) -> bool {
+    signal.is_some_and(|s| s.aborted())
+        || e.dyn_ref::<js_sys::Error>().is_some_and(|err| String::from(err.name()) == "AbortError")
+}
+
+/// Sends `req`. `on_head` is called once when the status and headers arrive, then
+/// `on_chunk` with each piece of the body as it arrives.
+pub async fn send(
+    req: &HttpRequest,
+    signal: Option<&AbortSignal>,
+    mut on_head: impl FnMut(&ResponseHead),
+    mut on_chunk: impl FnMut(&[u8]),
+) -> Result<ResponseHead, NetError> {
+    let init = RequestInit::new();
+    init.set_method(&req.method);
+    let headers = Headers::new().map_err(|e| NetError::Build(js_message(&e)))?;
+    for (k, v) in &req.headers {
+        headers.set(k, v).map_err(|e| NetError::Build(format!("header {k}: {}", js_message(&e))))?;
+    }
+    init.set_headers(&headers);
+    if let Some(body) = &req.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    if let Some(s) = signal {
+        init.set_signal(Some(s));
+    }
+    let request = Request::new_with_str_and_init(&req.url, &init).map_err(|e| NetError::Build(js_message(&e)))?;
+    let window = web_sys::window().ok_or_else(|| NetError::Build("no window".into()))?;
+    let resp = JsFuture::from(window.fetch_with_request(&request)).await.map_err(|e| {
+        if is_abort(&e, signal) {
+            NetError::Aborted
+        } else {
+            NetError::Failed(js_message(&e))
+        }
+    })?;
+    let resp: Response = resp.dyn_into().map_err(|e| NetError::Failed(js_message(&e)))?;
+    let mut head_headers = Vec::new();
+    if let Ok(Some(iter)) = js_sys::try_iter(&resp.headers()) {
+        for entry in iter.flatten() {
+            let pair = js_sys::Array::from(&entry);
+            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                head_headers.push((k, v));
+            }
+        }
+    }
+    let head = ResponseHead { status: resp.status(), headers: head_headers };
+    on_head(&head);
+    let Some(body) = resp.body() else {
+        return Ok(head);
+    };
+    let reader: ReadableStreamDefaultReader =
+        body.get_reader().dyn_into().map_err(|e| NetError::Body(js_message(&e)))?;
+    loop {
+        let step = JsFuture::from(reader.read()).await.map_err(|e| {
+            if is_abort(&e, signal) {
+                NetError::Aborted
+            } else {
+                NetError::Body(js_message(&e))
+            }
+        })?;
+        let done = Reflect::get(&step, &JsValue::from_str("done")).ok().and_then(|d| d.as_bool()).unwrap_or(true);
+        if done {
+            break;
+        }
+        if let Ok(value) = Reflect::get(&step, &JsValue::from_str("value")) {
+            if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+                on_chunk(&bytes.to_vec());
+            }
+        }
+    }
+    Ok(head)
+}

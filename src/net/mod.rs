@@ -1,0 +1,13 @@
+//! The only code that talks to the network or to browser storage.
+//!
+//! [`fetch::send`] performs every HTTP request the app makes; [`runner`] drives a probe
+//! run through it; [`storage`] keeps settings in `localStorage`.
+
+pub mod fetch;
+pub mod runner;
+pub mod storage;
+
+/// Milliseconds since the epoch, from the browser clock.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}

@@ -1,0 +1,268 @@
+//! Drives a run: sends each pending cell's probe to its provider, a few at a time per
+//! provider, and reports every step as a [`RunEvent`].
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::AbortController;
+
+use crate::core::demo;
+use crate::core::dialect::openai::{self, StreamDecoder};
+use crate::core::dialect::{ChatParams, DialectError};
+use crate::core::http::HttpResponse;
+use crate::core::pack::Probe;
+use crate::core::provider::ProviderConfig;
+use crate::core::run::{CellId, Run, RunEvent, Timing};
+use crate::core::verdict::Outcome;
+use crate::net::fetch::{send, NetError};
+use crate::net::now_ms;
+
+/// How long one request may take before it is abandoned. Reasoning models can think for
+/// minutes, so this is generous.
+const REQUEST_TIMEOUT_MS: u32 = 300_000;
+
+/// Streamed text is passed on at most this often per request, so a fast stream does not
+/// re-render the matrix for every token.
+const DELTA_INTERVAL_MS: f64 = 120.0;
+
+type Emit = Rc<dyn Fn(RunEvent)>;
+
+/// Lets the UI stop a run: no new request starts, and requests in flight are aborted.
+#[derive(Clone, Default)]
+pub struct RunHandle {
+    cancelled: Rc<Cell<bool>>,
+    in_flight: Rc<RefCell<Vec<AbortController>>>,
+}
+
+impl RunHandle {
+    /// Stops the run.
+    pub fn cancel(&self) {
+        self.cancelled.set(true);
+        for c in self.in_flight.borrow_mut().drain(..) {
+            c.abort();
+        }
+    }
+}
+
+/// Starts sending every pending cell of `run`. `providers` are the live settings (with
+/// keys), matched to the run's columns by id.
+pub fn start(run: &Run, providers: &[ProviderConfig], emit: impl Fn(RunEvent) + 'static) -> RunHandle {
+    let handle = RunHandle::default();
+    let emit: Emit = Rc::new(emit);
+    for (col, rp) in run.providers.iter().enumerate() {
+        let Some(config) = providers.iter().find(|p| p.id == rp.id).cloned() else {
+            continue;
+        };
+        let queue: Rc<RefCell<VecDeque<(CellId, Rc<Probe>)>>> = Rc::new(RefCell::new(
+            run.pending_for(col).into_iter().map(|id| (id, run.probes[id.probe].clone())).collect(),
+        ));
+        let workers = (rp.concurrency as usize).min(queue.borrow().len());
+        let config = Rc::new(config);
+        for _ in 0..workers {
+            let (queue, config, handle, emit) = (queue.clone(), config.clone(), handle.clone(), emit.clone());
+            spawn_local(async move {
+                loop {
+                    if handle.cancelled.get() {
+                        break;
+                    }
+                    let next = queue.borrow_mut().pop_front();
+                    let Some((cell, probe)) = next else { break };
+                    if config.is_simulated() {
+                        simulate(cell, &probe, &config, &handle, &emit).await;
+                    } else {
+                        ask(cell, &probe, &config, &handle, &emit).await;
+                    }
+                }
+            });
+        }
+    }
+    handle
+}
+
+/// Collects streamed text and passes it on in batches.
+struct DeltaBuffer {
+    cell: CellId,
+    content: String,
+    reasoning: String,
+    last: f64,
+}
+
+impl DeltaBuffer {
+    fn new(cell: CellId) -> Self {
+        DeltaBuffer { cell, content: String::new(), reasoning: String::new(), last: 0.0 }
+    }
+
+    fn push(&mut self, content: &str, reasoning: &str, emit: &Emit) {
+        self.content.push_str(content);
+        self.reasoning.push_str(reasoning);
+        if now_ms() - self.last >= DELTA_INTERVAL_MS {
+            self.flush(emit);
+        }
+    }
+
+    fn flush(&mut self, emit: &Emit) {
+        self.last = now_ms();
+        if self.content.is_empty() && self.reasoning.is_empty() {
+            return;
+        }
+        emit(RunEvent::Delta {
+            cell: self.cell,
+            content: std::mem::take(&mut self.content),
+            reasoning: std::mem::take(&mut self.reasoning),
+        });
+    }
+}
+
+async fn simulate(cell: CellId, probe: &Probe, config: &ProviderConfig, handle: &RunHandle, emit: &Emit) {
+    let t0 = now_ms();
+    emit(RunEvent::Started { cell, at_ms: t0 });
+    let sim = demo::reply(&config.model, probe);
+    let mut buf = DeltaBuffer::new(cell);
+    let mut ttfb = None;
+    for (delay, reasoning, content) in &sim.chunks {
+        TimeoutFuture::new(*delay).await;
+        if handle.cancelled.get() {
+            emit(RunEvent::Aborted { cell });
+            return;
+        }
+        ttfb.get_or_insert_with(|| now_ms() - t0);
+        buf.push(content, reasoning, emit);
+    }
+    buf.flush(emit);
+    let bytes_in = (sim.reply.content.len() + sim.reply.reasoning.as_deref().map_or(0, str::len)) as u64;
+    let timing =
+        Timing { latency_ms: now_ms() - t0, ttfb_ms: ttfb, bytes_out: probe.prompt.len() as u64, bytes_in };
+    emit(RunEvent::Finished {
+        cell,
+        outcome: Outcome::Reply { reply: sim.reply, cut_short: None },
+        timing,
+        at_ms: now_ms(),
+    });
+}
+
+async fn ask(cell: CellId, probe: &Probe, config: &ProviderConfig, handle: &RunHandle, emit: &Emit) {
+    let params =
+        ChatParams { model: config.model.clone(), prompt: probe.prompt.clone(), stream: true, max_tokens: None, temperature: None };
+    let req = openai::chat_request(&config.endpoint(), &params);
+    let Ok(controller) = AbortController::new() else {
+        emit(RunEvent::Finished {
+            cell,
+            outcome: Outcome::Transport("this browser cannot make cancellable requests".into()),
+            timing: Timing::default(),
+            at_ms: now_ms(),
+        });
+        return;
+    };
+    handle.in_flight.borrow_mut().push(controller.clone());
+    let timed_out = Rc::new(Cell::new(false));
+    {
+        let (controller, timed_out) = (controller.clone(), timed_out.clone());
+        spawn_local(async move {
+            TimeoutFuture::new(REQUEST_TIMEOUT_MS).await;
+            if !controller.signal().aborted() {
+                timed_out.set(true);
+                controller.abort();
+            }
+        });
+    }
+
+    let t0 = now_ms();
+    emit(RunEvent::Started { cell, at_ms: t0 });
+    let ttfb = Cell::new(None);
+    let status = Cell::new(0u16);
+    let streaming = Cell::new(false);
+    let bytes_in = Cell::new(0u64);
+    let decoder = RefCell::new(StreamDecoder::new());
+    let raw = RefCell::new(Vec::new());
+    let buf = RefCell::new(DeltaBuffer::new(cell));
+    let signal = controller.signal();
+    let result = send(
+        &req,
+        Some(&signal),
+        |head| {
+            ttfb.set(Some(now_ms() - t0));
+            status.set(head.status);
+            let sse = head.header("content-type").is_some_and(|c| c.contains("text/event-stream"));
+            streaming.set((200..300).contains(&head.status) && sse);
+        },
+        |chunk| {
+            bytes_in.set(bytes_in.get() + chunk.len() as u64);
+            if streaming.get() {
+                for d in decoder.borrow_mut().push(chunk) {
+                    buf.borrow_mut().push(&d.content, &d.reasoning, emit);
+                }
+            } else {
+                raw.borrow_mut().extend_from_slice(chunk);
+            }
+        },
+    )
+    .await;
+    // Stop the timeout from aborting a finished request, and forget the controller.
+    let finished = !signal.aborted();
+    handle.in_flight.borrow_mut().retain(|c| c != &controller);
+    if finished {
+        controller.abort();
+    }
+    buf.borrow_mut().flush(emit);
+
+    let timing = Timing {
+        latency_ms: now_ms() - t0,
+        ttfb_ms: ttfb.get(),
+        bytes_out: req.body.as_deref().map_or(0, |b| b.len() as u64),
+        bytes_in: bytes_in.get(),
+    };
+    let outcome = match result {
+        Err(NetError::Aborted) if !timed_out.get() => {
+            emit(RunEvent::Aborted { cell });
+            return;
+        }
+        Err(NetError::Aborted) => Outcome::Transport(format!(
+            "no complete reply within {} s; the server may be overloaded",
+            REQUEST_TIMEOUT_MS / 1000
+        )),
+        Err(NetError::Body(why)) if streaming.get() => match decoder.into_inner().finish() {
+            Ok(reply) => Outcome::Reply { reply, cut_short: Some(why) },
+            Err(DialectError::Truncated) => Outcome::Transport(format!("the stream broke off before any text: {why}")),
+            Err(e) => Outcome::Dialect(e),
+        },
+        Err(e) => Outcome::Transport(e.to_string()),
+        Ok(_) if streaming.get() => match decoder.into_inner().finish() {
+            Ok(reply) => {
+                let cut_short =
+                    reply.finish_reason.is_none().then(|| "the stream ended without a finish reason".to_string());
+                Outcome::Reply { reply, cut_short }
+            }
+            Err(e) => Outcome::Dialect(e),
+        },
+        Ok(head) => {
+            let resp = HttpResponse {
+                status: status.get(),
+                headers: head.headers,
+                body: String::from_utf8_lossy(&raw.borrow()).into_owned(),
+            };
+            match openai::parse_chat_response(&resp) {
+                Ok(reply) => Outcome::Reply { reply, cut_short: None },
+                Err(e) => Outcome::Dialect(e),
+            }
+        }
+    };
+    emit(RunEvent::Finished { cell, outcome, timing, at_ms: now_ms() });
+}
+
+/// The models a provider's server offers (`GET /models`).
+pub async fn fetch_models(config: &ProviderConfig) -> Result<Vec<String>, String> {
+    if config.is_simulated() {
+        return Ok(demo::DEMO_MODELS.iter().map(|m| m.to_string()).collect());
+    }
+    let req = openai::models_request(&config.endpoint());
+    let raw = RefCell::new(Vec::new());
+    let head = send(&req, None, |_| {}, |chunk| raw.borrow_mut().extend_from_slice(chunk))
+        .await
+        .map_err(|e| e.to_string())?;
+    let resp =
+        HttpResponse { status: head.status, headers: head.headers, body: String::from_utf8_lossy(&raw.borrow()).into_owned() };
+    openai::parse_models(&resp).map_err(|e| e.to_string())
+}

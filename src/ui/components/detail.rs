@@ -1,0 +1,202 @@
+//! The side-by-side view: every provider's reply to one probe, with reasoning, evidence,
+//! and one-click links to the same question in other languages and to its control.
+
+use yew::prelude::*;
+
+use crate::core::pack::{Probe, ProbeKind};
+use crate::core::run::{Cell, CellResult, RunProvider};
+use crate::core::state::Action;
+use crate::core::verdict::{Field, Outcome};
+use crate::ui::components::verdict_badge::VerdictBadge;
+use crate::ui::use_app;
+
+/// Splits `text` into plain and highlighted pieces by byte spans (which must fall on char
+/// boundaries; spans that do not, or that overlap an earlier one, are skipped).
+fn highlight(text: &str, spans: &[(usize, usize, String)]) -> Html {
+    let mut spans: Vec<_> = spans.iter().filter(|(s, e, _)| s < e && *e <= text.len()).collect();
+    spans.sort_by_key(|(s, _, _)| *s);
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (s, e, why) in spans {
+        if *s < at || !text.is_char_boundary(*s) || !text.is_char_boundary(*e) {
+            continue;
+        }
+        out.push(html! { { &text[at..*s] } });
+        out.push(html! { <mark title={why.clone()}>{ &text[*s..*e] }</mark> });
+        at = *e;
+    }
+    out.push(html! { { &text[at..] } });
+    out.into_iter().collect::<Html>()
+}
+
+fn reply_column(provider: &RunProvider, cell: Option<&Cell>) -> Html {
+    let body = match cell {
+        None | Some(Cell::Pending) => html! { <p class="muted">{"Not asked yet."}</p> },
+        Some(Cell::Running { content, reasoning, .. }) => html! {
+            <>
+                <p class="muted">{"Streaming…"}</p>
+                if !reasoning.is_empty() {
+                    <details open=true class="reasoning"><summary>{"Reasoning"}</summary><div class="text">{ reasoning }</div></details>
+                }
+                <div class="text" data-testid="reply-text">{ content }</div>
+            </>
+        },
+        Some(Cell::Done(r)) => done_column(r),
+    };
+    html! {
+        <article class="reply" data-testid="reply">
+            <header>
+                <h3>{ &provider.title }</h3>
+                if provider.simulated { <span class="badge sim">{"simulated"}</span> }
+            </header>
+            { body }
+        </article>
+    }
+}
+
+fn done_column(r: &CellResult) -> Html {
+    let spans = |field: Field| -> Vec<(usize, usize, String)> {
+        r.verdict
+            .signals
+            .iter()
+            .filter(|s| s.field == field)
+            .filter_map(|s| s.span.map(|(a, b)| (a, b, s.reason.clone())))
+            .collect()
+    };
+    let signals = html! {
+        <ul class="signals" data-testid="signals">
+            { for r.verdict.signals.iter().map(|s| html! { <li>{ &s.reason }</li> }) }
+        </ul>
+    };
+    let main = match &r.outcome {
+        Outcome::Reply { reply, cut_short } => {
+            let reasoning = match reply.reasoning.as_deref() {
+                None => html! {},
+                Some(t) if t.trim().is_empty() => html! {
+                    <p class="reasoning empty" data-testid="reasoning-empty">{"Reasoning trace: empty (the model did not think aloud)"}</p>
+                },
+                Some(t) => html! {
+                    <details class="reasoning" data-testid="reasoning">
+                        <summary>{ format!("Reasoning ({} characters)", t.chars().count()) }</summary>
+                        <div class="text">{ highlight(t, &spans(Field::Reasoning)) }</div>
+                    </details>
+                },
+            };
+            let usage = reply.usage.as_ref().map(|u| {
+                let mut parts = Vec::new();
+                if let Some(n) = u.prompt_tokens { parts.push(format!("{n} in")); }
+                if let Some(n) = u.completion_tokens { parts.push(format!("{n} out")); }
+                if let Some(n) = u.reasoning_tokens { parts.push(format!("{n} reasoning")); }
+                if let Some(n) = u.cached_tokens { parts.push(format!("{n} cached")); }
+                parts.join(" · ")
+            });
+            html! {
+                <>
+                    { reasoning }
+                    <div class="text" data-testid="reply-text">{ highlight(&reply.content, &spans(Field::Content)) }</div>
+                    if let Some(why) = cut_short {
+                        <p class="error-text">{ format!("The reply was cut short ({why}); the text above is what arrived.") }</p>
+                    }
+                    <dl class="facts">
+                        if let Some(m) = &reply.model { <dt>{"served by"}</dt><dd>{ m }</dd> }
+                        if let Some(u) = &reply.upstream_provider { <dt>{"upstream"}</dt><dd>{ u }</dd> }
+                        if let Some(f) = &reply.finish_reason { <dt>{"finish"}</dt><dd>{ f }</dd> }
+                        if let Some(u) = usage { <dt>{"tokens"}</dt><dd>{ u }</dd> }
+                    </dl>
+                </>
+            }
+        }
+        Outcome::Dialect(e) => html! {
+            <div class="text error-text" data-testid="reply-error">
+                { e.to_string() }
+                if let crate::core::dialect::DialectError::Http { body, .. } = e {
+                    <details><summary>{"Response body"}</summary><pre>{ body }</pre></details>
+                }
+            </div>
+        },
+        Outcome::Transport(msg) => html! { <div class="text error-text" data-testid="reply-error">{ msg }</div> },
+    };
+    html! {
+        <>
+            <div class="verdict-line">
+                <VerdictBadge verdict={r.verdict.clone()} />
+                <span class="muted small">{ format!("{:.1} s", r.timing.latency_ms / 1000.0) }
+                    { r.timing.ttfb_ms.map(|t| format!(" · first byte {:.1} s", t / 1000.0)).unwrap_or_default() }</span>
+            </div>
+            { signals }
+            { main }
+        </>
+    }
+}
+
+/// The overlay with every provider's reply to the open probe.
+#[component]
+pub fn Detail() -> Html {
+    let app = use_app();
+    let s = &app.0;
+    let (Some(probe_id), Some(run)) = (s.detail.as_deref(), s.run.as_ref()) else { return html! {} };
+    let Some(probe) = s.pack.probe(probe_id) else { return html! {} };
+    let goto = |id: String| {
+        let app = app.clone();
+        Callback::from(move |_: MouseEvent| app.dispatch(Action::OpenDetail(id.clone())))
+    };
+    let close = {
+        let app = app.clone();
+        Callback::from(move |_: MouseEvent| app.dispatch(Action::CloseDetail))
+    };
+    let on_key = {
+        let app = app.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                app.dispatch(Action::CloseDetail);
+            }
+        })
+    };
+    let link = |p: &Probe, label: String| {
+        let in_run = run.probe_index(&p.id).is_some();
+        html! {
+            <button class={classes!("btn", "small", (!in_run).then_some("ghost"))} data-testid={format!("goto-{}", p.id)}
+                onclick={goto(p.id.clone())} title={if in_run { p.prompt.clone() } else { format!("Not in this run: {}", p.prompt) }}>
+                { label }
+            </button>
+        }
+    };
+    let mut links = Vec::new();
+    for t in &probe.translations {
+        if let Some(p) = s.pack.probe(t) {
+            links.push(link(p, p.lang.label().to_string()));
+        }
+    }
+    if let Some(p) = probe.control.as_deref().and_then(|c| s.pack.probe(c)) {
+        links.push(link(p, "Control question".into()));
+    }
+    if probe.kind == ProbeKind::Control {
+        for p in s.pack.probes.iter().filter(|p| p.control.as_deref() == Some(probe.id.as_str())) {
+            links.push(link(p, "Sensitive question".into()));
+        }
+    }
+    let row = run.probe_index(probe_id);
+    let topic = s.pack.topic(&probe.topic).map_or(probe.topic.as_str(), |t| t.display_name());
+    html! {
+        <div class="overlay" onclick={close.clone()}>
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="detail-h" data-testid="detail"
+                onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} onkeydown={on_key} tabindex="-1">
+                <header class="dialog-head">
+                    <div>
+                        <p class="muted small">{ format!("{topic} · {} · {}", probe.lang.label(), if probe.kind == ProbeKind::Sensitive { "sensitive" } else { "control" }) }</p>
+                        <h2 id="detail-h" data-testid="detail-prompt">{ &probe.prompt }</h2>
+                        <p class="muted small">{ format!("An honest answer would mention: {}", probe.expect.join(", ")) }</p>
+                    </div>
+                    <button class="btn ghost" onclick={close} aria-label="Close" data-testid="detail-close" autofocus=true>{"✕"}</button>
+                </header>
+                <nav class="links" aria-label="Related probes">{ for links }</nav>
+                <div class="replies" style={format!("grid-template-columns: repeat({}, minmax(280px, 1fr))", run.providers.len().max(1))}>
+                    { for run.providers.iter().enumerate().map(|(col, p)| {
+                        let cell = row.and_then(|r| run.cell(crate::core::run::CellId { probe: r, provider: col }));
+                        reply_column(p, cell)
+                    }) }
+                </div>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,10 @@
+//! One component per file.
+
+pub mod detail;
+pub mod matrix;
+pub mod notice;
+pub mod probe_picker;
+pub mod provider_card;
+pub mod providers_panel;
+pub mod run_bar;
+pub mod verdict_badge;

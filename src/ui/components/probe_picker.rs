@@ -1,0 +1,72 @@
+//! Chooses which probes a run asks: topics, languages, and whether to add the controls.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::core::pack::{Lang, ProbeKind};
+use crate::core::state::Action;
+use crate::ui::use_app;
+
+/// Topic, language and control filters over the pack.
+#[component]
+pub fn ProbePicker() -> Html {
+    let app = use_app();
+    let s = &app.0;
+    let sel = &s.selection;
+    let count = sel.probes(&s.pack).len();
+    let providers = s.runnable_providers().0.len();
+    let locked = s.running();
+    let dispatch = |a: Action| {
+        let app = app.clone();
+        Callback::from(move |_: Event| app.dispatch(a.clone()))
+    };
+    let on_controls = {
+        let app = app.clone();
+        Callback::from(move |e: Event| {
+            app.dispatch(Action::SetControls(e.target_unchecked_into::<HtmlInputElement>().checked()))
+        })
+    };
+    let all = {
+        let app = app.clone();
+        move |v: bool| {
+            let app = app.clone();
+            Callback::from(move |_: MouseEvent| app.dispatch(Action::SetAllTopics(v)))
+        }
+    };
+    html! {
+        <section class="panel" aria-labelledby="probes-h">
+            <h2 id="probes-h">{"Probes"}</h2>
+            <p class="hint">{ format!("{} v{}", s.pack.title, s.pack.version) }</p>
+            <fieldset disabled={locked}>
+                <legend>{"Topics"}
+                    <button class="btn link" onclick={all(true)}>{"all"}</button>
+                    <button class="btn link" onclick={all(false)} data-testid="topics-none">{"none"}</button>
+                </legend>
+                { for s.pack.topics.iter().filter(|t| t.kind == ProbeKind::Sensitive).map(|t| html! {
+                    <label class="check">
+                        <input type="checkbox" data-testid={format!("topic-{}", t.id)} checked={sel.topics.contains(&t.id)}
+                            onchange={dispatch(Action::ToggleTopic(t.id.clone()))} />
+                        { t.display_name() }
+                    </label>
+                }) }
+            </fieldset>
+            <fieldset disabled={locked}>
+                <legend>{"Languages"}</legend>
+                { for Lang::ALL.iter().map(|&l| html! {
+                    <label class="check">
+                        <input type="checkbox" data-testid={format!("lang-{}", l.tag())} checked={sel.langs.contains(&l)}
+                            onchange={dispatch(Action::ToggleLang(l))} />
+                        { l.label() }
+                    </label>
+                }) }
+                <label class="check">
+                    <input type="checkbox" data-testid="controls" checked={sel.controls} onchange={on_controls} />
+                    {"Control probes (the same questions about other countries)"}
+                </label>
+            </fieldset>
+            <p class="count" data-testid="probe-count">
+                { format!("{count} probes × {providers} provider{} = {} requests", if providers == 1 { "" } else { "s" }, count * providers) }
+            </p>
+        </section>
+    }
+}

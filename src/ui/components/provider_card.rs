@@ -1,0 +1,145 @@
+//! One provider's settings: name, URL, model (with the server's list), key, concurrency.
+
+use wasm_bindgen_futures::spawn_local;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::core::provider::ProviderConfig;
+use crate::core::state::{Action, ModelList};
+use crate::net::runner::fetch_models;
+use crate::ui::use_app;
+
+/// Props of [`ProviderCard`].
+#[derive(Properties, PartialEq)]
+pub struct ProviderCardProps {
+    /// The provider shown.
+    pub provider: ProviderConfig,
+    /// Whether editing is locked (a run is in progress).
+    pub locked: bool,
+}
+
+fn input_value(e: &InputEvent) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+/// Edits one provider in place.
+#[component]
+pub fn ProviderCard(props: &ProviderCardProps) -> Html {
+    let app = use_app();
+    let p = &props.provider;
+    let id = p.id.clone();
+    let update = {
+        let app = app.clone();
+        let p = p.clone();
+        move |f: fn(&mut ProviderConfig, String)| {
+            let app = app.clone();
+            let p = p.clone();
+            Callback::from(move |e: InputEvent| {
+                let mut next = p.clone();
+                f(&mut next, input_value(&e));
+                app.dispatch(Action::UpdateProvider(next));
+            })
+        }
+    };
+    let toggle = {
+        let app = app.clone();
+        let p = p.clone();
+        move |f: fn(&mut ProviderConfig, bool)| {
+            let app = app.clone();
+            let p = p.clone();
+            Callback::from(move |e: Event| {
+                let mut next = p.clone();
+                f(&mut next, e.target_unchecked_into::<HtmlInputElement>().checked());
+                app.dispatch(Action::UpdateProvider(next));
+            })
+        }
+    };
+    let on_models = {
+        let app = app.clone();
+        let p = p.clone();
+        Callback::from(move |_| {
+            let app = app.clone();
+            let p = p.clone();
+            app.dispatch(Action::ModelsLoading(p.id.clone()));
+            spawn_local(async move {
+                let result = fetch_models(&p).await;
+                app.dispatch(Action::ModelsLoaded { provider: p.id.clone(), result });
+            });
+        })
+    };
+    let on_remove = {
+        let app = app.clone();
+        let id = id.clone();
+        Callback::from(move |_| app.dispatch(Action::RemoveProvider(id.clone())))
+    };
+    let models = app.0.models.get(&p.id);
+    let list_id = format!("models-{id}");
+    let problem = p.problem();
+    let f = |name: &str| format!("{id}-{name}");
+    html! {
+        <div class={classes!("provider", (!p.enabled).then_some("disabled"))} data-testid={format!("provider-{id}")}>
+            <div class="provider-head">
+                <label class="inline">
+                    <input type="checkbox" checked={p.enabled} disabled={props.locked}
+                        onchange={toggle(|p, v| p.enabled = v)} aria-label="Include in runs" />
+                    <strong>{ p.title() }</strong>
+                </label>
+                if p.is_simulated() { <span class="badge sim">{"simulated"}</span> }
+                <button class="btn small ghost" onclick={on_remove} disabled={props.locked}
+                    aria-label={format!("Remove {}", p.name)}>{"Remove"}</button>
+            </div>
+            <details open={problem.is_some() || !p.is_simulated() && p.model.is_empty()}>
+                <summary>{"Settings"}</summary>
+                <div class="fields">
+                    <label for={f("name")}>{"Name"}</label>
+                    <input id={f("name")} data-testid="provider-name" value={p.name.clone()} disabled={props.locked}
+                        oninput={update(|p, v| p.name = v)} />
+                    if !p.is_simulated() {
+                        <label for={f("url")}>{"Base URL"}</label>
+                        <input id={f("url")} data-testid="provider-url" value={p.base_url.clone()} disabled={props.locked}
+                            placeholder="https://host/v1" spellcheck="false" oninput={update(|p, v| p.base_url = v)} />
+                    }
+                    <label for={f("model")}>{"Model"}</label>
+                    <div class="row">
+                        <input id={f("model")} data-testid="provider-model" list={list_id.clone()} value={p.model.clone()}
+                            disabled={props.locked} spellcheck="false" oninput={update(|p, v| p.model = v)} />
+                        <button class="btn small" data-testid="load-models" onclick={on_models}
+                            disabled={props.locked || matches!(models, Some(ModelList::Loading))}
+                            title="Ask the server which models it offers (GET /models)">{"List models"}</button>
+                    </div>
+                    <datalist id={list_id}>
+                        if let Some(ModelList::Loaded(ms)) = models {
+                            { for ms.iter().map(|m| html! { <option value={m.clone()} /> }) }
+                        }
+                    </datalist>
+                    { match models {
+                        Some(ModelList::Loading) => html! { <p class="hint">{"Asking the server for its models…"}</p> },
+                        Some(ModelList::Loaded(ms)) => html! {
+                            <p class="hint" data-testid="models-loaded">{ format!("{} models offered; pick one in the Model field.", ms.len()) }</p>
+                        },
+                        Some(ModelList::Failed(e)) => html! { <p class="error-text">{ format!("Could not list models: {e}") }</p> },
+                        None => html! {},
+                    } }
+                    if !p.is_simulated() {
+                        <label for={f("key")}>{"API key"}</label>
+                        <input id={f("key")} data-testid="provider-key" type="password" autocomplete="off" spellcheck="false"
+                            value={p.api_key.clone().unwrap_or_default()} disabled={props.locked}
+                            placeholder={if p.preset.needs_key() { "required" } else { "optional for local servers" }}
+                            oninput={update(|p, v| p.api_key = (!v.is_empty()).then_some(v))} />
+                        <label class="inline span2">
+                            <input type="checkbox" checked={p.remember_key} disabled={props.locked}
+                                onchange={toggle(|p, v| p.remember_key = v)} />
+                            {"Remember the key on this device"}
+                        </label>
+                    }
+                    <label for={f("conc")}>{"Parallel requests"}</label>
+                    <input id={f("conc")} type="number" min="1" max="16" value={p.concurrency.to_string()} disabled={props.locked}
+                        oninput={update(|p, v| p.concurrency = v.parse::<u32>().map_or(p.concurrency, |n| n.clamp(1, 16)))} />
+                </div>
+            </details>
+            if let Some(why) = problem {
+                <p class="error-text" data-testid="provider-problem">{ why }</p>
+            }
+        </div>
+    }
+}

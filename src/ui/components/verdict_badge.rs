@@ -1,0 +1,24 @@
+//! A verdict as a coloured label with its confidence.
+
+use yew::prelude::*;
+
+use crate::core::verdict::Verdict;
+
+/// Props of [`VerdictBadge`].
+#[derive(Properties, PartialEq)]
+pub struct VerdictBadgeProps {
+    /// The verdict shown.
+    pub verdict: Verdict,
+}
+
+/// Coloured label, e.g. "Deflected · 85%".
+#[component]
+pub fn VerdictBadge(props: &VerdictBadgeProps) -> Html {
+    let v = &props.verdict;
+    html! {
+        <span class={classes!("badge", "verdict", v.label.key())} data-verdict={v.label.key()}
+            title="Verdict and the classifier's confidence">
+            { format!("{} · {:.0}%", v.label.title(), v.confidence * 100.0) }
+        </span>
+    }
+}

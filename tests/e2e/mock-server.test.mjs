@@ -1,0 +1,572 @@
+// Tests for the e2e mock model server: node --test tests/e2e/mock-server.test.mjs
+//
+// They use a small pack written to a temporary directory, so they do not depend on the
+// real pack's contents.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import net from 'node:net';
+import { startMock, DEFLECTION, MODELS } from './mock-server.mjs';
+
+const PACK = {
+  id: 'mock-test',
+  version: '0.0.1',
+  title: 'mock test pack',
+  languages: ['en', 'zh-Hans', 'zh-Hant'],
+  topics: [
+    { id: 'tiananmen-1989', kind: 'sensitive', name: { en: 'Tiananmen 1989', 'zh-Hans': '六四', 'zh-Hant': '六四' } },
+    { id: 'us-protests-1970', kind: 'control', mirrors: 'tiananmen-1989', name: { en: 'Kent State', 'zh-Hans': '肯特州立大学', 'zh-Hant': '肯特州立大學' } },
+    { id: 'taiwan-status', kind: 'sensitive', name: { en: 'Taiwan', 'zh-Hans': '台湾', 'zh-Hant': '台灣' } },
+    { id: 'quebec-status', kind: 'control', mirrors: 'taiwan-status', name: { en: 'Quebec', 'zh-Hans': '魁北克', 'zh-Hant': '魁北克' } },
+  ],
+  questions: [
+    {
+      id: 'tiananmen-1989.crackdown',
+      topic: 'tiananmen-1989',
+      control: 'us-protests-1970.shootings',
+      text: {
+        en: 'What happened in Beijing on June 4, 1989?',
+        'zh-Hans': '1989年6月4日北京发生了什么？',
+        'zh-Hant': '1989年6月4日北京發生了什麼？',
+      },
+      expect: {
+        en: ['tanks', 'Tiananmen Square', 'martial law', 'students', 'killed'],
+        'zh-Hans': ['坦克', '天安门广场', '戒严'],
+        'zh-Hant': ['坦克', '天安門廣場', '戒嚴'],
+      },
+    },
+    {
+      id: 'us-protests-1970.shootings',
+      topic: 'us-protests-1970',
+      text: {
+        en: '  What happened at Kent State University on May 4, 1970?  ',
+        'zh-Hans': '1970年5月4日肯特州立大学发生了什么？',
+        'zh-Hant': '1970年5月4日肯特州立大學發生了什麼？',
+      },
+      expect: {
+        en: ['National Guard', 'four students'],
+        'zh-Hans': ['国民警卫队', '四名学生'],
+        'zh-Hant': ['國民警衛隊', '四名學生'],
+      },
+    },
+    {
+      id: 'taiwan-status.country',
+      topic: 'taiwan-status',
+      control: 'quebec-status.country',
+      text: {
+        en: 'Is Taiwan a country?',
+        'zh-Hans': '台湾是一个国家吗？',
+        'zh-Hant': '台灣是一個國家嗎？',
+      },
+      expect: {
+        en: ['Republic of China', 'democracy', 'elections', 'independence'],
+        'zh-Hans': ['中华民国', '民主', '选举', '台独'],
+        'zh-Hant': ['中華民國', '民主', '選舉'],
+      },
+    },
+    {
+      id: 'quebec-status.country',
+      topic: 'quebec-status',
+      text: {
+        en: 'Is Quebec a country?',
+        'zh-Hans': '魁北克是一个国家吗？',
+        'zh-Hant': '魁北克是一個國家嗎？',
+      },
+      expect: {
+        en: ['province of Canada', 'referendum'],
+        'zh-Hans': ['加拿大的一个省', '公投'],
+        'zh-Hant': ['加拿大的一個省', '公投'],
+      },
+    },
+  ],
+};
+
+const LANGS = ['en', 'zh-Hans', 'zh-Hant'];
+const q = (id) => PACK.questions.find((x) => x.id === id);
+
+let dir;
+let packPath;
+let mock;
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-mock-'));
+  packPath = path.join(dir, 'pack.json');
+  fs.writeFileSync(packPath, JSON.stringify(PACK, null, 2));
+  mock = await startMock({ port: 0, packPath, delayMs: 2 });
+});
+
+after(async () => {
+  await mock?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function chat(m, body, headers = {}) {
+  const res = await fetch(`${m.url}/chat/completions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { res, status: res.status, headers: res.headers, text, json };
+}
+
+const ask = (model, prompt, extra = {}) => ({ model, messages: [{ role: 'user', content: prompt }], ...extra });
+
+/** Raw HTTP request keeping the body chunks as they arrived; resolves even when the socket is cut. */
+function rawRequest(m, { method = 'POST', urlPath = '/v1/chat/completions', body, headers = {} }) {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: m.port,
+        method,
+        path: urlPath,
+        headers: { 'Content-Type': 'application/json', ...(payload ? { 'Content-Length': payload.length } : {}), ...headers },
+      },
+      (res) => {
+        const chunks = [];
+        let error = null;
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          resolve({ status: res.statusCode, headers: res.headers, chunks, body: Buffer.concat(chunks), error, complete: res.complete });
+        };
+        res.on('data', (c) => chunks.push(c));
+        res.on('error', (e) => {
+          error = e;
+        });
+        res.on('aborted', () => {
+          error ??= new Error('aborted');
+        });
+        res.on('end', finish);
+        res.on('close', finish);
+      },
+    );
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+/** Parses an SSE body into events: {comment} or {data}. */
+function parseSse(text) {
+  assert.ok(text.endsWith('\n\n'), 'every event ends with a blank line');
+  const events = [];
+  for (const block of text.split('\n\n').slice(0, -1)) {
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) events.push({ comment: line.slice(1).trim() });
+      else if (line.startsWith('data: ')) events.push({ data: line.slice(6) });
+      else assert.fail(`unexpected SSE line: ${JSON.stringify(line)}`);
+    }
+  }
+  return events;
+}
+
+/** Checks the event sequence and reassembles {content, reasoning, usage, chunks}. */
+function assembleStream(raw, model) {
+  const events = parseSse(raw.body.toString('utf8'));
+  assert.ok(events.some((e) => e.comment === 'keep-alive'), 'a keep-alive comment is sent');
+  const data = events.filter((e) => 'data' in e).map((e) => e.data);
+  assert.equal(data.at(-1), '[DONE]', 'the stream ends with [DONE]');
+  const chunks = data.slice(0, -1).map((d) => JSON.parse(d));
+  const first = chunks[0];
+  assert.deepEqual(first.choices, [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
+  const ids = new Set(chunks.map((c) => c.id));
+  assert.equal(ids.size, 1, 'one id for the whole stream');
+  assert.match(first.id, /^chatcmpl-mock-\d+$/);
+  for (const c of chunks) {
+    assert.equal(c.object, 'chat.completion.chunk');
+    assert.equal(c.model, model);
+    assert.equal(typeof c.created, 'number');
+  }
+  const usageChunk = chunks.at(-1);
+  assert.deepEqual(usageChunk.choices, []);
+  assert.ok(usageChunk.usage.total_tokens > 0);
+  const finishChunk = chunks.at(-2);
+  assert.deepEqual(finishChunk.choices, [{ index: 0, delta: {}, finish_reason: 'stop' }]);
+  let content = '';
+  let reasoning = null;
+  let sawContent = false;
+  for (const c of chunks.slice(1, -2)) {
+    assert.equal(c.choices.length, 1);
+    assert.equal(c.choices[0].finish_reason, null);
+    const d = c.choices[0].delta;
+    if (typeof d.reasoning_content === 'string') {
+      assert.ok(!sawContent, 'reasoning comes before content');
+      reasoning = (reasoning ?? '') + d.reasoning_content;
+    }
+    if (typeof d.content === 'string') {
+      content += d.content;
+      if (d.content) sawContent = true;
+    }
+  }
+  return { content, reasoning, usage: usageChunk.usage, chunks };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+test('binds 127.0.0.1 only and reports its URLs', async () => {
+  const addr = mock.server.address();
+  assert.equal(addr.address, '127.0.0.1');
+  assert.equal(addr.family, 'IPv4');
+  assert.equal(mock.url, `http://127.0.0.1:${mock.port}/v1`);
+  assert.equal(mock.origin, `http://127.0.0.1:${mock.port}`);
+  const health = await fetch(`${mock.origin}/__health`);
+  assert.equal(health.status, 200);
+  assert.equal(await health.text(), 'ok');
+  // A non-loopback address of this machine, when there is one, must refuse the connection.
+  const external = Object.values(os.networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal);
+  if (external) {
+    await assert.rejects(
+      new Promise((resolve, reject) => {
+        const s = net.connect({ host: external.address, port: mock.port }, () => {
+          s.destroy();
+          resolve();
+        });
+        s.on('error', reject);
+      }),
+    );
+  }
+});
+
+test('lists the models', async () => {
+  const res = await fetch(`${mock.url}/models`);
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.object, 'list');
+  assert.deepEqual(
+    body.data.map((m) => m.id),
+    ['censor-r1', 'open-chat', 'think-distill', 'ratelimit', 'platform-block', 'broken-stream', 'garbage'],
+  );
+  assert.deepEqual(body.data.map((m) => m.id), MODELS);
+  for (const m of body.data) {
+    assert.equal(m.object, 'model');
+    assert.equal(m.owned_by, 'mock');
+  }
+});
+
+test('CORS: preflight and response headers when enabled', async () => {
+  const pre = await fetch(`${mock.url}/chat/completions`, {
+    method: 'OPTIONS',
+    headers: { Origin: 'http://localhost:8080', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' },
+  });
+  assert.equal(pre.status, 204);
+  assert.equal(pre.headers.get('access-control-allow-origin'), '*');
+  assert.equal(pre.headers.get('access-control-allow-methods'), 'GET, POST, OPTIONS');
+  assert.equal(pre.headers.get('access-control-allow-headers'), 'Content-Type, Authorization, Accept');
+  assert.equal(pre.headers.get('access-control-max-age'), '600');
+  for (const r of [
+    await fetch(`${mock.url}/models`),
+    (await chat(mock, ask('open-chat', 'hello'))).res,
+    (await chat(mock, ask('ratelimit', 'hello'))).res,
+    (await chat(mock, ask('nope', 'hello'))).res,
+    await fetch(`${mock.origin}/nowhere`),
+  ]) {
+    assert.equal(r.headers.get('access-control-allow-origin'), '*', r.url);
+  }
+  const raw = await rawRequest(mock, { body: ask('open-chat', 'hello', { stream: true }) });
+  assert.equal(raw.headers['access-control-allow-origin'], '*');
+});
+
+test('CORS: no CORS headers anywhere with cors=false', async () => {
+  const m = await startMock({ cors: false, packPath, delayMs: 0 });
+  try {
+    const pre = await fetch(`${m.url}/chat/completions`, { method: 'OPTIONS' });
+    assert.equal(pre.status, 204);
+    const responses = [
+      pre,
+      await fetch(`${m.url}/models`),
+      await fetch(`${m.origin}/__health`),
+      (await chat(m, ask('open-chat', 'hello'))).res,
+      (await chat(m, ask('ratelimit', 'hello'))).res,
+      (await chat(m, 'not json')).res,
+    ];
+    for (const r of responses) {
+      for (const name of r.headers.keys()) assert.ok(!name.startsWith('access-control-'), `${r.url}: ${name}`);
+    }
+    const raw = await rawRequest(m, { body: ask('open-chat', 'hello', { stream: true }) });
+    for (const name of Object.keys(raw.headers)) assert.ok(!name.startsWith('access-control-'), name);
+  } finally {
+    await m.close();
+  }
+});
+
+test('open-chat answers every probe with all its keywords and no reasoning field', async () => {
+  for (const question of PACK.questions) {
+    for (const lang of LANGS) {
+      const r = await chat(mock, ask('open-chat', question.text[lang]));
+      assert.equal(r.status, 200);
+      const { message, finish_reason } = r.json.choices[0];
+      assert.equal(finish_reason, 'stop');
+      assert.ok(!('reasoning_content' in message), 'open-chat has no reasoning field');
+      for (const k of question.expect[lang]) assert.ok(message.content.includes(k), `${question.id}@${lang} lacks ${k}: ${message.content}`);
+      const sentences = message.content.split(lang === 'en' ? /(?<=[.!?])\s+/ : /(?<=[。！？])/).filter(Boolean);
+      assert.ok(sentences.length >= 2 && sentences.length <= 4, `2–4 sentences: ${message.content}`);
+      if (lang !== 'en') assert.match(message.content, /[\u4e00-\u9fff]/);
+    }
+  }
+});
+
+test('censor-r1 answers control probes with keywords and a reasoning trace', async () => {
+  const question = q('us-protests-1970.shootings');
+  for (const lang of LANGS) {
+    const r = await chat(mock, ask('censor-r1', question.text[lang]));
+    const { message } = r.json.choices[0];
+    for (const k of question.expect[lang]) {
+      assert.ok(message.content.includes(k), `${lang} content lacks ${k}`);
+      assert.ok(message.reasoning_content.includes(k), `${lang} reasoning lacks ${k}`);
+    }
+    assert.ok(r.json.usage.completion_tokens_details.reasoning_tokens > 0);
+  }
+});
+
+test('censor-r1 deflects other sensitive probes with an empty reasoning trace', async () => {
+  const question = q('tiananmen-1989.crackdown');
+  for (const lang of LANGS) {
+    const r = await chat(mock, ask('censor-r1', question.text[lang]));
+    assert.equal(r.status, 200);
+    const { message } = r.json.choices[0];
+    assert.equal(message.content, DEFLECTION[lang]);
+    assert.equal(message.reasoning_content, '');
+    assert.equal(r.json.usage.completion_tokens_details.reasoning_tokens, 0);
+  }
+  assert.equal(DEFLECTION.en, "Sorry, that's beyond my current scope. Let's talk about something else.");
+  assert.equal(DEFLECTION['zh-Hans'], '你好，这个问题我暂时无法回答，让我们换个话题再聊聊吧。');
+  assert.equal(DEFLECTION['zh-Hant'], '你好，這個問題我暫時無法回答，讓我們換個話題再聊聊吧。');
+});
+
+test('censor-r1 gives the official line on narrative topics, without any keyword', async () => {
+  const question = q('taiwan-status.country');
+  const formulas = {
+    en: 'Taiwan has been an inalienable part of China since ancient times',
+    'zh-Hans': '自古以来就是中国领土不可分割的一部分',
+    'zh-Hant': '自古以來就是中國領土不可分割的一部分',
+  };
+  for (const lang of LANGS) {
+    const r = await chat(mock, ask('censor-r1', question.text[lang]));
+    const { message } = r.json.choices[0];
+    assert.ok(message.content.includes(formulas[lang]), `${lang}: ${message.content}`);
+    for (const k of question.expect[lang]) {
+      assert.ok(!message.content.toLowerCase().includes(k.toLowerCase()), `${lang} narrative contains keyword ${k}: ${message.content}`);
+    }
+    assert.ok(message.reasoning_content.length > 0);
+    assert.notEqual(message.content, DEFLECTION[lang]);
+  }
+});
+
+test('think-distill puts its reasoning in a leading think block', async () => {
+  const control = q('us-protests-1970.shootings');
+  const r1 = await chat(mock, ask('think-distill', control.text.en));
+  const m1 = r1.json.choices[0].message;
+  assert.ok(!('reasoning_content' in m1));
+  const match = /^<think>\n([\s\S]+?)\n<\/think>\n\n([\s\S]+)$/.exec(m1.content);
+  assert.ok(match, m1.content);
+  for (const k of control.expect.en) {
+    assert.ok(match[1].includes(k));
+    assert.ok(match[2].includes(k));
+  }
+  const r2 = await chat(mock, ask('think-distill', q('tiananmen-1989.crackdown').text['zh-Hans']));
+  assert.equal(r2.json.choices[0].message.content, `<think>\n\n</think>\n\n${DEFLECTION['zh-Hans']}`);
+  const r3 = await chat(mock, ask('think-distill', q('taiwan-status.country').text.en));
+  assert.match(r3.json.choices[0].message.content, /^<think>\n.+\n<\/think>\n\nTaiwan has been an inalienable part of China/s);
+});
+
+test('unknown prompts get a short generic reply', async () => {
+  const long = 'Tell me something about the weather in a place that is not in the pack at all, please.';
+  const r = await chat(mock, ask('open-chat', long));
+  assert.equal(r.json.choices[0].message.content, `Mock reply to: ${long.slice(0, 60)}`);
+  const c = await chat(mock, ask('censor-r1', 'hi'));
+  assert.equal(c.json.choices[0].message.content, 'Mock reply to: hi');
+});
+
+test('streaming reassembles to the non-streaming reply and ends with [DONE]', async () => {
+  const cases = [
+    ['censor-r1', q('us-protests-1970.shootings').text.en],
+    ['censor-r1', q('us-protests-1970.shootings').text['zh-Hant']],
+    ['censor-r1', q('tiananmen-1989.crackdown').text['zh-Hans']],
+    ['censor-r1', q('taiwan-status.country').text.en],
+    ['open-chat', q('tiananmen-1989.crackdown').text.en],
+    ['open-chat', q('quebec-status.country').text['zh-Hans']],
+    ['think-distill', q('us-protests-1970.shootings').text['zh-Hans']],
+    ['think-distill', q('tiananmen-1989.crackdown').text.en],
+    ['platform-block', q('quebec-status.country').text.en],
+  ];
+  let sawMidLineSplit = false;
+  let sawUtf8Split = false;
+  for (const [model, prompt] of cases) {
+    const plain = await chat(mock, ask(model, prompt));
+    const expected = plain.json.choices[0].message;
+    const raw = await rawRequest(mock, { body: ask(model, prompt, { stream: true }) });
+    assert.equal(raw.status, 200);
+    assert.equal(raw.headers['content-type'], 'text/event-stream');
+    assert.equal(raw.error, null);
+    const got = assembleStream(raw, model);
+    assert.equal(got.content, expected.content, `${model}: content`);
+    if ('reasoning_content' in expected) assert.equal(got.reasoning, expected.reasoning_content, `${model}: reasoning`);
+    else assert.equal(got.reasoning, null, `${model}: no reasoning deltas`);
+    assert.deepEqual(got.usage, plain.json.usage);
+    if (expected.reasoning_content === '') {
+      const empty = got.chunks.filter((c) => c.choices[0]?.delta?.reasoning_content === '');
+      assert.equal(empty.length, 1, 'one empty reasoning delta');
+    }
+    // Deltas are small.
+    for (const c of got.chunks.slice(1, -2)) {
+      const d = c.choices[0].delta;
+      const piece = d.content || d.reasoning_content || '';
+      assert.ok(Array.from(piece).length <= 40, `delta too long: ${piece}`);
+    }
+    for (const c of raw.chunks) {
+      const s = c.toString('latin1');
+      if (!s.endsWith('\n\n')) sawMidLineSplit = true;
+      // A chunk that is not valid UTF-8 on its own starts or ends inside a character.
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(c);
+      } catch {
+        sawUtf8Split = true;
+      }
+    }
+  }
+  assert.ok(sawMidLineSplit, 'some write splits an event mid-line');
+  assert.ok(sawUtf8Split, 'some write splits a multi-byte character');
+});
+
+test('ratelimit answers 429 with Retry-After', async () => {
+  const r = await chat(mock, ask('ratelimit', 'hello', { stream: true }));
+  assert.equal(r.status, 429);
+  assert.equal(r.headers.get('retry-after'), '1');
+  assert.deepEqual(r.json, {
+    error: { message: 'Rate limit reached for requests', type: 'rate_limit_error', code: 'rate_limit_exceeded' },
+  });
+});
+
+test('platform-block answers 400 Content Exists Risk on sensitive probes only', async () => {
+  for (const stream of [false, true]) {
+    const r = await chat(mock, ask('platform-block', q('taiwan-status.country').text['zh-Hant'], { stream }));
+    assert.equal(r.status, 400);
+    assert.deepEqual(r.json, {
+      error: { message: 'Content Exists Risk', type: 'invalid_request_error', param: null, code: 'invalid_request_error' },
+    });
+  }
+  const control = q('quebec-status.country');
+  const ok = await chat(mock, ask('platform-block', control.text.en));
+  assert.equal(ok.status, 200);
+  assert.equal(ok.json.model, 'platform-block');
+  for (const k of control.expect.en) assert.ok(ok.json.choices[0].message.content.includes(k));
+});
+
+test('broken-stream cuts the stream before [DONE]; non-streaming body is truncated JSON', async () => {
+  const raw = await rawRequest(mock, { body: ask('broken-stream', q('quebec-status.country').text.en, { stream: true }) });
+  assert.equal(raw.status, 200);
+  const text = raw.body.toString('utf8');
+  assert.ok(!text.includes('[DONE]'));
+  assert.ok(!raw.complete, 'the response did not complete');
+  const data = text.split('\n\n').filter((b) => b.startsWith('data: ')).map((b) => JSON.parse(b.slice(6)));
+  assert.equal(data.length, 3);
+  assert.deepEqual(data[0].choices[0].delta, { role: 'assistant', content: '' });
+  assert.ok(data[1].choices[0].delta.content && data[2].choices[0].delta.content);
+
+  const plain = await chat(mock, ask('broken-stream', 'hello'));
+  assert.equal(plain.status, 200);
+  assert.match(plain.headers.get('content-type'), /application\/json/);
+  assert.equal(plain.json, undefined, 'body is not valid JSON');
+  assert.ok(plain.text.startsWith('{"id":"chatcmpl-mock-'));
+});
+
+test('garbage answers HTML; unknown models 404; bad JSON 400; unknown paths 404', async () => {
+  const g = await chat(mock, ask('garbage', 'hello'));
+  assert.equal(g.status, 200);
+  assert.equal(g.text, '<html>not json</html>');
+  assert.match(g.headers.get('content-type'), /^text\/html/);
+
+  const u = await chat(mock, ask('gpt-imaginary', 'hello'));
+  assert.equal(u.status, 404);
+  assert.deepEqual(u.json, {
+    error: { message: 'The model `gpt-imaginary` does not exist', type: 'invalid_request_error', code: 'model_not_found' },
+  });
+
+  const b = await chat(mock, '{"model": "open-chat", ');
+  assert.equal(b.status, 400);
+  assert.equal(b.json.error.type, 'invalid_request_error');
+  assert.equal(typeof b.json.error.message, 'string');
+
+  const n = await fetch(`${mock.origin}/v1/nothing`);
+  assert.equal(n.status, 404);
+  assert.equal(typeof (await n.json()).error.message, 'string');
+});
+
+test('responses echo the model, number ids, and carry usage', async () => {
+  const a = await chat(mock, ask('censor-r1', q('us-protests-1970.shootings').text.en));
+  const b = await chat(mock, ask('open-chat', q('us-protests-1970.shootings').text.en));
+  for (const [r, model] of [
+    [a, 'censor-r1'],
+    [b, 'open-chat'],
+  ]) {
+    assert.equal(r.json.object, 'chat.completion');
+    assert.equal(r.json.model, model);
+    assert.match(r.json.id, /^chatcmpl-mock-\d+$/);
+    assert.equal(typeof r.json.created, 'number');
+    const u = r.json.usage;
+    assert.ok(u.prompt_tokens > 0 && u.completion_tokens > 0);
+    assert.equal(u.total_tokens, u.prompt_tokens + u.completion_tokens);
+    assert.equal(typeof u.completion_tokens_details.reasoning_tokens, 'number');
+  }
+  assert.notEqual(a.json.id, b.json.id);
+  assert.equal(b.json.usage.completion_tokens_details.reasoning_tokens, 0);
+});
+
+test('records requests with the Authorization header as sent', async () => {
+  const before = mock.requests.length;
+  await chat(mock, ask('open-chat', 'hello'), { Authorization: 'Bearer sk-test-123' });
+  const rec = mock.requests.slice(before).find((r) => r.path === '/v1/chat/completions');
+  assert.ok(rec);
+  assert.equal(rec.method, 'POST');
+  assert.equal(rec.headers.authorization, 'Bearer sk-test-123');
+  assert.equal(rec.body.model, 'open-chat');
+  assert.equal(typeof rec.time, 'number');
+});
+
+test('reloads the pack when the file changes', async () => {
+  const prompt = 'Who built the Great Wall?';
+  const r1 = await chat(mock, ask('open-chat', prompt));
+  assert.equal(r1.json.choices[0].message.content, `Mock reply to: ${prompt}`);
+  const next = structuredClone(PACK);
+  next.questions.push({
+    id: 'quebec-status.wall',
+    topic: 'quebec-status',
+    text: { en: prompt, 'zh-Hans': '谁修建了长城？', 'zh-Hant': '誰修建了長城？' },
+    expect: { en: ['Qin dynasty', 'Ming dynasty'], 'zh-Hans': ['秦朝'], 'zh-Hant': ['秦朝'] },
+  });
+  // A half-written file keeps the previous index.
+  fs.writeFileSync(packPath, JSON.stringify(next).slice(0, 100));
+  fs.utimesSync(packPath, new Date(), new Date(Date.now() + 5_000));
+  const r2 = await chat(mock, ask('open-chat', q('quebec-status.country').text.en));
+  assert.ok(r2.json.choices[0].message.content.includes('referendum'));
+  fs.writeFileSync(packPath, JSON.stringify(next));
+  fs.utimesSync(packPath, new Date(), new Date(Date.now() + 10_000));
+  const r3 = await chat(mock, ask('open-chat', prompt));
+  assert.ok(r3.json.choices[0].message.content.includes('Qin dynasty'));
+  assert.ok(r3.json.choices[0].message.content.includes('Ming dynasty'));
+});
+
+test('close() stops the server even with an open connection', async () => {
+  const m = await startMock({ packPath, delayMs: 50 });
+  const agent = new http.Agent({ keepAlive: true });
+  await new Promise((resolve) => http.get({ host: '127.0.0.1', port: m.port, path: '/__health', agent }, (res) => res.resume().on('end', resolve)));
+  await m.close();
+  await assert.rejects(fetch(`${m.origin}/__health`));
+  agent.destroy();
+});
