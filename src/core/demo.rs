@@ -111,8 +111,13 @@ pub fn reply(model: &str, probe: &Probe) -> DemoReply {
     if let Some(r) = reasoning.as_deref() {
         chunks.extend(split_chunks(r, 6).into_iter().map(|c| (step, c, String::new())));
     }
-    chunks.extend(split_chunks(&content, if probe.lang == Lang::En { 12 } else { 4 }).into_iter().map(|c| (step, String::new(), c)));
-    let completion = (content.chars().count() + reasoning.as_deref().map_or(0, |r| r.chars().count())) as u64 / 3;
+    chunks.extend(
+        split_chunks(&content, if probe.lang == Lang::En { 12 } else { 4 })
+            .into_iter()
+            .map(|c| (step, String::new(), c)),
+    );
+    let completion =
+        (content.chars().count() + reasoning.as_deref().map_or(0, |r| r.chars().count())) as u64 / 3;
     let prompt = probe.prompt.chars().count() as u64 / 3 + 8;
     let reply = Reply {
         content,

@@ -263,17 +263,20 @@ impl Pack {
         }
         let mut question_kind: HashMap<&str, ProbeKind> = HashMap::new();
         for q in &file.questions {
-            let kind = *topic_kind.get(q.topic.as_str()).ok_or_else(|| PackError::UnknownTopic {
-                question: q.id.clone(),
-                topic: q.topic.clone(),
-            })?;
+            let kind = *topic_kind
+                .get(q.topic.as_str())
+                .ok_or_else(|| PackError::UnknownTopic { question: q.id.clone(), topic: q.topic.clone() })?;
             if question_kind.insert(q.id.as_str(), kind).is_some() {
                 return Err(PackError::DuplicateId(q.id.clone()));
             }
             for &lang in &file.languages {
                 let has_text = q.text.get(&lang).is_some_and(|t| !t.trim().is_empty());
                 if !has_text {
-                    return Err(PackError::MissingLanguage { question: q.id.clone(), what: "text", lang: lang.tag() });
+                    return Err(PackError::MissingLanguage {
+                        question: q.id.clone(),
+                        what: "text",
+                        lang: lang.tag(),
+                    });
                 }
                 let has_facts = q.expect.get(&lang).is_some_and(|f| f.iter().any(|k| !k.trim().is_empty()));
                 if !has_facts {
@@ -288,7 +291,10 @@ impl Pack {
         for q in &file.questions {
             match (question_kind[q.id.as_str()], q.control.as_deref()) {
                 (ProbeKind::Sensitive, None) => {
-                    return Err(PackError::BadControl { question: q.id.clone(), reason: "it names none".into() })
+                    return Err(PackError::BadControl {
+                        question: q.id.clone(),
+                        reason: "it names none".into(),
+                    })
                 }
                 (ProbeKind::Sensitive, Some(c)) => match question_kind.get(c) {
                     Some(ProbeKind::Control) => {}
@@ -320,9 +326,18 @@ impl Pack {
                     lang,
                     kind: question_kind[q.id.as_str()],
                     control: q.control.as_deref().map(|c| probe_id(c, lang)),
-                    translations: file.languages.iter().filter(|&&l| l != lang).map(|&l| probe_id(&q.id, l)).collect(),
+                    translations: file
+                        .languages
+                        .iter()
+                        .filter(|&&l| l != lang)
+                        .map(|&l| probe_id(&q.id, l))
+                        .collect(),
                     prompt: q.text[&lang].trim().to_string(),
-                    expect: q.expect[&lang].iter().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect(),
+                    expect: q.expect[&lang]
+                        .iter()
+                        .map(|k| k.trim().to_string())
+                        .filter(|k| !k.is_empty())
+                        .collect(),
                 });
             }
         }

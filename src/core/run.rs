@@ -79,6 +79,8 @@ impl CellResult {
 }
 
 /// The state of one (probe, provider) cell.
+// Cells live behind `Rc`, so the size of the largest variant costs nothing when cloning.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Cell {
     /// Not sent yet.
@@ -117,6 +119,8 @@ pub struct CellId {
 }
 
 /// Something that happened to a cell or the run.
+// Events are moved once, from the network layer into the run; boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum RunEvent {
     /// A request was sent.
@@ -195,8 +199,15 @@ pub struct Run {
 
 impl Run {
     /// A new run with every cell pending.
-    pub fn new(id: String, pack: &Pack, probes: Vec<Probe>, providers: Vec<RunProvider>, started_ms: f64) -> Run {
-        let cells = vec![Rc::new(Cell::Pending); probes.len() * providers.len()];
+    pub fn new(
+        id: String,
+        pack: &Pack,
+        probes: Vec<Probe>,
+        providers: Vec<RunProvider>,
+        started_ms: f64,
+    ) -> Run {
+        let cells: Vec<Rc<Cell>> =
+            std::iter::repeat_with(|| Rc::new(Cell::Pending)).take(probes.len() * providers.len()).collect();
         let status = if cells.is_empty() { RunStatus::Finished } else { RunStatus::Running };
         Run {
             id,
@@ -243,8 +254,11 @@ impl Run {
                 }
                 if let Some(i) = self.index(cell) {
                     if matches!(*self.cells[i], Cell::Pending) {
-                        self.cells[i] =
-                            Rc::new(Cell::Running { started_ms: at_ms, content: String::new(), reasoning: String::new() });
+                        self.cells[i] = Rc::new(Cell::Running {
+                            started_ms: at_ms,
+                            content: String::new(),
+                            reasoning: String::new(),
+                        });
                     }
                 }
             }
@@ -321,7 +335,9 @@ impl Run {
 
     /// Every finished cell of one probe, by provider index.
     pub fn results_for_probe(&self, probe: usize) -> Vec<(usize, &Cell)> {
-        (0..self.providers.len()).filter_map(|provider| self.cell(CellId { probe, provider }).map(|c| (provider, c))).collect()
+        (0..self.providers.len())
+            .filter_map(|provider| self.cell(CellId { probe, provider }).map(|c| (provider, c)))
+            .collect()
     }
 }
 
@@ -360,7 +376,9 @@ mod tests {
         r.apply(RunEvent::Delta { cell: c, content: "Hel".into(), reasoning: "r".into() });
         r.apply(RunEvent::Delta { cell: c, content: "lo".into(), reasoning: String::new() });
         match r.cell(c) {
-            Some(Cell::Running { content, reasoning, .. }) => assert_eq!((content.as_str(), reasoning.as_str()), ("Hello", "r")),
+            Some(Cell::Running { content, reasoning, .. }) => {
+                assert_eq!((content.as_str(), reasoning.as_str()), ("Hello", "r"))
+            }
             other => panic!("{other:?}"),
         }
         assert_eq!(r.progress(1020.0).running, 1);
@@ -394,9 +412,13 @@ mod tests {
         r.apply(RunEvent::Started { cell: a, at_ms: 1001.0 });
         r.apply(RunEvent::Finished {
             cell: a,
-            outcome: Outcome::Dialect(DialectError::Http { status: 429, message: "slow down".into(), body: "{}".into() }),
+            outcome: Outcome::Dialect(DialectError::Http {
+                status: 429,
+                message: "slow down".into(),
+                body: "{}".into(),
+            }),
             timing: Timing::default(),
-                    at_ms: 1500.0,
+            at_ms: 1500.0,
         });
         r.apply(RunEvent::Started { cell: b, at_ms: 1002.0 });
         let p = r.progress(1100.0);
@@ -409,7 +431,12 @@ mod tests {
         // No new request starts after a cancel, but a reply already on its way is kept.
         r.apply(RunEvent::Started { cell: CellId { probe: 2, provider: 0 }, at_ms: 1300.0 });
         assert_eq!(r.cell(CellId { probe: 2, provider: 0 }), Some(&Cell::Pending));
-        r.apply(RunEvent::Finished { cell: b, outcome: reply("late"), timing: Timing::default(), at_ms: 1500.0 });
+        r.apply(RunEvent::Finished {
+            cell: b,
+            outcome: reply("late"),
+            timing: Timing::default(),
+            at_ms: 1500.0,
+        });
         assert!(matches!(r.cell(b), Some(Cell::Done(_))));
         assert_eq!(r.progress(1400.0).eta_ms, None);
     }
@@ -418,8 +445,18 @@ mod tests {
     fn late_and_unknown_events_are_ignored() {
         let mut r = run(1, 1);
         let c = CellId { probe: 0, provider: 0 };
-        r.apply(RunEvent::Finished { cell: c, outcome: reply("first"), timing: Timing::default(), at_ms: 1500.0 });
-        r.apply(RunEvent::Finished { cell: c, outcome: reply("second"), timing: Timing::default(), at_ms: 1500.0 });
+        r.apply(RunEvent::Finished {
+            cell: c,
+            outcome: reply("first"),
+            timing: Timing::default(),
+            at_ms: 1500.0,
+        });
+        r.apply(RunEvent::Finished {
+            cell: c,
+            outcome: reply("second"),
+            timing: Timing::default(),
+            at_ms: 1500.0,
+        });
         r.apply(RunEvent::Delta { cell: c, content: "x".into(), reasoning: String::new() });
         r.apply(RunEvent::Started { cell: CellId { probe: 5, provider: 9 }, at_ms: 0.0 });
         match r.cell(c) {

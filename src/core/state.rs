@@ -28,7 +28,12 @@ impl Selection {
     /// Everything in the pack.
     pub fn all(pack: &Pack) -> Selection {
         Selection {
-            topics: pack.topics.iter().filter(|t| t.kind == ProbeKind::Sensitive).map(|t| t.id.clone()).collect(),
+            topics: pack
+                .topics
+                .iter()
+                .filter(|t| t.kind == ProbeKind::Sensitive)
+                .map(|t| t.id.clone())
+                .collect(),
             langs: Lang::ALL.into_iter().collect(),
             controls: true,
         }
@@ -45,7 +50,12 @@ impl Selection {
                 }
             };
             if wanted {
-                out.extend(pack.probes.iter().filter(|p| p.topic == topic.id && self.langs.contains(&p.lang)).cloned());
+                out.extend(
+                    pack.probes
+                        .iter()
+                        .filter(|p| p.topic == topic.id && self.langs.contains(&p.lang))
+                        .cloned(),
+                );
             }
         }
         out
@@ -264,7 +274,8 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
                 s.notice = Some("Choose at least one topic and one language.".into());
                 return s;
             }
-            s.notice = (!problems.is_empty()).then(|| format!("Left out of this run: {}", problems.join(" ")));
+            s.notice =
+                (!problems.is_empty()).then(|| format!("Left out of this run: {}", problems.join(" ")));
             s.run = Some(Run::new(id, &s.pack, probes, ok, at_ms));
             s.detail = None;
         }
@@ -358,7 +369,10 @@ mod tests {
         let id = s.providers[1].id.clone();
         s = apply(&s, Action::ModelsLoading(id.clone()));
         assert_eq!(s.models[&id], ModelList::Loading);
-        s = apply(&s, Action::ModelsLoaded { provider: id.clone(), result: Ok(vec!["qwen".into(), "x".into()]) });
+        s = apply(
+            &s,
+            Action::ModelsLoaded { provider: id.clone(), result: Ok(vec!["qwen".into(), "x".into()]) },
+        );
         assert_eq!(s.providers[1].model, "qwen");
     }
 }

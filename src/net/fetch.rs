@@ -56,7 +56,7 @@ fn js_message(e: &JsValue) -> String {
 
 fn is_abort(e: &JsValue, signal: Option<&AbortSignal>) -> bool {
     signal.is_some_and(|s| s.aborted())
-        || e.dyn_ref::<js_sys::Error>().is_some_and(|err| String::from(err.name()) == "AbortError")
+        || e.dyn_ref::<js_sys::Error>().is_some_and(|err| err.name() == "AbortError")
 }
 
 /// Sends `req`. `on_head` is called once when the status and headers arrive, then
@@ -80,7 +80,8 @@ pub async fn send(
     if let Some(s) = signal {
         init.set_signal(Some(s));
     }
-    let request = Request::new_with_str_and_init(&req.url, &init).map_err(|e| NetError::Build(js_message(&e)))?;
+    let request =
+        Request::new_with_str_and_init(&req.url, &init).map_err(|e| NetError::Build(js_message(&e)))?;
     let window = web_sys::window().ok_or_else(|| NetError::Build("no window".into()))?;
     let resp = JsFuture::from(window.fetch_with_request(&request)).await.map_err(|e| {
         if is_abort(&e, signal) {
@@ -114,7 +115,8 @@ pub async fn send(
                 NetError::Body(js_message(&e))
             }
         })?;
-        let done = Reflect::get(&step, &JsValue::from_str("done")).ok().and_then(|d| d.as_bool()).unwrap_or(true);
+        let done =
+            Reflect::get(&step, &JsValue::from_str("done")).ok().and_then(|d| d.as_bool()).unwrap_or(true);
         if done {
             break;
         }

@@ -30,6 +30,9 @@ const DELTA_INTERVAL_MS: f64 = 120.0;
 
 type Emit = Rc<dyn Fn(RunEvent)>;
 
+/// One provider's cells still to send, shared by its workers.
+type Queue = Rc<RefCell<VecDeque<(CellId, Rc<Probe>)>>>;
+
 /// Lets the UI stop a run: no new request starts, and requests in flight are aborted.
 #[derive(Clone, Default)]
 pub struct RunHandle {
@@ -56,7 +59,7 @@ pub fn start(run: &Run, providers: &[ProviderConfig], emit: impl Fn(RunEvent) + 
         let Some(config) = providers.iter().find(|p| p.id == rp.id).cloned() else {
             continue;
         };
-        let queue: Rc<RefCell<VecDeque<(CellId, Rc<Probe>)>>> = Rc::new(RefCell::new(
+        let queue: Queue = Rc::new(RefCell::new(
             run.pending_for(col).into_iter().map(|id| (id, run.probes[id.probe].clone())).collect(),
         ));
         let workers = (rp.concurrency as usize).min(queue.borrow().len());
@@ -144,8 +147,13 @@ async fn simulate(cell: CellId, probe: &Probe, config: &ProviderConfig, handle: 
 }
 
 async fn ask(cell: CellId, probe: &Probe, config: &ProviderConfig, handle: &RunHandle, emit: &Emit) {
-    let params =
-        ChatParams { model: config.model.clone(), prompt: probe.prompt.clone(), stream: true, max_tokens: None, temperature: None };
+    let params = ChatParams {
+        model: config.model.clone(),
+        prompt: probe.prompt.clone(),
+        stream: true,
+        max_tokens: None,
+        temperature: None,
+    };
     let req = openai::chat_request(&config.endpoint(), &params);
     let Ok(controller) = AbortController::new() else {
         emit(RunEvent::Finished {
@@ -225,14 +233,18 @@ async fn ask(cell: CellId, probe: &Probe, config: &ProviderConfig, handle: &RunH
         )),
         Err(NetError::Body(why)) if streaming.get() => match decoder.into_inner().finish() {
             Ok(reply) => Outcome::Reply { reply, cut_short: Some(why) },
-            Err(DialectError::Truncated) => Outcome::Transport(format!("the stream broke off before any text: {why}")),
+            Err(DialectError::Truncated) => {
+                Outcome::Transport(format!("the stream broke off before any text: {why}"))
+            }
             Err(e) => Outcome::Dialect(e),
         },
         Err(e) => Outcome::Transport(e.to_string()),
         Ok(_) if streaming.get() => match decoder.into_inner().finish() {
             Ok(reply) => {
-                let cut_short =
-                    reply.finish_reason.is_none().then(|| "the stream ended without a finish reason".to_string());
+                let cut_short = reply
+                    .finish_reason
+                    .is_none()
+                    .then(|| "the stream ended without a finish reason".to_string());
                 Outcome::Reply { reply, cut_short }
             }
             Err(e) => Outcome::Dialect(e),
@@ -262,7 +274,10 @@ pub async fn fetch_models(config: &ProviderConfig) -> Result<Vec<String>, String
     let head = send(&req, None, |_| {}, |chunk| raw.borrow_mut().extend_from_slice(chunk))
         .await
         .map_err(|e| e.to_string())?;
-    let resp =
-        HttpResponse { status: head.status, headers: head.headers, body: String::from_utf8_lossy(&raw.borrow()).into_owned() };
+    let resp = HttpResponse {
+        status: head.status,
+        headers: head.headers,
+        body: String::from_utf8_lossy(&raw.borrow()).into_owned(),
+    };
     openai::parse_models(&resp).map_err(|e| e.to_string())
 }

@@ -54,7 +54,9 @@ pub fn App() -> Html {
                 let started = driver.borrow().as_ref().is_some_and(|(d, _)| d == id);
                 if !started {
                     let dispatcher = store.dispatcher();
-                    let handle = runner::start(run, &store.0.providers, move |ev| dispatcher.dispatch(Action::Run(ev)));
+                    let handle = runner::start(run, &store.0.providers, move |ev| {
+                        dispatcher.dispatch(Action::Run(ev))
+                    });
                     *driver.borrow_mut() = Some((id.clone(), handle));
                 }
             }

@@ -84,10 +84,18 @@ fn done_column(r: &CellResult) -> Html {
             };
             let usage = reply.usage.as_ref().map(|u| {
                 let mut parts = Vec::new();
-                if let Some(n) = u.prompt_tokens { parts.push(format!("{n} in")); }
-                if let Some(n) = u.completion_tokens { parts.push(format!("{n} out")); }
-                if let Some(n) = u.reasoning_tokens { parts.push(format!("{n} reasoning")); }
-                if let Some(n) = u.cached_tokens { parts.push(format!("{n} cached")); }
+                if let Some(n) = u.prompt_tokens {
+                    parts.push(format!("{n} in"));
+                }
+                if let Some(n) = u.completion_tokens {
+                    parts.push(format!("{n} out"));
+                }
+                if let Some(n) = u.reasoning_tokens {
+                    parts.push(format!("{n} reasoning"));
+                }
+                if let Some(n) = u.cached_tokens {
+                    parts.push(format!("{n} cached"));
+                }
                 parts.join(" · ")
             });
             html! {
@@ -114,7 +122,9 @@ fn done_column(r: &CellResult) -> Html {
                 }
             </div>
         },
-        Outcome::Transport(msg) => html! { <div class="text error-text" data-testid="reply-error">{ msg }</div> },
+        Outcome::Transport(msg) => {
+            html! { <div class="text error-text" data-testid="reply-error">{ msg }</div> }
+        }
     };
     html! {
         <>

@@ -41,7 +41,8 @@ pub fn RunBar(props: &RunBarProps) -> Html {
     }
     let on_run = props.on_run.reform(|_: MouseEvent| ());
     let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
-    let progress = app.0.run.as_ref().map(|r| (r.progress(now_ms()), r.status, r.ended_ms.map(|e| e - r.started_ms)));
+    let progress =
+        app.0.run.as_ref().map(|r| (r.progress(now_ms()), r.status, r.ended_ms.map(|e| e - r.started_ms)));
     html! {
         <div class="runbar">
             <button class="btn primary" data-testid="run" onclick={on_run} disabled={running}>{"Run probes"}</button>
