@@ -101,12 +101,17 @@ fn incomplete_packs_are_rejected_with_the_question_named() {
         r#"{CONTROL},{{"id":"s.q","topic":"s","text":{{"en":"a","zh-Hans":"乙","zh-Hant":"丙"}},
         "expect":{{"en":["x"],"zh-Hans":["x"],"zh-Hant":["x"]}}}}"#
     ));
-    assert!(matches!(Pack::from_json(&no_control), Err(PackError::BadControl { question, .. }) if question == "s.q"));
+    assert!(
+        matches!(Pack::from_json(&no_control), Err(PackError::BadControl { question, .. }) if question == "s.q")
+    );
     let unknown_control = no_control.replace(r#""topic":"s","#, r#""topic":"s","control":"nope","#);
     let err = Pack::from_json(&unknown_control).unwrap_err().to_string();
     assert!(err.contains("`nope` is not in the pack"), "{err}");
     let empty_facts = pack_with(&CONTROL.replace(r#""zh-Hant":["x"]"#, r#""zh-Hant":[" "]"#));
-    assert!(matches!(Pack::from_json(&empty_facts), Err(PackError::MissingLanguage { what: "expected facts", .. })));
+    assert!(matches!(
+        Pack::from_json(&empty_facts),
+        Err(PackError::MissingLanguage { what: "expected facts", .. })
+    ));
     let duplicate = pack_with(&format!("{CONTROL},{CONTROL}"));
     assert_eq!(Pack::from_json(&duplicate), Err(PackError::DuplicateId("c.q".into())));
     assert!(matches!(Pack::from_json("{not json"), Err(PackError::Json(_))));
