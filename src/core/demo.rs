@@ -106,13 +106,13 @@ pub fn reply(model: &str, probe: &Probe) -> DemoReply {
     let b = behaviour(model, probe);
     let (reasoning, content) = texts(&b, probe);
     let h = hash(&format!("{model}/{}", probe.id));
-    let step = 20 + h % 40;
-    let mut chunks = vec![(150 + h % 500, String::new(), String::new())];
+    let step = 10 + h % 20;
+    let mut chunks = vec![(100 + h % 300, String::new(), String::new())];
     if let Some(r) = reasoning.as_deref() {
-        chunks.extend(split_chunks(r, 6).into_iter().map(|c| (step, c, String::new())));
+        chunks.extend(split_chunks(r, 12).into_iter().map(|c| (step, c, String::new())));
     }
     chunks.extend(
-        split_chunks(&content, if probe.lang == Lang::En { 12 } else { 4 })
+        split_chunks(&content, if probe.lang == Lang::En { 24 } else { 8 })
             .into_iter()
             .map(|c| (step, String::new(), c)),
     );

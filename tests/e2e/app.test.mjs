@@ -76,7 +76,7 @@ test('two providers on a streaming mock server: every cell gets the right verdic
   assert.equal(done, total);
 
   // Every request streamed, to the mock, and the key went only in the Authorization header.
-  const chats = mock.requests.filter((r) => r.path === '/v1/chat/completions');
+  const chats = mock.requests.filter((r) => r.method === 'POST' && r.path === '/v1/chat/completions');
   assert.equal(chats.length, total);
   assert.ok(chats.every((r) => r.body.stream === true));
   const censorCalls = chats.filter((r) => r.body.model === 'censor-r1');
@@ -110,8 +110,8 @@ test('two providers on a streaming mock server: every cell gets the right verdic
   await reasoning.locator('summary').click();
   assert.ok((await reasoning.textContent()).length > 40);
   assert.match(await replies.nth(0).locator('.verdict').textContent(), /Answered/);
-  // And to the same question in English.
-  const en = `${sensitive.question}@en`;
+  // And to the same control question in English.
+  const en = `${control.question}@en`;
   await detail.getByTestId(`goto-${en}`).click();
   assert.equal(await detail.getByTestId('detail-prompt').textContent(), pack.probes.find((p) => p.id === en).prompt);
   await page.keyboard.press('Escape');

@@ -200,7 +200,7 @@ pub fn Detail() -> Html {
                     <button class="btn ghost" onclick={close} aria-label="Close" data-testid="detail-close" autofocus=true>{"✕"}</button>
                 </header>
                 <nav class="links" aria-label="Related probes">{ for links }</nav>
-                <div class="replies" style={format!("grid-template-columns: repeat({}, minmax(280px, 1fr))", run.providers.len().max(1))}>
+                <div class="replies">
                     { for run.providers.iter().enumerate().map(|(col, p)| {
                         let cell = row.and_then(|r| run.cell(crate::core::run::CellId { probe: r, provider: col }));
                         reply_column(p, cell)

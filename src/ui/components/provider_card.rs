@@ -75,6 +75,9 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
     let models = app.0.models.get(&p.id);
     let list_id = format!("models-{id}");
     let problem = p.problem();
+    // Open the settings of a provider that is not ready yet, once; after that the user
+    // decides (a constant attribute value is never re-applied by Yew).
+    let start_open = *use_state(|| problem.is_some());
     let f = |name: &str| format!("{id}-{name}");
     html! {
         <div class={classes!("provider", (!p.enabled).then_some("disabled"))} data-testid={format!("provider-{id}")}>
@@ -88,7 +91,7 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
                 <button class="btn small ghost" onclick={on_remove} disabled={props.locked}
                     aria-label={format!("Remove {}", p.name)}>{"Remove"}</button>
             </div>
-            <details open={problem.is_some() || !p.is_simulated() && p.model.is_empty()}>
+            <details open={start_open}>
                 <summary>{"Settings"}</summary>
                 <div class="fields">
                     <label for={f("name")}>{"Name"}</label>

@@ -50,10 +50,7 @@ pub fn RunBar(props: &RunBarProps) -> Html {
             if let Some((p, status, took)) = progress {
                 <div class="progress" data-testid="progress" data-done={p.done.to_string()} data-total={p.total.to_string()}
                     data-status={format!("{status:?}").to_lowercase()}>
-                    <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax={p.total.to_string()}
-                        aria-valuenow={p.done.to_string()} aria-label="Probes done">
-                        <div class="fill" style={format!("width:{:.1}%", if p.total == 0 { 100.0 } else { p.done as f64 * 100.0 / p.total as f64 })}></div>
-                    </div>
+                    <progress class="bar" max={p.total.max(1).to_string()} value={p.done.to_string()} aria-label="Probes done"></progress>
                     <span class="figures">
                         { format!("{} / {} done", p.done, p.total) }
                         if p.running > 0 { { format!(" · {} in flight", p.running) } }
