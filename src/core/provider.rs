@@ -194,7 +194,7 @@ impl ProviderConfig {
 
     /// The name with the model, as shown in the matrix header.
     pub fn title(&self) -> String {
-        let sim = if self.is_simulated() { " (simulated)" } else { "" };
+        let sim = if self.is_simulated() && !self.name.contains("simulated") { " (simulated)" } else { "" };
         if self.model.is_empty() || self.name.contains(&self.model) {
             format!("{}{sim}", self.name)
         } else {

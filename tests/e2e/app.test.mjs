@@ -189,3 +189,42 @@ test('the site works from a sub-path, as on a static host', async () => {
     await sub.close();
   }
 });
+
+test('cancel stops a run and keeps every finished reply; a new run can start', async () => {
+  const { context, page } = await openPage(chromium.browser, site.url);
+  await page.getByTestId('run').click();
+  const bar = page.getByTestId('progress');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=progress]')?.dataset.done) >= 8);
+  await page.getByTestId('cancel').click();
+  assert.equal(await bar.getAttribute('data-status'), 'cancelled');
+  const done = Number(await bar.getAttribute('data-done'));
+  const total = Number(await bar.getAttribute('data-total'));
+  assert.ok(done >= 8 && done < total, `${done} of ${total}`);
+  assert.match(await bar.textContent(), /cancelled; finished replies are kept/);
+  await page.waitForTimeout(800);
+  assert.equal(Number(await bar.getAttribute('data-done')), done, 'nothing finishes after a cancel');
+  const finished = Object.values(await cellVerdicts(page)).filter((v) => !['pending', 'running'].includes(v));
+  assert.equal(finished.length, done);
+  assert.equal(await page.locator('[data-verdict=running]').count(), 0);
+  await page.getByTestId('run').click();
+  assert.equal(await bar.getAttribute('data-status'), 'running');
+  await context.close();
+});
+
+test('a key is stored only when "remember on this device" is ticked', async () => {
+  const { context, page } = await openPage(chromium.browser, site.url);
+  const card = await addMockProvider(page, 'p1', 'Remembered', 'open-chat', 'sk-remember-me-42');
+  await card.getByText('Remember the key on this device').click();
+  await page.reload();
+  await page.getByTestId('run').waitFor();
+  await page.getByTestId('provider-p1').locator('summary').click();
+  assert.equal(await page.getByTestId('provider-p1').getByTestId('provider-key').inputValue(), 'sk-remember-me-42');
+  const settings = await page.evaluate(() => localStorage.getItem('candor.settings.v1'));
+  assert.ok(settings.includes('Remembered') && !settings.includes('sk-remember-me-42'), 'the key is kept apart from the settings');
+  await page.getByTestId('provider-p1').getByText('Remember the key on this device').click();
+  await page.reload();
+  await page.getByTestId('run').waitFor();
+  assert.equal(await page.getByTestId('provider-p1').getByTestId('provider-key').inputValue(), '');
+  assert.ok(!(await page.evaluate(() => JSON.stringify(localStorage))).includes('sk-remember-me-42'));
+  await context.close();
+});

@@ -54,6 +54,10 @@ fn reply_column(provider: &RunProvider, cell: Option<&Cell>) -> Html {
     }
 }
 
+fn content_of(r: &CellResult) -> &str {
+    r.reply().map_or("", |reply| reply.content.as_str())
+}
+
 fn done_column(r: &CellResult) -> Html {
     let spans = |field: Field| -> Vec<(usize, usize, String)> {
         r.verdict
@@ -63,9 +67,20 @@ fn done_column(r: &CellResult) -> Html {
             .filter_map(|s| s.span.map(|(a, b)| (a, b, s.reason.clone())))
             .collect()
     };
+    // Matched facts are highlighted in the text; list them once rather than one line each.
+    let facts: Vec<&str> = r
+        .verdict
+        .signals
+        .iter()
+        .filter(|s| s.name == "expected_fact")
+        .filter_map(|s| s.span.and_then(|(a, b)| content_of(r).get(a..b)))
+        .collect();
     let signals = html! {
         <ul class="signals" data-testid="signals">
-            { for r.verdict.signals.iter().map(|s| html! { <li>{ &s.reason }</li> }) }
+            { for r.verdict.signals.iter().filter(|s| s.name != "expected_fact").map(|s| html! { <li>{ &s.reason }</li> }) }
+            if !facts.is_empty() {
+                <li>{ format!("Mentions {} expected fact{}: {}", facts.len(), if facts.len() == 1 { "" } else { "s" }, facts.join(", ")) }</li>
+            }
         </ul>
     };
     let main = match &r.outcome {
