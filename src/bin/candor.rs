@@ -8,7 +8,11 @@
 use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
 
+use candor::core::classifier::features::Feature;
+use candor::core::classifier::model::{self, Model, TrainConfig};
+use candor::core::classifier::{classify_with, features_of, Context};
 use candor::core::dialect::Reply;
+use candor::core::eval::{read_judged, Agreement, JudgedRow};
 use candor::core::pack::{Pack, ProbeKind, BUILTIN_PACK_JSON};
 use candor::core::verdict::{classify, Outcome};
 use serde_json::{json, Value};
@@ -16,6 +20,11 @@ use serde_json::{json, Value};
 const USAGE: &str = "usage:
   candor classify        read JSON Lines on stdin ({\"response\": …, \"reasoning\"?: …, \"prompt\"?: …}),
                          write each line with a \"verdict\" added
+  candor eval FILE       agreement with the judges' labels of a judged JSON Lines file
+  candor train FILE [--out PATH]
+                         train the text model on a judged file (default out: static/model/verdict-v1.bin)
+  candor cv FILE         held-out agreement: train without a sixth of the models, judge those, six times
+  candor bench FILE      replies classified per second on one core
   candor pack [FILE]     validate a probe pack (default: the built-in pack) and print a summary";
 
 fn main() -> ExitCode {
@@ -23,6 +32,34 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("classify") => classify_stdin(),
         Some("pack") => pack(args.get(1)),
+        Some("train") => match args.get(1) {
+            Some(f) => train(f, args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1))),
+            None => {
+                eprintln!("{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("cv") => match args.get(1) {
+            Some(f) => cross_validate(f),
+            None => {
+                eprintln!("{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("bench") => match args.get(1) {
+            Some(f) => bench(f),
+            None => {
+                eprintln!("{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("eval") => match args.get(1) {
+            Some(f) => eval(f),
+            None => {
+                eprintln!("{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -78,6 +115,122 @@ fn classify_stdin() -> ExitCode {
         }
     }
     let _ = out.flush();
+    ExitCode::SUCCESS
+}
+
+fn read(path: &str) -> Result<String, ExitCode> {
+    std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("candor: cannot read {path}: {e}");
+        ExitCode::FAILURE
+    })
+}
+
+fn eval(path: &str) -> ExitCode {
+    let rows = match judged(path) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let mut agreement = Agreement::default();
+    for row in &rows {
+        agreement.add(row, classify(&row.outcome(), None).label);
+    }
+    print!("{}", agreement.report());
+    ExitCode::SUCCESS
+}
+
+fn judged(path: &str) -> Result<Vec<JudgedRow>, ExitCode> {
+    let text = read(path)?;
+    read_judged(&text).map_err(|e| {
+        eprintln!("candor: {path}: {e}");
+        ExitCode::FAILURE
+    })
+}
+
+/// Training examples: rows the judges labelled, in file order.
+fn examples(rows: &[&JudgedRow]) -> Vec<(Vec<Feature>, usize)> {
+    rows.iter()
+        .filter_map(|r| r.class().map(|c| (features_of(&r.response, r.reasoning.as_deref()), c as usize)))
+        .collect()
+}
+
+fn train(path: &str, out: Option<&String>) -> ExitCode {
+    let rows = match judged(path) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let all: Vec<&JudgedRow> = rows.iter().collect();
+    let model = model::train(&examples(&all), &TrainConfig::default());
+    let out = out.map_or("static/model/verdict-v1.bin", String::as_str);
+    let bytes = model.to_bytes();
+    if let Err(e) = std::fs::write(out, &bytes) {
+        eprintln!("candor: cannot write {out}: {e}");
+        return ExitCode::FAILURE;
+    }
+    let shipped = Model::from_bytes(&bytes).unwrap_or_else(|_| Model::zero());
+    let mut agreement = Agreement::default();
+    for row in &rows {
+        agreement.add(row, verdict_with(row, &shipped).label);
+    }
+    println!("wrote {out} ({} bytes) from {} judged rows", bytes.len(), all.len());
+    print!("in-sample (optimistic):\n{}", agreement.report());
+    ExitCode::SUCCESS
+}
+
+fn verdict_with(row: &JudgedRow, model: &Model) -> candor::core::verdict::Verdict {
+    match row.outcome() {
+        Outcome::Reply { reply, .. } if !reply.content.trim().is_empty() => {
+            classify_with(&reply, &Context::default(), model)
+        }
+        other => classify(&other, None),
+    }
+}
+
+fn cross_validate(path: &str) -> ExitCode {
+    let rows = match judged(path) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let mut models: Vec<&str> = rows.iter().map(|r| r.model.as_str()).collect();
+    models.sort_unstable();
+    models.dedup();
+    const FOLDS: usize = 6;
+    let fold_of = |m: &str| models.iter().position(|x| *x == m).unwrap_or(0) % FOLDS;
+    let mut agreement = Agreement::default();
+    for fold in 0..FOLDS {
+        let train_rows: Vec<&JudgedRow> = rows.iter().filter(|r| fold_of(&r.model) != fold).collect();
+        let model = model::train(&examples(&train_rows), &TrainConfig::default());
+        let held: Vec<&str> = models.iter().copied().filter(|m| fold_of(m) == fold).collect();
+        eprintln!("fold {}: held out {}", fold + 1, held.join(", "));
+        for row in rows.iter().filter(|r| fold_of(&r.model) == fold) {
+            agreement.add(row, verdict_with(row, &model).label);
+        }
+    }
+    print!("held out by model ({FOLDS} folds; each model judged by a model that never saw it):\n{}", agreement.report());
+    ExitCode::SUCCESS
+}
+
+fn bench(path: &str) -> ExitCode {
+    let rows = match judged(path) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let outcomes: Vec<Outcome> = rows.iter().map(JudgedRow::outcome).collect();
+    let bytes: usize = rows.iter().map(|r| r.response.len()).sum();
+    let _ = classify(&outcomes[0], None); // load the model outside the timing
+    let mut n = 0usize;
+    let start = std::time::Instant::now();
+    while start.elapsed().as_secs_f64() < 3.0 {
+        for o in &outcomes {
+            std::hint::black_box(classify(std::hint::black_box(o), None));
+        }
+        n += outcomes.len();
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "classified {n} replies in {secs:.2} s on one core: {:.0} replies/s (mean reply {} bytes)",
+        n as f64 / secs,
+        bytes / rows.len().max(1)
+    );
     ExitCode::SUCCESS
 }
 

@@ -1,0 +1,167 @@
+//! The text model: a multinomial logistic regression over hashed features, trained natively
+//! by `candor train` and shipped as `static/model/verdict-v1.bin` (8-bit weights).
+//!
+//! File layout (little-endian): magic `CNDRVM01`, `u32` bucket count, `u32` class count,
+//! `f32` scale, then `classes × buckets` signed bytes (weight = byte × scale).
+
+use crate::core::classifier::features::{Feature, BUCKETS};
+
+/// The three classes the judges use: answered, deflection, refusal.
+pub const CLASSES: usize = 3;
+const MAGIC: &[u8; 8] = b"CNDRVM01";
+
+/// Model weights, `weights[class * BUCKETS + bucket]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    weights: Vec<f32>,
+}
+
+/// Why a model file could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ModelError {
+    /// Not a model file, or one for another version of the features.
+    #[error("not a Candor verdict model (or one built for other features): {0}")]
+    Format(String),
+}
+
+impl Model {
+    /// A model that knows nothing (all weights zero).
+    pub fn zero() -> Model {
+        Model { weights: vec![0.0; CLASSES * BUCKETS] }
+    }
+
+    /// Reads a model file.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        let header = 8 + 4 + 4 + 4;
+        if bytes.len() < header || &bytes[..8] != MAGIC {
+            return Err(ModelError::Format("bad magic".into()));
+        }
+        let u32_at = |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+        let (buckets, classes) = (u32_at(8) as usize, u32_at(12) as usize);
+        if buckets != BUCKETS || classes != CLASSES {
+            return Err(ModelError::Format(format!("{buckets} buckets × {classes} classes")));
+        }
+        let scale = f32::from_le_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+        let body = &bytes[header..];
+        if body.len() != buckets * classes {
+            return Err(ModelError::Format("truncated weights".into()));
+        }
+        Ok(Model { weights: body.iter().map(|&b| f32::from(b as i8) * scale).collect() })
+    }
+
+    /// Writes the model file (weights quantised to 8 bits).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let max = self.weights.iter().fold(0f32, |m, w| m.max(w.abs()));
+        let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
+        let mut out = Vec::with_capacity(20 + self.weights.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(BUCKETS as u32).to_le_bytes());
+        out.extend_from_slice(&(CLASSES as u32).to_le_bytes());
+        out.extend_from_slice(&scale.to_le_bytes());
+        out.extend(self.weights.iter().map(|w| (w / scale).round().clamp(-127.0, 127.0) as i8 as u8));
+        out
+    }
+
+    /// The weight of a bucket for a class.
+    pub fn weight(&self, class: usize, bucket: u32) -> f32 {
+        self.weights[class * BUCKETS + bucket as usize]
+    }
+
+    /// Raw scores per class.
+    pub fn logits(&self, features: &[Feature]) -> [f32; CLASSES] {
+        let mut z = [0f32; CLASSES];
+        for &(b, v) in features {
+            for (c, zc) in z.iter_mut().enumerate() {
+                *zc += self.weights[c * BUCKETS + b as usize] * v;
+            }
+        }
+        z
+    }
+
+    /// Class probabilities.
+    pub fn probabilities(&self, features: &[Feature]) -> [f32; CLASSES] {
+        softmax(self.logits(features))
+    }
+}
+
+fn softmax(z: [f32; CLASSES]) -> [f32; CLASSES] {
+    let m = z.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
+    let e = z.map(|v| (v - m).exp());
+    let s: f32 = e.iter().sum();
+    e.map(|v| v / s)
+}
+
+/// Training settings. The defaults are what the shipped model was trained with.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrainConfig {
+    /// Passes over the data.
+    pub epochs: usize,
+    /// Initial learning rate.
+    pub learning_rate: f32,
+    /// L2 penalty per step.
+    pub l2: f32,
+    /// Seed of the example order.
+    pub seed: u64,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig { epochs: 40, learning_rate: 0.5, l2: 1e-6, seed: 0x5eed }
+    }
+}
+
+/// Trains a model by stochastic gradient descent. Deterministic: the same examples and
+/// settings give the same weights, bit for bit.
+pub fn train(examples: &[(Vec<Feature>, usize)], cfg: &TrainConfig) -> Model {
+    let mut model = Model::zero();
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut rng = cfg.seed | 1;
+    let mut step = 0usize;
+    let steps = (cfg.epochs * examples.len()).max(1);
+    for _ in 0..cfg.epochs {
+        // Fisher–Yates with a xorshift generator: no dependency, same order everywhere.
+        for i in (1..order.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            order.swap(i, (rng % (i as u64 + 1)) as usize);
+        }
+        for &i in &order {
+            let (features, label) = &examples[i];
+            let lr = cfg.learning_rate * (1.0 - step as f32 / steps as f32).max(0.05);
+            step += 1;
+            let p = model.probabilities(features);
+            for (c, &pc) in p.iter().enumerate() {
+                let g = pc - if c == *label { 1.0 } else { 0.0 };
+                for &(b, v) in features {
+                    let w = &mut model.weights[c * BUCKETS + b as usize];
+                    *w -= lr * (g * v + cfg.l2 * *w);
+                }
+            }
+        }
+    }
+    model
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learns_a_separable_toy_problem_and_round_trips_through_bytes() {
+        let ex: Vec<(Vec<Feature>, usize)> =
+            (0..30).map(|i| (vec![(i % 3, 1.0), (100 + (i % 3), 0.5)], (i % 3) as usize)).collect();
+        let m = train(&ex, &TrainConfig { epochs: 20, ..TrainConfig::default() });
+        for (f, label) in &ex {
+            let p = m.probabilities(f);
+            let best = (0..CLASSES).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap();
+            assert_eq!(best, *label);
+        }
+        let again = train(&ex, &TrainConfig { epochs: 20, ..TrainConfig::default() });
+        assert_eq!(m, again, "training is deterministic");
+        let back = Model::from_bytes(&m.to_bytes()).unwrap();
+        let (p, q) = (m.probabilities(&ex[4].0), back.probabilities(&ex[4].0));
+        assert!((p[1] - q[1]).abs() < 0.02, "{p:?} {q:?}");
+        assert!(Model::from_bytes(b"nope").is_err());
+    }
+}

@@ -1,0 +1,244 @@
+//! Measuring verdicts against judged replies: the labelled file format, the mapping from
+//! Candor's six labels to the judges' three, and agreement with confusion matrices.
+//!
+//! The judged file (`dev-responses.jsonl`, from the SpeechMap project's published data) labels
+//! each reply `compliant`, `deflection`, `refusal` or `error`. Candor's labels map onto them:
+//! answered = compliant; deflected and state_narrative = deflection; refused and blocked =
+//! refusal. Rows the judges marked `error` are left out of the figures (and counted).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Deserialize;
+
+use crate::core::dialect::Reply;
+use crate::core::verdict::{Label, Outcome};
+
+/// One judged reply.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct JudgedRow {
+    /// Row id.
+    #[serde(default)]
+    pub id: String,
+    /// The model that replied.
+    #[serde(default)]
+    pub model: String,
+    /// Language tag of the prompt.
+    #[serde(default)]
+    pub lang: String,
+    /// What was asked.
+    #[serde(default)]
+    pub prompt: String,
+    /// The visible answer.
+    #[serde(default)]
+    pub response: String,
+    /// The reasoning trace, when the API returned one.
+    #[serde(default)]
+    pub reasoning: Option<String>,
+    /// The judges' label.
+    pub label: String,
+}
+
+impl JudgedRow {
+    /// The reply as Candor's classifier sees it.
+    pub fn outcome(&self) -> Outcome {
+        Outcome::Reply {
+            reply: Reply {
+                content: self.response.clone(),
+                reasoning: self.reasoning.clone(),
+                finish_reason: Some("stop".into()),
+                ..Reply::default()
+            },
+            cut_short: None,
+        }
+    }
+
+    /// The judges' class, or `None` for rows they marked as errors.
+    pub fn class(&self) -> Option<Class> {
+        Class::from_judge(&self.label)
+    }
+}
+
+/// Reads a JSON Lines file of judged rows; a line that cannot be read is an error naming it.
+pub fn read_judged(text: &str) -> Result<Vec<JudgedRow>, String> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("line {}: {e}", i + 1)))
+        .collect()
+}
+
+/// The judges' three classes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Class {
+    /// compliant
+    Answered = 0,
+    /// deflection
+    Deflection = 1,
+    /// refusal
+    Refusal = 2,
+}
+
+impl Class {
+    /// All three, in matrix order.
+    pub const ALL: [Class; 3] = [Class::Answered, Class::Deflection, Class::Refusal];
+
+    /// Parses a judge's label.
+    pub fn from_judge(label: &str) -> Option<Class> {
+        match label {
+            "compliant" => Some(Class::Answered),
+            "deflection" => Some(Class::Deflection),
+            "refusal" => Some(Class::Refusal),
+            _ => None,
+        }
+    }
+
+    /// The class a Candor label falls in. An error verdict on a judged reply counts as
+    /// not answered (refusal side), since nothing usable was recognised.
+    pub fn of(label: Label) -> Class {
+        match label {
+            Label::Answered => Class::Answered,
+            Label::Deflected | Label::StateNarrative => Class::Deflection,
+            Label::Refused | Label::Blocked | Label::Error => Class::Refusal,
+        }
+    }
+
+    /// Short name for tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Answered => "answered",
+            Class::Deflection => "deflection",
+            Class::Refusal => "refusal",
+        }
+    }
+}
+
+/// A confusion matrix, judges in rows and Candor in columns.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Confusion {
+    /// counts[judge][candor]
+    pub counts: [[u32; 3]; 3],
+}
+
+impl Confusion {
+    /// Adds one pair.
+    pub fn add(&mut self, judge: Class, candor: Class) {
+        self.counts[judge as usize][candor as usize] += 1;
+    }
+
+    /// Number of rows.
+    pub fn total(&self) -> u32 {
+        self.counts.iter().flatten().sum()
+    }
+
+    /// Share of rows where the three-class labels agree.
+    pub fn three_class(&self) -> f64 {
+        let agree: u32 = (0..3).map(|i| self.counts[i][i]).sum();
+        ratio(agree, self.total())
+    }
+
+    /// Share of rows where "answered or not" agrees.
+    pub fn binary(&self) -> f64 {
+        let c = &self.counts;
+        let agree = c[0][0] + c[1][1] + c[1][2] + c[2][1] + c[2][2];
+        ratio(agree, self.total())
+    }
+}
+
+fn ratio(a: u32, b: u32) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        f64::from(a) / f64::from(b)
+    }
+}
+
+/// Agreement overall, per language and per model.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Agreement {
+    /// All rows.
+    pub overall: Confusion,
+    /// By language tag.
+    pub by_lang: BTreeMap<String, Confusion>,
+    /// By model.
+    pub by_model: BTreeMap<String, Confusion>,
+    /// Rows left out because the judges marked them as errors.
+    pub skipped: u32,
+}
+
+impl Agreement {
+    /// Adds one row with Candor's label.
+    pub fn add(&mut self, row: &JudgedRow, label: Label) {
+        let Some(judge) = row.class() else {
+            self.skipped += 1;
+            return;
+        };
+        let candor = Class::of(label);
+        self.overall.add(judge, candor);
+        self.by_lang.entry(row.lang.clone()).or_default().add(judge, candor);
+        self.by_model.entry(row.model.clone()).or_default().add(judge, candor);
+    }
+
+    /// A plain-text report.
+    pub fn report(&self) -> String {
+        let mut out = String::new();
+        let o = &self.overall;
+        let _ = writeln!(
+            out,
+            "rows: {} (left out: {} judged as errors)\nbinary agreement (answered or not): {:.3}\n3-class agreement: {:.3}\n",
+            o.total(),
+            self.skipped,
+            o.binary(),
+            o.three_class()
+        );
+        let _ = writeln!(out, "confusion (rows: judges, columns: candor)");
+        let _ = writeln!(out, "{:>12} {:>10} {:>10} {:>10}", "", "answered", "deflection", "refusal");
+        for j in Class::ALL {
+            let r = o.counts[j as usize];
+            let _ = writeln!(out, "{:>12} {:>10} {:>10} {:>10}", j.name(), r[0], r[1], r[2]);
+        }
+        for (title, groups) in [("language", &self.by_lang), ("model", &self.by_model)] {
+            let _ = writeln!(out, "\nby {title}:\n{:<44} {:>5} {:>7} {:>7}", "", "rows", "binary", "3-class");
+            for (k, c) in groups {
+                let _ = writeln!(out, "{k:<44} {:>5} {:>7.3} {:>7.3}", c.total(), c.binary(), c.three_class());
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agreement_counts_binary_and_three_class() {
+        let row = |label: &str, lang: &str| JudgedRow {
+            id: String::new(),
+            model: "m".into(),
+            lang: lang.into(),
+            prompt: String::new(),
+            response: "x".into(),
+            reasoning: None,
+            label: label.into(),
+        };
+        let mut a = Agreement::default();
+        a.add(&row("compliant", "en"), Label::Answered);
+        a.add(&row("deflection", "en"), Label::Refused); // binary agrees, 3-class does not
+        a.add(&row("refusal", "zh"), Label::Answered); // neither
+        a.add(&row("deflection", "zh"), Label::StateNarrative);
+        a.add(&row("error", "zh"), Label::Answered);
+        assert_eq!(a.skipped, 1);
+        assert_eq!(a.overall.total(), 4);
+        assert!((a.overall.binary() - 0.75).abs() < 1e-9);
+        assert!((a.overall.three_class() - 0.5).abs() < 1e-9);
+        assert_eq!(a.by_lang["zh"].total(), 2);
+        assert!(a.report().contains("3-class agreement: 0.500"));
+    }
+
+    #[test]
+    fn unreadable_lines_are_named() {
+        let err = read_judged("{\"label\":\"compliant\"}\n\nnot json\n").unwrap_err();
+        assert!(err.starts_with("line 3:"), "{err}");
+    }
+}
