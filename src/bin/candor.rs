@@ -33,14 +33,14 @@ fn main() -> ExitCode {
         Some("classify") => classify_stdin(),
         Some("pack") => pack(args.get(1)),
         Some("train") => match args.get(1) {
-            Some(f) => train(f, args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1))),
+            Some(f) => train(f, flag(&args, "--out"), &train_config(&args)),
             None => {
                 eprintln!("{USAGE}");
                 ExitCode::from(2)
             }
         },
         Some("cv") => match args.get(1) {
-            Some(f) => cross_validate(f),
+            Some(f) => cross_validate(f, &train_config(&args)),
             None => {
                 eprintln!("{USAGE}");
                 ExitCode::from(2)
@@ -153,13 +153,28 @@ fn examples(rows: &[&JudgedRow]) -> Vec<(Vec<Feature>, usize)> {
         .collect()
 }
 
-fn train(path: &str, out: Option<&String>) -> ExitCode {
+fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a String> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1))
+}
+
+/// The shipped settings, with `--epochs`, `--lr` and `--l2` for experiments.
+fn train_config(args: &[String]) -> TrainConfig {
+    let d = TrainConfig::default();
+    TrainConfig {
+        epochs: flag(args, "--epochs").and_then(|v| v.parse().ok()).unwrap_or(d.epochs),
+        learning_rate: flag(args, "--lr").and_then(|v| v.parse().ok()).unwrap_or(d.learning_rate),
+        l2: flag(args, "--l2").and_then(|v| v.parse().ok()).unwrap_or(d.l2),
+        seed: d.seed,
+    }
+}
+
+fn train(path: &str, out: Option<&String>, cfg: &TrainConfig) -> ExitCode {
     let rows = match judged(path) {
         Ok(r) => r,
         Err(code) => return code,
     };
     let all: Vec<&JudgedRow> = rows.iter().collect();
-    let model = model::train(&examples(&all), &TrainConfig::default());
+    let model = model::train(&examples(&all), cfg);
     let out = out.map_or("static/model/verdict-v1.bin", String::as_str);
     let bytes = model.to_bytes();
     if let Err(e) = std::fs::write(out, &bytes) {
@@ -185,7 +200,7 @@ fn verdict_with(row: &JudgedRow, model: &Model) -> candor::core::verdict::Verdic
     }
 }
 
-fn cross_validate(path: &str) -> ExitCode {
+fn cross_validate(path: &str, cfg: &TrainConfig) -> ExitCode {
     let rows = match judged(path) {
         Ok(r) => r,
         Err(code) => return code,
@@ -198,7 +213,7 @@ fn cross_validate(path: &str) -> ExitCode {
     let mut agreement = Agreement::default();
     for fold in 0..FOLDS {
         let train_rows: Vec<&JudgedRow> = rows.iter().filter(|r| fold_of(&r.model) != fold).collect();
-        let model = model::train(&examples(&train_rows), &TrainConfig::default());
+        let model = model::train(&examples(&train_rows), cfg);
         let held: Vec<&str> = models.iter().copied().filter(|m| fold_of(m) == fold).collect();
         eprintln!("fold {}: held out {}", fold + 1, held.join(", "));
         for row in rows.iter().filter(|r| fold_of(&r.model) == fold) {

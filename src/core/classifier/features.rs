@@ -10,11 +10,11 @@ pub const BUCKETS: usize = 1 << 16;
 
 /// How many characters of the answer are read; the verdict is almost always evident early,
 /// and this bounds the cost of long essays.
-const ANSWER_CHARS: usize = 1500;
+const ANSWER_CHARS: usize = 800;
 /// Characters that count as the opening.
 const HEAD_CHARS: usize = 160;
 /// Characters of the reasoning trace that are read.
-const REASONING_CHARS: usize = 600;
+const REASONING_CHARS: usize = 400;
 
 /// One feature: a bucket and its value.
 pub type Feature = (u32, f32);
@@ -32,30 +32,33 @@ pub struct RuleFacts {
     pub empty_reasoning: bool,
     /// A reasoning trace was present.
     pub has_reasoning: bool,
+    /// Length of the whole answer in characters.
+    pub chars: usize,
 }
 
-#[inline]
-fn mix(mut h: u64) -> u64 {
-    // A 64-bit finaliser: spreads n-gram hashes evenly over the buckets.
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^ (h >> 33)
-}
-
+/// Multiplicative hashing: the top bits of the product spread n-gram hashes evenly over
+/// the buckets at the cost of one multiplication.
 #[inline]
 fn bucket(h: u64) -> u32 {
-    (mix(h) as usize & (BUCKETS - 1)) as u32
+    (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - BUCKETS.trailing_zeros())) as u32
 }
 
 fn named(name: &str) -> u32 {
     bucket(name.bytes().fold(0x9e37_79b9_7f4a_7c15u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)))
 }
 
+#[inline]
 fn fold_char(c: char) -> u32 {
     // ASCII case and digits carry no signal of their own; full-width punctuation is folded
     // onto ASCII so Chinese and English punctuation share features.
+    if c.is_ascii() {
+        return match c {
+            'A'..='Z' => c as u32 + 32,
+            '0'..='9' => '0' as u32,
+            '\t' | '\n' | '\r' | '\x0c' => ' ' as u32,
+            c => c as u32,
+        };
+    }
     match c {
         'A'..='Z' => c as u32 + 32,
         '0'..='9' => '0' as u32,
@@ -72,21 +75,36 @@ fn fold_char(c: char) -> u32 {
     }
 }
 
+#[inline]
+fn step(h: u64, c: u32) -> u64 {
+    (h ^ u64::from(c)).wrapping_mul(0x100_0000_01b3).rotate_left(5)
+}
+
 /// Pushes hashed 2-, 3- and 4-grams of `chars`, each with weight `w`, in namespace `ns`.
 fn ngrams(chars: &[u32], ns: u64, w: f32, out: &mut Vec<Feature>) {
-    for i in 0..chars.len() {
-        let mut h = ns;
-        for (n, &c) in chars[i..].iter().take(4).enumerate() {
-            h = (h ^ u64::from(c)).wrapping_mul(0x100_0000_01b3).rotate_left(5);
-            if n >= 1 {
-                out.push((bucket(h ^ n as u64), w));
+    out.reserve(chars.len() * 3);
+    let n = chars.len();
+    for i in 0..n {
+        let h1 = step(ns, chars[i]);
+        if i + 1 >= n {
+            break;
+        }
+        let h2 = step(h1, chars[i + 1]);
+        out.push((bucket(h2 ^ 1), w));
+        if i + 2 < n {
+            let h3 = step(h2, chars[i + 2]);
+            out.push((bucket(h3 ^ 2), w));
+            if i + 3 < n {
+                out.push((bucket(step(h3, chars[i + 3]) ^ 3), w));
             }
         }
     }
 }
 
-fn collect_chars(text: &str, max: usize, buf: &mut Vec<u32>) {
+/// Folds and collects up to `max` characters; returns how many were CJK ideographs.
+fn collect_chars(text: &str, max: usize, buf: &mut Vec<u32>) -> usize {
     buf.clear();
+    let mut cjk = 0;
     let mut last_space = true;
     for c in text.chars() {
         let f = fold_char(c);
@@ -100,18 +118,20 @@ fn collect_chars(text: &str, max: usize, buf: &mut Vec<u32>) {
         } else {
             last_space = false;
         }
+        cjk += usize::from((0x4e00..=0x9fff).contains(&f));
         buf.push(f);
         if buf.len() >= max {
             break;
         }
     }
+    cjk
 }
 
 /// The features of one reply.
 pub fn extract(answer: &str, reasoning: Option<&str>, rules: &RuleFacts, out: &mut Vec<Feature>) {
     out.clear();
     let mut chars = Vec::with_capacity(ANSWER_CHARS);
-    collect_chars(answer, ANSWER_CHARS, &mut chars);
+    let cjk = collect_chars(answer, ANSWER_CHARS, &mut chars);
     let n = chars.len();
     if n > 0 {
         // Each n-gram group is scaled so the group has about unit norm whatever its length.
@@ -120,14 +140,41 @@ pub fn extract(answer: &str, reasoning: Option<&str>, rules: &RuleFacts, out: &m
         let head = &chars[..n.min(HEAD_CHARS)];
         ngrams(head, 2, 1.0 / ((3 * head.len()) as f32).sqrt(), out);
     }
-    if let Some(r) = reasoning.filter(|r| !r.trim().is_empty()) {
-        collect_chars(r, REASONING_CHARS, &mut chars);
+    // Latin-script words and word pairs: they carry across writing styles better than
+    // character n-grams alone.
+    let mut words: Vec<u64> = Vec::new();
+    let mut h = 0u64;
+    let mut len = 0;
+    for &c in &chars {
+        // ASCII letters, and anything from Latin-1 up to (not including) the CJK blocks.
+        let letter = (c as u8).is_ascii_alphabetic() && c < 0x80 || (0xc0..0x3000).contains(&c);
+        if letter {
+            h = (h ^ u64::from(c)).wrapping_mul(0x100_0000_01b3);
+            len += 1;
+        } else if len > 0 {
+            words.push(h);
+            h = 0;
+            len = 0;
+        }
+    }
+    if len > 0 {
+        words.push(h);
+    }
+    if !words.is_empty() {
+        let w = 1.0 / ((2 * words.len()) as f32).sqrt();
+        for (i, &word) in words.iter().enumerate() {
+            out.push((bucket(word ^ 4), w));
+            if let Some(&next) = words.get(i + 1) {
+                out.push((bucket(word.rotate_left(17) ^ next ^ 5), w));
+            }
+        }
+    }
+    if let Some(r) = reasoning.filter(|_| rules.has_reasoning) {
+        let _ = collect_chars(r, REASONING_CHARS, &mut chars);
         ngrams(&chars, 3, 0.5 / ((3 * chars.len()) as f32).sqrt(), out);
     }
 
-    let total_chars = answer.chars().count();
-    let cjk = answer.chars().take(ANSWER_CHARS).filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
-    let length_bin = match total_chars {
+    let length_bin = match rules.chars {
         0..=80 => "len:<80",
         81..=250 => "len:<250",
         251..=600 => "len:<600",
@@ -176,7 +223,7 @@ pub fn extract(answer: &str, reasoning: Option<&str>, rules: &RuleFacts, out: &m
 
 /// The answer characters (after folding) that feature extraction read, with their byte
 /// offsets in the answer, so model evidence can point back into the text.
-pub fn answer_positions(answer: &str) -> Vec<(usize, u32)> {
+pub fn answer_positions(answer: &str, max: usize) -> Vec<(usize, u32)> {
     let mut out = Vec::new();
     let mut last_space = true;
     for (i, c) in answer.char_indices() {
@@ -190,7 +237,7 @@ pub fn answer_positions(answer: &str) -> Vec<(usize, u32)> {
             last_space = false;
         }
         out.push((i, f));
-        if out.len() >= ANSWER_CHARS {
+        if out.len() >= max.min(ANSWER_CHARS) {
             break;
         }
     }
@@ -199,11 +246,7 @@ pub fn answer_positions(answer: &str) -> Vec<(usize, u32)> {
 
 /// The bucket of the `len`-gram (2 to 4) starting at `chars[0]`, in the answer namespace.
 pub fn answer_ngram_bucket(chars: &[u32], len: usize) -> u32 {
-    let mut h = 1u64;
-    for &c in &chars[..len] {
-        h = (h ^ u64::from(c)).wrapping_mul(0x100_0000_01b3).rotate_left(5);
-    }
-    bucket(h ^ (len - 1) as u64)
+    bucket(chars[..len].iter().fold(1u64, |h, &c| step(h, c)) ^ (len - 1) as u64)
 }
 
 #[cfg(test)]
@@ -214,17 +257,20 @@ mod tests {
     fn features_are_deterministic_and_scale_free() {
         let mut a = Vec::new();
         let mut b = Vec::new();
-        extract("I can't help with that.", None, &RuleFacts::default(), &mut a);
-        extract("I CAN'T help   with that.", None, &RuleFacts::default(), &mut b);
+        let facts = RuleFacts { chars: 23, ..RuleFacts::default() };
+        extract("I can't help with that.", None, &facts, &mut a);
+        extract("I CAN'T help   with that.", None, &facts, &mut b);
         assert_eq!(a, b, "case and whitespace runs are folded");
-        let norm: f32 = a.iter().take_while(|f| f.1 < 1.0).map(|f| f.1 * f.1).sum();
-        assert!(norm > 0.3 && norm < 1.01, "{norm}");
+        // The answer's n-grams come first, scaled so that group has about unit norm.
+        let first = a[0].1;
+        let norm: f32 = a.iter().take_while(|f| f.1 == first).map(|f| f.1 * f.1).sum();
+        assert!(norm > 0.8 && norm < 1.01, "{norm}");
     }
 
     #[test]
     fn ngram_buckets_match_the_extractor() {
         let text = "Sorry, no.";
-        let pos = answer_positions(text);
+        let pos = answer_positions(text, 100);
         let chars: Vec<u32> = pos.iter().map(|p| p.1).collect();
         let mut feats = Vec::new();
         extract(text, None, &RuleFacts::default(), &mut feats);

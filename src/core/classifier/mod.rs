@@ -12,6 +12,8 @@ pub mod phrases;
 
 use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
 use crate::core::dialect::Reply;
 use crate::core::pack::{Lang, Probe, ProbeKind};
 use crate::core::verdict::{Field, Label, Signal, Verdict};
@@ -37,10 +39,12 @@ pub struct Context<'a> {
     pub control_chars: Option<usize>,
 }
 
+/// How many characters of the answer the model evidence is looked for in.
+const EVIDENCE_CHARS: usize = 300;
 /// How far into the answer refusal wording counts.
 const HEAD_BYTES: usize = 400;
 /// How far into the answer the phrase rules read (bounds the cost on long essays).
-const SCAN_BYTES: usize = 6000;
+const SCAN_BYTES: usize = 4000;
 
 fn floor_boundary(s: &str, max: usize) -> usize {
     if max >= s.len() {
@@ -53,27 +57,30 @@ fn floor_boundary(s: &str, max: usize) -> usize {
     i
 }
 
-fn first_match(hay: &str, needles: &[&'static str]) -> Option<(usize, usize, &'static str)> {
-    needles.iter().filter_map(|&n| hay.find(n).map(|i| (i, i + n.len(), n))).min_by_key(|m| m.0)
+/// One automaton over all three phrase tables: a single case-insensitive pass over the
+/// answer finds every phrase, which keeps classification fast on long essays.
+struct Phrases {
+    automaton: AhoCorasick,
+    /// For each pattern: its table (0 refusal, 1 deflection, 2 state) and text.
+    patterns: Vec<(u8, &'static str)>,
 }
 
-fn all_matches(hay: &str, needles: &[&'static str]) -> Vec<(usize, usize, &'static str)> {
-    let mut out: Vec<(usize, usize, &'static str)> = Vec::new();
-    for &n in needles {
-        let mut from = 0;
-        while let Some(i) = hay[from..].find(n) {
-            out.push((from + i, from + i + n.len(), n));
-            from += i + n.len();
-        }
-    }
-    out.sort_by_key(|m| (m.0, std::cmp::Reverse(m.1)));
-    let mut kept: Vec<(usize, usize, &'static str)> = Vec::new();
-    for m in out {
-        if kept.last().is_none_or(|k| m.0 >= k.1) {
-            kept.push(m);
-        }
-    }
-    kept
+fn phrases() -> &'static Phrases {
+    static P: OnceLock<Phrases> = OnceLock::new();
+    P.get_or_init(|| {
+        let patterns: Vec<(u8, &'static str)> = [REFUSALS, DEFLECTIONS, STATE_MARKERS]
+            .iter()
+            .enumerate()
+            .flat_map(|(t, table)| table.iter().map(move |&p| (t as u8, p)))
+            .collect();
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(patterns.iter().map(|p| p.1))
+            .expect("the phrase tables are valid patterns");
+        Phrases { automaton, patterns }
+    })
 }
 
 fn text(name: &str, field: Field, span: (usize, usize), reason: String) -> Signal {
@@ -85,44 +92,68 @@ fn note(name: &str, field: Field, reason: String) -> Signal {
 }
 
 /// A rough guess at the answer's language: the rule tables cover English and Chinese.
-fn known_language(answer: &str) -> bool {
-    let sample: String = answer.chars().take(600).collect();
-    let letters = sample.chars().filter(|c| c.is_alphabetic()).count().max(1);
-    let cjk = sample.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
-    if cjk * 4 > letters {
+fn known_language(text: &str) -> bool {
+    // Works on bytes: CJK ideographs (U+4E00..U+9FFF) are the 3-byte sequences whose lead
+    // byte is 0xE4..=0xE9, and English is recognised by its commonest words.
+    let sample = &text.as_bytes()[..text.len().min(1200)];
+    let cjk = sample.iter().filter(|&&b| (0xe4..=0xe9).contains(&b)).count();
+    let letters = sample.iter().filter(|b| b.is_ascii_alphabetic()).count() + cjk;
+    if letters == 0 || cjk * 4 > letters {
         return true;
     }
-    let lower = sample.to_ascii_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()).collect();
-    let common = ["the", "and", "of", "to", "is", "in", "that", "i", "it", "with", "for", "this", "are"];
-    let hits = words.iter().filter(|w| common.contains(w)).count();
-    words.len() < 4 || hits * 8 >= words.len()
+    let common: [&[u8]; 13] =
+        [b"the", b"and", b"of", b"to", b"is", b"in", b"that", b"i", b"it", b"with", b"for", b"this", b"are"];
+    let mut words = 0;
+    let mut hits = 0;
+    for w in sample.split(|b| !b.is_ascii_alphabetic() && *b < 0x80).filter(|w| !w.is_empty()) {
+        words += 1;
+        hits += usize::from(w.len() <= 4 && common.iter().any(|c| c.eq_ignore_ascii_case(w)));
+    }
+    words < 4 || hits * 8 >= words
 }
 
 /// What the phrase rules found in an answer.
-struct Scan {
-    /// The scanned part of the answer, ASCII-lower-cased (byte offsets match the answer).
-    lower: String,
+struct Scan<'a> {
+    /// The scanned part of the answer.
+    head: &'a str,
     refusal: Option<(usize, usize, &'static str)>,
     deflection: Option<(usize, usize, &'static str)>,
     markers: Vec<(usize, usize, &'static str)>,
     facts: RuleFacts,
 }
 
-impl Scan {
-    fn of(content: &str, reasoning: Option<&str>) -> Scan {
-        let lower = content[..floor_boundary(content, SCAN_BYTES)].to_ascii_lowercase();
-        let refusal = first_match(&lower[..floor_boundary(&lower, HEAD_BYTES)], REFUSALS);
-        let deflection = first_match(&lower, DEFLECTIONS);
-        let markers = all_matches(&lower, STATE_MARKERS);
+impl<'a> Scan<'a> {
+    fn of(content: &'a str, reasoning: Option<&str>) -> Scan<'a> {
+        let head = &content[..floor_boundary(content, SCAN_BYTES)];
+        let p = phrases();
+        let (mut refusal, mut deflection, mut markers) = (None, None, Vec::new());
+        for m in p.automaton.find_iter(head) {
+            let (table, text) = p.patterns[m.pattern().as_usize()];
+            let found = (m.start(), m.end(), text);
+            match table {
+                // Refusal wording counts only in the opening: deep in an essay the same
+                // words quote someone else.
+                0 if m.start() < HEAD_BYTES => {
+                    refusal.get_or_insert(found);
+                }
+                1 => {
+                    deflection.get_or_insert(found);
+                }
+                2 => markers.push(found),
+                _ => {}
+            }
+        }
+        let has_reasoning = reasoning.is_some_and(|r| !r.trim().is_empty());
         let facts = RuleFacts {
+            // Counting UTF-8 lead bytes is what `chars().count()` does, without decoding.
+            chars: content.bytes().filter(|b| (b & 0xc0) != 0x80).count(),
             refusal: refusal.is_some(),
             deflection: deflection.is_some(),
             state_markers: markers.len(),
-            empty_reasoning: reasoning.is_some_and(|r| r.trim().is_empty()),
-            has_reasoning: reasoning.is_some_and(|r| !r.trim().is_empty()),
+            empty_reasoning: reasoning.is_some() && !has_reasoning,
+            has_reasoning,
         };
-        Scan { lower, refusal, deflection, markers, facts }
+        Scan { head, refusal, deflection, markers, facts }
     }
 }
 
@@ -144,7 +175,7 @@ pub fn classify_with(reply: &Reply, ctx: &Context, model: &Model) -> Verdict {
     let content = reply.content.as_str();
     let reasoning = reply.reasoning.as_deref();
     let scan = Scan::of(content, reasoning);
-    let Scan { lower, refusal, deflection, markers, facts } = &scan;
+    let Scan { head, refusal, deflection, markers, facts } = &scan;
     let empty_reasoning = facts.empty_reasoning;
     let mut signals = Vec::new();
     if let Some((s, e, hit)) = *refusal {
@@ -175,7 +206,7 @@ pub fn classify_with(reply: &Reply, ctx: &Context, model: &Model) -> Verdict {
         _ => Label::Refused,
     };
 
-    let chars = content.chars().count();
+    let chars = facts.chars;
     // A canned deflection or a refusal in a short answer decides, whatever the wording
     // around it: these are the phrases censored deployments return verbatim.
     if chars < 400 {
@@ -190,6 +221,7 @@ pub fn classify_with(reply: &Reply, ctx: &Context, model: &Model) -> Verdict {
 
     // What the probe expects an honest answer to mention.
     if let Some(probe) = ctx.probe.filter(|p| !p.expect.is_empty()) {
+        let lower = head.to_ascii_lowercase();
         let hits: Vec<(usize, &String)> = probe
             .expect
             .iter()
@@ -254,7 +286,7 @@ pub fn classify_with(reply: &Reply, ctx: &Context, model: &Model) -> Verdict {
         label = Label::StateNarrative;
     }
 
-    if !known_language(content) {
+    if !known_language(head) {
         confidence *= 0.8;
         signals.push(note(
             "unknown_language",
@@ -282,20 +314,26 @@ pub fn classify_with(reply: &Reply, ctx: &Context, model: &Model) -> Verdict {
     Verdict { label, confidence: confidence.clamp(0.0, 1.0), signals }
 }
 
+/// Each character's share of an n-gram's weight, by n-gram length.
+const SHARE: [f32; 5] = [0.0, 1.0, 0.5, 1.0 / 3.0, 0.25];
+
 /// Up to three stretches of the answer whose wording pushed the model most towards `class`.
 fn model_evidence(model: &Model, content: &str, class: usize) -> Vec<Signal> {
-    let pos = answer_positions(content);
+    let all_pos = answer_positions(content, EVIDENCE_CHARS + 1);
+    // The opening carries most of the evidence; reading all of a long essay would cost
+    // more than the rest of the classification together.
+    let pos = &all_pos[..all_pos.len().min(EVIDENCE_CHARS)];
     if pos.len() < 4 {
         return Vec::new();
     }
     let chars: Vec<u32> = pos.iter().map(|p| p.1).collect();
     let mut score = vec![0f32; chars.len()];
+    let (o1, o2) = ((class + 1) % 3, (class + 2) % 3);
     for i in 0..chars.len() {
         for len in 2..=4.min(chars.len() - i) {
             let b = answer_ngram_bucket(&chars[i..], len);
-            let own = model.weight(class, b);
-            let other = (0..3).filter(|&c| c != class).map(|c| model.weight(c, b)).fold(f32::MIN, f32::max);
-            let d = (own - other) / len as f32;
+            let w = model.bucket_weights(b);
+            let d = f32::from(i16::from(w[class]) - i16::from(w[o1].max(w[o2]))) * model.scale() * SHARE[len];
             for s in &mut score[i..i + len] {
                 *s += d;
             }
@@ -324,7 +362,7 @@ fn model_evidence(model: &Model, content: &str, class: usize) -> Vec<Signal> {
             *u = true;
         }
         let start = pos[a].0;
-        let end = pos.get(b + 1).map_or(content.len(), |p| p.0);
+        let end = all_pos.get(b + 1).map_or(content.len(), |p| p.0);
         let phrase = content[start..end].trim();
         if phrase.chars().count() >= 2 {
             out.push(text("model_phrase", Field::Content, (start, end), format!("Wording typical of {what} replies: \u{201c}{phrase}\u{201d}")));
