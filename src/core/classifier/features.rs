@@ -261,7 +261,10 @@ mod tests {
         extract("I can't help with that.", None, &facts, &mut a);
         extract("I CAN'T help   with that.", None, &facts, &mut b);
         assert_eq!(a, b, "case and whitespace runs are folded");
-        // The answer's n-grams come first, scaled so that group has about unit norm.
+        // The answer's n-grams come first, scaled so that group has about unit norm (a text
+        // longer than the opening, so the opening's group has another scale).
+        let long = "A long answer that goes on. ".repeat(20);
+        extract(&long, None, &RuleFacts { chars: long.len(), ..RuleFacts::default() }, &mut a);
         let first = a[0].1;
         let norm: f32 = a.iter().take_while(|f| f.1 == first).map(|f| f.1 * f.1).sum();
         assert!(norm > 0.8 && norm < 1.01, "{norm}");
