@@ -69,6 +69,9 @@ fn main() -> ExitCode {
 
 /// Classifies one input line; a line that cannot be read gets the error label with the reason.
 fn classify_line(line: &str, pack: &Pack) -> Value {
+    if line.trim().is_empty() {
+        return json!({"verdict": error_verdict("empty line")});
+    }
     let mut obj = match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(o)) => o,
         Ok(_) => return json!({"verdict": error_verdict("the line is JSON but not an object")}),
@@ -107,9 +110,7 @@ fn classify_stdin() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        if line.trim().is_empty() {
-            continue;
-        }
+        // Every input line gets an output line, blank ones included, so outputs line up.
         if writeln!(out, "{}", classify_line(&line, &pack)).is_err() {
             return ExitCode::SUCCESS; // stdout closed (e.g. piped into head)
         }
@@ -146,11 +147,21 @@ fn judged(path: &str) -> Result<Vec<JudgedRow>, ExitCode> {
     })
 }
 
-/// Training examples: rows the judges labelled, in file order.
+/// Training examples: rows the judges labelled, in file order. Each long reply also
+/// gives a second example cut to its opening paragraph, with the same label: the judged
+/// replies are mostly essays, and without this the model reads any short answer (the
+/// kind Candor's factual probes get) as evasive.
 fn examples(rows: &[&JudgedRow]) -> Vec<(Vec<Feature>, usize)> {
-    rows.iter()
-        .filter_map(|r| r.class().map(|c| (features_of(&r.response, r.reasoning.as_deref()), c as usize)))
-        .collect()
+    let mut out = Vec::new();
+    for r in rows {
+        let Some(class) = r.class() else { continue };
+        out.push((features_of(&r.response, r.reasoning.as_deref()), class as usize));
+        if r.response.len() > 1200 {
+            let cut = r.response.char_indices().nth(500).map_or(r.response.len(), |(i, _)| i);
+            out.push((features_of(&r.response[..cut], r.reasoning.as_deref()), class as usize));
+        }
+    }
+    out
 }
 
 fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a String> {
@@ -220,7 +231,10 @@ fn cross_validate(path: &str, cfg: &TrainConfig) -> ExitCode {
             agreement.add(row, verdict_with(row, &model).label);
         }
     }
-    print!("held out by model ({FOLDS} folds; each model judged by a model that never saw it):\n{}", agreement.report());
+    print!(
+        "held out by model ({FOLDS} folds; each model judged by a model that never saw it):\n{}",
+        agreement.report()
+    );
     ExitCode::SUCCESS
 }
 

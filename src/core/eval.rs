@@ -200,7 +200,8 @@ impl Agreement {
         for (title, groups) in [("language", &self.by_lang), ("model", &self.by_model)] {
             let _ = writeln!(out, "\nby {title}:\n{:<44} {:>5} {:>7} {:>7}", "", "rows", "binary", "3-class");
             for (k, c) in groups {
-                let _ = writeln!(out, "{k:<44} {:>5} {:>7.3} {:>7.3}", c.total(), c.binary(), c.three_class());
+                let _ =
+                    writeln!(out, "{k:<44} {:>5} {:>7.3} {:>7.3}", c.total(), c.binary(), c.three_class());
             }
         }
         out

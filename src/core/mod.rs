@@ -9,4 +9,5 @@ pub mod pack;
 pub mod provider;
 pub mod run;
 pub mod state;
+pub mod summary;
 pub mod verdict;

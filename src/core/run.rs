@@ -12,7 +12,7 @@ use std::rc::Rc;
 use crate::core::dialect::Reply;
 use crate::core::pack::{Pack, Probe};
 use crate::core::provider::ProviderConfig;
-use crate::core::verdict::{classify, Outcome, Verdict};
+use crate::core::verdict::{classify_in, Context, Outcome, Verdict};
 
 /// A provider as it was when the run started (no key).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -274,8 +274,9 @@ impl Run {
                 if let Some(i) = self.index(cell) {
                     // A reply that arrives after a cancel is still kept: nothing gathered is lost.
                     if matches!(*self.cells[i], Cell::Running { .. } | Cell::Pending) {
-                        let verdict = classify(&outcome, Some(&self.probes[cell.probe]));
+                        let verdict = classify_in(&outcome, &self.context(cell));
                         self.cells[i] = Rc::new(Cell::Done(CellResult { outcome, verdict, timing }));
+                        self.reclassify_dependents(cell);
                     }
                 }
                 self.finish_if_complete(at_ms);
@@ -296,6 +297,38 @@ impl Run {
                             *c = Rc::new(Cell::Pending);
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// What the classifier should know about a cell: its probe, and the length of the same
+    /// provider's answer to the probe's control question when that is in.
+    fn context(&self, cell: CellId) -> Context<'_> {
+        let probe = &self.probes[cell.probe];
+        let control_chars = probe.control.as_deref().and_then(|c| self.probe_index(c)).and_then(|ci| {
+            match self.cell(CellId { probe: ci, provider: cell.provider }) {
+                Some(Cell::Done(r)) => r.reply().map(|reply| reply.content.chars().count()),
+                _ => None,
+            }
+        });
+        Context { probe: Some(probe), control_chars }
+    }
+
+    /// When a control answer arrives, the sensitive answers compared with it are judged again.
+    fn reclassify_dependents(&mut self, control: CellId) {
+        let control_id = self.probes[control.probe].id.clone();
+        for probe in 0..self.probes.len() {
+            if self.probes[probe].control.as_deref() != Some(control_id.as_str()) {
+                continue;
+            }
+            let cell = CellId { probe, provider: control.provider };
+            let Some(i) = self.index(cell) else { continue };
+            if let Cell::Done(r) = &*self.cells[i] {
+                let verdict = classify_in(&r.outcome, &self.context(cell));
+                if verdict != r.verdict {
+                    let updated = CellResult { verdict, ..r.clone() };
+                    self.cells[i] = Rc::new(Cell::Done(updated));
                 }
             }
         }
@@ -464,6 +497,38 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(r.status, RunStatus::Finished);
+    }
+
+    #[test]
+    fn a_sensitive_answer_much_shorter_than_its_control_is_judged_again_when_the_control_arrives() {
+        let pack = Pack::builtin();
+        let sensitive =
+            pack.probes.iter().find(|p| p.control.is_some() && p.lang.tag() == "en").unwrap().clone();
+        let control = pack.probe(sensitive.control.as_deref().unwrap()).unwrap().clone();
+        let provider = RunProvider::from(&ProviderConfig::demo());
+        let mut r =
+            Run::new("r".into(), &pack, vec![sensitive.clone(), control.clone()], vec![provider], 0.0);
+        let s = CellId { probe: 0, provider: 0 };
+        let c = CellId { probe: 1, provider: 0 };
+        let facts = sensitive.expect.iter().take(2).cloned().collect::<Vec<_>>().join(" and ");
+        r.apply(RunEvent::Finished {
+            cell: s,
+            outcome: reply(&format!("It involved {facts}.")),
+            timing: Timing::default(),
+            at_ms: 1.0,
+        });
+        let long = format!("{} ", control.expect.join(", ")).repeat(30);
+        r.apply(RunEvent::Finished { cell: c, outcome: reply(&long), timing: Timing::default(), at_ms: 2.0 });
+        match r.cell(s) {
+            Some(Cell::Done(res)) => {
+                assert!(
+                    res.verdict.signals.iter().any(|g| g.name == "shorter_than_control"),
+                    "{:?}",
+                    res.verdict
+                )
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

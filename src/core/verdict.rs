@@ -8,9 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::classifier::classify_text;
 use crate::core::classifier::phrases::BLOCK_MESSAGES;
 pub use crate::core::classifier::Context;
-use crate::core::classifier::classify_text;
 use crate::core::dialect::{DialectError, Reply};
 use crate::core::pack::Probe;
 
@@ -142,7 +142,9 @@ pub fn classify_in(outcome: &Outcome, ctx: &Context) -> Verdict {
             confidence: 1.0,
             signals: vec![field_signal("no_response", Field::Transport, format!("No response: {msg}"))],
         },
-        Outcome::Dialect(DialectError::Http { status, message, body }) => classify_http_error(*status, message, body),
+        Outcome::Dialect(DialectError::Http { status, message, body }) => {
+            classify_http_error(*status, message, body)
+        }
         Outcome::Dialect(e) => Verdict {
             label: Label::Error,
             confidence: 1.0,
@@ -209,7 +211,8 @@ fn classify_reply(reply: &Reply, cut_short: Option<&str>, ctx: &Context) -> Verd
     }
     if reply.content.trim().is_empty() {
         if let Some(why) = cut_short {
-            let signals = vec![field_signal("cut_short", Field::Transport, format!("The stream broke: {why}"))];
+            let signals =
+                vec![field_signal("cut_short", Field::Transport, format!("The stream broke: {why}"))];
             return Verdict { label: Label::Error, confidence: 0.9, signals };
         }
         if reply.reasoning.as_deref().is_none_or(|r| r.trim().is_empty()) {
@@ -230,7 +233,11 @@ fn classify_reply(reply: &Reply, cut_short: Option<&str>, ctx: &Context) -> Verd
     let mut v = classify_text(reply, ctx);
     if let Some(why) = cut_short {
         v.confidence *= 0.8;
-        v.signals.push(field_signal("cut_short", Field::Transport, format!("The reply was cut short: {why}")));
+        v.signals.push(field_signal(
+            "cut_short",
+            Field::Transport,
+            format!("The reply was cut short: {why}"),
+        ));
     }
     v
 }

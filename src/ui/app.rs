@@ -17,6 +17,7 @@ use crate::ui::components::notice::Notice;
 use crate::ui::components::probe_picker::ProbePicker;
 use crate::ui::components::providers_panel::ProvidersPanel;
 use crate::ui::components::run_bar::RunBar;
+use crate::ui::components::summary::Summary;
 use crate::ui::{AppCtx, Store};
 
 fn initial_state() -> Store {
@@ -99,6 +100,7 @@ pub fn App() -> Html {
                 <section class="content">
                     <RunBar {on_run} {on_cancel} />
                     <Notice />
+                    <Summary />
                     <Matrix />
                 </section>
             </main>

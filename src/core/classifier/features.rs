@@ -44,7 +44,9 @@ fn bucket(h: u64) -> u32 {
 }
 
 fn named(name: &str) -> u32 {
-    bucket(name.bytes().fold(0x9e37_79b9_7f4a_7c15u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)))
+    bucket(
+        name.bytes().fold(0x9e37_79b9_7f4a_7c15u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)),
+    )
 }
 
 #[inline]
@@ -174,21 +176,6 @@ pub fn extract(answer: &str, reasoning: Option<&str>, rules: &RuleFacts, out: &m
         ngrams(&chars, 3, 0.5 / ((3 * chars.len()) as f32).sqrt(), out);
     }
 
-    let length_bin = match rules.chars {
-        0..=80 => "len:<80",
-        81..=250 => "len:<250",
-        251..=600 => "len:<600",
-        601..=1500 => "len:<1500",
-        1501..=4000 => "len:<4000",
-        _ => "len:4000+",
-    };
-    let lines = answer.lines().filter(|l| !l.trim().is_empty()).count();
-    let lines_bin = match lines {
-        0..=1 => "lines:1",
-        2..=4 => "lines:<5",
-        5..=15 => "lines:<16",
-        _ => "lines:16+",
-    };
     let script = if n == 0 {
         "script:none"
     } else if cjk * 3 > n {
@@ -198,8 +185,6 @@ pub fn extract(answer: &str, reasoning: Option<&str>, rules: &RuleFacts, out: &m
     };
     let mut push = |name: &str| out.push((named(name), 1.0));
     push("bias");
-    push(length_bin);
-    push(lines_bin);
     push(script);
     if rules.refusal {
         push("rule:refusal");

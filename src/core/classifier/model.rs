@@ -56,7 +56,10 @@ impl Model {
     fn quantise(weights: &[f32]) -> Model {
         let max = weights.iter().fold(0f32, |m, w| m.max(w.abs()));
         let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
-        Model { weights: weights.iter().map(|w| (w / scale).round().clamp(-127.0, 127.0) as i8).collect(), scale }
+        Model {
+            weights: weights.iter().map(|w| (w / scale).round().clamp(-127.0, 127.0) as i8).collect(),
+            scale,
+        }
     }
 
     /// Writes the model file.

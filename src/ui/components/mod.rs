@@ -7,4 +7,5 @@ pub mod probe_picker;
 pub mod provider_card;
 pub mod providers_panel;
 pub mod run_bar;
+pub mod summary;
 pub mod verdict_badge;

@@ -1,0 +1,97 @@
+//! The verdict mix of each provider, overall and per topic, as stacked bars.
+
+use yew::prelude::*;
+
+use crate::core::summary::{by_provider, by_topic, Mix};
+use crate::core::verdict::Label;
+use crate::ui::use_app;
+
+fn bar(mix: &Mix, width: f64, height: f64) -> Html {
+    let segments = mix.bar(width);
+    html! {
+        <svg class="mixbar" width={width.to_string()} height={height.to_string()}
+            viewBox={format!("0 0 {width} {height}")} role="img" aria-label={mix.describe()}>
+            <title>{ mix.describe() }</title>
+            <rect class="track" x="0" y="0" width={width.to_string()} height={height.to_string()} rx="3" />
+            { for segments.into_iter().map(|(l, x, w)| html! {
+                <rect class={classes!("seg", l.key())} x={format!("{x:.2}")} y="0" width={format!("{w:.2}")}
+                    height={height.to_string()} />
+            }) }
+        </svg>
+    }
+}
+
+/// Verdict shares per provider and per topic for the current run.
+#[component]
+pub fn Summary() -> Html {
+    let app = use_app();
+    let Some(run) = app.0.run.as_ref() else { return html! {} };
+    let providers = by_provider(run);
+    if providers.iter().all(|m| m.total() == 0) {
+        return html! {};
+    }
+    let topics = by_topic(run);
+    let shown = [
+        Label::Answered,
+        Label::Refused,
+        Label::Deflected,
+        Label::StateNarrative,
+        Label::Blocked,
+        Label::Error,
+    ];
+    html! {
+        <section class="panel summary" aria-labelledby="summary-h">
+            <h2 id="summary-h">{"Verdict mix"}</h2>
+            <table class="mix" data-testid="mix">
+                <thead>
+                    <tr>
+                        <th scope="col">{"Provider"}</th>
+                        <th scope="col">{"Replies"}</th>
+                        { for shown.iter().map(|l| html! { <th scope="col" class={classes!("num", l.key())}>{ l.title() }</th> }) }
+                        <th scope="col" class="barcol">{"Mix"}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    { for providers.iter().enumerate().map(|(i, m)| html! {
+                        <tr data-testid={format!("mix-{i}")}
+                            data-answered={format!("{:.3}", m.share(Label::Answered))}>
+                            <th scope="row">{ &run.providers[i].title }</th>
+                            <td class="num">{ m.total() }</td>
+                            { for shown.iter().map(|&l| html! {
+                                <td class="num" data-label={l.key()}>{ format!("{:.0}%", m.share(l) * 100.0) }</td>
+                            }) }
+                            <td class="barcol">{ bar(m, 240.0, 14.0) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            <details class="by-topic">
+                <summary>{"By topic"}</summary>
+                <table class="mix">
+                    <thead>
+                        <tr>
+                            <th scope="col">{"Topic"}</th>
+                            { for run.providers.iter().map(|p| html! { <th scope="col">{ &p.title }</th> }) }
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for topics.iter().map(|(topic, mixes)| {
+                            let name = app.0.pack.topic(topic).map_or(topic.as_str(), |t| t.display_name());
+                            html! {
+                                <tr>
+                                    <th scope="row">{ name }</th>
+                                    { for mixes.iter().map(|m| html! {
+                                        <td>
+                                            { bar(m, 120.0, 10.0) }
+                                            <span class="small muted">{ format!(" {:.0}% answered", m.share(Label::Answered) * 100.0) }</span>
+                                        </td>
+                                    }) }
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            </details>
+        </section>
+    }
+}
