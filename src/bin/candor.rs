@@ -176,6 +176,9 @@ fn train_config(args: &[String]) -> TrainConfig {
         learning_rate: flag(args, "--lr").and_then(|v| v.parse().ok()).unwrap_or(d.learning_rate),
         l2: flag(args, "--l2").and_then(|v| v.parse().ok()).unwrap_or(d.l2),
         seed: d.seed,
+        deflection_weight: flag(args, "--deflection-weight")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d.deflection_weight),
     }
 }
 
@@ -232,7 +235,7 @@ fn cross_validate(path: &str, cfg: &TrainConfig) -> ExitCode {
         }
     }
     print!(
-        "held out by model ({FOLDS} folds; each model judged by a model that never saw it):\n{}",
+        "held out by model ({FOLDS} folds: each model's replies judged by a text model trained without them):\n{}",
         agreement.report()
     );
     ExitCode::SUCCESS

@@ -271,14 +271,10 @@ pub fn classify_with(reply: &Reply, ctx: &Context, model: &Model) -> Verdict {
     // evasion. A short reply that names specifics (numbers, dates, names) and hedges little
     // is an answer unless a rule found a refusal, a deflection or the official line.
     let strong_rule = facts.refusal || facts.deflection || !markers.is_empty() || empty_reasoning;
-    let specific = specifics(&head[..floor_boundary(head, 1500)]);
-    if label != Label::Answered
-        && !strong_rule
-        && chars < 1200
-        && specific >= 3
-        && vague.len() <= 1
-        && p[class] < 0.9
-    {
+    let candidate =
+        label != Label::Answered && !strong_rule && chars < 1200 && vague.len() <= 1 && p[class] < 0.9;
+    let specific = if candidate { specifics(head) } else { 0 };
+    if candidate && specific >= 3 {
         signals.push(note(
             "specific_facts",
             Field::Content,
