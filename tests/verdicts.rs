@@ -2,6 +2,8 @@
 //! questions), in English, Simplified and Traditional Chinese: these are the verdicts a
 //! user would check by eye. Platform blocks and failures are covered too.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use candor::core::classifier::model::Model;
 use candor::core::classifier::MODEL_BYTES;
 use candor::core::dialect::{DialectError, Reply};

@@ -1,12 +1,16 @@
 //! The pure core of Candor: no browser imports, tested natively.
 
+pub mod advice;
 pub mod classifier;
 pub mod demo;
 pub mod dialect;
 pub mod eval;
+pub mod flow;
 pub mod http;
+pub mod ledger;
 pub mod pack;
 pub mod provider;
+pub mod report;
 pub mod run;
 pub mod state;
 pub mod summary;

@@ -221,6 +221,41 @@ impl Run {
         }
     }
 
+    /// A run rebuilt from saved parts (a re-opened report): every cell pending, status and
+    /// end time as given. Fill the finished cells in with [`Run::set_cell`].
+    pub fn restore(
+        id: String,
+        pack: (String, String),
+        probes: Vec<Probe>,
+        providers: Vec<RunProvider>,
+        started_ms: f64,
+    ) -> Run {
+        let cells =
+            std::iter::repeat_with(|| Rc::new(Cell::Pending)).take(probes.len() * providers.len()).collect();
+        Run {
+            id,
+            pack,
+            probes: probes.into_iter().map(Rc::new).collect(),
+            providers,
+            cells,
+            status: RunStatus::Finished,
+            started_ms,
+            ended_ms: Some(started_ms),
+        }
+    }
+
+    /// Replaces one cell as saved, without classifying it again (a saved verdict is kept as
+    /// it was). Returns false, changing nothing, when `id` is outside the grid.
+    pub fn set_cell(&mut self, id: CellId, cell: Cell) -> bool {
+        match self.index(id) {
+            Some(i) => {
+                self.cells[i] = Rc::new(cell);
+                true
+            }
+            None => false,
+        }
+    }
+
     fn index(&self, id: CellId) -> Option<usize> {
         (id.probe < self.probes.len() && id.provider < self.providers.len())
             .then_some(id.probe * self.providers.len() + id.provider)

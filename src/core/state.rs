@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::ledger::{Ledger, LedgerEvent};
 use crate::core::pack::{Lang, Pack, Probe, ProbeKind};
 use crate::core::provider::{Preset, ProviderConfig};
 use crate::core::run::{Run, RunEvent, RunProvider, RunStatus};
@@ -90,7 +91,33 @@ pub struct AppState {
     pub models: BTreeMap<String, ModelList>,
     /// A message for the user about their last action.
     pub notice: Option<String>,
+    /// Every request made in this session.
+    pub ledger: Ledger,
+    /// Which page is shown.
+    pub view: View,
+    /// Whether the classifier's text model is loaded.
+    pub classifier: ClassifierState,
     next_id: u32,
+}
+
+/// The classifier's text model, fetched at start-up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClassifierState {
+    /// Being fetched.
+    Loading,
+    /// Loaded.
+    Ready,
+    /// Could not be loaded: verdicts use the phrase rules alone.
+    Failed(String),
+}
+
+/// The pages of the app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// The matrix and the verdict mix.
+    Results,
+    /// Where requests went: diagram, destinations, ledger.
+    DataFlow,
 }
 
 /// Every change to the state.
@@ -141,6 +168,12 @@ pub enum Action {
     CloseDetail,
     /// Shows a message to the user.
     Notify(String),
+    /// A request was sent, answered or finished.
+    Ledger(LedgerEvent),
+    /// Shows another page.
+    SetView(View),
+    /// The text model finished loading, or failed to.
+    Classifier(Result<(), String>),
     /// Clears the notice.
     DismissNotice,
 }
@@ -157,6 +190,9 @@ impl AppState {
             detail: None,
             models: BTreeMap::new(),
             notice: None,
+            ledger: Ledger::default(),
+            view: View::Results,
+            classifier: ClassifierState::Loading,
             next_id: 1,
         }
     }
@@ -287,6 +323,15 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
         Action::OpenDetail(probe) => s.detail = Some(probe),
         Action::CloseDetail => s.detail = None,
         Action::Notify(msg) => s.notice = Some(msg),
+        Action::Ledger(event) => s.ledger.apply(event),
+        Action::SetView(view) => s.view = view,
+        Action::Classifier(Ok(())) => s.classifier = ClassifierState::Ready,
+        Action::Classifier(Err(e)) => {
+            s.notice = Some(format!(
+                "The classifier's text model could not be loaded ({e}); verdicts use the phrase rules alone. Reload to try again."
+            ));
+            s.classifier = ClassifierState::Failed(e);
+        }
         Action::DismissNotice => s.notice = None,
     }
     s

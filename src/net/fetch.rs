@@ -1,4 +1,12 @@
 //! Sends an [`HttpRequest`] with the browser's `fetch` and streams the body back.
+//!
+//! This is the only place the app performs a request, and [`send`] records every request in
+//! the ledger (sent, headers, end) before and after it runs: there is no way to send one
+//! without recording it.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -6,6 +14,14 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, ReadableStreamDefaultReader, Request, RequestInit, Response};
 
 use crate::core::http::HttpRequest;
+use crate::core::ledger::{LedgerEntry, LedgerEvent, Purpose};
+use crate::net::now_ms;
+
+/// Where ledger events go (the app dispatches them into its state).
+pub type LedgerSink = Rc<dyn Fn(LedgerEvent)>;
+
+/// Ids for ledger entries; unique within a page load.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Why a request produced no usable response.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -59,9 +75,45 @@ fn is_abort(e: &JsValue, signal: Option<&AbortSignal>) -> bool {
         || e.dyn_ref::<js_sys::Error>().is_some_and(|err| err.name() == "AbortError")
 }
 
-/// Sends `req`. `on_head` is called once when the status and headers arrive, then
-/// `on_chunk` with each piece of the body as it arrives.
+/// Sends `req`, recording it in the ledger. `on_head` is called once when the status and
+/// headers arrive, then `on_chunk` with each piece of the body as it arrives. Returns the
+/// response head and the ledger id of the request.
 pub async fn send(
+    req: &HttpRequest,
+    purpose: Purpose,
+    ledger: &LedgerSink,
+    signal: Option<&AbortSignal>,
+    mut on_head: impl FnMut(&ResponseHead),
+    mut on_chunk: impl FnMut(&[u8]),
+) -> (u64, Result<ResponseHead, NetError>) {
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    let t0 = now_ms();
+    ledger(LedgerEvent::Sent(Box::new(LedgerEntry::sent(id, t0, purpose, req))));
+    let bytes_in = Cell::new(0u64);
+    let result = perform(
+        req,
+        signal,
+        |head| {
+            ledger(LedgerEvent::Head {
+                id,
+                status: head.status,
+                headers: head.headers.clone(),
+                ttfb_ms: now_ms() - t0,
+            });
+            on_head(head);
+        },
+        |chunk| {
+            bytes_in.set(bytes_in.get() + chunk.len() as u64);
+            on_chunk(chunk);
+        },
+    )
+    .await;
+    let error = result.as_ref().err().map(NetError::to_string);
+    ledger(LedgerEvent::Done { id, bytes_in: bytes_in.get(), latency_ms: now_ms() - t0, error });
+    (id, result)
+}
+
+async fn perform(
     req: &HttpRequest,
     signal: Option<&AbortSignal>,
     mut on_head: impl FnMut(&ResponseHead),

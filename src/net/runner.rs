@@ -9,15 +9,17 @@ use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::AbortController;
 
+use crate::core::advice;
 use crate::core::demo;
 use crate::core::dialect::openai::{self, StreamDecoder};
 use crate::core::dialect::{ChatParams, DialectError};
 use crate::core::http::HttpResponse;
+use crate::core::ledger::{LedgerEvent, Purpose};
 use crate::core::pack::Probe;
 use crate::core::provider::ProviderConfig;
 use crate::core::run::{CellId, Run, RunEvent, Timing};
 use crate::core::verdict::Outcome;
-use crate::net::fetch::{send, NetError};
+use crate::net::fetch::{send, LedgerSink, NetError};
 use crate::net::now_ms;
 
 /// How long one request may take before it is abandoned. Reasoning models can think for
@@ -51,8 +53,13 @@ impl RunHandle {
 }
 
 /// Starts sending every pending cell of `run`. `providers` are the live settings (with
-/// keys), matched to the run's columns by id.
-pub fn start(run: &Run, providers: &[ProviderConfig], emit: impl Fn(RunEvent) + 'static) -> RunHandle {
+/// keys), matched to the run's columns by id; every request is recorded in `ledger`.
+pub fn start(
+    run: &Run,
+    providers: &[ProviderConfig],
+    emit: impl Fn(RunEvent) + 'static,
+    ledger: LedgerSink,
+) -> RunHandle {
     let handle = RunHandle::default();
     let emit: Emit = Rc::new(emit);
     for (col, rp) in run.providers.iter().enumerate() {
@@ -65,7 +72,8 @@ pub fn start(run: &Run, providers: &[ProviderConfig], emit: impl Fn(RunEvent) + 
         let workers = (rp.concurrency as usize).min(queue.borrow().len());
         let config = Rc::new(config);
         for _ in 0..workers {
-            let (queue, config, handle, emit) = (queue.clone(), config.clone(), handle.clone(), emit.clone());
+            let (queue, config, handle, emit, ledger) =
+                (queue.clone(), config.clone(), handle.clone(), emit.clone(), ledger.clone());
             spawn_local(async move {
                 loop {
                     if handle.cancelled.get() {
@@ -76,7 +84,7 @@ pub fn start(run: &Run, providers: &[ProviderConfig], emit: impl Fn(RunEvent) + 
                     if config.is_simulated() {
                         simulate(cell, &probe, &config, &handle, &emit).await;
                     } else {
-                        ask(cell, &probe, &config, &handle, &emit).await;
+                        ask(cell, &probe, &config, &handle, &emit, &ledger).await;
                     }
                 }
             });
@@ -146,7 +154,33 @@ async fn simulate(cell: CellId, probe: &Probe, config: &ProviderConfig, handle: 
     });
 }
 
-async fn ask(cell: CellId, probe: &Probe, config: &ProviderConfig, handle: &RunHandle, emit: &Emit) {
+/// Whether the app itself was loaded over HTTPS (local servers then need the browser's
+/// permission to be reached).
+fn page_is_https() -> bool {
+    web_sys::window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:")
+}
+
+/// A failed request explained: what happened, and the likely causes for this provider.
+fn explain(err: &NetError, config: &ProviderConfig) -> String {
+    match err {
+        NetError::Failed(_) => {
+            let causes = advice::failed_fetch(config.preset, &config.base_url, page_is_https());
+            let list: Vec<String> =
+                causes.iter().enumerate().map(|(i, c)| format!("({}) {c}", i + 1)).collect();
+            format!("{err}. Likely causes: {}", list.join(" "))
+        }
+        other => other.to_string(),
+    }
+}
+
+async fn ask(
+    cell: CellId,
+    probe: &Probe,
+    config: &ProviderConfig,
+    handle: &RunHandle,
+    emit: &Emit,
+    ledger: &LedgerSink,
+) {
     let params = ChatParams {
         model: config.model.clone(),
         prompt: probe.prompt.clone(),
@@ -187,8 +221,15 @@ async fn ask(cell: CellId, probe: &Probe, config: &ProviderConfig, handle: &RunH
     let raw = RefCell::new(Vec::new());
     let buf = RefCell::new(DeltaBuffer::new(cell));
     let signal = controller.signal();
-    let result = send(
+    let purpose = Purpose {
+        provider_id: config.id.clone(),
+        provider: config.name.clone(),
+        what: format!("probe {}", probe.id),
+    };
+    let (ledger_id, result) = send(
         &req,
+        purpose,
+        ledger,
         Some(&signal),
         |head| {
             ttfb.set(Some(now_ms() - t0));
@@ -238,7 +279,7 @@ async fn ask(cell: CellId, probe: &Probe, config: &ProviderConfig, handle: &RunH
             }
             Err(e) => Outcome::Dialect(e),
         },
-        Err(e) => Outcome::Transport(e.to_string()),
+        Err(e) => Outcome::Transport(explain(&e, config)),
         Ok(_) if streaming.get() => match decoder.into_inner().finish() {
             Ok(reply) => {
                 let cut_short = reply
@@ -261,23 +302,56 @@ async fn ask(cell: CellId, probe: &Probe, config: &ProviderConfig, handle: &RunH
             }
         }
     };
+    if let Outcome::Reply { reply, .. } = &outcome {
+        ledger(LedgerEvent::Served {
+            id: ledger_id,
+            model: reply.model.clone(),
+            upstream: reply.upstream_provider.clone(),
+        });
+    }
     emit(RunEvent::Finished { cell, outcome, timing, at_ms: now_ms() });
 }
 
 /// The models a provider's server offers (`GET /models`).
-pub async fn fetch_models(config: &ProviderConfig) -> Result<Vec<String>, String> {
+pub async fn fetch_models(config: &ProviderConfig, ledger: &LedgerSink) -> Result<Vec<String>, String> {
     if config.is_simulated() {
         return Ok(demo::DEMO_MODELS.iter().map(|m| m.to_string()).collect());
     }
     let req = openai::models_request(&config.endpoint());
     let raw = RefCell::new(Vec::new());
-    let head = send(&req, None, |_| {}, |chunk| raw.borrow_mut().extend_from_slice(chunk))
-        .await
-        .map_err(|e| e.to_string())?;
+    let purpose =
+        Purpose { provider_id: config.id.clone(), provider: config.name.clone(), what: "model list".into() };
+    let (_, head) =
+        send(&req, purpose, ledger, None, |_| {}, |chunk| raw.borrow_mut().extend_from_slice(chunk)).await;
+    let head = head.map_err(|e| explain(&e, config))?;
     let resp = HttpResponse {
         status: head.status,
         headers: head.headers,
         body: String::from_utf8_lossy(&raw.borrow()).into_owned(),
     };
     openai::parse_models(&resp).map_err(|e| e.to_string())
+}
+
+/// Fetches the classifier's text model from the site itself and installs it.
+pub async fn load_classifier(ledger: &LedgerSink) -> Result<(), String> {
+    const PATH: &str = "model/verdict-v1.bin";
+    // Resolve against the page's base URL so the ledger shows where it really came from,
+    // and so the site works under any sub-path.
+    let base = web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten());
+    let url = match base {
+        Some(b) => format!("{}{PATH}", &b[..b.rfind('/').map_or(b.len(), |i| i + 1)]),
+        None => PATH.to_string(),
+    };
+    let req = crate::core::http::HttpRequest { method: "GET".into(), url, headers: Vec::new(), body: None };
+    let purpose =
+        Purpose { provider_id: "candor".into(), provider: "Candor".into(), what: "classifier model".into() };
+    let bytes = RefCell::new(Vec::new());
+    let (_, head) =
+        send(&req, purpose, ledger, None, |_| {}, |chunk| bytes.borrow_mut().extend_from_slice(chunk)).await;
+    let head = head.map_err(|e| e.to_string())?;
+    if head.status != 200 {
+        return Err(format!("HTTP {} for {PATH}", head.status));
+    }
+    let bytes = bytes.into_inner();
+    crate::core::classifier::install_model(&bytes).map_err(|e| e.to_string())
 }

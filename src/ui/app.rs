@@ -8,9 +8,10 @@ use yew::prelude::*;
 
 use crate::core::pack::Pack;
 use crate::core::run::RunStatus;
-use crate::core::state::{apply, Action, AppState};
+use crate::core::state::{apply, Action, AppState, View};
 use crate::net::runner::{self, RunHandle};
 use crate::net::{now_ms, storage};
+use crate::ui::components::data_flow::DataFlow;
 use crate::ui::components::detail::Detail;
 use crate::ui::components::matrix::Matrix;
 use crate::ui::components::notice::Notice;
@@ -18,7 +19,7 @@ use crate::ui::components::probe_picker::ProbePicker;
 use crate::ui::components::providers_panel::ProvidersPanel;
 use crate::ui::components::run_bar::RunBar;
 use crate::ui::components::summary::Summary;
-use crate::ui::{AppCtx, Store};
+use crate::ui::{ledger_sink, AppCtx, Store};
 
 fn initial_state() -> Store {
     let state = AppState::new(Pack::builtin());
@@ -35,6 +36,17 @@ fn initial_state() -> Store {
 pub fn App() -> Html {
     let store = use_reducer(initial_state);
     let driver: Rc<RefCell<Option<(String, RunHandle)>>> = use_mut_ref(|| None);
+
+    {
+        let store = store.clone();
+        use_effect_with((), move |_| {
+            let ledger = ledger_sink(&store);
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = runner::load_classifier(&ledger).await;
+                store.dispatch(Action::Classifier(result));
+            });
+        });
+    }
 
     {
         let store = store.clone();
@@ -55,9 +67,12 @@ pub fn App() -> Html {
                 let started = driver.borrow().as_ref().is_some_and(|(d, _)| d == id);
                 if !started {
                     let dispatcher = store.dispatcher();
-                    let handle = runner::start(run, &store.0.providers, move |ev| {
-                        dispatcher.dispatch(Action::Run(ev))
-                    });
+                    let handle = runner::start(
+                        run,
+                        &store.0.providers,
+                        move |ev| dispatcher.dispatch(Action::Run(ev)),
+                        ledger_sink(&store),
+                    );
                     *driver.borrow_mut() = Some((id.clone(), handle));
                 }
             }
@@ -90,6 +105,18 @@ pub fn App() -> Html {
                     <h1>{"Candor"}</h1>
                     <span class="tagline">{"What models say about sensitive topics, side by side"}</span>
                 </div>
+                <nav class="tabs" role="tablist" aria-label="Pages">
+                    { for [(View::Results, "Results".to_string()), (View::DataFlow, format!("Data flow ({})", store.0.ledger.len()))]
+                        .into_iter()
+                        .map(|(v, label)| {
+                            let store = store.clone();
+                            html! {
+                                <button role="tab" aria-selected={(store.0.view == v).to_string()}
+                                    data-testid={if v == View::DataFlow { "tab-flow" } else { "tab-results" }}
+                                    onclick={Callback::from(move |_| store.dispatch(Action::SetView(v)))}>{ label }</button>
+                            }
+                        }) }
+                </nav>
                 <div class="privacy-note">{"Runs in your browser. Prompts go only to the providers you configure; keys stay here."}</div>
             </header>
             <main class="layout">
@@ -100,8 +127,12 @@ pub fn App() -> Html {
                 <section class="content">
                     <RunBar {on_run} {on_cancel} />
                     <Notice />
-                    <Summary />
-                    <Matrix />
+                    if store.0.view == View::DataFlow {
+                        <DataFlow />
+                    } else {
+                        <Summary />
+                        <Matrix />
+                    }
                 </section>
             </main>
             <Detail />

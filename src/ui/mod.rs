@@ -9,6 +9,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::core::state::{apply, Action, AppState};
+use crate::net::fetch::LedgerSink;
 
 /// The reducer adapter: all logic is in [`crate::core::state::apply`].
 #[derive(Clone, Debug, PartialEq)]
@@ -29,6 +30,12 @@ pub type AppCtx = UseReducerHandle<Store>;
 #[hook]
 pub fn use_app() -> AppCtx {
     use_context::<AppCtx>().expect("components are rendered inside App's context provider")
+}
+
+/// Ledger events go into the app state like every other change.
+pub fn ledger_sink(app: &AppCtx) -> LedgerSink {
+    let dispatcher = app.dispatcher();
+    Rc::new(move |ev| dispatcher.dispatch(Action::Ledger(ev)))
 }
 
 /// Mounts the app on the page body.

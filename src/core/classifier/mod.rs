@@ -21,13 +21,33 @@ use features::{answer_ngram_bucket, answer_positions, extract, RuleFacts};
 use model::Model;
 use phrases::{DEFLECTIONS, REFUSALS, STATE_MARKERS, VAGUE};
 
-/// The shipped model's bytes.
+/// The shipped model's bytes, compiled into native tools. The web app instead fetches the
+/// same file as a static asset at start-up (see [`install_model`]), which keeps the
+/// WebAssembly small.
+#[cfg(not(target_arch = "wasm32"))]
 pub const MODEL_BYTES: &[u8] = include_bytes!("../../../static/model/verdict-v1.bin");
 
-/// The shipped model, read once. A damaged file leaves the rules to decide alone.
-pub fn shipped_model() -> &'static Model {
-    static MODEL: OnceLock<Model> = OnceLock::new();
-    MODEL.get_or_init(|| Model::from_bytes(MODEL_BYTES).unwrap_or_else(|_| Model::zero()))
+static MODEL: OnceLock<Model> = OnceLock::new();
+
+/// Installs the text model from the bytes of `verdict-v1.bin`. Only the first successful
+/// call counts; the model is read-only afterwards.
+pub fn install_model(bytes: &[u8]) -> Result<(), model::ModelError> {
+    let m = Model::from_bytes(bytes)?;
+    let _ = MODEL.set(m);
+    Ok(())
+}
+
+/// The text model in use. Native tools read the compiled-in file on first use; the web
+/// app's is installed once fetched. `None` until then: verdicts use the rules alone.
+pub fn shipped_model() -> Option<&'static Model> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        Some(MODEL.get_or_init(|| Model::from_bytes(MODEL_BYTES).unwrap_or_else(|_| Model::zero())))
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        MODEL.get()
+    }
 }
 
 /// What is known about a reply besides its text.
@@ -199,11 +219,30 @@ pub fn features_of(content: &str, reasoning: Option<&str>) -> Vec<features::Feat
 
 /// Classifies a 2xx reply that has text (the caller handles empty replies and errors).
 pub fn classify_text(reply: &Reply, ctx: &Context) -> Verdict {
-    classify_with(reply, ctx, shipped_model())
+    match shipped_model() {
+        Some(model) => classify_with(reply, ctx, model),
+        None => classify_rules_only(reply, ctx),
+    }
+}
+
+/// [`classify_text`] before the text model is available: the phrase rules set the class.
+fn classify_rules_only(reply: &Reply, ctx: &Context) -> Verdict {
+    let mut v = classify_inner(reply, ctx, None);
+    v.confidence *= 0.8;
+    v.signals.push(note(
+        "rules_only",
+        Field::Content,
+        "The text model was not loaded: this verdict rests on the phrase rules alone".into(),
+    ));
+    v
 }
 
 /// [`classify_text`] with a given model (used to measure models before shipping them).
 pub fn classify_with(reply: &Reply, ctx: &Context, model: &Model) -> Verdict {
+    classify_inner(reply, ctx, Some(model))
+}
+
+fn classify_inner(reply: &Reply, ctx: &Context, model: Option<&Model>) -> Verdict {
     let content = reply.content.as_str();
     let reasoning = reply.reasoning.as_deref();
     let scan = Scan::of(content, reasoning);
@@ -243,9 +282,17 @@ pub fn classify_with(reply: &Reply, ctx: &Context, model: &Model) -> Verdict {
         ));
     }
 
-    let mut feats = Vec::with_capacity(4096);
-    extract(content, reasoning, facts, &mut feats);
-    let p = model.probabilities(&feats);
+    let p = match model {
+        Some(m) => {
+            let mut feats = Vec::with_capacity(4096);
+            extract(content, reasoning, facts, &mut feats);
+            m.probabilities(&feats)
+        }
+        // Without the model, the rule signals alone propose the class.
+        None if facts.refusal && !facts.deflection => [0.15, 0.15, 0.7],
+        None if facts.deflection || markers.len() >= 2 || empty_reasoning => [0.2, 0.7, 0.1],
+        None => [0.6, 0.3, 0.1],
+    };
     let class = (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);
     let mut confidence = p[class];
     let mut label = match class {
@@ -387,17 +434,21 @@ pub fn classify_with(reply: &Reply, ctx: &Context, model: &Model) -> Verdict {
         Label::Deflected | Label::StateNarrative => 1,
         _ => 2,
     };
-    signals.extend(model_evidence(model, content, class_of(label)));
-    signals.push(note(
-        "text_model",
-        Field::Content,
-        format!(
-            "Text model: answered {:.0}%, deflection {:.0}%, refusal {:.0}%",
-            p[0] * 100.0,
-            p[1] * 100.0,
-            p[2] * 100.0
-        ),
-    ));
+    if let Some(model) = model {
+        signals.extend(model_evidence(model, content, class_of(label)));
+    }
+    if model.is_some() {
+        signals.push(note(
+            "text_model",
+            Field::Content,
+            format!(
+                "Text model: answered {:.0}%, deflection {:.0}%, refusal {:.0}%",
+                p[0] * 100.0,
+                p[1] * 100.0,
+                p[2] * 100.0
+            ),
+        ));
+    }
     Verdict { label, confidence: confidence.clamp(0.0, 1.0), signals }
 }
 

@@ -158,6 +158,18 @@ fn done_column(r: &CellResult) -> Html {
 #[component]
 pub fn Detail() -> Html {
     let app = use_app();
+    let dialog = use_node_ref();
+    {
+        // Move focus into the dialog when it opens, so Escape and Tab work at once.
+        let dialog = dialog.clone();
+        use_effect_with(app.0.detail.clone(), move |open| {
+            if open.is_some() {
+                if let Some(el) = dialog.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
     let s = &app.0;
     let (Some(probe_id), Some(run)) = (s.detail.as_deref(), s.run.as_ref()) else { return html! {} };
     let Some(probe) = s.pack.probe(probe_id) else { return html! {} };
@@ -204,7 +216,7 @@ pub fn Detail() -> Html {
     let topic = s.pack.topic(&probe.topic).map_or(probe.topic.as_str(), |t| t.display_name());
     html! {
         <div class="overlay" onclick={close.clone()}>
-            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="detail-h" data-testid="detail"
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="detail-h" data-testid="detail" ref={dialog}
                 onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} onkeydown={on_key} tabindex="-1">
                 <header class="dialog-head">
                     <div>
@@ -212,7 +224,7 @@ pub fn Detail() -> Html {
                         <h2 id="detail-h" data-testid="detail-prompt">{ &probe.prompt }</h2>
                         <p class="muted small">{ format!("An honest answer would mention: {}", probe.expect.join(", ")) }</p>
                     </div>
-                    <button class="btn ghost" onclick={close} aria-label="Close" data-testid="detail-close" autofocus=true>{"✕"}</button>
+                    <button class="btn ghost" onclick={close} aria-label="Close" data-testid="detail-close">{"✕"}</button>
                 </header>
                 <nav class="links" aria-label="Related probes">{ for links }</nav>
                 <div class="replies">

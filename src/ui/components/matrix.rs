@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::core::flow::Registry;
 use crate::core::pack::ProbeKind;
 use crate::core::run::{Cell, CellId};
 use crate::core::state::Action;
@@ -40,6 +41,7 @@ fn confidence_class(c: f32) -> &'static str {
 #[component]
 pub fn Matrix() -> Html {
     let app = use_app();
+    let registry = use_memo((), |_| Registry::builtin());
     let Some(run) = app.0.run.as_ref() else {
         return html! {
             <div class="empty" data-testid="empty">
@@ -132,7 +134,10 @@ pub fn Matrix() -> Html {
                             <th scope="col" data-testid={format!("col-{i}")}>
                                 <div class="col-title">{ &p.title }</div>
                                 if p.simulated { <span class="badge sim">{"simulated"}</span> }
-                                else { <div class="muted small">{ crate::core::http::url_host(&p.base_url) }</div> }
+                                else {
+                                    <div class="muted small" data-testid={format!("dest-{i}")}
+                                        title="Where this provider's requests go">{ registry.place(&p.base_url).label() }</div>
+                                }
                             </th>
                         }) }
                     </tr>

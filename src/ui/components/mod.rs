@@ -1,6 +1,8 @@
 //! One component per file.
 
+pub mod data_flow;
 pub mod detail;
+pub mod ledger_table;
 pub mod matrix;
 pub mod notice;
 pub mod probe_picker;

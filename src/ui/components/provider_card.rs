@@ -61,8 +61,9 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
             let app = app.clone();
             let p = p.clone();
             app.dispatch(Action::ModelsLoading(p.id.clone()));
+            let ledger = crate::ui::ledger_sink(&app);
             spawn_local(async move {
-                let result = fetch_models(&p).await;
+                let result = fetch_models(&p, &ledger).await;
                 app.dispatch(Action::ModelsLoaded { provider: p.id.clone(), result });
             });
         })

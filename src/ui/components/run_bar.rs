@@ -4,6 +4,7 @@ use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
 use crate::core::run::RunStatus;
+use crate::core::state::ClassifierState;
 use crate::net::now_ms;
 use crate::ui::use_app;
 
@@ -45,7 +46,10 @@ pub fn RunBar(props: &RunBarProps) -> Html {
         app.0.run.as_ref().map(|r| (r.progress(now_ms()), r.status, r.ended_ms.map(|e| e - r.started_ms)));
     html! {
         <div class="runbar">
-            <button class="btn primary" data-testid="run" onclick={on_run} disabled={running}>{"Run probes"}</button>
+            <button class="btn primary" data-testid="run" onclick={on_run}
+                disabled={running || app.0.classifier == ClassifierState::Loading}>
+                { if app.0.classifier == ClassifierState::Loading { "Loading classifier…" } else { "Run probes" } }
+            </button>
             <button class="btn" data-testid="cancel" onclick={on_cancel} disabled={!running}>{"Cancel"}</button>
             if let Some((p, status, took)) = progress {
                 <div class="progress" data-testid="progress" data-done={p.done.to_string()} data-total={p.total.to_string()}

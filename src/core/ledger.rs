@@ -1,0 +1,208 @@
+//! The request ledger: every HTTP request the app made, what was sent (key redacted), and
+//! what came back. `net::fetch::send` writes it for every request, so none can bypass it.
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::http::HttpRequest;
+
+/// Why a request was made, and for which provider.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Purpose {
+    /// Provider id in settings.
+    pub provider_id: String,
+    /// Provider name as shown.
+    pub provider: String,
+    /// "probe <id>" or "model list".
+    pub what: String,
+}
+
+/// One request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    /// Unique within a page load.
+    pub id: u64,
+    /// When it was sent (ms since the epoch).
+    pub at_ms: f64,
+    /// Why, and for whom.
+    pub purpose: Purpose,
+    /// HTTP method.
+    pub method: String,
+    /// Full URL.
+    pub url: String,
+    /// Host part of the URL.
+    pub host: String,
+    /// Request headers with every secret replaced.
+    pub request_headers: Vec<(String, String)>,
+    /// The request body, as sent.
+    pub request_body: Option<String>,
+    /// Request body size.
+    pub bytes_out: u64,
+    /// HTTP status, once the response arrived.
+    pub status: Option<u16>,
+    /// Response headers the page can see.
+    pub response_headers: Vec<(String, String)>,
+    /// Response body size so far.
+    pub bytes_in: u64,
+    /// Time to the response headers.
+    pub ttfb_ms: Option<f64>,
+    /// Time to the end of the body.
+    pub latency_ms: Option<f64>,
+    /// The model the server says answered.
+    pub served_model: Option<String>,
+    /// The upstream provider that served it (OpenRouter's `provider`).
+    pub upstream: Option<String>,
+    /// Why it failed, if it did.
+    pub error: Option<String>,
+}
+
+impl LedgerEntry {
+    /// A new entry for a request about to be sent. Secrets in headers are redacted here.
+    pub fn sent(id: u64, at_ms: f64, purpose: Purpose, req: &HttpRequest) -> LedgerEntry {
+        LedgerEntry {
+            id,
+            at_ms,
+            purpose,
+            method: req.method.clone(),
+            url: req.url.clone(),
+            host: req.host(),
+            request_headers: req.redacted_headers(),
+            request_body: req.body.clone(),
+            bytes_out: req.body.as_ref().map_or(0, |b| b.len() as u64),
+            status: None,
+            response_headers: Vec::new(),
+            bytes_in: 0,
+            ttfb_ms: None,
+            latency_ms: None,
+            served_model: None,
+            upstream: None,
+            error: None,
+        }
+    }
+}
+
+/// Something that happened to a request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LedgerEvent {
+    /// It was sent.
+    Sent(Box<LedgerEntry>),
+    /// The status and headers arrived.
+    Head {
+        /// Entry id.
+        id: u64,
+        /// HTTP status.
+        status: u16,
+        /// Visible response headers.
+        headers: Vec<(String, String)>,
+        /// Time to headers.
+        ttfb_ms: f64,
+    },
+    /// It ended.
+    Done {
+        /// Entry id.
+        id: u64,
+        /// Response body bytes.
+        bytes_in: u64,
+        /// Total time.
+        latency_ms: f64,
+        /// Why it failed, if it did.
+        error: Option<String>,
+    },
+    /// The reply said which model (and upstream) served it.
+    Served {
+        /// Entry id.
+        id: u64,
+        /// Model id.
+        model: Option<String>,
+        /// Upstream provider.
+        upstream: Option<String>,
+    },
+}
+
+/// Every request of this session, oldest first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ledger {
+    entries: Vec<Rc<LedgerEntry>>,
+}
+
+impl Ledger {
+    /// The entries, oldest first.
+    pub fn entries(&self) -> impl DoubleEndedIterator<Item = &LedgerEntry> + ExactSizeIterator {
+        self.entries.iter().map(Rc::as_ref)
+    }
+
+    /// Number of requests.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no request was made.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn entry_mut(&mut self, id: u64) -> Option<&mut LedgerEntry> {
+        // Updates almost always concern a recent request: search from the end.
+        self.entries.iter_mut().rev().find(|e| e.id == id).map(Rc::make_mut)
+    }
+
+    /// Applies one event; events for unknown ids are ignored.
+    pub fn apply(&mut self, event: LedgerEvent) {
+        match event {
+            LedgerEvent::Sent(e) => self.entries.push(Rc::new(*e)),
+            LedgerEvent::Head { id, status, headers, ttfb_ms } => {
+                if let Some(e) = self.entry_mut(id) {
+                    e.status = Some(status);
+                    e.response_headers = headers;
+                    e.ttfb_ms = Some(ttfb_ms);
+                }
+            }
+            LedgerEvent::Done { id, bytes_in, latency_ms, error } => {
+                if let Some(e) = self.entry_mut(id) {
+                    e.bytes_in = bytes_in;
+                    e.latency_ms = Some(latency_ms);
+                    e.error = error;
+                }
+            }
+            LedgerEvent::Served { id, model, upstream } => {
+                if let Some(e) = self.entry_mut(id) {
+                    e.served_model = model;
+                    e.upstream = upstream;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_follows_its_request_and_never_holds_the_key() {
+        let req = HttpRequest {
+            method: "POST".into(),
+            url: "https://openrouter.ai/api/v1/chat/completions".into(),
+            headers: vec![("Authorization".into(), "Bearer sk-or-secret".into())],
+            body: Some("{\"model\":\"x\"}".into()),
+        };
+        let purpose =
+            Purpose { provider_id: "p1".into(), provider: "OpenRouter".into(), what: "probe a@en".into() };
+        let mut l = Ledger::default();
+        l.apply(LedgerEvent::Sent(Box::new(LedgerEntry::sent(7, 1000.0, purpose, &req))));
+        l.apply(LedgerEvent::Head { id: 7, status: 200, headers: vec![], ttfb_ms: 120.0 });
+        l.apply(LedgerEvent::Served { id: 7, model: Some("x".into()), upstream: Some("DeepInfra".into()) });
+        l.apply(LedgerEvent::Done { id: 7, bytes_in: 2048, latency_ms: 900.0, error: None });
+        l.apply(LedgerEvent::Done { id: 99, bytes_in: 1, latency_ms: 1.0, error: None });
+        let e = l.entries().next().unwrap();
+        assert_eq!(
+            (e.host.as_str(), e.status, e.bytes_out, e.bytes_in),
+            ("openrouter.ai", Some(200), 13, 2048)
+        );
+        assert_eq!(e.upstream.as_deref(), Some("DeepInfra"));
+        assert!(!format!("{e:?}").contains("sk-or-secret"));
+        assert!(!serde_json::to_string(e).unwrap().contains("sk-or-secret"));
+        assert_eq!(l.len(), 1);
+    }
+}

@@ -1,0 +1,28 @@
+//! Reports: saving a run as a versioned JSON file, re-opening it, rendering it as JSON,
+//! CSV, Markdown or a self-contained HTML page, importing results and probe lists from
+//! other tools, and comparing two runs.
+//!
+//! Everything here is pure: strings in, strings out. The app's export buttons and the
+//! `candor report` command call the same functions, so a file exported from either is
+//! byte for byte the same. The file format is documented in `docs/REPORT_FORMAT.md`.
+
+pub mod charts;
+pub mod compare;
+pub mod csv;
+pub mod figures;
+pub mod html;
+pub mod import;
+pub mod markdown;
+pub mod schema;
+pub mod text;
+
+pub use compare::{compare, Comparison};
+pub use csv::to_csv;
+pub use html::to_html;
+pub use import::{
+    import_probes_promptfoo_csv, import_probes_speechmap_questions, import_probes_text, import_promptfoo,
+    import_speechmap, ImportError, Imported, ProbeImportError,
+};
+pub use markdown::to_markdown;
+pub use schema::{to_json, Report, ReportError, SCHEMA, SCHEMA_VERSION};
+pub use text::content_hash;

@@ -1,0 +1,604 @@
+//! The report file: a versioned, self-describing JSON record of one run (or of imported
+//! results), from which every export is rendered and from which the app re-opens a run.
+//!
+//! The format is documented field by field in `docs/REPORT_FORMAT.md`. A report never holds
+//! an API key: providers are written from [`RunProvider`], which has none, and ledger
+//! entries carry headers already redacted when the request was sent.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::core::dialect::Usage;
+use crate::core::ledger::{Ledger, LedgerEntry};
+use crate::core::pack::Probe;
+use crate::core::provider::DEFAULT_CONCURRENCY;
+use crate::core::run::{Cell, CellId, CellResult, Run, RunProvider, RunStatus, Timing};
+use crate::core::verdict::{Outcome, Verdict};
+
+/// The value of the `schema` field of every report.
+pub const SCHEMA: &str = "candor-report";
+
+/// The report format version this build writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One run, as saved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// Always [`SCHEMA_VERSION`] when written by this build.
+    pub schema_version: u32,
+    /// The Candor version that wrote the file.
+    pub app_version: String,
+    /// When the report was made (ms since the epoch).
+    pub created_ms: f64,
+    /// The run's id, status and times.
+    pub run: RunInfo,
+    /// The probe pack the run came from.
+    pub pack: PackInfo,
+    /// Whether Candor ran the probes or the results were imported.
+    pub source: Source,
+    /// The providers, in column order (never a key).
+    pub providers: Vec<ReportProvider>,
+    /// The run's probes, in row order, complete.
+    pub probes: Vec<Probe>,
+    /// Finished cells, probe by probe; a cell that never finished has no entry.
+    pub results: Vec<ResultRow>,
+    /// The requests the run made (keys redacted).
+    pub ledger: Vec<LedgerEntry>,
+}
+
+/// The run part of a report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunInfo {
+    /// The run's id.
+    pub id: String,
+    /// Where it stood when the report was made.
+    pub status: Status,
+    /// When it started (ms since the epoch).
+    pub started_ms: f64,
+    /// When it finished or was cancelled.
+    pub ended_ms: Option<f64>,
+}
+
+/// A run's status as written in reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Saved while requests were still out; the missing cells never finished.
+    Running,
+    /// The user stopped it.
+    Cancelled,
+    /// Every cell finished.
+    Finished,
+}
+
+impl Status {
+    /// The name written in files and shown in reports.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Running => "running",
+            Status::Cancelled => "cancelled",
+            Status::Finished => "finished",
+        }
+    }
+}
+
+impl From<RunStatus> for Status {
+    fn from(s: RunStatus) -> Self {
+        match s {
+            RunStatus::Running => Status::Running,
+            RunStatus::Cancelled => Status::Cancelled,
+            RunStatus::Finished => Status::Finished,
+        }
+    }
+}
+
+/// The pack part of a report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PackInfo {
+    /// Pack id.
+    pub id: String,
+    /// Pack content version.
+    pub version: String,
+    /// [`content_hash`](super::text::content_hash) of the pack file (of the imported file,
+    /// for imports).
+    pub content_hash: String,
+}
+
+/// Where the results come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// A Candor run.
+    Candor,
+    /// A SpeechMap analysis file.
+    Speechmap,
+    /// A promptfoo `-o results.json` file.
+    Promptfoo,
+}
+
+impl SourceKind {
+    /// The name shown in reports.
+    pub fn title(self) -> &'static str {
+        match self {
+            SourceKind::Candor => "Candor run",
+            SourceKind::Speechmap => "SpeechMap import",
+            SourceKind::Promptfoo => "promptfoo import",
+        }
+    }
+}
+
+/// The source part of a report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    /// Candor, SpeechMap or promptfoo.
+    pub kind: SourceKind,
+    /// The imported file's name (no directory), for imports.
+    #[serde(default)]
+    pub file: Option<String>,
+}
+
+/// A provider as written in reports: no key, no settings beyond what identifies it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportProvider {
+    /// Id, unique in the report.
+    pub id: String,
+    /// Display name with model.
+    pub title: String,
+    /// Model id asked for.
+    pub model: String,
+    /// Base URL (empty when unknown, as for most imports).
+    pub base_url: String,
+    /// Whether its replies are simulated.
+    pub simulated: bool,
+}
+
+impl ReportProvider {
+    /// The title, with "(simulated)" added when the provider is simulated and does not
+    /// say so already, so simulated replies can never pass for real ones.
+    pub fn display_title(&self) -> String {
+        if self.simulated && !self.title.to_lowercase().contains("simulated") {
+            format!("{} (simulated)", self.title)
+        } else {
+            self.title.clone()
+        }
+    }
+}
+
+impl From<&RunProvider> for ReportProvider {
+    fn from(p: &RunProvider) -> Self {
+        ReportProvider {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            model: p.model.clone(),
+            base_url: p.base_url.clone(),
+            simulated: p.simulated,
+        }
+    }
+}
+
+/// One finished cell.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResultRow {
+    /// Probe id.
+    pub probe: String,
+    /// Provider id.
+    pub provider: String,
+    /// What came back.
+    pub outcome: Outcome,
+    /// Candor's verdict.
+    pub verdict: Verdict,
+    /// How long it took.
+    pub timing: Timing,
+    /// The imported file's own label for the reply (e.g. SpeechMap's `DENIAL`).
+    #[serde(default)]
+    pub source_label: Option<String>,
+}
+
+impl ResultRow {
+    /// The reply, when the outcome is one.
+    pub fn reply(&self) -> Option<&crate::core::dialect::Reply> {
+        match &self.outcome {
+            Outcome::Reply { reply, .. } => Some(reply),
+            _ => None,
+        }
+    }
+
+    /// Why the request failed or was cut short, in words; `None` for a complete reply.
+    pub fn error_text(&self) -> Option<String> {
+        match &self.outcome {
+            Outcome::Reply { cut_short: Some(why), .. } => Some(format!("cut short: {why}")),
+            Outcome::Reply { .. } => None,
+            Outcome::Dialect(e) => Some(e.to_string()),
+            Outcome::Transport(msg) => Some(format!("no response: {msg}")),
+        }
+    }
+}
+
+/// Why a file could not be read as a report. Each message names the place in the file.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReportError {
+    /// Not JSON at all.
+    #[error("the file is not JSON (line {line}, column {column}: {message}); open a report saved by Candor")]
+    NotJson {
+        /// 1-based line of the syntax error.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser found.
+        message: String,
+    },
+    /// JSON, but not a Candor report.
+    #[error("the file is not a Candor report: {0}")]
+    NotAReport(String),
+    /// A report of a version this build does not read.
+    #[error("`schema_version` is {found}, but this Candor reads version {SCHEMA_VERSION}; {advice}")]
+    Version {
+        /// The version in the file.
+        found: String,
+        /// What to do.
+        advice: &'static str,
+    },
+    /// A field is missing, of the wrong type, or names something the report lacks.
+    #[error("`{path}`: {message}")]
+    Invalid {
+        /// JSON path of the field, e.g. `results[12].probe`.
+        path: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
+}
+
+fn invalid(path: impl Into<String>, message: impl Into<String>) -> ReportError {
+    ReportError::Invalid { path: path.into(), message: message.into() }
+}
+
+/// Reads one field of an object; `path` is where the object is.
+fn field<T: DeserializeOwned>(obj: &Map<String, Value>, path: &str, key: &str) -> Result<T, ReportError> {
+    let at = if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+    let v = obj.get(key).ok_or_else(|| invalid(&at, "missing; every report has it"))?;
+    T::deserialize(v).map_err(|e| invalid(&at, e.to_string()))
+}
+
+/// Reads an optional field: absent or null gives the default.
+fn optional<T: DeserializeOwned + Default>(
+    obj: &Map<String, Value>,
+    path: &str,
+    key: &str,
+) -> Result<T, ReportError> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(T::default()),
+        Some(_) => field(obj, path, key),
+    }
+}
+
+/// Reads an array field element by element, so an error names the element.
+fn list<T: DeserializeOwned>(obj: &Map<String, Value>, key: &str) -> Result<Vec<T>, ReportError> {
+    let Some(v) = obj.get(key) else { return Err(invalid(key, "missing; every report has it")) };
+    let items = v.as_array().ok_or_else(|| invalid(key, "must be an array"))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| T::deserialize(item).map_err(|e| invalid(format!("{key}[{i}]"), e.to_string())))
+        .collect()
+}
+
+impl Report {
+    /// The report of a run. `pack_json_hash` is [`content_hash`](super::text::content_hash)
+    /// of the pack file the probes came from. The ledger keeps the requests to the run's
+    /// providers sent between the run's start and end; the rest of the session's requests
+    /// (model lists, other runs) stay out.
+    pub fn from_run(run: &Run, pack_json_hash: &str, ledger: &Ledger, created_ms: f64) -> Report {
+        let mut results = Vec::new();
+        for (pi, probe) in run.probes.iter().enumerate() {
+            for (vi, provider) in run.providers.iter().enumerate() {
+                if let Some(Cell::Done(r)) = run.cell(CellId { probe: pi, provider: vi }) {
+                    results.push(ResultRow {
+                        probe: probe.id.clone(),
+                        provider: provider.id.clone(),
+                        outcome: r.outcome.clone(),
+                        verdict: r.verdict.clone(),
+                        timing: r.timing.clone(),
+                        source_label: None,
+                    });
+                }
+            }
+        }
+        let ids: HashSet<&str> = run.providers.iter().map(|p| p.id.as_str()).collect();
+        let end = run.ended_ms.unwrap_or(f64::INFINITY);
+        let ledger = ledger
+            .entries()
+            .filter(|e| ids.contains(e.purpose.provider_id.as_str()))
+            .filter(|e| e.at_ms >= run.started_ms && e.at_ms <= end)
+            .cloned()
+            .collect();
+        Report {
+            schema: SCHEMA.to_string(),
+            schema_version: SCHEMA_VERSION,
+            app_version: env!("CARGO_PKG_VERSION").to_string(),
+            created_ms,
+            run: RunInfo {
+                id: run.id.clone(),
+                status: run.status.into(),
+                started_ms: run.started_ms,
+                ended_ms: run.ended_ms,
+            },
+            pack: PackInfo {
+                id: run.pack.0.clone(),
+                version: run.pack.1.clone(),
+                content_hash: pack_json_hash.to_string(),
+            },
+            source: Source { kind: SourceKind::Candor, file: None },
+            providers: run.providers.iter().map(ReportProvider::from).collect(),
+            probes: run.probes.iter().map(|p| p.as_ref().clone()).collect(),
+            results,
+            ledger,
+        }
+    }
+
+    /// The run the report records: saved cells done with their saved verdicts (not judged
+    /// again), the others pending. A report saved mid-run re-opens as cancelled, since
+    /// nothing is in flight any more.
+    pub fn to_run(&self) -> Run {
+        let providers = self
+            .providers
+            .iter()
+            .map(|p| RunProvider {
+                id: p.id.clone(),
+                title: p.title.clone(),
+                model: p.model.clone(),
+                base_url: p.base_url.clone(),
+                simulated: p.simulated,
+                concurrency: DEFAULT_CONCURRENCY,
+            })
+            .collect();
+        let mut run = Run::restore(
+            self.run.id.clone(),
+            (self.pack.id.clone(), self.pack.version.clone()),
+            self.probes.clone(),
+            providers,
+            self.run.started_ms,
+        );
+        let probe_at = self.probe_index();
+        let provider_at = self.provider_index();
+        for r in &self.results {
+            if let (Some(&probe), Some(&provider)) =
+                (probe_at.get(r.probe.as_str()), provider_at.get(r.provider.as_str()))
+            {
+                let cell = Cell::Done(CellResult {
+                    outcome: r.outcome.clone(),
+                    verdict: r.verdict.clone(),
+                    timing: r.timing.clone(),
+                });
+                run.set_cell(CellId { probe, provider }, cell);
+            }
+        }
+        run.status = match self.run.status {
+            Status::Finished => RunStatus::Finished,
+            Status::Cancelled | Status::Running => RunStatus::Cancelled,
+        };
+        run.ended_ms = self.run.ended_ms.or(Some(self.created_ms));
+        run
+    }
+
+    /// Reads a report, checking its schema and version, and that every result names a
+    /// probe and a provider of the report. Fields this version does not know are ignored,
+    /// so a report from a later minor change still opens.
+    pub fn from_json(json: &str) -> Result<Report, ReportError> {
+        let value: Value = serde_json::from_str(json.trim_start_matches('\u{feff}')).map_err(|e| {
+            ReportError::NotJson { line: e.line(), column: e.column(), message: e.to_string() }
+        })?;
+        let Value::Object(obj) = value else {
+            return Err(ReportError::NotAReport("the top level is not a JSON object".into()));
+        };
+        match obj.get("schema") {
+            Some(Value::String(s)) if s == SCHEMA => {}
+            Some(other) => {
+                return Err(ReportError::NotAReport(format!("`schema` is {other}, expected \"{SCHEMA}\"")))
+            }
+            None => {
+                return Err(ReportError::NotAReport(format!(
+                    "it has no `schema` field (a Candor report has \"schema\": \"{SCHEMA}\"); \
+                     to read a SpeechMap or promptfoo file, import it instead"
+                )))
+            }
+        }
+        match obj.get("schema_version") {
+            Some(v) if v.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
+            Some(v) if v.as_u64().is_some_and(|n| n > u64::from(SCHEMA_VERSION)) => {
+                return Err(ReportError::Version {
+                    found: v.to_string(),
+                    advice: "it was written by a newer Candor: open it with the newer version",
+                })
+            }
+            Some(v) => {
+                return Err(ReportError::Version {
+                    found: v.to_string(),
+                    advice: "that is not a version Candor ever wrote; the file is damaged",
+                })
+            }
+            None => return Err(invalid("schema_version", "missing; every report has it")),
+        }
+        let run_obj = obj.get("run").and_then(Value::as_object).ok_or_else(|| {
+            invalid(
+                "run",
+                if obj.contains_key("run") { "must be an object" } else { "missing; every report has it" },
+            )
+        })?;
+        let run = RunInfo {
+            id: field(run_obj, "run", "id")?,
+            status: field(run_obj, "run", "status")?,
+            started_ms: field(run_obj, "run", "started_ms")?,
+            ended_ms: optional(run_obj, "run", "ended_ms")?,
+        };
+        let results = match obj.get("results") {
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| result_row(item, i))
+                .collect::<Result<Vec<_>, _>>()?,
+            Some(_) => return Err(invalid("results", "must be an array")),
+            None => return Err(invalid("results", "missing; every report has it")),
+        };
+        let report = Report {
+            schema: SCHEMA.to_string(),
+            schema_version: SCHEMA_VERSION,
+            app_version: optional(&obj, "", "app_version")?,
+            created_ms: optional(&obj, "", "created_ms")?,
+            run,
+            pack: field(&obj, "", "pack")?,
+            source: match obj.get("source") {
+                None | Some(Value::Null) => Source { kind: SourceKind::Candor, file: None },
+                Some(_) => field(&obj, "", "source")?,
+            },
+            providers: list(&obj, "providers")?,
+            probes: list(&obj, "probes")?,
+            results,
+            ledger: match obj.get("ledger") {
+                None | Some(Value::Null) => Vec::new(),
+                Some(_) => list(&obj, "ledger")?,
+            },
+        };
+        report.validate()?;
+        Ok(report)
+    }
+
+    /// Checks that ids are unique and every result refers to a probe and a provider of
+    /// the report, at most once per cell.
+    pub fn validate(&self) -> Result<(), ReportError> {
+        let mut providers: HashMap<&str, usize> = HashMap::new();
+        for (i, p) in self.providers.iter().enumerate() {
+            if p.id.is_empty() {
+                return Err(invalid(format!("providers[{i}].id"), "is empty; every provider needs an id"));
+            }
+            if let Some(first) = providers.insert(p.id.as_str(), i) {
+                return Err(invalid(
+                    format!("providers[{i}].id"),
+                    format!("`{}` is also the id of providers[{first}]; provider ids must be unique", p.id),
+                ));
+            }
+        }
+        let mut probes: HashMap<&str, usize> = HashMap::new();
+        for (i, p) in self.probes.iter().enumerate() {
+            if p.id.is_empty() {
+                return Err(invalid(format!("probes[{i}].id"), "is empty; every probe needs an id"));
+            }
+            if let Some(first) = probes.insert(p.id.as_str(), i) {
+                return Err(invalid(
+                    format!("probes[{i}].id"),
+                    format!("`{}` is also the id of probes[{first}]; probe ids must be unique", p.id),
+                ));
+            }
+        }
+        let mut cells: HashMap<(&str, &str), usize> = HashMap::new();
+        for (i, r) in self.results.iter().enumerate() {
+            if !probes.contains_key(r.probe.as_str()) {
+                return Err(invalid(
+                    format!("results[{i}].probe"),
+                    format!(
+                        "`{}` is not the id of any entry of `probes`; the file is damaged or was edited",
+                        r.probe
+                    ),
+                ));
+            }
+            if !providers.contains_key(r.provider.as_str()) {
+                return Err(invalid(
+                    format!("results[{i}].provider"),
+                    format!(
+                        "`{}` is not the id of any entry of `providers`; the file is damaged or was edited",
+                        r.provider
+                    ),
+                ));
+            }
+            if let Some(first) = cells.insert((r.probe.as_str(), r.provider.as_str()), i) {
+                return Err(invalid(
+                    format!("results[{i}]"),
+                    format!(
+                        "a second result for probe `{}` and provider `{}` (the first is results[{first}]); \
+                         keep one",
+                        r.probe, r.provider
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Probe id → row index.
+    pub fn probe_index(&self) -> HashMap<&str, usize> {
+        self.probes.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect()
+    }
+
+    /// Provider id → column index.
+    pub fn provider_index(&self) -> HashMap<&str, usize> {
+        self.providers.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect()
+    }
+
+    /// The results laid out as the matrix: `grid[probe][provider]`, `None` for cells that
+    /// never finished.
+    pub fn grid(&self) -> Vec<Vec<Option<&ResultRow>>> {
+        let probe_at = self.probe_index();
+        let provider_at = self.provider_index();
+        let mut grid = vec![vec![None; self.providers.len()]; self.probes.len()];
+        for r in &self.results {
+            if let (Some(&p), Some(&v)) =
+                (probe_at.get(r.probe.as_str()), provider_at.get(r.provider.as_str()))
+            {
+                grid[p][v] = Some(r);
+            }
+        }
+        grid
+    }
+
+    /// Tokens each provider used, in column order, summed over its replies' usage.
+    pub fn token_use(&self) -> Vec<super::charts::TokenUse> {
+        let provider_at = self.provider_index();
+        let mut out: Vec<super::charts::TokenUse> = self
+            .providers
+            .iter()
+            .map(|p| super::charts::TokenUse {
+                provider: p.id.clone(),
+                title: p.display_title(),
+                model: p.model.clone(),
+                prompt_tokens: 0,
+                completion_tokens: 0,
+            })
+            .collect();
+        for r in &self.results {
+            let Some(&v) = provider_at.get(r.provider.as_str()) else { continue };
+            if let Some(Usage { prompt_tokens, completion_tokens, .. }) =
+                r.reply().and_then(|x| x.usage.as_ref())
+            {
+                out[v].prompt_tokens += prompt_tokens.unwrap_or(0);
+                out[v].completion_tokens += completion_tokens.unwrap_or(0);
+            }
+        }
+        out
+    }
+}
+
+/// Reads `results[i]` field by field, so an error names the field.
+fn result_row(item: &Value, i: usize) -> Result<ResultRow, ReportError> {
+    let path = format!("results[{i}]");
+    let obj = item.as_object().ok_or_else(|| invalid(&path, "must be an object"))?;
+    Ok(ResultRow {
+        probe: field(obj, &path, "probe")?,
+        provider: field(obj, &path, "provider")?,
+        outcome: field(obj, &path, "outcome")?,
+        verdict: field(obj, &path, "verdict")?,
+        timing: field(obj, &path, "timing")?,
+        source_label: optional(obj, &path, "source_label")?,
+    })
+}
+
+/// The report as pretty-printed JSON, keys in the documented order, ending in a newline.
+pub fn to_json(report: &Report) -> String {
+    // Every part of a report is plain data with string keys; serialization cannot fail.
+    let mut s = serde_json::to_string_pretty(report).expect("a report always serializes");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,412 @@
+//! Small text helpers the exports and imports share: the content hash, escaping for HTML,
+//! Markdown and CSV, dates, percentages, and guessing a prompt's language from its script.
+
+use crate::core::pack::Lang;
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// FNV-1a, 64 bits, over the bytes of `text`.
+pub fn fnv1a64(text: &str) -> u64 {
+    text.bytes().fold(FNV_OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(FNV_PRIME))
+}
+
+/// The content hash of a pack (or imported file) as written in reports:
+/// `fnv1a64:` and the 64-bit FNV-1a hash of the file's UTF-8 bytes as 16 lowercase hex
+/// digits. The bytes are hashed exactly as given: no normalisation of line ends or
+/// whitespace, so any edit to the file changes the hash.
+pub fn content_hash(text: &str) -> String {
+    format!("fnv1a64:{:016x}", fnv1a64(text))
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for one line of Markdown (a table cell, a list item, a quoted excerpt): line breaks
+/// become spaces and the characters that would turn into markup (table pipes, emphasis,
+/// links, inline HTML, code spans) are backslash-escaped, so a reply cannot break the
+/// table or inject HTML into a rendered report.
+pub fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut last_space = false;
+    for c in s.chars() {
+        if c == '\r' || c == '\n' || c == '\t' {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+            continue;
+        }
+        last_space = c == ' ';
+        if matches!(c, '\\' | '|' | '*' | '_' | '[' | ']' | '<' | '>' | '`' | '#' | '~' | '!') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Text for a Markdown code span: backticks (which would end it) become apostrophes and
+/// line breaks spaces; nothing else is special inside a code span.
+pub fn md_code(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '`' => '\'',
+            '\r' | '\n' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// One CSV field: guarded against formula injection, then quoted per RFC 4180 when needed.
+///
+/// Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage
+/// return before one) as a formula; a reply is untrusted text, so such a field gets a
+/// leading apostrophe, which spreadsheets show as text and hide.
+pub fn csv_field(s: &str) -> String {
+    let guarded =
+        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+/// The first `n` characters of `s`, with an ellipsis when something was cut.
+pub fn head(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => format!("{}…", s[..i].trim_end()),
+        None => s.to_string(),
+    }
+}
+
+/// A share as a whole percentage, e.g. `40%`.
+pub fn pct(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
+/// Milliseconds since the Unix epoch as `YYYY-MM-DD HH:MM UTC`; `unknown date` for 0 or
+/// a value that is not a date.
+pub fn date(ms: f64) -> String {
+    if !ms.is_finite() || ms <= 0.0 {
+        return "unknown date".to_string();
+    }
+    let secs = (ms / 1000.0).floor() as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
+}
+
+/// Year, month and day of a day count since 1970-01-01 (proleptic Gregorian calendar),
+/// by counting 400-year eras, which all have the same length.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// The inverse of [`civil_from_days`].
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Parses an RFC 3339 / ISO 8601 timestamp (`2026-03-23T15:13:33.606791+00:00`,
+/// `2026-11-29T20:43:29.185Z`) into milliseconds since the epoch. Imports use it for the
+/// run's dates; anything it cannot read is simply no date.
+pub fn parse_timestamp_ms(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let (date, rest) = s.split_at_checked(10)?;
+    let mut parts = date.split('-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: u32 = parts.next()?.parse().ok()?;
+    let d: u32 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let mut secs = days_from_civil(y, m, d) * 86_400;
+    let mut frac: f64 = 0.0;
+    let rest = rest.strip_prefix(['T', 't', ' ']).unwrap_or(rest);
+    if !rest.is_empty() {
+        let (hh, rest) = rest.split_at_checked(2)?;
+        let (mm, rest) = rest.strip_prefix(':')?.split_at_checked(2)?;
+        let (ss, mut rest) = rest.strip_prefix(':')?.split_at_checked(2)?;
+        secs += hh.parse::<i64>().ok()? * 3600 + mm.parse::<i64>().ok()? * 60 + ss.parse::<i64>().ok()?;
+        if let Some(r) = rest.strip_prefix('.') {
+            let digits = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
+            frac = format!("0.{}", &r[..digits]).parse().ok()?;
+            rest = &r[digits..];
+        }
+        match rest {
+            "" | "Z" | "z" => {}
+            offset => {
+                let sign = match offset.as_bytes().first() {
+                    Some(b'+') => 1,
+                    Some(b'-') => -1,
+                    _ => return None,
+                };
+                let (oh, om) = offset[1..].split_once(':').unwrap_or((&offset[1..], "0"));
+                let off = oh.parse::<i64>().ok()? * 3600 + om.parse::<i64>().ok()? * 60;
+                secs -= sign * off;
+            }
+        }
+    }
+    Some(secs as f64 * 1000.0 + (frac * 1000.0).round())
+}
+
+/// Pairs of (Traditional, Simplified) characters that differ between the two scripts and
+/// are common in questions about Chinese politics and history. A text is Traditional when
+/// it uses more characters from the left column than from the right; characters both
+/// scripts share say nothing and are not listed.
+const TRAD_SIMP: &[(char, char)] = &[
+    ('這', '这'),
+    ('們', '们'),
+    ('個', '个'),
+    ('來', '来'),
+    ('時', '时'),
+    ('說', '说'),
+    ('國', '国'),
+    ('會', '会'),
+    ('對', '对'),
+    ('學', '学'),
+    ('經', '经'),
+    ('發', '发'),
+    ('問', '问'),
+    ('過', '过'),
+    ('後', '后'),
+    ('關', '关'),
+    ('見', '见'),
+    ('現', '现'),
+    ('與', '与'),
+    ('動', '动'),
+    ('點', '点'),
+    ('還', '还'),
+    ('開', '开'),
+    ('種', '种'),
+    ('體', '体'),
+    ('當', '当'),
+    ('實', '实'),
+    ('義', '义'),
+    ('應', '应'),
+    ('麼', '么'),
+    ('為', '为'),
+    ('嗎', '吗'),
+    ('灣', '湾'),
+    ('門', '门'),
+    ('東', '东'),
+    ('區', '区'),
+    ('華', '华'),
+    ('歷', '历'),
+    ('視', '视'),
+    ('權', '权'),
+    ('議', '议'),
+    ('黨', '党'),
+    ('壓', '压'),
+    ('戰', '战'),
+    ('軍', '军'),
+    ('運', '运'),
+    ('報', '报'),
+    ('導', '导'),
+    ('讓', '让'),
+    ('亂', '乱'),
+    ('鎮', '镇'),
+    ('難', '难'),
+    ('記', '记'),
+    ('認', '认'),
+    ('識', '识'),
+    ('語', '语'),
+    ('請', '请'),
+    ('該', '该'),
+    ('論', '论'),
+    ('變', '变'),
+    ('邊', '边'),
+    ('選', '选'),
+    ('團', '团'),
+    ('場', '场'),
+    ('聲', '声'),
+    ('產', '产'),
+    ('務', '务'),
+    ('處', '处'),
+    ('總', '总'),
+    ('陸', '陆'),
+    ('頭', '头'),
+    ('題', '题'),
+    ('風', '风'),
+    ('鬥', '斗'),
+    ('萬', '万'),
+    ('習', '习'),
+    ('書', '书'),
+    ('車', '车'),
+    ('專', '专'),
+    ('業', '业'),
+    ('從', '从'),
+    ('傳', '传'),
+    ('樣', '样'),
+    ('漢', '汉'),
+    ('無', '无'),
+    ('獨', '独'),
+    ('電', '电'),
+    ('際', '际'),
+    ('網', '网'),
+    ('聯', '联'),
+    ('號', '号'),
+    ('觀', '观'),
+    ('資', '资'),
+    ('達', '达'),
+    ('遠', '远'),
+    ('鄧', '邓'),
+    ('長', '长'),
+    ('間', '间'),
+    ('離', '离'),
+    ('領', '领'),
+    ('類', '类'),
+    ('維', '维'),
+    ('殺', '杀'),
+    ('護', '护'),
+    ('屬', '属'),
+    ('衛', '卫'),
+    ('蘇', '苏'),
+    ('鬧', '闹'),
+    ('歲', '岁'),
+    ('壞', '坏'),
+    ('據', '据'),
+    ('證', '证'),
+    ('緒', '绪'),
+    ('審', '审'),
+    ('憲', '宪'),
+    ('態', '态'),
+    ('擊', '击'),
+    ('鎖', '锁'),
+    ('營', '营'),
+    ('勞', '劳'),
+    ('強', '强'),
+    ('廣', '广'),
+    ('舉', '举'),
+    ('參', '参'),
+    ('濟', '济'),
+    ('勢', '势'),
+    ('龍', '龙'),
+    ('島', '岛'),
+    ('錢', '钱'),
+    ('極', '极'),
+];
+
+/// Guesses a prompt's language from its script: Chinese when Han characters outnumber
+/// Latin words, Traditional when it uses more Traditional-only than Simplified-only
+/// characters of a small table, English otherwise.
+pub fn guess_lang(text: &str) -> Lang {
+    let han = text.chars().filter(|&c| is_han(c)).count();
+    let latin_words = text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()).count();
+    if han == 0 || han < latin_words {
+        return Lang::En;
+    }
+    let (mut trad, mut simp) = (0usize, 0usize);
+    for c in text.chars() {
+        for &(t, s) in TRAD_SIMP {
+            if c == t {
+                trad += 1;
+            } else if c == s {
+                simp += 1;
+            }
+        }
+    }
+    if trad > simp {
+        Lang::ZhHant
+    } else {
+        Lang::ZhHans
+    }
+}
+
+/// Whether `c` is a CJK ideograph (the unified blocks and their extensions).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+}
+
+/// A lower-case id made of the text's letters and digits, other runs of characters
+/// becoming one `-`; non-ASCII letters (Chinese topic names) are kept.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_is_fnv1a_64() {
+        // Reference values of FNV-1a 64 for the empty string and "a".
+        assert_eq!(content_hash(""), "fnv1a64:cbf29ce484222325");
+        assert_eq!(content_hash("a"), "fnv1a64:af63dc4c8601ec8c");
+    }
+
+    #[test]
+    fn escapes() {
+        assert_eq!(html(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(md("a|b\n\nc <b>"), "a\\|b c \\<b\\>");
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=1+1"), "'=1+1");
+        assert_eq!(csv_field("-2,3"), "\"'-2,3\"");
+        assert_eq!(csv_field("天安门"), "天安门");
+    }
+
+    #[test]
+    fn dates_both_ways() {
+        assert_eq!(date(0.0), "unknown date");
+        assert_eq!(date(1_764_448_980_000.0), "2025-11-29 20:43 UTC");
+        let ms = parse_timestamp_ms("2025-11-29T20:43:00.500Z");
+        assert_eq!(ms, Some(1_764_448_980_500.0));
+        assert_eq!(parse_timestamp_ms("2025-11-29T22:43:00+02:00"), Some(1_764_448_980_000.0));
+        assert_eq!(parse_timestamp_ms("2000-02-29"), Some(951_782_400_000.0));
+        assert_eq!(parse_timestamp_ms("yesterday"), None);
+    }
+
+    #[test]
+    fn languages_by_script() {
+        assert_eq!(guess_lang("What happened in Beijing in June 1989?"), Lang::En);
+        assert_eq!(guess_lang("What does 六四 mean in Chinese?"), Lang::En);
+        assert_eq!(guess_lang("1989年天安门广场发生了什么？"), Lang::ZhHans);
+        assert_eq!(guess_lang("1989年天安門廣場發生了什麼？"), Lang::ZhHant);
+        assert_eq!(guess_lang("請介紹台灣的民主化歷程"), Lang::ZhHant);
+        assert_eq!(slug(" Tiananmen Square, 1989 "), "tiananmen-square-1989");
+        assert_eq!(slug("六四 事件"), "六四-事件");
+    }
+}

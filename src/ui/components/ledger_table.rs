@@ -1,0 +1,98 @@
+//! The request ledger: one expandable row per request, with exactly what was sent.
+
+use yew::prelude::*;
+
+use crate::core::ledger::LedgerEntry;
+use crate::ui::use_app;
+
+fn clock(ms: f64) -> String {
+    let iso = String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms)).to_iso_string());
+    iso.get(11..23).map_or(iso.clone(), |t| format!("{t} UTC"))
+}
+
+fn size(n: u64) -> String {
+    if n >= 1024 * 1024 {
+        format!("{:.1} MB", n as f64 / 1048576.0)
+    } else if n >= 1024 {
+        format!("{:.1} KB", n as f64 / 1024.0)
+    } else {
+        format!("{n} B")
+    }
+}
+
+fn headers(list: &[(String, String)]) -> Html {
+    html! {
+        <table class="kv">
+            { for list.iter().map(|(k, v)| html! { <tr><th>{ k }</th><td>{ v }</td></tr> }) }
+        </table>
+    }
+}
+
+fn row(e: &LedgerEntry) -> Html {
+    let status = match (e.status, &e.error) {
+        (Some(s), _) => s.to_string(),
+        (None, Some(_)) => "failed".into(),
+        (None, None) => "…".into(),
+    };
+    let ok = e.status.is_some_and(|s| (200..300).contains(&s));
+    html! {
+        <details class="ledger-row" data-testid="ledger-row">
+            <summary>
+                <span class="t">{ clock(e.at_ms) }</span>
+                <span class="p">{ &e.purpose.provider }</span>
+                <span class="w">{ &e.purpose.what }</span>
+                <span class="m">{ &e.method }</span>
+                <span class="h" data-testid="ledger-host">{ &e.host }</span>
+                <span class={classes!("s", if ok { "ok" } else { "bad" })}>{ status }</span>
+                <span class="b">{ format!("↑{} ↓{}", size(e.bytes_out), size(e.bytes_in)) }</span>
+                <span class="l">{ e.latency_ms.map(|l| format!("{:.0} ms", l)).unwrap_or_default() }</span>
+            </summary>
+            <div class="ledger-detail">
+                <dl class="facts">
+                    <dt>{"URL"}</dt><dd>{ &e.url }</dd>
+                    if let Some(t) = e.ttfb_ms { <dt>{"first byte"}</dt><dd>{ format!("{t:.0} ms") }</dd> }
+                    if let Some(m) = &e.served_model { <dt>{"served by"}</dt><dd>{ m }</dd> }
+                    if let Some(u) = &e.upstream { <dt>{"upstream"}</dt><dd>{ u }</dd> }
+                    if let Some(err) = &e.error { <dt>{"error"}</dt><dd class="error-text">{ err }</dd> }
+                </dl>
+                <h4>{"Request headers (key redacted)"}</h4>
+                { headers(&e.request_headers) }
+                if let Some(body) = &e.request_body {
+                    <h4>{ format!("Request body ({})", size(e.bytes_out)) }</h4>
+                    <pre data-testid="ledger-body">{ body }</pre>
+                }
+                if !e.response_headers.is_empty() {
+                    <h4>{"Response headers the page can see"}</h4>
+                    { headers(&e.response_headers) }
+                }
+            </div>
+        </details>
+    }
+}
+
+/// Every request of this session, newest first.
+#[component]
+pub fn LedgerTable() -> Html {
+    let app = use_app();
+    let ledger = &app.0.ledger;
+    html! {
+        <section class="panel" aria-labelledby="ledger-h">
+            <h2 id="ledger-h">{ format!("Request ledger ({} requests)", ledger.len()) }</h2>
+            <p class="hint">{"Every request this page has made since it was opened, newest first. Open a row to see \
+                exactly what was sent; API keys are replaced by [redacted] before anything is recorded."}</p>
+            if ledger.is_empty() {
+                <p class="muted" data-testid="ledger-empty">{"No requests yet. The Demo provider is simulated and sends nothing."}</p>
+            } else {
+                <div class="ledger" data-testid="ledger">
+                    <div class="ledger-head" aria-hidden="true">
+                        <span class="t">{"time"}</span><span class="p">{"provider"}</span><span class="w">{"for"}</span>
+                        <span class="m">{"method"}</span><span class="h">{"host"}</span><span class="s">{"status"}</span>
+                        <span class="b">{"bytes"}</span><span class="l">{"time taken"}</span>
+                    </div>
+                    { for ledger.entries().rev().take(500).map(row) }
+                </div>
+                if ledger.len() > 500 { <p class="hint">{ format!("Showing the newest 500 of {}.", ledger.len()) }</p> }
+            }
+        </section>
+    }
+}
