@@ -23,7 +23,9 @@ fn traffic(app: &crate::core::state::AppState) -> Vec<Traffic> {
             bytes_in: 0,
         });
     }
-    for e in app.ledger.entries() {
+    // The app's own start-up fetch (its classifier model, from its own origin) is in the
+    // ledger but is not a destination of prompts.
+    for e in app.ledger.entries().filter(|e| e.purpose.provider_id != "candor") {
         let t = by_host.entry(e.host.clone()).or_insert_with(|| Traffic {
             host_or_url: e.url.clone(),
             requests: 0,
