@@ -3,6 +3,9 @@
 //! ```text
 //! candor classify            JSON Lines on stdin -> the same lines plus "verdict" on stdout
 //! candor pack [FILE]         validate a probe pack (default: the built-in one) and summarise it
+//! candor import speechmap|promptfoo FILE    another tool's results -> a Candor report on stdout
+//! candor report FILE --format html|md|csv|json    render a saved report, as the app exports it
+//! candor compare A B         which cells changed verdict between two reports
 //! ```
 
 use std::io::{self, BufRead, BufWriter, Write};
@@ -14,6 +17,7 @@ use candor::core::classifier::{classify_with, features_of, Context};
 use candor::core::dialect::Reply;
 use candor::core::eval::{read_judged, Agreement, JudgedRow};
 use candor::core::pack::{Pack, ProbeKind, BUILTIN_PACK_JSON};
+use candor::core::report;
 use candor::core::verdict::{classify, Outcome};
 use serde_json::{json, Value};
 
@@ -25,7 +29,16 @@ const USAGE: &str = "usage:
                          train the text model on a judged file (default out: static/model/verdict-v1.bin)
   candor cv FILE         held-out agreement: train without a sixth of the models, judge those, six times
   candor bench FILE      replies classified per second on one core
-  candor pack [FILE]     validate a probe pack (default: the built-in pack) and print a summary";
+  candor pack [FILE]     validate a probe pack (default: the built-in pack) and print a summary
+  candor import speechmap FILE.jsonl
+  candor import promptfoo FILE.json
+                         turn a SpeechMap analysis file or a promptfoo results file into a Candor
+                         report (JSON on stdout; replies judged again, the file's labels kept;
+                         rows that cannot be read are listed on stderr)
+  candor report FILE.json --format html|md|csv|json
+                         render a saved report on stdout, byte for byte as the app exports it
+  candor compare A.json B.json
+                         which cells changed verdict between two reports, per provider and topic";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -49,6 +62,27 @@ fn main() -> ExitCode {
         Some("bench") => match args.get(1) {
             Some(f) => bench(f),
             None => {
+                eprintln!("{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("import") => match (args.get(1).map(String::as_str), args.get(2)) {
+            (Some(kind @ ("speechmap" | "promptfoo")), Some(f)) => import(kind, f),
+            _ => {
+                eprintln!("{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("report") => match args.get(1).filter(|a| !a.starts_with("--")) {
+            Some(f) => render_report(f, flag(&args, "--format").map(String::as_str)),
+            None => {
+                eprintln!("{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("compare") => match (args.get(1), args.get(2)) {
+            (Some(a), Some(b)) => compare_reports(a, b),
+            _ => {
                 eprintln!("{USAGE}");
                 ExitCode::from(2)
             }
@@ -264,6 +298,91 @@ fn bench(path: &str) -> ExitCode {
         bytes / rows.len().max(1)
     );
     ExitCode::SUCCESS
+}
+
+/// Writes an export to stdout as is; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) -> ExitCode {
+    let mut out = io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    ExitCode::SUCCESS
+}
+
+/// The file's name without its directories: reports record where results came from, not
+/// where they sit on someone's disk.
+fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+fn import(kind: &str, path: &str) -> ExitCode {
+    let text = match read(path) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let name = file_name(path);
+    let imported = if kind == "speechmap" {
+        report::import_speechmap(&text, &name)
+    } else {
+        report::import_promptfoo(&text, &name)
+    };
+    match imported {
+        Ok(imp) => {
+            for (location, reason) in &imp.skipped {
+                eprintln!("candor: {name}: {location} skipped: {reason}");
+            }
+            let r = &imp.report;
+            eprintln!(
+                "candor: {name}: {} replies ({} probes, {} providers) imported, {} rows skipped",
+                r.results.len(),
+                r.probes.len(),
+                r.providers.len(),
+                imp.skipped.len()
+            );
+            emit(&report::to_json(r))
+        }
+        Err(e) => {
+            eprintln!("candor: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_report(path: &str) -> Result<report::Report, ExitCode> {
+    let text = read(path)?;
+    report::Report::from_json(&text).map_err(|e| {
+        eprintln!("candor: {path}: {e}");
+        ExitCode::FAILURE
+    })
+}
+
+fn render_report(path: &str, format: Option<&str>) -> ExitCode {
+    let render: fn(&report::Report) -> String = match format {
+        Some("html") => report::to_html,
+        Some("md" | "markdown") => report::to_markdown,
+        Some("csv") => report::to_csv,
+        Some("json") => report::to_json,
+        Some(other) => {
+            eprintln!("candor: unknown report format `{other}`; use --format html, md, csv or json");
+            return ExitCode::FAILURE;
+        }
+        None => {
+            eprintln!("candor: say which format to write: --format html, md, csv or json");
+            return ExitCode::FAILURE;
+        }
+    };
+    match load_report(path) {
+        Ok(r) => emit(&render(&r)),
+        Err(code) => code,
+    }
+}
+
+fn compare_reports(a: &str, b: &str) -> ExitCode {
+    let (ra, rb) = match (load_report(a), load_report(b)) {
+        (Ok(ra), Ok(rb)) => (ra, rb),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    emit(&report::compare(&ra, &rb).describe())
 }
 
 fn pack(path: Option<&String>) -> ExitCode {

@@ -244,6 +244,29 @@ impl Run {
         }
     }
 
+    /// Makes a stopped run (cancelled, or interrupted by a reload) send its missing cells
+    /// again. Returns false when nothing is missing.
+    pub fn resume(&mut self) -> bool {
+        if self.status == RunStatus::Running || self.cells.iter().all(|c| matches!(**c, Cell::Done(_))) {
+            return false;
+        }
+        for c in &mut self.cells {
+            if matches!(**c, Cell::Running { .. }) {
+                *c = Rc::new(Cell::Pending);
+            }
+        }
+        self.status = RunStatus::Running;
+        self.ended_ms = None;
+        true
+    }
+
+    /// Marks a run as stopped without a cancel (a saved run whose tab was closed mid-run).
+    pub fn mark_interrupted(&mut self) {
+        if self.status == RunStatus::Running {
+            self.status = RunStatus::Cancelled;
+        }
+    }
+
     /// Replaces one cell as saved, without classifying it again (a saved verdict is kept as
     /// it was). Returns false, changing nothing, when `id` is outside the grid.
     pub fn set_cell(&mut self, id: CellId, cell: Cell) -> bool {

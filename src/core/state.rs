@@ -97,6 +97,8 @@ pub struct AppState {
     pub view: View,
     /// Whether the classifier's text model is loaded.
     pub classifier: ClassifierState,
+    /// For imported results: the source file's own label, by (probe id, provider id).
+    pub source_labels: BTreeMap<(String, String), String>,
     next_id: u32,
 }
 
@@ -118,6 +120,8 @@ pub enum View {
     Results,
     /// Where requests went: diagram, destinations, ledger.
     DataFlow,
+    /// Saved runs, exports, imports and comparisons.
+    Runs,
 }
 
 /// Every change to the state.
@@ -174,6 +178,17 @@ pub enum Action {
     SetView(View),
     /// The text model finished loading, or failed to.
     Classifier(Result<(), String>),
+    /// Shows a saved or imported run.
+    OpenRun {
+        /// The run.
+        run: Run,
+        /// The source file's labels, for imports.
+        source_labels: BTreeMap<(String, String), String>,
+        /// What to tell the user.
+        notice: Option<String>,
+    },
+    /// Sends the missing cells of a stopped run.
+    ResumeRun,
     /// Clears the notice.
     DismissNotice,
 }
@@ -193,6 +208,7 @@ impl AppState {
             ledger: Ledger::default(),
             view: View::Results,
             classifier: ClassifierState::Loading,
+            source_labels: BTreeMap::new(),
             next_id: 1,
         }
     }
@@ -313,6 +329,7 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
             s.notice =
                 (!problems.is_empty()).then(|| format!("Left out of this run: {}", problems.join(" ")));
             s.run = Some(Run::new(id, &s.pack, probes, ok, at_ms));
+            s.source_labels.clear();
             s.detail = None;
         }
         Action::Run(event) => {
@@ -326,6 +343,42 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
         Action::Ledger(event) => s.ledger.apply(event),
         Action::SetView(view) => s.view = view,
         Action::Classifier(Ok(())) => s.classifier = ClassifierState::Ready,
+        Action::OpenRun { run, source_labels, notice } => {
+            if s.running() {
+                s.notice = Some("A run is in progress; cancel it before opening another.".into());
+                return s;
+            }
+            s.run = Some(run);
+            s.source_labels = source_labels;
+            s.detail = None;
+            s.view = View::Results;
+            s.notice = notice;
+        }
+        Action::ResumeRun => {
+            let missing: Vec<String> = s
+                .run
+                .as_ref()
+                .map(|r| {
+                    r.providers
+                        .iter()
+                        .filter(|p| s.provider(&p.id).is_none_or(|c| c.problem().is_some()))
+                        .map(|p| p.title.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            if !missing.is_empty() {
+                s.notice = Some(format!(
+                    "To resume, these providers need to be set up again (a key that was not remembered is gone after a reload): {}",
+                    missing.join(", ")
+                ));
+                return s;
+            }
+            if let Some(run) = s.run.as_mut() {
+                if run.resume() {
+                    s.notice = None;
+                }
+            }
+        }
         Action::Classifier(Err(e)) => {
             s.notice = Some(format!(
                 "The classifier's text model could not be loaded ({e}); verdicts use the phrase rules alone. Reload to try again."

@@ -4,6 +4,7 @@
 //! run through it; [`storage`] keeps settings in `localStorage`.
 
 pub mod fetch;
+pub mod files;
 pub mod runner;
 pub mod storage;
 

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::core::provider::ProviderConfig;
+use crate::core::report::{to_json, Report};
+use crate::core::run::{Cell, CellId, CellResult, Run};
 use crate::core::state::Selection;
 
 const SETTINGS_KEY: &str = "candor.settings.v1";
@@ -60,4 +62,115 @@ pub fn save(providers: &[ProviderConfig], selection: &Selection) -> Result<(), S
         store.set_item(KEYS_KEY, &keys_json).map_err(full)?;
     }
     Ok(())
+}
+
+// ---- Runs -------------------------------------------------------------------------------
+//
+// A run is stored as a header (a report of the run as it started, or as it ended, with the
+// ledger) plus one key per finished cell, written the moment the cell finishes: a reload
+// or a crash loses nothing that had arrived.
+
+const RUNS_KEY: &str = "candor.runs.v1";
+
+/// A saved run, as listed on the Runs page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedRun {
+    /// Run id.
+    pub id: String,
+    /// When it started.
+    pub started_ms: f64,
+    /// Provider titles, in column order.
+    pub providers: Vec<String>,
+    /// Number of cells.
+    pub cells: usize,
+    /// Where the source is, e.g. "Candor run" or "SpeechMap import".
+    pub source: String,
+}
+
+fn head_key(id: &str) -> String {
+    format!("candor.run.{id}.head")
+}
+
+fn cell_key(id: &str, cell: CellId) -> String {
+    format!("candor.run.{id}.cell.{}.{}", cell.probe, cell.provider)
+}
+
+const FULL: &str = "Browser storage is full: new replies are kept in this tab only. Export the run (JSON) \
+                    to keep it, or delete old runs on the Runs page.";
+
+/// The saved runs, newest first.
+pub fn list_runs() -> Vec<SavedRun> {
+    let mut runs: Vec<SavedRun> = local()
+        .and_then(|s| s.get_item(RUNS_KEY).ok().flatten())
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default();
+    runs.sort_by(|a, b| b.started_ms.total_cmp(&a.started_ms));
+    runs
+}
+
+/// Saves a run's header (and lists it). Call at the start and when it ends.
+pub fn save_run_head(report: &Report) -> Result<(), String> {
+    let store = local().ok_or("This browser does not allow saving (localStorage is off).")?;
+    store.set_item(&head_key(&report.run.id), &to_json(report)).map_err(|_| FULL.to_string())?;
+    let mut runs = list_runs();
+    runs.retain(|r| r.id != report.run.id);
+    runs.push(SavedRun {
+        id: report.run.id.clone(),
+        started_ms: report.run.started_ms,
+        providers: report.providers.iter().map(|p| p.display_title()).collect(),
+        cells: report.probes.len() * report.providers.len(),
+        source: report.source.kind.title().to_string(),
+    });
+    let json = serde_json::to_string(&runs).map_err(|e| e.to_string())?;
+    store.set_item(RUNS_KEY, &json).map_err(|_| FULL.to_string())
+}
+
+/// Saves one finished cell.
+pub fn save_cell(run_id: &str, cell: CellId, result: &CellResult) -> Result<(), String> {
+    let store = local().ok_or("This browser does not allow saving (localStorage is off).")?;
+    let json = serde_json::to_string(result).map_err(|e| e.to_string())?;
+    store.set_item(&cell_key(run_id, cell), &json).map_err(|_| FULL.to_string())
+}
+
+/// Loads a saved run: its report header with every saved cell put back.
+pub fn load_run(id: &str) -> Result<(Report, Run), String> {
+    let store = local().ok_or("This browser does not allow reading saved runs.")?;
+    let head = store
+        .get_item(&head_key(id))
+        .ok()
+        .flatten()
+        .ok_or_else(|| format!("The saved run {id} is gone from this browser's storage."))?;
+    let report = Report::from_json(&head).map_err(|e| format!("The saved run {id} cannot be read: {e}"))?;
+    let mut run = report.to_run();
+    for probe in 0..run.probes.len() {
+        for provider in 0..run.providers.len() {
+            let id = CellId { probe, provider };
+            if !matches!(run.cell(id), Some(Cell::Pending)) {
+                continue;
+            }
+            let saved = store.get_item(&cell_key(&report.run.id, id)).ok().flatten();
+            if let Some(result) = saved.and_then(|j| serde_json::from_str::<CellResult>(&j).ok()) {
+                run.set_cell(id, Cell::Done(result));
+            }
+        }
+    }
+    Ok((report, run))
+}
+
+/// Deletes a saved run and its cells.
+pub fn delete_run(id: &str) {
+    let Some(store) = local() else { return };
+    let prefix = format!("candor.run.{id}.");
+    let keys: Vec<String> = (0..store.length().unwrap_or(0))
+        .filter_map(|i| store.key(i).ok().flatten())
+        .filter(|k| k.starts_with(&prefix))
+        .collect();
+    for k in keys {
+        let _ = store.remove_item(&k);
+    }
+    let mut runs = list_runs();
+    runs.retain(|r| r.id != id);
+    if let Ok(json) = serde_json::to_string(&runs) {
+        let _ = store.set_item(RUNS_KEY, &json);
+    }
 }

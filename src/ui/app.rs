@@ -2,12 +2,14 @@
 //! driver when the state says so.
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::core::pack::Pack;
-use crate::core::run::RunStatus;
+use crate::core::pack::{Pack, BUILTIN_PACK_JSON};
+use crate::core::report::{content_hash, Report};
+use crate::core::run::{Cell, CellId, RunStatus};
 use crate::core::state::{apply, Action, AppState, View};
 use crate::net::runner::{self, RunHandle};
 use crate::net::{now_ms, storage};
@@ -18,17 +20,82 @@ use crate::ui::components::notice::Notice;
 use crate::ui::components::probe_picker::ProbePicker;
 use crate::ui::components::providers_panel::ProvidersPanel;
 use crate::ui::components::run_bar::RunBar;
+use crate::ui::components::runs_page::RunsPage;
 use crate::ui::components::summary::Summary;
 use crate::ui::{ledger_sink, AppCtx, Store};
 
 fn initial_state() -> Store {
-    let state = AppState::new(Pack::builtin());
-    match storage::load() {
-        Some((providers, selection)) => {
-            Store(apply(&state, Action::Restore { providers, selection: Some(selection) }))
-        }
-        None => Store(state),
+    let mut state = AppState::new(Pack::builtin());
+    if let Some((providers, selection)) = storage::load() {
+        state = apply(&state, Action::Restore { providers, selection: Some(selection) });
     }
+    // A run that was still going when the page was closed: show what had arrived, and offer
+    // to send the rest.
+    let newest = storage::list_runs().into_iter().next();
+    if let Some(Ok((report, mut run))) = newest.map(|r| storage::load_run(&r.id)) {
+        if report.run.status == crate::core::report::schema::Status::Running {
+            run.mark_interrupted();
+            let p = run.progress(0.0);
+            let notice = Some(format!(
+                "The last run was interrupted: {} of {} replies were saved and are shown. Press Resume to ask the {} still missing.",
+                p.done,
+                p.total,
+                p.total - p.done
+            ));
+            state = apply(&state, Action::OpenRun { run, source_labels: Default::default(), notice });
+        }
+    }
+    Store(state)
+}
+
+/// Saves every finished cell of the current run the moment it finishes, and the run's
+/// header when it starts and when it ends.
+#[hook]
+fn use_persistence(store: &UseReducerHandle<Store>) {
+    let saved: Rc<RefCell<(String, HashSet<CellId>, Option<RunStatus>, bool)>> =
+        use_mut_ref(|| (String::new(), HashSet::new(), None, false));
+    let key = store.0.run.as_ref().map(|r| (r.id.clone(), r.progress(0.0).done, r.status));
+    let store = store.clone();
+    use_effect_with(key, move |_| {
+        let Some(run) = store.0.run.as_ref() else { return };
+        let mut saved = saved.borrow_mut();
+        if saved.0 != run.id {
+            *saved = (run.id.clone(), HashSet::new(), None, false);
+            // A run opened from storage is saved already; mark its cells.
+            for probe in 0..run.probes.len() {
+                for provider in 0..run.providers.len() {
+                    let id = CellId { probe, provider };
+                    if matches!(run.cell(id), Some(Cell::Done(_))) && run.status != RunStatus::Running {
+                        saved.1.insert(id);
+                    }
+                }
+            }
+        }
+        if saved.3 {
+            return; // storage refused before: the user has been told
+        }
+        let mut result = Ok(());
+        if saved.2 != Some(run.status) {
+            let report = Report::from_run(run, &content_hash(BUILTIN_PACK_JSON), &store.0.ledger, now_ms());
+            result = storage::save_run_head(&report);
+            saved.2 = Some(run.status);
+        }
+        for probe in 0..run.probes.len() {
+            for provider in 0..run.providers.len() {
+                let id = CellId { probe, provider };
+                if let (Some(Cell::Done(r)), true) = (run.cell(id), result.is_ok()) {
+                    if !saved.1.contains(&id) {
+                        result = storage::save_cell(&run.id, id, r);
+                        saved.1.insert(id);
+                    }
+                }
+            }
+        }
+        if let Err(msg) = result {
+            saved.3 = true;
+            store.dispatch(Action::Notify(msg));
+        }
+    });
 }
 
 /// The whole app.
@@ -36,6 +103,7 @@ fn initial_state() -> Store {
 pub fn App() -> Html {
     let store = use_reducer(initial_state);
     let driver: Rc<RefCell<Option<(String, RunHandle)>>> = use_mut_ref(|| None);
+    use_persistence(&store);
 
     {
         let store = store.clone();
@@ -90,7 +158,8 @@ pub fn App() -> Html {
         let store = store.clone();
         let driver = driver.clone();
         Callback::from(move |_| {
-            if let Some((_, handle)) = driver.borrow().as_ref() {
+            // Forget the driver, so a resumed run gets a fresh one.
+            if let Some((_, handle)) = driver.borrow_mut().take() {
                 handle.cancel();
             }
             store.dispatch(Action::Run(crate::core::run::RunEvent::Cancelled { at_ms: now_ms() }));
@@ -106,13 +175,17 @@ pub fn App() -> Html {
                     <span class="tagline">{"What models say about sensitive topics, side by side"}</span>
                 </div>
                 <nav class="tabs" role="tablist" aria-label="Pages">
-                    { for [(View::Results, "Results".to_string()), (View::DataFlow, format!("Data flow ({})", store.0.ledger.len()))]
+                    { for [
+                        (View::Results, "Results".to_string()),
+                        (View::DataFlow, format!("Data flow ({})", store.0.ledger.len())),
+                        (View::Runs, "Runs & reports".to_string()),
+                    ]
                         .into_iter()
                         .map(|(v, label)| {
                             let store = store.clone();
                             html! {
                                 <button role="tab" aria-selected={(store.0.view == v).to_string()}
-                                    data-testid={if v == View::DataFlow { "tab-flow" } else { "tab-results" }}
+                                    data-testid={match v { View::DataFlow => "tab-flow", View::Runs => "tab-runs", View::Results => "tab-results" }}
                                     onclick={Callback::from(move |_| store.dispatch(Action::SetView(v)))}>{ label }</button>
                             }
                         }) }
@@ -125,10 +198,15 @@ pub fn App() -> Html {
                     <ProbePicker />
                 </aside>
                 <section class="content">
-                    <RunBar {on_run} {on_cancel} />
+                    <RunBar {on_run} {on_cancel} on_resume={
+                        let store = store.clone();
+                        Callback::from(move |_| store.dispatch(Action::ResumeRun))
+                    } />
                     <Notice />
                     if store.0.view == View::DataFlow {
                         <DataFlow />
+                    } else if store.0.view == View::Runs {
+                        <RunsPage />
                     } else {
                         <Summary />
                         <Matrix />

@@ -19,7 +19,7 @@ pub fn content_hash(text: &str) -> String {
     format!("fnv1a64:{:016x}", fnv1a64(text))
 }
 
-/// Escapes text for HTML element content and quoted attribute values.
+/// Escapes text for HTML element content and quoted attribute values: `& < > " '`, and `=`.
 pub fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
     for c in s.chars() {
@@ -29,6 +29,9 @@ pub fn html(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // Not needed for safety once `<` is escaped, but it keeps anything that looks
+            // like an attribute (`onerror=`) out of the page's source altogether.
+            '=' => out.push_str("&#61;"),
             c => out.push(c),
         }
     }
@@ -348,12 +351,12 @@ pub fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
 }
 
-/// A lower-case id made of the text's letters and digits, other runs of characters
-/// becoming one `-`; non-ASCII letters (Chinese topic names) are kept.
+/// A lower-case id made of the text's letters, digits and underscores, other runs of
+/// characters becoming one `-`; non-ASCII letters (Chinese topic names) are kept.
 pub fn slug(s: &str) -> String {
     let mut out = String::new();
     for c in s.trim().chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
+        if c.is_alphanumeric() || c == '_' {
             out.push(c);
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');
@@ -378,7 +381,10 @@ mod tests {
 
     #[test]
     fn escapes() {
-        assert_eq!(html(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            html(r#"<a href="x">'&'</a>"#),
+            "&lt;a href&#61;&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
         assert_eq!(md("a|b\n\nc <b>"), "a\\|b c \\<b\\>");
         assert_eq!(csv_field("plain"), "plain");
         assert_eq!(csv_field("a,b"), "\"a,b\"");

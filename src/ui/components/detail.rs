@@ -29,7 +29,7 @@ fn highlight(text: &str, spans: &[(usize, usize, String)]) -> Html {
     out.into_iter().collect::<Html>()
 }
 
-fn reply_column(provider: &RunProvider, cell: Option<&Cell>) -> Html {
+fn reply_column(provider: &RunProvider, cell: Option<&Cell>, source_label: Option<&String>) -> Html {
     let body = match cell {
         None | Some(Cell::Pending) => html! { <p class="muted">{"Not asked yet."}</p> },
         Some(Cell::Running { content, reasoning, .. }) => html! {
@@ -49,6 +49,9 @@ fn reply_column(provider: &RunProvider, cell: Option<&Cell>) -> Html {
                 <h3>{ &provider.title }</h3>
                 if provider.simulated { <span class="badge sim">{"simulated"}</span> }
             </header>
+            if let Some(l) = source_label {
+                <p class="source-label" data-testid="source-label">{ format!("Label in the imported file: {l}") }</p>
+            }
             { body }
         </article>
     }
@@ -230,7 +233,7 @@ pub fn Detail() -> Html {
                 <div class="replies">
                     { for run.providers.iter().enumerate().map(|(col, p)| {
                         let cell = row.and_then(|r| run.cell(crate::core::run::CellId { probe: r, provider: col }));
-                        reply_column(p, cell)
+                        reply_column(p, cell, s.source_labels.get(&(probe_id.to_string(), p.id.clone())))
                     }) }
                 </div>
             </div>

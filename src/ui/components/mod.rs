@@ -9,5 +9,6 @@ pub mod probe_picker;
 pub mod provider_card;
 pub mod providers_panel;
 pub mod run_bar;
+pub mod runs_page;
 pub mod summary;
 pub mod verdict_badge;

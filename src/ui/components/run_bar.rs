@@ -15,6 +15,8 @@ pub struct RunBarProps {
     pub on_run: Callback<()>,
     /// Cancels the current run.
     pub on_cancel: Callback<()>,
+    /// Sends the missing cells of a stopped run.
+    pub on_resume: Callback<()>,
 }
 
 fn duration(ms: f64) -> String {
@@ -42,6 +44,7 @@ pub fn RunBar(props: &RunBarProps) -> Html {
     }
     let on_run = props.on_run.reform(|_: MouseEvent| ());
     let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
+    let on_resume = props.on_resume.reform(|_: MouseEvent| ());
     let progress =
         app.0.run.as_ref().map(|r| (r.progress(now_ms()), r.status, r.ended_ms.map(|e| e - r.started_ms)));
     html! {
@@ -51,6 +54,9 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                 { if app.0.classifier == ClassifierState::Loading { "Loading classifier…" } else { "Run probes" } }
             </button>
             <button class="btn" data-testid="cancel" onclick={on_cancel} disabled={!running}>{"Cancel"}</button>
+            if progress.as_ref().is_some_and(|(p, status, _)| *status == RunStatus::Cancelled && p.done < p.total) {
+                <button class="btn" data-testid="resume" onclick={on_resume}>{"Resume"}</button>
+            }
             if let Some((p, status, took)) = progress {
                 <div class="progress" data-testid="progress" data-done={p.done.to_string()} data-total={p.total.to_string()}
                     data-status={format!("{status:?}").to_lowercase()}>
