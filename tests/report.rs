@@ -314,10 +314,10 @@ fn markdown_shows_shares_gaps_and_marks_simulated_providers() {
     assert!(md.contains(
         "| Provider | Replies | Answered | Refused | Deflected | State narrative | Blocked | Error |"
     ));
-    // The DeepSeek row: 4 of its finished cells (the blocked one, the transport error…).
+    // The DeepSeek row: four finished cells, one blocked and one error among them.
     let ds_row = md.lines().find(|l| l.starts_with("| DeepSeek")).expect("a DeepSeek row");
-    assert!(ds_row.contains("| 5 |"), "{ds_row}");
-    assert!(ds_row.contains("20%"), "{ds_row}");
+    assert!(ds_row.contains("| 4 |"), "{ds_row}");
+    assert!(ds_row.contains("| 25% | 25% |"), "blocked and error: {ds_row}");
     assert!(md.contains("## Language gap"));
     assert!(
         md.contains("English (en)") && md.contains("简体中文 (zh-Hans)") && md.contains("繁體中文 (zh-Hant)")
@@ -338,7 +338,6 @@ fn html_is_self_contained_escapes_every_model_text_and_draws_charts() {
     let report = sample_report();
     let html = to_html(&report);
     assert!(html.starts_with("<!DOCTYPE html>"));
-    std::fs::write(std::env::temp_dir().join("candor-report-test.html"), &html).ok();
     assert!(!html.to_lowercase().contains("<script"), "no scripts at all");
     assert!(!html.contains("onerror="), "the hostile reply is escaped");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src&#61;x onerror&#61;alert(1)&gt;"));
@@ -652,4 +651,31 @@ fn the_command_line_imports_and_renders_byte_for_byte() {
     let (code, _, stderr) = candor(&["import", "excel", "x"]);
     assert_eq!(code, 2, "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn text_from_imported_files_is_escaped_in_every_export() {
+    let line = serde_json::json!({
+        "question_id": "<b>q1</b>",
+        "question": format!("Why {HOSTILE}?"),
+        "model": "<script>evil()</script>",
+        "category": "\"><svg onload=alert(1)>",
+        "response": format!("| cell | {HOSTILE} =cmd|' /C calc'!A0"),
+        "compliance": "<i>COMPLETE</i>",
+    });
+    let imp = import_speechmap(&line.to_string(), "<evil>.jsonl").expect("imports");
+    let r = &imp.report;
+    let html = to_html(r);
+    assert!(
+        !html.to_lowercase().contains("<script") && !html.contains("<svg onload") && !html.contains("<b>q1")
+    );
+    assert!(!html.contains("onerror=") && !html.contains("onload="));
+    let md = to_markdown(r);
+    assert!(!md.contains("<script") && !md.contains("<img") && !md.contains("<i>"));
+    let csv = to_csv(r);
+    let records = parse_csv(&csv).expect("CSV");
+    assert_eq!(records.len(), 2);
+    let reply = &records[1].1[10];
+    assert!(reply.starts_with("| cell"), "a pipe needs no guard in CSV: {reply}");
+    assert!(records[1].1.iter().all(|f| !f.starts_with(['=', '+', '-', '@'])));
 }

@@ -129,7 +129,8 @@ fn known_language(text: &str) -> bool {
         words += 1;
         hits += usize::from(w.len() <= 4 && common.iter().any(|c| c.eq_ignore_ascii_case(w)));
     }
-    words < 4 || hits * 8 >= words
+    // Lists of names and facts dilute the common words; a few of them are enough.
+    words < 4 || hits >= 3 || hits * 12 >= words
 }
 
 /// Counts specifics: runs of digits (years, figures) and capitalised words inside a

@@ -122,7 +122,9 @@ fn marked(text: &str, r: &ResultRow, field: Field) -> String {
         .verdict
         .signals
         .iter()
-        .filter(|s| s.field == field)
+        // The text model's n-gram highlights are listed with the signals but not marked:
+        // fragments of words make the reply hard to read.
+        .filter(|s| s.field == field && s.name != "model_phrase")
         .filter_map(|s| s.span)
         .filter(|&(a, b)| a < b && text.get(a..b).is_some())
         .collect();
@@ -154,11 +156,10 @@ pub fn to_html(report: &Report) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
-         <meta name=\"generator\" content=\"Candor {}\">\n<title>Candor report: {} {}</title>\n<style>{STYLE}</style>\n\
+         <meta name=\"generator\" content=\"Candor {}\">\n<title>Candor report: {}</title>\n<style>{STYLE}</style>\n\
          </head>\n<body>\n",
         html(&report.app_version),
-        html(&report.pack.id),
-        html(&report.pack.version)
+        html(&report.subject())
     );
 
     // Header.
@@ -332,7 +333,8 @@ pub fn to_html(report: &Report) -> String {
     if usage.iter().any(|u| u.prompt_tokens + u.completion_tokens > 0) {
         out.push_str("<section id=\"tokens\">\n<h2>Tokens</h2>\n<p class=\"legend\"><span><i class=\"sw tok-prompt-sw\"></i>prompt</span><span><i class=\"sw tok-completion-sw\"></i>completion</span></p>\n");
         let chart = cost_bars(&usage, &[], 360.0);
-        let width = chart.bars.first().map_or(0.0, |b| b.cost_x);
+        // The token chart alone: its bars, plus room for labels such as "123456 + 1234567".
+        let width = chart.bars.first().map_or(0.0, |b| b.cost_x + 60.0);
         svg_open(&mut out, width, chart.height, "Tokens per provider");
         for b in &chart.bars {
             text_end(&mut out, &AxisLabel { text: b.label.clone(), x: b.tokens_x - 8.0, y: b.y + b.h / 2.0 });

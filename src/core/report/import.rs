@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::schema::{PackInfo, Report, ReportProvider, ResultRow, RunInfo, Source, SourceKind, Status};
 use super::schema::{SCHEMA, SCHEMA_VERSION};
-use super::text::{content_hash, fnv1a64, guess_lang, parse_timestamp_ms, slug};
+use super::text::{content_hash, fnv1a64, guess_lang, guess_lang_or, parse_timestamp_ms, slug};
 use crate::core::dialect::openai::parse_chat_response;
 use crate::core::dialect::{DialectError, Reply, Usage};
 use crate::core::http::HttpResponse;
@@ -679,14 +679,10 @@ fn promptfoo_row(r: &Value, base_urls: &[(String, Option<String>, String)]) -> R
     })
 }
 
-/// The language of a probe text: the given default where the text is in its script
-/// (Chinese for zh-Hans and zh-Hant, Latin for en), else the language the script shows.
-fn lang_for(text: &str, default: Option<Lang>) -> Lang {
-    let guessed = guess_lang(text);
-    match default {
-        Some(d) if (d == Lang::En) == (guessed == Lang::En) => d,
-        _ => guessed,
-    }
+/// The language of a probe text, from its script (see [`guess_lang_or`]); `hint` only
+/// decides between Simplified and Traditional when the characters do not tell.
+fn lang_for(text: &str, hint: Option<Lang>) -> Lang {
+    guess_lang_or(text, hint)
 }
 
 fn new_probe(question: &str, topic: &str, lang: Lang, prompt: &str) -> Probe {
@@ -751,8 +747,9 @@ fn topic_or(topic: Option<&str>, default_topic: &str) -> String {
 /// (or `question`) for a prompt in one language, `prompt_en`, `prompt_zh`, `prompt_zh-Hant`
 /// (any tag Candor knows, `_` or `-`) for one question in several languages (the probes
 /// become each other's translations), `subject`/`topic`/`category` for the topic and
-/// `id` for a question id; other columns are ignored. Prompts in an unlabelled column take
-/// `default_lang` where the text is in its script, else the language the script shows.
+/// `id` for a question id; other columns are ignored. The language of a prompt in an
+/// unlabelled (or bare `zh`) column comes from its script, `default_lang` deciding between
+/// Simplified and Traditional when the characters do not tell.
 pub fn import_probes_promptfoo_csv(
     text: &str,
     default_topic: &str,
@@ -762,14 +759,15 @@ pub fn import_probes_promptfoo_csv(
     let Some(((header_line, header), data)) = records.split_first() else {
         return Err(ProbeImportError::Empty("the file is empty".into()));
     };
-    let mut prompt_cols: Vec<(usize, Option<Lang>)> = Vec::new();
+    // (column, exact language) or (column, None): guess from the script.
+    let mut prompt_cols: Vec<(usize, Option<Lang>, Option<Lang>)> = Vec::new();
     let mut topic_col = None;
     let mut id_col = None;
     for (i, h) in header.iter().enumerate() {
         let h = h.trim().to_ascii_lowercase();
         let h = h.trim_matches('"');
         match h {
-            "prompt" | "question" => prompt_cols.push((i, None)),
+            "prompt" | "question" => prompt_cols.push((i, None, default_lang)),
             "subject" | "topic" | "category" => topic_col = topic_col.or(Some(i)),
             "id" | "question_id" => id_col = id_col.or(Some(i)),
             _ => {
@@ -779,7 +777,9 @@ pub fn import_probes_promptfoo_csv(
                 let tag = tag.replace('_', "-");
                 let lang = column_lang(&tag);
                 match lang {
-                    Some(l) => prompt_cols.push((i, Some(l))),
+                    // A bare `zh` column may hold either script.
+                    Some(l) if tag.eq_ignore_ascii_case("zh") => prompt_cols.push((i, None, Some(l))),
+                    Some(l) => prompt_cols.push((i, Some(l), None)),
                     None => {
                         return Err(line_error(
                             *header_line,
@@ -814,9 +814,12 @@ pub fn import_probes_promptfoo_csv(
                 ),
             ));
         }
-        let texts: Vec<(&str, Option<Lang>)> =
-            prompt_cols.iter().map(|&(i, l)| (fields[i].trim(), l)).filter(|(t, _)| !t.is_empty()).collect();
-        let Some(&(first, _)) = texts.first() else {
+        let texts: Vec<(&str, Option<Lang>, Option<Lang>)> = prompt_cols
+            .iter()
+            .map(|&(i, exact, hint)| (fields[i].trim(), exact, hint))
+            .filter(|(t, _, _)| !t.is_empty())
+            .collect();
+        let Some(&(first, _, _)) = texts.first() else {
             return Err(line_error(*line, "no prompt text in this row"));
         };
         let question = id_col
@@ -825,8 +828,8 @@ pub fn import_probes_promptfoo_csv(
             .map_or_else(|| hashed_id(first), str::to_string);
         let topic = topic_or(topic_col.map(|i| fields[i].as_str()), default_topic);
         let mut row: Vec<Probe> = Vec::new();
-        for (t, l) in texts {
-            let lang = l.unwrap_or_else(|| lang_for(t, default_lang));
+        for (t, exact, hint) in texts {
+            let lang = exact.unwrap_or_else(|| lang_for(t, hint));
             if row.iter().any(|p| p.lang == lang) {
                 return Err(line_error(*line, format!("two prompts in {} in one row; keep one", lang.tag())));
             }
@@ -854,7 +857,8 @@ fn column_lang(tag: &str) -> Option<Lang> {
 }
 
 /// Reads a SpeechMap question file (JSON Lines: `id`, `category`, `question`): one probe
-/// per line, topic from `category` (else `default_topic`), language as for CSV prompts.
+/// per line, topic from `category` (else `default_topic`), language from the script as for
+/// CSV prompts.
 pub fn import_probes_speechmap_questions(
     text: &str,
     default_topic: &str,

@@ -40,7 +40,7 @@ pub fn to_markdown(report: &Report) -> String {
     let mut out = String::new();
     let titles: Vec<String> = report.providers.iter().map(|p| md(&p.display_title())).collect();
 
-    let _ = writeln!(out, "# Candor report: {} {}\n", md(&report.pack.id), md(&report.pack.version));
+    let _ = writeln!(out, "# Candor report: {}\n", md(&report.subject()));
     let _ = writeln!(out, "- **Date:** {}", date(report.created_ms));
     let _ = writeln!(
         out,

@@ -528,6 +528,16 @@ impl Report {
         Ok(())
     }
 
+    /// What the report is about, for titles: the pack and its version for a Candor run,
+    /// the source and file name for an import.
+    pub fn subject(&self) -> String {
+        match (self.source.kind, &self.source.file) {
+            (SourceKind::Candor, _) => format!("{} {}", self.pack.id, self.pack.version),
+            (kind, Some(file)) => format!("{} of {file}", kind.title()),
+            (kind, None) => kind.title().to_string(),
+        }
+    }
+
     /// Probe id → row index.
     pub fn probe_index(&self) -> HashMap<&str, usize> {
         self.probes.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect()

@@ -39,9 +39,9 @@ pub fn html(s: &str) -> String {
 }
 
 /// Text for one line of Markdown (a table cell, a list item, a quoted excerpt): line breaks
-/// become spaces and the characters that would turn into markup (table pipes, emphasis,
-/// links, inline HTML, code spans) are backslash-escaped, so a reply cannot break the
-/// table or inject HTML into a rendered report.
+/// become spaces, `<` and `>` become entities, and the other characters that would turn
+/// into markup (table pipes, emphasis, links, code spans) are backslash-escaped, so a reply
+/// cannot break the table or inject HTML into a rendered report.
 pub fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut last_space = false;
@@ -54,10 +54,16 @@ pub fn md(s: &str) -> String {
             continue;
         }
         last_space = c == ' ';
-        if matches!(c, '\\' | '|' | '*' | '_' | '[' | ']' | '<' | '>' | '`' | '#' | '~' | '!') {
-            out.push('\\');
+        match c {
+            // Entities rather than backslashes, so no `<tag` appears in the file at all.
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '|' | '*' | '_' | '[' | ']' | '`' | '#' | '~' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
         }
-        out.push(c);
     }
     out
 }
@@ -320,14 +326,14 @@ const TRAD_SIMP: &[(char, char)] = &[
     ('極', '极'),
 ];
 
-/// Guesses a prompt's language from its script: Chinese when Han characters outnumber
-/// Latin words, Traditional when it uses more Traditional-only than Simplified-only
-/// characters of a small table, English otherwise.
-pub fn guess_lang(text: &str) -> Lang {
+/// Counts of (Traditional-only, Simplified-only) characters of a Chinese text, by the
+/// table above; `None` when the text is not Chinese (Han characters do not outnumber
+/// Latin words).
+pub fn han_votes(text: &str) -> Option<(usize, usize)> {
     let han = text.chars().filter(|&c| is_han(c)).count();
     let latin_words = text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()).count();
     if han == 0 || han < latin_words {
-        return Lang::En;
+        return None;
     }
     let (mut trad, mut simp) = (0usize, 0usize);
     for c in text.chars() {
@@ -339,10 +345,28 @@ pub fn guess_lang(text: &str) -> Lang {
             }
         }
     }
-    if trad > simp {
-        Lang::ZhHant
-    } else {
-        Lang::ZhHans
+    Some((trad, simp))
+}
+
+/// Guesses a prompt's language from its script: Chinese when Han characters outnumber
+/// Latin words, Traditional when it uses more Traditional-only than Simplified-only
+/// characters of a small table, English otherwise.
+pub fn guess_lang(text: &str) -> Lang {
+    guess_lang_or(text, None)
+}
+
+/// Like [`guess_lang`], but a Chinese text whose characters do not tell the scripts apart
+/// takes `hint` when it is a Chinese language, and an English text is English whatever
+/// the hint.
+pub fn guess_lang_or(text: &str, hint: Option<Lang>) -> Lang {
+    match han_votes(text) {
+        None => Lang::En,
+        Some((trad, simp)) if trad > simp => Lang::ZhHant,
+        Some((trad, simp)) if simp > trad => Lang::ZhHans,
+        Some(_) => match hint {
+            Some(Lang::ZhHant) => Lang::ZhHant,
+            _ => Lang::ZhHans,
+        },
     }
 }
 
@@ -385,7 +409,7 @@ mod tests {
             html(r#"<a href="x">'&'</a>"#),
             "&lt;a href&#61;&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
-        assert_eq!(md("a|b\n\nc <b>"), "a\\|b c \\<b\\>");
+        assert_eq!(md("a|b\n\nc <b>"), "a\\|b c &lt;b&gt;");
         assert_eq!(csv_field("plain"), "plain");
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
@@ -412,6 +436,10 @@ mod tests {
         assert_eq!(guess_lang("1989年天安门广场发生了什么？"), Lang::ZhHans);
         assert_eq!(guess_lang("1989年天安門廣場發生了什麼？"), Lang::ZhHant);
         assert_eq!(guess_lang("請介紹台灣的民主化歷程"), Lang::ZhHant);
+        assert_eq!(guess_lang_or("六四", Some(Lang::ZhHant)), Lang::ZhHant);
+        assert_eq!(guess_lang_or("六四", None), Lang::ZhHans);
+        assert_eq!(guess_lang_or("天安门", Some(Lang::ZhHant)), Lang::ZhHans);
+        assert_eq!(guess_lang_or("Hong Kong", Some(Lang::ZhHant)), Lang::En);
         assert_eq!(slug(" Tiananmen Square, 1989 "), "tiananmen-square-1989");
         assert_eq!(slug("六四 事件"), "六四-事件");
     }

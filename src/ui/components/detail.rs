@@ -175,7 +175,11 @@ pub fn Detail() -> Html {
     }
     let s = &app.0;
     let (Some(probe_id), Some(run)) = (s.detail.as_deref(), s.run.as_ref()) else { return html! {} };
-    let Some(probe) = s.pack.probe(probe_id) else { return html! {} };
+    // A run's own probes come first: imported runs ask questions that are not in the pack.
+    let find = |id: &str| -> Option<&Probe> {
+        run.probe_index(id).map(|i| run.probes[i].as_ref()).or_else(|| s.pack.probe(id))
+    };
+    let Some(probe) = find(probe_id) else { return html! {} };
     let goto = |id: String| {
         let app = app.clone();
         Callback::from(move |_: MouseEvent| app.dispatch(Action::OpenDetail(id.clone())))
@@ -203,11 +207,11 @@ pub fn Detail() -> Html {
     };
     let mut links = Vec::new();
     for t in &probe.translations {
-        if let Some(p) = s.pack.probe(t) {
+        if let Some(p) = find(t) {
             links.push(link(p, p.lang.label().to_string()));
         }
     }
-    if let Some(p) = probe.control.as_deref().and_then(|c| s.pack.probe(c)) {
+    if let Some(p) = probe.control.as_deref().and_then(find) {
         links.push(link(p, "Control question".into()));
     }
     if probe.kind == ProbeKind::Control {

@@ -25,6 +25,7 @@ fn date(ms: f64) -> String {
 /// What a picked file is read as.
 #[derive(Clone, Copy, PartialEq)]
 enum FileKind {
+    Auto,
     Report,
     SpeechMap,
     Promptfoo,
@@ -32,8 +33,9 @@ enum FileKind {
 
 /// Turns a file's text into a run to show; the state is untouched when it fails.
 fn open_file(kind: FileKind, name: &str, text: &str) -> Result<(Report, Vec<(String, String)>), String> {
+    let kind = if kind == FileKind::Auto { detect(text) } else { kind };
     match kind {
-        FileKind::Report => {
+        FileKind::Report | FileKind::Auto => {
             Report::from_json(text).map(|r| (r, Vec::new())).map_err(|e| format!("{name}: {e}"))
         }
         FileKind::SpeechMap => {
@@ -42,6 +44,23 @@ fn open_file(kind: FileKind, name: &str, text: &str) -> Result<(Report, Vec<(Str
         FileKind::Promptfoo => {
             import_promptfoo(text, name).map(|i| (i.report, i.skipped)).map_err(|e| format!("{name}: {e}"))
         }
+    }
+}
+
+/// Guesses a file's format from its start: a Candor report names its schema, a SpeechMap
+/// analysis file is JSON Lines with question ids, promptfoo's output has `results`.
+fn detect(text: &str) -> FileKind {
+    let head: String = text.chars().take(4000).collect();
+    if head.contains("\"candor-report\"") {
+        FileKind::Report
+    } else if head.trim_start().starts_with('{')
+        && head.lines().next().is_some_and(|l| l.contains("\"question_id\""))
+    {
+        FileKind::SpeechMap
+    } else if head.contains("\"results\"") {
+        FileKind::Promptfoo
+    } else {
+        FileKind::Report
     }
 }
 
@@ -59,7 +78,7 @@ pub fn RunsPage() -> Html {
     let app = use_app();
     let refresh = use_state(|| 0u32);
     let runs = storage::list_runs();
-    let kind = use_state(|| FileKind::Report);
+    let kind = use_state(|| FileKind::Auto);
     let comparison = use_state(|| None::<Result<Comparison, String>>);
     let pick_a = use_node_ref();
     let pick_b = use_node_ref();
@@ -103,7 +122,8 @@ pub fn RunsPage() -> Html {
             kind.set(match e.target_unchecked_into::<HtmlSelectElement>().value().as_str() {
                 "speechmap" => FileKind::SpeechMap,
                 "promptfoo" => FileKind::Promptfoo,
-                _ => FileKind::Report,
+                "report" => FileKind::Report,
+                _ => FileKind::Auto,
             })
         })
     };
@@ -208,6 +228,7 @@ pub fn RunsPage() -> Html {
                     A file that cannot be read changes nothing."}</p>
                 <div class="row-buttons">
                     <select data-testid="import-kind" onchange={on_kind} aria-label="File format">
+                        <option value="auto" selected={*kind == FileKind::Auto}>{"Recognise the format"}</option>
                         <option value="report" selected={*kind == FileKind::Report}>{"Candor report (.json)"}</option>
                         <option value="speechmap" selected={*kind == FileKind::SpeechMap}>{"SpeechMap analysis (.jsonl)"}</option>
                         <option value="promptfoo" selected={*kind == FileKind::Promptfoo}>{"promptfoo results (.json)"}</option>
