@@ -48,51 +48,60 @@ fn initial_state() -> Store {
     Store(state)
 }
 
+/// What has been written to storage for the current run.
+#[derive(Default)]
+struct Saved {
+    run_id: String,
+    cells: HashSet<CellId>,
+    head_status: Option<RunStatus>,
+    /// Storage refused a write: the user has been told, and no more writes are tried.
+    refused: bool,
+}
+
 /// Saves every finished cell of the current run the moment it finishes, and the run's
 /// header when it starts and when it ends.
 #[hook]
 fn use_persistence(store: &UseReducerHandle<Store>) {
-    let saved: Rc<RefCell<(String, HashSet<CellId>, Option<RunStatus>, bool)>> =
-        use_mut_ref(|| (String::new(), HashSet::new(), None, false));
+    let saved: Rc<RefCell<Saved>> = use_mut_ref(Saved::default);
     let key = store.0.run.as_ref().map(|r| (r.id.clone(), r.progress(0.0).done, r.status));
     let store = store.clone();
     use_effect_with(key, move |_| {
         let Some(run) = store.0.run.as_ref() else { return };
         let mut saved = saved.borrow_mut();
-        if saved.0 != run.id {
-            *saved = (run.id.clone(), HashSet::new(), None, false);
+        if saved.run_id != run.id {
+            *saved = Saved { run_id: run.id.clone(), ..Saved::default() };
             // A run opened from storage is saved already; mark its cells.
             for probe in 0..run.probes.len() {
                 for provider in 0..run.providers.len() {
                     let id = CellId { probe, provider };
                     if matches!(run.cell(id), Some(Cell::Done(_))) && run.status != RunStatus::Running {
-                        saved.1.insert(id);
+                        saved.cells.insert(id);
                     }
                 }
             }
         }
-        if saved.3 {
+        if saved.refused {
             return; // storage refused before: the user has been told
         }
         let mut result = Ok(());
-        if saved.2 != Some(run.status) {
+        if saved.head_status != Some(run.status) {
             let report = Report::from_run(run, &content_hash(BUILTIN_PACK_JSON), &store.0.ledger, now_ms());
             result = storage::save_run_head(&report);
-            saved.2 = Some(run.status);
+            saved.head_status = Some(run.status);
         }
         for probe in 0..run.probes.len() {
             for provider in 0..run.providers.len() {
                 let id = CellId { probe, provider };
                 if let (Some(Cell::Done(r)), true) = (run.cell(id), result.is_ok()) {
-                    if !saved.1.contains(&id) {
+                    if !saved.cells.contains(&id) {
                         result = storage::save_cell(&run.id, id, r);
-                        saved.1.insert(id);
+                        saved.cells.insert(id);
                     }
                 }
             }
         }
         if let Err(msg) = result {
-            saved.3 = true;
+            saved.refused = true;
             store.dispatch(Action::Notify(msg));
         }
     });
