@@ -13,6 +13,7 @@ use crate::core::run::{Cell, CellId, RunStatus};
 use crate::core::state::{apply, Action, AppState, View};
 use crate::net::runner::{self, RunHandle};
 use crate::net::{now_ms, storage};
+use crate::ui::components::charts::Charts;
 use crate::ui::components::data_flow::DataFlow;
 use crate::ui::components::detail::Detail;
 use crate::ui::components::matrix::Matrix;
@@ -218,6 +219,7 @@ pub fn App() -> Html {
                         <RunsPage />
                     } else {
                         <Summary />
+                        <Charts />
                         <Matrix />
                     }
                 </section>

@@ -124,3 +124,24 @@ test('two runs compare cell by cell, with changes counted per topic and provider
   assert.equal(await page.getByTestId('change').count(), sensitive);
   await context.close();
 });
+
+test('charts: heatmap by topic, language and control gaps, and cost from an edited price table', async () => {
+  const { context, page } = await openPage(chromium.browser, site.url);
+  await chooseTopics(page, ['tiananmen-1989', 'great-leap-famine']);
+  await page.getByTestId('run').click();
+  await waitForRun(page);
+  await page.getByTestId('charts').locator('summary').click();
+  // Two sensitive topics and their two control topics, one provider.
+  assert.equal(await page.getByTestId('heatmap').locator('rect').count(), 4);
+  // The simulated censored model answers the famine question in English but not in Chinese.
+  const gap = await page.getByTestId('language-gap').textContent();
+  assert.match(gap, /English · \d+%/);
+  const bars = await page.getByTestId('language-gap').locator('rect').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('width'))));
+  assert.ok(bars[0] > bars[1], `English bar ${bars[0]} longer than Simplified ${bars[1]}`);
+  assert.match(await page.getByTestId('control-gap').textContent(), /control · 100%/);
+  await page.getByRole('button', { name: 'Add a price' }).click();
+  await page.getByLabel('Input price').fill('1');
+  await page.getByLabel('Output price').fill('2');
+  assert.match(await page.getByTestId('total-cost').textContent(), /Estimated total: \$\d+\.\d{4}/);
+  await context.close();
+});

@@ -1,5 +1,6 @@
 //! One component per file.
 
+pub mod charts;
 pub mod data_flow;
 pub mod detail;
 pub mod ledger_table;

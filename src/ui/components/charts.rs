@@ -1,0 +1,206 @@
+//! Charts of the current run: answered share by topic (heatmap), the language gap, the
+//! control gap, and tokens with estimated cost from a price table the user edits. All
+//! geometry comes from `core::report::charts`; this file only draws it.
+
+use yew::prelude::*;
+
+use crate::core::report::charts::{
+    cost_bars, grouped_bars, heatmap, AxisLabel, GroupedBars, Price, TokenUse,
+};
+use crate::core::report::figures::{control_gap, has_controls, language_gap, topic_mixes};
+use crate::core::run::{Cell, CellId, Run};
+use crate::core::verdict::Label;
+use crate::ui::use_app;
+use web_sys::HtmlInputElement;
+
+fn label_end(l: &AxisLabel) -> Html {
+    html! { <text class="axis-label" x={format!("{:.1}", l.x)} y={format!("{:.1}", l.y)} text-anchor="end" dominant-baseline="middle">{ &l.text }</text> }
+}
+
+fn pct(v: f64) -> String {
+    format!("{:.0}%", v * 100.0)
+}
+
+fn grouped(g: &GroupedBars, groups: &[String], testid: &str) -> Html {
+    if g.bars.is_empty() {
+        return html! { <p class="muted">{"Nothing to show for this run."}</p> };
+    }
+    html! {
+        <svg class="chart" data-testid={testid.to_string()} viewBox={format!("0 0 {:.1} {:.1}", g.width, g.height)}
+            width={format!("{:.0}", g.width)} role="img">
+            { for g.group_labels.iter().map(label_end) }
+            { for g.bars.iter().map(|b| {
+                let value = b.value.map_or("no data".to_string(), pct);
+                html! {
+                    <g>
+                        <rect class={format!("series s{}", b.series)} x={format!("{:.1}", b.x)} y={format!("{:.1}", b.y)}
+                            width={format!("{:.2}", b.w)} height={format!("{:.1}", b.h)}>
+                            <title>{ format!("{}, {}: {}", groups[b.group], g.series[b.series], value) }</title>
+                        </rect>
+                        <text class="value" x={format!("{:.1}", b.x + b.w + 4.0)} y={format!("{:.1}", b.y + b.h / 2.0)}
+                            dominant-baseline="middle">{ format!("{} · {value}", g.series[b.series]) }</text>
+                    </g>
+                }
+            }) }
+        </svg>
+    }
+}
+
+fn token_use(run: &Run) -> Vec<TokenUse> {
+    run.providers
+        .iter()
+        .enumerate()
+        .map(|(col, p)| {
+            let (mut prompt, mut completion) = (0, 0);
+            for probe in 0..run.probes.len() {
+                if let Some(Cell::Done(r)) = run.cell(CellId { probe, provider: col }) {
+                    if let Some(u) = r.reply().and_then(|reply| reply.usage.as_ref()) {
+                        prompt += u.prompt_tokens.unwrap_or(0);
+                        completion += u.completion_tokens.unwrap_or(0);
+                    }
+                }
+            }
+            TokenUse {
+                provider: p.id.clone(),
+                title: p.title.clone(),
+                model: p.model.clone(),
+                prompt_tokens: prompt,
+                completion_tokens: completion,
+            }
+        })
+        .collect()
+}
+
+/// The charts section of the Results page.
+#[component]
+pub fn Charts() -> Html {
+    let app = use_app();
+    let prices = use_state(Vec::<Price>::new);
+    let Some(run) = app.0.run.as_ref() else { return html! {} };
+    let titles: Vec<String> = run.providers.iter().map(|p| p.title.clone()).collect();
+
+    let topics = topic_mixes(run);
+    let rows: Vec<String> = topics
+        .iter()
+        .map(|(t, _)| app.0.pack.topic(t).map_or(t.clone(), |t| t.display_name().to_string()))
+        .collect();
+    let values: Vec<Vec<Option<f64>>> = topics
+        .iter()
+        .map(|(_, ms)| ms.iter().map(|m| (m.total() > 0).then(|| m.share(Label::Answered))).collect())
+        .collect();
+    let heat = heatmap(&rows, &titles, &values, 40.0);
+
+    let lang = language_gap(run);
+    let lang_values: Vec<Vec<Option<f64>>> =
+        lang.iter().map(|s| s.iter().map(|x| x.ratio()).collect()).collect();
+    let lang_chart = grouped_bars(
+        &titles,
+        &["English".into(), "简体中文".into(), "繁體中文".into()],
+        &lang_values,
+        1.0,
+        260.0,
+    );
+    let ctrl = control_gap(run);
+    let ctrl_values: Vec<Vec<Option<f64>>> =
+        ctrl.iter().map(|s| s.iter().map(|x| x.ratio()).collect()).collect();
+    let ctrl_chart = grouped_bars(&titles, &["sensitive".into(), "control".into()], &ctrl_values, 1.0, 260.0);
+
+    let usage = token_use(run);
+    let cost = cost_bars(&usage, &prices, 260.0);
+    let edit = |i: usize, field: &'static str| {
+        let prices = prices.clone();
+        Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            let mut next = (*prices).clone();
+            if let Some(p) = next.get_mut(i) {
+                match field {
+                    "pattern" => p.provider_model_pattern = v,
+                    "in" => p.input_per_mtok = v.parse().unwrap_or(0.0),
+                    _ => p.output_per_mtok = v.parse().unwrap_or(0.0),
+                }
+            }
+            prices.set(next);
+        })
+    };
+    let add_price = {
+        let prices = prices.clone();
+        let first = usage.first().map(|u| u.model.clone()).unwrap_or_default();
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*prices).clone();
+            next.push(Price {
+                provider_model_pattern: first.clone(),
+                input_per_mtok: 0.0,
+                output_per_mtok: 0.0,
+            });
+            prices.set(next);
+        })
+    };
+    html! {
+        <details class="panel charts" data-testid="charts">
+            <summary><h2>{"Charts"}</h2></summary>
+            <h3>{"Answered share by topic"}</h3>
+            if heat.cells.is_empty() {
+                <p class="muted">{"Nothing finished yet."}</p>
+            } else {
+                <svg class="chart" data-testid="heatmap" viewBox={format!("0 0 {:.1} {:.1}", heat.width, heat.height)}
+                    width={format!("{:.0}", heat.width)} role="img" aria-label="Answered share by topic and provider">
+                    { for heat.row_labels.iter().map(label_end) }
+                    { for heat.col_labels.iter().map(|l| html! {
+                        <text class="axis-label" x={format!("{:.1}", l.x)} y={format!("{:.1}", l.y)}
+                            transform={format!("rotate(-45 {:.1} {:.1})", l.x, l.y)}>{ &l.text }</text>
+                    }) }
+                    { for heat.cells.iter().map(|c| html! {
+                        <g>
+                            <rect class={c.class.clone()} x={format!("{:.1}", c.x)} y={format!("{:.1}", c.y)}
+                                width={format!("{:.1}", c.w)} height={format!("{:.1}", c.h)}>
+                                <title>{ format!("{} × {}: {}", rows[c.row], titles[c.col], c.value.map_or("no replies".into(), pct)) }</title>
+                            </rect>
+                            if let Some(v) = c.value {
+                                <text class="heat-value" x={format!("{:.1}", c.x + c.w / 2.0)} y={format!("{:.1}", c.y + c.h / 2.0)}
+                                    text-anchor="middle" dominant-baseline="middle">{ pct(v) }</text>
+                            }
+                        </g>
+                    }) }
+                </svg>
+            }
+            <h3>{"Language gap: answered share of sensitive probes by language"}</h3>
+            { grouped(&lang_chart, &titles, "language-gap") }
+            <h3>{"Control gap: answered share, sensitive against control probes"}</h3>
+            if has_controls(run) { { grouped(&ctrl_chart, &titles, "control-gap") } }
+            else { <p class="muted">{"This run has no control probes."}</p> }
+            <h3>{"Tokens and estimated cost"}</h3>
+            <p class="hint">{"Prices per million tokens, matched against the model id (use * as a wildcard). \
+                Nothing is filled in for you: prices change, so enter the ones on your invoice."}</p>
+            <table class="mix prices">
+                <thead><tr><th>{"Model pattern"}</th><th>{"$ / M input"}</th><th>{"$ / M output"}</th></tr></thead>
+                <tbody>
+                    { for prices.iter().enumerate().map(|(i, p)| html! {
+                        <tr>
+                            <td><input value={p.provider_model_pattern.clone()} oninput={edit(i, "pattern")} aria-label="Model pattern" /></td>
+                            <td><input type="number" step="0.01" min="0" value={p.input_per_mtok.to_string()} oninput={edit(i, "in")} aria-label="Input price" /></td>
+                            <td><input type="number" step="0.01" min="0" value={p.output_per_mtok.to_string()} oninput={edit(i, "out")} aria-label="Output price" /></td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            <button class="btn small" onclick={add_price}>{"Add a price"}</button>
+            <svg class="chart" data-testid="cost" viewBox={format!("0 0 {:.1} {:.1}", cost.width.max(1.0), cost.height.max(1.0))}
+                width={format!("{:.0}", cost.width)} role="img" aria-label="Tokens and cost per provider">
+                { for cost.bars.iter().map(|b| html! {
+                    <g>
+                        <text class="axis-label" x={format!("{:.1}", b.tokens_x - 6.0)} y={format!("{:.1}", b.y + b.h / 2.0)}
+                            text-anchor="end" dominant-baseline="middle">{ &b.label }</text>
+                        <rect class="series s0" x={format!("{:.1}", b.tokens_x)} y={format!("{:.1}", b.y)} width={format!("{:.2}", b.prompt_w)} height={format!("{:.1}", b.h)}>
+                            <title>{ format!("{} prompt tokens", b.prompt_tokens) }</title></rect>
+                        <rect class="series s1" x={format!("{:.1}", b.tokens_x + b.prompt_w)} y={format!("{:.1}", b.y)} width={format!("{:.2}", b.completion_w)} height={format!("{:.1}", b.h)}>
+                            <title>{ format!("{} completion tokens", b.completion_tokens) }</title></rect>
+                        <text class="value" x={format!("{:.1}", b.tokens_x + b.prompt_w + b.completion_w + 4.0)} y={format!("{:.1}", b.y + b.h / 2.0)}
+                            dominant-baseline="middle">{ format!("{} + {} tokens{}", b.prompt_tokens, b.completion_tokens,
+                                b.cost.map(|c| format!(" · ${c:.4}")).unwrap_or_else(|| " · no price".into())) }</text>
+                    </g>
+                }) }
+            </svg>
+            if let Some(total) = cost.total_cost { <p data-testid="total-cost">{ format!("Estimated total: ${total:.4}") }</p> }
+        </details>
+    }
+}
