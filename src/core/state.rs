@@ -97,6 +97,9 @@ pub struct AppState {
     pub view: View,
     /// Whether the classifier's text model is loaded.
     pub classifier: ClassifierState,
+    /// Probes the user imported (promptfoo CSV, SpeechMap questions, plain text), asked
+    /// along with the pack's when their topic is selected.
+    pub imported: Vec<Probe>,
     /// For imported results: the source file's own label, by (probe id, provider id).
     pub source_labels: BTreeMap<(String, String), String>,
     next_id: u32,
@@ -189,6 +192,10 @@ pub enum Action {
     },
     /// Sends the missing cells of a stopped run.
     ResumeRun,
+    /// Adds imported probes (their topic is selected at once).
+    ImportProbes(Vec<Probe>),
+    /// Forgets the imported probes of a topic.
+    RemoveImported(String),
     /// Clears the notice.
     DismissNotice,
 }
@@ -209,6 +216,7 @@ impl AppState {
             view: View::Results,
             classifier: ClassifierState::Loading,
             source_labels: BTreeMap::new(),
+            imported: Vec::new(),
             next_id: 1,
         }
     }
@@ -231,6 +239,32 @@ impl AppState {
         (ok, problems)
     }
 
+    /// The probes a run would ask: the pack's chosen probes, then imported probes whose
+    /// topic is chosen (in the chosen languages).
+    pub fn selected_probes(&self) -> Vec<Probe> {
+        let mut out = self.selection.probes(&self.pack);
+        out.extend(
+            self.imported
+                .iter()
+                .filter(|p| {
+                    self.selection.topics.contains(&p.topic) && self.selection.langs.contains(&p.lang)
+                })
+                .cloned(),
+        );
+        out
+    }
+
+    /// The topics of imported probes, in import order.
+    pub fn imported_topics(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for p in &self.imported {
+            if !out.contains(&p.topic) {
+                out.push(p.topic.clone());
+            }
+        }
+        out
+    }
+
     /// The provider with this id.
     pub fn provider(&self, id: &str) -> Option<&ProviderConfig> {
         self.providers.iter().find(|p| p.id == id)
@@ -250,7 +284,8 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
             s.providers = providers;
             if let Some(sel) = selection {
                 // Drop topics the pack no longer has.
-                let known: BTreeSet<String> = s.pack.topics.iter().map(|t| t.id.clone()).collect();
+                let known: BTreeSet<String> =
+                    s.pack.topics.iter().map(|t| t.id.clone()).chain(s.imported_topics()).collect();
                 s.selection = Selection { topics: sel.topics.intersection(&known).cloned().collect(), ..sel };
             }
         }
@@ -298,7 +333,11 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
             }
         }
         Action::SetAllTopics(all) => {
-            s.selection.topics = if all { Selection::all(&s.pack).topics } else { BTreeSet::new() };
+            s.selection.topics = if all {
+                Selection::all(&s.pack).topics.into_iter().chain(s.imported_topics()).collect()
+            } else {
+                BTreeSet::new()
+            };
         }
         Action::ToggleLang(l) => {
             if !s.selection.langs.remove(&l) {
@@ -313,7 +352,7 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
             }
             let (ok, problems) = s.runnable_providers();
             let ok: Vec<RunProvider> = ok.into_iter().map(RunProvider::from).collect();
-            let probes = s.selection.probes(&s.pack);
+            let probes = s.selected_probes();
             if ok.is_empty() {
                 s.notice = Some(if problems.is_empty() {
                     "Add or enable a provider first (the Demo provider needs no key).".into()
@@ -353,6 +392,18 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
             s.detail = None;
             s.view = View::Results;
             s.notice = notice;
+        }
+        Action::ImportProbes(probes) => {
+            for p in probes {
+                s.selection.topics.insert(p.topic.clone());
+                // A probe imported again replaces the earlier copy.
+                s.imported.retain(|q| q.id != p.id);
+                s.imported.push(p);
+            }
+        }
+        Action::RemoveImported(topic) => {
+            s.imported.retain(|p| p.topic != topic);
+            s.selection.topics.remove(&topic);
         }
         Action::ResumeRun => {
             let missing: Vec<String> = s
@@ -459,6 +510,25 @@ mod tests {
         r = apply(&r, Action::AddProvider(Preset::Vllm));
         let ids: BTreeSet<_> = r.providers.iter().map(|p| p.id.clone()).collect();
         assert_eq!(ids.len(), r.providers.len());
+    }
+
+    #[test]
+    fn imported_probes_join_the_run_when_their_topic_is_chosen() {
+        let pack = Pack::builtin();
+        let mut extra = pack.probes[0].clone();
+        extra.id = "mine.1@en".into();
+        extra.topic = "My questions".into();
+        let mut s = apply(&fresh(), Action::SetAllTopics(false));
+        s = apply(&s, Action::ImportProbes(vec![extra.clone()]));
+        assert_eq!(s.selected_probes(), vec![extra.clone()]);
+        s = apply(&s, Action::ToggleLang(Lang::En));
+        assert!(s.selected_probes().is_empty(), "languages filter imported probes too");
+        s = apply(&s, Action::ToggleLang(Lang::En));
+        s = apply(&s, Action::StartRun { id: "r".into(), at_ms: 0.0 });
+        assert_eq!(s.run.as_ref().unwrap().probes.len(), 1);
+        let mut t = apply(&fresh(), Action::ImportProbes(vec![extra]));
+        t = apply(&t, Action::RemoveImported("My questions".into()));
+        assert!(t.imported.is_empty() && !t.selection.topics.contains("My questions"));
     }
 
     #[test]

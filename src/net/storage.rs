@@ -174,3 +174,20 @@ pub fn delete_run(id: &str) {
         let _ = store.set_item(RUNS_KEY, &json);
     }
 }
+
+const PROBES_KEY: &str = "candor.probes.v1";
+
+/// Imported probes saved on this device.
+pub fn load_probes() -> Vec<crate::core::pack::Probe> {
+    local()
+        .and_then(|s| s.get_item(PROBES_KEY).ok().flatten())
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default()
+}
+
+/// Saves the imported probes.
+pub fn save_probes(probes: &[crate::core::pack::Probe]) -> Result<(), String> {
+    let store = local().ok_or("This browser does not allow saving (localStorage is off).")?;
+    let json = serde_json::to_string(probes).map_err(|e| e.to_string())?;
+    store.set_item(PROBES_KEY, &json).map_err(|_| FULL.to_string())
+}

@@ -27,6 +27,11 @@ use crate::ui::{ledger_sink, AppCtx, Store};
 
 fn initial_state() -> Store {
     let mut state = AppState::new(Pack::builtin());
+    let imported = storage::load_probes();
+    if !imported.is_empty() {
+        // Imported topics start unselected; the saved selection below says which were chosen.
+        state = apply(&state, Action::ImportProbes(imported));
+    }
     if let Some((providers, selection)) = storage::load() {
         state = apply(&state, Action::Restore { providers, selection: Some(selection) });
     }
@@ -131,6 +136,15 @@ pub fn App() -> Html {
         let deps = (store.0.providers.clone(), store.0.selection.clone());
         use_effect_with(deps, move |(providers, selection)| {
             if let Err(msg) = storage::save(providers, selection) {
+                store.dispatch(Action::Notify(msg));
+            }
+        });
+    }
+
+    {
+        let store = store.clone();
+        use_effect_with(store.0.imported.clone(), move |imported| {
+            if let Err(msg) = storage::save_probes(imported) {
                 store.dispatch(Action::Notify(msg));
             }
         });

@@ -26,6 +26,10 @@ fn grouped(g: &GroupedBars, groups: &[String], testid: &str) -> Html {
         return html! { <p class="muted">{"Nothing to show for this run."}</p> };
     }
     html! {
+        <>
+        <div class="series-legend">
+            { for g.series.iter().enumerate().map(|(i, name)| html! { <span class={format!("sw s{i}")}>{ name }</span> }) }
+        </div>
         <svg class="chart" data-testid={testid.to_string()} viewBox={format!("0 0 {:.1} {:.1}", g.width, g.height)}
             width={format!("{:.0}", g.width)} role="img">
             { for g.group_labels.iter().map(label_end) }
@@ -38,11 +42,12 @@ fn grouped(g: &GroupedBars, groups: &[String], testid: &str) -> Html {
                             <title>{ format!("{}, {}: {}", groups[b.group], g.series[b.series], value) }</title>
                         </rect>
                         <text class="value" x={format!("{:.1}", b.x + b.w + 4.0)} y={format!("{:.1}", b.y + b.h / 2.0)}
-                            dominant-baseline="middle">{ format!("{} · {value}", g.series[b.series]) }</text>
+                            dominant-baseline="middle">{ value }</text>
                     </g>
                 }
             }) }
         </svg>
+        </>
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod charts;
 pub mod data_flow;
 pub mod detail;
+pub mod import_probes;
 pub mod ledger_table;
 pub mod matrix;
 pub mod notice;

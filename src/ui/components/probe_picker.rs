@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::core::pack::{Lang, ProbeKind};
 use crate::core::state::Action;
+use crate::ui::components::import_probes::ImportProbes;
 use crate::ui::use_app;
 
 /// Topic, language and control filters over the pack.
@@ -13,7 +14,8 @@ pub fn ProbePicker() -> Html {
     let app = use_app();
     let s = &app.0;
     let sel = &s.selection;
-    let count = sel.probes(&s.pack).len();
+    let count = s.selected_probes().len();
+    let imported = s.imported_topics();
     let providers = s.runnable_providers().0.len();
     let locked = s.running();
     let dispatch = |a: Action| {
@@ -49,7 +51,24 @@ pub fn ProbePicker() -> Html {
                         { t.display_name() }
                     </label>
                 }) }
+                { for imported.iter().map(|t| {
+                    let n = s.imported.iter().filter(|p| &p.topic == t).count();
+                    let remove = {
+                        let app = app.clone();
+                        let t = t.clone();
+                        Callback::from(move |_: MouseEvent| app.dispatch(Action::RemoveImported(t.clone())))
+                    };
+                    html! {
+                        <label class="check imported">
+                            <input type="checkbox" data-testid={format!("topic-{t}")} checked={sel.topics.contains(t)}
+                                onchange={dispatch(Action::ToggleTopic(t.clone()))} />
+                            { format!("{t} ({n} imported)") }
+                            <button class="btn link" onclick={remove} aria-label={format!("Forget the imported topic {t}")}>{"forget"}</button>
+                        </label>
+                    }
+                }) }
             </fieldset>
+            <ImportProbes />
             <fieldset disabled={locked}>
                 <legend>{"Languages"}</legend>
                 { for Lang::ALL.iter().map(|&l| html! {

@@ -1,0 +1,92 @@
+//! Importing probe lists: promptfoo CSV, SpeechMap question files, or plain text (one probe
+//! a line). The user names the topic, and the language where the file does not say.
+
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::core::pack::Lang;
+use crate::core::report::{
+    import_probes_promptfoo_csv, import_probes_speechmap_questions, import_probes_text,
+};
+use crate::core::state::Action;
+use crate::net::files::read_text;
+use crate::ui::use_app;
+
+/// Reads a probe list in whichever of the three formats it is.
+fn parse(
+    name: &str,
+    text: &str,
+    topic: &str,
+    lang: Option<Lang>,
+) -> Result<Vec<crate::core::pack::Probe>, String> {
+    let first = text.trim_start_matches('\u{feff}').lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let result = if first.trim_start().starts_with('{') {
+        import_probes_speechmap_questions(text, topic, lang)
+    } else if name.ends_with(".csv") || first.to_ascii_lowercase().contains("prompt") && first.contains(',') {
+        import_probes_promptfoo_csv(text, topic, lang)
+    } else {
+        import_probes_text(text, topic, lang)
+    };
+    result.map_err(|e| format!("{name}: {e}"))
+}
+
+/// The "import probes" form under the topic list.
+#[component]
+pub fn ImportProbes() -> Html {
+    let app = use_app();
+    let topic = use_state(|| "My probes".to_string());
+    let lang = use_state(|| None::<Lang>);
+    let on_topic = {
+        let topic = topic.clone();
+        Callback::from(move |e: InputEvent| topic.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let on_lang = {
+        let lang = lang.clone();
+        Callback::from(move |e: Event| {
+            lang.set(Lang::from_tag(&e.target_unchecked_into::<HtmlSelectElement>().value()))
+        })
+    };
+    let on_file = {
+        let app = app.clone();
+        let (topic, lang) = ((*topic).clone(), *lang);
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value("");
+            let (app, topic) = (app.clone(), topic.trim().to_string());
+            spawn_local(async move {
+                let name = file.name();
+                let topic = if topic.is_empty() { "My probes".to_string() } else { topic };
+                match read_text(&file).await.and_then(|t| parse(&name, &t, &topic, lang)) {
+                    Ok(probes) => {
+                        let n = probes.len();
+                        app.dispatch(Action::ImportProbes(probes));
+                        app.dispatch(Action::Notify(format!(
+                            "{name}: {n} probes imported; they run with the topics you choose."
+                        )));
+                    }
+                    Err(e) => app.dispatch(Action::Notify(format!("Nothing was imported. {e}"))),
+                }
+            });
+        })
+    };
+    html! {
+        <details class="import-probes">
+            <summary>{"Import probes"}</summary>
+            <p class="hint">{"promptfoo CSV (subject,prompt or prompt_en,prompt_zh,subject), SpeechMap question files \
+                (JSON Lines with id, category, question), or plain text with one probe a line."}</p>
+            <div class="fields">
+                <label for="import-topic">{"Topic"}</label>
+                <input id="import-topic" data-testid="import-topic" value={(*topic).clone()} oninput={on_topic} />
+                <label for="import-lang">{"Language"}</label>
+                <select id="import-lang" data-testid="import-lang" onchange={on_lang}>
+                    <option value="" selected={lang.is_none()}>{"as the file says, or recognised"}</option>
+                    { for Lang::ALL.iter().map(|l| html! { <option value={l.tag()} selected={*lang == Some(*l)}>{ l.label() }</option> }) }
+                </select>
+                <label for="import-probes-file">{"File"}</label>
+                <input id="import-probes-file" type="file" data-testid="import-probes" accept=".csv,.jsonl,.txt,text/plain" onchange={on_file} />
+            </div>
+        </details>
+    }
+}
