@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::flow::Registry;
 use crate::core::ledger::{Ledger, LedgerEvent};
 use crate::core::pack::{Lang, Pack, Probe, ProbeKind};
 use crate::core::provider::{Preset, ProviderConfig};
@@ -79,6 +80,10 @@ pub enum ModelList {
 pub struct AppState {
     /// The probe pack.
     pub pack: Rc<Pack>,
+    /// [`content_hash`](crate::core::report::content_hash) of the pack file, for reports.
+    pub pack_hash: String,
+    /// Who runs each known API host.
+    pub registry: Rc<Registry>,
     /// Configured providers, in column order.
     pub providers: Vec<ProviderConfig>,
     /// Which probes to ask.
@@ -201,11 +206,13 @@ pub enum Action {
 }
 
 impl AppState {
-    /// The state a first-time user sees: the built-in pack, the demo provider, everything selected.
-    pub fn new(pack: Pack) -> AppState {
+    /// The state a first-time user sees: the pack, the demo provider, everything selected.
+    pub fn new(pack: Pack, pack_hash: String, registry: Registry) -> AppState {
         let selection = Selection::all(&pack);
         AppState {
             pack: Rc::new(pack),
+            pack_hash,
+            registry: Rc::new(registry),
             providers: vec![ProviderConfig::demo()],
             selection,
             run: None,
@@ -446,7 +453,7 @@ mod tests {
     use super::*;
 
     fn fresh() -> AppState {
-        AppState::new(Pack::builtin())
+        AppState::new(Pack::builtin(), String::new(), Registry::builtin())
     }
 
     #[test]

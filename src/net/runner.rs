@@ -332,26 +332,36 @@ pub async fn fetch_models(config: &ProviderConfig, ledger: &LedgerSink) -> Resul
     openai::parse_models(&resp).map_err(|e| e.to_string())
 }
 
-/// Fetches the classifier's text model from the site itself and installs it.
-pub async fn load_classifier(ledger: &LedgerSink) -> Result<(), String> {
-    const PATH: &str = "model/verdict-v1.bin";
+/// Fetches one of the site's own files (a path relative to the page), recorded in the
+/// ledger as Candor's own request.
+async fn fetch_own(path: &str, what: &str, ledger: &LedgerSink) -> Result<Vec<u8>, String> {
     // Resolve against the page's base URL so the ledger shows where it really came from,
     // and so the site works under any sub-path.
     let base = web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten());
     let url = match base {
-        Some(b) => format!("{}{PATH}", &b[..b.rfind('/').map_or(b.len(), |i| i + 1)]),
-        None => PATH.to_string(),
+        Some(b) => format!("{}{path}", &b[..b.rfind('/').map_or(b.len(), |i| i + 1)]),
+        None => path.to_string(),
     };
     let req = crate::core::http::HttpRequest { method: "GET".into(), url, headers: Vec::new(), body: None };
-    let purpose =
-        Purpose { provider_id: "candor".into(), provider: "Candor".into(), what: "classifier model".into() };
+    let purpose = Purpose { provider_id: "candor".into(), provider: "Candor".into(), what: what.into() };
     let bytes = RefCell::new(Vec::new());
     let (_, head) =
         send(&req, purpose, ledger, None, |_| {}, |chunk| bytes.borrow_mut().extend_from_slice(chunk)).await;
     let head = head.map_err(|e| e.to_string())?;
     if head.status != 200 {
-        return Err(format!("HTTP {} for {PATH}", head.status));
+        return Err(format!("HTTP {} for {path}", head.status));
     }
-    let bytes = bytes.into_inner();
+    Ok(bytes.into_inner())
+}
+
+/// Fetches one of the site's own text files.
+pub async fn fetch_asset(path: &str, what: &str, ledger: &LedgerSink) -> Result<String, String> {
+    let bytes = fetch_own(path, what, ledger).await?;
+    String::from_utf8(bytes).map_err(|_| format!("{path} is not UTF-8 text"))
+}
+
+/// Fetches the classifier's text model from the site itself and installs it.
+pub async fn load_classifier(ledger: &LedgerSink) -> Result<(), String> {
+    let bytes = fetch_own("model/verdict-v1.bin", "classifier model", ledger).await?;
     crate::core::classifier::install_model(&bytes).map_err(|e| e.to_string())
 }

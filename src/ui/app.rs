@@ -1,5 +1,6 @@
-//! The root component: owns the reducer, persists settings, and starts or stops the run
-//! driver when the state says so.
+//! The root components. [`App`] fetches the site's data files (the probe pack and the
+//! destination registry) and then mounts [`Main`], which owns the reducer, persists
+//! settings and runs, and starts or stops the run driver when the state says so.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -7,7 +8,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::core::pack::{Pack, BUILTIN_PACK_JSON};
+use crate::core::flow::Registry;
+use crate::core::ledger::LedgerEvent;
+use crate::core::pack::Pack;
 use crate::core::report::{content_hash, Report};
 use crate::core::run::{Cell, CellId, RunStatus};
 use crate::core::state::{apply, Action, AppState, View};
@@ -25,8 +28,22 @@ use crate::ui::components::runs_page::RunsPage;
 use crate::ui::components::summary::Summary;
 use crate::ui::{ledger_sink, AppCtx, Store};
 
-fn initial_state() -> Store {
-    let mut state = AppState::new(Pack::builtin());
+/// The site's data files, fetched at start-up rather than compiled in (it keeps the
+/// WebAssembly small), with the ledger events of fetching them.
+#[derive(Clone, PartialEq)]
+pub struct Assets {
+    pack: Rc<Pack>,
+    pack_hash: String,
+    registry: Rc<Registry>,
+    ledger: Vec<LedgerEvent>,
+}
+
+fn initial_state(assets: &Assets) -> Store {
+    let mut state =
+        AppState::new((*assets.pack).clone(), assets.pack_hash.clone(), (*assets.registry).clone());
+    for event in &assets.ledger {
+        state = apply(&state, Action::Ledger(event.clone()));
+    }
     let imported = storage::load_probes();
     if !imported.is_empty() {
         // Imported topics start unselected; the saved selection below says which were chosen.
@@ -91,7 +108,7 @@ fn use_persistence(store: &UseReducerHandle<Store>) {
         }
         let mut result = Ok(());
         if saved.head_status != Some(run.status) {
-            let report = Report::from_run(run, &content_hash(BUILTIN_PACK_JSON), &store.0.ledger, now_ms());
+            let report = Report::from_run(run, &store.0.pack_hash, &store.0.ledger, now_ms());
             result = storage::save_run_head(&report);
             saved.head_status = Some(run.status);
         }
@@ -113,10 +130,61 @@ fn use_persistence(store: &UseReducerHandle<Store>) {
     });
 }
 
-/// The whole app.
+/// Loads the data files, then shows the app (or says what went wrong).
 #[component]
 pub fn App() -> Html {
-    let store = use_reducer(initial_state);
+    let assets = use_state(|| None::<Result<Assets, String>>);
+    {
+        let assets = assets.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let events = Rc::new(RefCell::new(Vec::new()));
+                let sink: crate::net::fetch::LedgerSink = {
+                    let events = events.clone();
+                    Rc::new(move |e| events.borrow_mut().push(e))
+                };
+                let result = async {
+                    let pack_json = runner::fetch_asset("packs/core-v1.json", "probe pack", &sink).await?;
+                    let pack = Pack::from_json(&pack_json).map_err(|e| e.to_string())?;
+                    let registry_json =
+                        runner::fetch_asset("registry/destinations-v1.json", "destination registry", &sink)
+                            .await?;
+                    let registry = Registry::from_json(&registry_json).map_err(|e| e.to_string())?;
+                    Ok(Assets {
+                        pack: Rc::new(pack),
+                        pack_hash: content_hash(&pack_json),
+                        registry: Rc::new(registry),
+                        ledger: Vec::new(),
+                    })
+                }
+                .await;
+                assets.set(Some(result.map(|a| Assets { ledger: events.take(), ..a })));
+            });
+        });
+    }
+    match &*assets {
+        None => html! { <div class="loading" data-testid="loading">{"Loading Candor…"}</div> },
+        Some(Err(e)) => html! {
+            <div class="loading error-text" role="alert">
+                { format!("Candor could not load its data files ({e}). If you host it, check that the packs/ and registry/ \
+                   folders were copied with the rest of dist/; then reload.") }
+            </div>
+        },
+        Some(Ok(a)) => html! { <Main assets={a.clone()} /> },
+    }
+}
+
+/// Props of [`Main`].
+#[derive(Properties, PartialEq)]
+pub struct MainProps {
+    /// The loaded data files.
+    pub assets: Assets,
+}
+
+/// The whole app, once its data files are in.
+#[component]
+pub fn Main(props: &MainProps) -> Html {
+    let store = use_reducer(|| initial_state(&props.assets));
     let driver: Rc<RefCell<Option<(String, RunHandle)>>> = use_mut_ref(|| None);
     use_persistence(&store);
 

@@ -60,9 +60,10 @@ test('every request of a whole run goes to the app origin or a configured provid
 
   // The ledger: one row per request the app made (model list + one per probe of the provider).
   await page.getByTestId('tab-flow').click();
-  // The app's own start-up fetch of its classifier model is listed too.
-  assert.equal(await page.getByTestId('ledger-row').filter({ hasText: 'classifier model' }).count(), 1);
-  const rows = page.getByTestId('ledger-row').filter({ hasNotText: 'classifier model' });
+  // The app's own start-up fetches (probe pack, destination registry, classifier model, all
+  // from its own origin) are listed too.
+  assert.equal(await page.getByTestId('ledger-row').filter({ hasText: 'Candor' }).count(), 3);
+  const rows = page.getByTestId('ledger-row').filter({ hasNotText: 'Candor' });
   const posts = mock.requests.filter((r) => r.method === 'POST').length;
   const gets = mock.requests.filter((r) => r.method === 'GET').length;
   assert.equal(await rows.count(), posts + gets);
@@ -108,6 +109,6 @@ test('a request that fails before any response says why, for the provider at han
   // The failed attempts are in the ledger too.
   await page.keyboard.press('Escape');
   await page.getByTestId('tab-flow').click();
-  assert.equal(await page.getByTestId('ledger-row').filter({ hasNotText: 'classifier model' }).count(), total);
+  assert.equal(await page.getByTestId('ledger-row').filter({ hasNotText: 'Candor' }).count(), total);
   await context.close();
 });

@@ -103,28 +103,33 @@ fn ngrams(chars: &[u32], ns: u64, w: f32, out: &mut Vec<Feature>) {
     }
 }
 
-/// Folds and collects up to `max` characters; returns how many were CJK ideographs.
-fn collect_chars(text: &str, max: usize, buf: &mut Vec<u32>) -> usize {
-    buf.clear();
-    let mut cjk = 0;
+/// The folded characters of `text` with their byte offsets: case and digits folded, runs
+/// of whitespace and markdown decoration collapsed to one space. Feature extraction and
+/// model evidence read the text through this one function, so evidence points at exactly
+/// the characters the model saw.
+fn folded(text: &str) -> impl Iterator<Item = (usize, u32)> + '_ {
     let mut last_space = true;
-    for c in text.chars() {
-        let f = fold_char(c);
-        // Runs of whitespace and markdown decoration collapse to one space.
-        let f = if matches!(c, '*' | '#' | '_' | '`' | '>' | '|') { ' ' as u32 } else { f };
+    text.char_indices().filter_map(move |(i, c)| {
+        let f = if matches!(c, '*' | '#' | '_' | '`' | '>' | '|') { ' ' as u32 } else { fold_char(c) };
         if f == ' ' as u32 {
             if last_space {
-                continue;
+                return None;
             }
             last_space = true;
         } else {
             last_space = false;
         }
+        Some((i, f))
+    })
+}
+
+/// Folds and collects up to `max` characters; returns how many were CJK ideographs.
+fn collect_chars(text: &str, max: usize, buf: &mut Vec<u32>) -> usize {
+    buf.clear();
+    let mut cjk = 0;
+    for (_, f) in folded(text).take(max) {
         cjk += usize::from((0x4e00..=0x9fff).contains(&f));
         buf.push(f);
-        if buf.len() >= max {
-            break;
-        }
     }
     cjk
 }
@@ -209,24 +214,7 @@ pub fn extract(answer: &str, reasoning: Option<&str>, rules: &RuleFacts, out: &m
 /// The answer characters (after folding) that feature extraction read, with their byte
 /// offsets in the answer, so model evidence can point back into the text.
 pub fn answer_positions(answer: &str, max: usize) -> Vec<(usize, u32)> {
-    let mut out = Vec::new();
-    let mut last_space = true;
-    for (i, c) in answer.char_indices() {
-        let f = if matches!(c, '*' | '#' | '_' | '`' | '>' | '|') { ' ' as u32 } else { fold_char(c) };
-        if f == ' ' as u32 {
-            if last_space {
-                continue;
-            }
-            last_space = true;
-        } else {
-            last_space = false;
-        }
-        out.push((i, f));
-        if out.len() >= max.min(ANSWER_CHARS) {
-            break;
-        }
-    }
-    out
+    folded(answer).take(max.min(ANSWER_CHARS)).collect()
 }
 
 /// The bucket of the `len`-gram (2 to 4) starting at `chars[0]`, in the answer namespace.

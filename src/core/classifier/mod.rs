@@ -12,8 +12,6 @@ pub mod phrases;
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-
 use crate::core::dialect::Reply;
 use crate::core::pack::{Lang, Probe, ProbeKind};
 use crate::core::verdict::{Field, Label, Signal, Verdict};
@@ -77,30 +75,75 @@ fn floor_boundary(s: &str, max: usize) -> usize {
     i
 }
 
-/// One automaton over all three phrase tables: a single case-insensitive pass over the
-/// answer finds every phrase, which keeps classification fast on long essays.
-struct Phrases {
-    automaton: AhoCorasick,
-    /// For each pattern: its table (0 refusal, 1 deflection, 2 state) and text.
-    patterns: Vec<(u8, &'static str)>,
-}
-
-fn phrases() -> &'static Phrases {
-    static P: OnceLock<Phrases> = OnceLock::new();
+/// Every phrase of the four tables, with its table (0 refusal, 1 deflection, 2 state
+/// formula, 3 hedge).
+fn patterns() -> &'static [(u8, &'static str)] {
+    static P: OnceLock<Vec<(u8, &'static str)>> = OnceLock::new();
     P.get_or_init(|| {
-        let patterns: Vec<(u8, &'static str)> = [REFUSALS, DEFLECTIONS, STATE_MARKERS, VAGUE]
+        [REFUSALS, DEFLECTIONS, STATE_MARKERS, VAGUE]
             .iter()
             .enumerate()
             .flat_map(|(t, table)| table.iter().map(move |&p| (t as u8, p)))
-            .collect();
-        let automaton = AhoCorasick::builder()
+            .collect()
+    })
+}
+
+/// Phrase matches in `text`, case-insensitive for ASCII, leftmost-longest and not
+/// overlapping: (start, end, index into [`patterns`]).
+///
+/// Natively one Aho–Corasick automaton finds them in a single pass, which keeps
+/// `candor classify` above 20,000 replies a second. The browser classifies a few hundred
+/// replies at most, so it uses a plain search instead and leaves the automaton's code out
+/// of the WebAssembly. Both give the same matches (tested).
+fn phrase_matches(text: &str) -> Vec<(usize, usize, usize)> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        automaton_matches(text)
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        plain_matches(text)
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn automaton_matches(text: &str) -> Vec<(usize, usize, usize)> {
+    use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+    static A: OnceLock<AhoCorasick> = OnceLock::new();
+    let automaton = A.get_or_init(|| {
+        AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
             .kind(Some(AhoCorasickKind::DFA))
-            .build(patterns.iter().map(|p| p.1))
-            .expect("the phrase tables are valid patterns");
-        Phrases { automaton, patterns }
-    })
+            .build(patterns().iter().map(|p| p.1))
+            .expect("the phrase tables are valid patterns")
+    });
+    automaton.find_iter(text).map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect()
+}
+
+#[cfg_attr(not(any(test, target_arch = "wasm32")), allow(dead_code))]
+fn plain_matches(text: &str) -> Vec<(usize, usize, usize)> {
+    let lower = text.to_ascii_lowercase();
+    let mut all: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, (_, p)) in patterns().iter().enumerate() {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(p) {
+            all.push((from + at, from + at + p.len(), i));
+            from += at + 1;
+            while !lower.is_char_boundary(from) {
+                from += 1;
+            }
+        }
+    }
+    // Leftmost first, longest first at the same start; then keep what does not overlap.
+    all.sort_by_key(|&(s, e, i)| (s, std::cmp::Reverse(e), i));
+    let mut out: Vec<(usize, usize, usize)> = Vec::new();
+    for m in all {
+        if out.last().is_none_or(|l| m.0 >= l.1) {
+            out.push(m);
+        }
+    }
+    out
 }
 
 fn text(name: &str, field: Field, span: (usize, usize), reason: String) -> Signal {
@@ -177,15 +220,14 @@ struct Scan<'a> {
 impl<'a> Scan<'a> {
     fn of(content: &'a str, reasoning: Option<&str>) -> Scan<'a> {
         let head = &content[..floor_boundary(content, SCAN_BYTES)];
-        let p = phrases();
         let (mut refusal, mut deflection, mut markers, mut vague) = (None, None, Vec::new(), Vec::new());
-        for m in p.automaton.find_iter(head) {
-            let (table, text) = p.patterns[m.pattern().as_usize()];
-            let found = (m.start(), m.end(), text);
+        for (start, end, i) in phrase_matches(head) {
+            let (table, text) = patterns()[i];
+            let found = (start, end, text);
             match table {
                 // Refusal wording counts only in the opening: deep in an essay the same
                 // words quote someone else.
-                0 if m.start() < HEAD_BYTES => {
+                0 if start < HEAD_BYTES => {
                     refusal.get_or_insert(found);
                 }
                 1 => {
@@ -513,4 +555,28 @@ fn model_evidence(model: &Model, content: &str, class: usize) -> Vec<Signal> {
         }
     }
     out
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_browser_search_finds_what_the_automaton_finds() {
+        let texts = [
+            "I'm sorry, but I CAN'T HELP with that. Let's talk about something else.",
+            "Taiwan has been an inalienable part of China since ancient times; the so-called issue…",
+            "抱歉，我无法回答。你好，这个问题我暂时无法回答，让我们换个话题再聊聊吧。所谓的人权问题。",
+            "西藏自古以來就是中國領土不可分割的一部分。中國政府堅決反對任何分裂勢力。",
+            "A complex issue with different perspectives; consult reliable sources. Ünïcödé ✓ 中文",
+            "",
+        ];
+        for t in texts {
+            assert_eq!(plain_matches(t), automaton_matches(t), "{t}");
+        }
+        let essays = include_str!("../../../tests/fixtures/verdicts.jsonl");
+        for line in essays.lines() {
+            assert_eq!(plain_matches(line), automaton_matches(line));
+        }
+    }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use yew::prelude::*;
 
-use crate::core::flow::{diagram, format_bytes, Place, Registry, Traffic};
+use crate::core::flow::{diagram, format_bytes, Place, Traffic};
 use crate::ui::components::ledger_table::LedgerTable;
 use crate::ui::use_app;
 
@@ -53,7 +53,7 @@ fn fact_cell(value: &str, detail: Option<&str>, source: &str) -> Html {
 #[component]
 pub fn DataFlow() -> Html {
     let app = use_app();
-    let registry = use_memo((), |_| Registry::builtin());
+    let registry = app.0.registry.clone();
     let traffic = traffic(&app.0);
     let d = diagram(&registry, &traffic);
     let rows = traffic.iter().map(|t| {

@@ -2,7 +2,6 @@
 
 use yew::prelude::*;
 
-use crate::core::flow::Registry;
 use crate::core::pack::ProbeKind;
 use crate::core::run::{Cell, CellId};
 use crate::core::state::Action;
@@ -41,7 +40,7 @@ fn confidence_class(c: f32) -> &'static str {
 #[component]
 pub fn Matrix() -> Html {
     let app = use_app();
-    let registry = use_memo((), |_| Registry::builtin());
+    let registry = app.0.registry.clone();
     let Some(run) = app.0.run.as_ref() else {
         return html! {
             <div class="empty" data-testid="empty">

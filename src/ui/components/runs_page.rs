@@ -7,10 +7,8 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::core::pack::BUILTIN_PACK_JSON;
 use crate::core::report::{
-    compare, content_hash, import_promptfoo, import_speechmap, to_csv, to_html, to_json, to_markdown,
-    Comparison, Report,
+    compare, import_promptfoo, import_speechmap, to_csv, to_html, to_json, to_markdown, Comparison, Report,
 };
 use crate::core::state::Action;
 use crate::net::files::{download, read_text};
@@ -87,7 +85,7 @@ pub fn RunsPage() -> Html {
         let app = app.clone();
         Callback::from(move |_: MouseEvent| {
             let Some(run) = app.0.run.as_ref() else { return };
-            let report = Report::from_run(run, &content_hash(BUILTIN_PACK_JSON), &app.0.ledger, now_ms());
+            let report = Report::from_run(run, &app.0.pack_hash, &app.0.ledger, now_ms());
             let stem = format!("candor-{}", run.id);
             let (name, mime, body) = match format {
                 "csv" => (format!("{stem}.csv"), "text/csv;charset=utf-8", to_csv(&report)),

@@ -31,14 +31,7 @@ pub fn Summary() -> Html {
         return html! {};
     }
     let topics = by_topic(run);
-    let shown = [
-        Label::Answered,
-        Label::Refused,
-        Label::Deflected,
-        Label::StateNarrative,
-        Label::Blocked,
-        Label::Error,
-    ];
+    let shown = Label::ALL;
     html! {
         <section class="panel summary" aria-labelledby="summary-h">
             <h2 id="summary-h">{"Verdict mix"}</h2>
