@@ -15,6 +15,8 @@ step "clippy (host)"
 cargo clippy --all-targets -- -D warnings
 step "clippy (wasm32)"
 cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+step "probe pack check"
+python3 scripts/check-pack.py
 step "native tests"
 cargo test
 step "release build"
