@@ -15,7 +15,7 @@ the built-in pack:
 * 4 to 8 expected facts per language, each in that language's script, none repeated,
   none already present in the question text (an echoed keyword would count as a fact
   the model "mentioned"), and, for sensitive questions, none overlapping the
-  official-line formulas the classifier looks for (src/core/verdict.rs, STATE_MARKERS);
+  official-line formulas the classifier looks for (src/core/classifier/phrases.rs, STATE_MARKERS);
 * English keywords are ASCII, since the classifier lowercases ASCII only.
 
 Prints a summary line and exits 0 when the pack passes; prints every problem and exits 1
@@ -31,7 +31,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_PACK = os.path.join("static", "packs", "core-v1.json")
-VERDICT_RS = os.path.join(ROOT, "src", "core", "verdict.rs")
+VERDICT_RS = os.path.join(ROOT, "src", "core", "classifier", "phrases.rs")
 
 LANGS = ["en", "zh-Hans", "zh-Hant"]
 KINDS = ("sensitive", "control")
@@ -103,13 +103,13 @@ def is_str(v):
 
 
 def load_state_markers():
-    """The classifier's official-line formulas, read from src/core/verdict.rs when present."""
+    """The classifier's official-line formulas, read from src/core/classifier/phrases.rs when present."""
     try:
         with open(VERDICT_RS, encoding="utf-8") as f:
             src = f.read()
     except OSError:
         return None
-    m = re.search(r"const STATE_MARKERS: &\[&str\] = &\[(.*?)\];", src, re.S)
+    m = re.search(r"pub const STATE_MARKERS: &\[&str\] = &\[(.*?)\];", src, re.S)
     if not m:
         return None
     return [s.lower() for s in re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1))]
@@ -372,7 +372,7 @@ def check(pack):
         f"{n_sens} sensitive + {n_ctrl} control questions, {(n_sens + n_ctrl) * len(languages)} probes"
     )
     if markers is None:
-        summary += " (official-line formula check skipped: src/core/verdict.rs not found)"
+        summary += " (official-line formula check skipped: src/core/classifier/phrases.rs not found)"
     return r, summary
 
 
