@@ -103,33 +103,37 @@ fn ngrams(chars: &[u32], ns: u64, w: f32, out: &mut Vec<Feature>) {
     }
 }
 
-/// The folded characters of `text` with their byte offsets: case and digits folded, runs
-/// of whitespace and markdown decoration collapsed to one space. Feature extraction and
-/// model evidence read the text through this one function, so evidence points at exactly
-/// the characters the model saw.
-fn folded(text: &str) -> impl Iterator<Item = (usize, u32)> + '_ {
-    let mut last_space = true;
-    text.char_indices().filter_map(move |(i, c)| {
-        let f = if matches!(c, '*' | '#' | '_' | '`' | '>' | '|') { ' ' as u32 } else { fold_char(c) };
-        if f == ' ' as u32 {
-            if last_space {
-                return None;
-            }
-            last_space = true;
-        } else {
-            last_space = false;
+/// Folds one character: case and digits folded, runs of whitespace and markdown decoration
+/// collapsed to one space (`None` for a character that continues such a run). Feature
+/// extraction and model evidence both read the text through this one function, so
+/// evidence points at exactly the characters the model saw.
+#[inline]
+fn fold_step(last_space: &mut bool, c: char) -> Option<u32> {
+    let f = if matches!(c, '*' | '#' | '_' | '`' | '>' | '|') { ' ' as u32 } else { fold_char(c) };
+    if f == ' ' as u32 {
+        if *last_space {
+            return None;
         }
-        Some((i, f))
-    })
+        *last_space = true;
+    } else {
+        *last_space = false;
+    }
+    Some(f)
 }
 
 /// Folds and collects up to `max` characters; returns how many were CJK ideographs.
 fn collect_chars(text: &str, max: usize, buf: &mut Vec<u32>) -> usize {
     buf.clear();
     let mut cjk = 0;
-    for (_, f) in folded(text).take(max) {
-        cjk += usize::from((0x4e00..=0x9fff).contains(&f));
-        buf.push(f);
+    let mut last_space = true;
+    for c in text.chars() {
+        if let Some(f) = fold_step(&mut last_space, c) {
+            cjk += usize::from((0x4e00..=0x9fff).contains(&f));
+            buf.push(f);
+            if buf.len() >= max {
+                break;
+            }
+        }
     }
     cjk
 }
@@ -214,7 +218,18 @@ pub fn extract(answer: &str, reasoning: Option<&str>, rules: &RuleFacts, out: &m
 /// The answer characters (after folding) that feature extraction read, with their byte
 /// offsets in the answer, so model evidence can point back into the text.
 pub fn answer_positions(answer: &str, max: usize) -> Vec<(usize, u32)> {
-    folded(answer).take(max.min(ANSWER_CHARS)).collect()
+    let cap = max.min(ANSWER_CHARS);
+    let mut out = Vec::with_capacity(cap);
+    let mut last_space = true;
+    for (i, c) in answer.char_indices() {
+        if let Some(f) = fold_step(&mut last_space, c) {
+            out.push((i, f));
+            if out.len() >= cap {
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// The bucket of the `len`-gram (2 to 4) starting at `chars[0]`, in the answer namespace.

@@ -62,7 +62,7 @@ const EVIDENCE_CHARS: usize = 300;
 /// How far into the answer refusal wording counts.
 const HEAD_BYTES: usize = 400;
 /// How far into the answer the phrase rules read (bounds the cost on long essays).
-const SCAN_BYTES: usize = 4000;
+const SCAN_BYTES: usize = 3000;
 
 fn floor_boundary(s: &str, max: usize) -> usize {
     if max >= s.len() {
