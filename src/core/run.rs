@@ -423,13 +423,6 @@ impl Run {
             .then(|| elapsed / done as f64 * (total - done) as f64);
         Progress { done, total, errors, running, eta_ms }
     }
-
-    /// Every finished cell of one probe, by provider index.
-    pub fn results_for_probe(&self, probe: usize) -> Vec<(usize, &Cell)> {
-        (0..self.providers.len())
-            .filter_map(|provider| self.cell(CellId { probe, provider }).map(|c| (provider, c)))
-            .collect()
-    }
 }
 
 #[cfg(test)]
