@@ -103,7 +103,7 @@ pub fn DataFlow() -> Html {
                     }) }
                     { for d.edges.iter().map(|e| html! {
                         <g>
-                            <path class={classes!("edge", e.class.clone())} d={e.path.clone()} />
+                            <path class={classes!("edge", e.class.clone())} d={e.path.clone()}><title>{ &e.label }</title></path>
                         </g>
                     }) }
                     { for d.nodes.iter().map(|n| html! {
@@ -117,7 +117,7 @@ pub fn DataFlow() -> Html {
                         let to = d.nodes.iter().find(|n| n.id == e.to);
                         html! {
                             if let Some(n) = to {
-                                <text class="edge-label" x={(n.x - 6.0).to_string()} y={(n.y - 4.0).to_string()} text-anchor="end">{ &e.label }</text>
+                                <text class="edge-label" x={(n.x + 8.0).to_string()} y={(n.y + n.h + 11.0).to_string()}>{ &e.label }</text>
                             }
                         }
                     }) }
