@@ -120,6 +120,9 @@ pub enum LedgerEvent {
     },
 }
 
+/// Marks the ids of entries restored from a saved run.
+const RESTORED: u64 = 1 << 62;
+
 /// Every request of this session, oldest first.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Ledger {
@@ -145,6 +148,25 @@ impl Ledger {
     fn entry_mut(&mut self, id: u64) -> Option<&mut LedgerEntry> {
         // Updates almost always concern a recent request: search from the end.
         self.entries.iter_mut().rev().find(|e| e.id == id).map(Rc::make_mut)
+    }
+
+    /// Adds the entries of a saved run (those not already listed). Their ids are moved out of
+    /// the range this page load gives new requests, so later events cannot touch them.
+    pub fn restore(&mut self, entries: Vec<LedgerEntry>) {
+        for mut e in entries {
+            // Parallel requests can share a millisecond and a URL; the body tells them apart.
+            let seen = self.entries.iter().any(|x| {
+                x.at_ms == e.at_ms
+                    && x.url == e.url
+                    && x.method == e.method
+                    && x.request_body == e.request_body
+            });
+            if !seen {
+                e.id |= RESTORED;
+                self.entries.push(Rc::new(e));
+            }
+        }
+        self.entries.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
     }
 
     /// Applies one event; events for unknown ids are ignored.
@@ -204,5 +226,14 @@ mod tests {
         assert!(!format!("{e:?}").contains("sk-or-secret"));
         assert!(!serde_json::to_string(e).unwrap().contains("sk-or-secret"));
         assert_eq!(l.len(), 1);
+
+        // A saved run's entries come back once, and later events never touch them.
+        let saved: Vec<LedgerEntry> = l.entries().cloned().collect();
+        let mut fresh = Ledger::default();
+        fresh.restore(saved.clone());
+        fresh.restore(saved);
+        assert_eq!(fresh.len(), 1);
+        fresh.apply(LedgerEvent::Done { id: 7, bytes_in: 1, latency_ms: 1.0, error: Some("x".into()) });
+        assert_eq!(fresh.entries().next().unwrap().bytes_in, 2048);
     }
 }

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use crate::core::flow::Registry;
-use crate::core::ledger::{Ledger, LedgerEvent};
+use crate::core::ledger::{Ledger, LedgerEntry, LedgerEvent};
 use crate::core::pack::{Lang, Pack, Probe, ProbeKind};
 use crate::core::provider::{Preset, ProviderConfig};
 use crate::core::run::{Run, RunEvent, RunProvider, RunStatus};
@@ -194,6 +194,8 @@ pub enum Action {
         source_labels: BTreeMap<(String, String), String>,
         /// What to tell the user.
         notice: Option<String>,
+        /// The requests the saved run made, so its ledger can be seen and exported again.
+        ledger: Vec<LedgerEntry>,
     },
     /// Sends the missing cells of a stopped run.
     ResumeRun,
@@ -389,11 +391,12 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
         Action::Ledger(event) => s.ledger.apply(event),
         Action::SetView(view) => s.view = view,
         Action::Classifier(Ok(())) => s.classifier = ClassifierState::Ready,
-        Action::OpenRun { run, source_labels, notice } => {
+        Action::OpenRun { run, source_labels, notice, ledger } => {
             if s.running() {
                 s.notice = Some("A run is in progress; cancel it before opening another.".into());
                 return s;
             }
+            s.ledger.restore(ledger);
             s.run = Some(run);
             s.source_labels = source_labels;
             s.detail = None;

@@ -65,11 +65,16 @@ fn initial_state(assets: &Assets) -> Store {
                 p.total,
                 p.total - p.done
             ));
-            state = apply(&state, Action::OpenRun { run, source_labels: Default::default(), notice });
+            let ledger = report.ledger.clone();
+            state = apply(&state, Action::OpenRun { run, source_labels: Default::default(), notice, ledger });
         }
     }
     Store(state)
 }
+
+/// While a run is going, its header (with the ledger so far) is rewritten after this many
+/// finished cells.
+const HEAD_EVERY: usize = 20;
 
 /// What has been written to storage for the current run.
 #[derive(Default)]
@@ -77,6 +82,8 @@ struct Saved {
     run_id: String,
     cells: HashSet<CellId>,
     head_status: Option<RunStatus>,
+    /// How many cells were saved when the header was last written.
+    head_cells: usize,
     /// Storage refused a write: the user has been told, and no more writes are tried.
     refused: bool,
 }
@@ -107,10 +114,18 @@ fn use_persistence(store: &UseReducerHandle<Store>) {
             return; // storage refused before: the user has been told
         }
         let mut result = Ok(());
-        if saved.head_status != Some(run.status) {
-            let report = Report::from_run(run, &store.0.pack_hash, &store.0.ledger, now_ms());
+        // The header carries the ledger: write it when the status changes, and every
+        // HEAD_EVERY finished cells while running, so an interrupted run keeps its ledger too.
+        let due = run.status == RunStatus::Running && saved.cells.len() >= saved.head_cells + HEAD_EVERY;
+        if saved.head_status != Some(run.status) || due {
+            let mut report = Report::from_run(run, &store.0.pack_hash, &store.0.ledger, now_ms());
+            if run.status == RunStatus::Running {
+                // Finished cells are stored one by one; no need to write them again here.
+                report.results.clear();
+            }
             result = storage::save_run_head(&report);
             saved.head_status = Some(run.status);
+            saved.head_cells = saved.cells.len();
         }
         for probe in 0..run.probes.len() {
             for provider in 0..run.providers.len() {

@@ -85,6 +85,14 @@ test('every request of a whole run goes to the app origin or a configured provid
   assert.ok(!withoutInput.includes(KEY), 'key found in the page');
   assert.ok(!logs.join('\n').includes(KEY), 'key found in the console');
   assert.ok(!requests.some((u) => u.includes(KEY)), 'key found in a URL');
+
+  // The run's ledger is saved with it: after a reload, opening the run brings its requests
+  // back (those of the run itself: the earlier model-list request is not part of it).
+  await page.reload();
+  await page.getByTestId('tab-runs').click();
+  await page.getByTestId('open-run').first().click();
+  await page.getByTestId('tab-flow').click();
+  assert.equal(await page.getByTestId('ledger-row').filter({ hasNotText: 'Candor' }).count(), posts);
   await context.close();
 });
 

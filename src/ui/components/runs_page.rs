@@ -101,9 +101,12 @@ pub fn RunsPage() -> Html {
     let open = |id: String| {
         let app = app.clone();
         Callback::from(move |_: MouseEvent| match storage::load_run(&id) {
-            Ok((report, run)) => {
-                app.dispatch(Action::OpenRun { run, source_labels: labels_of(&report), notice: None })
-            }
+            Ok((report, run)) => app.dispatch(Action::OpenRun {
+                run,
+                source_labels: labels_of(&report),
+                notice: None,
+                ledger: report.ledger.clone(),
+            }),
             Err(e) => app.dispatch(Action::Notify(e)),
         })
     };
@@ -152,7 +155,12 @@ pub fn RunsPage() -> Html {
                             )
                         });
                         let labels = labels_of(&report);
-                        app.dispatch(Action::OpenRun { run: report.to_run(), source_labels: labels, notice });
+                        app.dispatch(Action::OpenRun {
+                            run: report.to_run(),
+                            source_labels: labels,
+                            notice,
+                            ledger: report.ledger.clone(),
+                        });
                     }
                     Err(e) => app.dispatch(Action::Notify(format!("Nothing was opened. {e}"))),
                 }
