@@ -2,7 +2,7 @@
 // Chromium against the built site and a local mock model server (both on 127.0.0.1).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMock, NARRATIVE_TOPICS, DEFLECTION } from './mock-server.mjs';
+import { startMock, NARRATIVE_TOPICS, DEFLECTION, HOSTILE_HTML } from './mock-server.mjs';
 import { launch, openPage, serveDist, waitForRun, chooseTopics, cellVerdicts, loadPack } from './harness.mjs';
 
 const pack = loadPack();
@@ -226,5 +226,25 @@ test('a key is stored only when "remember on this device" is ticked', async () =
   await page.getByTestId('run').waitFor();
   assert.equal(await page.getByTestId('provider-p1').getByTestId('provider-key').inputValue(), '');
   assert.ok(!(await page.evaluate(() => JSON.stringify(localStorage))).includes('sk-remember-me-42'));
+  await context.close();
+});
+
+test('hostile HTML in a model reply is shown as text, never rendered or run', async () => {
+  const { context, page } = await openPage(chromium.browser, site.url);
+  await page.getByTestId('provider-demo').getByRole('checkbox', { name: 'Include in runs' }).uncheck();
+  await addMockProvider(page, 'p1', 'Hostile', 'hostile-html');
+  await chooseTopics(page, ['tibet-dalai-lama']);
+  await page.getByTestId('lang-zh-Hans').uncheck();
+  await page.getByTestId('lang-zh-Hant').uncheck();
+  await page.getByTestId('controls').uncheck();
+  await page.getByTestId('run').click();
+  await waitForRun(page);
+  await page.locator('[data-testid^="cell-"]').first().click();
+  const reply = page.getByTestId('reply').first();
+  assert.equal(await reply.getByTestId('reply-text').textContent(), HOSTILE_HTML);
+  await reply.getByTestId('reasoning').locator('summary').click();
+  await reply.getByTestId('reasoning').hover();
+  assert.equal(await reply.locator('img, script, a[href^="javascript"], b').count(), 0, 'markup was rendered');
+  assert.equal(await page.evaluate(() => window.__pwned), undefined, 'a script from the reply ran');
   await context.close();
 });

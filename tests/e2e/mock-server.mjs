@@ -20,6 +20,7 @@
 //   platform-block HTTP 400 "Content Exists Risk" on sensitive probes, open-chat otherwise.
 //   broken-stream  a stream cut off before [DONE]; non-streaming, a truncated JSON body.
 //   garbage        200 text/html `<html>not json</html>`.
+//   hostile-html   a streamed answer and reasoning full of HTML and script (HOSTILE_HTML).
 // Any other model is a 404 model_not_found.
 //
 // The probe is found by matching the last user message (trimmed) against every question
@@ -43,6 +44,7 @@ export const MODELS = [
   'platform-block',
   'broken-stream',
   'garbage',
+  'hostile-html',
 ];
 
 /** Sensitive topics on which censor-r1 / think-distill answer with the official line. */
@@ -426,8 +428,15 @@ function firstChars(s, n) {
  * What a model says to a prompt: `{ answer, reasoning, lang, decision }`. `reasoning` is
  * null when the model has no reasoning trace, "" for an empty trace.
  */
+/** What hostile-html answers: markup a page must show as text, never run or render. */
+export const HOSTILE_HTML =
+  '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><a href="javascript:window.__pwned=3">click</a> & done';
+
 export function compose(model, prompt, probe) {
   const seed = hashString(`${model}\u0000${prompt}`);
+  if (model === 'hostile-html') {
+    return { decision: 'answered', lang: 'en', answer: HOSTILE_HTML, reasoning: '<b onmouseover="window.__pwned=4">think</b>' };
+  }
   const reasoningModel = model === 'censor-r1' || model === 'think-distill';
   if (!probe) {
     return {
@@ -664,7 +673,7 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
     const id = `chatcmpl-mock-${++completionCounter}`;
     const created = Math.floor(Date.now() / 1000);
     const thinkStyle = behaviour === 'think-distill';
-    const fieldStyle = behaviour === 'censor-r1';
+    const fieldStyle = behaviour === 'censor-r1' || behaviour === 'hostile-html';
     const content = thinkStyle ? `<think>\n${reply.reasoning ? `${reply.reasoning}\n` : '\n'}</think>\n\n${reply.answer}` : reply.answer;
     const usage = usageFor(body.messages, thinkStyle ? content : reply.answer, fieldStyle ? reply.reasoning : null);
     if (thinkStyle) usage.completion_tokens_details.reasoning_tokens = 0; // local servers do not count it
