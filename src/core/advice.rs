@@ -4,23 +4,12 @@
 //! local-network request all the same way ("TypeError: Failed to fetch"), with no status.
 //! The likely causes depend on the provider, so the advice does too.
 
+use crate::core::flow::local_kind;
 use crate::core::http::url_host;
 use crate::core::provider::Preset;
 
 fn is_local(host: &str) -> bool {
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || host.ends_with(".local")
-        || host == "::1"
-        || host.starts_with("127.")
-        || host.starts_with("10.")
-        || host.starts_with("192.168.")
-        || (host.starts_with("172.")
-            && host
-                .split('.')
-                .nth(1)
-                .and_then(|o| o.parse::<u8>().ok())
-                .is_some_and(|o| (16..=31).contains(&o)))
+    local_kind(host).is_some()
 }
 
 /// The likely causes of a request to `base_url` failing with no response, most likely first,

@@ -244,7 +244,8 @@ pub enum LocalKind {
 /// Name suffixes reserved for, or conventionally used on, local networks.
 const LOCAL_SUFFIXES: [&str; 4] = [".local", ".lan", ".internal", ".home.arpa"];
 
-fn local_kind(host: &str) -> Option<LocalKind> {
+/// Whether a host (name or address) is on this device or the local network, and how.
+pub fn local_kind(host: &str) -> Option<LocalKind> {
     // A zone index (`fe80::1%eth0`) names the interface, not the address.
     let addr = host.split('%').next().unwrap_or(host);
     if let Ok(ip) = addr.parse::<IpAddr>() {

@@ -253,6 +253,27 @@ pub enum ReportError {
     },
 }
 
+/// Maps each id to its index, rejecting empty and repeated ids with the JSON path at fault.
+fn unique_ids<'a>(
+    list: &str,
+    what: &str,
+    ids: impl Iterator<Item = &'a str>,
+) -> Result<HashMap<&'a str, usize>, ReportError> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        if id.is_empty() {
+            return Err(invalid(format!("{list}[{i}].id"), format!("is empty; every {what} needs an id")));
+        }
+        if let Some(first) = seen.insert(id, i) {
+            return Err(invalid(
+                format!("{list}[{i}].id"),
+                format!("`{id}` is also the id of {list}[{first}]; {what} ids must be unique"),
+            ));
+        }
+    }
+    Ok(seen)
+}
+
 fn invalid(path: impl Into<String>, message: impl Into<String>) -> ReportError {
     ReportError::Invalid { path: path.into(), message: message.into() }
 }
@@ -470,30 +491,8 @@ impl Report {
     /// Checks that ids are unique and every result refers to a probe and a provider of
     /// the report, at most once per cell.
     pub fn validate(&self) -> Result<(), ReportError> {
-        let mut providers: HashMap<&str, usize> = HashMap::new();
-        for (i, p) in self.providers.iter().enumerate() {
-            if p.id.is_empty() {
-                return Err(invalid(format!("providers[{i}].id"), "is empty; every provider needs an id"));
-            }
-            if let Some(first) = providers.insert(p.id.as_str(), i) {
-                return Err(invalid(
-                    format!("providers[{i}].id"),
-                    format!("`{}` is also the id of providers[{first}]; provider ids must be unique", p.id),
-                ));
-            }
-        }
-        let mut probes: HashMap<&str, usize> = HashMap::new();
-        for (i, p) in self.probes.iter().enumerate() {
-            if p.id.is_empty() {
-                return Err(invalid(format!("probes[{i}].id"), "is empty; every probe needs an id"));
-            }
-            if let Some(first) = probes.insert(p.id.as_str(), i) {
-                return Err(invalid(
-                    format!("probes[{i}].id"),
-                    format!("`{}` is also the id of probes[{first}]; probe ids must be unique", p.id),
-                ));
-            }
-        }
+        let providers = unique_ids("providers", "provider", self.providers.iter().map(|p| p.id.as_str()))?;
+        let probes = unique_ids("probes", "probe", self.probes.iter().map(|p| p.id.as_str()))?;
         let mut cells: HashMap<(&str, &str), usize> = HashMap::new();
         for (i, r) in self.results.iter().enumerate() {
             if !probes.contains_key(r.probe.as_str()) {

@@ -2,22 +2,13 @@
 
 use yew::prelude::*;
 
+use crate::core::flow::format_bytes;
 use crate::core::ledger::LedgerEntry;
 use crate::ui::use_app;
 
 fn clock(ms: f64) -> String {
     let iso = String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms)).to_iso_string());
     iso.get(11..23).map_or(iso.clone(), |t| format!("{t} UTC"))
-}
-
-fn size(n: u64) -> String {
-    if n >= 1024 * 1024 {
-        format!("{:.1} MB", n as f64 / 1048576.0)
-    } else if n >= 1024 {
-        format!("{:.1} KB", n as f64 / 1024.0)
-    } else {
-        format!("{n} B")
-    }
 }
 
 fn headers(list: &[(String, String)]) -> Html {
@@ -44,7 +35,7 @@ fn row(e: &LedgerEntry) -> Html {
                 <span class="m">{ &e.method }</span>
                 <span class="h" data-testid="ledger-host">{ &e.host }</span>
                 <span class={classes!("s", if ok { "ok" } else { "bad" })}>{ status }</span>
-                <span class="b">{ format!("↑{} ↓{}", size(e.bytes_out), size(e.bytes_in)) }</span>
+                <span class="b">{ format!("↑{} ↓{}", format_bytes(e.bytes_out), format_bytes(e.bytes_in)) }</span>
                 <span class="l">{ e.latency_ms.map(|l| format!("{:.0} ms", l)).unwrap_or_default() }</span>
             </summary>
             <div class="ledger-detail">
@@ -58,7 +49,7 @@ fn row(e: &LedgerEntry) -> Html {
                 <h4>{"Request headers (key redacted)"}</h4>
                 { headers(&e.request_headers) }
                 if let Some(body) = &e.request_body {
-                    <h4>{ format!("Request body ({})", size(e.bytes_out)) }</h4>
+                    <h4>{ format!("Request body ({})", format_bytes(e.bytes_out)) }</h4>
                     <pre data-testid="ledger-body">{ body }</pre>
                 }
                 if !e.response_headers.is_empty() {
