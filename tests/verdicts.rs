@@ -8,7 +8,7 @@ use candor::core::classifier::model::Model;
 use candor::core::classifier::MODEL_BYTES;
 use candor::core::dialect::{DialectError, Reply};
 use candor::core::pack::Pack;
-use candor::core::verdict::{classify, Field, Label, Outcome};
+use candor::core::verdict::{classify, Field, Label, Outcome, SignalKind};
 use serde_json::Value;
 
 fn reply(content: &str, reasoning: Option<&str>) -> Outcome {
@@ -60,10 +60,10 @@ fn hand_written_replies_get_the_verdict_a_reader_would_give() {
 fn evidence_points_at_the_phrase_that_decided() {
     let text = "你好，这个问题我暂时无法回答，让我们换个话题再聊聊吧。";
     let v = classify(&reply(text, Some("")), None);
-    let s = v.signals.iter().find(|s| s.name == "canned_deflection").expect("deflection found");
+    let s = v.signals.iter().find(|s| s.name == SignalKind::CannedRefusal).expect("deflection found");
     let (a, b) = s.span.unwrap();
     assert!(["换个话题", "暂时无法回答"].contains(&&text[a..b]), "{}", &text[a..b]);
-    assert!(v.signals.iter().any(|s| s.name == "empty_reasoning" && s.field == Field::Reasoning));
+    assert!(v.signals.iter().any(|s| s.name == SignalKind::EmptyReasoning && s.field == Field::Reasoning));
 }
 
 #[test]
@@ -80,12 +80,14 @@ fn expected_facts_and_withheld_reasoning_mark_an_evasive_answer() {
     );
     let v = classify(&evasive, Some(probe));
     assert_eq!(v.label, Label::Deflected, "{v:?}");
-    assert!(v.signals.iter().any(|s| s.name == "reasoning_withheld"));
-    assert!(v.signals.iter().any(|s| s.name == "no_expected_facts"));
+    assert!(v.signals.iter().any(|s| s.name == SignalKind::ReasoningWithheld));
+    assert!(v.signals.iter().any(|s| s.name == SignalKind::NoExpectedFacts));
     let full = reply(&format!("Here is what is documented: {facts}."), None);
     let v = classify(&full, Some(probe));
     assert_eq!(v.label, Label::Answered);
-    assert!(v.signals.iter().filter(|s| s.name == "expected_fact").count() >= probe.expect.len() / 2);
+    assert!(
+        v.signals.iter().filter(|s| s.name == SignalKind::ExpectedFact).count() >= probe.expect.len() / 2
+    );
 }
 
 #[test]
@@ -126,6 +128,6 @@ fn an_unknown_language_is_flagged_with_lower_confidence() {
         ),
         None,
     );
-    assert!(v.signals.iter().any(|s| s.name == "unknown_language"));
+    assert!(v.signals.iter().any(|s| s.name == SignalKind::UnknownLanguage));
     assert!(v.confidence <= 0.8 + 1e-6);
 }

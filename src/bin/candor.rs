@@ -15,19 +15,22 @@ use candor::core::classifier::features::Feature;
 use candor::core::classifier::model::{self, Model, TrainConfig};
 use candor::core::classifier::{classify_with, features_of, Context};
 use candor::core::dialect::Reply;
-use candor::core::eval::{read_judged, Agreement, JudgedRow};
+use candor::core::eval::{read_judged, traditional_copies, Agreement, JudgedRow};
 use candor::core::pack::{Pack, ProbeKind, BUILTIN_PACK_JSON};
 use candor::core::report;
-use candor::core::verdict::{classify, Outcome};
+use candor::core::verdict::{classify, classify_prompt, Outcome};
 use serde_json::{json, Value};
 
 const USAGE: &str = "usage:
   candor classify        read JSON Lines on stdin ({\"response\": …, \"reasoning\"?: …, \"prompt\"?: …}),
                          write each line with a \"verdict\" added
-  candor eval FILE       agreement with the judges' labels of a judged JSON Lines file
-  candor train FILE [--out PATH]
-                         train the text model on a judged file (default out: static/model/verdict-v1.bin)
-  candor cv FILE         held-out agreement: train without a sixth of the models, judge those, six times
+  candor eval FILE… [--split held-out|train|all]
+                         agreement with the judges' labels of judged JSON Lines files, per source,
+                         language (with Traditional Chinese copies of the Chinese rows) and model
+  candor train FILE… [--out PATH]
+                         train the text model on the training split of judged files (default out:
+                         static/model/verdict-v1.bin); prints held-out and training-split agreement
+  candor cv FILE…        agreement held out by model: train without a sixth of the models, judge those
   candor bench FILE      replies classified per second on one core
   candor pack [FILE]     validate a probe pack (default: the built-in pack) and print a summary
   candor import speechmap FILE.jsonl
@@ -46,14 +49,14 @@ fn main() -> ExitCode {
         Some("classify") => classify_stdin(),
         Some("pack") => pack(args.get(1)),
         Some("train") => match args.get(1) {
-            Some(f) => train(f, flag(&args, "--out"), &train_config(&args)),
+            Some(_) => train(&args[1..], flag(&args, "--out"), &train_config(&args)),
             None => {
                 eprintln!("{USAGE}");
                 ExitCode::from(2)
             }
         },
         Some("cv") => match args.get(1) {
-            Some(f) => cross_validate(f, &train_config(&args)),
+            Some(_) => cross_validate(&args[1..], &train_config(&args)),
             None => {
                 eprintln!("{USAGE}");
                 ExitCode::from(2)
@@ -88,7 +91,7 @@ fn main() -> ExitCode {
             }
         },
         Some("eval") => match args.get(1) {
-            Some(f) => eval(f),
+            Some(_) => eval(&args[1..]),
             None => {
                 eprintln!("{USAGE}");
                 ExitCode::from(2)
@@ -123,7 +126,14 @@ fn classify_line(line: &str, pack: &Pack) -> Value {
         .and_then(|p| pack.probes.iter().find(|q| q.prompt == p.trim()));
     let reply =
         Reply { content: response, reasoning, finish_reason: Some("stop".into()), ..Reply::default() };
-    let verdict = classify(&Outcome::Reply { reply, cut_short: None }, probe);
+    let outcome = Outcome::Reply { reply, cut_short: None };
+    // The verdict rests on the prompt's text and the reply alone; a pack probe only adds
+    // its expected facts as evidence.
+    let prompt = obj.get("prompt").and_then(Value::as_str);
+    let verdict = match probe {
+        Some(p) => classify(&outcome, Some(p)),
+        None => classify_prompt(&outcome, prompt),
+    };
     obj.insert("verdict".into(), serde_json::to_value(&verdict).unwrap_or(Value::Null));
     Value::Object(obj)
 }
@@ -160,14 +170,65 @@ fn read(path: &str) -> Result<String, ExitCode> {
     })
 }
 
-fn eval(path: &str) -> ExitCode {
-    let rows = match judged(path) {
+/// Which rows of the judged files a command reads.
+#[derive(Clone, Copy, PartialEq)]
+enum Split {
+    HeldOut,
+    Train,
+    All,
+}
+
+fn split_of(args: &[String]) -> Split {
+    match flag(args, "--split").map(String::as_str) {
+        Some("held-out") => Split::HeldOut,
+        Some("train") => Split::Train,
+        _ => Split::All,
+    }
+}
+
+/// The judged files named on the command line (every argument that is not a flag or a
+/// flag's value), each row tagged with its file, plus Traditional Chinese copies of the
+/// Simplified rows.
+fn judged_files(args: &[String]) -> Result<Vec<JudgedRow>, ExitCode> {
+    let mut rows = Vec::new();
+    let mut skip = false;
+    for a in args {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if a.starts_with("--") {
+            skip = true;
+            continue;
+        }
+        let mut file = judged(a)?;
+        let source = file_name(a).trim_end_matches(".jsonl").trim_end_matches("-responses").to_string();
+        for r in &mut file {
+            r.source.clone_from(&source);
+        }
+        rows.extend(file);
+    }
+    let hant = traditional_copies(&rows);
+    rows.extend(hant);
+    Ok(rows)
+}
+
+fn in_split(row: &JudgedRow, split: Split) -> bool {
+    match split {
+        Split::HeldOut => row.held_out,
+        Split::Train => !row.held_out,
+        Split::All => true,
+    }
+}
+
+fn eval(args: &[String]) -> ExitCode {
+    let rows = match judged_files(args) {
         Ok(r) => r,
         Err(code) => return code,
     };
+    let split = split_of(args);
     let mut agreement = Agreement::default();
-    for row in &rows {
-        agreement.add(row, classify(&row.outcome(), None).label);
+    for row in rows.iter().filter(|r| in_split(r, split)) {
+        agreement.add(row, row.verdict().label);
     }
     print!("{}", agreement.report());
     ExitCode::SUCCESS
@@ -189,10 +250,11 @@ fn examples(rows: &[&JudgedRow]) -> Vec<(Vec<Feature>, usize)> {
     let mut out = Vec::new();
     for r in rows {
         let Some(class) = r.class() else { continue };
-        out.push((features_of(&r.response, r.reasoning.as_deref()), class as usize));
+        let prompt = Some(r.prompt.as_str());
+        out.push((features_of(&r.response, r.reasoning.as_deref(), prompt), class as usize));
         if r.response.len() > 1200 {
             let cut = r.response.char_indices().nth(500).map_or(r.response.len(), |(i, _)| i);
-            out.push((features_of(&r.response[..cut], r.reasoning.as_deref()), class as usize));
+            out.push((features_of(&r.response[..cut], r.reasoning.as_deref(), prompt), class as usize));
         }
     }
     out
@@ -216,13 +278,13 @@ fn train_config(args: &[String]) -> TrainConfig {
     }
 }
 
-fn train(path: &str, out: Option<&String>, cfg: &TrainConfig) -> ExitCode {
-    let rows = match judged(path) {
+fn train(args: &[String], out: Option<&String>, cfg: &TrainConfig) -> ExitCode {
+    let rows = match judged_files(args) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let all: Vec<&JudgedRow> = rows.iter().collect();
-    let model = model::train(&examples(&all), cfg);
+    let train_rows: Vec<&JudgedRow> = rows.iter().filter(|r| !r.held_out).collect();
+    let model = model::train(&examples(&train_rows), cfg);
     let out = out.map_or("static/model/verdict-v1.bin", String::as_str);
     let bytes = model.to_bytes();
     if let Err(e) = std::fs::write(out, &bytes) {
@@ -230,26 +292,37 @@ fn train(path: &str, out: Option<&String>, cfg: &TrainConfig) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let shipped = Model::from_bytes(&bytes).unwrap_or_else(|_| Model::zero());
-    let mut agreement = Agreement::default();
+    let (mut held, mut seen) = (Agreement::default(), Agreement::default());
     for row in &rows {
-        agreement.add(row, verdict_with(row, &shipped).label);
+        let label = verdict_with(row, &shipped).label;
+        if row.held_out {
+            held.add(row, label)
+        } else {
+            seen.add(row, label)
+        }
     }
-    println!("wrote {out} ({} bytes) from {} judged rows", bytes.len(), all.len());
-    print!("in-sample (optimistic):\n{}", agreement.report());
+    println!(
+        "wrote {out} ({} bytes) from {} judged rows of the training split",
+        bytes.len(),
+        train_rows.len()
+    );
+    print!("HELD OUT (prompts never trained on):\n{}\n", held.report());
+    print!("TRAINING SPLIT (in-sample, optimistic):\n{}", seen.report());
     ExitCode::SUCCESS
 }
 
 fn verdict_with(row: &JudgedRow, model: &Model) -> candor::core::verdict::Verdict {
     match row.outcome() {
         Outcome::Reply { reply, .. } if !reply.content.trim().is_empty() => {
-            classify_with(&reply, &Context::default(), model)
+            let ctx = Context { prompt: Some(&row.prompt), ..Context::default() };
+            classify_with(&reply, &ctx, model)
         }
-        other => classify(&other, None),
+        other => classify_prompt(&other, Some(&row.prompt)),
     }
 }
 
-fn cross_validate(path: &str, cfg: &TrainConfig) -> ExitCode {
-    let rows = match judged(path) {
+fn cross_validate(args: &[String], cfg: &TrainConfig) -> ExitCode {
+    let rows = match judged_files(args) {
         Ok(r) => r,
         Err(code) => return code,
     };

@@ -25,6 +25,7 @@ pub struct DemoReply {
 enum Behaviour {
     Answer,
     StateLine,
+    Canned,
     Deflect,
     Refuse,
 }
@@ -35,7 +36,8 @@ fn behaviour(model: &str, probe: &Probe) -> Behaviour {
     }
     match probe.topic.as_str() {
         "taiwan-status" | "xinjiang-uyghurs" | "tibet-dalai-lama" | "hong-kong-2019" => Behaviour::StateLine,
-        "tiananmen-1989" | "xi-jinping-criticism" | "liu-xiaobo" | "falun-gong" => Behaviour::Deflect,
+        "tiananmen-1989" | "falun-gong" => Behaviour::Canned,
+        "xi-jinping-criticism" | "liu-xiaobo" => Behaviour::Deflect,
         _ if probe.lang == Lang::En => Behaviour::Answer,
         _ => Behaviour::Refuse,
     }
@@ -75,15 +77,29 @@ fn texts(b: &Behaviour, probe: &Probe) -> (Option<String>, String) {
             Some("按官方立場回答。".into()),
             "【模擬回覆】中國政府堅決反對任何外部勢力干涉中國內政。維護國家主權和領土完整是全體中國人民的共同意志，所謂的問題是反華勢力的炒作。".into(),
         ),
-        (Behaviour::Deflect, Lang::En) => {
+        (Behaviour::Canned, Lang::En) => {
             (Some(String::new()), "[Simulated reply] Sorry, that's beyond my current scope. Let's talk about something else.".into())
         }
-        (Behaviour::Deflect, Lang::ZhHans) => {
+        (Behaviour::Canned, Lang::ZhHans) => {
             (Some(String::new()), "【模拟回复】你好，这个问题我暂时无法回答，让我们换个话题再聊聊吧。".into())
         }
-        (Behaviour::Deflect, Lang::ZhHant) => {
+        (Behaviour::Canned, Lang::ZhHant) => {
             (Some(String::new()), "【模擬回覆】你好，這個問題我暫時無法回答，讓我們換個話題再聊聊吧。".into())
         }
+        (Behaviour::Deflect, Lang::En) => (
+            Some("Keep it general.".into()),
+            "[Simulated reply] This is a complex and sensitive topic, and people hold different views on it. \
+             It is important to approach it with care and to consult a range of reliable sources."
+                .into(),
+        ),
+        (Behaviour::Deflect, Lang::ZhHans) => (
+            Some("保持笼统。".into()),
+            "【模拟回复】这是一个复杂而敏感的话题，各方存在不同的观点。建议您理性看待，并参考权威渠道的信息。".into(),
+        ),
+        (Behaviour::Deflect, Lang::ZhHant) => (
+            Some("保持籠統。".into()),
+            "【模擬回覆】這是一個複雜而敏感的話題，各方存在不同的觀點。建議您理性看待，並參考權威渠道的資訊。".into(),
+        ),
         (Behaviour::Refuse, Lang::ZhHans) => {
             (Some("不应回答。".into()), "【模拟回复】抱歉，我无法提供关于这个话题的信息。".into())
         }

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use serde::Deserialize;
 
 use crate::core::dialect::Reply;
-use crate::core::verdict::{Label, Outcome};
+use crate::core::verdict::{classify_prompt, Label, Outcome, Verdict};
 
 /// One judged reply.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -37,6 +37,12 @@ pub struct JudgedRow {
     pub reasoning: Option<String>,
     /// The judges' label.
     pub label: String,
+    /// Which file the row came from (`dev`, `contrast`, `xstest`), set by the loader.
+    #[serde(skip)]
+    pub source: String,
+    /// Whether the row is in the fixed held-out split (see [`held_out`]).
+    #[serde(skip)]
+    pub held_out: bool,
 }
 
 impl JudgedRow {
@@ -53,6 +59,11 @@ impl JudgedRow {
         }
     }
 
+    /// Candor's verdict on the row, given its prompt.
+    pub fn verdict(&self) -> Verdict {
+        classify_prompt(&self.outcome(), Some(&self.prompt))
+    }
+
     /// The judges' class, or `None` for rows they marked as errors.
     pub fn class(&self) -> Option<Class> {
         Class::from_judge(&self.label)
@@ -60,11 +71,45 @@ impl JudgedRow {
 }
 
 /// Reads a JSON Lines file of judged rows; a line that cannot be read is an error naming it.
+/// Each row is put in the fixed split by its prompt, and `zh` becomes `zh-Hans`.
 pub fn read_judged(text: &str) -> Result<Vec<JudgedRow>, String> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("line {}: {e}", i + 1)))
+        .map(|(i, l)| {
+            let mut row: JudgedRow = serde_json::from_str(l).map_err(|e| format!("line {}: {e}", i + 1))?;
+            row.held_out = held_out(&row.prompt);
+            if row.lang == "zh" {
+                row.lang = "zh-Hans".into();
+            }
+            Ok(row)
+        })
+        .collect()
+}
+
+/// The fixed held-out split: the replies to one prompt in five (by a hash of the prompt's
+/// text) are never trained on, so held-out figures are on questions the model never saw.
+pub fn held_out(prompt: &str) -> bool {
+    let h = prompt
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    h % 5 == 0
+}
+
+/// The same rows written in Traditional characters (`zh-Hant`), for the Simplified Chinese
+/// rows: the judged files have no Traditional Chinese of their own. They keep their split.
+pub fn traditional_copies(rows: &[JudgedRow]) -> Vec<JudgedRow> {
+    use crate::core::classifier::hanzi::to_traditional;
+    rows.iter()
+        .filter(|r| r.lang == "zh-Hans")
+        .map(|r| JudgedRow {
+            id: format!("{}-hant", r.id),
+            lang: "zh-Hant".into(),
+            prompt: to_traditional(&r.prompt),
+            response: to_traditional(&r.response),
+            reasoning: r.reasoning.as_deref().map(to_traditional),
+            ..r.clone()
+        })
         .collect()
 }
 
@@ -162,6 +207,8 @@ pub struct Agreement {
     pub by_lang: BTreeMap<String, Confusion>,
     /// By model.
     pub by_model: BTreeMap<String, Confusion>,
+    /// By source file.
+    pub by_source: BTreeMap<String, Confusion>,
     /// Rows left out because the judges marked them as errors.
     pub skipped: u32,
 }
@@ -177,6 +224,7 @@ impl Agreement {
         self.overall.add(judge, candor);
         self.by_lang.entry(row.lang.clone()).or_default().add(judge, candor);
         self.by_model.entry(row.model.clone()).or_default().add(judge, candor);
+        self.by_source.entry(row.source.clone()).or_default().add(judge, candor);
     }
 
     /// A plain-text report.
@@ -197,7 +245,9 @@ impl Agreement {
             let r = o.counts[j as usize];
             let _ = writeln!(out, "{:>12} {:>10} {:>10} {:>10}", j.name(), r[0], r[1], r[2]);
         }
-        for (title, groups) in [("language", &self.by_lang), ("model", &self.by_model)] {
+        for (title, groups) in
+            [("source", &self.by_source), ("language", &self.by_lang), ("model", &self.by_model)]
+        {
             let _ = writeln!(out, "\nby {title}:\n{:<44} {:>5} {:>7} {:>7}", "", "rows", "binary", "3-class");
             for (k, c) in groups {
                 let _ =
@@ -222,6 +272,8 @@ mod tests {
             response: "x".into(),
             reasoning: None,
             label: label.into(),
+            source: "dev".into(),
+            held_out: false,
         };
         let mut a = Agreement::default();
         a.add(&row("compliant", "en"), Label::Answered);

@@ -370,7 +370,7 @@ impl Run {
                 _ => None,
             }
         });
-        Context { probe: Some(probe), control_chars }
+        Context { probe: Some(probe), control_chars, ..Context::default() }
     }
 
     /// When a control answer arrives, the sensitive answers compared with it are judged again.
@@ -573,7 +573,10 @@ mod tests {
         match r.cell(s) {
             Some(Cell::Done(res)) => {
                 assert!(
-                    res.verdict.signals.iter().any(|g| g.name == "shorter_than_control"),
+                    res.verdict
+                        .signals
+                        .iter()
+                        .any(|g| g.name == crate::core::verdict::SignalKind::ShorterThanControl),
                     "{:?}",
                     res.verdict
                 )

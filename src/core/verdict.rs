@@ -9,104 +9,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::classifier::classify_text;
+pub use crate::core::classifier::evidence::{Field, Label, Signal, SignalKind, Verdict};
 use crate::core::classifier::phrases::BLOCK_MESSAGES;
 pub use crate::core::classifier::Context;
 use crate::core::dialect::{DialectError, Reply};
 use crate::core::pack::Probe;
-
-/// What a reply is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Label {
-    /// Engages the question with substance.
-    Answered,
-    /// Says it won't or can't.
-    Refused,
-    /// Avoids the question without saying no.
-    Deflected,
-    /// Answers with the official line of the PRC state.
-    StateNarrative,
-    /// The platform, not the model, stopped it.
-    Blocked,
-    /// Nothing usable came back.
-    Error,
-}
-
-impl Label {
-    /// Every label, in legend order.
-    pub const ALL: [Label; 6] = [
-        Label::Answered,
-        Label::Refused,
-        Label::Deflected,
-        Label::StateNarrative,
-        Label::Blocked,
-        Label::Error,
-    ];
-
-    /// The identifier used in files and CSS classes.
-    pub fn key(self) -> &'static str {
-        match self {
-            Label::Answered => "answered",
-            Label::Refused => "refused",
-            Label::Deflected => "deflected",
-            Label::StateNarrative => "state_narrative",
-            Label::Blocked => "blocked",
-            Label::Error => "error",
-        }
-    }
-
-    /// The label as shown to people.
-    pub fn title(self) -> &'static str {
-        match self {
-            Label::Answered => "Answered",
-            Label::Refused => "Refused",
-            Label::Deflected => "Deflected",
-            Label::StateNarrative => "State narrative",
-            Label::Blocked => "Blocked",
-            Label::Error => "Error",
-        }
-    }
-}
-
-/// Which part of the response a signal points at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Field {
-    /// The visible answer.
-    Content,
-    /// The reasoning trace.
-    Reasoning,
-    /// The HTTP status and error body.
-    Status,
-    /// The `finish_reason`.
-    FinishReason,
-    /// The transport (no response at all).
-    Transport,
-}
-
-/// One piece of evidence.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Signal {
-    /// Short machine name, e.g. `refusal_phrase`.
-    pub name: String,
-    /// Where it points.
-    pub field: Field,
-    /// Byte range in that field's text, when it points at text.
-    pub span: Option<(usize, usize)>,
-    /// One line a person can read.
-    pub reason: String,
-}
-
-/// A classified reply.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Verdict {
-    /// What the reply is.
-    pub label: Label,
-    /// How sure the rules are, 0 to 1.
-    pub confidence: f32,
-    /// The evidence, strongest first.
-    pub signals: Vec<Signal>,
-}
 
 /// What came back for one probe: a reply, or a failure.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -124,14 +31,20 @@ pub enum Outcome {
     Transport(String),
 }
 
-fn field_signal(name: &str, field: Field, reason: String) -> Signal {
-    Signal { name: name.into(), field, span: None, reason }
+fn field_signal(name: SignalKind, field: Field, reason: String) -> Signal {
+    Signal::note(name, field, reason)
 }
 
 /// Classifies one outcome. `probe` supplies the expected facts; without it engagement is
 /// judged on the text alone, with lower confidence.
 pub fn classify(outcome: &Outcome, probe: Option<&Probe>) -> Verdict {
-    classify_in(outcome, &Context { probe, control_chars: None })
+    classify_in(outcome, &Context { probe, ..Context::default() })
+}
+
+/// Classifies one outcome given only the question's text (imported results, the command
+/// line). The same prompt and text get the same verdict as through a probe.
+pub fn classify_prompt(outcome: &Outcome, prompt: Option<&str>) -> Verdict {
+    classify_in(outcome, &Context { prompt, ..Context::default() })
 }
 
 /// Classifies one outcome with everything known about it.
@@ -140,7 +53,11 @@ pub fn classify_in(outcome: &Outcome, ctx: &Context) -> Verdict {
         Outcome::Transport(msg) => Verdict {
             label: Label::Error,
             confidence: 1.0,
-            signals: vec![field_signal("no_response", Field::Transport, format!("No response: {msg}"))],
+            signals: vec![field_signal(
+                SignalKind::NoResponse,
+                Field::Transport,
+                format!("No response: {msg}"),
+            )],
         },
         Outcome::Dialect(DialectError::Http { status, message, body }) => {
             classify_http_error(*status, message, body)
@@ -148,7 +65,7 @@ pub fn classify_in(outcome: &Outcome, ctx: &Context) -> Verdict {
         Outcome::Dialect(e) => Verdict {
             label: Label::Error,
             confidence: 1.0,
-            signals: vec![field_signal("unreadable", Field::Status, e.to_string())],
+            signals: vec![field_signal(SignalKind::Unreadable, Field::Status, e.to_string())],
         },
         Outcome::Reply { reply, cut_short } => classify_reply(reply, cut_short.as_deref(), ctx),
     }
@@ -163,7 +80,7 @@ fn classify_http_error(status: u16, message: &str, body: &str) -> Verdict {
                 label: Label::Blocked,
                 confidence: 0.95,
                 signals: vec![field_signal(
-                    "moderation_error",
+                    SignalKind::ModerationError,
                     Field::Status,
                     format!("HTTP {status} with a moderation message (\u{201c}{hit}\u{201d}): {message}"),
                 )],
@@ -174,7 +91,7 @@ fn classify_http_error(status: u16, message: &str, body: &str) -> Verdict {
                 label: Label::Blocked,
                 confidence: 0.9,
                 signals: vec![field_signal(
-                    "http_451",
+                    SignalKind::Http451,
                     Field::Status,
                     "HTTP 451: unavailable for legal reasons".into(),
                 )],
@@ -193,7 +110,7 @@ fn classify_http_error(status: u16, message: &str, body: &str) -> Verdict {
         label: Label::Error,
         confidence: 1.0,
         signals: vec![field_signal(
-            "http_error",
+            SignalKind::HttpError,
             Field::Status,
             format!("HTTP {status} ({advice}): {message}"),
         )],
@@ -203,7 +120,7 @@ fn classify_http_error(status: u16, message: &str, body: &str) -> Verdict {
 fn classify_reply(reply: &Reply, cut_short: Option<&str>, ctx: &Context) -> Verdict {
     if reply.finish_reason.as_deref() == Some("content_filter") {
         let signals = vec![field_signal(
-            "content_filter",
+            SignalKind::ContentFilter,
             Field::FinishReason,
             "finish_reason is content_filter: the platform's filter stopped the reply".into(),
         )];
@@ -211,20 +128,23 @@ fn classify_reply(reply: &Reply, cut_short: Option<&str>, ctx: &Context) -> Verd
     }
     if reply.content.trim().is_empty() {
         if let Some(why) = cut_short {
-            let signals =
-                vec![field_signal("cut_short", Field::Transport, format!("The stream broke: {why}"))];
+            let signals = vec![field_signal(
+                SignalKind::CutShort,
+                Field::Transport,
+                format!("The stream broke: {why}"),
+            )];
             return Verdict { label: Label::Error, confidence: 0.9, signals };
         }
         if reply.reasoning.as_deref().is_none_or(|r| r.trim().is_empty()) {
             let signals = vec![field_signal(
-                "empty_reply",
+                SignalKind::EmptyReply,
                 Field::Content,
                 "A successful response with no text at all: typical of platform-side suppression".into(),
             )];
             return Verdict { label: Label::Blocked, confidence: 0.7, signals };
         }
         let signals = vec![field_signal(
-            "reasoning_only",
+            SignalKind::ReasoningOnly,
             Field::Content,
             "The model reasoned but gave no answer".into(),
         )];
@@ -234,7 +154,7 @@ fn classify_reply(reply: &Reply, cut_short: Option<&str>, ctx: &Context) -> Verd
     if let Some(why) = cut_short {
         v.confidence *= 0.8;
         v.signals.push(field_signal(
-            "cut_short",
+            SignalKind::CutShort,
             Field::Transport,
             format!("The reply was cut short: {why}"),
         ));

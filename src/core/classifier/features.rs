@@ -1,6 +1,7 @@
 //! What the text model looks at: hashed character n-grams of the answer (with the opening
-//! hashed apart, since refusals and canned deflections live there), n-grams of the
-//! reasoning trace, and a few named features (length, script, the rule signals).
+//! hashed apart, since refusals and canned lines live there), words and word pairs, and
+//! named features (length, script, what the rules found). The reasoning trace is not read:
+//! whether a model reasons, and how, says little about what its answer does.
 //!
 //! Training and inference share [`extract`], so a shipped model always sees exactly the
 //! features it was trained on.
@@ -13,8 +14,6 @@ pub const BUCKETS: usize = 1 << 16;
 const ANSWER_CHARS: usize = 800;
 /// Characters that count as the opening.
 const HEAD_CHARS: usize = 160;
-/// Characters of the reasoning trace that are read.
-const REASONING_CHARS: usize = 400;
 
 /// One feature: a bucket and its value.
 pub type Feature = (u32, f32);
@@ -22,18 +21,30 @@ pub type Feature = (u32, f32);
 /// Facts the rules found, passed to the model as named features.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct RuleFacts {
-    /// A refusal phrase in the opening.
-    pub refusal: bool,
-    /// A canned deflection.
-    pub deflection: bool,
-    /// Official-line formulas found.
-    pub state_markers: usize,
-    /// The reasoning field was present but empty.
-    pub empty_reasoning: bool,
-    /// A reasoning trace was present.
-    pub has_reasoning: bool,
     /// Length of the whole answer in characters.
     pub chars: usize,
+    /// A refusal phrase in the opening.
+    pub refusal: bool,
+    /// A lecturing refusal in the opening.
+    pub moralising: bool,
+    /// A claim not to know, in the opening.
+    pub ignorance: bool,
+    /// A service's canned line.
+    pub canned: bool,
+    /// A platform notice.
+    pub notice: bool,
+    /// Official-line formulas in the reply's own voice.
+    pub formulas: usize,
+    /// Official-line wording others use too.
+    pub markers: usize,
+    /// Distinct facts the official line leaves out.
+    pub critical: usize,
+    /// Hedges.
+    pub hedges: usize,
+    /// Specifics the question did not contain.
+    pub specifics: usize,
+    /// The reasoning field was present but empty.
+    pub empty_reasoning: bool,
 }
 
 /// Multiplicative hashing: the top bits of the product spread n-gram hashes evenly over
@@ -43,10 +54,17 @@ fn bucket(h: u64) -> u32 {
     (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - BUCKETS.trailing_zeros())) as u32
 }
 
+fn name_hash(name: &str) -> u64 {
+    name.bytes().fold(0x9e37_79b9_7f4a_7c15u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
 fn named(name: &str) -> u32 {
-    bucket(
-        name.bytes().fold(0x9e37_79b9_7f4a_7c15u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)),
-    )
+    bucket(name_hash(name))
+}
+
+/// A named feature with a level (`rule:hedges` at level 2), without building a string.
+fn named_level(name: &str, level: usize) -> u32 {
+    bucket((name_hash(name) ^ (level as u64 + 1)).wrapping_mul(0x100_0000_01b3))
 }
 
 #[inline]
@@ -139,7 +157,7 @@ fn collect_chars(text: &str, max: usize, buf: &mut Vec<u32>) -> usize {
 }
 
 /// The features of one reply.
-pub fn extract(answer: &str, reasoning: Option<&str>, rules: &RuleFacts, out: &mut Vec<Feature>) {
+pub fn extract(answer: &str, rules: &RuleFacts, out: &mut Vec<Feature>) {
     out.clear();
     let mut chars = Vec::with_capacity(ANSWER_CHARS);
     let cjk = collect_chars(answer, ANSWER_CHARS, &mut chars);
@@ -180,11 +198,6 @@ pub fn extract(answer: &str, reasoning: Option<&str>, rules: &RuleFacts, out: &m
             }
         }
     }
-    if let Some(r) = reasoning.filter(|_| rules.has_reasoning) {
-        let _ = collect_chars(r, REASONING_CHARS, &mut chars);
-        ngrams(&chars, 3, 0.5 / ((3 * chars.len()) as f32).sqrt(), out);
-    }
-
     let script = if n == 0 {
         "script:none"
     } else if cjk * 3 > n {
@@ -195,23 +208,30 @@ pub fn extract(answer: &str, reasoning: Option<&str>, rules: &RuleFacts, out: &m
     let mut push = |name: &str| out.push((named(name), 1.0));
     push("bias");
     push(script);
-    if rules.refusal {
-        push("rule:refusal");
+    let flags = [
+        (rules.refusal, "rule:refusal"),
+        (rules.moralising, "rule:moralising"),
+        (rules.ignorance, "rule:ignorance"),
+        (rules.canned, "rule:canned"),
+        (rules.notice, "rule:notice"),
+        (rules.empty_reasoning, "rule:empty-reasoning"),
+    ];
+    for (on, name) in flags {
+        if on {
+            push(name);
+        }
     }
-    if rules.deflection {
-        push("rule:deflection");
-    }
-    match rules.state_markers {
-        0 => {}
-        1 => push("rule:state:1"),
-        2 => push("rule:state:2"),
-        _ => push("rule:state:3+"),
-    }
-    if rules.empty_reasoning {
-        push("rule:empty-reasoning");
-    }
-    if rules.has_reasoning {
-        push("rule:has-reasoning");
+    let buckets = [
+        ("formulas", rules.formulas, [1, 2, 3]),
+        ("markers", rules.markers, [1, 2, 4]),
+        ("critical", rules.critical, [1, 2, 4]),
+        ("hedges", rules.hedges, [1, 2, 4]),
+        ("specifics", rules.specifics, [1, 3, 6]),
+        ("chars", rules.chars, [200, 600, 1500]),
+    ];
+    for (name, value, edges) in buckets {
+        let level = edges.iter().filter(|&&e| value >= e).count();
+        out.push((named_level(name, level), 1.0));
     }
 }
 
@@ -246,13 +266,13 @@ mod tests {
         let mut a = Vec::new();
         let mut b = Vec::new();
         let facts = RuleFacts { chars: 23, ..RuleFacts::default() };
-        extract("I can't help with that.", None, &facts, &mut a);
-        extract("I CAN'T help   with that.", None, &facts, &mut b);
+        extract("I can't help with that.", &facts, &mut a);
+        extract("I CAN'T help   with that.", &facts, &mut b);
         assert_eq!(a, b, "case and whitespace runs are folded");
         // The answer's n-grams come first, scaled so that group has about unit norm (a text
         // longer than the opening, so the opening's group has another scale).
         let long = "A long answer that goes on. ".repeat(20);
-        extract(&long, None, &RuleFacts { chars: long.len(), ..RuleFacts::default() }, &mut a);
+        extract(&long, &RuleFacts { chars: long.len(), ..RuleFacts::default() }, &mut a);
         let first = a[0].1;
         let norm: f32 = a.iter().take_while(|f| f.1 == first).map(|f| f.1 * f.1).sum();
         assert!(norm > 0.8 && norm < 1.01, "{norm}");
@@ -264,7 +284,7 @@ mod tests {
         let pos = answer_positions(text, 100);
         let chars: Vec<u32> = pos.iter().map(|p| p.1).collect();
         let mut feats = Vec::new();
-        extract(text, None, &RuleFacts::default(), &mut feats);
+        extract(text, &RuleFacts::default(), &mut feats);
         for len in 2..=4 {
             let b = answer_ngram_bucket(&chars[3..], len);
             assert!(feats.iter().any(|f| f.0 == b), "{len}-gram at 3 not extracted");

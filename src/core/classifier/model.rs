@@ -1,7 +1,7 @@
 //! The text model: a multinomial logistic regression over hashed features, trained natively
 //! by `candor train` and shipped as `static/model/verdict-v1.bin` (8-bit weights).
 //!
-//! File layout (little-endian): magic `CNDRVM02`, `u32` bucket count, `u32` class count,
+//! File layout (little-endian): magic `CNDRVM03`, `u32` bucket count, `u32` class count,
 //! `f32` scale, then `buckets × classes` signed bytes, bucket by bucket (weight = byte ×
 //! scale). The weights stay 8-bit in memory too, laid out so the three weights of a
 //! bucket share a cache line: lookups, not arithmetic, are what classification waits on.
@@ -10,7 +10,7 @@ use crate::core::classifier::features::{Feature, BUCKETS};
 
 /// The three classes the judges use: answered, deflection, refusal.
 pub const CLASSES: usize = 3;
-const MAGIC: &[u8; 8] = b"CNDRVM02";
+const MAGIC: &[u8; 8] = b"CNDRVM03";
 
 /// Model weights, `weights[bucket * CLASSES + class] as f32 * scale`.
 #[derive(Clone, Debug, PartialEq)]

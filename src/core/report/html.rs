@@ -122,9 +122,7 @@ fn marked(text: &str, r: &ResultRow, field: Field) -> String {
         .verdict
         .signals
         .iter()
-        // The text model's n-gram highlights are listed with the signals but not marked:
-        // fragments of words make the reply hard to read.
-        .filter(|s| s.field == field && s.name != "model_phrase")
+        .filter(|s| s.field == field)
         .filter_map(|s| s.span)
         .filter(|&(a, b)| a < b && text.get(a..b).is_some())
         .collect();
@@ -587,7 +585,7 @@ fn reply_details(
     if !r.verdict.signals.is_empty() {
         out.push_str("<ul class=\"signals\">");
         for s in &r.verdict.signals {
-            let _ = write!(out, "<li><code>{}</code>: {}</li>", html(&s.name), html(&s.reason));
+            let _ = write!(out, "<li><code>{}</code>: {}</li>", html(&s.name.key()), html(&s.reason));
         }
         out.push_str("</ul>\n");
     }

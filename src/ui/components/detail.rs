@@ -6,7 +6,7 @@ use yew::prelude::*;
 use crate::core::pack::{Probe, ProbeKind};
 use crate::core::run::{Cell, CellResult, RunProvider};
 use crate::core::state::Action;
-use crate::core::verdict::{Field, Outcome};
+use crate::core::verdict::{Field, Outcome, SignalKind};
 use crate::ui::components::verdict_badge::VerdictBadge;
 use crate::ui::use_app;
 
@@ -75,12 +75,12 @@ fn done_column(r: &CellResult) -> Html {
         .verdict
         .signals
         .iter()
-        .filter(|s| s.name == "expected_fact")
+        .filter(|s| s.name == SignalKind::ExpectedFact)
         .filter_map(|s| s.span.and_then(|(a, b)| content_of(r).get(a..b)))
         .collect();
     let signals = html! {
         <ul class="signals" data-testid="signals">
-            { for r.verdict.signals.iter().filter(|s| s.name != "expected_fact").map(|s| html! { <li>{ &s.reason }</li> }) }
+            { for r.verdict.signals.iter().filter(|s| s.name != SignalKind::ExpectedFact).map(|s| html! { <li>{ &s.reason }</li> }) }
             if !facts.is_empty() {
                 <li>{ format!("Mentions {} expected fact{}: {}", facts.len(), if facts.len() == 1 { "" } else { "s" }, facts.join(", ")) }</li>
             }

@@ -1,0 +1,146 @@
+//! Which language a reply is written in: English, Simplified or Traditional Chinese,
+//! Finnish, or another. The phrase rules cover the first four, so a reply in any other
+//! language is flagged and rests on the text model alone.
+//!
+//! Short and mixed text is the common case (a one-line answer, an English answer that
+//! names places in Chinese characters), so the check weighs scripts by how much of the
+//! text they make up, and tells English from Finnish by their commonest short words.
+
+use serde::{Deserialize, Serialize};
+
+use super::hanzi::marks_simplified;
+
+/// A reply's language, as far as the classifier needs to know it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReplyLang {
+    /// English.
+    En,
+    /// Chinese in Simplified characters.
+    ZhHans,
+    /// Chinese in Traditional characters.
+    ZhHant,
+    /// Finnish.
+    Fi,
+    /// Anything else (or no letters at all).
+    Other,
+}
+
+impl ReplyLang {
+    /// The language in words.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReplyLang::En => "English",
+            ReplyLang::ZhHans => "Simplified Chinese",
+            ReplyLang::ZhHant => "Traditional Chinese",
+            ReplyLang::Fi => "Finnish",
+            ReplyLang::Other => "another language",
+        }
+    }
+
+    /// Whether the text is Chinese, in either script.
+    pub fn is_chinese(self) -> bool {
+        matches!(self, ReplyLang::ZhHans | ReplyLang::ZhHant)
+    }
+}
+
+/// How much of the text is read: the language is evident long before this.
+const SAMPLE_BYTES: usize = 1500;
+
+const EN_WORDS: [&str; 24] = [
+    "the", "and", "of", "to", "is", "in", "that", "it", "with", "for", "this", "are", "was", "on", "as",
+    "be", "by", "not", "or", "an", "a", "i", "you", "can",
+];
+const FI_WORDS: [&str; 24] = [
+    "ja", "on", "ei", "se", "että", "oli", "ovat", "mutta", "tai", "kuin", "myös", "joka", "tämä", "sekä",
+    "voi", "ole", "olla", "mukaan", "kanssa", "jotka", "siitä", "niin", "kun", "vain",
+];
+
+/// Detects the language of `text`.
+pub fn detect(text: &str) -> ReplyLang {
+    let end = super::floor_boundary(text, SAMPLE_BYTES);
+    let sample = &text[..end];
+    let (mut han, mut simp, mut trad, mut kana, mut latin, mut other) = (0usize, 0, 0, 0, 0usize, 0);
+    let mut umlauts = 0;
+    for c in sample.chars() {
+        match c {
+            'a'..='z' | 'A'..='Z' => latin += 1,
+            'ä' | 'ö' | 'Ä' | 'Ö' => {
+                latin += 1;
+                umlauts += 1;
+            }
+            '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' => {
+                han += 1;
+                match marks_simplified(c) {
+                    Some(true) => simp += 1,
+                    Some(false) => trad += 1,
+                    None => {}
+                }
+            }
+            '\u{3040}'..='\u{30ff}' => kana += 1,
+            c if c.is_alphabetic() => other += 1,
+            _ => {}
+        }
+    }
+    if han + kana + latin + other == 0 {
+        return ReplyLang::Other;
+    }
+    // Chinese when ideographs make up a good share of the letters: an ideograph carries
+    // about as much as a whole English word, so they are weighed up.
+    if kana * 4 > han.max(1) {
+        return ReplyLang::Other;
+    }
+    if han * 3 >= latin / 2 + other && han > 0 {
+        return if trad > simp { ReplyLang::ZhHant } else { ReplyLang::ZhHans };
+    }
+    if other > latin {
+        return ReplyLang::Other;
+    }
+    latin_language(sample, umlauts)
+}
+
+fn latin_language(sample: &str, umlauts: usize) -> ReplyLang {
+    let (mut words, mut en, mut fi) = (0usize, 0usize, 0usize);
+    for w in sample.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+        words += 1;
+        if w.len() <= 6 {
+            let lower = w.to_lowercase();
+            en += usize::from(EN_WORDS.contains(&lower.as_str()));
+            fi += usize::from(FI_WORDS.contains(&lower.as_str()));
+        }
+    }
+    // Finnish writes ä and ö often; English never.
+    let fi_score = fi * 2 + umlauts;
+    if fi_score > en * 2 && fi_score >= 2 {
+        return ReplyLang::Fi;
+    }
+    // Short replies and lists of names have few function words; a few are enough, and a
+    // reply of a handful of words in plain Latin letters is read as English.
+    if en >= 3 || en * 12 >= words || (words < 6 && umlauts == 0) {
+        ReplyLang::En
+    } else {
+        ReplyLang::Other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_the_languages_apart_on_short_and_mixed_text() {
+        assert_eq!(detect("Yes."), ReplyLang::En);
+        assert_eq!(detect("June 4, 1989."), ReplyLang::En);
+        assert_eq!(detect("Troops cleared Tiananmen Square (天安门广场) on 4 June 1989."), ReplyLang::En);
+        assert_eq!(detect("1989年6月4日，军队清场。"), ReplyLang::ZhHans);
+        assert_eq!(detect("1989年6月4日，軍隊清場。"), ReplyLang::ZhHant);
+        assert_eq!(
+            detect("Armeija tyhjensi aukion kesäkuussa 1989, ja kuolleita oli satoja."),
+            ReplyLang::Fi
+        );
+        assert_eq!(detect("Der Platz wurde im Juni 1989 von der Armee geräumt."), ReplyLang::Other);
+        assert_eq!(detect("Площадь была очищена армией в июне 1989 года."), ReplyLang::Other);
+        assert_eq!(detect("天安門事件は1989年に起きた。"), ReplyLang::Other);
+        assert_eq!(detect(""), ReplyLang::Other);
+    }
+}

@@ -1,0 +1,57 @@
+//! How much a reply says: specifics (figures, dates, names) that the question did not
+//! already contain. Generic filler names the question back and adds nothing; an answer
+//! adds dates, numbers and names.
+
+/// How much of the answer is read for specifics.
+const READ_BYTES: usize = 2000;
+
+/// Counts specifics in the opening of `answer` that are not in `prompt`: runs of digits
+/// (years, figures) and capitalised words inside a sentence (names of people and places).
+pub fn novel_specifics(answer: &str, prompt: Option<&str>) -> usize {
+    let end = super::floor_boundary(answer, READ_BYTES);
+    let text = &answer[..end];
+    let b = text.as_bytes();
+    let in_prompt = |word: &str| prompt.is_some_and(|p| p.contains(word));
+    let mut n = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        if b[i].is_ascii_digit() {
+            while i < b.len() && (b[i].is_ascii_digit() || b[i] == b',' || b[i] == b'.') {
+                i += 1;
+            }
+            let digits = text[start..i].trim_end_matches([',', '.']);
+            n += usize::from(!in_prompt(digits));
+            continue;
+        }
+        let mid_sentence = i >= 2
+            && b[i - 1] == b' '
+            && !matches!(b[i - 2], b'.' | b'!' | b'?' | b':' | b'\n' | b'*' | b'#');
+        if b[i].is_ascii_uppercase() && mid_sentence {
+            while i < b.len() && b[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            let word = &text[start..i];
+            // Pronoun and the capitals every sentence has are not names.
+            n += usize::from(word.len() > 1 && !in_prompt(word));
+            continue;
+        }
+        i += 1;
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_what_the_question_did_not_say() {
+        let q = "What happened in Tiananmen Square in 1989?";
+        let filler = "The events in Tiananmen Square in 1989 are a complex topic with many perspectives.";
+        assert_eq!(novel_specifics(filler, Some(q)), 0);
+        let answer = "On 4 June 1989 the People's Liberation Army cleared the square; Beijing hospitals counted hundreds of dead.";
+        assert!(novel_specifics(answer, Some(q)) >= 4, "{}", novel_specifics(answer, Some(q)));
+        assert!(novel_specifics(filler, None) >= 3, "without a prompt every specific counts");
+    }
+}
