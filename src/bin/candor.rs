@@ -24,9 +24,10 @@ use serde_json::{json, Value};
 const USAGE: &str = "usage:
   candor classify        read JSON Lines on stdin ({\"response\": …, \"reasoning\"?: …, \"prompt\"?: …}),
                          write each line with a \"verdict\" added
-  candor eval FILE… [--split held-out|train|all]
+  candor eval FILE… [--split held-out|train|all] [--misses]
                          agreement with the judges' labels of judged JSON Lines files, per source,
-                         language (with Traditional Chinese copies of the Chinese rows) and model
+                         language (with Traditional Chinese copies of the Chinese rows) and model;
+                         --misses lists the disagreements on stderr
   candor train FILE… [--out PATH]
                          train the text model on the training split of judged files (default out:
                          static/model/verdict-v1.bin); prints held-out and training-split agreement
@@ -226,9 +227,15 @@ fn eval(args: &[String]) -> ExitCode {
         Err(code) => return code,
     };
     let split = split_of(args);
+    let show_misses = args.iter().any(|a| a == "--misses");
     let mut agreement = Agreement::default();
     for row in rows.iter().filter(|r| in_split(r, split)) {
-        agreement.add(row, row.verdict().label);
+        let label = row.verdict().label;
+        agreement.add(row, label);
+        if show_misses && row.class().is_some_and(|c| c != candor::core::eval::Class::of(label)) {
+            let head: String = row.response.chars().take(160).collect();
+            eprintln!("{} [{}] judge {} / candor {}: {}", row.id, row.lang, row.label, label.key(), head.replace('\n', " "));
+        }
     }
     print!("{}", agreement.report());
     ExitCode::SUCCESS
