@@ -234,7 +234,14 @@ fn eval(args: &[String]) -> ExitCode {
         agreement.add(row, label);
         if show_misses && row.class().is_some_and(|c| c != candor::core::eval::Class::of(label)) {
             let head: String = row.response.chars().take(160).collect();
-            eprintln!("{} [{}] judge {} / candor {}: {}", row.id, row.lang, row.label, label.key(), head.replace('\n', " "));
+            eprintln!(
+                "{} [{}] judge {} / candor {}: {}",
+                row.id,
+                row.lang,
+                row.label,
+                label.key(),
+                head.replace('\n', " ")
+            );
         }
     }
     print!("{}", agreement.report());

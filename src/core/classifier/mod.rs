@@ -118,7 +118,7 @@ fn facts_of(r: &Reading, reasoning: Option<&str>) -> RuleFacts {
     let s = &r.scan;
     RuleFacts {
         chars: s.chars,
-        refusal: s.first_within(Table::Refusal, scan::HEAD_BYTES).is_some(),
+        refusal: rules::self_refusal(r).is_some(),
         moralising: s.first_within(Table::Moralising, scan::HEAD_BYTES).is_some(),
         ignorance: s.first_within(Table::Ignorance, scan::HEAD_BYTES).is_some(),
         canned: s.of_table(Table::Canned).next().is_some(),

@@ -85,26 +85,41 @@ pub fn retraction(r: &Reading) -> Option<Ruling> {
         .filter(|h| matches!(h.table, Table::Canned | Table::Notice))
         .find(|h| h.start >= 60 && trimmed_end.saturating_sub(h.end) <= 120)?;
     let before = r.content[..h.start].trim();
-    if before.chars().count() < 20 || r.scan.first_within(Table::Refusal, h.start.min(HEAD_BYTES)).is_some() {
+    let earlier_refusal = r.scan.hits.iter().any(|e| {
+        e.start < h.start
+            && matches!(e.table, Table::Canned | Table::Notice | Table::Refusal | Table::Moralising)
+    });
+    if before.chars().count() < 20 || earlier_refusal {
         return None;
     }
-    let cut = r.content[..h.start].rfind(['.', '。', '!', '！', '?', '？', '\n']).map_or(0, |i| i + 1);
+    // The replacement starts at the sentence the canned line is in.
+    let cut = sentence_start(r.content, h.start);
     let cut = if h.start - cut > 200 { h.start } else { cut };
+    let start = cut + (r.content[cut..].len() - r.content[cut..].trim_start().len());
+    let at = r.content[..start].trim_end().chars().count();
     Some(Ruling {
         label: Label::Blocked,
         confidence: 0.85,
         rule: "retraction",
         signals: vec![Signal::at(
             SignalKind::Retracted,
-            (h.start, h.end),
+            (start, trimmed_end),
             format!(
-                "Retracted: the reply answered for {} characters, then was replaced by {} at character {}",
-                r.content[..cut].chars().count(),
-                quote(r.content, h),
-                r.content[..cut].chars().count()
+                "Retracted: the reply answered for {at} characters, then was replaced by \u{201c}{}\u{201d}: the service withdrew its own answer",
+                &r.content[start..trimmed_end]
             ),
         )],
     })
+}
+
+/// Where the sentence holding byte `at` starts: just after the last full stop, question or
+/// exclamation mark or line break before it (in either script).
+fn sentence_start(text: &str, at: usize) -> usize {
+    text[..at]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| matches!(c, '.' | '。' | '!' | '！' | '?' | '？' | '\n'))
+        .map_or(0, |(i, c)| i + c.len_utf8())
 }
 
 /// A service's fixed refusal line: an explicit no, whatever words surround it.
@@ -182,7 +197,7 @@ fn speaks_for_itself(text: &str, h: &Hit) -> bool {
     }
     let first = h.phrase.chars().next().unwrap_or(' ');
     if first.is_ascii()
-        || matches!(first, '我' | '恕' | '拒')
+        || matches!(first, '我' | '恕')
         || h.phrase.starts_with("无可")
         || h.phrase.starts_with("無可")
     {
@@ -192,6 +207,11 @@ fn speaks_for_itself(text: &str, h: &Hit) -> bool {
         !c.is_alphanumeric()
             || matches!(c, '我' | '歉' | '起' | '但' | '也' | '并' | '並' | '此' | '您' | '你')
     })
+}
+
+/// The first refusal phrase in the opening in which the model speaks for itself.
+pub fn self_refusal<'r>(r: &'r Reading) -> Option<&'r Hit> {
+    r.scan.of_table(Table::Refusal).find(|h| h.start < HEAD_BYTES && speaks_for_itself(r.content, h))
 }
 
 /// The model says it won't or can't, or lectures instead of answering.
