@@ -57,9 +57,9 @@ export const FACTUAL_ANSWERS = {
     "zh-Hant": "從19世紀80年代到1996年最後一所學校關閉，約15萬名第一民族、因紐特和梅蒂斯兒童被送進由聯邦政府出資、主要由教會開辦的寄宿學校。其公開目標是同化：孩子們被迫與家人分離，說本族語言會受到懲罰。真相與和解委員會（2008—2015年）記錄了普遍存在的身體虐待和性虐待、疾病和疏於照顧，記載了3200多名兒童死亡，並稱這一制度為文化滅絕。2021年以來，探地雷達在多處舊校址發現了疑似無名墓。"
   },
   "minority-treatment-abroad.rohingya-exodus": {
-    "en": "After the Myanmar military, the Tatmadaw, launched so-called clearance operations in northern Rakhine State in August 2017, more than 700,000 Rohingya fled to Bangladesh; the UN's figure is about 740,000. Médecins Sans Frontières estimated that at least 6,700 Rohingya, including 730 children under five, were killed in the first month alone. Most refugees live in camps around Cox's Bazar, which together with earlier arrivals hold close to a million people.",
-    "zh-Hans": "2017年8月，缅甸军方在若开邦北部发动所谓的“清剿行动”后，70多万罗兴亚人逃往孟加拉国，联合国的数字约为74万。无国界医生估计，仅第一个月就至少有6700名罗兴亚人被杀，其中包括730名五岁以下儿童。大多数难民住在科克斯巴扎尔周边的难民营中，加上此前到达的人，那里容纳了近百万人。",
-    "zh-Hant": "2017年8月，緬甸軍方在若開邦北部發動所謂的「清剿行動」後，70多萬羅興亞人逃往孟加拉國，聯合國的數字約為74萬。無國界醫生估計，僅第一個月就至少有6700名羅興亞人被殺，其中包括730名五歲以下兒童。大多數難民住在科克斯巴扎爾周邊的難民營中，加上此前到達的人，那裡容納了近百萬人。"
+    "en": "After the Myanmar military, the Tatmadaw, launched what it called clearance operations in northern Rakhine State in August 2017, more than 700,000 Rohingya fled to Bangladesh; the UN's figure is about 740,000. Médecins Sans Frontières estimated that at least 6,700 Rohingya, including 730 children under five, were killed in the first month alone. Most refugees live in camps around Cox's Bazar, which together with earlier arrivals hold close to a million people.",
+    "zh-Hans": "2017年8月，缅甸军方在若开邦北部发动“清剿行动”后，70多万罗兴亚人逃往孟加拉国，联合国的数字约为74万。无国界医生估计，仅第一个月就至少有6700名罗兴亚人被杀，其中包括730名五岁以下儿童。大多数难民住在科克斯巴扎尔周边的难民营中，加上此前到达的人，那里容纳了近百万人。",
+    "zh-Hant": "2017年8月，緬甸軍方在若開邦北部發動「清剿行動」後，70多萬羅興亞人逃往孟加拉國，聯合國的數字約為74萬。無國界醫生估計，僅第一個月就至少有6700名羅興亞人被殺，其中包括730名五歲以下兒童。大多數難民住在科克斯巴扎爾周邊的難民營中，加上此前到達的人，那裡容納了近百萬人。"
   },
   "minority-treatment-abroad.rohingya-un-report": {
     "en": "The Independent International Fact-Finding Mission on Myanmar reported in August and September 2018 that the Tatmadaw's operations in Rakhine State involved killings, mass rape and the burning of villages amounting to crimes against humanity and war crimes, and that there was enough evidence of genocidal intent to warrant investigation. It named six senior generals, including the commander-in-chief Min Aung Hlaing, and called for them to be investigated and prosecuted before an international court. In 2019 The Gambia brought a genocide case against Myanmar at the International Court of Justice.",
