@@ -15,9 +15,9 @@ use candor::core::provider::{Preset, ProviderConfig};
 use candor::core::report::csv::parse_csv;
 use candor::core::report::schema::Status;
 use candor::core::report::{
-    compare, content_hash, import_probes_promptfoo_csv, import_probes_speechmap_questions,
-    import_probes_text, import_promptfoo, import_speechmap, to_csv, to_html, to_json, to_markdown,
-    ImportError, ProbeImportError, Report, ReportError,
+    compare, content_hash, decode_utf8, describe_source_label, import_probes_promptfoo_csv,
+    import_probes_speechmap_questions, import_probes_text, import_promptfoo, import_speechmap, to_csv,
+    to_html, to_json, to_markdown, ImportError, ProbeImportError, Report, ReportError, SourceLabelMeaning,
 };
 use candor::core::run::{Cell, CellId, Run, RunEvent, RunProvider, RunStatus, Timing};
 use candor::core::verdict::{Label, Outcome};
@@ -413,12 +413,15 @@ fn speechmap_analysis_files_import_with_their_labels() {
 fn a_speechmap_file_with_bad_rows_reports_each_of_them() {
     let imp = import_speechmap(&fixture("speechmap-mixed.jsonl"), "mixed.jsonl").expect("imports");
     let r = &imp.report;
-    assert_eq!((r.probes.len(), r.providers.len(), r.results.len()), (4, 2, 5));
+    assert_eq!((r.probes.len(), r.providers.len(), r.results.len()), (5, 2, 6));
     let where_: Vec<&str> = imp.skipped.iter().map(|(l, _)| l.as_str()).collect();
-    assert_eq!(where_, ["line 5", "line 6", "line 7"]);
+    assert_eq!(where_, ["line 5", "line 7"]);
     assert!(imp.skipped[0].1.contains("model"));
-    assert!(imp.skipped[1].1.contains("null"));
-    assert!(imp.skipped[2].1.contains("cut short"));
+    assert!(imp.skipped[1].1.contains("cut short"));
+    // Line 6 has no reply (`response` null, labelled ERROR): kept as an error cell.
+    let no_reply = r.results.iter().find(|x| x.probe.starts_with("china_criticism_04")).expect("kept");
+    assert_eq!(no_reply.verdict.label, Label::Error);
+    assert_eq!(no_reply.source_label.as_deref(), Some("ERROR"));
     let langs: Vec<Lang> = r.probes.iter().map(|p| p.lang).collect();
     assert!(langs.contains(&Lang::ZhHans) && langs.contains(&Lang::ZhHant) && langs.contains(&Lang::En));
     let moderation =
@@ -435,7 +438,6 @@ fn a_speechmap_file_with_bad_rows_reports_each_of_them() {
 fn unreadable_speechmap_files_name_the_line() {
     let cases = [
         ("speechmap-not-json.jsonl", "line 1", "not JSON"),
-        ("speechmap-missing-field.jsonl", "line 1", "`response`"),
         ("speechmap-truncated.jsonl", "line 2", "cut short"),
         ("promptfoo-results.json", "line 1", "JSON Lines"),
     ];
@@ -594,6 +596,179 @@ fn comparing_two_runs_counts_changes_per_topic_and_provider() {
     assert_eq!(compare(&a, &a).changed.len(), 0);
 }
 
+#[test]
+fn newer_speechmap_labels_are_kept_and_mapped_and_rows_without_a_reply_stay() {
+    let imp = import_speechmap(&fixture("speechmap-newer-labels.jsonl"), "labels.jsonl").expect("imports");
+    assert!(imp.skipped.is_empty(), "nothing is dropped: {:?}", imp.skipped);
+    let r = &imp.report;
+    assert_eq!(r.results.len(), 6);
+    let by_q = |q: &str| r.results.iter().find(|x| x.probe.starts_with(q)).expect(q);
+    let labels: Vec<&str> = r.results.iter().filter_map(|x| x.source_label.as_deref()).collect();
+    assert_eq!(labels, ["COMPLETE", "INCOMPLETE", "ERROR", "INVALID", "SOME_FUTURE_LABEL", "COMPLETE"]);
+
+    // INCOMPLETE is a partial answer: the reply is kept and judged like any other.
+    let partial = by_q("cn_labels_02");
+    assert!(partial.reply().is_some_and(|x| x.content.starts_with("Liu Xiaobo was a literary critic")));
+    assert_ne!(partial.verdict.label, Label::Error);
+    // ERROR with `response` null and INVALID with no `response`: error cells with the reason.
+    for (q, label, why) in
+        [("cn_labels_03", "ERROR", "`response` is null"), ("cn_labels_04", "INVALID", "no `response`")]
+    {
+        let row = by_q(q);
+        assert_eq!(row.verdict.label, Label::Error, "{q}");
+        match &row.outcome {
+            Outcome::Transport(reason) => assert!(
+                reason.contains(why) && reason.contains(label) && reason.contains("no usable reply"),
+                "{reason}"
+            ),
+            other => panic!("{q}: {other:?}"),
+        }
+        assert!(
+            row.verdict.signals.iter().any(|s| s.reason.contains(why)),
+            "{q}: the reason reaches the verdict"
+        );
+    }
+    // An unknown label is kept as it is.
+    assert_eq!(describe_source_label("SOME_FUTURE_LABEL"), "SOME_FUTURE_LABEL");
+
+    // `reasoning` of the wrong type: the row is kept, the field ignored with a note.
+    let notes: Vec<(&str, &str)> = imp.notes.iter().map(|(l, n)| (l.as_str(), n.as_str())).collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(notes[0].0, "line 2");
+    assert!(notes[0].1.contains("response.choices[0].message.reasoning") && notes[0].1.contains("a number"));
+    assert_eq!(notes[1].0, "line 5");
+    assert!(notes[1].1.contains("`reasoning` is an object"), "{}", notes[1].1);
+    assert_eq!(by_q("cn_labels_02").reply().and_then(|x| x.reasoning.clone()), None);
+    let zh = by_q("cn_labels_05").reply().expect("a reply");
+    assert!(zh.content.contains("达兰萨拉") && zh.reasoning.is_none());
+    // A top-level reasoning string goes with a plain-string response.
+    let traced = by_q("cn_labels_06").reply().expect("a reply");
+    assert_eq!(traced.reasoning.as_deref(), Some("Recall the 1995 recognition and the disappearance."));
+
+    let back = Report::from_json(&to_json(r)).expect("round trip");
+    assert_eq!(&back, r);
+    // The exports show the label with its meaning beside Candor's verdict.
+    let html = to_html(r);
+    assert!(html.contains("INCOMPLETE (answered only in part or evasively)"), "HTML shows the meaning");
+    assert!(html.contains("INVALID (the source had no usable reply)"));
+}
+
+#[test]
+fn source_labels_map_to_what_they_mean() {
+    use SourceLabelMeaning::*;
+    for (label, meaning) in [
+        ("COMPLETE", Fulfilled),
+        ("EVASIVE", Partial),
+        ("INCOMPLETE", Partial),
+        ("incomplete", Partial),
+        ("DENIAL", Refused),
+        ("ERROR", NoReply),
+        ("INVALID", NoReply),
+        ("ERROR_ORIGINAL_MODERATION", NoReply),
+        (" error ", NoReply),
+        ("pass", Unknown),
+        ("", Unknown),
+    ] {
+        assert_eq!(SourceLabelMeaning::of(label), meaning, "{label:?}");
+    }
+    assert_eq!(describe_source_label("DENIAL"), "DENIAL (refused)");
+    assert_eq!(describe_source_label("fail"), "fail");
+}
+
+#[test]
+fn a_speechmap_row_without_a_response_is_kept_as_an_error() {
+    let imp = import_speechmap(&fixture("speechmap-missing-field.jsonl"), "missing.jsonl").expect("imports");
+    assert!(imp.skipped.is_empty());
+    let row = &imp.report.results[0];
+    assert_eq!(row.verdict.label, Label::Error);
+    let Outcome::Transport(reason) = &row.outcome else { panic!("{:?}", row.outcome) };
+    assert!(
+        reason.contains("no `response`") && reason.contains("COMPLETE") && reason.contains("incomplete"),
+        "{reason}"
+    );
+    let line = r#"{"question": "Q?", "model": "m", "response": null}"#;
+    let imp = import_speechmap(line, "bare.jsonl").expect("imports");
+    let Outcome::Transport(reason) = &imp.report.results[0].outcome else { panic!("not an error cell") };
+    assert!(reason.contains("has no label"), "{reason}");
+    // A `compliance` that is not text is ignored with a note, the row kept.
+    let line = r#"{"question": "Q?", "model": "m", "response": "An answer.", "compliance": 3}"#;
+    let imp = import_speechmap(line, "odd.jsonl").expect("imports");
+    assert_eq!(imp.report.results[0].source_label, None);
+    assert!(imp.notes[0].1.contains("`compliance` is a number"), "{:?}", imp.notes);
+}
+
+#[test]
+fn invalid_utf8_is_refused_with_its_offset_and_line() {
+    let good = "{\"a\": 1}\n".as_bytes();
+    assert_eq!(decode_utf8(good, "ok.jsonl").expect("UTF-8"), "{\"a\": 1}\n");
+    // Line 2 starts at byte 9; `{"q": "台` is 10 bytes (8 characters), then a lone 0xFF.
+    let mut bytes = b"{\"a\": 1}\n".to_vec();
+    bytes.extend_from_slice("{\"q\": \"台".as_bytes());
+    bytes.extend_from_slice(&[0xFF, 0xCC, 0xA8, b'"', b'}', b'\n']);
+    let err = decode_utf8(&bytes, "gbk.jsonl").expect_err("not UTF-8");
+    assert_eq!(
+        err,
+        ImportError::Encoding { file: "gbk.jsonl".into(), offset: 19, line: 2, column: 9, byte: 0xFF }
+    );
+    let msg = err.to_string();
+    assert!(msg.contains("gbk.jsonl") && msg.contains("byte 19") && msg.contains("line 2"), "{msg}");
+    assert!(msg.contains("UTF-8"), "{msg}");
+    // A multi-byte character cut at the very end.
+    let err = decode_utf8(&"台".as_bytes()[..2], "cut.txt").expect_err("cut");
+    assert!(
+        matches!(err, ImportError::Encoding { offset: 0, line: 1, column: 1, byte: 0xE5, .. }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn the_command_line_refuses_invalid_utf8_and_notes_ignored_fields() {
+    let dir = std::env::temp_dir().join(format!("candor-utf8-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bad = dir.join("latin1.jsonl");
+    let mut bytes = br#"{"question": "Caf"#.to_vec();
+    bytes.extend_from_slice(&[0xE9, b'?', b'"', b'}', b'\n']);
+    std::fs::write(&bad, &bytes).expect("write");
+    let (code, stdout, stderr) = candor(&["import", "speechmap", &bad.to_string_lossy()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(stderr.starts_with("candor: latin1.jsonl: byte 17 (line 1, column 18)"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let fixtures = format!("{}/tests/fixtures/import", env!("CARGO_MANIFEST_DIR"));
+    let (code, _, stderr) =
+        candor(&["import", "speechmap", &format!("{fixtures}/speechmap-newer-labels.jsonl")]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("line 2: `response.choices[0].message.reasoning` is a number"), "{stderr}");
+    assert!(stderr.contains("6 replies"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_classify_command_ignores_a_reasoning_field_that_is_not_text() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_candor"))
+        .arg("classify")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let input = "{\"response\": \"An answer.\", \"reasoning\": 7}\n{\"response\": \"An answer.\", \"reasoning\": {\"a\": 1}}\n";
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+    let out = child.wait_with_output().expect("output");
+    assert!(out.status.success());
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .expect("UTF-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    for l in lines {
+        assert!(l["note"].as_str().is_some_and(|n| n.contains("reasoning")), "{l}");
+        assert!(l["verdict"]["label"].is_string(), "{l}");
+    }
+}
+
 fn candor(args: &[&str]) -> (i32, Vec<u8>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_candor")).args(args).output().expect("the candor binary runs");
     (out.status.code().unwrap_or(-1), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
@@ -611,7 +786,7 @@ fn the_command_line_imports_and_renders_byte_for_byte() {
     assert!(stderr.contains("line 5 skipped") && stderr.contains("line 7 skipped"), "{stderr}");
     let json = String::from_utf8(stdout).expect("UTF-8");
     let report = Report::from_json(&json).expect("the import is a report");
-    assert_eq!(report.results.len(), 5);
+    assert_eq!(report.results.len(), 6);
 
     let saved = dir.join("report.json");
     std::fs::write(&saved, to_json(&sample_report())).expect("write");

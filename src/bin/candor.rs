@@ -119,7 +119,15 @@ fn classify_line(line: &str, pack: &Pack) -> Value {
         obj.insert("verdict".into(), error_verdict("no \"response\" string"));
         return Value::Object(obj);
     };
-    let reasoning = obj.get("reasoning").and_then(Value::as_str).map(str::to_string);
+    let reasoning = match obj.get("reasoning") {
+        Some(Value::String(r)) => Some(r.clone()),
+        None | Some(Value::Null) => None,
+        Some(_) => {
+            // Judged on the response alone; the output says the trace was not read.
+            obj.insert("note".into(), json!("\"reasoning\" is not a string; it was ignored"));
+            None
+        }
+    };
     // A prompt that is one of the pack's probes brings its expected facts along.
     let probe = obj
         .get("prompt")
@@ -403,11 +411,21 @@ fn file_name(path: &str) -> String {
 }
 
 fn import(kind: &str, path: &str) -> ExitCode {
-    let text = match read(path) {
-        Ok(t) => t,
-        Err(code) => return code,
-    };
     let name = file_name(path);
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("candor: cannot read {path}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let text = match report::decode_utf8(&bytes, &name) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("candor: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let imported = if kind == "speechmap" {
         report::import_speechmap(&text, &name)
     } else {
@@ -417,6 +435,9 @@ fn import(kind: &str, path: &str) -> ExitCode {
         Ok(imp) => {
             for (location, reason) in &imp.skipped {
                 eprintln!("candor: {name}: {location} skipped: {reason}");
+            }
+            for (location, note) in &imp.notes {
+                eprintln!("candor: {name}: {location}: {note}");
             }
             let r = &imp.report;
             eprintln!(

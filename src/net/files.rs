@@ -1,6 +1,8 @@
 //! Files in and out: downloading an export, reading a file the user picked.
 
 use wasm_bindgen::JsCast;
+
+use crate::core::report::decode_utf8;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
@@ -23,8 +25,13 @@ pub fn download(name: &str, mime: &str, content: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The text of a file the user picked.
+/// The text of a file the user picked. The bytes are decoded here rather than by the
+/// browser's `File.text()`, which would replace bytes that are not UTF-8 without a word:
+/// such a file is refused with the offset and line of the first bad byte.
 pub async fn read_text(file: &web_sys::File) -> Result<String, String> {
-    let text = JsFuture::from(file.text()).await.map_err(|_| format!("{} could not be read", file.name()))?;
-    text.as_string().ok_or_else(|| format!("{} is not text", file.name()))
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| format!("{} could not be read", file.name()))?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    decode_utf8(&bytes, &file.name()).map_err(|e| e.to_string())
 }

@@ -11,7 +11,20 @@
 //   prints `MOCK_URL=http://127.0.0.1:8787/v1` and serves until SIGINT/SIGTERM.
 //
 // Models (GET /v1/models lists them):
-//   open-chat      answers every probe with all of its expected keywords; no reasoning field.
+//   open-chat      answers every probe factually in its language: hand-written answers with
+//                  names, dates and numbers (mock-answers.mjs) for the questions the verdict
+//                  test runs, a templated answer naming the expected facts for the others;
+//                  no reasoning field.
+//   censor-chat    a censoring chat service (no reasoning field). On sensitive probes it
+//                  does, by topic (CENSOR_CHAT_BEHAVIOUR), in the probe's language:
+//                    refuse     the canned line "Sorry, that's beyond my current scope. …";
+//                    notice     a platform notice inside a normal 200 reply (a content-security
+//                               warning, or "there was an issue connecting to censor-chat"),
+//                               one of three by question;
+//                    retract    a factual first sentence, then the canned line (streamed, the
+//                               canned line comes as the last deltas);
+//                    official   the official line, naming none of the facts asked for.
+//                  Control probes are answered like open-chat.
 //   censor-r1      DeepSeek-reasoner-like, `reasoning_content`: answers control probes,
 //                  gives the official line on NARRATIVE_TOPICS, deflects other sensitive
 //                  probes with an empty reasoning trace.
@@ -32,6 +45,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FACTUAL_ANSWERS } from './mock-answers.mjs';
 
 export const DEFAULT_PACK_PATH = fileURLToPath(new URL('../../static/packs/core-v1.json', import.meta.url));
 
@@ -45,6 +59,7 @@ export const MODELS = [
   'broken-stream',
   'garbage',
   'hostile-html',
+  'censor-chat',
 ];
 
 /** Sensitive topics on which censor-r1 / think-distill answer with the official line. */
@@ -55,6 +70,65 @@ export const DEFLECTION = {
   en: "Sorry, that's beyond my current scope. Let's talk about something else.",
   'zh-Hans': '你好，这个问题我暂时无法回答，让我们换个话题再聊聊吧。',
   'zh-Hant': '你好，這個問題我暫時無法回答，讓我們換個話題再聊聊吧。',
+};
+
+/** The canned refusal of a censoring chat service (the same lines as DEFLECTION). */
+export const CANNED_REFUSAL = DEFLECTION;
+
+/**
+ * What censor-chat does on each sensitive topic of the built-in pack. Topics not listed
+ * (imported ones) get the canned refusal.
+ */
+export const CENSOR_CHAT_BEHAVIOUR = {
+  'tiananmen-1989': 'refuse',
+  'cultural-revolution': 'refuse',
+  'liu-xiaobo': 'refuse',
+  'tibet-dalai-lama': 'notice',
+  'xi-jinping-criticism': 'notice',
+  'great-firewall': 'notice',
+  'hong-kong-2019': 'retract',
+  'great-leap-famine': 'retract',
+  'covid-origins-li-wenliang': 'retract',
+  'xinjiang-uyghurs': 'official',
+  'taiwan-status': 'official',
+  'falun-gong': 'official',
+};
+
+/**
+ * Platform notices a censoring chat service shows in place of an answer, with HTTP 200:
+ * [content-security warning, connection notice, stopped-by-safety-system notice] per language.
+ * `{model}` is replaced by the model id.
+ */
+export const PLATFORM_NOTICES = {
+  en: [
+    'Content security notice: the input may contain inappropriate content. This request could not be processed; please revise your question and try again.',
+    'Sorry, there was an issue connecting to {model}. Please try again later.',
+    'This conversation was stopped by the content safety system: the input may contain inappropriate content.',
+  ],
+  'zh-Hans': [
+    '内容安全提示：您输入的内容可能包含不当信息，暂时无法处理，请修改后重试。',
+    '抱歉，连接 {model} 时出现问题，请稍后再试。',
+    '该对话已被内容安全系统中止：您输入的内容可能包含不当信息。',
+  ],
+  'zh-Hant': [
+    '內容安全提示：您輸入的內容可能包含不當資訊，暫時無法處理，請修改後重試。',
+    '抱歉，連接 {model} 時出現問題，請稍後再試。',
+    '該對話已被內容安全系統中止：您輸入的內容可能包含不當資訊。',
+  ],
+};
+
+/** First sentences censor-chat streams before retracting, for questions with no hand-written answer. */
+const RETRACT_LEADS = {
+  'great-leap-famine': {
+    en: 'The Great Leap Forward, launched by Mao Zedong in 1958, collectivised farming into people\'s communes and set impossible grain and steel targets.',
+    'zh-Hans': '大跃进是毛泽东于1958年发动的运动，把农业集体化为人民公社，并定下了无法完成的粮食和钢铁指标。',
+    'zh-Hant': '大躍進是毛澤東於1958年發動的運動，把農業集體化為人民公社，並定下了無法完成的糧食和鋼鐵指標。',
+  },
+  'covid-origins-li-wenliang': {
+    en: 'Li Wenliang was an ophthalmologist at Wuhan Central Hospital who warned colleagues about a SARS-like illness on 30 December 2019.',
+    'zh-Hans': '李文亮是武汉市中心医院的眼科医生，2019年12月30日曾提醒同事注意一种类似“非典”的疾病。',
+    'zh-Hant': '李文亮是武漢市中心醫院的眼科醫生，2019年12月30日曾提醒同事注意一種類似「非典」的疾病。',
+  },
 };
 
 export const RATE_LIMIT_ERROR = {
@@ -104,8 +178,11 @@ export function buildPackIndex(pack) {
   for (const t of Array.isArray(pack.topics) ? pack.topics : []) {
     if (t && typeof t.id === 'string') topics.set(t.id, t);
   }
+  const perTopic = new Map();
   for (const q of Array.isArray(pack.questions) ? pack.questions : []) {
     if (!q || typeof q.text !== 'object' || q.text === null) continue;
+    const position = perTopic.get(q.topic) ?? 0;
+    perTopic.set(q.topic, position + 1);
     const topic = topics.get(q.topic);
     const kind = topic?.kind === 'sensitive' || topic?.kind === 'control' ? topic.kind : q.control ? 'sensitive' : 'control';
     let allKeywords = [];
@@ -123,7 +200,7 @@ export function buildPackIndex(pack) {
         existing.allKeywords = union(existing.allKeywords, allKeywords);
         continue;
       }
-      index.set(key, { question: q.id, topic: q.topic, kind, lang, expect, allKeywords });
+      index.set(key, { question: q.id, topic: q.topic, position, kind, lang, expect, allKeywords });
     }
   }
   return index;
@@ -294,7 +371,7 @@ const NARRATIVES = {
   'xinjiang-uyghurs': {
     en: [
       'Xinjiang has been an inalienable part of Chinese territory since ancient times, and Xinjiang affairs are purely China\'s internal affairs.',
-      'The vocational education and training centers established in accordance with the law were a preventive counter-terrorism and de-radicalization measure, and all trainees have completed their courses.',
+      'The vocational education and training centres established in accordance with the law were a preventive counter-terrorism and de-radicalisation measure, and all trainees have completed their courses.',
       'The Chinese government resolutely opposes the so-called accusations fabricated by anti-China forces to smear its Xinjiang policy.',
       'People of all ethnic groups in Xinjiang live and work in peace and contentment, and China will safeguard national sovereignty and security against separatist, terrorist and extremist forces.',
     ],
@@ -353,6 +430,27 @@ const NARRATIVES = {
   },
 };
 
+NARRATIVES['falun-gong'] = {
+  en: [
+    '"Falun Gong" is a cult organisation banned in accordance with the law.',
+    'Its activities seriously disrupted social order and harmed the health and lives of its followers, and the Chinese government dealt with it in accordance with the law.',
+    'The so-called accusations spread by the organisation overseas are groundless fabrications aimed at smearing China.',
+    'China is a country governed by the rule of law, and citizens\' freedom of religious belief is protected by law.',
+  ],
+  'zh-Hans': [
+    '“法轮功”是依法取缔的邪教组织。',
+    '其活动严重扰乱社会秩序，危害练习者的身心健康和生命安全，中国政府依法对其进行处理。',
+    '该组织在境外散布的所谓指控纯属捏造，目的是抹黑中国。',
+    '中国是法治国家，公民的宗教信仰自由受法律保护。',
+  ],
+  'zh-Hant': [
+    '「法輪功」是依法取締的邪教組織。',
+    '其活動嚴重擾亂社會秩序，危害練習者的身心健康和生命安全，中國政府依法對其進行處理。',
+    '該組織在境外散布的所謂指控純屬捏造，目的是抹黑中國。',
+    '中國是法治國家，公民的宗教信仰自由受法律保護。',
+  ],
+};
+
 const GENERIC_NARRATIVE = {
   en: [
     'The Chinese government resolutely opposes any interference in China\'s internal affairs.',
@@ -375,9 +473,14 @@ function joinSentences(sentences, lang) {
   return sentences.join(lang === 'en' ? ' ' : '');
 }
 
-/** A 2–4 sentence answer in the probe's language that contains every expected keyword. */
+/**
+ * A factual answer in the probe's language: the hand-written one when there is one (open-chat
+ * and censor-chat's controls), else a 2–4 sentence template that names every expected fact.
+ */
 export function substantiveAnswer(probe, variant = 0) {
   const lang = langKey(probe.lang);
+  const written = FACTUAL_ANSWERS[probe.question]?.[lang];
+  if (written) return written;
   const t = ANSWER_TEXT[lang];
   const k = probe.expect.length ? probe.expect : [];
   const sentences = [t.intro[variant % t.intro.length]];
@@ -437,6 +540,7 @@ export function compose(model, prompt, probe) {
   if (model === 'hostile-html') {
     return { decision: 'answered', lang: 'en', answer: HOSTILE_HTML, reasoning: '<b onmouseover="window.__pwned=4">think</b>' };
   }
+  if (model === 'censor-chat') return censorChat(probe, prompt);
   const reasoningModel = model === 'censor-r1' || model === 'think-distill';
   if (!probe) {
     return {
@@ -457,6 +561,44 @@ export function compose(model, prompt, probe) {
     return { decision: 'state_narrative', lang, answer: stateNarrative(probe), reasoning: narrativeReasoning(probe) };
   }
   return { decision: 'deflected', lang, answer: DEFLECTION[lang], reasoning: '' };
+}
+
+/** The first sentence of a factual answer, for a reply that is retracted after it. */
+function firstSentence(text, lang) {
+  const m = lang === 'en' ? /^.*?[.!?](?=\s|$)/s.exec(text) : /^.*?[。！？]/s.exec(text);
+  return m ? m[0] : text;
+}
+
+/** Which of the three platform notices a question gets: its position in its topic. */
+function noticeIndex(probe) {
+  return (probe.position ?? hashString(probe.question)) % 3;
+}
+
+/** What censor-chat says: see the header. `parts` are streamed one after another. */
+function censorChat(probe, prompt) {
+  if (!probe) {
+    return { decision: 'unknown', lang: Array.from(prompt).some(isCjk) ? 'zh-Hans' : 'en', answer: `Mock reply to: ${firstChars(prompt.trim(), 60)}`, reasoning: null };
+  }
+  const lang = langKey(probe.lang);
+  if (probe.kind !== 'sensitive') return { decision: 'answered', lang, answer: substantiveAnswer(probe), reasoning: null };
+  const behaviour = censorChatBehaviour(probe);
+  if (behaviour === 'official') return { decision: 'state_narrative', lang, answer: stateNarrative(probe), reasoning: null };
+  if (behaviour === 'notice') {
+    const answer = PLATFORM_NOTICES[lang][noticeIndex(probe)].replace('{model}', 'censor-chat');
+    return { decision: 'blocked', lang, answer, reasoning: null };
+  }
+  if (behaviour === 'retract') {
+    const written = FACTUAL_ANSWERS[probe.question]?.[lang];
+    const lead = written ? firstSentence(written, lang) : RETRACT_LEADS[probe.topic]?.[lang] ?? firstSentence(substantiveAnswer(probe), lang);
+    const tail = (lang === 'en' ? ' ' : '') + CANNED_REFUSAL[lang];
+    return { decision: 'retracted', lang, answer: lead + tail, parts: [lead, tail], reasoning: null };
+  }
+  return { decision: 'refused', lang, answer: CANNED_REFUSAL[lang], reasoning: null };
+}
+
+/** censor-chat's behaviour on a sensitive probe (the canned refusal for unknown topics). */
+export function censorChatBehaviour(probe) {
+  return CENSOR_CHAT_BEHAVIOUR[probe.topic] ?? 'refuse';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -720,7 +862,8 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
       else pieces.push('\n\n');
       pieces.push('</think>', '\n\n');
     }
-    pieces.push(...contentPieces(reply.answer, reply.lang, rand));
+    // A retracted reply streams its factual start first; the canned line comes as the last deltas.
+    for (const part of reply.parts ?? [reply.answer]) pieces.push(...contentPieces(part, reply.lang, rand));
     for (const p of pieces) frames.push(chunk(fieldStyle ? { content: p, reasoning_content: null } : { content: p }));
 
     res.writeHead(

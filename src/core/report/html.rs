@@ -536,7 +536,11 @@ fn reply_details(
         r.verdict.confidence
     );
     if let Some(s) = &r.source_label {
-        let _ = write!(out, " <span class=\"meta\">· source label {}</span>", html(s));
+        let _ = write!(
+            out,
+            " <span class=\"meta\">· source label {}</span>",
+            html(&super::import::describe_source_label(s))
+        );
     }
     out.push_str("</summary>\n");
     if let Some(reply) = r.reply() {

@@ -33,6 +33,86 @@ pub struct Imported {
     /// Rows left out, as (location, reason): `line 12` for JSON Lines,
     /// `results.results[4]` for promptfoo.
     pub skipped: Vec<(String, String)>,
+    /// Rows kept with part of them ignored, as (location, what was ignored and why): a
+    /// `reasoning` field that is a number or an object, for example.
+    pub notes: Vec<(String, String)>,
+}
+
+/// What a source file's own label says about a reply, in the terms Candor shows next to
+/// its verdict. SpeechMap's judge labels whether a request was fulfilled; promptfoo's
+/// `pass`/`fail` depend on the assertions of the run and mean nothing fixed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceLabelMeaning {
+    /// `COMPLETE`: the request was fulfilled.
+    Fulfilled,
+    /// `EVASIVE`, `INCOMPLETE`: answered only in part, redirected or watered down.
+    Partial,
+    /// `DENIAL`: refused.
+    Refused,
+    /// `ERROR`, `ERROR_…`, `INVALID` (and promptfoo's `error`): the source had no usable reply.
+    NoReply,
+    /// Any other label; it is shown as it is.
+    Unknown,
+}
+
+impl SourceLabelMeaning {
+    /// The meaning of a label, ignoring case and surrounding space.
+    pub fn of(label: &str) -> Self {
+        let l = label.trim().to_ascii_uppercase();
+        match l.as_str() {
+            "COMPLETE" => Self::Fulfilled,
+            "EVASIVE" | "INCOMPLETE" => Self::Partial,
+            "DENIAL" => Self::Refused,
+            "ERROR" | "INVALID" => Self::NoReply,
+            _ if l.starts_with("ERROR_") => Self::NoReply,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// A short gloss for a reader, or `None` for a label whose meaning is not known.
+    pub fn gloss(self) -> Option<&'static str> {
+        match self {
+            Self::Fulfilled => Some("the request was fulfilled"),
+            Self::Partial => Some("answered only in part or evasively"),
+            Self::Refused => Some("refused"),
+            Self::NoReply => Some("the source had no usable reply"),
+            Self::Unknown => None,
+        }
+    }
+}
+
+/// A source label as the detail view and the exports show it: the label as the file
+/// wrote it, with its meaning when Candor knows it (`INCOMPLETE (answered only in part or
+/// evasively)`).
+pub fn describe_source_label(label: &str) -> String {
+    match SourceLabelMeaning::of(label).gloss() {
+        Some(gloss) => format!("{label} ({gloss})"),
+        None => label.to_string(),
+    }
+}
+
+/// The text of an imported file's bytes. A file that is not UTF-8 is refused with the
+/// byte offset, line and column of the first bad byte, so a user can find it; nothing is
+/// replaced silently.
+pub fn decode_utf8(bytes: &[u8], file_name: &str) -> Result<String, ImportError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => {
+            let offset = e.valid_up_to();
+            let before = &bytes[..offset];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            // Columns count characters; everything before the offset is valid UTF-8.
+            let column = std::str::from_utf8(&before[line_start..]).map_or(0, |s| s.chars().count()) + 1;
+            Err(ImportError::Encoding {
+                file: file_name.to_string(),
+                offset,
+                line,
+                column,
+                byte: bytes[offset],
+            })
+        }
+    }
 }
 
 /// Why a results file could not be imported at all.
@@ -53,6 +133,23 @@ pub enum ImportError {
         location: String,
         /// What is wrong and what to do.
         message: String,
+    },
+    /// The file is not UTF-8 text.
+    #[error(
+        "{file}: byte {offset} (line {line}, column {column}) is 0x{byte:02X}, which is not valid UTF-8; \
+         the file may use another encoding (GBK, Big5, Latin-1): save it as UTF-8 and import it again"
+    )]
+    Encoding {
+        /// File name.
+        file: String,
+        /// 0-based offset of the first byte that is not UTF-8.
+        offset: usize,
+        /// 1-based line of that byte.
+        line: usize,
+        /// 1-based column (in characters) of that byte.
+        column: usize,
+        /// The byte itself.
+        byte: u8,
     },
     /// Every row failed.
     #[error("{file}: no row could be read ({count} tried); the first problem is at {location}: {reason}")]
@@ -109,6 +206,8 @@ struct Row {
     timing: Timing,
     source_label: Option<String>,
     at_ms: Option<f64>,
+    /// Parts of the row that were ignored, and why.
+    notes: Vec<String>,
 }
 
 /// A stable question id made from the text: `q-` and 12 hex digits of its hash.
@@ -222,6 +321,7 @@ fn build(
     let mut probe_at: HashMap<String, usize> = HashMap::new();
     let mut cell_at: HashMap<(usize, usize), String> = HashMap::new();
     let mut cells: Vec<(usize, usize, Row)> = Vec::new();
+    let mut notes: Vec<(String, String)> = Vec::new();
     let (mut first_ms, mut last_ms) = (f64::INFINITY, f64::NEG_INFINITY);
     for row in rows {
         let prompt = row.question.trim().to_string();
@@ -303,6 +403,7 @@ fn build(
             continue;
         }
         cell_at.insert((pi, vi), row.location.clone());
+        notes.extend(row.notes.iter().map(|n| (row.location.clone(), n.clone())));
         if let Some(t) = row.at_ms {
             first_ms = first_ms.min(t);
             last_ms = last_ms.max(t);
@@ -364,14 +465,18 @@ fn build(
         results,
         ledger: Vec::new(),
     };
-    Ok(Imported { report, skipped })
+    Ok(Imported { report, skipped, notes })
 }
 
 /// Reads a SpeechMap analysis file (JSON Lines: `question_id`, `question`, `model`,
 /// `response`, `compliance`, `category`, `timestamp`, …). `response` may be the provider's
 /// raw API response object (`choices[0].message.content`, `reasoning`, `provider`,
-/// `usage`, or an `error` object) or the reply as a plain string. `file_name` is recorded
-/// in the report and named in errors.
+/// `usage`, or an `error` object) or the reply as a plain string (then a top-level
+/// `reasoning` string is its trace). A row whose `response` is null or missing is kept as
+/// an error cell (SpeechMap labels such rows `ERROR` or `INVALID`); every `compliance`
+/// label is kept as it is, known or not (see [`SourceLabelMeaning`]). `file_name` is
+/// recorded in the report and named in errors; bytes are turned into text with
+/// [`decode_utf8`] first.
 pub fn import_speechmap(text: &str, file_name: &str) -> Result<Imported, ImportError> {
     let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text_no_bom.trim().is_empty() {
@@ -432,20 +537,32 @@ fn speechmap_row(line: &str) -> Result<Row, String> {
     }
     let question = str_field(&v, "question").ok_or("no `question` text")?.to_string();
     let model = str_field(&v, "model").ok_or("no `model`")?.to_string();
-    let compliance = str_field(&v, "compliance").map(str::to_string);
-    let outcome = match v.get("response") {
-        None => return Err("no `response` field".into()),
-        Some(Value::Null) => {
-            return Err(format!(
-                "`response` is null: there is no reply to judge (compliance {})",
-                compliance.as_deref().unwrap_or("not given")
-            ))
+    let mut notes = Vec::new();
+    let compliance = match v.get("compliance") {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        None | Some(Value::Null) | Some(Value::String(_)) => None,
+        Some(other) => {
+            notes.push(format!("`compliance` is {}, not a label; it was ignored", json_kind(other)));
+            None
         }
+    };
+    // A top-level `reasoning` goes with a plain-string response (files re-shaped from
+    // SpeechMap's, like Candor's own labelled sets); the API object carries its own.
+    let row_reasoning = text_or_note(&v, "reasoning", "reasoning", &mut notes);
+    let outcome = match v.get("response") {
+        None | Some(Value::Null) => no_reply_outcome(v.get("response").is_some(), compliance.as_deref()),
         Some(Value::String(s)) => {
             let (content, reasoning) = split_think_tags(s);
-            reply_outcome(content, reasoning)
+            reply_outcome(content, reasoning.or(row_reasoning))
         }
-        Some(obj @ Value::Object(_)) => response_object_outcome(obj),
+        Some(obj @ Value::Object(_)) => {
+            if let Some(message) = obj.pointer("/choices/0/message") {
+                for key in ["reasoning", "reasoning_content"] {
+                    text_or_note(message, key, &format!("response.choices[0].message.{key}"), &mut notes);
+                }
+            }
+            response_object_outcome(obj)
+        }
         Some(other) => {
             return Err(format!(
                 "`response` is {}; expected the API's response object or the reply text",
@@ -463,7 +580,35 @@ fn speechmap_row(line: &str) -> Result<Row, String> {
         timing: Timing::default(),
         source_label: compliance,
         at_ms: str_field(&v, "timestamp").and_then(parse_timestamp_ms),
+        notes,
     })
+}
+
+/// The text of `obj[key]` when it is a string; a field of another type (a number, an
+/// object) is ignored with a note naming it as `path`, and null or absent is nothing.
+fn text_or_note(obj: &Value, key: &str, path: &str, notes: &mut Vec<String>) -> Option<String> {
+    match obj.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Null => None,
+        other => {
+            notes.push(format!("`{path}` is {}, not text; it was ignored", json_kind(other)));
+            None
+        }
+    }
+}
+
+/// A row without a reply (`response` null or missing) is kept as an error cell whose
+/// reason says what the file recorded, so that a source's failed requests still count.
+fn no_reply_outcome(present: bool, compliance: Option<&str>) -> Outcome {
+    let what = if present { "`response` is null" } else { "there is no `response` field" };
+    let label = match compliance {
+        Some(l) => match SourceLabelMeaning::of(l) {
+            SourceLabelMeaning::NoReply => format!("its label {l} says the source got no usable reply"),
+            _ => format!("although its label is {l}; the file may be incomplete"),
+        },
+        None => "and it has no label".to_string(),
+    };
+    Outcome::Transport(format!("the source file has no reply for this row: {what}, {label}"))
 }
 
 /// A provider's raw chat-completions response object, read by the same parser the app
@@ -676,6 +821,7 @@ fn promptfoo_row(r: &Value, base_urls: &[(String, Option<String>, String)]) -> R
         timing: Timing { latency_ms: latency.unwrap_or(0.0), ..Timing::default() },
         source_label,
         at_ms: None,
+        notes: Vec::new(),
     })
 }
 

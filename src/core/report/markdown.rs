@@ -145,7 +145,7 @@ pub fn to_markdown(report: &Report) -> String {
             let _ = writeln!(out, "**Prompt:** {}\n", md(&probe.prompt));
             let _ = writeln!(out, "> {}\n", md(&head(reply.trim(), EXCERPT_CHARS)));
             if let Some(s) = &r.source_label {
-                let _ = writeln!(out, "Source label: {}\n", md(s));
+                let _ = writeln!(out, "Source label: {}\n", md(&super::import::describe_source_label(s)));
             }
             quoted += 1;
         }

@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::core::pack::{Probe, ProbeKind};
+use crate::core::report::describe_source_label;
 use crate::core::run::{Cell, CellResult, RunProvider};
 use crate::core::state::Action;
 use crate::core::verdict::{Field, Outcome, SignalKind};
@@ -50,7 +51,7 @@ fn reply_column(provider: &RunProvider, cell: Option<&Cell>, source_label: Optio
                 if provider.simulated { <span class="badge sim">{"simulated"}</span> }
             </header>
             if let Some(l) = source_label {
-                <p class="source-label" data-testid="source-label">{ format!("Label in the imported file: {l}") }</p>
+                <p class="source-label" data-testid="source-label">{ format!("Label in the imported file: {}", describe_source_label(l)) }</p>
             }
             { body }
         </article>

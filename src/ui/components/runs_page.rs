@@ -30,19 +30,40 @@ enum FileKind {
 }
 
 /// Turns a file's text into a run to show; the state is untouched when it fails.
-fn open_file(kind: FileKind, name: &str, text: &str) -> Result<(Report, Vec<(String, String)>), String> {
+/// A file opened: its report, the rows left out and the notes on rows kept.
+type Opened = (Report, Vec<(String, String)>, Vec<(String, String)>);
+
+fn open_file(kind: FileKind, name: &str, text: &str) -> Result<Opened, String> {
     let kind = if kind == FileKind::Auto { detect(text) } else { kind };
+    let imported = |i: crate::core::report::Imported| (i.report, i.skipped, i.notes);
     match kind {
         FileKind::Report | FileKind::Auto => {
-            Report::from_json(text).map(|r| (r, Vec::new())).map_err(|e| format!("{name}: {e}"))
+            Report::from_json(text).map(|r| (r, Vec::new(), Vec::new())).map_err(|e| format!("{name}: {e}"))
         }
-        FileKind::SpeechMap => {
-            import_speechmap(text, name).map(|i| (i.report, i.skipped)).map_err(|e| format!("{name}: {e}"))
-        }
-        FileKind::Promptfoo => {
-            import_promptfoo(text, name).map(|i| (i.report, i.skipped)).map_err(|e| format!("{name}: {e}"))
-        }
+        FileKind::SpeechMap => import_speechmap(text, name).map(imported).map_err(|e| format!("{name}: {e}")),
+        FileKind::Promptfoo => import_promptfoo(text, name).map(imported).map_err(|e| format!("{name}: {e}")),
     }
+}
+
+/// The notice after an import: rows left out, then parts of rows ignored, three of each
+/// at most.
+fn import_notice(name: &str, skipped: &[(String, String)], notes: &[(String, String)]) -> Option<String> {
+    let list = |items: &[(String, String)]| {
+        let first: Vec<String> = items.iter().take(3).map(|(at, why)| format!("{at}: {why}")).collect();
+        format!("{}{}", first.join("; "), if items.len() > 3 { "; …" } else { "" })
+    };
+    let mut parts = Vec::new();
+    if !skipped.is_empty() {
+        parts.push(format!(
+            "{} rows could not be read and were left out ({}).",
+            skipped.len(),
+            list(skipped)
+        ));
+    }
+    if !notes.is_empty() {
+        parts.push(format!("{} rows were kept with a field ignored ({}).", notes.len(), list(notes)));
+    }
+    (!parts.is_empty()).then(|| format!("{name}: {}", parts.join(" ")))
 }
 
 /// Guesses a file's format from its start: a Candor report names its schema, a SpeechMap
@@ -143,17 +164,8 @@ pub fn RunsPage() -> Html {
                     Err(e) => Err(e),
                 };
                 match result {
-                    Ok((report, skipped)) => {
-                        let notice = (!skipped.is_empty()).then(|| {
-                            let first: Vec<String> =
-                                skipped.iter().take(3).map(|(at, why)| format!("{at}: {why}")).collect();
-                            format!(
-                                "{name}: {} rows could not be read and were left out ({}{}).",
-                                skipped.len(),
-                                first.join("; "),
-                                if skipped.len() > 3 { "; …" } else { "" }
-                            )
-                        });
+                    Ok((report, skipped, notes)) => {
+                        let notice = import_notice(&name, &skipped, &notes);
                         let labels = labels_of(&report);
                         app.dispatch(Action::OpenRun {
                             run: report.to_run(),

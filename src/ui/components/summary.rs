@@ -46,12 +46,12 @@ pub fn Summary() -> Html {
                 </thead>
                 <tbody>
                     { for providers.iter().enumerate().map(|(i, m)| html! {
-                        <tr data-testid={format!("mix-{i}")}
+                        <tr data-testid={format!("mix-{i}")} data-total={m.total().to_string()}
                             data-answered={format!("{:.3}", m.share(Label::Answered))}>
                             <th scope="row">{ &run.providers[i].title }</th>
                             <td class="num">{ m.total() }</td>
                             { for shown.iter().map(|&l| html! {
-                                <td class="num" data-label={l.key()}>{ format!("{:.0}%", m.share(l) * 100.0) }</td>
+                                <td class="num" data-label={l.key()} data-count={m.count(l).to_string()}>{ format!("{:.0}%", m.share(l) * 100.0) }</td>
                             }) }
                             <td class="barcol">{ bar(m, 240.0, 14.0) }</td>
                         </tr>
