@@ -99,14 +99,19 @@ pub fn detect(text: &str) -> ReplyLang {
     latin_language(sample, umlauts)
 }
 
+/// Whether `w` is one of `list`, ASCII case ignored (the lists are lower case).
+fn one_of(list: &[&str], w: &str) -> bool {
+    list.iter().any(|x| x.len() == w.len() && x.as_bytes().eq_ignore_ascii_case(w.as_bytes()))
+}
+
 fn latin_language(sample: &str, umlauts: usize) -> ReplyLang {
     let (mut words, mut en, mut fi) = (0usize, 0usize, 0usize);
-    for w in sample.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+    // Function words are short: longer words are counted, not compared.
+    for w in sample.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         words += 1;
         if w.len() <= 6 {
-            let lower = w.to_lowercase();
-            en += usize::from(EN_WORDS.contains(&lower.as_str()));
-            fi += usize::from(FI_WORDS.contains(&lower.as_str()));
+            en += usize::from(one_of(&EN_WORDS, w));
+            fi += usize::from(one_of(&FI_WORDS, w));
         }
     }
     // Finnish writes ä and ö often; English never.

@@ -5,8 +5,8 @@
 
 use super::evidence::{Field, Label, Signal, SignalKind};
 use super::lang::ReplyLang;
-use super::phrases::{canned_source, Table};
-use super::scan::{Hit, Scan, HEAD_BYTES};
+use super::phrases::{canned_source, Table, ATTRIBUTIONS};
+use super::scan::{whole_words, Hit, Scan, HEAD_BYTES};
 
 /// Everything the rules read about one reply.
 pub struct Reading<'a> {
@@ -281,11 +281,12 @@ pub fn split_formulas(content: &str, scan: &Scan) -> (Vec<Hit>, Vec<Hit>) {
     let mut own = Vec::new();
     let mut quoted = Vec::new();
     for h in scan.of_table(Table::Formula) {
-        let sentence_start =
-            content[..h.start].rfind(['.', '。', '!', '！', '?', '？', '\n']).map_or(0, |i| i + 1);
-        let attributed = scan
-            .of_table(Table::Attribution)
-            .any(|a| a.start >= sentence_start && a.start < h.start && h.start - a.start < 160);
+        let from = sentence_start(content, h.start).max(h.start.saturating_sub(160));
+        let from = (from..h.start).find(|&i| content.is_char_boundary(i)).unwrap_or(h.start);
+        let before = content[from..h.start].to_ascii_lowercase();
+        let attributed = ATTRIBUTIONS.iter().any(|a| {
+            before.match_indices(a).any(|(i, m)| whole_words(&before, i, i + m.len()))
+        });
         if attributed {
             quoted.push(*h);
         } else {
