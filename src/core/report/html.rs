@@ -193,6 +193,9 @@ pub fn to_html(report: &Report) -> String {
         );
     }
     out.push_str("</table>\n");
+    if let Some(judge) = report.judge_summary() {
+        let _ = writeln!(out, "<p class=\"note\" id=\"judge\">{}</p>", html(&judge));
+    }
     if report.providers.iter().any(|p| p.simulated) {
         out.push_str(
             "<p class=\"note\">Providers marked <span class=\"sim\">simulated</span> are Candor's built-in demo: \
@@ -410,7 +413,7 @@ pub fn to_html(report: &Report) -> String {
         }
         out.push_str("</p>\n");
         for (vi, cell) in row.iter().enumerate() {
-            reply_details(&mut out, pi, vi, &report.providers[vi], *cell);
+            reply_details(&mut out, pi, vi, &report.providers[vi], *cell, report.judge.as_ref());
         }
         out.push_str("</article>\n");
     }
@@ -520,6 +523,7 @@ fn reply_details(
     vi: usize,
     p: &super::schema::ReportProvider,
     cell: Option<&ResultRow>,
+    judge: Option<&super::schema::ReportProvider>,
 ) {
     let Some(r) = cell else {
         let _ = writeln!(
@@ -539,6 +543,9 @@ fn reply_details(
     );
     if let Some(s) = &r.source_label {
         let _ = write!(out, " <span class=\"meta\">· source label {}</span>", html(s));
+    }
+    if let (Some(j), Some(judge)) = (&r.judge, judge) {
+        let _ = write!(out, " <span class=\"meta\">· {}</span>", html(&j.describe(&judge.title)));
     }
     out.push_str("</summary>\n");
     if let Some(reply) = r.reply() {

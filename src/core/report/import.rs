@@ -336,6 +336,7 @@ fn build(
                 outcome: row.outcome,
                 timing: row.timing,
                 source_label: row.source_label,
+                judge: None,
             }
         })
         .collect();
@@ -363,6 +364,7 @@ fn build(
         probes,
         results,
         ledger: Vec::new(),
+        judge: None,
     };
     Ok(Imported { report, skipped })
 }
