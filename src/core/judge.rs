@@ -257,9 +257,23 @@ pub fn parse_verdict(answer: &str) -> Result<JudgeVerdict, JudgeError> {
 
 /// Reads the judge's full response: its status and body, then its answer.
 pub fn outcome_of(resp: &HttpResponse) -> JudgeOutcome {
-    match openai::parse_chat_response(resp) {
-        Ok(reply) => outcome_of_reply(&reply),
-        Err(e) => JudgeOutcome::Failed(JudgeError::Request(dialect_message(&e))),
+    outcome_of_parsed(&openai::parse_chat_response(resp))
+}
+
+/// Reads a judge response already parsed by the dialect.
+pub fn outcome_of_parsed(parsed: &Result<Reply, DialectError>) -> JudgeOutcome {
+    match parsed {
+        Ok(reply) => outcome_of_reply(reply),
+        Err(e) => JudgeOutcome::Failed(JudgeError::Request(dialect_message(e))),
+    }
+}
+
+/// The judge line of a cell in the detail view: its rating, its error, or that it is
+/// still waiting.
+pub fn describe_cell(judge: &str, outcome: Option<&JudgeOutcome>) -> String {
+    match outcome {
+        Some(o) => o.describe(judge),
+        None => format!("Judge ({judge}): waiting for a rating"),
     }
 }
 
@@ -446,6 +460,8 @@ mod tests {
         assert_eq!(json, r#"{"failed":{"kind":"empty"}}"#);
         assert_eq!(serde_json::from_str::<JudgeOutcome>(&json).unwrap(), f);
         assert!(f.describe("J").starts_with("Judge (J): no rating: the judge answered with no text"));
+        assert_eq!(describe_cell("J", None), "Judge (J): waiting for a rating");
+        assert_eq!(describe_cell("J", Some(&v)), v.describe("J"));
     }
 
     #[test]

@@ -609,6 +609,9 @@ impl Report {
                 out[v].completion_tokens += completion_tokens.unwrap_or(0);
             }
         }
+        if let Some(j) = &self.judge {
+            out.push(super::charts::TokenUse::of_judge(&j.id, &j.title, &j.model, &self.ledger));
+        }
         out
     }
 }
