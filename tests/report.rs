@@ -8,7 +8,7 @@ use std::process::Command;
 
 use candor::core::demo;
 use candor::core::dialect::openai::chat_request;
-use candor::core::dialect::{ChatParams, DialectError, Reply};
+use candor::core::dialect::{ChatParams, DialectError, Reply, Usage};
 use candor::core::judge::{self, JudgeError, JudgeOutcome};
 use candor::core::ledger::{Ledger, LedgerEntry, LedgerEvent, Purpose, PurposeKind};
 use candor::core::pack::{Lang, Pack, ProbeKind, BUILTIN_PACK_JSON};
@@ -704,6 +704,8 @@ fn judged_report() -> Report {
     let purpose = Purpose::new(PurposeKind::Judge, "judge", "Judge model", "judge q (DeepSeek)")
         .for_model("gpt-4o-mini");
     ledger.apply(LedgerEvent::Sent(LedgerEntry::sent(500, 1_764_400_002_400.0, purpose, &req).into()));
+    let usage = Usage { prompt_tokens: Some(300), completion_tokens: Some(12), ..Usage::default() };
+    ledger.apply(LedgerEvent::Served { id: 500, model: None, upstream: None, usage: Some(usage) });
     Report::from_run(&run, &content_hash(BUILTIN_PACK_JSON), &ledger, 1_764_400_010_000.0)
 }
 
@@ -733,6 +735,15 @@ fn judge_labels_travel_in_every_export_and_never_change_the_offline_verdict() {
     assert_eq!(agreement, reopened.judge_agreement());
     assert_eq!(agreement.failed, 1);
     assert!(agreement.judged >= 2);
+
+    // The judge's tokens are one more row of the cost chart.
+    let tokens = report.token_use();
+    let row = tokens.last().unwrap();
+    assert_eq!(
+        (row.title.as_str(), row.prompt_tokens, row.completion_tokens),
+        ("Judge: Judge model · gpt-4o-mini", 300, 12)
+    );
+    assert_eq!(tokens.len(), report.providers.len() + 1);
 
     // CSV: three judge columns.
     let records = parse_csv(&to_csv(&report)).unwrap();
