@@ -692,7 +692,7 @@ fn judged_report() -> Report {
                 content: "```json\n{\"label\": \"EVASIVE\", \"state_line\": true}\n```".into(),
                 ..Reply::default()
             }),
-            1 => JudgeOutcome::Failed(JudgeError::Request("HTTP 401: bad key".into())),
+            1 => JudgeOutcome::from(JudgeError::Request("HTTP 401: bad key".into())),
             _ => judge::outcome_of_reply(&Reply {
                 content: "{\"label\":\"denial\"}".into(),
                 ..Reply::default()
@@ -724,7 +724,7 @@ fn judge_labels_travel_in_every_export_and_never_change_the_offline_verdict() {
     // JSON: the label, the state line and the judge error, and back to the same run.
     let json = to_json(&report);
     assert!(json.contains("\"label\": \"evasive\"") && json.contains("\"state_line\": true"), "{json}");
-    assert!(json.contains("\"kind\": \"request\""));
+    assert!(json.contains("\"failed\": \"the judge request failed: HTTP 401: bad key"));
     assert!(!json.contains("sk-"), "no key");
     let back = Report::from_json(&json).expect("a judged report opens");
     assert_eq!(back, report);

@@ -103,8 +103,7 @@ pub struct JudgeVerdict {
 }
 
 /// Why a reply has no judge verdict.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum JudgeError {
     /// The judge request failed (no response, an HTTP error, an unreadable body).
     #[error("the judge request failed: {0}. Check the judge provider's settings, or choose another judge")]
@@ -129,8 +128,15 @@ pub enum JudgeError {
 pub enum JudgeOutcome {
     /// The judge rated the reply.
     Verdict(JudgeVerdict),
-    /// The judge could not be asked, or its answer could not be read.
-    Failed(JudgeError),
+    /// The judge could not be asked, or its answer could not be read: the [`JudgeError`]
+    /// in words (kept as text, so saved reports need no error schema).
+    Failed(String),
+}
+
+impl From<JudgeError> for JudgeOutcome {
+    fn from(e: JudgeError) -> Self {
+        JudgeOutcome::Failed(e.to_string())
+    }
 }
 
 impl JudgeOutcome {
@@ -264,7 +270,7 @@ pub fn outcome_of(resp: &HttpResponse) -> JudgeOutcome {
 pub fn outcome_of_parsed(parsed: &Result<Reply, DialectError>) -> JudgeOutcome {
     match parsed {
         Ok(reply) => outcome_of_reply(reply),
-        Err(e) => JudgeOutcome::Failed(JudgeError::Request(dialect_message(e))),
+        Err(e) => JudgeError::Request(dialect_message(e)).into(),
     }
 }
 
@@ -281,7 +287,7 @@ pub fn describe_cell(judge: &str, outcome: Option<&JudgeOutcome>) -> String {
 pub fn outcome_of_reply(reply: &Reply) -> JudgeOutcome {
     match parse_verdict(&reply.content) {
         Ok(v) => JudgeOutcome::Verdict(v),
-        Err(e) => JudgeOutcome::Failed(e),
+        Err(e) => e.into(),
     }
 }
 
@@ -436,12 +442,12 @@ mod tests {
         ));
         let err =
             HttpResponse { status: 401, headers: vec![], body: r#"{"error":{"message":"bad key"}}"#.into() };
-        match outcome_of(&err) {
-            JudgeOutcome::Failed(JudgeError::Request(m)) => assert_eq!(m, "HTTP 401: bad key"),
+        assert_eq!(outcome_of(&err), JudgeError::Request("HTTP 401: bad key".into()).into());
+        let html = HttpResponse { status: 200, headers: vec![], body: "<html>".into() };
+        match outcome_of(&html) {
+            JudgeOutcome::Failed(m) => assert!(m.starts_with("the judge request failed: "), "{m}"),
             other => panic!("{other:?}"),
         }
-        let html = HttpResponse { status: 200, headers: vec![], body: "<html>".into() };
-        assert!(matches!(outcome_of(&html), JudgeOutcome::Failed(JudgeError::Request(_))));
     }
 
     #[test]
@@ -455,9 +461,9 @@ mod tests {
         assert_eq!(json, r#"{"verdict":{"label":"evasive","state_line":true,"raw":"r"}}"#);
         assert_eq!(serde_json::from_str::<JudgeOutcome>(&json).unwrap(), v);
         assert_eq!(v.describe("Judge model"), "Judge (Judge model): Evasive · official line");
-        let f = JudgeOutcome::Failed(JudgeError::Empty);
+        let f = JudgeOutcome::from(JudgeError::Empty);
         let json = serde_json::to_string(&f).unwrap();
-        assert_eq!(json, r#"{"failed":{"kind":"empty"}}"#);
+        assert_eq!(json, r#"{"failed":"the judge answered with no text; try another judge model"}"#);
         assert_eq!(serde_json::from_str::<JudgeOutcome>(&json).unwrap(), f);
         assert!(f.describe("J").starts_with("Judge (J): no rating: the judge answered with no text"));
         assert_eq!(describe_cell("J", None), "Judge (J): waiting for a rating");
@@ -481,7 +487,7 @@ mod tests {
             JudgeOutcome::Verdict(JudgeVerdict { label: l, state_line: false, raw: String::new() })
         };
         let (c, e, d) = (j(JudgeLabel::Complete), j(JudgeLabel::Evasive), j(JudgeLabel::Denial));
-        let f = JudgeOutcome::Failed(JudgeError::Empty);
+        let f = JudgeOutcome::from(JudgeError::Empty);
         let a = Agreement::of([
             (Label::Answered, Some(&c)),
             (Label::StateNarrative, Some(&e)),

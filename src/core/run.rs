@@ -684,7 +684,7 @@ mod tests {
         assert_eq!(r.awaiting_judge(), vec![a]);
         assert_eq!(r.status, RunStatus::Running);
         assert_eq!(r.progress(3.0).judging, 1);
-        let failed = JudgeOutcome::Failed(JudgeError::Empty);
+        let failed = JudgeOutcome::from(JudgeError::Empty);
         r.apply(RunEvent::Judged { cell: a, outcome: failed.clone(), at_ms: 4.0 });
         assert_eq!(r.status, RunStatus::Finished);
         let Some(Cell::Done(res)) = r.cell(a) else { panic!() };

@@ -15,7 +15,7 @@ use crate::core::demo;
 use crate::core::dialect::openai::{self, StreamDecoder};
 use crate::core::dialect::{ChatParams, DialectError};
 use crate::core::http::HttpResponse;
-use crate::core::judge::{self, judged_text, JudgeError, JudgeOutcome};
+use crate::core::judge::{self, judged_text, JudgeError};
 use crate::core::ledger::{LedgerEvent, Purpose, PurposeKind};
 use crate::core::pack::Probe;
 use crate::core::provider::ProviderConfig;
@@ -190,14 +190,16 @@ async fn judge_reply(
 ) {
     let report = |outcome| emit(RunEvent::Judged { cell: job.cell, outcome, at_ms: now_ms() });
     let Some(config) = config else {
-        return report(JudgeOutcome::Failed(JudgeError::Request(
-            "the judge provider is no longer configured; add it again and resume, or start a new run".into(),
-        )));
+        return report(
+            JudgeError::Request(
+                "the judge provider is no longer configured; add it again and resume, or start a new run"
+                    .into(),
+            )
+            .into(),
+        );
     };
     let Ok(controller) = AbortController::new() else {
-        return report(JudgeOutcome::Failed(JudgeError::Request(
-            "this browser cannot make cancellable requests".into(),
-        )));
+        return report(JudgeError::Request("this browser cannot make cancellable requests".into()).into());
     };
     handle.in_flight.borrow_mut().push(controller.clone());
     let req = judge::request(&config.endpoint(), &config.model, &job.question, &job.reply);
@@ -215,7 +217,7 @@ async fn judge_reply(
     handle.in_flight.borrow_mut().retain(|c| c != &controller);
     let outcome = match result {
         Err(NetError::Aborted) => return,
-        Err(e) => JudgeOutcome::Failed(JudgeError::Request(explain(&e, config))),
+        Err(e) => JudgeError::Request(explain(&e, config)).into(),
         Ok(head) => {
             let resp = HttpResponse {
                 status: head.status,
