@@ -213,12 +213,34 @@ const DECLINES: [&str; 10] = [
     "抱歉",
 ];
 
+/// The length of the JSON object at the start of `s` (which starts with `{`), by matching
+/// braces outside strings; `None` when it never closes.
+fn object_len(s: &str) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0u32, false, false);
+    for (i, c) in s.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '{' if !in_string => depth += 1,
+            '}' if !in_string => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Every JSON object in `text`, outermost first, wherever it sits (in a code fence, in prose).
 fn json_objects(text: &str) -> impl Iterator<Item = serde_json::Map<String, Value>> + '_ {
     text.char_indices().filter(|&(_, c)| c == '{').filter_map(move |(i, _)| {
-        let mut values = serde_json::Deserializer::from_str(&text[i..]).into_iter::<Value>();
-        match values.next() {
-            Some(Ok(Value::Object(map))) => Some(map),
+        let len = object_len(&text[i..])?;
+        match serde_json::from_str(&text[i..i + len]) {
+            Ok(Value::Object(map)) => Some(map),
             _ => None,
         }
     })
@@ -427,6 +449,9 @@ mod tests {
         ));
         assert!(matches!(parse_verdict("The reply seems fine overall."), Err(JudgeError::Unreadable(_))));
         assert!(matches!(parse_verdict("{\"label\": \"COMPLETE\""), Err(JudgeError::Unreadable(_))));
+        // Braces and quotes inside strings do not end the object early.
+        let tricky = r#"{"note": "a } and a \" and a {", "label": "denial", "state_line": true}"#;
+        assert_eq!(parse_verdict(tricky).unwrap().label, JudgeLabel::Denial);
     }
 
     #[test]
