@@ -299,6 +299,21 @@ impl AppState {
         self.providers.iter().filter(|p| !p.is_simulated()).map(|p| (p.id.clone(), p.title())).collect()
     }
 
+    /// The size of the next run, for the probe picker: `36 probes × 2 providers = 72
+    /// requests`, and with a judge `, and up to 72 to the judge`.
+    pub fn run_size_text(&self) -> String {
+        let probes = self.selected_probes().len();
+        let providers = self.runnable_providers().0.len();
+        let s = if providers == 1 { "" } else { "s" };
+        let n = probes * providers;
+        let judge = if self.judge_provider().is_some() {
+            format!(", and up to {n} to the judge")
+        } else {
+            String::new()
+        };
+        format!("{probes} probes × {providers} provider{s} = {n} requests{judge}")
+    }
+
     /// The chosen judge provider, when it still exists.
     pub fn judge_provider(&self) -> Option<&ProviderConfig> {
         self.judge.as_deref().and_then(|id| self.provider(id))
@@ -614,6 +629,11 @@ mod tests {
         let mut j = s.providers[2].clone();
         j.enabled = false; // a judge need not be probed itself
         s = apply(&s, Action::UpdateProvider(j));
+        let n = s.selected_probes().len();
+        assert_eq!(
+            s.run_size_text(),
+            format!("{n} probes × 2 providers = {} requests, and up to {} to the judge", n * 2, n * 2)
+        );
         let started = apply(&s, Action::StartRun { id: "r".into(), at_ms: 0.0 });
         let run = started.run.as_ref().unwrap();
         assert_eq!(run.judge.as_ref().map(|j| j.id.as_str()), Some(judge.as_str()));
@@ -630,6 +650,7 @@ mod tests {
 
         let s = apply(&s, Action::RemoveProvider(judge.clone()));
         assert_eq!(s.judge, None);
+        assert_eq!(s.run_size_text(), format!("{n} probes × 2 providers = {} requests", n * 2));
         let restored = apply(
             &fresh(),
             Action::Restore { providers: vec![ProviderConfig::demo()], selection: None, judge: Some(judge) },

@@ -28,9 +28,8 @@ pub fn JudgePicker() -> Html {
                     <option value={id.clone()} selected={*id == chosen}>{ title }</option>
                 }) }
             </select>
-            <p class="hint">{"An optional second opinion: the judge sends every reply, with its question, to the chosen \
-                provider to be rated complete, evasive or denial (so those requests show in Data flow and cost tokens). \
-                The offline verdict stays the default. A provider can judge without being probed: untick \"Include in runs\"."}</p>
+            <p class="hint">{"Sends every reply, with its question, to this provider to be rated (it shows in Data flow); \
+                the offline verdict stays the default."}</p>
         </section>
     }
 }
