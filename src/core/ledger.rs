@@ -53,7 +53,7 @@ pub struct Purpose {
     pub provider_id: String,
     /// Provider name as shown.
     pub provider: String,
-    /// "probe <id>", "judge <id> (<provider>)" or "model list".
+    /// `probe <id>`, `<probe id> (<column>)` for the judge, or `model list`.
     pub what: String,
     /// What kind of request it was.
     #[serde(default)]
@@ -81,7 +81,7 @@ impl Purpose {
         self
     }
 
-    /// The "for" column of the ledger: `Judge: judge tiananmen.1@en (Censor R1)`.
+    /// The "for" column of the ledger: `Judge: tiananmen-1989.crackdown@en (Censor R1)` for a judge request, `what` otherwise.
     pub fn describe(&self) -> String {
         match self.kind {
             PurposeKind::Judge => format!("{}: {}", self.kind.title(), self.what),
