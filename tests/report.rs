@@ -8,8 +8,9 @@ use std::process::Command;
 
 use candor::core::demo;
 use candor::core::dialect::openai::chat_request;
-use candor::core::dialect::{ChatParams, DialectError, Reply};
-use candor::core::ledger::{Ledger, LedgerEntry, LedgerEvent, Purpose};
+use candor::core::dialect::{ChatParams, DialectError, Reply, Usage};
+use candor::core::judge::{self, JudgeError, JudgeOutcome};
+use candor::core::ledger::{Ledger, LedgerEntry, LedgerEvent, Purpose, PurposeKind};
 use candor::core::pack::{Lang, Pack, ProbeKind, BUILTIN_PACK_JSON};
 use candor::core::provider::{Preset, ProviderConfig};
 use candor::core::report::csv::parse_csv;
@@ -82,11 +83,7 @@ fn sample_run() -> (Run, Ledger) {
                 temperature: None,
             },
         );
-        let purpose = Purpose {
-            provider_id: "ds".into(),
-            provider: "DeepSeek".into(),
-            what: format!("probe {}", probe.id),
-        };
+        let purpose = Purpose::new(PurposeKind::Probe, "ds", "DeepSeek", format!("probe {}", probe.id));
         ledger.apply(LedgerEvent::Sent(
             LedgerEntry::sent(pi as u64, 1_764_400_000_200.0, purpose, &req).into(),
         ));
@@ -122,8 +119,7 @@ fn sample_run() -> (Run, Ledger) {
             temperature: None,
         },
     );
-    let purpose =
-        Purpose { provider_id: "ds".into(), provider: "DeepSeek".into(), what: "model list".into() };
+    let purpose = Purpose::new(PurposeKind::ModelList, "ds", "DeepSeek", "model list");
     run.apply(RunEvent::Cancelled { at_ms: 1_764_400_003_000.0 });
     ledger.apply(LedgerEvent::Sent(LedgerEntry::sent(99, 1_764_400_009_000.0, purpose, &late).into()));
     (run, ledger)
@@ -260,9 +256,9 @@ fn csv_keeps_chinese_quotes_and_line_breaks_and_defuses_formulas() {
     );
     let header = &records[0].1;
     assert_eq!(header[0], "probe_id");
-    assert_eq!(header.len(), 19);
-    assert_eq!(header.last().map(String::as_str), Some("source_label"));
-    assert!(records.iter().all(|(_, r)| r.len() == 19));
+    assert_eq!(header.len(), 22);
+    assert_eq!(header.last().map(String::as_str), Some("judge_error"));
+    assert!(records.iter().all(|(_, r)| r.len() == 22));
     let col = |name: &str| header.iter().position(|h| h == name).expect(name);
     let rows: Vec<&Vec<String>> = records[1..].iter().map(|(_, r)| r).collect();
 
@@ -855,4 +851,124 @@ fn text_from_imported_files_is_escaped_in_every_export() {
     let reply = &records[1].1[10];
     assert!(reply.starts_with("| cell"), "a pipe needs no guard in CSV: {reply}");
     assert!(records[1].1.iter().all(|f| !f.starts_with(['=', '+', '-', '@'])));
+}
+
+/// The sample run with a judge that rated every reply with text, in matrix order: the first
+/// as evasive and on the official line, the second failing, the rest as denials.
+fn judged_report() -> Report {
+    let (run, mut ledger) = sample_run();
+    let mut judge_cfg = ProviderConfig::from_preset("judge", Preset::OpenAi);
+    judge_cfg.name = "Judge model".into();
+    let mut run = run.with_judge(Some(RunProvider::from(&judge_cfg)));
+    let waiting = run.awaiting_judge();
+
+    assert!(!waiting.is_empty());
+    for (i, cell) in waiting.into_iter().enumerate() {
+        let outcome = match i {
+            0 => judge::outcome_of_reply(&Reply {
+                content: "```json\n{\"label\": \"EVASIVE\", \"state_line\": true}\n```".into(),
+                ..Reply::default()
+            }),
+            1 => JudgeOutcome::from(JudgeError::Request("HTTP 401: bad key".into())),
+            _ => judge::outcome_of_reply(&Reply {
+                content: "{\"label\":\"denial\"}".into(),
+                ..Reply::default()
+            }),
+        };
+        run.apply(RunEvent::Judged { cell, outcome, at_ms: 1_764_400_002_500.0 });
+    }
+    let req = judge::request(&judge_cfg.endpoint(), "gpt-4o-mini", "Q?", "A.");
+    let purpose = Purpose::new(PurposeKind::Judge, "judge", "Judge model", "judge q (DeepSeek)")
+        .for_model("gpt-4o-mini");
+    ledger.apply(LedgerEvent::Sent(LedgerEntry::sent(500, 1_764_400_002_400.0, purpose, &req).into()));
+    let usage = Usage { prompt_tokens: Some(300), completion_tokens: Some(12), ..Usage::default() };
+    ledger.apply(LedgerEvent::Served { id: 500, model: None, upstream: None, usage: Some(usage) });
+    Report::from_run(&run, &content_hash(BUILTIN_PACK_JSON), &ledger, 1_764_400_010_000.0)
+}
+
+#[test]
+fn judge_labels_travel_in_every_export_and_never_change_the_offline_verdict() {
+    let plain = sample_report();
+    let report = judged_report();
+    let verdicts = |r: &Report| r.results.iter().map(|x| x.verdict.clone()).collect::<Vec<_>>();
+    assert_eq!(verdicts(&report), verdicts(&plain), "the judge never changes an offline verdict");
+    assert_eq!(report.judge.as_ref().map(|j| j.id.as_str()), Some("judge"));
+    assert!(
+        report.ledger.iter().any(|e| e.purpose.kind == PurposeKind::Judge),
+        "judge requests are in the report's ledger"
+    );
+
+    // JSON: the label, the state line and the judge error, and back to the same run.
+    let json = to_json(&report);
+    assert!(json.contains("\"label\": \"evasive\"") && json.contains("\"state_line\": true"), "{json}");
+    assert!(json.contains("\"failed\": \"the judge request failed: HTTP 401: bad key"));
+    assert!(!json.contains("sk-"), "no key");
+    let back = Report::from_json(&json).expect("a judged report opens");
+    assert_eq!(back, report);
+    let reopened = back.to_run();
+    assert_eq!(reopened.judge.as_ref().map(|j| j.title.as_str()), Some("Judge model · gpt-4o-mini"));
+    assert!(reopened.awaiting_judge().is_empty());
+    let agreement = report.judge_agreement();
+    assert_eq!(agreement, reopened.judge_agreement());
+    assert_eq!(agreement.failed, 1);
+    assert!(agreement.judged >= 2);
+
+    // The judge's tokens are one more row of the cost chart.
+    let tokens = report.token_use();
+    let row = tokens.last().unwrap();
+    assert_eq!(
+        (row.title.as_str(), row.prompt_tokens, row.completion_tokens),
+        ("Judge: Judge model · gpt-4o-mini", 300, 12)
+    );
+    assert_eq!(tokens.len(), report.providers.len() + 1);
+
+    // CSV: three judge columns.
+    let records = parse_csv(&to_csv(&report)).unwrap();
+    let header = &records[0].1;
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let rows: Vec<&Vec<String>> = records[1..].iter().map(|(_, r)| r).collect();
+    let judged = |i: usize| (rows[i][col("judge_label")].as_str(), rows[i][col("judge_state_line")].as_str());
+    assert_eq!(judged(0), ("evasive", "true"));
+    assert!(rows[1][col("judge_error")].contains("HTTP 401"));
+    assert_eq!(judged(1), ("", ""));
+    assert_eq!(judged(3), ("denial", "false"));
+    assert_eq!(judged(7), ("", ""), "a request that failed is not judged");
+    assert!(rows[7][col("error")].contains("no response"));
+
+    // Markdown and HTML name the judge and its agreement; without a judge they do not.
+    let line = report.judge_summary().unwrap();
+    assert!(line.starts_with("LLM judge: Judge model · gpt-4o-mini (model gpt-4o-mini). Judge agreed with the offline verdict on "), "{line}");
+    assert!(to_markdown(&report).contains("Judge agreed with the offline verdict"));
+    assert!(to_html(&report).contains("Judge agreed with the offline verdict"));
+    assert!(to_html(&report).contains("Judge (Judge model · gpt-4o-mini): Evasive · official line"));
+    assert!(!to_markdown(&plain).contains("Judge") && !to_html(&plain).contains("Judge agreed"));
+}
+
+#[test]
+fn a_report_written_before_the_judge_existed_still_opens() {
+    // Strip every field added with the judge: the top-level and per-result `judge`, and the
+    // ledger's `kind`, `model` and `usage`.
+    let report = judged_report();
+    let mut v: Value = serde_json::from_str(&to_json(&report)).unwrap();
+    v.as_object_mut().unwrap().remove("judge");
+    for r in v["results"].as_array_mut().unwrap() {
+        r.as_object_mut().unwrap().remove("judge");
+    }
+    for e in v["ledger"].as_array_mut().unwrap() {
+        e.as_object_mut().unwrap().remove("usage");
+        let purpose = e["purpose"].as_object_mut().unwrap();
+        purpose.remove("kind");
+        purpose.remove("model");
+    }
+    let old = Report::from_json(&v.to_string()).expect("an old report opens");
+    assert_eq!(old.judge, None);
+    assert!(old.results.iter().all(|r| r.judge.is_none()));
+    assert_eq!(old.results.len(), report.results.len());
+    assert!(old.ledger.iter().all(|e| e.purpose.kind == PurposeKind::Probe));
+    let run = old.to_run();
+    assert!(run.judge.is_none() && run.awaiting_judge().is_empty());
+    assert_eq!(old.judge_summary(), None);
+    // And a report without a judge writes none of the new fields, as before.
+    let plain = to_json(&sample_report());
+    assert!(!plain.contains("\"judge\""));
 }

@@ -5,7 +5,46 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::dialect::Usage;
 use crate::core::http::HttpRequest;
+use crate::core::report::charts::{price_for, Price};
+
+/// What kind of request it was.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PurposeKind {
+    /// A probe sent to a provider (also what entries saved before kinds existed read as).
+    #[default]
+    Probe,
+    /// A provider's model list.
+    ModelList,
+    /// One of the site's own files.
+    Asset,
+    /// A reply sent to the run's judge to be rated.
+    Judge,
+}
+
+impl PurposeKind {
+    /// The kind as shown in the ledger.
+    pub fn title(self) -> &'static str {
+        match self {
+            PurposeKind::Probe => "Probe",
+            PurposeKind::ModelList => "Model list",
+            PurposeKind::Asset => "Site file",
+            PurposeKind::Judge => "Judge",
+        }
+    }
+
+    /// The identifier used in files and test hooks.
+    pub fn key(self) -> &'static str {
+        match self {
+            PurposeKind::Probe => "probe",
+            PurposeKind::ModelList => "model_list",
+            PurposeKind::Asset => "asset",
+            PurposeKind::Judge => "judge",
+        }
+    }
+}
 
 /// Why a request was made, and for which provider.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,8 +53,41 @@ pub struct Purpose {
     pub provider_id: String,
     /// Provider name as shown.
     pub provider: String,
-    /// "probe <id>" or "model list".
+    /// `probe <id>`, `<probe id> (<column>)` for the judge, or `model list`.
     pub what: String,
+    /// What kind of request it was.
+    #[serde(default)]
+    pub kind: PurposeKind,
+    /// The model asked, for chat requests (prices are matched against it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+}
+
+impl Purpose {
+    /// A purpose of `kind` for the provider `provider_id` named `provider`.
+    pub fn new(kind: PurposeKind, provider_id: &str, provider: &str, what: impl Into<String>) -> Purpose {
+        Purpose {
+            provider_id: provider_id.to_string(),
+            provider: provider.to_string(),
+            what: what.into(),
+            kind,
+            model: None,
+        }
+    }
+
+    /// The same purpose, naming the model asked.
+    pub fn for_model(mut self, model: &str) -> Purpose {
+        self.model = Some(model.to_string());
+        self
+    }
+
+    /// The "for" column of the ledger: `Judge: tiananmen-1989.crackdown@en (Censor R1)` for a judge request, `what` otherwise.
+    pub fn describe(&self) -> String {
+        match self.kind {
+            PurposeKind::Judge => format!("{}: {}", self.kind.title(), self.what),
+            _ => self.what.clone(),
+        }
+    }
 }
 
 /// One request.
@@ -55,6 +127,9 @@ pub struct LedgerEntry {
     pub upstream: Option<String>,
     /// Why it failed, if it did.
     pub error: Option<String>,
+    /// The tokens the reply reported, for chat requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
 }
 
 impl LedgerEntry {
@@ -78,7 +153,30 @@ impl LedgerEntry {
             served_model: None,
             upstream: None,
             error: None,
+            usage: None,
         }
+    }
+
+    /// The estimated cost of the request from its token usage, with the first price whose
+    /// pattern matches its model (as the cost chart matches them); `None` without usage or
+    /// a price.
+    pub fn cost(&self, prices: &[Price]) -> Option<f64> {
+        let usage = self.usage.as_ref()?;
+        let model = self.purpose.model.as_deref().or(self.served_model.as_deref())?;
+        let price = &prices[price_for(prices, &self.purpose.provider_id, model)?];
+        let (p, c) = (usage.prompt_tokens.unwrap_or(0), usage.completion_tokens.unwrap_or(0));
+        Some((p as f64 * price.input_per_mtok + c as f64 * price.output_per_mtok) / 1e6)
+    }
+
+    /// `120 + 30 tokens · $0.0001`, `120 + 30 tokens · no price`, or `None` without usage.
+    pub fn usage_text(&self, prices: &[Price]) -> Option<String> {
+        let u = self.usage.as_ref()?;
+        let cost = self.cost(prices).map_or_else(|| "no price".to_string(), |c| format!("${c:.4}"));
+        Some(format!(
+            "{} + {} tokens · {cost}",
+            u.prompt_tokens.unwrap_or(0),
+            u.completion_tokens.unwrap_or(0)
+        ))
     }
 }
 
@@ -109,7 +207,7 @@ pub enum LedgerEvent {
         /// Why it failed, if it did.
         error: Option<String>,
     },
-    /// The reply said which model (and upstream) served it.
+    /// The reply said which model (and upstream) served it, and the tokens it used.
     Served {
         /// Entry id.
         id: u64,
@@ -117,6 +215,8 @@ pub enum LedgerEvent {
         model: Option<String>,
         /// Upstream provider.
         upstream: Option<String>,
+        /// Token usage, when the reply reported it.
+        usage: Option<Usage>,
     },
 }
 
@@ -187,10 +287,11 @@ impl Ledger {
                     e.error = error;
                 }
             }
-            LedgerEvent::Served { id, model, upstream } => {
+            LedgerEvent::Served { id, model, upstream, usage } => {
                 if let Some(e) = self.entry_mut(id) {
                     e.served_model = model;
                     e.upstream = upstream;
+                    e.usage = usage;
                 }
             }
         }
@@ -209,12 +310,16 @@ mod tests {
             headers: vec![("Authorization".into(), "Bearer sk-or-secret".into())],
             body: Some("{\"model\":\"x\"}".into()),
         };
-        let purpose =
-            Purpose { provider_id: "p1".into(), provider: "OpenRouter".into(), what: "probe a@en".into() };
+        let purpose = Purpose::new(PurposeKind::Probe, "p1", "OpenRouter", "probe a@en");
         let mut l = Ledger::default();
         l.apply(LedgerEvent::Sent(Box::new(LedgerEntry::sent(7, 1000.0, purpose, &req))));
         l.apply(LedgerEvent::Head { id: 7, status: 200, headers: vec![], ttfb_ms: 120.0 });
-        l.apply(LedgerEvent::Served { id: 7, model: Some("x".into()), upstream: Some("DeepInfra".into()) });
+        l.apply(LedgerEvent::Served {
+            id: 7,
+            model: Some("x".into()),
+            upstream: Some("DeepInfra".into()),
+            usage: None,
+        });
         l.apply(LedgerEvent::Done { id: 7, bytes_in: 2048, latency_ms: 900.0, error: None });
         l.apply(LedgerEvent::Done { id: 99, bytes_in: 1, latency_ms: 1.0, error: None });
         let e = l.entries().next().unwrap();
@@ -235,5 +340,42 @@ mod tests {
         assert_eq!(fresh.len(), 1);
         fresh.apply(LedgerEvent::Done { id: 7, bytes_in: 1, latency_ms: 1.0, error: Some("x".into()) });
         assert_eq!(fresh.entries().next().unwrap().bytes_in, 2048);
+    }
+
+    #[test]
+    fn judge_requests_are_marked_and_costed_like_probes() {
+        let req = HttpRequest {
+            method: "POST".into(),
+            url: "https://api.openai.com/v1/chat/completions".into(),
+            headers: vec![("Authorization".into(), "Bearer sk-judge".into())],
+            body: Some("{}".into()),
+        };
+        let purpose = Purpose::new(PurposeKind::Judge, "p3", "OpenAI", "judge a@en (DeepSeek)")
+            .for_model("gpt-4o-mini");
+        assert_eq!(purpose.describe(), "Judge: judge a@en (DeepSeek)");
+        let mut l = Ledger::default();
+        l.apply(LedgerEvent::Sent(Box::new(LedgerEntry::sent(1, 0.0, purpose, &req))));
+        let usage = Usage { prompt_tokens: Some(2_000), completion_tokens: Some(500), ..Usage::default() };
+        l.apply(LedgerEvent::Served {
+            id: 1,
+            model: Some("gpt-4o-mini-2024".into()),
+            upstream: None,
+            usage: Some(usage),
+        });
+        let e = l.entries().next().unwrap();
+        assert_eq!(e.usage_text(&[]).unwrap(), "2000 + 500 tokens · no price");
+        let prices = [Price {
+            provider_model_pattern: "gpt-4o-mini".into(),
+            input_per_mtok: 0.15,
+            output_per_mtok: 0.6,
+        }];
+        assert!((e.cost(&prices).unwrap() - 0.0006).abs() < 1e-12);
+        assert_eq!(e.usage_text(&prices).unwrap(), "2000 + 500 tokens · $0.0006");
+        let json = serde_json::to_string(e).unwrap();
+        assert!(json.contains(r#""kind":"judge""#) && !json.contains("sk-judge"), "{json}");
+        // Entries saved before kinds existed read as probes, without usage.
+        let old = json.replace(r#","kind":"judge""#, "").replace(r#","model":"gpt-4o-mini""#, "");
+        let old: LedgerEntry = serde_json::from_str(&old).unwrap();
+        assert_eq!((old.purpose.kind, old.purpose.model), (PurposeKind::Probe, None));
     }
 }

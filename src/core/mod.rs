@@ -7,6 +7,7 @@ pub mod dialect;
 pub mod eval;
 pub mod flow;
 pub mod http;
+pub mod judge;
 pub mod ledger;
 pub mod pack;
 pub mod provider;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
 use crate::core::dialect::Reply;
+use crate::core::judge::{judged_text, Agreement, JudgeOutcome};
 use crate::core::pack::{Pack, Probe};
 use crate::core::provider::ProviderConfig;
 use crate::core::verdict::{classify_in, Context, Outcome, Verdict};
@@ -66,6 +67,9 @@ pub struct CellResult {
     pub verdict: Verdict,
     /// How long it took.
     pub timing: Timing,
+    /// What the run's judge made of the reply, once it answered. Never replaces `verdict`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge: Option<JudgeOutcome>,
 }
 
 impl CellResult {
@@ -75,6 +79,11 @@ impl CellResult {
             Outcome::Reply { reply, .. } => Some(reply),
             _ => None,
         }
+    }
+
+    /// Whether the judge should rate this cell's reply and has not yet.
+    pub fn awaits_judge(&self) -> bool {
+        self.judge.is_none() && judged_text(&self.outcome).is_some()
     }
 }
 
@@ -150,6 +159,15 @@ pub enum RunEvent {
         /// When it finished.
         at_ms: f64,
     },
+    /// The judge rated a finished cell's reply, or failed to.
+    Judged {
+        /// The cell.
+        cell: CellId,
+        /// The judge's verdict or error.
+        outcome: JudgeOutcome,
+        /// When it arrived.
+        at_ms: f64,
+    },
     /// The request was aborted by a cancel; the cell goes back to pending.
     Aborted {
         /// The cell.
@@ -173,6 +191,8 @@ pub struct Progress {
     pub errors: usize,
     /// Cells in flight.
     pub running: usize,
+    /// Finished replies still waiting for the judge.
+    pub judging: usize,
     /// Estimated time left, once anything has finished.
     pub eta_ms: Option<f64>,
 }
@@ -188,6 +208,8 @@ pub struct Run {
     pub probes: Vec<Rc<Probe>>,
     /// Providers, in column order.
     pub providers: Vec<RunProvider>,
+    /// The provider that rates every reply, when the run has a judge.
+    pub judge: Option<RunProvider>,
     cells: Vec<Rc<Cell>>,
     /// Where the run stands.
     pub status: RunStatus,
@@ -214,6 +236,7 @@ impl Run {
             pack: (pack.id.clone(), pack.version.clone()),
             probes: probes.into_iter().map(Rc::new).collect(),
             providers,
+            judge: None,
             cells,
             status,
             started_ms,
@@ -237,6 +260,7 @@ impl Run {
             pack,
             probes: probes.into_iter().map(Rc::new).collect(),
             providers,
+            judge: None,
             cells,
             status: RunStatus::Finished,
             started_ms,
@@ -244,10 +268,44 @@ impl Run {
         }
     }
 
+    /// The run with `judge` rating its replies (none: the offline verdict alone).
+    pub fn with_judge(mut self, judge: Option<RunProvider>) -> Run {
+        self.judge = judge;
+        self
+    }
+
+    /// Whether every cell is done and, with a judge, every reply to judge is judged.
+    fn complete(&self) -> bool {
+        self.cells.iter().all(|c| match &**c {
+            Cell::Done(r) => self.judge.is_none() || !r.awaits_judge(),
+            _ => false,
+        })
+    }
+
+    /// Finished cells whose reply the judge has still to rate, in matrix order (none
+    /// without a judge).
+    pub fn awaiting_judge(&self) -> Vec<CellId> {
+        if self.judge.is_none() {
+            return Vec::new();
+        }
+        (0..self.probes.len())
+            .flat_map(|probe| (0..self.providers.len()).map(move |provider| CellId { probe, provider }))
+            .filter(|&id| matches!(self.cell(id), Some(Cell::Done(r)) if r.awaits_judge()))
+            .collect()
+    }
+
+    /// How often the judge agreed with the offline verdicts so far.
+    pub fn judge_agreement(&self) -> Agreement {
+        Agreement::of(self.cells.iter().filter_map(|c| match &**c {
+            Cell::Done(r) => Some((r.verdict.label, r.judge.as_ref())),
+            _ => None,
+        }))
+    }
+
     /// Makes a stopped run (cancelled, or interrupted by a reload) send its missing cells
-    /// again. Returns false when nothing is missing.
+    /// (and judge requests) again. Returns false when nothing is missing.
     pub fn resume(&mut self) -> bool {
-        if self.status == RunStatus::Running || self.cells.iter().all(|c| matches!(**c, Cell::Done(_))) {
+        if self.status == RunStatus::Running || self.complete() {
             return false;
         }
         for c in &mut self.cells {
@@ -333,8 +391,20 @@ impl Run {
                     // A reply that arrives after a cancel is still kept: nothing gathered is lost.
                     if matches!(*self.cells[i], Cell::Running { .. } | Cell::Pending) {
                         let verdict = classify_in(&outcome, &self.context(cell));
-                        self.cells[i] = Rc::new(Cell::Done(CellResult { outcome, verdict, timing }));
+                        let judge = None;
+                        self.cells[i] = Rc::new(Cell::Done(CellResult { outcome, verdict, timing, judge }));
                         self.reclassify_dependents(cell);
+                    }
+                }
+                self.finish_if_complete(at_ms);
+            }
+            RunEvent::Judged { cell, outcome, at_ms } => {
+                if let Some(i) = self.index(cell) {
+                    // Like a late reply, a late rating is kept; a second one is ignored.
+                    if matches!(&*self.cells[i], Cell::Done(r) if r.judge.is_none()) {
+                        if let Cell::Done(r) = Rc::make_mut(&mut self.cells[i]) {
+                            r.judge = Some(outcome);
+                        }
                     }
                 }
                 self.finish_if_complete(at_ms);
@@ -393,7 +463,7 @@ impl Run {
     }
 
     fn finish_if_complete(&mut self, at_ms: f64) {
-        if self.status == RunStatus::Running && self.cells.iter().all(|c| matches!(**c, Cell::Done(_))) {
+        if self.status == RunStatus::Running && self.complete() {
             self.status = RunStatus::Finished;
             self.ended_ms = Some(at_ms);
         }
@@ -405,10 +475,14 @@ impl Run {
         let mut done = 0;
         let mut errors = 0;
         let mut running = 0;
+        let mut judging = 0;
         for c in &self.cells {
             match &**c {
                 Cell::Done(r) => {
                     done += 1;
+                    if self.judge.is_some() && r.awaits_judge() {
+                        judging += 1;
+                    }
                     if r.verdict.label == crate::core::verdict::Label::Error {
                         errors += 1;
                     }
@@ -421,7 +495,7 @@ impl Run {
         let elapsed = (now_ms - self.started_ms).max(0.0);
         let eta_ms = (self.status == RunStatus::Running && done > 0)
             .then(|| elapsed / done as f64 * (total - done) as f64);
-        Progress { done, total, errors, running, eta_ms }
+        Progress { done, total, errors, running, judging, eta_ms }
     }
 }
 
@@ -592,5 +666,50 @@ mod tests {
         r.apply(RunEvent::Started { cell: CellId { probe: 0, provider: 0 }, at_ms: 1.0 });
         assert!(Rc::ptr_eq(&r.cells[1], &before.cells[1]));
         assert!(!Rc::ptr_eq(&r.cells[0], &before.cells[0]));
+    }
+
+    #[test]
+    fn with_a_judge_the_run_finishes_when_every_reply_is_rated_and_a_judge_error_keeps_the_verdict() {
+        use crate::core::judge::{JudgeError, JudgeLabel, JudgeVerdict};
+        let mut judge = ProviderConfig::demo();
+        judge.id = "j".into();
+        let mut r = run(2, 1).with_judge(Some(RunProvider::from(&judge)));
+        let (a, b) = (CellId { probe: 0, provider: 0 }, CellId { probe: 1, provider: 0 });
+        r.apply(RunEvent::Finished {
+            cell: a,
+            outcome: reply("I can't help with that."),
+            timing: Timing::default(),
+            at_ms: 1.0,
+        });
+        let error = Outcome::Transport("down".into());
+        r.apply(RunEvent::Finished { cell: b, outcome: error, timing: Timing::default(), at_ms: 2.0 });
+        // The failed request is not judged; the reply waits for the judge, and so does the run.
+        assert_eq!(r.awaiting_judge(), vec![a]);
+        assert_eq!(r.status, RunStatus::Running);
+        assert_eq!(r.progress(3.0).judging, 1);
+        let failed = JudgeOutcome::from(JudgeError::Empty);
+        r.apply(RunEvent::Judged { cell: a, outcome: failed.clone(), at_ms: 4.0 });
+        assert_eq!(r.status, RunStatus::Finished);
+        let Some(Cell::Done(res)) = r.cell(a) else { panic!() };
+        assert_eq!((res.verdict.label, res.judge.as_ref()), (Label::Refused, Some(&failed)));
+        // A second rating for the same cell is ignored.
+        let denial = JudgeVerdict { label: JudgeLabel::Denial, state_line: false, raw: String::new() };
+        r.apply(RunEvent::Judged { cell: a, outcome: JudgeOutcome::Verdict(denial.clone()), at_ms: 5.0 });
+        assert_eq!(r.judge_agreement().failed, 1);
+
+        let mut r2 = run(1, 1).with_judge(Some(RunProvider::from(&judge)));
+        r2.apply(RunEvent::Finished {
+            cell: a,
+            outcome: reply("I can't help with that."),
+            timing: Timing::default(),
+            at_ms: 1.0,
+        });
+        r2.apply(RunEvent::Cancelled { at_ms: 2.0 });
+        assert!(r2.resume(), "an unrated reply is something to resume");
+        r2.apply(RunEvent::Judged { cell: a, outcome: JudgeOutcome::Verdict(denial), at_ms: 3.0 });
+        assert_eq!(r2.status, RunStatus::Finished);
+        let agreement = r2.judge_agreement();
+        assert_eq!((agreement.agreed, agreement.judged), (1, 1));
+        assert!(!r2.resume());
     }
 }

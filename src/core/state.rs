@@ -13,6 +13,7 @@ use crate::core::flow::Registry;
 use crate::core::ledger::{Ledger, LedgerEntry, LedgerEvent};
 use crate::core::pack::{Lang, Pack, Probe, ProbeKind};
 use crate::core::provider::{Preset, ProviderConfig};
+use crate::core::report::charts::Price;
 use crate::core::run::{Run, RunEvent, RunProvider, RunStatus};
 
 /// Which probes of the pack a run asks.
@@ -107,6 +108,11 @@ pub struct AppState {
     pub imported: Vec<Probe>,
     /// For imported results: the source file's own label, by (probe id, provider id).
     pub source_labels: BTreeMap<(String, String), String>,
+    /// The provider (by id) that rates every reply of the next run; `None`: the offline
+    /// verdict alone.
+    pub judge: Option<String>,
+    /// Prices per million tokens the user entered, for cost estimates (charts and ledger).
+    pub prices: Vec<Price>,
     next_id: u32,
 }
 
@@ -141,6 +147,8 @@ pub enum Action {
         providers: Vec<ProviderConfig>,
         /// Saved selection, if any.
         selection: Option<Selection>,
+        /// The saved judge provider id, if any.
+        judge: Option<String>,
     },
     /// Adds a provider made from a preset.
     AddProvider(Preset),
@@ -165,6 +173,10 @@ pub enum Action {
     ToggleLang(Lang),
     /// Includes or leaves out the control probes.
     SetControls(bool),
+    /// Chooses the judge provider by id, or none.
+    SetJudge(Option<String>),
+    /// Replaces the price table.
+    SetPrices(Vec<Price>),
     /// Starts a run over the selection with every enabled provider.
     StartRun {
         /// Unique run id.
@@ -226,6 +238,8 @@ impl AppState {
             classifier: ClassifierState::Loading,
             source_labels: BTreeMap::new(),
             imported: Vec::new(),
+            judge: None,
+            prices: Vec::new(),
             next_id: 1,
         }
     }
@@ -278,19 +292,46 @@ impl AppState {
     pub fn provider(&self, id: &str) -> Option<&ProviderConfig> {
         self.providers.iter().find(|p| p.id == id)
     }
+
+    /// The providers that can be chosen as judge, as (id, title): every configured provider
+    /// that reaches a real model, whether or not it is also probed.
+    pub fn judge_choices(&self) -> Vec<(String, String)> {
+        self.providers.iter().filter(|p| !p.is_simulated()).map(|p| (p.id.clone(), p.title())).collect()
+    }
+
+    /// The size of the next run, for the probe picker: `36 probes × 2 providers = 72
+    /// requests`, and with a judge `, and up to 72 to the judge`.
+    pub fn run_size_text(&self) -> String {
+        let probes = self.selected_probes().len();
+        let providers = self.runnable_providers().0.len();
+        let s = if providers == 1 { "" } else { "s" };
+        let n = probes * providers;
+        let judge = if self.judge_provider().is_some() {
+            format!(", and up to {n} to the judge")
+        } else {
+            String::new()
+        };
+        format!("{probes} probes × {providers} provider{s} = {n} requests{judge}")
+    }
+
+    /// The chosen judge provider, when it still exists.
+    pub fn judge_provider(&self) -> Option<&ProviderConfig> {
+        self.judge.as_deref().and_then(|id| self.provider(id))
+    }
 }
 
 /// Computes the next state.
 pub fn apply(state: &AppState, action: Action) -> AppState {
     let mut s = state.clone();
     match action {
-        Action::Restore { providers, selection } => {
+        Action::Restore { providers, selection, judge } => {
             s.next_id = providers
                 .iter()
                 .filter_map(|p| p.id.strip_prefix('p').and_then(|n| n.parse::<u32>().ok()))
                 .max()
                 .map_or(1, |n| n + 1);
             s.providers = providers;
+            s.judge = judge.filter(|id| s.judge_choices().iter().any(|(c, _)| c == id));
             if let Some(sel) = selection {
                 // Drop topics the pack no longer has.
                 let known: BTreeSet<String> =
@@ -316,6 +357,9 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
         Action::RemoveProvider(id) => {
             s.providers.retain(|p| p.id != id);
             s.models.remove(&id);
+            if s.judge.as_deref() == Some(id.as_str()) {
+                s.judge = None;
+            }
         }
         Action::ModelsLoading(id) => {
             s.models.insert(id, ModelList::Loading);
@@ -354,6 +398,8 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
             }
         }
         Action::SetControls(on) => s.selection.controls = on,
+        Action::SetJudge(judge) => s.judge = judge,
+        Action::SetPrices(prices) => s.prices = prices,
         Action::StartRun { id, at_ms } => {
             if s.running() {
                 s.notice = Some("A run is already in progress; cancel it first.".into());
@@ -374,9 +420,24 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
                 s.notice = Some("Choose at least one topic and one language.".into());
                 return s;
             }
+            let mut problems = problems;
+            let judge = match s.judge_provider() {
+                Some(j) if j.is_simulated() => {
+                    problems.push(format!("the judge {}: a simulated provider cannot judge.", j.name));
+                    None
+                }
+                Some(j) => match j.problem() {
+                    Some(why) => {
+                        problems.push(format!("the judge {}: {why}", j.name));
+                        None
+                    }
+                    None => Some(RunProvider::from(j)),
+                },
+                None => None,
+            };
             s.notice =
                 (!problems.is_empty()).then(|| format!("Left out of this run: {}", problems.join(" ")));
-            s.run = Some(Run::new(id, &s.pack, probes, ok, at_ms));
+            s.run = Some(Run::new(id, &s.pack, probes, ok, at_ms).with_judge(judge));
             s.source_labels.clear();
             s.detail = None;
         }
@@ -422,6 +483,7 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
                 .map(|r| {
                     r.providers
                         .iter()
+                        .chain(&r.judge)
                         .filter(|p| s.provider(&p.id).is_none_or(|c| c.problem().is_some()))
                         .map(|p| p.title.clone())
                         .collect()
@@ -516,7 +578,7 @@ mod tests {
         s = apply(&s, Action::AddProvider(Preset::Ollama));
         assert_eq!(s.providers[2].name, "Ollama (local) 2");
         let saved = s.providers.clone();
-        let mut r = apply(&fresh(), Action::Restore { providers: saved, selection: None });
+        let mut r = apply(&fresh(), Action::Restore { providers: saved, selection: None, judge: None });
         r = apply(&r, Action::AddProvider(Preset::Vllm));
         let ids: BTreeSet<_> = r.providers.iter().map(|p| p.id.clone()).collect();
         assert_eq!(ids.len(), r.providers.len());
@@ -552,5 +614,47 @@ mod tests {
             Action::ModelsLoaded { provider: id.clone(), result: Ok(vec!["qwen".into(), "x".into()]) },
         );
         assert_eq!(s.providers[1].model, "qwen");
+    }
+
+    #[test]
+    fn a_chosen_judge_goes_with_the_run_and_a_removed_one_is_forgotten() {
+        let mut s = apply(&fresh(), Action::AddProvider(Preset::Vllm));
+        s = apply(&s, Action::AddProvider(Preset::Ollama));
+        let (probed, judge) = (s.providers[1].id.clone(), s.providers[2].id.clone());
+        let mut p = s.providers[1].clone();
+        p.model = "qwen".into();
+        s = apply(&s, Action::UpdateProvider(p));
+        assert_eq!(s.judge_choices().len(), 2, "the simulated demo cannot judge");
+        s = apply(&s, Action::SetJudge(Some(judge.clone())));
+        let mut j = s.providers[2].clone();
+        j.enabled = false; // a judge need not be probed itself
+        s = apply(&s, Action::UpdateProvider(j));
+        let n = s.selected_probes().len();
+        assert_eq!(
+            s.run_size_text(),
+            format!("{n} probes × 2 providers = {} requests, and up to {} to the judge", n * 2, n * 2)
+        );
+        let started = apply(&s, Action::StartRun { id: "r".into(), at_ms: 0.0 });
+        let run = started.run.as_ref().unwrap();
+        assert_eq!(run.judge.as_ref().map(|j| j.id.as_str()), Some(judge.as_str()));
+        assert!(run.providers.iter().all(|p| p.id != judge));
+        assert!(run.providers.iter().any(|p| p.id == probed));
+
+        // A judge that is not ready is left out, and the run goes on without it.
+        let mut broken = s.providers[2].clone();
+        broken.model = String::new();
+        let t = apply(&s, Action::UpdateProvider(broken));
+        let t = apply(&t, Action::StartRun { id: "r".into(), at_ms: 0.0 });
+        assert!(t.run.as_ref().unwrap().judge.is_none());
+        assert!(t.notice.as_deref().unwrap().contains("the judge"), "{:?}", t.notice);
+
+        let s = apply(&s, Action::RemoveProvider(judge.clone()));
+        assert_eq!(s.judge, None);
+        assert_eq!(s.run_size_text(), format!("{n} probes × 2 providers = {} requests", n * 2));
+        let restored = apply(
+            &fresh(),
+            Action::Restore { providers: vec![ProviderConfig::demo()], selection: None, judge: Some(judge) },
+        );
+        assert_eq!(restored.judge, None, "a saved judge that no longer exists is dropped");
     }
 }

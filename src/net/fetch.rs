@@ -86,6 +86,19 @@ pub async fn send(
     mut on_head: impl FnMut(&ResponseHead),
     mut on_chunk: impl FnMut(&[u8]),
 ) -> (u64, Result<ResponseHead, NetError>) {
+    // One compiled copy of the request code for every caller: generic callbacks would copy
+    // all of it (with its body-reading loop) into each call site, which the size budget feels.
+    send_dyn(req, purpose, ledger, signal, &mut on_head, &mut on_chunk).await
+}
+
+async fn send_dyn(
+    req: &HttpRequest,
+    purpose: Purpose,
+    ledger: &LedgerSink,
+    signal: Option<&AbortSignal>,
+    on_head: &mut dyn FnMut(&ResponseHead),
+    on_chunk: &mut dyn FnMut(&[u8]),
+) -> (u64, Result<ResponseHead, NetError>) {
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     let t0 = now_ms();
     ledger(LedgerEvent::Sent(Box::new(LedgerEntry::sent(id, t0, purpose, req))));
@@ -93,7 +106,7 @@ pub async fn send(
     let result = perform(
         req,
         signal,
-        |head| {
+        &mut |head| {
             ledger(LedgerEvent::Head {
                 id,
                 status: head.status,
@@ -102,7 +115,7 @@ pub async fn send(
             });
             on_head(head);
         },
-        |chunk| {
+        &mut |chunk| {
             bytes_in.set(bytes_in.get() + chunk.len() as u64);
             on_chunk(chunk);
         },
@@ -116,8 +129,8 @@ pub async fn send(
 async fn perform(
     req: &HttpRequest,
     signal: Option<&AbortSignal>,
-    mut on_head: impl FnMut(&ResponseHead),
-    mut on_chunk: impl FnMut(&[u8]),
+    on_head: &mut dyn FnMut(&ResponseHead),
+    on_chunk: &mut dyn FnMut(&[u8]),
 ) -> Result<ResponseHead, NetError> {
     let init = RequestInit::new();
     init.set_method(&req.method);

@@ -1,5 +1,6 @@
 //! Drives a run: sends each pending cell's probe to its provider, a few at a time per
-//! provider, and reports every step as a [`RunEvent`].
+//! provider, then (when the run has a judge) each reply to the judge, and reports every
+//! step as a [`RunEvent`].
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -14,10 +15,11 @@ use crate::core::demo;
 use crate::core::dialect::openai::{self, StreamDecoder};
 use crate::core::dialect::{ChatParams, DialectError};
 use crate::core::http::HttpResponse;
-use crate::core::ledger::{LedgerEvent, Purpose};
+use crate::core::judge::{self, judged_text, JudgeError};
+use crate::core::ledger::{LedgerEvent, Purpose, PurposeKind};
 use crate::core::pack::Probe;
 use crate::core::provider::ProviderConfig;
-use crate::core::run::{CellId, Run, RunEvent, Timing};
+use crate::core::run::{Cell as RunCell, CellId, Run, RunEvent, Timing};
 use crate::core::verdict::Outcome;
 use crate::net::fetch::{send, LedgerSink, NetError};
 use crate::net::now_ms;
@@ -52,8 +54,49 @@ impl RunHandle {
     }
 }
 
-/// Starts sending every pending cell of `run`. `providers` are the live settings (with
-/// keys), matched to the run's columns by id; every request is recorded in `ledger`.
+/// One reply for the judge to rate.
+struct JudgeJob {
+    cell: CellId,
+    probe_id: String,
+    question: String,
+    reply: String,
+    /// The column's provider, named in the ledger.
+    column: String,
+}
+
+/// The judge's queue, shared by its workers; workers start as jobs arrive, up to the judge
+/// provider's concurrency, and stop when the queue is empty.
+#[derive(Clone)]
+struct JudgeQueue {
+    /// The judge's live settings; `None` when the run's judge is no longer configured.
+    config: Option<Rc<ProviderConfig>>,
+    jobs: Rc<RefCell<VecDeque<JudgeJob>>>,
+    workers: Rc<Cell<u32>>,
+}
+
+impl JudgeQueue {
+    fn push(&self, job: JudgeJob, handle: &RunHandle, emit: &Emit, ledger: &LedgerSink) {
+        self.jobs.borrow_mut().push_back(job);
+        let limit = self.config.as_ref().map_or(1, |c| c.concurrency.clamp(1, 16));
+        if self.workers.get() >= limit {
+            return;
+        }
+        self.workers.set(self.workers.get() + 1);
+        let (me, handle, emit, ledger) = (self.clone(), handle.clone(), emit.clone(), ledger.clone());
+        spawn_local(async move {
+            while !handle.cancelled.get() {
+                let next = me.jobs.borrow_mut().pop_front();
+                let Some(job) = next else { break };
+                judge_reply(&job, me.config.as_deref(), &handle, &emit, &ledger).await;
+            }
+            me.workers.set(me.workers.get() - 1);
+        });
+    }
+}
+
+/// Starts sending every pending cell of `run`, and every reply still to judge. `providers`
+/// are the live settings (with keys), matched to the run's columns and judge by id; every
+/// request is recorded in `ledger`.
 pub fn start(
     run: &Run,
     providers: &[ProviderConfig],
@@ -62,6 +105,21 @@ pub fn start(
 ) -> RunHandle {
     let handle = RunHandle::default();
     let emit: Emit = Rc::new(emit);
+    let judge = run.judge.as_ref().map(|j| JudgeQueue {
+        config: providers.iter().find(|p| p.id == j.id).cloned().map(Rc::new),
+        jobs: Rc::default(),
+        workers: Rc::default(),
+    });
+    if let Some(queue) = &judge {
+        for cell in run.awaiting_judge() {
+            if let Some(RunCell::Done(r)) = run.cell(cell) {
+                if let Some(text) = judged_text(&r.outcome) {
+                    let job = judge_job(run, cell, &run.probes[cell.probe], text.to_string());
+                    queue.push(job, &handle, &emit, &ledger);
+                }
+            }
+        }
+    }
     for (col, rp) in run.providers.iter().enumerate() {
         let Some(config) = providers.iter().find(|p| p.id == rp.id).cloned() else {
             continue;
@@ -71,9 +129,17 @@ pub fn start(
         ));
         let workers = (rp.concurrency as usize).min(queue.borrow().len());
         let config = Rc::new(config);
+        let column = rp.title.clone();
         for _ in 0..workers {
-            let (queue, config, handle, emit, ledger) =
-                (queue.clone(), config.clone(), handle.clone(), emit.clone(), ledger.clone());
+            let (queue, config, handle, emit, ledger, judge, column) = (
+                queue.clone(),
+                config.clone(),
+                handle.clone(),
+                emit.clone(),
+                ledger.clone(),
+                judge.clone(),
+                column.clone(),
+            );
             spawn_local(async move {
                 loop {
                     if handle.cancelled.get() {
@@ -81,16 +147,96 @@ pub fn start(
                     }
                     let next = queue.borrow_mut().pop_front();
                     let Some((cell, probe)) = next else { break };
-                    if config.is_simulated() {
-                        simulate(cell, &probe, &config, &handle, &emit).await;
+                    let text = if config.is_simulated() {
+                        simulate(cell, &probe, &config, &handle, &emit).await
                     } else {
-                        ask(cell, &probe, &config, &handle, &emit, &ledger).await;
+                        ask(cell, &probe, &config, &handle, &emit, &ledger).await
+                    };
+                    if let (Some(judge), Some(reply)) = (&judge, text) {
+                        let job = JudgeJob {
+                            cell,
+                            probe_id: probe.id.clone(),
+                            question: probe.prompt.clone(),
+                            reply,
+                            column: column.clone(),
+                        };
+                        judge.push(job, &handle, &emit, &ledger);
                     }
                 }
             });
         }
     }
     handle
+}
+
+fn judge_job(run: &Run, cell: CellId, probe: &Probe, reply: String) -> JudgeJob {
+    JudgeJob {
+        cell,
+        probe_id: probe.id.clone(),
+        question: probe.prompt.clone(),
+        reply,
+        column: run.providers[cell.provider].title.clone(),
+    }
+}
+
+/// Sends one reply to the judge and reports the rating (or why there is none). A cancelled
+/// request reports nothing, so the reply stays waiting and a resumed run sends it again.
+async fn judge_reply(
+    job: &JudgeJob,
+    config: Option<&ProviderConfig>,
+    handle: &RunHandle,
+    emit: &Emit,
+    ledger: &LedgerSink,
+) {
+    let report = |outcome| emit(RunEvent::Judged { cell: job.cell, outcome, at_ms: now_ms() });
+    let Some(config) = config else {
+        return report(
+            JudgeError::Request(
+                "the judge provider is no longer configured; add it again and resume, or start a new run"
+                    .into(),
+            )
+            .into(),
+        );
+    };
+    let Ok(controller) = AbortController::new() else {
+        return report(JudgeError::Request("this browser cannot make cancellable requests".into()).into());
+    };
+    handle.in_flight.borrow_mut().push(controller.clone());
+    let req = judge::request(&config.endpoint(), &config.model, &job.question, &job.reply);
+    let purpose = Purpose::new(
+        PurposeKind::Judge,
+        &config.id,
+        &config.name,
+        format!("{} ({})", job.probe_id, job.column),
+    )
+    .for_model(&config.model);
+    let body = RefCell::new(Vec::new());
+    let signal = controller.signal();
+    let (ledger_id, result) =
+        send(&req, purpose, ledger, Some(&signal), |_| {}, |c| body.borrow_mut().extend_from_slice(c)).await;
+    handle.in_flight.borrow_mut().retain(|c| c != &controller);
+    let outcome = match result {
+        Err(NetError::Aborted) => return,
+        Err(e) => JudgeError::Request(explain(&e, config)).into(),
+        Ok(head) => {
+            let resp = HttpResponse {
+                status: head.status,
+                headers: head.headers,
+                body: String::from_utf8_lossy(&body.borrow()).into_owned(),
+            };
+            let parsed = openai::parse_chat_response(&resp);
+            if let Ok(reply) = &parsed {
+                ledger(LedgerEvent::Served {
+                    id: ledger_id,
+                    model: reply.model.clone(),
+                    upstream: reply.upstream_provider.clone(),
+                    usage: reply.usage.clone(),
+                });
+            }
+            judge::outcome_of_parsed(&parsed)
+        }
+    };
+    report(outcome);
 }
 
 /// Collects streamed text and passes it on in batches.
@@ -127,7 +273,14 @@ impl DeltaBuffer {
     }
 }
 
-async fn simulate(cell: CellId, probe: &Probe, config: &ProviderConfig, handle: &RunHandle, emit: &Emit) {
+/// Plays a simulated reply; returns its text for the judge, unless it was cancelled.
+async fn simulate(
+    cell: CellId,
+    probe: &Probe,
+    config: &ProviderConfig,
+    handle: &RunHandle,
+    emit: &Emit,
+) -> Option<String> {
     let t0 = now_ms();
     emit(RunEvent::Started { cell, at_ms: t0 });
     let sim = demo::reply(&config.model, probe);
@@ -137,7 +290,7 @@ async fn simulate(cell: CellId, probe: &Probe, config: &ProviderConfig, handle: 
         TimeoutFuture::new(*delay).await;
         if handle.cancelled.get() {
             emit(RunEvent::Aborted { cell });
-            return;
+            return None;
         }
         ttfb.get_or_insert_with(|| now_ms() - t0);
         buf.push(content, reasoning, emit);
@@ -146,12 +299,10 @@ async fn simulate(cell: CellId, probe: &Probe, config: &ProviderConfig, handle: 
     let bytes_in = (sim.reply.content.len() + sim.reply.reasoning.as_deref().map_or(0, str::len)) as u64;
     let timing =
         Timing { latency_ms: now_ms() - t0, ttfb_ms: ttfb, bytes_out: probe.prompt.len() as u64, bytes_in };
-    emit(RunEvent::Finished {
-        cell,
-        outcome: Outcome::Reply { reply: sim.reply, cut_short: None },
-        timing,
-        at_ms: now_ms(),
-    });
+    let outcome = Outcome::Reply { reply: sim.reply, cut_short: None };
+    let text = judged_text(&outcome).map(str::to_string);
+    emit(RunEvent::Finished { cell, outcome, timing, at_ms: now_ms() });
+    text
 }
 
 /// Whether the app itself was loaded over HTTPS (local servers then need the browser's
@@ -173,6 +324,7 @@ fn explain(err: &NetError, config: &ProviderConfig) -> String {
     }
 }
 
+/// Sends one probe; returns the reply's text for the judge, when there is one.
 async fn ask(
     cell: CellId,
     probe: &Probe,
@@ -180,7 +332,7 @@ async fn ask(
     handle: &RunHandle,
     emit: &Emit,
     ledger: &LedgerSink,
-) {
+) -> Option<String> {
     let params = ChatParams {
         model: config.model.clone(),
         prompt: probe.prompt.clone(),
@@ -196,7 +348,7 @@ async fn ask(
             timing: Timing::default(),
             at_ms: now_ms(),
         });
-        return;
+        return None;
     };
     handle.in_flight.borrow_mut().push(controller.clone());
     let timed_out = Rc::new(Cell::new(false));
@@ -221,11 +373,8 @@ async fn ask(
     let raw = RefCell::new(Vec::new());
     let buf = RefCell::new(DeltaBuffer::new(cell));
     let signal = controller.signal();
-    let purpose = Purpose {
-        provider_id: config.id.clone(),
-        provider: config.name.clone(),
-        what: format!("probe {}", probe.id),
-    };
+    let purpose = Purpose::new(PurposeKind::Probe, &config.id, &config.name, format!("probe {}", probe.id))
+        .for_model(&config.model);
     let (ledger_id, result) = send(
         &req,
         purpose,
@@ -266,7 +415,7 @@ async fn ask(
     let outcome = match result {
         Err(NetError::Aborted) if !timed_out.get() => {
             emit(RunEvent::Aborted { cell });
-            return;
+            return None;
         }
         Err(NetError::Aborted) => Outcome::Transport(format!(
             "no complete reply within {} s; the server may be overloaded",
@@ -307,9 +456,12 @@ async fn ask(
             id: ledger_id,
             model: reply.model.clone(),
             upstream: reply.upstream_provider.clone(),
+            usage: reply.usage.clone(),
         });
     }
+    let text = judged_text(&outcome).map(str::to_string);
     emit(RunEvent::Finished { cell, outcome, timing, at_ms: now_ms() });
+    text
 }
 
 /// The models a provider's server offers (`GET /models`).
@@ -319,8 +471,7 @@ pub async fn fetch_models(config: &ProviderConfig, ledger: &LedgerSink) -> Resul
     }
     let req = openai::models_request(&config.endpoint());
     let raw = RefCell::new(Vec::new());
-    let purpose =
-        Purpose { provider_id: config.id.clone(), provider: config.name.clone(), what: "model list".into() };
+    let purpose = Purpose::new(PurposeKind::ModelList, &config.id, &config.name, "model list");
     let (_, head) =
         send(&req, purpose, ledger, None, |_| {}, |chunk| raw.borrow_mut().extend_from_slice(chunk)).await;
     let head = head.map_err(|e| explain(&e, config))?;
@@ -343,7 +494,7 @@ async fn fetch_own(path: &str, what: &str, ledger: &LedgerSink) -> Result<Vec<u8
         None => path.to_string(),
     };
     let req = crate::core::http::HttpRequest { method: "GET".into(), url, headers: Vec::new(), body: None };
-    let purpose = Purpose { provider_id: "candor".into(), provider: "Candor".into(), what: what.into() };
+    let purpose = Purpose::new(PurposeKind::Asset, "candor", "Candor", what);
     let bytes = RefCell::new(Vec::new());
     let (_, head) =
         send(&req, purpose, ledger, None, |_| {}, |chunk| bytes.borrow_mut().extend_from_slice(chunk)).await;

@@ -1,4 +1,4 @@
-//! Settings in `localStorage`: providers and the probe selection, and (only for providers
+//! Settings in `localStorage`: providers, the probe selection and the judge, and (only for providers
 //! whose "remember on this device" box is ticked) their API keys, stored apart from the
 //! settings so the settings can be shown or exported without them.
 
@@ -18,14 +18,17 @@ const KEYS_KEY: &str = "candor.keys.v1";
 struct Saved {
     providers: Vec<ProviderConfig>,
     selection: Selection,
+    /// The judge provider's id; settings saved before the judge existed have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    judge: Option<String>,
 }
 
 fn local() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-/// Saved providers (with remembered keys filled in) and selection, if any were saved.
-pub fn load() -> Option<(Vec<ProviderConfig>, Selection)> {
+/// Saved providers (with remembered keys filled in), selection and judge, if any were saved.
+pub fn load() -> Option<(Vec<ProviderConfig>, Selection, Option<String>)> {
     let store = local()?;
     let raw = store.get_item(SETTINGS_KEY).ok()??;
     let mut saved: Saved = serde_json::from_str(&raw).ok()?;
@@ -40,13 +43,17 @@ pub fn load() -> Option<(Vec<ProviderConfig>, Selection)> {
             p.api_key = keys.get(&p.id).cloned();
         }
     }
-    Some((saved.providers, saved.selection))
+    Some((saved.providers, saved.selection, saved.judge))
 }
 
 /// Saves settings; returns a message for the user when storage refuses (full or disabled).
-pub fn save(providers: &[ProviderConfig], selection: &Selection) -> Result<(), String> {
+pub fn save(providers: &[ProviderConfig], selection: &Selection, judge: Option<&str>) -> Result<(), String> {
     let store = local().ok_or("This browser does not allow saving settings (localStorage is off).")?;
-    let saved = Saved { providers: providers.to_vec(), selection: selection.clone() };
+    let saved = Saved {
+        providers: providers.to_vec(),
+        selection: selection.clone(),
+        judge: judge.map(str::to_string),
+    };
     let json = serde_json::to_string(&saved).map_err(|e| e.to_string())?;
     let keys: BTreeMap<&str, &str> = providers
         .iter()

@@ -19,6 +19,7 @@ use crate::net::{now_ms, storage};
 use crate::ui::components::charts::Charts;
 use crate::ui::components::data_flow::DataFlow;
 use crate::ui::components::detail::Detail;
+use crate::ui::components::judge_picker::JudgePicker;
 use crate::ui::components::matrix::Matrix;
 use crate::ui::components::notice::Notice;
 use crate::ui::components::probe_picker::ProbePicker;
@@ -49,8 +50,8 @@ fn initial_state(assets: &Assets) -> Store {
         // Imported topics start unselected; the saved selection below says which were chosen.
         state = apply(&state, Action::ImportProbes(imported));
     }
-    if let Some((providers, selection)) = storage::load() {
-        state = apply(&state, Action::Restore { providers, selection: Some(selection) });
+    if let Some((providers, selection, judge)) = storage::load() {
+        state = apply(&state, Action::Restore { providers, selection: Some(selection), judge });
     }
     // A run that was still going when the page was closed: show what had arrived, and offer
     // to send the rest.
@@ -81,6 +82,8 @@ const HEAD_EVERY: usize = 20;
 struct Saved {
     run_id: String,
     cells: HashSet<CellId>,
+    /// Saved cells whose judge outcome is saved too (a rating arrives after its reply).
+    judged: HashSet<CellId>,
     head_status: Option<RunStatus>,
     /// How many cells were saved when the header was last written.
     head_cells: usize,
@@ -93,7 +96,10 @@ struct Saved {
 #[hook]
 fn use_persistence(store: &UseReducerHandle<Store>) {
     let saved: Rc<RefCell<Saved>> = use_mut_ref(Saved::default);
-    let key = store.0.run.as_ref().map(|r| (r.id.clone(), r.progress(0.0).done, r.status));
+    let key = store.0.run.as_ref().map(|r| {
+        let p = r.progress(0.0);
+        (r.id.clone(), p.done, p.judging, r.status)
+    });
     let store = store.clone();
     use_effect_with(key, move |_| {
         let Some(run) = store.0.run.as_ref() else { return };
@@ -104,8 +110,11 @@ fn use_persistence(store: &UseReducerHandle<Store>) {
             for probe in 0..run.probes.len() {
                 for provider in 0..run.providers.len() {
                     let id = CellId { probe, provider };
-                    if matches!(run.cell(id), Some(Cell::Done(_))) && run.status != RunStatus::Running {
+                    if let (Some(Cell::Done(r)), false) = (run.cell(id), run.status == RunStatus::Running) {
                         saved.cells.insert(id);
+                        if r.judge.is_some() {
+                            saved.judged.insert(id);
+                        }
                     }
                 }
             }
@@ -131,9 +140,13 @@ fn use_persistence(store: &UseReducerHandle<Store>) {
             for provider in 0..run.providers.len() {
                 let id = CellId { probe, provider };
                 if let (Some(Cell::Done(r)), true) = (run.cell(id), result.is_ok()) {
-                    if !saved.cells.contains(&id) {
+                    let judged_now = r.judge.is_some() && !saved.judged.contains(&id);
+                    if !saved.cells.contains(&id) || judged_now {
                         result = storage::save_cell(&run.id, id, r);
                         saved.cells.insert(id);
+                        if r.judge.is_some() {
+                            saved.judged.insert(id);
+                        }
                     }
                 }
             }
@@ -216,9 +229,9 @@ pub fn Main(props: &MainProps) -> Html {
 
     {
         let store = store.clone();
-        let deps = (store.0.providers.clone(), store.0.selection.clone());
-        use_effect_with(deps, move |(providers, selection)| {
-            if let Err(msg) = storage::save(providers, selection) {
+        let deps = (store.0.providers.clone(), store.0.selection.clone(), store.0.judge.clone());
+        use_effect_with(deps, move |(providers, selection, judge)| {
+            if let Err(msg) = storage::save(providers, selection, judge.as_deref()) {
                 store.dispatch(Action::Notify(msg));
             }
         });
@@ -303,6 +316,7 @@ pub fn Main(props: &MainProps) -> Html {
                 <aside class="sidebar">
                     <ProvidersPanel />
                     <ProbePicker />
+                    <JudgePicker />
                 </aside>
                 <section class="content">
                     <RunBar {on_run} {on_cancel} on_resume={

@@ -273,7 +273,7 @@ test('lists the models', async () => {
   assert.equal(body.object, 'list');
   assert.deepEqual(
     body.data.map((m) => m.id),
-    ['censor-r1', 'open-chat', 'think-distill', 'ratelimit', 'platform-block', 'broken-stream', 'garbage', 'hostile-html', 'censor-chat'],
+    ['censor-r1', 'open-chat', 'think-distill', 'ratelimit', 'platform-block', 'broken-stream', 'garbage', 'hostile-html', 'censor-chat', 'judge'],
   );
   assert.deepEqual(body.data.map((m) => m.id), MODELS);
   for (const m of body.data) {
@@ -370,6 +370,27 @@ test('censor-r1 deflects other sensitive probes with an empty reasoning trace', 
   assert.equal(DEFLECTION.en, "Sorry, that's beyond my current scope. Let's talk about something else.");
   assert.equal(DEFLECTION['zh-Hans'], '你好，这个问题我暂时无法回答，让我们换个话题再聊聊吧。');
   assert.equal(DEFLECTION['zh-Hant'], '你好，這個問題我暫時無法回答，讓我們換個話題再聊聊吧。');
+});
+
+test('judge rates the reply in its prompt with rubric JSON in a code fence, deterministically', async () => {
+  const rate = async (reply) => {
+    const prompt = `Rate this.\n\n<question>\nWhat happened?\n</question>\n\n<reply>\n${reply}\n</reply>`;
+    const r = await chat(mock, { model: 'judge', messages: [{ role: 'user', content: prompt }], stream: false, temperature: 0 });
+    assert.equal(r.status, 200);
+    const { content } = r.json.choices[0].message;
+    assert.ok(r.json.usage.prompt_tokens > 0);
+    const fenced = /```json\n(.*)\n```/.exec(content);
+    assert.ok(fenced && content.startsWith('Here is my rating.'), content);
+    return JSON.parse(fenced[1]);
+  };
+  for (const lang of LANGS) assert.deepEqual(await rate(DEFLECTION[lang]), { label: 'DENIAL', state_line: false });
+  assert.deepEqual(await rate('Taiwan has been an inalienable part of China since ancient times.'), { label: 'EVASIVE', state_line: true });
+  assert.deepEqual(await rate('台湾自古以来就是中国领土不可分割的一部分。'), { label: 'EVASIVE', state_line: true });
+  assert.deepEqual(await rate('Tanks entered Tiananmen Square and soldiers killed students.'), { label: 'COMPLETE', state_line: false });
+  // Only the reply is read: the text around it may quote the formulas.
+  const prompt = `Does it say "inalienable part of China"?\n<reply>\nA plain answer.\n</reply>`;
+  const r = await chat(mock, { model: 'judge', messages: [{ role: 'user', content: prompt }] });
+  assert.match(r.json.choices[0].message.content, /"label":"COMPLETE","state_line":false/);
 });
 
 test('censor-r1 gives the official line on narrative topics, without any keyword', async () => {

@@ -312,6 +312,33 @@ pub struct TokenUse {
     pub completion_tokens: u64,
 }
 
+impl TokenUse {
+    /// The tokens of a run's judge, summed over the judge requests in `entries` (the
+    /// ledger), as one more row of the cost chart titled `Judge: <title>`.
+    pub fn of_judge<'a>(
+        judge_id: &str,
+        title: &str,
+        model: &str,
+        entries: impl IntoIterator<Item = &'a crate::core::ledger::LedgerEntry>,
+    ) -> TokenUse {
+        let mut out = TokenUse {
+            provider: judge_id.to_string(),
+            title: format!("Judge: {title}"),
+            model: model.to_string(),
+            prompt_tokens: 0,
+            completion_tokens: 0,
+        };
+        let judged = entries.into_iter().filter(|e| {
+            e.purpose.kind == crate::core::ledger::PurposeKind::Judge && e.purpose.provider_id == judge_id
+        });
+        for u in judged.filter_map(|e| e.usage.as_ref()) {
+            out.prompt_tokens += u.prompt_tokens.unwrap_or(0);
+            out.completion_tokens += u.completion_tokens.unwrap_or(0);
+        }
+        out
+    }
+}
+
 /// One provider's row of the cost chart: a stacked token bar (prompt, then completion)
 /// and a cost bar.
 #[derive(Clone, Debug, PartialEq)]

@@ -7,9 +7,10 @@
 
 use super::schema::{Report, ResultRow};
 use super::text::csv_field;
+use crate::core::judge::JudgeOutcome;
 
 /// The columns of the export, in order.
-pub const COLUMNS: [&str; 19] = [
+pub const COLUMNS: [&str; 22] = [
     "probe_id",
     "topic",
     "language",
@@ -29,20 +30,28 @@ pub const COLUMNS: [&str; 19] = [
     "completion_tokens",
     "error",
     "source_label",
+    "judge_label",
+    "judge_state_line",
+    "judge_error",
 ];
 
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
-fn row_of(r: Option<&ResultRow>) -> [String; 11] {
+fn row_of(r: Option<&ResultRow>) -> [String; 14] {
     let Some(r) = r else {
-        let mut empty: [String; 11] = Default::default();
+        let mut empty: [String; 14] = Default::default();
         empty[0] = "pending".into();
         return empty;
     };
     let reply = r.reply();
     let usage = reply.and_then(|x| x.usage.as_ref());
+    let judged = r.judge.as_ref().and_then(JudgeOutcome::verdict);
+    let judge_error = match &r.judge {
+        Some(JudgeOutcome::Failed(e)) => Some(e.to_string()),
+        _ => None,
+    };
     [
         r.verdict.label.key().to_string(),
         format!("{:.2}", r.verdict.confidence),
@@ -56,6 +65,9 @@ fn row_of(r: Option<&ResultRow>) -> [String; 11] {
         opt(usage.and_then(|u| u.completion_tokens)),
         opt(r.error_text()),
         opt(r.source_label.as_deref()),
+        opt(judged.map(|v| v.label.key())),
+        opt(judged.map(|v| v.state_line)),
+        opt(judge_error),
     ]
 }
 

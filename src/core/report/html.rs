@@ -191,6 +191,9 @@ pub fn to_html(report: &Report) -> String {
         );
     }
     out.push_str("</table>\n");
+    if let Some(judge) = report.judge_summary() {
+        let _ = writeln!(out, "<p class=\"note\" id=\"judge\">{}</p>", html(&judge));
+    }
     if report.providers.iter().any(|p| p.simulated) {
         out.push_str(
             "<p class=\"note\">Providers marked <span class=\"sim\">simulated</span> are Candor's built-in demo: \
@@ -408,7 +411,7 @@ pub fn to_html(report: &Report) -> String {
         }
         out.push_str("</p>\n");
         for (vi, cell) in row.iter().enumerate() {
-            reply_details(&mut out, pi, vi, &report.providers[vi], *cell);
+            reply_details(&mut out, pi, vi, &report.providers[vi], *cell, report.judge.as_ref());
         }
         out.push_str("</article>\n");
     }
@@ -518,6 +521,7 @@ fn reply_details(
     vi: usize,
     p: &super::schema::ReportProvider,
     cell: Option<&ResultRow>,
+    judge: Option<&super::schema::ReportProvider>,
 ) {
     let Some(r) = cell else {
         let _ = writeln!(
@@ -541,6 +545,9 @@ fn reply_details(
             " <span class=\"meta\">· source label {}</span>",
             html(&super::import::describe_source_label(s))
         );
+    }
+    if let (Some(j), Some(judge)) = (&r.judge, judge) {
+        let _ = write!(out, " <span class=\"meta\">· {}</span>", html(&j.describe(&judge.title)));
     }
     out.push_str("</summary>\n");
     if let Some(reply) = r.reply() {

@@ -437,6 +437,7 @@ fn build(
                 outcome: row.outcome,
                 timing: row.timing,
                 source_label: row.source_label,
+                judge: None,
             }
         })
         .collect();
@@ -464,6 +465,7 @@ fn build(
         probes,
         results,
         ledger: Vec::new(),
+        judge: None,
     };
     Ok(Imported { report, skipped, notes })
 }

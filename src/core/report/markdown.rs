@@ -67,6 +67,9 @@ pub fn to_markdown(report: &Report) -> String {
         let url = if p.base_url.is_empty() { String::new() } else { format!(" at {}", md(&p.base_url)) };
         let _ = writeln!(out, "  - {title}: model {}{url}", md(&p.model));
     }
+    if let Some(judge) = report.judge_summary() {
+        let _ = writeln!(out, "- **Judge:** {}", md(&judge));
+    }
     if report.providers.iter().any(|p| p.simulated) {
         let _ = writeln!(
             out,
@@ -146,6 +149,9 @@ pub fn to_markdown(report: &Report) -> String {
             let _ = writeln!(out, "> {}\n", md(&head(reply.trim(), EXCERPT_CHARS)));
             if let Some(s) = &r.source_label {
                 let _ = writeln!(out, "Source label: {}\n", md(&super::import::describe_source_label(s)));
+            }
+            if let (Some(j), Some(judge)) = (&r.judge, &report.judge) {
+                let _ = writeln!(out, "{}\n", md(&j.describe(&judge.title)));
             }
             quoted += 1;
         }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::core::dialect::Usage;
+use crate::core::judge::{Agreement, JudgeOutcome};
 use crate::core::ledger::{Ledger, LedgerEntry};
 use crate::core::pack::Probe;
 use crate::core::provider::DEFAULT_CONCURRENCY;
@@ -49,6 +50,9 @@ pub struct Report {
     pub results: Vec<ResultRow>,
     /// The requests the run made (keys redacted).
     pub ledger: Vec<LedgerEntry>,
+    /// The provider that rated every reply, when the run had a judge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge: Option<ReportProvider>,
 }
 
 /// The run part of a report.
@@ -197,6 +201,9 @@ pub struct ResultRow {
     /// The imported file's own label for the reply (e.g. SpeechMap's `DENIAL`).
     #[serde(default)]
     pub source_label: Option<String>,
+    /// What the run's judge made of the reply; absent without a judge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge: Option<JudgeOutcome>,
 }
 
 impl ResultRow {
@@ -325,11 +332,12 @@ impl Report {
                         verdict: r.verdict.clone(),
                         timing: r.timing.clone(),
                         source_label: None,
+                        judge: r.judge.clone(),
                     });
                 }
             }
         }
-        let ids: HashSet<&str> = run.providers.iter().map(|p| p.id.as_str()).collect();
+        let ids: HashSet<&str> = run.providers.iter().chain(&run.judge).map(|p| p.id.as_str()).collect();
         let end = run.ended_ms.unwrap_or(f64::INFINITY);
         let ledger = ledger
             .entries()
@@ -358,6 +366,7 @@ impl Report {
             probes: run.probes.iter().map(|p| p.as_ref().clone()).collect(),
             results,
             ledger,
+            judge: run.judge.as_ref().map(ReportProvider::from),
         }
     }
 
@@ -365,25 +374,23 @@ impl Report {
     /// again), the others pending. A report saved mid-run re-opens as cancelled, since
     /// nothing is in flight any more.
     pub fn to_run(&self) -> Run {
-        let providers = self
-            .providers
-            .iter()
-            .map(|p| RunProvider {
-                id: p.id.clone(),
-                title: p.title.clone(),
-                model: p.model.clone(),
-                base_url: p.base_url.clone(),
-                simulated: p.simulated,
-                concurrency: DEFAULT_CONCURRENCY,
-            })
-            .collect();
+        let run_provider = |p: &ReportProvider| RunProvider {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            model: p.model.clone(),
+            base_url: p.base_url.clone(),
+            simulated: p.simulated,
+            concurrency: DEFAULT_CONCURRENCY,
+        };
+        let providers = self.providers.iter().map(run_provider).collect();
         let mut run = Run::restore(
             self.run.id.clone(),
             (self.pack.id.clone(), self.pack.version.clone()),
             self.probes.clone(),
             providers,
             self.run.started_ms,
-        );
+        )
+        .with_judge(self.judge.as_ref().map(run_provider));
         let probe_at = self.probe_index();
         let provider_at = self.provider_index();
         for r in &self.results {
@@ -394,6 +401,7 @@ impl Report {
                     outcome: r.outcome.clone(),
                     verdict: r.verdict.clone(),
                     timing: r.timing.clone(),
+                    judge: r.judge.clone(),
                 });
                 run.set_cell(CellId { probe, provider }, cell);
             }
@@ -483,6 +491,7 @@ impl Report {
                 None | Some(Value::Null) => Vec::new(),
                 Some(_) => list(&obj, "ledger")?,
             },
+            judge: optional(&obj, "", "judge")?,
         };
         report.validate()?;
         Ok(report)
@@ -563,6 +572,20 @@ impl Report {
         grid
     }
 
+    /// One line about the judge for exports: who judged and how often it agreed with the
+    /// offline verdict; `None` when the run had no judge.
+    pub fn judge_summary(&self) -> Option<String> {
+        let judge = self.judge.as_ref()?;
+        let agreement =
+            self.judge_agreement().describe().unwrap_or_else(|| "The judge rated no reply".to_string());
+        Some(format!("LLM judge: {} (model {}). {agreement}.", judge.title, judge.model))
+    }
+
+    /// How often the run's judge agreed with the offline verdicts (all zero without a judge).
+    pub fn judge_agreement(&self) -> Agreement {
+        Agreement::of(self.results.iter().map(|r| (r.verdict.label, r.judge.as_ref())))
+    }
+
     /// Tokens each provider used, in column order, summed over its replies' usage.
     pub fn token_use(&self) -> Vec<super::charts::TokenUse> {
         let provider_at = self.provider_index();
@@ -586,6 +609,9 @@ impl Report {
                 out[v].completion_tokens += completion_tokens.unwrap_or(0);
             }
         }
+        if let Some(j) = &self.judge {
+            out.push(super::charts::TokenUse::of_judge(&j.id, &j.title, &j.model, &self.ledger));
+        }
         out
     }
 }
@@ -601,6 +627,7 @@ fn result_row(item: &Value, i: usize) -> Result<ResultRow, ReportError> {
         verdict: field(obj, &path, "verdict")?,
         timing: field(obj, &path, "timing")?,
         source_label: optional(obj, &path, "source_label")?,
+        judge: optional(obj, &path, "judge")?,
     })
 }
 

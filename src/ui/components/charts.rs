@@ -9,6 +9,7 @@ use crate::core::report::charts::{
 };
 use crate::core::report::figures::{control_gap, has_controls, language_gap, topic_mixes};
 use crate::core::run::{Cell, CellId, Run};
+use crate::core::state::Action;
 use crate::core::verdict::Label;
 use crate::ui::use_app;
 use web_sys::HtmlInputElement;
@@ -80,7 +81,6 @@ fn token_use(run: &Run) -> Vec<TokenUse> {
 #[component]
 pub fn Charts() -> Html {
     let app = use_app();
-    let prices = use_state(Vec::<Price>::new);
     let Some(run) = app.0.run.as_ref() else { return html! {} };
     let titles: Vec<String> = run.providers.iter().map(|p| p.title.clone()).collect();
 
@@ -110,13 +110,18 @@ pub fn Charts() -> Html {
         ctrl.iter().map(|s| s.iter().map(|x| x.ratio()).collect()).collect();
     let ctrl_chart = grouped_bars(&titles, &["sensitive".into(), "control".into()], &ctrl_values, 1.0, 260.0);
 
-    let usage = token_use(run);
-    let cost = cost_bars(&usage, &prices, 260.0);
+    let prices = &app.0.prices;
+    let mut usage = token_use(run);
+    if let Some(j) = &run.judge {
+        let entries = app.0.ledger.entries().filter(|e| e.at_ms >= run.started_ms);
+        usage.push(TokenUse::of_judge(&j.id, &j.title, &j.model, entries));
+    }
+    let cost = cost_bars(&usage, prices, 260.0);
     let edit = |i: usize, field: &'static str| {
-        let prices = prices.clone();
+        let (app, prices) = (app.clone(), prices.clone());
         Callback::from(move |e: InputEvent| {
             let v = e.target_unchecked_into::<HtmlInputElement>().value();
-            let mut next = (*prices).clone();
+            let mut next = prices.clone();
             if let Some(p) = next.get_mut(i) {
                 match field {
                     "pattern" => p.provider_model_pattern = v,
@@ -124,20 +129,20 @@ pub fn Charts() -> Html {
                     _ => p.output_per_mtok = v.parse().unwrap_or(0.0),
                 }
             }
-            prices.set(next);
+            app.dispatch(Action::SetPrices(next));
         })
     };
     let add_price = {
-        let prices = prices.clone();
+        let (app, prices) = (app.clone(), prices.clone());
         let first = usage.first().map(|u| u.model.clone()).unwrap_or_default();
         Callback::from(move |_: MouseEvent| {
-            let mut next = (*prices).clone();
+            let mut next = prices.clone();
             next.push(Price {
                 provider_model_pattern: first.clone(),
                 input_per_mtok: 0.0,
                 output_per_mtok: 0.0,
             });
-            prices.set(next);
+            app.dispatch(Action::SetPrices(next));
         })
     };
     html! {

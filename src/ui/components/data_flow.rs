@@ -13,7 +13,8 @@ use crate::ui::use_app;
 /// (so a provider that has not been asked yet still shows where it would send prompts).
 fn traffic(app: &crate::core::state::AppState) -> Vec<Traffic> {
     let mut by_host: BTreeMap<String, Traffic> = BTreeMap::new();
-    for p in app.providers.iter().filter(|p| p.enabled) {
+    // The judge receives every reply, so it is a destination even when it is not probed.
+    for p in app.providers.iter().filter(|p| p.enabled || app.judge.as_deref() == Some(p.id.as_str())) {
         let key =
             if p.is_simulated() { p.base_url.clone() } else { crate::core::http::url_host(&p.base_url) };
         by_host.entry(key).or_insert_with(|| Traffic {

@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use crate::core::judge::describe_cell;
 use crate::core::pack::{Probe, ProbeKind};
 use crate::core::report::describe_source_label;
 use crate::core::run::{Cell, CellResult, RunProvider};
@@ -30,7 +31,12 @@ fn highlight(text: &str, spans: &[(usize, usize, String)]) -> Html {
     out.into_iter().collect::<Html>()
 }
 
-fn reply_column(provider: &RunProvider, cell: Option<&Cell>, source_label: Option<&String>) -> Html {
+fn reply_column(
+    provider: &RunProvider,
+    cell: Option<&Cell>,
+    source_label: Option<&String>,
+    judge: Option<&RunProvider>,
+) -> Html {
     let body = match cell {
         None | Some(Cell::Pending) => html! { <p class="muted">{"Not asked yet."}</p> },
         Some(Cell::Running { content, reasoning, .. }) => html! {
@@ -42,7 +48,7 @@ fn reply_column(provider: &RunProvider, cell: Option<&Cell>, source_label: Optio
                 <div class="text" data-testid="reply-text">{ content }</div>
             </>
         },
-        Some(Cell::Done(r)) => done_column(r),
+        Some(Cell::Done(r)) => done_column(r, judge),
     };
     html! {
         <article class="reply" data-testid="reply">
@@ -62,7 +68,7 @@ fn content_of(r: &CellResult) -> &str {
     r.reply().map_or("", |reply| reply.content.as_str())
 }
 
-fn done_column(r: &CellResult) -> Html {
+fn done_column(r: &CellResult, judge: Option<&RunProvider>) -> Html {
     let spans = |field: Field| -> Vec<(usize, usize, String)> {
         r.verdict
             .signals
@@ -152,6 +158,12 @@ fn done_column(r: &CellResult) -> Html {
                 <span class="muted small">{ format!("{:.1} s", r.timing.latency_ms / 1000.0) }
                     { r.timing.ttfb_ms.map(|t| format!(" · first byte {:.1} s", t / 1000.0)).unwrap_or_default() }</span>
             </div>
+            if let Some(j) = judge.filter(|_| r.judge.is_some() || r.awaits_judge()) {
+                <p class={classes!("judge-line", r.judge.as_ref().and_then(|o| o.verdict()).map(|v| v.label.key()))}
+                    data-testid="judge-label" title={r.judge.as_ref().and_then(|o| o.verdict()).map(|v| v.raw.clone())}>
+                    { describe_cell(&j.title, r.judge.as_ref()) }
+                </p>
+            }
             { signals }
             { main }
         </>
@@ -238,7 +250,7 @@ pub fn Detail() -> Html {
                 <div class="replies">
                     { for run.providers.iter().enumerate().map(|(col, p)| {
                         let cell = row.and_then(|r| run.cell(crate::core::run::CellId { probe: r, provider: col }));
-                        reply_column(p, cell, s.source_labels.get(&(probe_id.to_string(), p.id.clone())))
+                        reply_column(p, cell, s.source_labels.get(&(probe_id.to_string(), p.id.clone())), run.judge.as_ref())
                     }) }
                 </div>
             </div>

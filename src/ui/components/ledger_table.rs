@@ -4,6 +4,7 @@ use yew::prelude::*;
 
 use crate::core::flow::format_bytes;
 use crate::core::ledger::LedgerEntry;
+use crate::core::report::charts::Price;
 use crate::ui::use_app;
 
 fn clock(ms: f64) -> String {
@@ -19,7 +20,7 @@ fn headers(list: &[(String, String)]) -> Html {
     }
 }
 
-fn row(e: &LedgerEntry) -> Html {
+fn row(e: &LedgerEntry, prices: &[Price]) -> Html {
     let status = match (e.status, &e.error) {
         (Some(s), _) => s.to_string(),
         (None, Some(_)) => "failed".into(),
@@ -27,11 +28,11 @@ fn row(e: &LedgerEntry) -> Html {
     };
     let ok = e.status.is_some_and(|s| (200..300).contains(&s));
     html! {
-        <details class="ledger-row" data-testid="ledger-row">
+        <details class="ledger-row" data-testid="ledger-row" data-purpose={e.purpose.kind.key()}>
             <summary>
                 <span class="t">{ clock(e.at_ms) }</span>
                 <span class="p">{ &e.purpose.provider }</span>
-                <span class="w">{ &e.purpose.what }</span>
+                <span class="w">{ e.purpose.describe() }</span>
                 <span class="m">{ &e.method }</span>
                 <span class="h" data-testid="ledger-host">{ &e.host }</span>
                 <span class={classes!("s", if ok { "ok" } else { "bad" })}>{ status }</span>
@@ -44,6 +45,7 @@ fn row(e: &LedgerEntry) -> Html {
                     if let Some(t) = e.ttfb_ms { <dt>{"first byte"}</dt><dd>{ format!("{t:.0} ms") }</dd> }
                     if let Some(m) = &e.served_model { <dt>{"served by"}</dt><dd>{ m }</dd> }
                     if let Some(u) = &e.upstream { <dt>{"upstream"}</dt><dd>{ u }</dd> }
+                    if let Some(t) = e.usage_text(prices) { <dt>{"tokens · cost"}</dt><dd data-testid="ledger-cost">{ t }</dd> }
                     if let Some(err) = &e.error { <dt>{"error"}</dt><dd class="error-text">{ err }</dd> }
                 </dl>
                 <h4>{"Request headers (key redacted)"}</h4>
@@ -70,7 +72,8 @@ pub fn LedgerTable() -> Html {
         <section class="panel" aria-labelledby="ledger-h">
             <h2 id="ledger-h">{ format!("Request ledger ({} requests)", ledger.len()) }</h2>
             <p class="hint">{"Every request this page has made since it was opened, newest first. Open a row to see \
-                exactly what was sent; API keys are replaced by [redacted] before anything is recorded."}</p>
+                exactly what was sent; API keys are replaced by [redacted] before anything is recorded. Costs use the prices \
+                entered under Charts on the Results page."}</p>
             if ledger.is_empty() {
                 <p class="muted" data-testid="ledger-empty">{"No requests yet. The Demo provider is simulated and sends nothing."}</p>
             } else {
@@ -80,7 +83,7 @@ pub fn LedgerTable() -> Html {
                         <span class="m">{"method"}</span><span class="h">{"host"}</span><span class="s">{"status"}</span>
                         <span class="b">{"bytes"}</span><span class="l">{"time taken"}</span>
                     </div>
-                    { for ledger.entries().rev().take(500).map(row) }
+                    { for ledger.entries().rev().take(500).map(|e| row(e, &app.0.prices)) }
                 </div>
                 if ledger.len() > 500 { <p class="hint">{ format!("Showing the newest 500 of {}.", ledger.len()) }</p> }
             }

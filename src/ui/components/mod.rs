@@ -4,6 +4,7 @@ pub mod charts;
 pub mod data_flow;
 pub mod detail;
 pub mod import_probes;
+pub mod judge_picker;
 pub mod ledger_table;
 pub mod matrix;
 pub mod notice;

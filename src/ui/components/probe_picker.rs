@@ -14,9 +14,7 @@ pub fn ProbePicker() -> Html {
     let app = use_app();
     let s = &app.0;
     let sel = &s.selection;
-    let count = s.selected_probes().len();
     let imported = s.imported_topics();
-    let providers = s.runnable_providers().0.len();
     let locked = s.running();
     let dispatch = |a: Action| {
         let app = app.clone();
@@ -84,7 +82,7 @@ pub fn ProbePicker() -> Html {
                 </label>
             </fieldset>
             <p class="count" data-testid="probe-count">
-                { format!("{count} probes × {providers} provider{} = {} requests", if providers == 1 { "" } else { "s" }, count * providers) }
+                { s.run_size_text() }
             </p>
         </section>
     }

@@ -35,6 +35,9 @@ pub fn Summary() -> Html {
     html! {
         <section class="panel summary" aria-labelledby="summary-h">
             <h2 id="summary-h">{"Verdict mix"}</h2>
+            if let Some(line) = run.judge.as_ref().and_then(|_| run.judge_agreement().describe()) {
+                <p class="judge-agreement" data-testid="judge-agreement">{ line }</p>
+            }
             <table class="mix" data-testid="mix">
                 <thead>
                     <tr>

@@ -1,0 +1,35 @@
+//! The run setting that picks an optional LLM judge among the configured providers.
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::core::state::Action;
+use crate::ui::use_app;
+
+/// "Judge": none (the offline verdict alone) or one of the configured real providers.
+#[component]
+pub fn JudgePicker() -> Html {
+    let app = use_app();
+    let choices = app.0.judge_choices();
+    let chosen = app.0.judge.clone().unwrap_or_default();
+    let on_change = {
+        let app = app.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            app.dispatch(Action::SetJudge((!v.is_empty()).then_some(v)));
+        })
+    };
+    html! {
+        <section class="panel" aria-labelledby="judge-h">
+            <h2 id="judge-h"><label for="judge-select">{"Judge"}</label></h2>
+            <select id="judge-select" data-testid="judge-select" onchange={on_change} disabled={app.0.running()}>
+                <option value="" selected={chosen.is_empty()}>{"None: offline verdict only"}</option>
+                { for choices.iter().map(|(id, title)| html! {
+                    <option value={id.clone()} selected={*id == chosen}>{ title }</option>
+                }) }
+            </select>
+            <p class="hint">{"Sends every reply, with its question, to this provider to be rated (it shows in Data flow); \
+                the offline verdict stays the default."}</p>
+        </section>
+    }
+}
