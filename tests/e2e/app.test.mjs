@@ -23,7 +23,7 @@ after(async () => {
 /** What the mock's models do, per probe: the verdict each cell must show. */
 function expected(model, probe) {
   if (model === 'open-chat' || probe.kind === 'control') return 'answered';
-  return NARRATIVE_TOPICS.has(probe.topic) ? 'state_narrative' : 'deflected';
+  return NARRATIVE_TOPICS.has(probe.topic) ? 'state_narrative' : 'refused';
 }
 
 async function addMockProvider(page, id, name, model, key) {
@@ -52,7 +52,7 @@ test('a first-time user runs the simulated demo provider at once', async () => {
   assert.match(await page.getByTestId('col-0').textContent(), /simulated/);
   const verdicts = await cellVerdicts(page);
   const tiananmen = pack.probes.find((p) => p.topic === 'tiananmen-1989' && p.lang === 'en');
-  assert.equal(verdicts[`${tiananmen.id}-0`], 'deflected');
+  assert.equal(verdicts[`${tiananmen.id}-0`], 'refused');
   assert.equal(verdicts[`${tiananmen.control}-0`], 'answered');
   const taiwan = pack.probes.find((p) => p.topic === 'taiwan-status' && p.lang === 'zh-Hans');
   assert.equal(verdicts[`${taiwan.id}-0`], 'state_narrative');

@@ -69,7 +69,7 @@ test('a judge provider rates every reply beside the offline verdict, with agreem
   const verdicts = await cellVerdicts(page);
   const tiananmen = probes.find((p) => p.topic === 'tiananmen-1989' && p.kind === 'sensitive');
   const taiwan = probes.find((p) => p.topic === 'taiwan-status' && p.kind === 'sensitive');
-  assert.equal(verdicts[`${tiananmen.id}-0`], 'deflected');
+  assert.equal(verdicts[`${tiananmen.id}-0`], 'refused');
   await page.getByTestId(`cell-${tiananmen.id}-0`).click();
   const detail = page.getByTestId('detail');
   const replies = detail.getByTestId('reply');

@@ -149,7 +149,7 @@ pub fn official_line(r: &Reading) -> Option<Ruling> {
     // (an essay that may quote the line to criticise it) needs the line throughout and
     // none of the facts it leaves out.
     let enough = if r.scan.chars < 600 {
-        own >= 1 && (own + markers >= 2 || r.short())
+        own >= 1 && own + markers >= 2
     } else {
         distinct.len() >= 2 && own + markers >= 3 && r.critical == 0
     };
@@ -168,7 +168,7 @@ pub fn official_line(r: &Reading) -> Option<Ruling> {
             )
         })
         .collect();
-    if r.critical >= 2 {
+    if r.critical >= 2 || r.critical == 1 && r.specifics >= 3 {
         signals.extend(r.scan.of_table(Table::Critical).take(4).map(|h| {
             Signal::at(
                 SignalKind::CriticalFact,
@@ -284,9 +284,9 @@ pub fn split_formulas(content: &str, scan: &Scan) -> (Vec<Hit>, Vec<Hit>) {
         let from = sentence_start(content, h.start).max(h.start.saturating_sub(160));
         let from = (from..h.start).find(|&i| content.is_char_boundary(i)).unwrap_or(h.start);
         let before = content[from..h.start].to_ascii_lowercase();
-        let attributed = ATTRIBUTIONS.iter().any(|a| {
-            before.match_indices(a).any(|(i, m)| whole_words(&before, i, i + m.len()))
-        });
+        let attributed = ATTRIBUTIONS
+            .iter()
+            .any(|a| before.match_indices(a).any(|(i, m)| whole_words(&before, i, i + m.len())));
         if attributed {
             quoted.push(*h);
         } else {
