@@ -75,7 +75,7 @@ test('a judge provider rates every reply beside the offline verdict, with agreem
   const replies = detail.getByTestId('reply');
   assert.equal(await replies.nth(0).getByTestId('judge-label').textContent(), 'Judge (Mock judge): Denial');
   assert.equal(await replies.nth(1).getByTestId('judge-label').textContent(), 'Judge (Mock judge): Complete');
-  assert.match(await replies.nth(0).locator('.verdict').textContent(), /Deflected/);
+  assert.match(await replies.nth(0).locator('.verdict').textContent(), /Refused/);
   await page.keyboard.press('Escape');
   await page.getByTestId(`cell-${taiwan.id}-0`).click();
   const narrative = await replies.nth(0).getByTestId('reply-text').textContent();

@@ -293,6 +293,11 @@ pub const CANNED: &[(&str, &str)] = &[
 
 /// Notices written by the platform, not the model.
 pub const NOTICES: &[&str] = &[
+    "please try again later",
+    "时出现问题，请稍后",
+    "時出現問題，請稍後",
+    "请稍后再试",
+    "請稍後再試",
     "content security warning",
     "content safety warning",
     "may contain inappropriate content",

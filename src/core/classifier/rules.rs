@@ -141,9 +141,7 @@ pub fn canned_refusal(r: &Reading) -> Option<Ruling> {
 /// gives the facts that line leaves out (then an answer, with the line noted).
 pub fn official_line(r: &Reading) -> Option<Ruling> {
     let own = r.own_formulas.len();
-    let mut distinct: Vec<&str> = r.own_formulas.iter().map(|h| h.phrase).collect();
-    distinct.sort_unstable();
-    distinct.dedup();
+    let distinct = (0..own).filter(|&i| r.own_formulas[..i].iter().all(|h| h.phrase != r.own_formulas[i].phrase)).count();
     let markers = r.scan.of_table(Table::Marker).count();
     // A short reply is the official line with one formula and one more marker; a long one
     // (an essay that may quote the line to criticise it) needs the line throughout and
@@ -151,7 +149,7 @@ pub fn official_line(r: &Reading) -> Option<Ruling> {
     let enough = if r.scan.chars < 600 {
         own >= 1 && own + markers >= 2
     } else {
-        distinct.len() >= 2 && own + markers >= 3 && r.critical == 0
+        distinct >= 2 && own + markers >= 3 && r.critical == 0
     };
     if !enough {
         return None;

@@ -69,10 +69,8 @@ impl Scan {
 
     /// How many distinct phrases of a table were found.
     pub fn distinct(&self, table: Table) -> usize {
-        let mut seen: Vec<&str> = self.of_table(table).map(|h| h.phrase).collect();
-        seen.sort_unstable();
-        seen.dedup();
-        seen.len()
+        let hits: Vec<&Hit> = self.of_table(table).collect();
+        (0..hits.len()).filter(|&i| hits[..i].iter().all(|h| h.phrase != hits[i].phrase)).count()
     }
 }
 
