@@ -10,7 +10,8 @@ if (!dir) {
 }
 const page = join(dir, 'index.html');
 const html = readFileSync(page, 'utf8');
-const inline = /<script type="module"(?![^>]*\bsrc=)([^>]*)>([\s\S]*?)<\/script>/;
+// Trunk may minify the page, dropping the quotes around attribute values.
+const inline = /<script type="?module"?(?![^>]*\bsrc=)([^>]*)>([\s\S]*?)<\/script>/;
 const m = html.match(inline);
 if (!m) {
   console.error('externalize-boot: no inline module script found in index.html');

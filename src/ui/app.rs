@@ -178,6 +178,13 @@ pub fn App() -> Html {
                         runner::fetch_asset("registry/destinations-v1.json", "destination registry", &sink)
                             .await?;
                     let registry = Registry::from_json(&registry_json).map_err(|e| e.to_string())?;
+                    let phrases =
+                        runner::fetch_asset("model/phrases-v1.txt", "classifier phrase tables", &sink)
+                            .await?;
+                    crate::core::classifier::phrases::install(&phrases)?;
+                    let report_css =
+                        runner::fetch_asset("report/report-v1.css", "report stylesheet", &sink).await?;
+                    crate::core::report::html::install_style(&report_css);
                     Ok(Assets {
                         pack: Rc::new(pack),
                         pack_hash: content_hash(&pack_json),
@@ -194,7 +201,7 @@ pub fn App() -> Html {
         None => html! { <div class="loading" data-testid="loading">{"Loading Candor…"}</div> },
         Some(Err(e)) => html! {
             <div class="loading error-text" role="alert">
-                { format!("Candor could not load its data files ({e}). If you host it, check that the packs/ and registry/ \
+                { format!("Candor could not load its data files ({e}). If you host it, check that the packs/, registry/, model/ and report/ \
                    folders were copied with the rest of dist/; then reload.") }
             </div>
         },

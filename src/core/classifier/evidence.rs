@@ -74,10 +74,10 @@ pub enum Field {
     Transport,
 }
 
-/// The kinds of evidence. Serialised in snake case (`canned_refusal`); names from reports
-/// written by earlier versions are read into their nearest kind, or [`SignalKind::Other`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// The kinds of evidence. Written in files by name (`canned_refusal`, see [`SignalKind::key`]);
+/// names from reports written by earlier versions are read into their nearest kind, or
+/// [`SignalKind::Other`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SignalKind {
     /// No response at all (network, CORS, timeout).
     NoResponse,
@@ -104,7 +104,6 @@ pub enum SignalKind {
     /// The reply started to answer and ends in a canned refusal.
     Retracted,
     /// A fixed refusal line of a known service.
-    #[serde(alias = "canned_deflection")]
     CannedRefusal,
     /// The model says it won't or can't.
     RefusalPhrase,
@@ -113,7 +112,6 @@ pub enum SignalKind {
     /// The model claims not to know about a well-documented subject.
     FeignedIgnorance,
     /// An official-line formula in the reply's own voice.
-    #[serde(alias = "state_formula")]
     OfficialLine,
     /// An official-line formula the reply attributes to someone ("Beijing calls it…").
     OfficialLineQuoted,
@@ -128,7 +126,6 @@ pub enum SignalKind {
     /// The reasoning names specifics the answer leaves out.
     ReasoningWithheld,
     /// A short direct answer with specifics.
-    #[serde(alias = "facts_outweigh_tone")]
     SpecificFacts,
     /// One of the probe's expected facts, found in the answer.
     ExpectedFact,
@@ -141,21 +138,83 @@ pub enum SignalKind {
     /// A language the phrase rules do not cover.
     UnknownLanguage,
     /// What the text model made of the wording.
-    #[serde(alias = "model_phrase")]
     TextModel,
     /// A rule decided against the text model.
     RuleOverride,
     /// The text model was not loaded.
     RulesOnly,
     /// A kind this version does not know (from a report written by another version).
-    #[serde(other)]
     Other,
 }
 
 impl SignalKind {
+    const NAMES: [(SignalKind, &'static str); 32] = [
+        (SignalKind::NoResponse, "no_response"),
+        (SignalKind::Unreadable, "unreadable"),
+        (SignalKind::UnreadableInput, "unreadable_input"),
+        (SignalKind::ModerationError, "moderation_error"),
+        (SignalKind::Http451, "http_451"),
+        (SignalKind::HttpError, "http_error"),
+        (SignalKind::ContentFilter, "content_filter"),
+        (SignalKind::CutShort, "cut_short"),
+        (SignalKind::EmptyReply, "empty_reply"),
+        (SignalKind::ReasoningOnly, "reasoning_only"),
+        (SignalKind::PlatformNotice, "platform_notice"),
+        (SignalKind::Retracted, "retracted"),
+        (SignalKind::CannedRefusal, "canned_refusal"),
+        (SignalKind::RefusalPhrase, "refusal_phrase"),
+        (SignalKind::MoralisingRefusal, "moralising_refusal"),
+        (SignalKind::FeignedIgnorance, "feigned_ignorance"),
+        (SignalKind::OfficialLine, "official_line"),
+        (SignalKind::OfficialLineQuoted, "official_line_quoted"),
+        (SignalKind::CriticalFact, "critical_fact"),
+        (SignalKind::GenericFiller, "generic_filler"),
+        (SignalKind::VagueHedge, "vague_hedge"),
+        (SignalKind::EmptyReasoning, "empty_reasoning"),
+        (SignalKind::ReasoningWithheld, "reasoning_withheld"),
+        (SignalKind::SpecificFacts, "specific_facts"),
+        (SignalKind::ExpectedFact, "expected_fact"),
+        (SignalKind::NoExpectedFacts, "no_expected_facts"),
+        (SignalKind::ShorterThanControl, "shorter_than_control"),
+        (SignalKind::Language, "language"),
+        (SignalKind::UnknownLanguage, "unknown_language"),
+        (SignalKind::TextModel, "text_model"),
+        (SignalKind::RuleOverride, "rule_override"),
+        (SignalKind::RulesOnly, "rules_only"),
+    ];
+
+    /// Names written by earlier versions, read as the kind that replaced them.
+    const OLD_NAMES: [(SignalKind, &'static str); 4] = [
+        (SignalKind::CannedRefusal, "canned_deflection"),
+        (SignalKind::OfficialLine, "state_formula"),
+        (SignalKind::TextModel, "model_phrase"),
+        (SignalKind::SpecificFacts, "facts_outweigh_tone"),
+    ];
+
     /// The name used in files (`canned_refusal`).
-    pub fn key(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    pub fn key(self) -> &'static str {
+        Self::NAMES.iter().find(|n| n.0 == self).map_or("other", |n| n.1)
+    }
+
+    /// The kind a file's name stands for: the current names, the names earlier versions
+    /// wrote, and [`SignalKind::Other`] for anything else.
+    pub fn from_key(key: &str) -> SignalKind {
+        Self::NAMES.iter().chain(&Self::OLD_NAMES).find(|n| n.1 == key).map_or(SignalKind::Other, |n| n.0)
+    }
+}
+
+// Written by hand rather than derived: a table of names is a fraction of the code the
+// derive generates for thirty-odd variants, and the app's size budget is tight.
+impl Serialize for SignalKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
+
+impl<'de> Deserialize<'de> for SignalKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        Ok(SignalKind::from_key(&name))
     }
 }
 
@@ -200,5 +259,33 @@ impl Verdict {
     /// Whether any signal is of this kind.
     pub fn has(&self, kind: SignalKind) -> bool {
         self.signals.iter().any(|s| s.name == kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_signal_kind_keeps_its_name_in_files_and_old_names_still_read() {
+        for (kind, name) in SignalKind::NAMES {
+            assert_eq!(kind.key(), name);
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{name}\""));
+            assert_eq!(serde_json::from_str::<SignalKind>(&json).unwrap(), kind);
+        }
+        let n = SignalKind::NAMES.len();
+        let mut names: Vec<&str> = SignalKind::NAMES.iter().map(|x| x.1).collect();
+        names.dedup();
+        assert_eq!(names.len(), n, "names are unique");
+        assert_eq!(
+            serde_json::from_str::<SignalKind>("\"canned_deflection\"").unwrap(),
+            SignalKind::CannedRefusal
+        );
+        assert_eq!(
+            serde_json::from_str::<SignalKind>("\"state_formula\"").unwrap(),
+            SignalKind::OfficialLine
+        );
+        assert_eq!(serde_json::from_str::<SignalKind>("\"from_the_future\"").unwrap(), SignalKind::Other);
     }
 }

@@ -5,7 +5,7 @@
 
 use super::evidence::{Field, Label, Signal, SignalKind};
 use super::lang::ReplyLang;
-use super::phrases::{canned_source, Table, ATTRIBUTIONS};
+use super::phrases::{self, canned_source, Table};
 use super::scan::{whole_words, Hit, Scan, HEAD_BYTES};
 
 /// Everything the rules read about one reply.
@@ -141,7 +141,9 @@ pub fn canned_refusal(r: &Reading) -> Option<Ruling> {
 /// gives the facts that line leaves out (then an answer, with the line noted).
 pub fn official_line(r: &Reading) -> Option<Ruling> {
     let own = r.own_formulas.len();
-    let distinct = (0..own).filter(|&i| r.own_formulas[..i].iter().all(|h| h.phrase != r.own_formulas[i].phrase)).count();
+    let distinct = (0..own)
+        .filter(|&i| r.own_formulas[..i].iter().all(|h| h.phrase != r.own_formulas[i].phrase))
+        .count();
     let markers = r.scan.of_table(Table::Marker).count();
     // A short reply is the official line with one formula and one more marker; a long one
     // (an essay that may quote the line to criticise it) needs the line throughout and
@@ -282,9 +284,10 @@ pub fn split_formulas(content: &str, scan: &Scan) -> (Vec<Hit>, Vec<Hit>) {
         let from = sentence_start(content, h.start).max(h.start.saturating_sub(160));
         let from = (from..h.start).find(|&i| content.is_char_boundary(i)).unwrap_or(h.start);
         let before = content[from..h.start].to_ascii_lowercase();
-        let attributed = ATTRIBUTIONS
+        let attributed = phrases::tables()
+            .attributions
             .iter()
-            .any(|a| before.match_indices(a).any(|(i, m)| whole_words(&before, i, i + m.len())));
+            .any(|a| before.match_indices(a.as_str()).any(|(i, m)| whole_words(&before, i, i + m.len())));
         if attributed {
             quoted.push(*h);
         } else {

@@ -1,8 +1,6 @@
 //! One pass of the phrase tables over a reply: every match, as whole words, with its
 //! table. The rules read the [`Scan`] and never search the text themselves.
 
-use std::sync::OnceLock;
-
 use super::floor_boundary;
 use super::phrases::{self, Table};
 
@@ -82,9 +80,8 @@ fn ceil_boundary(s: &str, mut i: usize) -> usize {
 }
 
 /// The patterns of every table, numbered as the automaton numbers them.
-fn patterns() -> &'static [(Table, &'static str)] {
-    static P: OnceLock<Vec<(Table, &'static str)>> = OnceLock::new();
-    P.get_or_init(phrases::all)
+fn patterns() -> &'static [(Table, String)] {
+    &phrases::tables().entries
 }
 
 /// Whether the match `start..end` stands as whole words: an English phrase must not start
@@ -116,8 +113,8 @@ fn matches_in(text: &str, from: usize, to: usize) -> Vec<Hit> {
         .map(|(s, e, i)| (s + from, e + from, i))
         .filter(|&(s, e, _)| whole_words(text, s, e))
         .map(|(start, end, i)| {
-            let (table, phrase) = patterns()[i];
-            Hit { start, end, phrase, table }
+            let (table, phrase) = &patterns()[i];
+            Hit { start, end, phrase: phrase.as_str(), table: *table }
         })
         .collect()
 }
@@ -143,13 +140,14 @@ fn raw_matches(text: &str) -> Vec<(usize, usize, usize)> {
 #[cfg(not(target_arch = "wasm32"))]
 fn automaton_matches(text: &str) -> Vec<(usize, usize, usize)> {
     use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+    use std::sync::OnceLock;
     static A: OnceLock<AhoCorasick> = OnceLock::new();
     let automaton = A.get_or_init(|| {
         AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
             .kind(Some(AhoCorasickKind::DFA))
-            .build(patterns().iter().map(|p| p.1))
+            .build(patterns().iter().map(|p| p.1.as_str()))
             .expect("the phrase tables are valid patterns")
     });
     automaton.find_iter(text).map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect()
@@ -161,7 +159,7 @@ fn plain_matches(text: &str) -> Vec<(usize, usize, usize)> {
     let mut all: Vec<(usize, usize, usize)> = Vec::new();
     for (i, (_, p)) in patterns().iter().enumerate() {
         let mut from = 0;
-        while let Some(at) = lower[from..].find(p) {
+        while let Some(at) = lower[from..].find(p.as_str()) {
             all.push((from + at, from + at + p.len(), i));
             from += at + 1;
             while !lower.is_char_boundary(from) {

@@ -16,61 +16,29 @@ use crate::core::pack::{Lang, ProbeKind};
 use crate::core::summary::by_provider;
 use crate::core::verdict::{Field, Label};
 
-const STYLE: &str = r#"
-:root { --answered:#2e7d32; --refused:#c62828; --deflected:#ef6c00; --state_narrative:#6a1b9a;
-  --blocked:#263238; --error:#9e9e9e; --pending:#e6e6e6; --ink:#1b1b1b; --muted:#5f6368; --line:#d8d8d8; }
-* { box-sizing: border-box; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", sans-serif;
-  color: var(--ink); margin: 0 auto; max-width: 1200px; padding: 24px; background: #fff; }
-h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 32px 0 8px; border-bottom: 1px solid var(--line); }
-h3 { font-size: 15px; margin: 20px 0 4px; }
-.meta, .note { color: var(--muted); } .note { font-size: 13px; }
-table { border-collapse: collapse; margin: 8px 0; }
-th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: #f5f5f5; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.sim { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 8px; background: #fff3cd;
-  color: #7a5b00; border: 1px solid #e0c060; margin-left: 4px; }
-.legend span { display: inline-block; margin-right: 12px; }
-.sw { display: inline-block; width: 12px; height: 12px; vertical-align: -1px; margin-right: 4px; }
-.v-answered { background: var(--answered); fill: var(--answered); }
-.v-refused { background: var(--refused); fill: var(--refused); }
-.v-deflected { background: var(--deflected); fill: var(--deflected); }
-.v-state_narrative { background: var(--state_narrative); fill: var(--state_narrative); }
-.v-blocked { background: var(--blocked); fill: var(--blocked); }
-.v-error { background: var(--error); fill: var(--error); }
-.v-pending { background: var(--pending); fill: var(--pending); }
-td.v-answered, td.v-refused, td.v-deflected, td.v-state_narrative, td.v-blocked { color: #fff; }
-td.v-answered a, td.v-refused a, td.v-deflected a, td.v-state_narrative a, td.v-blocked a { color: #fff; }
-.matrix td.cell { white-space: nowrap; font-size: 12px; }
-.matrix .prompt { max-width: 420px; }
-.heat-0 { fill: #b2182b; } .heat-1 { fill: #ef8a62; } .heat-2 { fill: #fddbc7; } .heat-3 { fill: #a6d96a; }
-.heat-4 { fill: #1a9641; } .heat-none { fill: #eeeeee; }
-svg text { font: 12px system-ui, sans-serif; fill: var(--ink); }
-svg text.on-dark { fill: #fff; } svg .axis { stroke: #999; }
-svg .s0 { fill: #1565c0; } svg .s1 { fill: #c62828; } svg .s2 { fill: #f9a825; }
-.series-0 { background: #1565c0; } .series-1 { background: #c62828; } .series-2 { background: #f9a825; }
-svg .tok-prompt { fill: #90a4ae; } svg .tok-completion { fill: #37474f; }
-.tok-prompt-sw { background: #90a4ae; } .tok-completion-sw { background: #37474f; }
-details { border: 1px solid var(--line); border-radius: 4px; margin: 6px 0; padding: 4px 8px; }
-details > summary { cursor: pointer; }
-.badge { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 12px; }
-.text { white-space: pre-wrap; overflow-wrap: anywhere; background: #fafafa; padding: 8px; border-radius: 4px;
-  margin: 6px 0; }
-.reasoning { color: #444; background: #f3f3f8; }
-mark { background: #fff59d; }
-code { font-size: 12px; }
-.ledger td { font-size: 12px; overflow-wrap: anywhere; }
-footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
-@media print {
-  body { padding: 0; max-width: none; font-size: 10pt; }
-  h2 { break-after: avoid; } tr, details, svg, .probe > h3 { break-inside: avoid; }
-  a { color: inherit; text-decoration: none; }
-  details::details-content { content-visibility: visible; height: auto; }
-  .v-answered, .v-refused, .v-deflected, .v-state_narrative, .v-blocked, .v-error, .sw, [class^="heat-"],
-  [class^="series-"] { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+/// The report stylesheet's text, compiled into native tools.
+#[cfg(not(target_arch = "wasm32"))]
+const STYLE_CSS: &str = include_str!("../../../static/report/report-v1.css");
+
+static STYLE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Installs the report stylesheet (the web app, once fetched; only the first call counts).
+pub fn install_style(css: &str) {
+    let _ = STYLE.set(css.to_string());
 }
-"#;
+
+/// The stylesheet every exported page embeds: natively the compiled-in file; in the
+/// browser the installed one, which the app loads before it shows anything.
+fn style() -> &'static str {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        STYLE.get_or_init(|| STYLE_CSS.to_string())
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        STYLE.get().map_or("", String::as_str)
+    }
+}
 
 fn svg_open(out: &mut String, width: f64, height: f64, title: &str) {
     let _ = write!(
@@ -154,10 +122,11 @@ pub fn to_html(report: &Report) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
-         <meta name=\"generator\" content=\"Candor {}\">\n<title>Candor report: {}</title>\n<style>{STYLE}</style>\n\
+         <meta name=\"generator\" content=\"Candor {}\">\n<title>Candor report: {}</title>\n<style>{}</style>\n\
          </head>\n<body>\n",
         html(&report.app_version),
-        html(&report.subject())
+        html(&report.subject()),
+        style()
     );
 
     // Header.
@@ -596,7 +565,7 @@ fn reply_details(
     if !r.verdict.signals.is_empty() {
         out.push_str("<ul class=\"signals\">");
         for s in &r.verdict.signals {
-            let _ = write!(out, "<li><code>{}</code>: {}</li>", html(&s.name.key()), html(&s.reason));
+            let _ = write!(out, "<li><code>{}</code>: {}</li>", html(s.name.key()), html(&s.reason));
         }
         out.push_str("</ul>\n");
     }
