@@ -33,6 +33,7 @@ const USAGE: &str = "usage:
                          static/model/verdict-v1.bin); prints held-out and training-split agreement
   candor cv FILE…        agreement held out by model: train without a sixth of the models, judge those
   candor bench FILE      replies classified per second on one core
+  candor bench-bad       time per reply on empty, 1 MB and 10 MB inputs
   candor pack [FILE]     validate a probe pack (default: the built-in pack) and print a summary
   candor import speechmap FILE.jsonl
   candor import promptfoo FILE.json
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some("bench-bad") => bench_bad(),
         Some("bench") => match args.get(1) {
             Some(f) => bench(f),
             None => {
@@ -392,6 +394,39 @@ fn bench(path: &str) -> ExitCode {
         n as f64 / secs,
         bytes / rows.len().max(1)
     );
+    ExitCode::SUCCESS
+}
+
+/// Times the classifier on inputs that could make it slow: the slowest single reply is what
+/// a user would wait for.
+fn bench_bad() -> ExitCode {
+    let prose = "The square was cleared before dawn, and the crowds dispersed. ";
+    let cjk = "军队在凌晨清场，人群随后散去。";
+    let cases: Vec<(&str, String, Option<String>)> = vec![
+        ("empty", String::new(), None),
+        ("whitespace only", " \n\t ".repeat(1000), None),
+        ("1 MB of prose on one line", prose.repeat(1_000_000 / prose.len()), None),
+        ("1 MB, one unbroken token", "x".repeat(1_000_000), None),
+        ("1 MB of Chinese", cjk.repeat(1_000_000 / cjk.len()), None),
+        ("10 MB of prose", prose.repeat(10_000_000 / prose.len()), None),
+        ("1 MB reasoning, short answer", "Yes.".into(), Some(prose.repeat(1_000_000 / prose.len()))),
+    ];
+    // Load the model and build the phrase automaton outside the timing.
+    let warm = Reply { content: "Warm up.".into(), ..Reply::default() };
+    let _ = classify(&Outcome::Reply { reply: warm, cut_short: None }, None);
+    let mut worst = (0.0f64, "");
+    for (name, content, reasoning) in &cases {
+        let reply = Reply { content: content.clone(), reasoning: reasoning.clone(), ..Reply::default() };
+        let outcome = Outcome::Reply { reply, cut_short: None };
+        let start = std::time::Instant::now();
+        let v = classify(&outcome, None);
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        println!("{name:<32} {ms:>8.2} ms  {}", v.label.key());
+        if ms > worst.0 {
+            worst = (ms, name);
+        }
+    }
+    println!("slowest bad input: {} ({:.2} ms)", worst.1, worst.0);
     ExitCode::SUCCESS
 }
 

@@ -90,7 +90,9 @@ test('a judge provider rates every reply beside the offline verdict, with agreem
   assert.ok(m, line);
   const [agreed, of, pct] = m.slice(1).map(Number);
   assert.equal(of, total);
-  assert.ok(agreed > 0 && agreed < of, `the deflections rated as denials disagree: ${line}`);
+  // The mock judge rates the canned line a denial, the official line evasive and factual
+  // answers complete: the offline verdicts (refused, state narrative, answered) agree.
+  assert.equal(agreed, of, `every rating agrees with the offline verdict's class: ${line}`);
   assert.equal(pct, Math.round((agreed / of) * 100));
 
   // A price for the judge model, so its requests are costed in the ledger.

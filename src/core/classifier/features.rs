@@ -12,6 +12,8 @@ pub const BUCKETS: usize = 1 << 16;
 /// How many characters of the answer are read; the verdict is almost always evident early,
 /// and this bounds the cost of long essays.
 const ANSWER_CHARS: usize = 800;
+/// Bytes of the end of a long answer that are read.
+const TAIL_BYTES: usize = 600;
 /// Characters that count as the opening.
 const HEAD_CHARS: usize = 160;
 
@@ -168,6 +170,19 @@ pub fn extract(answer: &str, rules: &RuleFacts, out: &mut Vec<Feature>) {
         ngrams(&chars, 1, w, out);
         let head = &chars[..n.min(HEAD_CHARS)];
         ngrams(head, 2, 1.0 / ((3 * head.len()) as f32).sqrt(), out);
+    }
+    // The closing of a long answer, hashed apart: evasive essays often end by restating the
+    // official position or by steering away.
+    if answer.len() > 4 * TAIL_BYTES {
+        let mut from = answer.len() - TAIL_BYTES;
+        while !answer.is_char_boundary(from) {
+            from += 1;
+        }
+        let mut tail = Vec::with_capacity(TAIL_BYTES);
+        collect_chars(&answer[from..], TAIL_BYTES, &mut tail);
+        if tail.len() > 3 {
+            ngrams(&tail, 6, 0.7 / ((3 * tail.len()) as f32).sqrt(), out);
+        }
     }
     // Latin-script words and word pairs: they carry across writing styles better than
     // character n-grams alone.
