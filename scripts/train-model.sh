@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Retrains the classifier's text model from the judged replies and reports agreement:
-# held out by model first (the honest figure), then in-sample. Deterministic: the same
-# data gives the same static/model/verdict-v1.bin, byte for byte.
+# Retrains the classifier's text model on the training split of the judged replies in
+# shared/data (or the files given) and prints agreement on the held-out split (prompts never
+# trained on) and on the training split. Deterministic: the same data gives the same
+# static/model/verdict-v1.bin, byte for byte. `--cv` first prints agreement held out by
+# model (six folds; slower).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-file="${1:-../shared/data/dev-responses.jsonl}"
+cv=0
+if [ "${1:-}" = "--cv" ]; then cv=1; shift; fi
+if [ "$#" -eq 0 ]; then
+  set -- ../shared/data/dev-responses.jsonl ../shared/data/contrast-responses.jsonl ../shared/data/xstest-responses.jsonl
+fi
 cargo build --release --quiet --bin candor
-target/release/candor cv "$file"
-target/release/candor train "$file" --out static/model/verdict-v1.bin
+if [ "$cv" = 1 ]; then target/release/candor cv "$@"; fi
+target/release/candor train "$@" --out static/model/verdict-v1.bin
