@@ -18,12 +18,11 @@ for _ in 1 2 3 4 5 6 7 8; do cat "$file"; done > "$tmp/in.jsonl"
 lines=$(wc -l < "$tmp/in.jsonl")
 best=""
 for _ in 1 2 3; do
-  start=$(date +%s.%N)
+  start=$(date +%s%N)
   target/release/candor classify < "$tmp/in.jsonl" > "$tmp/out.jsonl"
-  end=$(date +%s.%N)
-  secs=$(echo "$end - $start" | bc -l)
-  if [ -z "$best" ] || [ "$(echo "$secs < $best" | bc -l)" = 1 ]; then best=$secs; fi
+  ns=$(( $(date +%s%N) - start ))
+  if [ -z "$best" ] || [ "$ns" -lt "$best" ]; then best=$ns; fi
 done
-printf 'candor classify (JSON Lines in and out): %d lines in %.2f s: %.0f replies/s\n' \
-  "$lines" "$best" "$(echo "$lines / $best" | bc -l)"
+awk -v n="$lines" -v ns="$best" \
+  'BEGIN { printf "candor classify (JSON Lines in and out): %d lines in %.2f s: %.0f replies/s\n", n, ns / 1e9, n / (ns / 1e9) }'
 target/release/candor bench-bad
