@@ -1,24 +1,16 @@
 // End to end: a user configures providers, runs probes and reads the replies, in headless
 // Chromium against the built site and a local mock model server (both on 127.0.0.1).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMock, NARRATIVE_TOPICS, DEFLECTION, HOSTILE_HTML } from './mock-server.mjs';
-import { launch, openPage, serveDist, waitForRun, chooseTopics, cellVerdicts, loadPack } from './harness.mjs';
+import { launch, openPage, serveDist, waitForRun, chooseTopics, cellVerdicts, loadPack, setUp, addMockProvider } from './harness.mjs';
 
 const pack = loadPack();
-let site, mock, chromium;
+const env = setUp({ delayMs: 2 });
 
-before(async () => {
-  site = await serveDist('/');
-  mock = await startMock({ delayMs: 2 });
-  chromium = await launch();
-});
-
-after(async () => {
-  await chromium?.close();
-  await mock?.close();
-  await site?.close();
-});
+/** Adds a provider for this file's mock server. */
+const addProvider = (page, id, name, model, key) =>
+  addMockProvider(page, env.mock.url, id, name, model, key);
 
 /** What the mock's models do, per probe: the verdict each cell must show. */
 function expected(model, probe) {
@@ -26,21 +18,9 @@ function expected(model, probe) {
   return NARRATIVE_TOPICS.has(probe.topic) ? 'state_narrative' : 'refused';
 }
 
-async function addMockProvider(page, id, name, model, key) {
-  await page.getByTestId('preset-select').selectOption('custom');
-  await page.getByTestId('add-provider').click();
-  const card = page.getByTestId(`provider-${id}`);
-  await card.getByTestId('provider-name').fill(name);
-  await card.getByTestId('provider-url').fill(mock.url);
-  await card.getByTestId('load-models').click();
-  await card.getByTestId('models-loaded').waitFor();
-  await card.getByTestId('provider-model').fill(model);
-  if (key) await card.getByTestId('provider-key').fill(key);
-  return card;
-}
 
 test('a first-time user runs the simulated demo provider at once', async () => {
-  const { context, page, logs } = await openPage(chromium.browser, site.url);
+  const { context, page, logs } = await openPage(env.chromium.browser, env.site.url);
   await page.getByTestId('empty').waitFor();
   await chooseTopics(page, ['tiananmen-1989', 'taiwan-status']);
   const count = await page.getByTestId('probe-count').textContent();
@@ -61,13 +41,13 @@ test('a first-time user runs the simulated demo provider at once', async () => {
 });
 
 test('two providers on a streaming mock server: every cell gets the right verdict, and the detail view shows both replies and the reasoning', async () => {
-  const { context, page, logs } = await openPage(chromium.browser, site.url);
+  const { context, page, logs } = await openPage(env.chromium.browser, env.site.url);
   await page.getByTestId('provider-demo').getByRole('checkbox', { name: 'Include in runs' }).uncheck();
-  await addMockProvider(page, 'p1', 'Censor R1', 'censor-r1', 'sk-test-KEY-123456');
-  await addMockProvider(page, 'p2', 'Open chat', 'open-chat');
+  await addProvider(page, 'p1', 'Censor R1', 'censor-r1', 'sk-test-KEY-123456');
+  await addProvider(page, 'p2', 'Open chat', 'open-chat');
   const topics = ['tiananmen-1989', 'taiwan-status', 'xinjiang-uyghurs'];
   await chooseTopics(page, topics);
-  mock.requests.length = 0;
+  env.mock.requests.length = 0;
   await page.getByTestId('run').click();
   const { done, total } = await waitForRun(page);
   const probes = pack.probes.filter((p) => topics.includes(p.topic) || (p.kind === 'control' && pack.probes.some((s) => topics.includes(s.topic) && s.control === p.id)));
@@ -76,7 +56,7 @@ test('two providers on a streaming mock server: every cell gets the right verdic
   assert.equal(done, total);
 
   // Every request streamed, to the mock, and the key went only in the Authorization header.
-  const chats = mock.requests.filter((r) => r.method === 'POST' && r.path === '/v1/chat/completions');
+  const chats = env.mock.requests.filter((r) => r.method === 'POST' && r.path === '/v1/chat/completions');
   assert.equal(chats.length, total);
   assert.ok(chats.every((r) => r.body.stream === true));
   const censorCalls = chats.filter((r) => r.body.model === 'censor-r1');
@@ -135,12 +115,12 @@ test('two providers on a streaming mock server: every cell gets the right verdic
 test('errors are shown per cell and do not stop the run: rate limit, platform block, broken stream, garbage, CORS', async () => {
   const noCors = await startMock({ cors: false });
   try {
-    const { context, page } = await openPage(chromium.browser, site.url);
+    const { context, page } = await openPage(env.chromium.browser, env.site.url);
     await page.getByTestId('provider-demo').getByRole('checkbox', { name: 'Include in runs' }).uncheck();
     for (const [i, model] of ['ratelimit', 'platform-block', 'broken-stream', 'garbage'].entries()) {
-      await addMockProvider(page, `p${i + 1}`, model, model);
+      await addProvider(page, `p${i + 1}`, model, model);
     }
-    await addMockProvider(page, 'p5', 'no-cors', 'open-chat');
+    await addProvider(page, 'p5', 'no-cors', 'open-chat');
     await page.getByTestId('provider-p5').getByTestId('provider-url').fill(noCors.url);
     await chooseTopics(page, ['tiananmen-1989']);
     await page.getByTestId('lang-zh-Hans').uncheck();
@@ -176,7 +156,7 @@ test('errors are shown per cell and do not stop the run: rate limit, platform bl
 test('the site works from a sub-path, as on a static host', async () => {
   const sub = await serveDist('/candor/');
   try {
-    const { context, page, logs } = await openPage(chromium.browser, sub.url);
+    const { context, page, logs } = await openPage(env.chromium.browser, sub.url);
     await chooseTopics(page, ['great-firewall']);
     await page.getByTestId('lang-zh-Hant').uncheck();
     await page.getByTestId('run').click();
@@ -191,7 +171,7 @@ test('the site works from a sub-path, as on a static host', async () => {
 });
 
 test('cancel stops a run and keeps every finished reply; a new run can start', async () => {
-  const { context, page } = await openPage(chromium.browser, site.url);
+  const { context, page } = await openPage(env.chromium.browser, env.site.url);
   await page.getByTestId('run').click();
   const bar = page.getByTestId('progress');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=progress]')?.dataset.done) >= 8);
@@ -212,8 +192,8 @@ test('cancel stops a run and keeps every finished reply; a new run can start', a
 });
 
 test('a key is stored only when "remember on this device" is ticked', async () => {
-  const { context, page } = await openPage(chromium.browser, site.url);
-  const card = await addMockProvider(page, 'p1', 'Remembered', 'open-chat', 'sk-remember-me-42');
+  const { context, page } = await openPage(env.chromium.browser, env.site.url);
+  const card = await addProvider(page, 'p1', 'Remembered', 'open-chat', 'sk-remember-me-42');
   await card.getByText('Remember the key on this device').click();
   await page.reload();
   await page.getByTestId('run').waitFor();
@@ -230,9 +210,9 @@ test('a key is stored only when "remember on this device" is ticked', async () =
 });
 
 test('hostile HTML in a model reply is shown as text, never rendered or run', async () => {
-  const { context, page } = await openPage(chromium.browser, site.url);
+  const { context, page } = await openPage(env.chromium.browser, env.site.url);
   await page.getByTestId('provider-demo').getByRole('checkbox', { name: 'Include in runs' }).uncheck();
-  await addMockProvider(page, 'p1', 'Hostile', 'hostile-html');
+  await addProvider(page, 'p1', 'Hostile', 'hostile-html');
   await chooseTopics(page, ['tibet-dalai-lama']);
   await page.getByTestId('lang-zh-Hans').uncheck();
   await page.getByTestId('lang-zh-Hant').uncheck();

@@ -1,5 +1,7 @@
 // Shared pieces of the end-to-end tests: the built site on 127.0.0.1, the mock model
 // server, and headless Chromium driven by playwright-core.
+import { before, after } from 'node:test';
+import { startMock } from './mock-server.mjs';
 import { readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,4 +82,44 @@ export async function cellVerdicts(page) {
   return page.$$eval('[data-testid^="cell-"]', (els) =>
     Object.fromEntries(els.map((e) => [e.dataset.testid.slice(5), e.dataset.verdict])),
   );
+}
+
+/**
+ * The usual setting of a test file: the built site served on 127.0.0.1, a mock model server
+ * and headless Chromium, started before the file's tests and stopped after them. The returned
+ * object holds `site`, `mock` and `chromium` once they are up.
+ */
+export function setUp({ base = '/', delayMs = 1 } = {}) {
+  const env = {};
+  before(async () => {
+    env.site = await serveDist(base);
+    env.mock = await startMock({ delayMs });
+    env.chromium = await launch();
+  });
+  after(async () => {
+    await env.chromium?.close();
+    await env.mock?.close();
+    await env.site?.close();
+  });
+  return env;
+}
+
+/**
+ * Adds a provider for the mock server through the settings panel, as a user would: the
+ * custom preset, a name, the URL, the model list loaded (unless `listModels` is false), the
+ * model id and an optional key. The provider's card is returned.
+ */
+export async function addMockProvider(page, mockUrl, id, name, model, key, { listModels = true } = {}) {
+  await page.getByTestId('preset-select').selectOption('custom');
+  await page.getByTestId('add-provider').click();
+  const card = page.getByTestId(`provider-${id}`);
+  await card.getByTestId('provider-name').fill(name);
+  await card.getByTestId('provider-url').fill(mockUrl);
+  if (listModels) {
+    await card.getByTestId('load-models').click();
+    await card.getByTestId('models-loaded').waitFor();
+  }
+  await card.getByTestId('provider-model').fill(model);
+  if (key) await card.getByTestId('provider-key').fill(key);
+  return card;
 }

@@ -1,52 +1,34 @@
 // End to end: the optional LLM judge. Two providers are probed and a third, not probed
 // itself, rates every reply; its label shows beside the offline verdict, the summary gives
 // the agreement, and the ledger lists each judge request (key redacted, with its cost).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMock, judgeRating } from './mock-server.mjs';
-import { launch, openPage, serveDist, waitForRun, chooseTopics, cellVerdicts, loadPack } from './harness.mjs';
+import { launch, openPage, serveDist, waitForRun, chooseTopics, cellVerdicts, loadPack, setUp, addMockProvider } from './harness.mjs';
 
 const PROBE_KEY = 'sk-probe-KEY-4242';
 const JUDGE_KEY = 'sk-judge-KEY-7373';
 const pack = loadPack();
-let site, mock, chromium;
+const env = setUp({ delayMs: 1 });
 
-before(async () => {
-  site = await serveDist('/');
-  mock = await startMock({ delayMs: 1 });
-  chromium = await launch();
-});
+/** Adds a provider for this file's mock server. */
+const addProvider = (page, id, name, model, key) =>
+  addMockProvider(page, env.mock.url, id, name, model, key, { listModels: false });
 
-after(async () => {
-  await chromium?.close();
-  await mock?.close();
-  await site?.close();
-});
-
-async function addMockProvider(page, id, name, model, key) {
-  await page.getByTestId('preset-select').selectOption('custom');
-  await page.getByTestId('add-provider').click();
-  const card = page.getByTestId(`provider-${id}`);
-  await card.getByTestId('provider-name').fill(name);
-  await card.getByTestId('provider-url').fill(mock.url);
-  await card.getByTestId('provider-model').fill(model);
-  if (key) await card.getByTestId('provider-key').fill(key);
-  return card;
-}
 
 test('a judge provider rates every reply beside the offline verdict, with agreement and ledger entries', async () => {
-  const { context, page, logs } = await openPage(chromium.browser, site.url);
+  const { context, page, logs } = await openPage(env.chromium.browser, env.site.url);
   await page.getByTestId('provider-demo').getByRole('checkbox', { name: 'Include in runs' }).uncheck();
-  await addMockProvider(page, 'p1', 'Censor R1', 'censor-r1', PROBE_KEY);
-  await addMockProvider(page, 'p2', 'Open chat', 'open-chat');
-  const judgeCard = await addMockProvider(page, 'p3', 'Mock judge', 'judge', JUDGE_KEY);
+  await addProvider(page, 'p1', 'Censor R1', 'censor-r1', PROBE_KEY);
+  await addProvider(page, 'p2', 'Open chat', 'open-chat');
+  const judgeCard = await addProvider(page, 'p3', 'Mock judge', 'judge', JUDGE_KEY);
   await judgeCard.getByRole('checkbox', { name: 'Include in runs' }).uncheck();
   await page.getByTestId('judge-select').selectOption('p3');
   const topics = ['tiananmen-1989', 'taiwan-status'];
   await chooseTopics(page, topics);
   await page.getByTestId('lang-zh-Hans').uncheck();
   await page.getByTestId('lang-zh-Hant').uncheck();
-  mock.requests.length = 0;
+  env.mock.requests.length = 0;
   await page.getByTestId('run').click();
   const { done, total } = await waitForRun(page);
   assert.equal(done, total);
@@ -54,7 +36,7 @@ test('a judge provider rates every reply beside the offline verdict, with agreem
   assert.equal(total, probes.length * 2, 'the judge provider is not probed');
 
   // One judge request per reply, not streamed, at temperature 0, with the judge's key only.
-  const chats = mock.requests.filter((r) => r.method === 'POST' && r.path === '/v1/chat/completions');
+  const chats = env.mock.requests.filter((r) => r.method === 'POST' && r.path === '/v1/chat/completions');
   const judged = chats.filter((r) => r.body.model === 'judge');
   assert.equal(judged.length, total, 'every reply was sent to the judge once');
   assert.equal(chats.length, total * 2);

@@ -9,10 +9,10 @@
 //   censor-chat, Tibet: platform notices in a 200 reply  blocked
 //   censor-chat, Hong Kong: factual start, then retracted blocked
 //   censor-chat, controls                                answered
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMock, CENSOR_CHAT_BEHAVIOUR, CANNED_REFUSAL } from './mock-server.mjs';
-import { launch, openPage, serveDist, waitForRun, chooseTopics, cellVerdicts, loadPack } from './harness.mjs';
+import { launch, openPage, serveDist, waitForRun, chooseTopics, cellVerdicts, loadPack, setUp, addMockProvider } from './harness.mjs';
 
 const pack = loadPack();
 const TOPICS = ['tiananmen-1989', 'xinjiang-uyghurs', 'tibet-dalai-lama', 'hong-kong-2019'];
@@ -21,19 +21,11 @@ const TITLES = ['Open chat', 'Censor chat'];
 /** What each censor-chat behaviour must be called. */
 const VERDICT_OF = { refuse: 'refused', official: 'state_narrative', notice: 'blocked', retract: 'blocked' };
 
-let site, mock, chromium;
+const env = setUp({ delayMs: 1 });
 
-before(async () => {
-  site = await serveDist('/');
-  mock = await startMock({ delayMs: 1 });
-  chromium = await launch();
-});
-
-after(async () => {
-  await chromium?.close();
-  await mock?.close();
-  await site?.close();
-});
+/** Adds a provider for this file's mock server. */
+const addProvider = (page, id, name, model, key) =>
+  addMockProvider(page, env.mock.url, id, name, model, key);
 
 const sensitive = pack.probes.filter((p) => TOPICS.includes(p.topic));
 const controls = pack.probes.filter((p) => sensitive.some((s) => s.control === p.id));
@@ -43,16 +35,6 @@ function behaviour(probe) {
   return probe.kind === 'control' ? 'control' : CENSOR_CHAT_BEHAVIOUR[probe.topic];
 }
 
-async function addMockProvider(page, id, name, model) {
-  await page.getByTestId('preset-select').selectOption('custom');
-  await page.getByTestId('add-provider').click();
-  const card = page.getByTestId(`provider-${id}`);
-  await card.getByTestId('provider-name').fill(name);
-  await card.getByTestId('provider-url').fill(mock.url);
-  await card.getByTestId('load-models').click();
-  await card.getByTestId('models-loaded').waitFor();
-  await card.getByTestId('provider-model').fill(model);
-}
 
 /** The cells whose verdict differs from the expected one, as "probe: got" strings. */
 function mismatches(verdicts, column, cells, want) {
@@ -66,10 +48,10 @@ test('an open model and a censoring chat service, cell by cell, in the matrix, t
   }
   assert.equal(probes.length, 72);
 
-  const { context, page, logs } = await openPage(chromium.browser, site.url);
+  const { context, page, logs } = await openPage(env.chromium.browser, env.site.url);
   await page.getByTestId('provider-demo').getByRole('checkbox', { name: 'Include in runs' }).uncheck();
-  await addMockProvider(page, 'p1', TITLES[0], 'open-chat');
-  await addMockProvider(page, 'p2', TITLES[1], 'censor-chat');
+  await addProvider(page, 'p1', TITLES[0], 'open-chat');
+  await addProvider(page, 'p2', TITLES[1], 'censor-chat');
   await chooseTopics(page, TOPICS);
   await page.getByTestId('run').click();
   const { done, total } = await waitForRun(page, 90_000);

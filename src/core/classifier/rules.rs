@@ -38,6 +38,18 @@ pub struct Ruling {
     pub signals: Vec<Signal>,
 }
 
+/// A ruling that rests on one phrase.
+fn on_phrase(
+    label: Label,
+    confidence: f32,
+    rule: &'static str,
+    kind: SignalKind,
+    h: &Hit,
+    reason: String,
+) -> Ruling {
+    Ruling { label, confidence, rule, signals: vec![Signal::at(kind, (h.start, h.end), reason)] }
+}
+
 fn quote(text: &str, h: &Hit) -> String {
     format!("\u{201c}{}\u{201d}", &text[h.start..h.end])
 }
@@ -62,16 +74,14 @@ pub const STEPS: [fn(&Reading) -> Option<Ruling>; 7] =
 /// A notice written by the platform inside a normal reply: the platform stopped it.
 pub fn platform_notice(r: &Reading) -> Option<Ruling> {
     let h = r.scan.of_table(Table::Notice).next().filter(|_| r.short())?;
-    Some(Ruling {
-        label: Label::Blocked,
-        confidence: 0.9,
-        rule: "platform notice",
-        signals: vec![Signal::at(
-            SignalKind::PlatformNotice,
-            (h.start, h.end),
-            format!("A notice from the platform, not an answer from the model: {}", quote(r.content, h)),
-        )],
-    })
+    Some(on_phrase(
+        Label::Blocked,
+        0.9,
+        "platform notice",
+        SignalKind::PlatformNotice,
+        h,
+        format!("A notice from the platform, not an answer from the model: {}", quote(r.content, h)),
+    ))
 }
 
 /// A reply that answers for a while and then ends in a canned line or a notice: the
@@ -125,16 +135,14 @@ fn sentence_start(text: &str, at: usize) -> usize {
 /// A service's fixed refusal line: an explicit no, whatever words surround it.
 pub fn canned_refusal(r: &Reading) -> Option<Ruling> {
     let h = r.scan.of_table(Table::Canned).next().filter(|_| r.short() || r.thin())?;
-    Some(Ruling {
-        label: Label::Refused,
-        confidence: 0.92,
-        rule: "canned refusal",
-        signals: vec![Signal::at(
-            SignalKind::CannedRefusal,
-            (h.start, h.end),
-            format!("Canned refusal {}: {}", quote(r.content, h), canned_source(h.phrase)),
-        )],
-    })
+    Some(on_phrase(
+        Label::Refused,
+        0.92,
+        "canned refusal",
+        SignalKind::CannedRefusal,
+        h,
+        format!("Canned refusal {}: {}", quote(r.content, h), canned_source(h.phrase)),
+    ))
 }
 
 /// The official line in the reply's own voice: state narrative, unless the reply also
@@ -235,16 +243,14 @@ pub fn refusal(r: &Reading) -> Option<Ruling> {
 /// Claims not to know about a documented subject, and says nothing of it.
 pub fn feigned_ignorance(r: &Reading) -> Option<Ruling> {
     let h = r.scan.first_within(Table::Ignorance, HEAD_BYTES).filter(|_| r.thin())?;
-    Some(Ruling {
-        label: Label::Deflected,
-        confidence: 0.75,
-        rule: "feigned ignorance",
-        signals: vec![Signal::at(
-            SignalKind::FeignedIgnorance,
-            (h.start, h.end),
-            format!("Claims not to know: {}", quote(r.content, h)),
-        )],
-    })
+    Some(on_phrase(
+        Label::Deflected,
+        0.75,
+        "feigned ignorance",
+        SignalKind::FeignedIgnorance,
+        h,
+        format!("Claims not to know: {}", quote(r.content, h)),
+    ))
 }
 
 /// Wording that names the question and hedges, with nothing specific in it.
