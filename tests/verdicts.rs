@@ -324,3 +324,22 @@ fn bad_input_gets_a_verdict_never_a_panic() {
         format!("{long_line}Sorry, that's beyond my current scope. Let's talk about something else.");
     assert_eq!(judge(&retracted).label, Label::Blocked);
 }
+
+#[test]
+fn a_reasoning_field_of_the_wrong_type_still_gets_a_verdict() {
+    use candor::core::dialect::openai::parse_chat_response;
+    use candor::core::http::HttpResponse;
+    for reasoning in ["42", "{\"text\": \"thinking\"}", "[1, 2]", "true"] {
+        let body = format!(
+            r#"{{"choices":[{{"message":{{"role":"assistant","content":"Sorry, that's beyond my current scope. Let's talk about something else.","reasoning_content":{reasoning}}},"finish_reason":"stop"}}]}}"#
+        );
+        let resp = HttpResponse { status: 200, headers: Vec::new(), body };
+        let outcome = match parse_chat_response(&resp) {
+            Ok(reply) => Outcome::Reply { reply, cut_short: None },
+            Err(e) => Outcome::Dialect(e),
+        };
+        let v = classify(&outcome, None);
+        assert!(matches!(v.label, Label::Refused | Label::Error), "{reasoning}: {v:?}");
+        assert!(!v.signals.is_empty());
+    }
+}
