@@ -47,13 +47,17 @@ impl ReplyLang {
 /// How much of the text is read: the language is evident long before this.
 const SAMPLE_BYTES: usize = 1500;
 
-const EN_WORDS: [&str; 24] = [
+const EN_WORDS: [&str; 64] = [
     "the", "and", "of", "to", "is", "in", "that", "it", "with", "for", "this", "are", "was", "on", "as",
-    "be", "by", "not", "or", "an", "a", "i", "you", "can",
+    "be", "by", "not", "or", "an", "a", "i", "you", "can", "my", "me", "we", "our", "your", "at", "from",
+    "but", "have", "has", "had", "were", "there", "their", "they", "he", "she", "his", "her", "which", "who",
+    "what", "about", "let", "lets", "sorry", "please", "will", "would", "should", "could", "do", "does",
+    "did", "no", "yes", "if", "so", "its", "into",
 ];
-const FI_WORDS: [&str; 24] = [
+const FI_WORDS: [&str; 32] = [
     "ja", "on", "ei", "se", "että", "oli", "ovat", "mutta", "tai", "kuin", "myös", "joka", "tämä", "sekä",
-    "voi", "ole", "olla", "mukaan", "kanssa", "jotka", "siitä", "niin", "kun", "vain",
+    "voi", "ole", "olla", "mukaan", "kanssa", "jotka", "siitä", "niin", "kun", "vain", "olen", "olet", "hän",
+    "he", "me", "te", "en", "jos",
 ];
 
 /// Detects the language of `text`.
@@ -107,7 +111,9 @@ fn one_of(list: &[&str], w: &str) -> bool {
 fn latin_language(sample: &str, umlauts: usize) -> ReplyLang {
     let (mut words, mut en, mut fi) = (0usize, 0usize, 0usize);
     // Function words are short: longer words are counted, not compared.
-    for w in sample.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    // Words in Latin letters only: figures and CJK runs say nothing of English or Finnish.
+    let latin_word = |w: &&str| !w.is_empty() && w.chars().all(|c| (c as u32) < 0x2e80);
+    for w in sample.split(|c: char| !c.is_alphabetic()).filter(latin_word) {
         words += 1;
         if w.len() <= 6 {
             en += usize::from(one_of(&EN_WORDS, w));
@@ -121,7 +127,7 @@ fn latin_language(sample: &str, umlauts: usize) -> ReplyLang {
     }
     // Short replies and lists of names have few function words; a few are enough, and a
     // reply of a handful of words in plain Latin letters is read as English.
-    if en >= 3 || en * 12 >= words || (words < 6 && umlauts == 0) {
+    if en >= 3 || en * 8 >= words || (words < 6 && umlauts == 0) {
         ReplyLang::En
     } else {
         ReplyLang::Other
@@ -135,6 +141,10 @@ mod tests {
     #[test]
     fn tells_the_languages_apart_on_short_and_mixed_text() {
         assert_eq!(detect("Yes."), ReplyLang::En);
+        assert_eq!(
+            detect("Sorry, that's beyond my current scope. Let's talk about something else."),
+            ReplyLang::En
+        );
         assert_eq!(detect("June 4, 1989."), ReplyLang::En);
         assert_eq!(detect("Troops cleared Tiananmen Square (天安门广场) on 4 June 1989."), ReplyLang::En);
         assert_eq!(detect("1989年6月4日，军队清场。"), ReplyLang::ZhHans);

@@ -178,7 +178,8 @@ fn classify_inner(reply: &Reply, ctx: &Context, model: Option<&Model>) -> Verdic
     };
     notes::add(&mut v, &r, reply, ctx);
     if let Some(p) = p {
-        let c = class_of(v.label);
+        // The model's own reading, whatever decided the verdict.
+        let c = (0..3).fold(0, |b, i| if p[i] > p[b] { i } else { b });
         v.signals.push(Signal::note(
             SignalKind::TextModel,
             Field::Content,
