@@ -47,19 +47,6 @@ impl ReplyLang {
 /// How much of the text is read: the language is evident long before this.
 const SAMPLE_BYTES: usize = 1500;
 
-const EN_WORDS: [&str; 64] = [
-    "the", "and", "of", "to", "is", "in", "that", "it", "with", "for", "this", "are", "was", "on", "as",
-    "be", "by", "not", "or", "an", "a", "i", "you", "can", "my", "me", "we", "our", "your", "at", "from",
-    "but", "have", "has", "had", "were", "there", "their", "they", "he", "she", "his", "her", "which", "who",
-    "what", "about", "let", "lets", "sorry", "please", "will", "would", "should", "could", "do", "does",
-    "did", "no", "yes", "if", "so", "its", "into",
-];
-const FI_WORDS: [&str; 32] = [
-    "ja", "on", "ei", "se", "että", "oli", "ovat", "mutta", "tai", "kuin", "myös", "joka", "tämä", "sekä",
-    "voi", "ole", "olla", "mukaan", "kanssa", "jotka", "siitä", "niin", "kun", "vain", "olen", "olet", "hän",
-    "he", "me", "te", "en", "jos",
-];
-
 /// Detects the language of `text`.
 pub fn detect(text: &str) -> ReplyLang {
     let end = super::floor_boundary(text, SAMPLE_BYTES);
@@ -104,11 +91,12 @@ pub fn detect(text: &str) -> ReplyLang {
 }
 
 /// Whether `w` is one of `list`, ASCII case ignored (the lists are lower case).
-fn one_of(list: &[&str], w: &str) -> bool {
+fn one_of(list: &[String], w: &str) -> bool {
     list.iter().any(|x| x.len() == w.len() && x.as_bytes().eq_ignore_ascii_case(w.as_bytes()))
 }
 
 fn latin_language(sample: &str, umlauts: usize) -> ReplyLang {
+    let words_of = super::phrases::tables();
     let (mut words, mut en, mut fi) = (0usize, 0usize, 0usize);
     // Function words are short: longer words are counted, not compared.
     // Words in Latin letters only: figures and CJK runs say nothing of English or Finnish.
@@ -116,8 +104,8 @@ fn latin_language(sample: &str, umlauts: usize) -> ReplyLang {
     for w in sample.split(|c: char| !c.is_alphabetic()).filter(latin_word) {
         words += 1;
         if w.len() <= 6 {
-            en += usize::from(one_of(&EN_WORDS, w));
-            fi += usize::from(one_of(&FI_WORDS, w));
+            en += usize::from(one_of(&words_of.english, w));
+            fi += usize::from(one_of(&words_of.finnish, w));
         }
     }
     // Finnish writes ä and ö often; English never.

@@ -43,6 +43,10 @@ pub struct Phrases {
     pub canned: Vec<(String, String)>,
     /// Attribution words.
     pub attributions: Vec<String>,
+    /// Common English words, for the language check.
+    pub english: Vec<String>,
+    /// Common Finnish words, for the language check.
+    pub finnish: Vec<String>,
     /// Simplified–Traditional pairs, two characters each.
     pub hanzi: String,
 }
@@ -78,6 +82,14 @@ impl Phrases {
                 Some("hedge") => Table::Hedge,
                 Some("canned") => Table::Canned,
                 Some("attribution") => Table::Attribution,
+                Some("english") => {
+                    p.english.push(line.trim().to_string());
+                    continue;
+                }
+                Some("finnish") => {
+                    p.finnish.push(line.trim().to_string());
+                    continue;
+                }
                 Some("hanzi") => {
                     p.hanzi.push_str(line.trim());
                     continue;
