@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up and runs every test: formatting and lints (host and wasm32), native unit and
+# Sets up and runs every test: formatting, lints and docs (host and wasm32), native unit and
 # integration tests, the release build and its size budget, and the end-to-end tests in
 # headless Chromium against the built site and a local mock model server.
 set -euo pipefail
@@ -15,6 +15,9 @@ step "clippy (host)"
 cargo clippy --all-targets -- -D warnings
 step "clippy (wasm32)"
 cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+step "docs (host and wasm32, warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet --target wasm32-unknown-unknown
 step "probe pack check"
 python3 scripts/check-pack.py
 step "native tests"

@@ -12,6 +12,8 @@
 //!
 //! The native command-line tool (`src/bin/candor.rs`) is built on the same core.
 
+#![deny(missing_docs)]
+
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]

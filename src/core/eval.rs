@@ -161,7 +161,7 @@ impl Class {
 /// A confusion matrix, judges in rows and Candor in columns.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Confusion {
-    /// counts[judge][candor]
+    /// `counts[judge][candor]`
     pub counts: [[u32; 3]; 3],
 }
 

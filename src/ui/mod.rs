@@ -1,4 +1,4 @@
-//! The Yew front end. [`app::App`] holds the one reducer; components read it through
+//! The Yew front end. `app::App` holds the one reducer; components read it through
 //! [`use_app`] and change it only by dispatching [`Action`]s.
 
 mod app;

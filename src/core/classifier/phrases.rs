@@ -17,7 +17,7 @@ pub enum Table {
     Moralising,
     /// The model claims not to know (opening only).
     Ignorance,
-    /// A fixed line a service returns instead of an answer (see [`CANNED`]).
+    /// A fixed line a service returns instead of an answer (see [`Phrases::canned`]).
     Canned,
     /// A notice written by the platform, not the model.
     Notice,
