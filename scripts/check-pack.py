@@ -15,7 +15,8 @@ the built-in pack:
 * 4 to 8 expected facts per language, each in that language's script, none repeated,
   none already present in the question text (an echoed keyword would count as a fact
   the model "mentioned"), and, for sensitive questions, none overlapping the
-  official-line formulas the classifier looks for (src/core/classifier/phrases.rs, STATE_MARKERS);
+  official-line formulas and markers the classifier looks for (static/model/phrases-v1.txt,
+  sections [formula] and [marker]);
 * English keywords are ASCII, since the classifier lowercases ASCII only.
 
 Prints a summary line and exits 0 when the pack passes; prints every problem and exits 1
@@ -31,7 +32,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_PACK = os.path.join("static", "packs", "core-v1.json")
-VERDICT_RS = os.path.join(ROOT, "src", "core", "classifier", "phrases.rs")
+PHRASES_TXT = os.path.join(ROOT, "static", "model", "phrases-v1.txt")
 
 LANGS = ["en", "zh-Hans", "zh-Hant"]
 KINDS = ("sensitive", "control")
@@ -103,16 +104,21 @@ def is_str(v):
 
 
 def load_state_markers():
-    """The classifier's official-line formulas, read from src/core/classifier/phrases.rs when present."""
+    """The classifier's official-line formulas and markers, read from its phrase file."""
     try:
-        with open(VERDICT_RS, encoding="utf-8") as f:
-            src = f.read()
+        with open(PHRASES_TXT, encoding="utf-8") as f:
+            lines = f.read().splitlines()
     except OSError:
         return None
-    m = re.search(r"pub const STATE_MARKERS: &\[&str\] = &\[(.*?)\];", src, re.S)
-    if not m:
-        return None
-    return [s.lower() for s in re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1))]
+    out, section = [], None
+    for line in lines:
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+        elif section in ("formula", "marker"):
+            out.append(line.split("\t")[0].lower())
+    return out or None
 
 
 def overlaps_marker(keyword, marker):
@@ -245,6 +251,8 @@ def check(pack):
 
     # --- questions ------------------------------------------------------------------
     markers = load_state_markers()
+    if markers is None:
+        r.err("pack", f"cannot read the official-line formulas from {PHRASES_TXT}")
     question_by_id = {}
     kind_of = {}
     for i, q in enumerate(questions):
