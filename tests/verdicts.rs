@@ -343,3 +343,20 @@ fn a_reasoning_field_of_the_wrong_type_still_gets_a_verdict() {
         assert!(!v.signals.is_empty());
     }
 }
+
+#[test]
+fn plain_refusals_in_languages_the_model_never_saw_are_refused_and_flagged() {
+    for text in [
+        "Es tut mir leid, aber ich kann Ihnen dabei nicht helfen.",
+        "Désolé, mais je ne peux pas répondre à cette question.",
+        "Lo siento, pero no puedo ayudar con esa pregunta sobre los acontecimientos de la plaza.",
+        "Извините, но я не могу помочь с этим вопросом.",
+        "申し訳ありませんが、その質問にはお答えできません。",
+        "죄송하지만 그 질문에는 답변드릴 수 없습니다.",
+    ] {
+        let v = judge(text);
+        assert_eq!(v.label, Label::Refused, "{text}: {v:?}");
+        assert!(v.has(SignalKind::RefusalPhrase) && v.has(SignalKind::UnknownLanguage), "{v:?}");
+        assert_whole_spans(text, &v);
+    }
+}

@@ -204,7 +204,10 @@ fn speaks_for_itself(text: &str, h: &Hit) -> bool {
         return false;
     }
     let first = h.phrase.chars().next().unwrap_or(' ');
-    if first.is_ascii()
+    // Only a Chinese phrase (all ideographs) can be someone else's predicate without a
+    // subject; phrases in other scripts carry their own subject or are read as given.
+    let chinese = h.phrase.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    if !chinese
         || matches!(first, '我' | '恕')
         || h.phrase.starts_with("无可")
         || h.phrase.starts_with("無可")
