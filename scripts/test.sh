@@ -19,7 +19,7 @@ step "docs (host and wasm32, warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib --quiet --target wasm32-unknown-unknown
 step "probe pack check"
-python3 scripts/check-pack.py
+cargo run --release --quiet --bin candor -- pack check
 step "native tests"
 cargo test
 step "release build"

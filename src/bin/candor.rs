@@ -3,6 +3,7 @@
 //! ```text
 //! candor classify            JSON Lines on stdin -> the same lines plus "verdict" on stdout
 //! candor pack [FILE]         validate a probe pack (default: the built-in one) and summarise it
+//! candor pack check [FILE]   every content rule of a pack
 //! candor import speechmap|promptfoo FILE    another tool's results -> a Candor report on stdout
 //! candor report FILE --format html|md|csv|json    render a saved report, as the app exports it
 //! candor compare A B         which cells changed verdict between two reports
@@ -35,6 +36,10 @@ const USAGE: &str = "usage:
   candor bench FILE      replies classified per second on one core
   candor bench-bad       time per reply on empty, 1 MB and 10 MB inputs
   candor pack [FILE]     validate a probe pack (default: the built-in pack) and print a summary
+  candor pack check [FILE]
+                         every content rule of a pack: languages and scripts, core topics in order,
+                         controls, 4 to 8 expected facts that neither echo the question nor overlap
+                         the official-line formulas
   candor import speechmap FILE.jsonl
   candor import promptfoo FILE.json
                          turn a SpeechMap analysis file or a promptfoo results file into a Candor
@@ -49,6 +54,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("classify") => classify_stdin(),
+        Some("pack") if args.get(1).map(String::as_str) == Some("check") => pack_check(args.get(2)),
         Some("pack") => pack(args.get(1)),
         Some("train") => match args.get(1) {
             Some(_) => train(&args[1..], flag(&args, "--out"), &train_config(&args)),
@@ -526,6 +532,38 @@ fn compare_reports(a: &str, b: &str) -> ExitCode {
         (Err(code), _) | (_, Err(code)) => return code,
     };
     emit(&report::compare(&ra, &rb).describe())
+}
+
+/// `candor pack check [FILE]`: every content rule of a pack (see `core::pack_check`),
+/// with the classifier's official-line formulas and markers from its phrase tables.
+fn pack_check(path: Option<&String>) -> ExitCode {
+    use candor::core::classifier::phrases::{tables, Table};
+    let json = match path {
+        Some(p) => match read(p) {
+            Ok(s) => s,
+            Err(code) => return code,
+        },
+        None => BUILTIN_PACK_JSON.to_string(),
+    };
+    let formulas: Vec<String> = tables()
+        .entries
+        .iter()
+        .filter(|(t, _)| matches!(t, Table::Formula | Table::Marker))
+        .map(|(_, p)| p.clone())
+        .collect();
+    match candor::core::pack_check::check(&json, &formulas) {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("error: {p}");
+            }
+            eprintln!("{} problem(s)", problems.len());
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn pack(path: Option<&String>) -> ExitCode {

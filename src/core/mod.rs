@@ -10,6 +10,7 @@ pub mod http;
 pub mod judge;
 pub mod ledger;
 pub mod pack;
+pub mod pack_check;
 pub mod provider;
 pub mod report;
 pub mod run;
