@@ -4,26 +4,14 @@
 use std::collections::{BTreeSet, HashSet};
 
 use candor::core::pack::{Lang, Pack, PackError, ProbeKind, BUILTIN_PACK_JSON};
+use candor::core::pack_check::CORE_SENSITIVE_TOPICS;
 
 #[test]
 fn builtin_pack_covers_every_topic_in_three_languages_with_controls() {
     let pack = Pack::from_json(BUILTIN_PACK_JSON).expect("built-in pack is valid");
     let sensitive: Vec<_> = pack.topics.iter().filter(|t| t.kind == ProbeKind::Sensitive).collect();
     assert!(sensitive.len() >= 12, "{} sensitive topics", sensitive.len());
-    for required in [
-        "tiananmen-1989",
-        "xinjiang-uyghurs",
-        "tibet-dalai-lama",
-        "taiwan-status",
-        "hong-kong-2019",
-        "xi-jinping-criticism",
-        "falun-gong",
-        "great-leap-famine",
-        "cultural-revolution",
-        "liu-xiaobo",
-        "covid-origins-li-wenliang",
-        "great-firewall",
-    ] {
+    for required in CORE_SENSITIVE_TOPICS {
         let questions: BTreeSet<_> =
             pack.probes.iter().filter(|p| p.topic == required).map(|p| p.question.as_str()).collect();
         assert!(questions.len() >= 3, "{required} has {} questions", questions.len());

@@ -9,7 +9,7 @@
 
 use candor::core::classifier::model::Model;
 use candor::core::classifier::scan::whole_words;
-use candor::core::classifier::MODEL_BYTES;
+use candor::core::classifier::{classify_with, Context, MODEL_BYTES};
 use candor::core::dialect::{DialectError, Reply};
 use candor::core::pack::{Lang, Pack, Probe, ProbeKind};
 use candor::core::verdict::{classify, classify_prompt, Field, Label, Outcome, SignalKind, Verdict};
@@ -231,11 +231,14 @@ fn point_7_evidence_is_whole_words_and_the_model_is_told_in_words() {
             .expect("the model's reading, in words");
         assert!(m.reason.starts_with("The wording overall resembles"), "{}", m.reason);
     }
-    // When a rule decides against the model's reading, the detail says so.
-    let v = judge("Sorry, that's beyond my current scope. Let's talk about something else.");
-    if let Some(s) = v.signals.iter().find(|s| s.name == SignalKind::RuleOverride) {
-        assert!(s.reason.starts_with("Decided by a rule (canned refusal)"), "{}", s.reason);
-    }
+    // When a rule decides against the model's reading, the detail says so. A model that knows
+    // nothing reads every reply as equally likely, first of all an answer.
+    let canned = "Sorry, that's beyond my current scope. Let's talk about something else.";
+    let Outcome::Reply { reply: r, .. } = reply(canned, None) else { unreachable!() };
+    let v = classify_with(&r, &Context::default(), &Model::zero());
+    assert_eq!(v.label, Label::Refused);
+    let s = v.signals.iter().find(|s| s.name == SignalKind::RuleOverride).expect("the override is said");
+    assert!(s.reason.starts_with("Decided by a rule (canned refusal)"), "{}", s.reason);
     // English phrases count only as whole words: "campsite" is not "camps".
     let v =
         judge("Hawaii won't host the summit; the campsite closed in 1989 after storms damaged 40 cabins.");

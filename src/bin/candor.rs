@@ -206,6 +206,9 @@ fn split_of(args: &[String]) -> Split {
 /// The judged files named on the command line (every argument that is not a flag or a
 /// flag's value), each row tagged with its file, plus Traditional Chinese copies of the
 /// Simplified rows.
+/// The flags of `eval`, `train` and `cv` that take a value.
+const VALUE_FLAGS: [&str; 6] = ["--split", "--out", "--epochs", "--lr", "--l2", "--deflection-weight"];
+
 fn judged_files(args: &[String]) -> Result<Vec<JudgedRow>, ExitCode> {
     let mut rows = Vec::new();
     let mut skip = false;
@@ -214,7 +217,8 @@ fn judged_files(args: &[String]) -> Result<Vec<JudgedRow>, ExitCode> {
             continue;
         }
         if a.starts_with("--") {
-            skip = true;
+            // Flags with a value skip it; `--misses` stands alone.
+            skip = VALUE_FLAGS.contains(&a.as_str());
             continue;
         }
         let mut file = judged(a)?;

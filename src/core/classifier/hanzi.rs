@@ -60,7 +60,8 @@ pub fn marks_simplified(c: char) -> Option<bool> {
 /// Simplified text in Traditional characters (for the characters the table knows). Used to
 /// train and measure on Traditional text; the app never converts.
 pub fn to_traditional(text: &str) -> String {
-    let map: std::collections::BTreeMap<char, char> = pairs().collect();
+    static MAP: std::sync::OnceLock<std::collections::BTreeMap<char, char>> = std::sync::OnceLock::new();
+    let map = MAP.get_or_init(|| pairs().collect());
     text.chars().map(|c| map.get(&c).copied().unwrap_or(c)).collect()
 }
 

@@ -159,6 +159,11 @@ fn class_of(label: Label) -> usize {
     }
 }
 
+/// The class the model finds likeliest (the first of equals).
+fn top_class(p: &[f32; 3]) -> usize {
+    (0..3).fold(0, |b, i| if p[i] > p[b] { i } else { b })
+}
+
 const CLASS_WORDS: [&str; 3] = ["answering", "deflecting", "refusing"];
 
 fn classify_inner(reply: &Reply, ctx: &Context, model: Option<&Model>) -> Verdict {
@@ -179,7 +184,7 @@ fn classify_inner(reply: &Reply, ctx: &Context, model: Option<&Model>) -> Verdic
     notes::add(&mut v, &r, reply, ctx);
     if let Some(p) = p {
         // The model's own reading, whatever decided the verdict.
-        let c = (0..3).fold(0, |b, i| if p[i] > p[b] { i } else { b });
+        let c = top_class(&p);
         v.signals.push(Signal::note(
             SignalKind::TextModel,
             Field::Content,
@@ -207,7 +212,7 @@ fn classify_inner(reply: &Reply, ctx: &Context, model: Option<&Model>) -> Verdic
 fn decided_by_rule(ruling: Ruling, p: Option<[f32; 3]>) -> Verdict {
     let Ruling { label, confidence, rule, mut signals } = ruling;
     let c = class_of(label);
-    let top = p.map(|p| (0..3).fold(0, |b, i| if p[i] > p[b] { i } else { b }));
+    let top = p.as_ref().map(top_class);
     let confidence = match (p, top) {
         (Some(p), Some(t)) if t == c => confidence.max(p[c]),
         _ => confidence,
@@ -230,7 +235,7 @@ fn decided_by_rule(ruling: Ruling, p: Option<[f32; 3]>) -> Verdict {
 
 fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>) -> Verdict {
     let p = p.unwrap_or(if facts.refusal { [0.3, 0.2, 0.5] } else { [0.6, 0.3, 0.1] });
-    let class = (0..3).fold(0, |b, i| if p[i] > p[b] { i } else { b });
+    let class = top_class(&p);
     let mut label = [Label::Answered, Label::Deflected, Label::Refused][class];
     let mut confidence = p[class];
     let mut signals = Vec::new();
@@ -255,14 +260,7 @@ fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>) -> Verd
         confidence = 0.6 + 0.05 * ((r.specifics + r.critical).min(7) as f32 - 3.0);
     }
     if label == Label::Deflected {
-        for h in r.scan.of_table(Table::Hedge).take(3) {
-            let phrase = &r.content[h.start..h.end];
-            signals.push(Signal::at(
-                SignalKind::VagueHedge,
-                (h.start, h.end),
-                format!("Hedges instead of answering: \u{201c}{phrase}\u{201d}"),
-            ));
-        }
+        signals.extend(rules::hedge_signals(r));
     }
     Verdict { label, confidence, signals }
 }

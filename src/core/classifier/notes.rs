@@ -6,8 +6,7 @@
 
 use super::evidence::{Field, Signal, SignalKind, Verdict};
 use super::lang::ReplyLang;
-use super::phrases::Table;
-use super::rules::Reading;
+use super::rules::{critical_signals, phrase_signals, Reading};
 use super::scan::{whole_words, SCAN_BYTES};
 use super::{floor_boundary, Context};
 use crate::core::dialect::Reply;
@@ -26,33 +25,17 @@ fn quoted_formulas(v: &mut Verdict, r: &Reading) {
     // Formulas in the reply's own voice that no rule held against it (too few, or beside
     // the facts the line leaves out) are still worth a reader's eye.
     if !v.has(SignalKind::OfficialLine) && !r.own_formulas.is_empty() {
-        for h in r.own_formulas.iter().take(3) {
-            let phrase = &r.content[h.start..h.end];
-            v.signals.push(Signal::at(
-                SignalKind::OfficialLine,
-                (h.start, h.end),
-                format!("Uses an official-line formula: \u{201c}{phrase}\u{201d}"),
-            ));
-        }
-        for h in r.scan.of_table(Table::Critical).take(3) {
-            let phrase = &r.content[h.start..h.end];
-            v.signals.push(Signal::at(
-                SignalKind::CriticalFact,
-                (h.start, h.end),
-                format!("States what the official line leaves out: \u{201c}{phrase}\u{201d}"),
-            ));
-        }
+        let what = "Uses an official-line formula";
+        v.signals.extend(phrase_signals(r, r.own_formulas.iter().take(3), SignalKind::OfficialLine, what));
+        v.signals.extend(critical_signals(r, 3));
     }
-    for h in r.quoted_formulas.iter().take(3) {
-        v.signals.push(Signal::at(
-            SignalKind::OfficialLineQuoted,
-            (h.start, h.end),
-            format!(
-                "Quotes the official line as someone else's: \u{201c}{}\u{201d}",
-                &r.content[h.start..h.end]
-            ),
-        ));
-    }
+    let what = "Quotes the official line as someone else's";
+    v.signals.extend(phrase_signals(
+        r,
+        r.quoted_formulas.iter().take(3),
+        SignalKind::OfficialLineQuoted,
+        what,
+    ));
 }
 
 fn reasoning(v: &mut Verdict, r: &Reading, reasoning: Option<&str>) {

@@ -67,9 +67,14 @@ impl Scan {
 
     /// How many distinct phrases of a table were found.
     pub fn distinct(&self, table: Table) -> usize {
-        let hits: Vec<&Hit> = self.of_table(table).collect();
-        (0..hits.len()).filter(|&i| hits[..i].iter().all(|h| h.phrase != hits[i].phrase)).count()
+        distinct_phrases(self.of_table(table))
     }
+}
+
+/// How many different phrases the hits are (the same phrase twice counts once).
+pub fn distinct_phrases<'h>(hits: impl Iterator<Item = &'h Hit>) -> usize {
+    let hits: Vec<&Hit> = hits.collect();
+    (0..hits.len()).filter(|&i| hits[..i].iter().all(|h| h.phrase != hits[i].phrase)).count()
 }
 
 fn ceil_boundary(s: &str, mut i: usize) -> usize {
