@@ -101,7 +101,8 @@ fn latin_language(sample: &str, umlauts: usize) -> ReplyLang {
     // Function words are short: longer words are counted, not compared.
     // Words in Latin letters only: figures and CJK runs say nothing of English or Finnish.
     let latin_word = |w: &&str| !w.is_empty() && w.chars().all(|c| (c as u32) < 0x2e80);
-    for w in sample.split(|c: char| !c.is_alphabetic()).filter(latin_word) {
+    // The first 80 words tell the language as well as all of them, at a fraction of the cost.
+    for w in sample.split(|c: char| !c.is_alphabetic()).filter(latin_word).take(80) {
         words += 1;
         if w.len() <= 6 {
             en += usize::from(one_of(&words_of.english, w));
