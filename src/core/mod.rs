@@ -11,6 +11,7 @@ pub mod judge;
 pub mod ledger;
 pub mod pack;
 pub mod pack_check;
+pub mod persist;
 pub mod provider;
 pub mod report;
 pub mod run;

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::persist::Write;
 use crate::core::provider::ProviderConfig;
 use crate::core::report::{to_json, Report};
 use crate::core::run::{Cell, CellId, CellResult, Run};
@@ -116,7 +117,7 @@ pub fn list_runs() -> Vec<SavedRun> {
 }
 
 /// Saves a run's header (and lists it). Call at the start and when it ends.
-pub fn save_run_head(report: &Report) -> Result<(), String> {
+fn save_run_head(report: &Report) -> Result<(), String> {
     let store = local().ok_or("This browser does not allow saving (localStorage is off).")?;
     store.set_item(&head_key(&report.run.id), &to_json(report)).map_err(|_| FULL.to_string())?;
     let mut runs = list_runs();
@@ -132,8 +133,31 @@ pub fn save_run_head(report: &Report) -> Result<(), String> {
     store.set_item(RUNS_KEY, &json).map_err(|_| FULL.to_string())
 }
 
+/// Performs the writes the persistence policy asked for, in order, stopping at the first
+/// that storage refuses. `report` builds the run's header report (with its ledger) when one
+/// is due.
+pub fn perform(writes: &[Write], run: &Run, report: impl Fn() -> Report) -> Result<(), String> {
+    for write in writes {
+        match *write {
+            Write::Head { with_results } => {
+                let mut head = report();
+                if !with_results {
+                    head.results.clear();
+                }
+                save_run_head(&head)?;
+            }
+            Write::Cell(id) => {
+                if let Some(Cell::Done(result)) = run.cell(id) {
+                    save_cell(&run.id, id, result)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Saves one finished cell.
-pub fn save_cell(run_id: &str, cell: CellId, result: &CellResult) -> Result<(), String> {
+fn save_cell(run_id: &str, cell: CellId, result: &CellResult) -> Result<(), String> {
     let store = local().ok_or("This browser does not allow saving (localStorage is off).")?;
     let json = serde_json::to_string(result).map_err(|e| e.to_string())?;
     store.set_item(&cell_key(run_id, cell), &json).map_err(|_| FULL.to_string())

@@ -3,7 +3,6 @@
 //! settings and runs, and starts or stops the run driver when the state says so.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -11,8 +10,9 @@ use yew::prelude::*;
 use crate::core::flow::Registry;
 use crate::core::ledger::LedgerEvent;
 use crate::core::pack::Pack;
+use crate::core::persist;
 use crate::core::report::{content_hash, Report};
-use crate::core::run::{Cell, CellId, RunStatus};
+use crate::core::run::RunStatus;
 use crate::core::state::{apply, Action, AppState, View};
 use crate::net::runner::{self, RunHandle};
 use crate::net::{now_ms, storage};
@@ -73,29 +73,12 @@ fn initial_state(assets: &Assets) -> Store {
     Store(state)
 }
 
-/// While a run is going, its header (with the ledger so far) is rewritten after this many
-/// finished cells.
-const HEAD_EVERY: usize = 20;
-
-/// What has been written to storage for the current run.
-#[derive(Default)]
-struct Saved {
-    run_id: String,
-    cells: HashSet<CellId>,
-    /// Saved cells whose judge outcome is saved too (a rating arrives after its reply).
-    judged: HashSet<CellId>,
-    head_status: Option<RunStatus>,
-    /// How many cells were saved when the header was last written.
-    head_cells: usize,
-    /// Storage refused a write: the user has been told, and no more writes are tried.
-    refused: bool,
-}
-
-/// Saves every finished cell of the current run the moment it finishes, and the run's
-/// header when it starts and when it ends.
+/// Saves the current run as the core's persistence policy (`core::persist`) asks: each
+/// finished cell the moment it finishes, the header when the status changes and now and then
+/// while running. A refused write is told to the user once; the run stays in memory.
 #[hook]
 fn use_persistence(store: &UseReducerHandle<Store>) {
-    let saved: Rc<RefCell<Saved>> = use_mut_ref(Saved::default);
+    let saved: Rc<RefCell<persist::Saved>> = use_mut_ref(persist::Saved::default);
     let key = store.0.run.as_ref().map(|r| {
         let p = r.progress(0.0);
         (r.id.clone(), p.done, p.judging, r.status)
@@ -103,56 +86,10 @@ fn use_persistence(store: &UseReducerHandle<Store>) {
     let store = store.clone();
     use_effect_with(key, move |_| {
         let Some(run) = store.0.run.as_ref() else { return };
-        let mut saved = saved.borrow_mut();
-        if saved.run_id != run.id {
-            *saved = Saved { run_id: run.id.clone(), ..Saved::default() };
-            // A run opened from storage is saved already; mark its cells.
-            for probe in 0..run.probes.len() {
-                for provider in 0..run.providers.len() {
-                    let id = CellId { probe, provider };
-                    if let (Some(Cell::Done(r)), false) = (run.cell(id), run.status == RunStatus::Running) {
-                        saved.cells.insert(id);
-                        if r.judge.is_some() {
-                            saved.judged.insert(id);
-                        }
-                    }
-                }
-            }
-        }
-        if saved.refused {
-            return; // storage refused before: the user has been told
-        }
-        let mut result = Ok(());
-        // The header carries the ledger: write it when the status changes, and every
-        // HEAD_EVERY finished cells while running, so an interrupted run keeps its ledger too.
-        let due = run.status == RunStatus::Running && saved.cells.len() >= saved.head_cells + HEAD_EVERY;
-        if saved.head_status != Some(run.status) || due {
-            let mut report = Report::from_run(run, &store.0.pack_hash, &store.0.ledger, now_ms());
-            if run.status == RunStatus::Running {
-                // Finished cells are stored one by one; no need to write them again here.
-                report.results.clear();
-            }
-            result = storage::save_run_head(&report);
-            saved.head_status = Some(run.status);
-            saved.head_cells = saved.cells.len();
-        }
-        for probe in 0..run.probes.len() {
-            for provider in 0..run.providers.len() {
-                let id = CellId { probe, provider };
-                if let (Some(Cell::Done(r)), true) = (run.cell(id), result.is_ok()) {
-                    let judged_now = r.judge.is_some() && !saved.judged.contains(&id);
-                    if !saved.cells.contains(&id) || judged_now {
-                        result = storage::save_cell(&run.id, id, r);
-                        saved.cells.insert(id);
-                        if r.judge.is_some() {
-                            saved.judged.insert(id);
-                        }
-                    }
-                }
-            }
-        }
-        if let Err(msg) = result {
-            saved.refused = true;
+        let writes = saved.borrow_mut().plan(run);
+        let report = || Report::from_run(run, &store.0.pack_hash, &store.0.ledger, now_ms());
+        if let Err(msg) = storage::perform(&writes, run, report) {
+            saved.borrow_mut().refuse();
             store.dispatch(Action::Notify(msg));
         }
     });
