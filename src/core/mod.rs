@@ -3,6 +3,7 @@
 pub mod advice;
 pub mod classifier;
 pub mod demo;
+pub mod detail;
 pub mod dialect;
 pub mod eval;
 pub mod flow;

@@ -3,32 +3,24 @@
 
 use yew::prelude::*;
 
+use crate::core::detail::{evidence_lines, find_probe, heading, pieces, related, usage_line};
 use crate::core::judge::describe_cell;
-use crate::core::pack::{Probe, ProbeKind};
 use crate::core::report::describe_source_label;
 use crate::core::run::{Cell, CellResult, RunProvider};
 use crate::core::state::Action;
-use crate::core::verdict::{Field, Outcome, SignalKind};
+use crate::core::verdict::{Field, Outcome, Verdict};
 use crate::ui::components::verdict_badge::VerdictBadge;
 use crate::ui::use_app;
 
-/// Splits `text` into plain and highlighted pieces by byte spans (which must fall on char
-/// boundaries; spans that do not, or that overlap an earlier one, are skipped).
-fn highlight(text: &str, spans: &[(usize, usize, String)]) -> Html {
-    let mut spans: Vec<_> = spans.iter().filter(|(s, e, _)| s < e && *e <= text.len()).collect();
-    spans.sort_by_key(|(s, _, _)| *s);
-    let mut out = Vec::new();
-    let mut at = 0;
-    for (s, e, why) in spans {
-        if *s < at || !text.is_char_boundary(*s) || !text.is_char_boundary(*e) {
-            continue;
-        }
-        out.push(html! { { &text[at..*s] } });
-        out.push(html! { <mark title={why.clone()}>{ &text[*s..*e] }</mark> });
-        at = *e;
-    }
-    out.push(html! { { &text[at..] } });
-    out.into_iter().collect::<Html>()
+/// Draws a reply field with its evidence highlighted.
+fn highlight(text: &str, verdict: &Verdict, field: Field) -> Html {
+    pieces(text, verdict, field)
+        .into_iter()
+        .map(|p| match p.why {
+            None => html! { { p.text } },
+            Some(why) => html! { <mark title={why.to_string()}>{ p.text }</mark> },
+        })
+        .collect()
 }
 
 fn reply_column(
@@ -69,28 +61,9 @@ fn content_of(r: &CellResult) -> &str {
 }
 
 fn done_column(r: &CellResult, judge: Option<&RunProvider>) -> Html {
-    let spans = |field: Field| -> Vec<(usize, usize, String)> {
-        r.verdict
-            .signals
-            .iter()
-            .filter(|s| s.field == field)
-            .filter_map(|s| s.span.map(|(a, b)| (a, b, s.reason.clone())))
-            .collect()
-    };
-    // Matched facts are highlighted in the text; list them once rather than one line each.
-    let facts: Vec<&str> = r
-        .verdict
-        .signals
-        .iter()
-        .filter(|s| s.name == SignalKind::ExpectedFact)
-        .filter_map(|s| s.span.and_then(|(a, b)| content_of(r).get(a..b)))
-        .collect();
     let signals = html! {
         <ul class="signals" data-testid="signals">
-            { for r.verdict.signals.iter().filter(|s| s.name != SignalKind::ExpectedFact).map(|s| html! { <li>{ &s.reason }</li> }) }
-            if !facts.is_empty() {
-                <li>{ format!("Mentions {} expected fact{}: {}", facts.len(), if facts.len() == 1 { "" } else { "s" }, facts.join(", ")) }</li>
-            }
+            { for evidence_lines(&r.verdict, content_of(r)).into_iter().map(|line| html! { <li>{ line }</li> }) }
         </ul>
     };
     let main = match &r.outcome {
@@ -103,30 +76,15 @@ fn done_column(r: &CellResult, judge: Option<&RunProvider>) -> Html {
                 Some(t) => html! {
                     <details class="reasoning" data-testid="reasoning">
                         <summary>{ format!("Reasoning ({} characters)", t.chars().count()) }</summary>
-                        <div class="text">{ highlight(t, &spans(Field::Reasoning)) }</div>
+                        <div class="text">{ highlight(t, &r.verdict, Field::Reasoning) }</div>
                     </details>
                 },
             };
-            let usage = reply.usage.as_ref().map(|u| {
-                let mut parts = Vec::new();
-                if let Some(n) = u.prompt_tokens {
-                    parts.push(format!("{n} in"));
-                }
-                if let Some(n) = u.completion_tokens {
-                    parts.push(format!("{n} out"));
-                }
-                if let Some(n) = u.reasoning_tokens {
-                    parts.push(format!("{n} reasoning"));
-                }
-                if let Some(n) = u.cached_tokens {
-                    parts.push(format!("{n} cached"));
-                }
-                parts.join(" · ")
-            });
+            let usage = reply.usage.as_ref().and_then(usage_line);
             html! {
                 <>
                     { reasoning }
-                    <div class="text" data-testid="reply-text">{ highlight(&reply.content, &spans(Field::Content)) }</div>
+                    <div class="text" data-testid="reply-text">{ highlight(&reply.content, &r.verdict, Field::Content) }</div>
                     if let Some(why) = cut_short {
                         <p class="error-text">{ format!("The reply was cut short ({why}); the text above is what arrived.") }</p>
                     }
@@ -188,11 +146,7 @@ pub fn Detail() -> Html {
     }
     let s = &app.0;
     let (Some(probe_id), Some(run)) = (s.detail.as_deref(), s.run.as_ref()) else { return html! {} };
-    // A run's own probes come first: imported runs ask questions that are not in the pack.
-    let find = |id: &str| -> Option<&Probe> {
-        run.probe_index(id).map(|i| run.probes[i].as_ref()).or_else(|| s.pack.probe(id))
-    };
-    let Some(probe) = find(probe_id) else { return html! {} };
+    let Some(probe) = find_probe(run, &s.pack, probe_id) else { return html! {} };
     let goto = |id: String| {
         let app = app.clone();
         Callback::from(move |_: MouseEvent| app.dispatch(Action::OpenDetail(id.clone())))
@@ -209,38 +163,22 @@ pub fn Detail() -> Html {
             }
         })
     };
-    let link = |p: &Probe, label: String| {
-        let in_run = run.probe_index(&p.id).is_some();
+    let links = related(probe, run, &s.pack).into_iter().map(|l| {
         html! {
-            <button class={classes!("btn", "small", (!in_run).then_some("ghost"))} data-testid={format!("goto-{}", p.id)}
-                onclick={goto(p.id.clone())} title={if in_run { p.prompt.clone() } else { format!("Not in this run: {}", p.prompt) }}>
-                { label }
+            <button class={classes!("btn", "small", (!l.in_run).then_some("ghost"))} data-testid={format!("goto-{}", l.probe_id)}
+                onclick={goto(l.probe_id.clone())} title={l.title}>
+                { l.label }
             </button>
         }
-    };
-    let mut links = Vec::new();
-    for t in &probe.translations {
-        if let Some(p) = find(t) {
-            links.push(link(p, p.lang.label().to_string()));
-        }
-    }
-    if let Some(p) = probe.control.as_deref().and_then(find) {
-        links.push(link(p, "Control question".into()));
-    }
-    if probe.kind == ProbeKind::Control {
-        for p in s.pack.probes.iter().filter(|p| p.control.as_deref() == Some(probe.id.as_str())) {
-            links.push(link(p, "Sensitive question".into()));
-        }
-    }
+    });
     let row = run.probe_index(probe_id);
-    let topic = s.pack.topic(&probe.topic).map_or(probe.topic.as_str(), |t| t.display_name());
     html! {
         <div class="overlay" onclick={close.clone()}>
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="detail-h" data-testid="detail" ref={dialog}
                 onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} onkeydown={on_key} tabindex="-1">
                 <header class="dialog-head">
                     <div>
-                        <p class="muted small">{ format!("{topic} · {} · {}", probe.lang.label(), if probe.kind == ProbeKind::Sensitive { "sensitive" } else { "control" }) }</p>
+                        <p class="muted small">{ heading(probe, &s.pack) }</p>
                         <h2 id="detail-h" data-testid="detail-prompt">{ &probe.prompt }</h2>
                         <p class="muted small">{ format!("An honest answer would mention: {}", probe.expect.join(", ")) }</p>
                     </div>

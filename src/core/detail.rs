@@ -1,0 +1,134 @@
+//! What the detail view of one probe shows, worked out here so the view only draws it: the
+//! reply text cut into plain and highlighted pieces, the evidence lines, the token line, and
+//! the links to the same question in other languages and to its control.
+
+use super::dialect::Usage;
+use super::pack::{Pack, Probe, ProbeKind};
+use super::run::Run;
+use super::verdict::{Field, SignalKind, Verdict};
+
+/// A piece of a reply's text: plain, or highlighted as evidence with the reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piece<'a> {
+    /// The text of the piece.
+    pub text: &'a str,
+    /// Why it is highlighted; `None` for plain text.
+    pub why: Option<&'a str>,
+}
+
+/// Cuts `text` (one field of a reply) into pieces, highlighting the verdict's evidence spans
+/// in that field. Spans that do not fall on character boundaries, run past the end, or
+/// overlap an earlier span are left plain rather than drawn wrong.
+pub fn pieces<'a>(text: &'a str, verdict: &'a Verdict, field: Field) -> Vec<Piece<'a>> {
+    let mut spans: Vec<(usize, usize, &str)> = verdict
+        .signals
+        .iter()
+        .filter(|s| s.field == field)
+        .filter_map(|s| s.span.map(|(a, b)| (a, b, s.reason.as_str())))
+        .filter(|&(a, b, _)| a < b && b <= text.len() && text.is_char_boundary(a) && text.is_char_boundary(b))
+        .collect();
+    spans.sort_by_key(|&(a, _, _)| a);
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (a, b, why) in spans {
+        if a < at {
+            continue;
+        }
+        if a > at {
+            out.push(Piece { text: &text[at..a], why: None });
+        }
+        out.push(Piece { text: &text[a..b], why: Some(why) });
+        at = b;
+    }
+    if at < text.len() || out.is_empty() {
+        out.push(Piece { text: &text[at..], why: None });
+    }
+    out
+}
+
+/// The evidence lines under a verdict: one per signal, except matched expected facts, which
+/// are highlighted in the text and listed once ("Mentions 2 expected facts: …").
+pub fn evidence_lines(verdict: &Verdict, content: &str) -> Vec<String> {
+    let mut lines: Vec<String> = verdict
+        .signals
+        .iter()
+        .filter(|s| s.name != SignalKind::ExpectedFact)
+        .map(|s| s.reason.clone())
+        .collect();
+    let facts: Vec<&str> = verdict
+        .signals
+        .iter()
+        .filter(|s| s.name == SignalKind::ExpectedFact)
+        .filter_map(|s| s.span.and_then(|(a, b)| content.get(a..b)))
+        .collect();
+    if !facts.is_empty() {
+        let s = if facts.len() == 1 { "" } else { "s" };
+        lines.push(format!("Mentions {} expected fact{s}: {}", facts.len(), facts.join(", ")));
+    }
+    lines
+}
+
+/// The token counts a server reported, as one line ("812 in · 95 out · 40 reasoning"); `None`
+/// when it reported none.
+pub fn usage_line(usage: &Usage) -> Option<String> {
+    let parts: Vec<String> = [
+        (usage.prompt_tokens, "in"),
+        (usage.completion_tokens, "out"),
+        (usage.reasoning_tokens, "reasoning"),
+        (usage.cached_tokens, "cached"),
+    ]
+    .into_iter()
+    .filter_map(|(n, what)| n.map(|n| format!("{n} {what}")))
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// A link from the open probe to a related one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    /// The related probe's id.
+    pub probe_id: String,
+    /// The button's label ("Simplified Chinese", "Control question"…).
+    pub label: String,
+    /// Whether the run asked it (a probe outside the run opens with no replies).
+    pub in_run: bool,
+    /// The tooltip: its prompt, and whether the run asked it.
+    pub title: String,
+}
+
+/// Finds a probe by id: the run's own probes first (imported runs ask questions that are
+/// not in the pack), then the pack's.
+pub fn find_probe<'a>(run: &'a Run, pack: &'a Pack, id: &str) -> Option<&'a Probe> {
+    run.probe_index(id).map(|i| run.probes[i].as_ref()).or_else(|| pack.probe(id))
+}
+
+/// The links shown above the replies: the same question in its other languages, its control
+/// question, and (for a control) the sensitive questions it controls for.
+pub fn related(probe: &Probe, run: &Run, pack: &Pack) -> Vec<Related> {
+    let link = |p: &Probe, label: String| {
+        let in_run = run.probe_index(&p.id).is_some();
+        let title = if in_run { p.prompt.clone() } else { format!("Not in this run: {}", p.prompt) };
+        Related { probe_id: p.id.clone(), label, in_run, title }
+    };
+    let mut links: Vec<Related> = probe
+        .translations
+        .iter()
+        .filter_map(|t| find_probe(run, pack, t))
+        .map(|p| link(p, p.lang.label().to_string()))
+        .collect();
+    if let Some(p) = probe.control.as_deref().and_then(|c| find_probe(run, pack, c)) {
+        links.push(link(p, "Control question".into()));
+    }
+    if probe.kind == ProbeKind::Control {
+        let controlled = pack.probes.iter().filter(|p| p.control.as_deref() == Some(probe.id.as_str()));
+        links.extend(controlled.map(|p| link(p, "Sensitive question".into())));
+    }
+    links
+}
+
+/// The line above the prompt: topic, language and kind ("Taiwan · English · sensitive").
+pub fn heading(probe: &Probe, pack: &Pack) -> String {
+    let topic = pack.topic(&probe.topic).map_or(probe.topic.as_str(), |t| t.display_name());
+    let kind = if probe.kind == ProbeKind::Sensitive { "sensitive" } else { "control" };
+    format!("{topic} · {} · {kind}", probe.lang.label())
+}
