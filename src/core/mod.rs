@@ -10,6 +10,7 @@ pub mod flow;
 pub mod http;
 pub mod judge;
 pub mod ledger;
+pub mod matrix;
 pub mod pack;
 pub mod pack_check;
 pub mod persist;

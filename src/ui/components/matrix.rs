@@ -2,39 +2,11 @@
 
 use yew::prelude::*;
 
-use crate::core::pack::ProbeKind;
-use crate::core::run::{Cell, CellId};
+use crate::core::matrix::{cell_view, rows, short, CellView, Row};
+use crate::core::run::CellId;
 use crate::core::state::Action;
 use crate::core::verdict::Label;
 use crate::ui::use_app;
-
-fn short(text: &str, max: usize) -> String {
-    let mut out: String = text.chars().take(max).collect();
-    if text.chars().count() > max {
-        out.push('…');
-    }
-    out
-}
-
-fn size(chars: usize) -> String {
-    if chars >= 1000 {
-        format!("{:.1}k", chars as f64 / 1000.0)
-    } else {
-        chars.to_string()
-    }
-}
-
-/// A class for the confidence figure: the page's CSP forbids inline styles, so the
-/// emphasis comes in three steps from the stylesheet.
-fn confidence_class(c: f32) -> &'static str {
-    if c >= 0.8 {
-        "conf-high"
-    } else if c >= 0.6 {
-        "conf-mid"
-    } else {
-        "conf-low"
-    }
-}
 
 /// The matrix of the current run, or a short guide when there is none.
 #[component]
@@ -55,71 +27,53 @@ pub fn Matrix() -> Html {
         let app = app.clone();
         Callback::from(move |_: MouseEvent| app.dispatch(Action::OpenDetail(probe_id.clone())))
     };
-    let mut rows = Vec::new();
-    let mut topic = "";
-    for (pi, probe) in run.probes.iter().enumerate() {
-        if probe.topic != topic {
-            topic = &probe.topic;
-            let t = app.0.pack.topic(topic);
-            let name = t.map_or(topic, |t| t.display_name());
-            let note = match t.and_then(|t| t.mirrors.as_deref()) {
-                Some(m) => format!("control for {}", app.0.pack.topic(m).map_or(m, |t| t.display_name())),
-                None => "sensitive".to_string(),
-            };
-            rows.push(html! {
-                <tr class={classes!("group", (probe.kind == ProbeKind::Control).then_some("control"))}>
-                    <th colspan={(run.providers.len() + 1).to_string()} scope="rowgroup">
-                        { name } <span class="muted">{ format!(" · {note}") }</span>
-                    </th>
-                </tr>
-            });
-        }
-        let cells = run.providers.iter().enumerate().map(|(col, _)| {
-            let id = CellId { probe: pi, provider: col };
-            let testid = format!("cell-{}-{col}", probe.id);
-            match run.cell(id) {
-                Some(Cell::Done(r)) => {
-                    let chars = r.reply().map_or(0, |r| r.content.chars().count());
-                    let label = r.verdict.label;
-                    let detail = if label == Label::Error {
-                        "error".to_string()
-                    } else {
-                        format!("{} ch · {:.1} s", size(chars), r.timing.latency_ms / 1000.0)
-                    };
-                    html! {
+    let cols = run.providers.len();
+    let rows = rows(run, &app.0.pack).into_iter().map(|row| match row {
+        Row::Topic { name, note, control } => html! {
+            <tr class={classes!("group", control.then_some("control"))}>
+                <th colspan={(cols + 1).to_string()} scope="rowgroup">
+                    { name } <span class="muted">{ format!(" · {note}") }</span>
+                </th>
+            </tr>
+        },
+        Row::Probe(pi) => {
+            let probe = &run.probes[pi];
+            let cells = (0..cols).map(|col| {
+                let testid = format!("cell-{}-{col}", probe.id);
+                match cell_view(run.cell(CellId { probe: pi, provider: col })) {
+                    CellView::Done { label, confidence, strength, meta, title } => html! {
                         <td class={classes!("cell", label.key())}>
-                            <button data-testid={testid} data-verdict={label.key()} onclick={open(probe.id.clone())}
-                                title={format!("{} ({:.0}% confident). Open the replies side by side.", label.title(), r.verdict.confidence * 100.0)}>
+                            <button data-testid={testid} data-verdict={label.key()} onclick={open(probe.id.clone())} {title}>
                                 <span class="v">{ label.title() }</span>
-                                <span class={classes!("conf", confidence_class(r.verdict.confidence))}>
-                                    { format!("{:.0}%", r.verdict.confidence * 100.0) }
-                                </span>
-                                <span class="meta">{ detail }</span>
+                                <span class={classes!("conf", strength.class())}>{ confidence }</span>
+                                <span class="meta">{ meta }</span>
                             </button>
                         </td>
-                    }
+                    },
+                    CellView::Streaming { meta } => html! {
+                        <td class="cell running">
+                            <button data-testid={testid} data-verdict="running" onclick={open(probe.id.clone())}>
+                                <span class="v">{"streaming"}</span>
+                                <span class="meta">{ meta }</span>
+                            </button>
+                        </td>
+                    },
+                    CellView::Queued => html! {
+                        <td class="cell pending" data-testid={testid} data-verdict="pending"><span class="meta">{"queued"}</span></td>
+                    },
                 }
-                Some(Cell::Running { content, .. }) => html! {
-                    <td class="cell running">
-                        <button data-testid={testid} data-verdict="running" onclick={open(probe.id.clone())}>
-                            <span class="v">{"streaming"}</span>
-                            <span class="meta">{ format!("{} ch", size(content.chars().count())) }</span>
-                        </button>
-                    </td>
-                },
-                _ => html! { <td class="cell pending" data-testid={testid} data-verdict="pending"><span class="meta">{"queued"}</span></td> },
+            });
+            html! {
+                <tr>
+                    <th scope="row" class="probe" title={probe.prompt.clone()}>
+                        <span class="lang">{ probe.lang.tag() }</span>
+                        <span class="q">{ short(&probe.prompt, 70) }</span>
+                    </th>
+                    { for cells }
+                </tr>
             }
-        });
-        rows.push(html! {
-            <tr>
-                <th scope="row" class="probe" title={probe.prompt.clone()}>
-                    <span class="lang">{ probe.lang.tag() }</span>
-                    <span class="q">{ short(&probe.prompt, 70) }</span>
-                </th>
-                { for cells }
-            </tr>
-        });
-    }
+        }
+    });
     html! {
         <div class="matrix-wrap">
             <div class="legend" aria-label="Verdict colours">

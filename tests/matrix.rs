@@ -1,0 +1,98 @@
+//! The matrix's content, worked out in core: a heading per topic (controls named after the
+//! topic they mirror), one row per probe in order, and each cell's label, confidence step and
+//! size line.
+
+use candor::core::dialect::{DialectError, Reply};
+use candor::core::matrix::{cell_view, rows, short, size, CellView, Row, Strength};
+use candor::core::pack::{Pack, ProbeKind};
+use candor::core::provider::ProviderConfig;
+use candor::core::run::{CellId, Run, RunEvent, RunProvider, Timing};
+use candor::core::verdict::{Label, Outcome};
+
+fn run_of(pack: &Pack, probes: Vec<candor::core::pack::Probe>) -> Run {
+    Run::new("r".into(), pack, probes, vec![RunProvider::from(&ProviderConfig::demo())], 0.0)
+}
+
+#[test]
+fn rows_head_each_topic_once_and_name_what_a_control_mirrors() {
+    let pack = Pack::builtin();
+    let sensitive = pack.probes.iter().find(|p| p.kind == ProbeKind::Sensitive).unwrap();
+    let control = pack.probe(sensitive.control.as_deref().unwrap()).unwrap();
+    let same_topic: Vec<_> =
+        pack.probes.iter().filter(|p| p.topic == sensitive.topic).take(2).cloned().collect();
+    assert_eq!(same_topic.len(), 2);
+    let mut probes = same_topic.clone();
+    probes.push(control.clone());
+    let run = run_of(&pack, probes);
+    let got = rows(&run, &pack);
+    let topic_name = pack.topic(&sensitive.topic).unwrap().display_name().to_string();
+    assert_eq!(got.len(), 5, "{got:?}");
+    assert_eq!(got[0], Row::Topic { name: topic_name.clone(), note: "sensitive".into(), control: false });
+    assert_eq!(&got[1..3], &[Row::Probe(0), Row::Probe(1)]);
+    match &got[3] {
+        Row::Topic { note, control: true, .. } => assert_eq!(note, &format!("control for {topic_name}")),
+        other => panic!("expected the control topic's heading, got {other:?}"),
+    }
+    assert_eq!(got[4], Row::Probe(2));
+}
+
+#[test]
+fn cells_show_label_confidence_step_and_size() {
+    let pack = Pack::builtin();
+    let mut run = run_of(&pack, pack.probes.iter().take(2).cloned().collect());
+    let (a, b) = (CellId { probe: 0, provider: 0 }, CellId { probe: 1, provider: 0 });
+    assert_eq!(cell_view(run.cell(a)), CellView::Queued);
+    run.apply(RunEvent::Started { cell: a, at_ms: 1.0 });
+    run.apply(RunEvent::Delta { cell: a, content: "x".repeat(1250), reasoning: String::new() });
+    assert_eq!(cell_view(run.cell(a)), CellView::Streaming { meta: "1.2k ch".into() });
+    let reply = Reply {
+        content: "I can't help with that.".into(),
+        finish_reason: Some("stop".into()),
+        ..Reply::default()
+    };
+    let timing = Timing { latency_ms: 3400.0, ..Timing::default() };
+    run.apply(RunEvent::Finished {
+        cell: a,
+        outcome: Outcome::Reply { reply, cut_short: None },
+        timing,
+        at_ms: 2.0,
+    });
+    match cell_view(run.cell(a)) {
+        CellView::Done { label, confidence, strength, meta, title } => {
+            assert_eq!(label, Label::Refused);
+            assert!(confidence.ends_with('%'));
+            assert_eq!(meta, "23 ch · 3.4 s");
+            assert!(title.starts_with("Refused ("), "{title}");
+            assert_eq!(
+                strength.class(),
+                Strength::of(confidence.trim_end_matches('%').parse::<f32>().unwrap() / 100.0).class()
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    run.apply(RunEvent::Started { cell: b, at_ms: 1.0 });
+    let err = DialectError::Http { status: 500, message: "boom".into(), body: "boom".into() };
+    run.apply(RunEvent::Finished {
+        cell: b,
+        outcome: Outcome::Dialect(err),
+        timing: Timing::default(),
+        at_ms: 2.0,
+    });
+    assert!(
+        matches!(cell_view(run.cell(b)), CellView::Done { label: Label::Error, ref meta, .. } if meta == "error")
+    );
+}
+
+#[test]
+fn figures_are_short() {
+    assert_eq!(
+        (size(0), size(999), size(1000), size(1_049_000)),
+        ("0".into(), "999".into(), "1.0k".into(), "1049.0k".into())
+    );
+    assert_eq!(
+        (Strength::of(0.8), Strength::of(0.79), Strength::of(0.59)),
+        (Strength::High, Strength::Mid, Strength::Low)
+    );
+    assert_eq!(short("天安门事件", 3), "天安门…");
+    assert_eq!(short("abc", 3), "abc");
+}
