@@ -14,6 +14,7 @@ pub mod matrix;
 pub mod pack;
 pub mod pack_check;
 pub mod persist;
+pub mod progress;
 pub mod provider;
 pub mod report;
 pub mod run;

@@ -3,7 +3,7 @@
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
-use crate::core::run::RunStatus;
+use crate::core::progress::run_line;
 use crate::core::state::ClassifierState;
 use crate::net::now_ms;
 use crate::ui::use_app;
@@ -17,15 +17,6 @@ pub struct RunBarProps {
     pub on_cancel: Callback<()>,
     /// Sends the missing cells of a stopped run.
     pub on_resume: Callback<()>,
-}
-
-fn duration(ms: f64) -> String {
-    let s = (ms / 1000.0).round() as u64;
-    if s >= 60 {
-        format!("{} min {} s", s / 60, s % 60)
-    } else {
-        format!("{s} s")
-    }
 }
 
 /// The run controls and progress.
@@ -45,8 +36,7 @@ pub fn RunBar(props: &RunBarProps) -> Html {
     let on_run = props.on_run.reform(|_: MouseEvent| ());
     let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
     let on_resume = props.on_resume.reform(|_: MouseEvent| ());
-    let progress =
-        app.0.run.as_ref().map(|r| (r.progress(now_ms()), r.status, r.ended_ms.map(|e| e - r.started_ms)));
+    let progress = app.0.run.as_ref().map(|r| (r.progress(0.0), run_line(r, now_ms())));
     html! {
         <div class="runbar">
             <button class="btn primary" data-testid="run" onclick={on_run}
@@ -54,24 +44,18 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                 { if app.0.classifier == ClassifierState::Loading { "Loading classifier…" } else { "Run probes" } }
             </button>
             <button class="btn" data-testid="cancel" onclick={on_cancel} disabled={!running}>{"Cancel"}</button>
-            if progress.as_ref().is_some_and(|(p, status, _)| *status == RunStatus::Cancelled && p.done < p.total) {
+            if progress.as_ref().is_some_and(|(_, line)| line.resumable) {
                 <button class="btn" data-testid="resume" onclick={on_resume}>{"Resume"}</button>
             }
-            if let Some((p, status, took)) = progress {
+            if let Some((p, line)) = progress {
                 <div class="progress" data-testid="progress" data-done={p.done.to_string()} data-total={p.total.to_string()}
-                    data-status={format!("{status:?}").to_lowercase()}>
+                    data-status={line.status}>
                     <progress class="bar" max={p.total.max(1).to_string()} value={p.done.to_string()} aria-label="Probes done"></progress>
                     <span class="figures">
-                        { format!("{} / {} done", p.done, p.total) }
-                        if p.running > 0 { { format!(" · {} in flight", p.running) } }
-                        if p.errors > 0 { <span class="error-text">{ format!(" · {} errors", p.errors) }</span> }
-                        { match (status, p.eta_ms, took) {
-                            (RunStatus::Running, Some(eta), _) => format!(" · about {} left", duration(eta)),
-                            (RunStatus::Running, None, _) => " · estimating time left…".to_string(),
-                            (RunStatus::Cancelled, _, _) => " · cancelled; finished replies are kept".to_string(),
-                            (RunStatus::Finished, _, Some(t)) => format!(" · finished in {}", duration(t)),
-                            (RunStatus::Finished, _, None) => " · finished".to_string(),
-                        } }
+                        { line.done }
+                        if let Some(t) = line.in_flight { { t } }
+                        if let Some(t) = line.errors { <span class="error-text">{ t }</span> }
+                        { line.tail }
                     </span>
                 </div>
             }
