@@ -14,7 +14,7 @@ pub fn ProbePicker() -> Html {
     let app = use_app();
     let s = &app.0;
     let sel = &s.selection;
-    let imported = s.imported_topics();
+    let imported = s.imported_topic_counts();
     let locked = s.running();
     let dispatch = |a: Action| {
         let app = app.clone();
@@ -49,8 +49,7 @@ pub fn ProbePicker() -> Html {
                         { t.display_name() }
                     </label>
                 }) }
-                { for imported.iter().map(|t| {
-                    let n = s.imported.iter().filter(|p| &p.topic == t).count();
+                { for imported.iter().map(|(t, n)| {
                     let remove = {
                         let app = app.clone();
                         let t = t.clone();
