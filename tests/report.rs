@@ -334,7 +334,7 @@ fn html_is_self_contained_escapes_every_model_text_and_draws_charts() {
     let report = sample_report();
     let html = to_html(&report);
     assert!(html.starts_with("<!DOCTYPE html>"));
-    assert!(!html.to_lowercase().contains("<script"), "no scripts at all");
+    assert!(!html.to_ascii_lowercase().contains("<script"), "no scripts at all");
     assert!(!html.contains("onerror="), "the hostile reply is escaped");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src&#61;x onerror&#61;alert(1)&gt;"));
     assert!(!html.contains("<link") && !html.contains("@import") && !html.contains("url("));
@@ -840,7 +840,7 @@ fn text_from_imported_files_is_escaped_in_every_export() {
     let r = &imp.report;
     let html = to_html(r);
     assert!(
-        !html.to_lowercase().contains("<script") && !html.contains("<svg onload") && !html.contains("<b>q1")
+        !html.to_ascii_lowercase().contains("<script") && !html.contains("<svg onload") && !html.contains("<b>q1")
     );
     assert!(!html.contains("onerror=") && !html.contains("onload="));
     let md = to_markdown(r);

@@ -276,7 +276,7 @@ pub fn parse_verdict(answer: &str) -> Result<JudgeVerdict, JudgeError> {
     if let Some(label) = JudgeLabel::parse(bare) {
         return Ok(JudgeVerdict { label, state_line: false, raw });
     }
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     if DECLINES.iter().any(|d| lower.contains(d)) {
         return Err(JudgeError::Declined(head(text, 120)));
     }

@@ -255,10 +255,10 @@ fn facts(
     if !FACTS.contains(&list.len()) {
         problems.push(format!("{at}: has {} expected facts in `{tag}`; use 4 to 8", list.len()));
     }
-    let text_lower = text.to_lowercase();
+    let text_lower = text.to_ascii_lowercase();
     let mut seen: Vec<String> = Vec::new();
     for k in list {
-        let lower = k.to_lowercase();
+        let lower = k.to_ascii_lowercase();
         if k.trim().is_empty() || k != k.trim() {
             problems
                 .push(format!("{at}: expected fact {k:?} in `{tag}` is empty or has surrounding whitespace"));

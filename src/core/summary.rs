@@ -46,7 +46,7 @@ impl Mix {
         Label::ALL
             .iter()
             .filter(|&&l| self.count(l) > 0)
-            .map(|&l| format!("{} {:.0}%", l.title().to_lowercase(), self.share(l) * 100.0))
+            .map(|&l| format!("{} {:.0}%", l.title().to_ascii_lowercase(), self.share(l) * 100.0))
             .collect::<Vec<_>>()
             .join(" · ")
     }

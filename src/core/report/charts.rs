@@ -386,8 +386,8 @@ pub struct CostChart {
 
 /// Whether `pattern` (with `*` and `?` wildcards) matches all of `text`, ignoring case.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.to_lowercase().chars().collect();
-    let t: Vec<char> = text.to_lowercase().chars().collect();
+    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
+    let t: Vec<char> = text.to_ascii_lowercase().chars().collect();
     // Greedy matching with backtracking to the last star: linear for one star, and
     // never exponential.
     let (mut pi, mut ti) = (0, 0);

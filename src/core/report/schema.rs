@@ -165,7 +165,7 @@ impl ReportProvider {
     /// The title, with "(simulated)" added when the provider is simulated and does not
     /// say so already, so simulated replies can never pass for real ones.
     pub fn display_title(&self) -> String {
-        if self.simulated && !self.title.to_lowercase().contains("simulated") {
+        if self.simulated && !self.title.to_ascii_lowercase().contains("simulated") {
             format!("{} (simulated)", self.title)
         } else {
             self.title.clone()

@@ -379,7 +379,7 @@ pub fn is_han(c: char) -> bool {
 /// characters becoming one `-`; non-ASCII letters (Chinese topic names) are kept.
 pub fn slug(s: &str) -> String {
     let mut out = String::new();
-    for c in s.trim().chars().flat_map(char::to_lowercase) {
+    for c in s.trim().chars().map(|c| c.to_ascii_lowercase()) {
         if c.is_alphanumeric() || c == '_' {
             out.push(c);
         } else if !out.ends_with('-') && !out.is_empty() {
