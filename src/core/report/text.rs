@@ -126,6 +126,13 @@ pub fn date(ms: f64) -> String {
     }
 }
 
+/// Milliseconds since the Unix epoch as `YYYY-MM-DD-HHMM` (UTC), a date that sorts and
+/// can stand in a file name; `None` for 0 or a value that is not a date.
+pub fn date_stamp(ms: f64) -> Option<String> {
+    let t = utc(ms)?;
+    Some(format!("{:04}-{:02}-{:02}-{:02}{:02}", t.year(), t.month() as u8, t.day(), t.hour(), t.minute()))
+}
+
 /// The UTC date and time of a millisecond count; `None` for 0 (no date recorded), for
 /// negative values and for values past the calendar's range.
 fn utc(ms: f64) -> Option<time::OffsetDateTime> {
@@ -411,6 +418,8 @@ mod tests {
         assert_eq!(date(-1.0), "unknown date");
         assert_eq!(date(f64::NAN), "unknown date");
         assert_eq!(date(1e20), "unknown date");
+        assert_eq!(date_stamp(1_764_448_980_000.0).as_deref(), Some("2025-11-29-2043"));
+        assert_eq!(date_stamp(0.0), None);
         // Round trip through the parser at a leap day and a year end.
         for s in ["2024-02-29T23:59:00Z", "1999-12-31T00:00:00Z"] {
             let ms = parse_timestamp_ms(s).expect("parses");
