@@ -10,7 +10,7 @@
 //! - `ui` (wasm32 only) is the Yew front end; it renders [`core::state::AppState`] and turns
 //!   user input into [`core::state::Action`]s.
 //!
-//! The native command-line tool (`src/bin/candor.rs`) is built on the same core.
+//! The native command-line tool (`src/bin/candor/`) is built on the same core.
 
 #![deny(missing_docs)]
 

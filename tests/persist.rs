@@ -29,7 +29,8 @@ fn run(id: &str, n_probes: usize, n_providers: usize) -> Run {
 fn finish(run: &mut Run, probe: usize, provider: usize) -> CellId {
     let cell = CellId { probe, provider };
     run.apply(RunEvent::Started { cell, at_ms: 1010.0 });
-    let reply = Reply { content: "An answer.".into(), finish_reason: Some("stop".into()), ..Reply::default() };
+    let reply =
+        Reply { content: "An answer.".into(), finish_reason: Some("stop".into()), ..Reply::default() };
     run.apply(RunEvent::Finished {
         cell,
         outcome: Outcome::Reply { reply, cut_short: None },
@@ -114,7 +115,11 @@ fn a_judge_rating_arriving_later_saves_the_cell_again() {
     saved.plan(&r, &ledger);
     let a = finish(&mut r, 0, 0);
     assert!(cells(&saved.plan(&r, &ledger)).contains(&a));
-    r.apply(RunEvent::Judged { cell: a, outcome: JudgeOutcome::Failed("judge offline".into()), at_ms: 1200.0 });
+    r.apply(RunEvent::Judged {
+        cell: a,
+        outcome: JudgeOutcome::Failed("judge offline".into()),
+        at_ms: 1200.0,
+    });
     assert_eq!(cells(&saved.plan(&r, &ledger)), vec![a]);
     assert!(saved.plan(&r, &ledger).is_empty());
 }

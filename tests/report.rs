@@ -812,12 +812,17 @@ fn the_command_line_imports_and_renders_byte_for_byte() {
         vec!["import", "promptfoo", &wrong_shape],
         vec!["import", "promptfoo", "/no/such/file.json"],
         vec!["report", &not_a_report, "--format", "html"],
-        vec!["report", &saved, "--format", "pdf"],
-        vec!["report", &saved],
     ];
     for args in bad {
         let (code, stdout, stderr) = candor(&args);
         assert_eq!(code, 1, "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}");
+        assert!(stderr.starts_with("candor: ") && !stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    // A format Candor does not write, or none, is a mistake in the command line: code 2.
+    for args in [vec!["report", &saved, "--format", "pdf"], vec!["report", &saved]] {
+        let (code, stdout, stderr) = candor(&args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
         assert!(stdout.is_empty(), "{args:?}");
         assert!(stderr.starts_with("candor: ") && !stderr.contains("panicked"), "{args:?}: {stderr}");
     }
@@ -840,7 +845,9 @@ fn text_from_imported_files_is_escaped_in_every_export() {
     let r = &imp.report;
     let html = to_html(r);
     assert!(
-        !html.to_ascii_lowercase().contains("<script") && !html.contains("<svg onload") && !html.contains("<b>q1")
+        !html.to_ascii_lowercase().contains("<script")
+            && !html.contains("<svg onload")
+            && !html.contains("<b>q1")
     );
     assert!(!html.contains("onerror=") && !html.contains("onload="));
     let md = to_markdown(r);

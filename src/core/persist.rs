@@ -126,5 +126,9 @@ pub fn usage_line(used_bytes: f64, quota_bytes: f64, persistent: bool) -> String
     } else {
         "the browser may clear it when the disk runs low (export runs you want to keep)"
     };
-    format!("Candor stores {} in this browser, of {} it allows; {kept}.", bytes(used_bytes), bytes(quota_bytes))
+    format!(
+        "Candor stores {} in this browser, of {} it allows; {kept}.",
+        bytes(used_bytes),
+        bytes(quota_bytes)
+    )
 }

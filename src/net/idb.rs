@@ -41,7 +41,10 @@ impl IdbError {
             Some(e) => (e.name(), e.message()),
             None => (String::new(), v.as_string().unwrap_or_else(|| "IndexedDB failed".to_string())),
         };
-        IdbError { quota: name == "QuotaExceededError", message: format!("{name} {message}").trim().to_string() }
+        IdbError {
+            quota: name == "QuotaExceededError",
+            message: format!("{name} {message}").trim().to_string(),
+        }
     }
 }
 
@@ -50,8 +53,8 @@ impl IdbError {
 fn promise() -> Result<(Promise, js_sys::Function, js_sys::Function), IdbError> {
     let mut parts = None;
     let promise = Promise::new(&mut |resolve, reject| parts = Some((resolve, reject)));
-    let (resolve, reject) =
-        parts.ok_or(IdbError { message: "the browser did not run a promise's executor".into(), quota: false })?;
+    let (resolve, reject) = parts
+        .ok_or(IdbError { message: "the browser did not run a promise's executor".into(), quota: false })?;
     Ok((promise, resolve, reject))
 }
 
@@ -156,7 +159,8 @@ pub async fn write(db: &IdbDatabase, changes: Vec<Change>) -> Result<(), IdbErro
     let tx = db
         .transaction_with_str_sequence_and_mode(&names, IdbTransactionMode::Readwrite)
         .map_err(IdbError::from_js)?;
-    let store = |name: &str| -> Result<IdbObjectStore, IdbError> { tx.object_store(name).map_err(IdbError::from_js) };
+    let store =
+        |name: &str| -> Result<IdbObjectStore, IdbError> { tx.object_store(name).map_err(IdbError::from_js) };
     for change in changes {
         let queued = match change {
             Change::Put { store: s, key, value } => store(s)?.put_with_key(&JsValue::from_str(&value), &key),
@@ -173,7 +177,8 @@ pub async fn write(db: &IdbDatabase, changes: Vec<Change>) -> Result<(), IdbErro
 /// The record of `store` under `key`, if there is one.
 pub async fn get(db: &IdbDatabase, store: &'static str, key: &str) -> Result<Option<String>, IdbError> {
     let tx = db.transaction_with_str(store).map_err(IdbError::from_js)?;
-    let req = tx.object_store(store).and_then(|s| s.get(&JsValue::from_str(key))).map_err(IdbError::from_js)?;
+    let req =
+        tx.object_store(store).and_then(|s| s.get(&JsValue::from_str(key))).map_err(IdbError::from_js)?;
     Ok(done(&req).await?.as_string())
 }
 

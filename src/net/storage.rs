@@ -183,7 +183,8 @@ fn head_changes(head: &Report) -> Vec<Change> {
 /// The saved runs, newest first.
 pub async fn list_runs() -> Result<Vec<SavedRun>, StorageError> {
     let records = idb::read_all(&db().await?, idb::RUNS, None).await?;
-    let mut runs: Vec<SavedRun> = records.into_iter().filter_map(|(_, v)| serde_json::from_str(&v).ok()).collect();
+    let mut runs: Vec<SavedRun> =
+        records.into_iter().filter_map(|(_, v)| serde_json::from_str(&v).ok()).collect();
     runs.sort_by(|a, b| b.started_ms.total_cmp(&a.started_ms));
     Ok(runs)
 }
@@ -216,7 +217,8 @@ pub async fn perform(
             }
             Write::Request(id) => {
                 if let Some(e) = ledger.entries().rev().find(|e| e.id == id) {
-                    let value = serde_json::to_string(e).map_err(|e| StorageError::Unavailable(e.to_string()))?;
+                    let value =
+                        serde_json::to_string(e).map_err(|e| StorageError::Unavailable(e.to_string()))?;
                     changes.push(Change::Put { store: idb::REQUESTS, key: request_key(&run.id, e), value });
                 }
             }
@@ -272,7 +274,8 @@ pub async fn delete_run(id: &str) -> Result<(), StorageError> {
 /// pressure: `(usage bytes, quota bytes, persistent)`, when the browser says.
 pub async fn estimate() -> Option<(f64, f64, bool)> {
     let storage = web_sys::window()?.navigator().storage();
-    let estimate: web_sys::StorageEstimate = JsFuture::from(storage.estimate().ok()?).await.ok()?.unchecked_into();
+    let estimate: web_sys::StorageEstimate =
+        JsFuture::from(storage.estimate().ok()?).await.ok()?.unchecked_into();
     let persisted = JsFuture::from(storage.persisted().ok()?).await.ok()?.as_bool().unwrap_or(false);
     Some((estimate.get_usage()?, estimate.get_quota()?, persisted))
 }
@@ -297,7 +300,8 @@ fn old_run(store: &web_sys::Storage, id: &str) -> Option<Report> {
         for provider in 0..report.providers.len() {
             let cell = CellId { probe, provider };
             let key = format!("candor.run.{id}.cell.{probe}.{provider}");
-            let saved = store.get_item(&key).ok().flatten().and_then(|j| serde_json::from_str::<CellResult>(&j).ok());
+            let saved =
+                store.get_item(&key).ok().flatten().and_then(|j| serde_json::from_str::<CellResult>(&j).ok());
             if let (Some(result), Some(Cell::Pending)) = (saved, run.cell(cell)) {
                 report.results.push(ResultRow::of(&run, cell, &result));
                 run.set_cell(cell, Cell::Done(result));

@@ -59,18 +59,23 @@ test('exports: JSON, CSV, Markdown and HTML are complete and carry no key', asyn
   const { total } = await waitForRun(page);
   await page.getByTestId('tab-runs').click();
   const json = await downloadText(page, 'export-json');
-  assert.match(json.name, /^candor-run-\d+\.json$/);
+  // Named after the run's start (UTC) and its provider, not an internal id.
+  assert.match(json.name, /^candor-\d{4}-\d\d-\d\d-\d{4}-demo-simulated[a-z0-9-]*\.json$/);
+  const stem = json.name.slice(0, -'.json'.length);
   const report = JSON.parse(json.text);
   assert.equal(report.schema, 'candor-report');
   assert.equal(report.results.length, total);
   assert.ok(report.providers[0].simulated);
   const csv = await downloadText(page, 'export-csv');
+  assert.equal(csv.name, `${stem}.csv`);
   assert.equal(csv.text.charCodeAt(0), 0xfeff, 'CSV starts with a byte-order mark');
   assert.equal(csv.text.trim().split('\r\n').length, total + 1);
   assert.match(csv.text, /劉曉波|刘晓波/);
   const md = await downloadText(page, 'export-md');
+  assert.equal(md.name, `${stem}.md`);
   assert.match(md.text, /simulated/);
   const html = await downloadText(page, 'export-html');
+  assert.equal(html.name, `${stem}.html`);
   assert.ok(!/<script/i.test(html.text), 'the HTML report has no scripts');
   assert.match(html.text, /<svg/);
   await context.close();

@@ -3,21 +3,25 @@
 //! other tools, and comparing two runs.
 //!
 //! Everything here is pure: strings in, strings out. The app's export buttons and the
-//! `candor report` command call the same functions, so a file exported from either is
-//! byte for byte the same. The file format is documented in `docs/REPORT_FORMAT.md`.
+//! `candor report` command go through the same [`ExportFormat`], and the app's file picker
+//! and `candor import` through the same [`InputFormat`], so a file exported or imported
+//! by either is byte for byte the same. The file format is documented in `docs/REPORT_FORMAT.md`.
 
 pub mod charts;
 pub mod compare;
 pub mod csv;
+pub mod export;
 pub mod figures;
 pub mod html;
 pub mod import;
 pub mod markdown;
+pub mod open;
 pub mod schema;
 pub mod text;
 
 pub use compare::{compare, Comparison};
 pub use csv::to_csv;
+pub use export::{ExportFormat, UnknownFormat};
 pub use html::to_html;
 pub use import::{
     decode_utf8, describe_source_label, import_probes_promptfoo_csv, import_probes_speechmap_questions,
@@ -25,5 +29,6 @@ pub use import::{
     SourceLabelMeaning,
 };
 pub use markdown::to_markdown;
+pub use open::{import_notice, source_labels, InputFormat, OpenError, UnknownInputFormat};
 pub use schema::{to_json, Report, ReportError, SCHEMA, SCHEMA_VERSION};
 pub use text::content_hash;

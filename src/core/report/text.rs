@@ -111,82 +111,50 @@ pub fn pct(share: f64) -> String {
 /// Milliseconds since the Unix epoch as `YYYY-MM-DD HH:MM UTC`; `unknown date` for 0 or
 /// a value that is not a date.
 pub fn date(ms: f64) -> String {
-    if !ms.is_finite() || ms <= 0.0 {
-        return "unknown date".to_string();
+    match utc(ms) {
+        Some(t) => {
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+                t.year(),
+                t.month() as u8,
+                t.day(),
+                t.hour(),
+                t.minute()
+            )
+        }
+        None => "unknown date".to_string(),
     }
-    let secs = (ms / 1000.0).floor() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
 }
 
-/// Year, month and day of a day count since 1970-01-01 (proleptic Gregorian calendar),
-/// by counting 400-year eras, which all have the same length.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+/// Milliseconds since the Unix epoch as `YYYY-MM-DD-HHMM` (UTC), a date that sorts and
+/// can stand in a file name; `None` for 0 or a value that is not a date.
+pub fn date_stamp(ms: f64) -> Option<String> {
+    let t = utc(ms)?;
+    Some(format!("{:04}-{:02}-{:02}-{:02}{:02}", t.year(), t.month() as u8, t.day(), t.hour(), t.minute()))
 }
 
-/// The inverse of [`civil_from_days`].
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// The UTC date and time of a millisecond count; `None` for 0 (no date recorded), for
+/// negative values and for values past the calendar's range.
+fn utc(ms: f64) -> Option<time::OffsetDateTime> {
+    if !ms.is_finite() || ms <= 0.0 {
+        return None;
+    }
+    time::OffsetDateTime::from_unix_timestamp((ms / 1000.0).floor() as i64).ok()
 }
 
 /// Parses an RFC 3339 / ISO 8601 timestamp (`2026-03-23T15:13:33.606791+00:00`,
-/// `2026-11-29T20:43:29.185Z`) into milliseconds since the epoch. Imports use it for the
-/// run's dates; anything it cannot read is simply no date.
+/// `2026-11-29T20:43:29.185Z`) into milliseconds since the epoch, rounded to the nearest
+/// millisecond. A date or date and time without an offset (`2000-02-29`,
+/// `2026-03-23T15:13:33`) is read as UTC, as the tools that write them mean it. Imports
+/// use it for the run's dates; anything it cannot read is simply no date.
 pub fn parse_timestamp_ms(s: &str) -> Option<f64> {
+    use time::format_description::well_known::Rfc3339;
     let s = s.trim();
-    let (date, rest) = s.split_at_checked(10)?;
-    let mut parts = date.split('-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: u32 = parts.next()?.parse().ok()?;
-    let d: u32 = parts.next()?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let mut secs = days_from_civil(y, m, d) * 86_400;
-    let mut frac: f64 = 0.0;
-    let rest = rest.strip_prefix(['T', 't', ' ']).unwrap_or(rest);
-    if !rest.is_empty() {
-        let (hh, rest) = rest.split_at_checked(2)?;
-        let (mm, rest) = rest.strip_prefix(':')?.split_at_checked(2)?;
-        let (ss, mut rest) = rest.strip_prefix(':')?.split_at_checked(2)?;
-        secs += hh.parse::<i64>().ok()? * 3600 + mm.parse::<i64>().ok()? * 60 + ss.parse::<i64>().ok()?;
-        if let Some(r) = rest.strip_prefix('.') {
-            let digits = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
-            frac = format!("0.{}", &r[..digits]).parse().ok()?;
-            rest = &r[digits..];
-        }
-        match rest {
-            "" | "Z" | "z" => {}
-            offset => {
-                let sign = match offset.as_bytes().first() {
-                    Some(b'+') => 1,
-                    Some(b'-') => -1,
-                    _ => return None,
-                };
-                let (oh, om) = offset[1..].split_once(':').unwrap_or((&offset[1..], "0"));
-                let off = oh.parse::<i64>().ok()? * 3600 + om.parse::<i64>().ok()? * 60;
-                secs -= sign * off;
-            }
-        }
-    }
-    Some(secs as f64 * 1000.0 + (frac * 1000.0).round())
+    let rfc3339 = |s: &str| time::OffsetDateTime::parse(s, &Rfc3339).ok();
+    // Without an offset, the time is UTC; a date alone is its midnight.
+    let t =
+        rfc3339(s).or_else(|| rfc3339(&format!("{s}Z"))).or_else(|| rfc3339(&format!("{s}T00:00:00Z")))?;
+    Some(t.unix_timestamp() as f64 * 1000.0 + (f64::from(t.nanosecond()) / 1e6).round())
 }
 
 /// Pairs of (Traditional, Simplified) characters that differ between the two scripts and
@@ -427,6 +395,36 @@ mod tests {
         assert_eq!(parse_timestamp_ms("2025-11-29T22:43:00+02:00"), Some(1_764_448_980_000.0));
         assert_eq!(parse_timestamp_ms("2000-02-29"), Some(951_782_400_000.0));
         assert_eq!(parse_timestamp_ms("yesterday"), None);
+    }
+
+    #[test]
+    fn timestamps_as_the_imported_tools_write_them() {
+        // SpeechMap (Python's isoformat, microseconds), promptfoo (JavaScript's toISOString).
+        assert_eq!(parse_timestamp_ms("2026-03-23T15:13:33.606791+00:00"), Some(1_774_278_813_607.0));
+        assert_eq!(parse_timestamp_ms("2026-11-29T20:43:29.185Z"), Some(1_795_985_009_185.0));
+        assert_eq!(parse_timestamp_ms(" 2025-11-29 20:43:00z "), Some(1_764_448_980_000.0));
+        assert_eq!(parse_timestamp_ms("2025-11-29T15:43:00-05:00"), Some(1_764_448_980_000.0));
+        // No offset: read as UTC.
+        assert_eq!(parse_timestamp_ms("2025-11-29T20:43:00"), Some(1_764_448_980_000.0));
+        assert_eq!(parse_timestamp_ms("2025-02-30"), None, "no such day");
+        assert_eq!(parse_timestamp_ms("2025-11-29T25:00:00Z"), None, "no such hour");
+        assert_eq!(parse_timestamp_ms(""), None);
+    }
+
+    #[test]
+    fn dates_are_utc_and_unknown_outside_the_calendar() {
+        assert_eq!(date(951_782_400_000.0), "2000-02-29 00:00 UTC");
+        assert_eq!(date(1_764_448_979_999.9), "2025-11-29 20:42 UTC", "minutes are cut, not rounded");
+        assert_eq!(date(-1.0), "unknown date");
+        assert_eq!(date(f64::NAN), "unknown date");
+        assert_eq!(date(1e20), "unknown date");
+        assert_eq!(date_stamp(1_764_448_980_000.0).as_deref(), Some("2025-11-29-2043"));
+        assert_eq!(date_stamp(0.0), None);
+        // Round trip through the parser at a leap day and a year end.
+        for s in ["2024-02-29T23:59:00Z", "1999-12-31T00:00:00Z"] {
+            let ms = parse_timestamp_ms(s).expect("parses");
+            assert_eq!(date(ms), format!("{} {} UTC", &s[..10], &s[11..16]));
+        }
     }
 
     #[test]

@@ -1,97 +1,20 @@
 //! Runs and reports: export the current run, re-open or delete saved runs, import results
 //! from other tools, and compare two runs.
 
-use std::collections::BTreeMap;
-
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::core::persist::usage_line as storage_line;
+use crate::core::report::text::date;
 use crate::core::report::{
-    compare, import_promptfoo, import_speechmap, to_csv, to_html, to_json, to_markdown, Comparison, Report,
+    compare, import_notice, source_labels, Comparison, ExportFormat, InputFormat, Report,
 };
 use crate::core::state::Action;
 use crate::net::files::{download, read_text};
-use crate::core::persist::usage_line as storage_line;
 use crate::net::storage::{SavedRun, StorageError};
 use crate::net::{now_ms, storage};
 use crate::ui::use_app;
-
-fn date(ms: f64) -> String {
-    let iso = String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms)).to_iso_string());
-    iso.get(..16).map_or(iso.clone(), |d| d.replace('T', " ")) + " UTC"
-}
-
-/// What a picked file is read as.
-#[derive(Clone, Copy, PartialEq)]
-enum FileKind {
-    Auto,
-    Report,
-    SpeechMap,
-    Promptfoo,
-}
-
-/// Turns a file's text into a run to show; the state is untouched when it fails.
-/// A file opened: its report, the rows left out and the notes on rows kept.
-type Opened = (Report, Vec<(String, String)>, Vec<(String, String)>);
-
-fn open_file(kind: FileKind, name: &str, text: &str) -> Result<Opened, String> {
-    let kind = if kind == FileKind::Auto { detect(text) } else { kind };
-    let imported = |i: crate::core::report::Imported| (i.report, i.skipped, i.notes);
-    match kind {
-        FileKind::Report | FileKind::Auto => {
-            Report::from_json(text).map(|r| (r, Vec::new(), Vec::new())).map_err(|e| format!("{name}: {e}"))
-        }
-        FileKind::SpeechMap => import_speechmap(text, name).map(imported).map_err(|e| format!("{name}: {e}")),
-        FileKind::Promptfoo => import_promptfoo(text, name).map(imported).map_err(|e| format!("{name}: {e}")),
-    }
-}
-
-/// The notice after an import: rows left out, then parts of rows ignored, three of each
-/// at most.
-fn import_notice(name: &str, skipped: &[(String, String)], notes: &[(String, String)]) -> Option<String> {
-    let list = |items: &[(String, String)]| {
-        let first: Vec<String> = items.iter().take(3).map(|(at, why)| format!("{at}: {why}")).collect();
-        format!("{}{}", first.join("; "), if items.len() > 3 { "; …" } else { "" })
-    };
-    let mut parts = Vec::new();
-    if !skipped.is_empty() {
-        parts.push(format!(
-            "{} rows could not be read and were left out ({}).",
-            skipped.len(),
-            list(skipped)
-        ));
-    }
-    if !notes.is_empty() {
-        parts.push(format!("{} rows were kept with a field ignored ({}).", notes.len(), list(notes)));
-    }
-    (!parts.is_empty()).then(|| format!("{name}: {}", parts.join(" ")))
-}
-
-/// Guesses a file's format from its start: a Candor report names its schema, a SpeechMap
-/// analysis file is JSON Lines with question ids, promptfoo's output has `results`.
-fn detect(text: &str) -> FileKind {
-    let head: String = text.chars().take(4000).collect();
-    if head.contains("\"candor-report\"") {
-        FileKind::Report
-    } else if head.trim_start().starts_with('{')
-        && head.lines().next().is_some_and(|l| l.contains("\"question_id\""))
-    {
-        FileKind::SpeechMap
-    } else if head.contains("\"results\"") {
-        FileKind::Promptfoo
-    } else {
-        FileKind::Report
-    }
-}
-
-fn labels_of(report: &Report) -> BTreeMap<(String, String), String> {
-    report
-        .results
-        .iter()
-        .filter_map(|r| r.source_label.clone().map(|l| ((r.probe.clone(), r.provider.clone()), l)))
-        .collect()
-}
 
 /// The Runs & reports page.
 #[component]
@@ -107,7 +30,9 @@ pub fn RunsPage() -> Html {
         use_effect_with(key, move |_| {
             spawn_local(async move {
                 listing.set(Some(storage::list_runs().await));
-                usage.set(storage::estimate().await.map(|(used, quota, kept)| storage_line(used, quota, kept)));
+                usage.set(
+                    storage::estimate().await.map(|(used, quota, kept)| storage_line(used, quota, kept)),
+                );
             });
         });
     }
@@ -115,24 +40,17 @@ pub fn RunsPage() -> Html {
         Some(Ok(runs)) => runs,
         _ => &[],
     };
-    let kind = use_state(|| FileKind::Auto);
+    let kind = use_state(|| InputFormat::Auto);
     let comparison = use_state(|| None::<Result<Comparison, String>>);
     let pick_a = use_node_ref();
     let pick_b = use_node_ref();
 
-    let export = |format: &'static str| {
+    let export = |format: ExportFormat| {
         let app = app.clone();
         Callback::from(move |_: MouseEvent| {
             let Some(run) = app.0.run.as_ref() else { return };
             let report = Report::from_run(run, &app.0.pack_hash, &app.0.ledger, now_ms());
-            let stem = format!("candor-{}", run.id);
-            let (name, mime, body) = match format {
-                "csv" => (format!("{stem}.csv"), "text/csv;charset=utf-8", to_csv(&report)),
-                "md" => (format!("{stem}.md"), "text/markdown;charset=utf-8", to_markdown(&report)),
-                "html" => (format!("{stem}.html"), "text/html;charset=utf-8", to_html(&report)),
-                _ => (format!("{stem}.json"), "application/json", to_json(&report)),
-            };
-            if let Err(e) = download(&name, mime, &body) {
+            if let Err(e) = download(&format.file_name(&report), format.mime(), &format.render(&report)) {
                 app.dispatch(Action::Notify(format!("The export could not be saved: {e}")));
             }
         })
@@ -145,7 +63,7 @@ pub fn RunsPage() -> Html {
                 match storage::load_run(&id).await {
                     Ok((report, run)) => app.dispatch(Action::OpenRun {
                         run,
-                        source_labels: labels_of(&report),
+                        source_labels: source_labels(&report),
                         notice: None,
                         ledger: report.ledger.clone(),
                     }),
@@ -169,12 +87,8 @@ pub fn RunsPage() -> Html {
     let on_kind = {
         let kind = kind.clone();
         Callback::from(move |e: Event| {
-            kind.set(match e.target_unchecked_into::<HtmlSelectElement>().value().as_str() {
-                "speechmap" => FileKind::SpeechMap,
-                "promptfoo" => FileKind::Promptfoo,
-                "report" => FileKind::Report,
-                _ => FileKind::Auto,
-            })
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            kind.set(value.parse().unwrap_or(InputFormat::Auto))
         })
     };
     let on_file = {
@@ -188,16 +102,16 @@ pub fn RunsPage() -> Html {
             spawn_local(async move {
                 let name = file.name();
                 let result = match read_text(&file).await {
-                    Ok(text) => open_file(kind, &name, &text),
+                    Ok(text) => kind.open(&name, &text).map_err(|e| e.to_string()),
                     Err(e) => Err(e),
                 };
                 match result {
-                    Ok((report, skipped, notes)) => {
-                        let notice = import_notice(&name, &skipped, &notes);
-                        let labels = labels_of(&report);
+                    Ok(imported) => {
+                        let notice = import_notice(&name, &imported);
+                        let report = imported.report;
                         app.dispatch(Action::OpenRun {
                             run: report.to_run(),
-                            source_labels: labels,
+                            source_labels: source_labels(&report),
                             notice,
                             ledger: report.ledger.clone(),
                         });
@@ -235,10 +149,9 @@ pub fn RunsPage() -> Html {
                         people (the HTML page is one self-contained file that works with scripts off and prints well). \
                         API keys are never included."}</p>
                     <div class="row-buttons">
-                        <button class="btn" data-testid="export-json" onclick={export("json")}>{"JSON"}</button>
-                        <button class="btn" data-testid="export-csv" onclick={export("csv")}>{"CSV"}</button>
-                        <button class="btn" data-testid="export-md" onclick={export("md")}>{"Markdown"}</button>
-                        <button class="btn" data-testid="export-html" onclick={export("html")}>{"HTML report"}</button>
+                        { for ExportFormat::ALL.into_iter().map(|f| html! {
+                            <button class="btn" data-testid={format!("export-{}", f.extension())} onclick={export(f)}>{ f.title() }</button>
+                        }) }
                     </div>
                 } else {
                     <p class="muted">{"No run yet: run the probes, or open a saved run below."}</p>
@@ -279,10 +192,9 @@ pub fn RunsPage() -> Html {
                     A file that cannot be read changes nothing."}</p>
                 <div class="row-buttons">
                     <select data-testid="import-kind" onchange={on_kind} aria-label="File format">
-                        <option value="auto" selected={*kind == FileKind::Auto}>{"Recognise the format"}</option>
-                        <option value="report" selected={*kind == FileKind::Report}>{"Candor report (.json)"}</option>
-                        <option value="speechmap" selected={*kind == FileKind::SpeechMap}>{"SpeechMap analysis (.jsonl)"}</option>
-                        <option value="promptfoo" selected={*kind == FileKind::Promptfoo}>{"promptfoo results (.json)"}</option>
+                        { for InputFormat::ALL.into_iter().map(|f| html! {
+                            <option value={f.key()} selected={*kind == f}>{ f.title() }</option>
+                        }) }
                     </select>
                     <input type="file" data-testid="import-file" accept=".json,.jsonl,application/json" onchange={on_file} aria-label="File to open" />
                 </div>

@@ -1,0 +1,163 @@
+//! `candor eval`, `candor train` and `candor cv`: the classifier against the judges'
+//! labels, and training its text model.
+
+use std::process::ExitCode;
+
+use candor::core::classifier::features::Feature;
+use candor::core::classifier::model::{self, Model, TrainConfig};
+use candor::core::classifier::{classify_with, features_of, Context};
+use candor::core::eval::{read_judged, traditional_copies, Agreement, Class, JudgedRow};
+use candor::core::verdict::{classify_prompt, Outcome, Verdict};
+
+use crate::args::Split;
+use crate::{file_name, read};
+
+/// The judged files, each row tagged with its file, plus Traditional Chinese copies of
+/// the Simplified rows.
+fn judged_files(files: &[String]) -> Result<Vec<JudgedRow>, ExitCode> {
+    let mut rows = Vec::new();
+    for path in files {
+        let mut file = judged(path)?;
+        let source = file_name(path).trim_end_matches(".jsonl").trim_end_matches("-responses").to_string();
+        for r in &mut file {
+            r.source.clone_from(&source);
+        }
+        rows.extend(file);
+    }
+    let hant = traditional_copies(&rows);
+    rows.extend(hant);
+    Ok(rows)
+}
+
+fn in_split(row: &JudgedRow, split: Split) -> bool {
+    match split {
+        Split::HeldOut => row.held_out,
+        Split::Train => !row.held_out,
+        Split::All => true,
+    }
+}
+
+/// `candor eval`: agreement with the judges' labels, with the misses on stderr when asked.
+pub fn eval(files: &[String], split: Split, show_misses: bool) -> ExitCode {
+    let rows = match judged_files(files) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let mut agreement = Agreement::default();
+    for row in rows.iter().filter(|r| in_split(r, split)) {
+        let label = row.verdict().label;
+        agreement.add(row, label);
+        if show_misses && row.class().is_some_and(|c| c != Class::of(label)) {
+            let head: String = row.response.chars().take(160).collect();
+            eprintln!(
+                "{} [{}] judge {} / candor {}: {}",
+                row.id,
+                row.lang,
+                row.label,
+                label.key(),
+                head.replace('\n', " ")
+            );
+        }
+    }
+    print!("{}", agreement.report());
+    ExitCode::SUCCESS
+}
+
+/// The rows of one judged JSON Lines file.
+pub fn judged(path: &str) -> Result<Vec<JudgedRow>, ExitCode> {
+    let text = read(path)?;
+    read_judged(&text).map_err(|e| {
+        eprintln!("candor: {path}: {e}");
+        ExitCode::FAILURE
+    })
+}
+
+/// Training examples: rows the judges labelled, in file order. Each long reply also
+/// gives a second example cut to its opening paragraph, with the same label: the judged
+/// replies are mostly essays, and without this the model reads any short answer (the
+/// kind Candor's factual probes get) as evasive.
+fn examples(rows: &[&JudgedRow]) -> Vec<(Vec<Feature>, usize)> {
+    let mut out = Vec::new();
+    for r in rows {
+        let Some(class) = r.class() else { continue };
+        let prompt = Some(r.prompt.as_str());
+        out.push((features_of(&r.response, r.reasoning.as_deref(), prompt), class as usize));
+        if r.response.len() > 1200 {
+            let cut = r.response.char_indices().nth(500).map_or(r.response.len(), |(i, _)| i);
+            out.push((features_of(&r.response[..cut], r.reasoning.as_deref(), prompt), class as usize));
+        }
+    }
+    out
+}
+
+/// `candor train`: the text model from the training split, written to `out`.
+pub fn train(files: &[String], out: Option<&str>, cfg: &TrainConfig) -> ExitCode {
+    let rows = match judged_files(files) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let train_rows: Vec<&JudgedRow> = rows.iter().filter(|r| !r.held_out).collect();
+    let model = model::train(&examples(&train_rows), cfg);
+    let out = out.unwrap_or("static/model/verdict-v1.bin");
+    let bytes = model.to_bytes();
+    if let Err(e) = std::fs::write(out, &bytes) {
+        eprintln!("candor: cannot write {out}: {e}");
+        return ExitCode::FAILURE;
+    }
+    let shipped = Model::from_bytes(&bytes).unwrap_or_else(|_| Model::zero());
+    let (mut held, mut seen) = (Agreement::default(), Agreement::default());
+    for row in &rows {
+        let label = verdict_with(row, &shipped).label;
+        if row.held_out {
+            held.add(row, label)
+        } else {
+            seen.add(row, label)
+        }
+    }
+    println!(
+        "wrote {out} ({} bytes) from {} judged rows of the training split",
+        bytes.len(),
+        train_rows.len()
+    );
+    print!("HELD OUT (prompts never trained on):\n{}\n", held.report());
+    print!("TRAINING SPLIT (in-sample, optimistic):\n{}", seen.report());
+    ExitCode::SUCCESS
+}
+
+fn verdict_with(row: &JudgedRow, model: &Model) -> Verdict {
+    match row.outcome() {
+        Outcome::Reply { reply, .. } if !reply.content.trim().is_empty() => {
+            let ctx = Context { prompt: Some(&row.prompt), ..Context::default() };
+            classify_with(&reply, &ctx, model)
+        }
+        other => classify_prompt(&other, Some(&row.prompt)),
+    }
+}
+
+/// `candor cv`: agreement held out by model, six folds.
+pub fn cross_validate(files: &[String], cfg: &TrainConfig) -> ExitCode {
+    let rows = match judged_files(files) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let mut models: Vec<&str> = rows.iter().map(|r| r.model.as_str()).collect();
+    models.sort_unstable();
+    models.dedup();
+    const FOLDS: usize = 6;
+    let fold_of = |m: &str| models.iter().position(|x| *x == m).unwrap_or(0) % FOLDS;
+    let mut agreement = Agreement::default();
+    for fold in 0..FOLDS {
+        let train_rows: Vec<&JudgedRow> = rows.iter().filter(|r| fold_of(&r.model) != fold).collect();
+        let model = model::train(&examples(&train_rows), cfg);
+        let held: Vec<&str> = models.iter().copied().filter(|m| fold_of(m) == fold).collect();
+        eprintln!("fold {}: held out {}", fold + 1, held.join(", "));
+        for row in rows.iter().filter(|r| fold_of(&r.model) == fold) {
+            agreement.add(row, verdict_with(row, &model).label);
+        }
+    }
+    print!(
+        "held out by model ({FOLDS} folds: each model's replies judged by a text model trained without them):\n{}",
+        agreement.report()
+    );
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,75 @@
+//! Candor's command-line tool, built on the same core as the web app.
+//!
+//! ```text
+//! candor classify            JSON Lines on stdin -> the same lines plus "verdict" on stdout
+//! candor pack [FILE]         validate a probe pack (default: the built-in one) and summarise it
+//! candor pack check [FILE]   every content rule of a pack
+//! candor import speechmap|promptfoo FILE    another tool's results -> a Candor report on stdout
+//! candor report FILE --format html|md|csv|json    render a saved report, as the app exports it
+//! candor compare A B         which cells changed verdict between two reports
+//! ```
+//!
+//! `args` reads the command line into a [`args::Command`]; one module per group of
+//! commands carries them out. `candor --help` lists every command and its flags.
+
+mod args;
+mod classify;
+mod judged;
+mod pack;
+mod reports;
+
+use std::process::ExitCode;
+
+use args::{Command, UsageError};
+
+fn main() -> ExitCode {
+    match args::parse(std::env::args_os().skip(1)) {
+        Ok(command) => run(command),
+        Err(UsageError { nothing_asked: true, .. }) => {
+            eprint!("{}", args::usage());
+            ExitCode::from(2)
+        }
+        Err(UsageError { message, command, .. }) => {
+            match command {
+                Some(name) => eprintln!("candor: {message}\nRun `candor {name} --help` for its usage."),
+                None => eprintln!("candor: {message}\nRun `candor --help` for the list of commands."),
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> ExitCode {
+    match command {
+        Command::Help(None) => print!("{}", args::usage()),
+        Command::Help(Some(h)) => print!("usage:\n{h}"),
+        Command::Classify => return classify::classify_stdin(),
+        Command::Eval { files, split, misses } => return judged::eval(&files, split, misses),
+        Command::Train { files, out, config } => return judged::train(&files, out.as_deref(), &config),
+        Command::Cv { files, config } => return judged::cross_validate(&files, &config),
+        Command::Bench { file } => return classify::bench(&file),
+        Command::BenchBad => return classify::bench_bad(),
+        Command::Pack { file } => return pack::pack(file.as_deref()),
+        Command::PackCheck { file } => return pack::pack_check(file.as_deref()),
+        Command::Import { format, file } => return reports::import(format, &file),
+        Command::Report { file, format } => return reports::render(&file, format),
+        Command::Compare { a, b } => return reports::compare_reports(&a, &b),
+    }
+    ExitCode::SUCCESS
+}
+
+/// A text file's contents; a file that cannot be read is reported, and ends the command.
+pub(crate) fn read(path: &str) -> Result<String, ExitCode> {
+    std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("candor: cannot read {path}: {e}");
+        ExitCode::FAILURE
+    })
+}
+
+/// The file's name without its directories: reports record where results came from, not
+/// where they sit on someone's disk.
+pub(crate) fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}

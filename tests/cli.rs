@@ -1,0 +1,75 @@
+//! The `candor` binary as a user meets it: help on stdout with code 0, mistakes in the
+//! command line named on stderr with code 2, the documented commands running.
+
+use std::process::Command;
+
+fn candor(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_candor")).args(args).output().expect("the candor binary runs");
+    let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+    (out.status.code().unwrap_or(-1), text(out.stdout), text(out.stderr))
+}
+
+#[test]
+fn help_lists_every_command_and_each_command_has_its_own() {
+    let (code, stdout, stderr) = candor(&["--help"]);
+    assert_eq!(code, 0, "{stderr}");
+    for synopsis in [
+        "candor classify",
+        "candor eval FILE… [--split held-out|train|all] [--misses]",
+        "candor train FILE… [--out PATH]",
+        "candor cv FILE…",
+        "candor bench FILE",
+        "candor bench-bad",
+        "candor pack [FILE]",
+        "candor pack check [FILE]",
+        "candor import speechmap FILE.jsonl",
+        "candor import promptfoo FILE.json",
+        "candor report FILE.json --format html|md|csv|json",
+        "candor compare A.json B.json",
+    ] {
+        assert!(stdout.contains(synopsis), "{synopsis} missing from:\n{stdout}");
+    }
+    let (code, stdout, _) = candor(&["eval", "--help"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("--misses lists the disagreements") && !stdout.contains("candor train"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = candor(&["help", "pack", "check"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("candor pack check [FILE]") && stdout.contains("official-line formulas"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn command_line_mistakes_exit_with_code_2_and_say_what_to_do() {
+    let (code, stdout, stderr) = candor(&["eval", "x.jsonl", "--fast"]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert_eq!(stderr, "candor: invalid option '--fast'\nRun `candor eval --help` for its usage.\n");
+    let (code, _, stderr) = candor(&["--verbose"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("invalid option '--verbose'") && stderr.contains("candor --help"), "{stderr}");
+    let (code, _, stderr) = candor(&["frobnicate"]);
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with("candor: unknown command `frobnicate`"), "{stderr}");
+    // Nothing asked: the whole usage, on stderr.
+    let (code, stdout, stderr) = candor(&[]);
+    assert_eq!(code, 2);
+    assert!(
+        stdout.is_empty() && stderr.starts_with("usage:") && stderr.contains("candor compare"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_built_in_pack_passes_its_check() {
+    let (code, stdout, stderr) = candor(&["pack", "check"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("pack candor-core"), "{stdout}");
+    let (code, stdout, stderr) = candor(&["pack"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("sensitive and") && stdout.contains("control probes"), "{stdout}");
+}
