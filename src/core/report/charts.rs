@@ -329,7 +329,7 @@ impl TokenUse {
             completion_tokens: 0,
         };
         let judged = entries.into_iter().filter(|e| {
-            e.purpose.kind == crate::core::ledger::PurposeKind::Judge && e.purpose.provider_id == judge_id
+            e.purpose.kind == crate::core::ledger::PurposeKind::Judge && e.purpose.provider_id == *judge_id
         });
         for u in judged.filter_map(|e| e.usage.as_ref()) {
             out.prompt_tokens += u.prompt_tokens.unwrap_or(0);
