@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use super::charts::{cost_bars, grouped_bars, heatmap, stacked_bars, AxisLabel};
+use super::charts::{answered_shares, cost_bars, grouped_bars, heatmap, ratios, stacked_bars, AxisLabel};
 use super::figures::{control_gap, has_controls, language_gap, topic_mixes};
 use super::schema::{Report, ResultRow};
 use super::text::{date, head, html, pct};
@@ -225,11 +225,7 @@ pub fn to_html(report: &Report) -> String {
     let topics = topic_mixes(&run);
     out.push_str("<section id=\"topics\">\n<h2>Answered share by topic</h2>\n");
     let rows: Vec<String> = topics.iter().map(|(t, _)| t.clone()).collect();
-    let values: Vec<Vec<Option<f64>>> = topics
-        .iter()
-        .map(|(_, ms)| ms.iter().map(|m| (m.total() > 0).then(|| m.share(Label::Answered))).collect())
-        .collect();
-    let heat = heatmap(&rows, &titles, &values, 44.0);
+    let heat = heatmap(&rows, &titles, &answered_shares(&topics), 44.0);
     if heat.cells.is_empty() {
         out.push_str("<p class=\"note\">Nothing to show.</p>\n");
     } else {
@@ -252,7 +248,7 @@ pub fn to_html(report: &Report) -> String {
             let _ = write!(
                 out,
                 r##"<rect class="{}" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" stroke="#fff"><title>{} × {}: {}</title></rect>"##,
-                c.class,
+                c.class(),
                 c.x,
                 c.y,
                 c.w,
@@ -262,13 +258,12 @@ pub fn to_html(report: &Report) -> String {
                 html(&what)
             );
             if let Some(v) = c.value {
-                let dark = matches!(c.class.as_str(), "heat-0" | "heat-4");
                 let _ = write!(
                     out,
                     r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" dominant-baseline="middle"{}>{}</text>"#,
                     c.x + c.w / 2.0,
                     c.y + c.h / 2.0,
-                    if dark { r#" class="on-dark""# } else { "" },
+                    if c.on_dark() { r#" class="on-dark""# } else { "" },
                     pct(v)
                 );
             }
@@ -280,18 +275,14 @@ pub fn to_html(report: &Report) -> String {
     // The gaps.
     out.push_str("<section id=\"gaps\">\n<h2>Language gap</h2>\n<p class=\"note\">Answered share of the sensitive probes, by the language they were asked in.</p>\n");
     let lang_names: Vec<String> = Lang::ALL.iter().map(|l| l.label().to_string()).collect();
-    let lang = language_gap(&run);
-    let lang_values: Vec<Vec<Option<f64>>> =
-        lang.iter().map(|s| s.iter().map(|x| x.ratio()).collect()).collect();
     series_legend(&mut out, &lang_names);
-    grouped_svg(&mut out, &titles, &lang_names, &lang_values, "Answered share by language");
+    grouped_svg(&mut out, &titles, &lang_names, &ratios(&language_gap(&run)), "Answered share by language");
     out.push_str("<h2>Control gap</h2>\n");
     if has_controls(&run) {
         out.push_str("<p class=\"note\">Answered share of the China-sensitive probes and of the matched control probes about other countries.</p>\n");
         let names = vec!["Sensitive".to_string(), "Control".to_string()];
-        let values: Vec<Vec<Option<f64>>> =
-            control_gap(&run).iter().map(|s| s.iter().map(|x| x.ratio()).collect()).collect();
         series_legend(&mut out, &names);
+        let values = ratios(&control_gap(&run));
         grouped_svg(&mut out, &titles, &names, &values, "Answered share, sensitive and control");
     } else {
         out.push_str("<p class=\"note\">This run has no control probes.</p>\n");
