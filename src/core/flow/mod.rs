@@ -1,6 +1,6 @@
 //! Where prompts go: the registry of known API hosts and where any URL sends data
-//! ([`registry`]), the requests and bytes per destination ([`traffic`]), the geometry of the
-//! data-flow diagram the UI draws as inline SVG ([`diagram`]), its colours ([`tint`]) and
+//! ([`registry`]), the requests and bytes per destination ([`mod@traffic`]), the geometry of the
+//! data-flow diagram the UI draws as inline SVG ([`mod@diagram`]), its colours ([`tint`]) and
 //! its words ([`wording`]).
 
 pub mod diagram;
