@@ -122,7 +122,7 @@ pub(super) fn topics_section(out: &mut String, run: &Run, titles: &[String]) {
             let what = c.value.map_or("no replies".to_string(), |v| format!("{} answered (n={n})", pct(v)));
             let _ = write!(
                 out,
-                r##"<rect class="{}" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" stroke="#fff"><title>{} × {}: {}</title></rect>"##,
+                r#"<rect class="{}" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}"><title>{} × {}: {}</title></rect>"#,
                 c.class(),
                 c.x,
                 c.y,
@@ -135,10 +135,10 @@ pub(super) fn topics_section(out: &mut String, run: &Run, titles: &[String]) {
             if let Some(v) = c.value {
                 let _ = write!(
                     out,
-                    r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" dominant-baseline="middle"{}>{}</text>"#,
+                    r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" dominant-baseline="middle" class="{}">{}</text>"#,
                     c.x + c.w / 2.0,
                     c.y + c.h / 2.0,
-                    if c.on_dark() { r#" class="on-dark""# } else { "" },
+                    if c.on_dark() { "on-dark" } else { "on-light" },
                     pct(v)
                 );
             }
