@@ -3,8 +3,8 @@
 //! with a message naming the host, and the data-flow diagram is laid out without overlaps.
 
 use candor::core::flow::{
-    diagram, format_bytes, FlowDiagram, FlowError, FlowNode, LocalKind, Place, Registry, Traffic,
-    BROWSER_NODE, BUILTIN_REGISTRY_JSON, TRAINING_VALUES,
+    diagram, format_bytes, FlowDiagram, FlowError, FlowNode, FlowZone, LocalKind, NodeId, Place, Registry,
+    Tint, Traffic, BUILTIN_REGISTRY_JSON, TRAINING_VALUES,
 };
 use candor::core::provider::{Preset, DEMO_BASE_URL};
 
@@ -146,7 +146,7 @@ fn unknown_hosts_stay_unknown_with_their_host() {
     assert!(p.leaves_network());
     assert_eq!(p.jurisdiction(), None);
     assert_eq!(p.label(), "llm.example.com · unknown operator");
-    assert_eq!(p.class(), "unknown");
+    assert_eq!(p.tint().css_class(), "unknown");
     assert_eq!(reg.place("").label(), "(no host) · unknown operator");
 }
 
@@ -159,10 +159,10 @@ fn labels_say_where_things_are() {
     assert!(reg.place(DEMO_BASE_URL).label().contains("simulated"));
     let known = reg.place("api.anthropic.com");
     assert!(known.leaves_network());
-    assert_eq!(known.class(), "jur-us");
-    assert_eq!(reg.place("api.mistral.ai").class(), "jur-eu");
-    assert_eq!(reg.place("api.moonshot.ai").class(), "jur-other");
-    assert_eq!(reg.place("open.bigmodel.cn").class(), "jur-cn");
+    assert_eq!(known.tint().css_class(), "jur-us");
+    assert_eq!(reg.place("api.mistral.ai").tint().css_class(), "jur-eu");
+    assert_eq!(reg.place("api.moonshot.ai").tint().css_class(), "jur-other");
+    assert_eq!(reg.place("open.bigmodel.cn").tint().css_class(), "jur-cn");
 }
 
 fn entry(host: &str, jurisdiction: &str) -> String {
@@ -252,12 +252,13 @@ fn overlaps(a: &FlowNode, b: &FlowNode) -> bool {
     a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
 }
 
-fn inside(n: &FlowNode, z: &candor::core::flow::FlowZone) -> bool {
+fn inside(n: &FlowNode, z: &FlowZone) -> bool {
     n.x >= z.x && n.y >= z.y && n.x + n.w <= z.x + z.w && n.y + n.h <= z.y + z.h
 }
 
+/// The node whose id prints as `id` (`browser`, `simulated`, `local:<host>`, `host:<host>`).
 fn node<'a>(d: &'a FlowDiagram, id: &str) -> &'a FlowNode {
-    d.nodes.iter().find(|n| n.id == id).unwrap_or_else(|| panic!("no node {id}"))
+    d.nodes.iter().find(|n| n.id.to_string() == id).unwrap_or_else(|| panic!("no node {id}"))
 }
 
 #[test]
@@ -267,7 +268,7 @@ fn diagram_nodes_do_not_overlap_and_sit_in_their_zones() {
     assert_eq!(d.width, 760.0);
     // Browser, demo, two local hosts (localhost twice is one node), six remote hosts.
     assert_eq!(d.nodes.len(), 1 + 3 + 6, "{:#?}", d.nodes);
-    assert_eq!(d.nodes[0].id, BROWSER_NODE);
+    assert_eq!(d.nodes[0].id, NodeId::Browser);
     for (i, a) in d.nodes.iter().enumerate() {
         assert!(a.x >= 0.0 && a.y >= 0.0 && a.x + a.w <= d.width && a.y + a.h <= d.height, "{a:?}");
         assert!((40.0..=48.0).contains(&a.h));
@@ -285,26 +286,27 @@ fn diagram_nodes_do_not_overlap_and_sit_in_their_zones() {
     let local_zone = &d.zones[0];
     assert_eq!(local_zone.label, "Your device / network");
     for n in &d.nodes {
-        let is_local = matches!(n.class.as_str(), "browser" | "local" | "simulated");
+        let is_local = matches!(n.tint, Tint::Browser | Tint::Local | Tint::Simulated);
+        assert_eq!(is_local, n.tint.is_local());
         assert_eq!(inside(n, local_zone), is_local, "{} in local zone", n.id);
         if !is_local {
             let zone =
                 d.zones.iter().find(|z| inside(n, z)).unwrap_or_else(|| panic!("{} has no zone", n.id));
-            assert_eq!(zone.class, n.class, "{}", n.id);
+            assert_eq!(zone.tint, n.tint, "{}", n.id);
         }
     }
     let demo = node(&d, "simulated");
     assert_eq!(demo.label, "Demo (simulated)");
-    assert_eq!(demo.class, "simulated");
+    assert_eq!(demo.tint.css_class(), "simulated");
     assert_eq!(node(&d, "local:localhost").sublabel, "on this device");
     assert_eq!(node(&d, "local:192.168.1.20").sublabel, "your local network");
-    assert_eq!(node(&d, "host:llm.example.com").class, "unknown");
-    assert_eq!(node(&d, "host:api.mistral.ai").class, "jur-eu");
-    assert_eq!(node(&d, "host:dashscope-intl.aliyuncs.com").class, "jur-other");
+    assert_eq!(node(&d, "host:llm.example.com").tint.css_class(), "unknown");
+    assert_eq!(node(&d, "host:api.mistral.ai").tint.css_class(), "jur-eu");
+    assert_eq!(node(&d, "host:dashscope-intl.aliyuncs.com").tint.css_class(), "jur-other");
 
     // Remote nodes run top to bottom by jurisdiction then host, unknown operators last.
-    let remote: Vec<&str> =
-        d.nodes.iter().filter(|n| n.id.starts_with("host:")).map(|n| n.id.as_str()).collect();
+    let remote: Vec<String> =
+        d.nodes.iter().filter(|n| matches!(n.id, NodeId::Host(_))).map(|n| n.id.to_string()).collect();
     assert_eq!(
         remote,
         [
@@ -316,7 +318,7 @@ fn diagram_nodes_do_not_overlap_and_sit_in_their_zones() {
             "host:llm.example.com"
         ]
     );
-    let ys: Vec<f64> = d.nodes.iter().filter(|n| n.id.starts_with("host:")).map(|n| n.y).collect();
+    let ys: Vec<f64> = d.nodes.iter().filter(|n| matches!(n.id, NodeId::Host(_))).map(|n| n.y).collect();
     assert!(ys.windows(2).all(|w| w[0] < w[1]), "{ys:?}");
     let labels: Vec<&str> = d.zones.iter().map(|z| z.label.as_str()).collect();
     assert_eq!(
@@ -337,18 +339,20 @@ fn diagram_edges_connect_nodes_and_carry_counts() {
     let reg = Registry::builtin();
     let d = diagram(&reg, &sample());
     assert_eq!(d.edges.len(), d.nodes.len() - 1);
-    let browser = node(&d, BROWSER_NODE);
+    let browser = node(&d, "browser");
     for e in &d.edges {
-        assert_eq!(e.from, BROWSER_NODE);
-        let to = node(&d, &e.to);
-        assert_eq!(e.class, to.class);
+        assert_eq!(e.from, NodeId::Browser);
+        let to = d.nodes.iter().find(|n| n.id == e.to).unwrap();
+        assert_eq!(e.tint, to.tint);
+        // The label sits just under the destination, starting inside its left edge.
+        assert!(e.label_at.0 > to.x && e.label_at.1 > to.y + to.h, "{:?}", e.label_at);
         // Starts on the browser's right edge and ends on the destination's left edge.
         let start = format!("M {} {} C ", browser.x + browser.w, browser.y + browser.h / 2.0);
         let end = format!(", {} {}", to.x, to.y + to.h / 2.0);
         assert!(e.path.starts_with(&start) && e.path.ends_with(&end), "{} → {}: {}", e.from, e.to, e.path);
         assert_eq!(e.path.matches(',').count(), 2, "one cubic segment: {}", e.path);
     }
-    let label = |id: &str| d.edges.iter().find(|e| e.to == id).unwrap().label.clone();
+    let label = |id: &str| d.edges.iter().find(|e| e.to.to_string() == id).unwrap().label.clone();
     // The two DeepSeek spellings are summed.
     assert_eq!(label("host:api.deepseek.com"), "12 requests · ↑3.4 KB ↓34.5 KB");
     assert_eq!(label("host:api.mistral.ai"), "1 request · ↑10 B ↓20 B");

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::dialect::Usage;
 use crate::core::http::HttpRequest;
+use crate::core::provider::ProviderId;
 use crate::core::report::charts::{price_for, Price};
 use crate::core::run::Run;
 
@@ -50,8 +51,8 @@ impl PurposeKind {
 /// Why a request was made, and for which provider.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Purpose {
-    /// Provider id in settings.
-    pub provider_id: String,
+    /// Provider id in settings, or Candor for the site's own files.
+    pub provider_id: ProviderId,
     /// Provider name as shown.
     pub provider: String,
     /// `probe <id>`, `<probe id> (<column>)` for the judge, or `model list`.
@@ -68,10 +69,21 @@ impl Purpose {
     /// A purpose of `kind` for the provider `provider_id` named `provider`.
     pub fn new(kind: PurposeKind, provider_id: &str, provider: &str, what: impl Into<String>) -> Purpose {
         Purpose {
-            provider_id: provider_id.to_string(),
+            provider_id: ProviderId::new(provider_id),
             provider: provider.to_string(),
             what: what.into(),
             kind,
+            model: None,
+        }
+    }
+
+    /// A request for one of the site's own files (`what` says which), made by Candor itself.
+    pub fn own_file(what: impl Into<String>) -> Purpose {
+        Purpose {
+            provider_id: ProviderId::candor(),
+            provider: "Candor".to_string(),
+            what: what.into(),
+            kind: PurposeKind::Asset,
             model: None,
         }
     }
@@ -140,7 +152,7 @@ impl LedgerEntry {
         let end = run.ended_ms.unwrap_or(f64::INFINITY);
         self.at_ms >= run.started_ms
             && self.at_ms <= end
-            && run.providers.iter().chain(&run.judge).any(|p| p.id == self.purpose.provider_id)
+            && run.providers.iter().chain(&run.judge).any(|p| p.id == self.purpose.provider_id.as_str())
     }
 
     /// A new entry for a request about to be sent. Secrets in headers are redacted here.
@@ -173,7 +185,7 @@ impl LedgerEntry {
     pub fn cost(&self, prices: &[Price]) -> Option<f64> {
         let usage = self.usage.as_ref()?;
         let model = self.purpose.model.as_deref().or(self.served_model.as_deref())?;
-        let price = &prices[price_for(prices, &self.purpose.provider_id, model)?];
+        let price = &prices[price_for(prices, self.purpose.provider_id.as_str(), model)?];
         let (p, c) = (usage.prompt_tokens.unwrap_or(0), usage.completion_tokens.unwrap_or(0));
         Some((p as f64 * price.input_per_mtok + c as f64 * price.output_per_mtok) / 1e6)
     }
@@ -415,5 +427,24 @@ mod tests {
         let old = json.replace(r#","kind":"judge""#, "").replace(r#","model":"gpt-4o-mini""#, "");
         let old: LedgerEntry = serde_json::from_str(&old).unwrap();
         assert_eq!((old.purpose.kind, old.purpose.model), (PurposeKind::Probe, None));
+    }
+
+    #[test]
+    fn saved_ledgers_open_and_write_back_unchanged() {
+        // As ledgers were written before provider ids had a type: Candor's own file and a
+        // probe, byte for byte.
+        let own = r#"{"id":1,"at_ms":5.0,"purpose":{"provider_id":"candor","provider":"Candor","what":"classifier model","kind":"asset"},"method":"GET","url":"http://127.0.0.1:8080/model/verdict-v1.bin","host":"127.0.0.1","request_headers":[],"request_body":null,"bytes_out":0,"status":200,"response_headers":[],"bytes_in":9,"ttfb_ms":1.0,"latency_ms":2.0,"served_model":null,"upstream":null,"error":null}"#;
+        let probe = own
+            .replace(r#""provider_id":"candor","provider":"Candor","what":"classifier model","kind":"asset""#,
+                r#""provider_id":"p1","provider":"DeepSeek","what":"probe a@en","kind":"probe","model":"deepseek-chat""#);
+        for json in [own.to_string(), probe] {
+            let e: LedgerEntry = serde_json::from_str(&json).unwrap();
+            assert_eq!(serde_json::to_string(&e).unwrap(), json);
+        }
+        let e: LedgerEntry = serde_json::from_str(own).unwrap();
+        assert!(e.purpose.provider_id.is_candor());
+        assert_eq!(e.purpose, Purpose::own_file("classifier model"));
+        let e: LedgerEntry = serde_json::from_str(&own.replace("candor", "p1")).unwrap();
+        assert!(!e.purpose.provider_id.is_candor());
     }
 }

@@ -135,6 +135,50 @@ impl Preset {
     }
 }
 
+/// Who a request was made for: a configured provider's id (`p1`, `demo`…), or Candor
+/// itself for the site's own files. Written as a plain string in ledgers and reports.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ProviderId(String);
+
+impl ProviderId {
+    /// The id ledgers and reports have always written for Candor's own requests. Provider
+    /// ids the app hands out are `demo` and `p<n>`, so no provider can take it.
+    const CANDOR: &'static str = "candor";
+
+    /// A configured provider's id.
+    pub fn new(id: impl Into<String>) -> ProviderId {
+        ProviderId(id.into())
+    }
+
+    /// Candor itself: the requester of the site's own files.
+    pub fn candor() -> ProviderId {
+        ProviderId(ProviderId::CANDOR.to_string())
+    }
+
+    /// Whether the request was Candor's own rather than one for a provider.
+    pub fn is_candor(&self) -> bool {
+        self.0 == ProviderId::CANDOR
+    }
+
+    /// The id as written in files.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ProviderId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for ProviderId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
 /// The pseudo base URL of the simulated provider; it is never fetched.
 pub const DEMO_BASE_URL: &str = "demo://simulated";
 
@@ -262,6 +306,16 @@ mod tests {
         custom.model = "m".into();
         assert!(custom.problem().unwrap().contains("http"));
         assert!(ProviderConfig::demo().title().contains("simulated"));
+    }
+
+    #[test]
+    fn candor_is_a_typed_id_written_as_before() {
+        let own = ProviderId::candor();
+        assert!(own.is_candor() && !ProviderId::new("p1").is_candor());
+        assert_eq!(serde_json::to_string(&own).unwrap(), r#""candor""#);
+        let back: ProviderId = serde_json::from_str(r#""candor""#).unwrap();
+        assert!(back.is_candor());
+        assert_eq!(serde_json::from_str::<ProviderId>(r#""p1""#).unwrap(), *"p1");
     }
 
     #[test]

@@ -494,7 +494,7 @@ async fn fetch_own(path: &str, what: &str, ledger: &LedgerSink) -> Result<Vec<u8
         None => path.to_string(),
     };
     let req = crate::core::http::HttpRequest { method: "GET".into(), url, headers: Vec::new(), body: None };
-    let purpose = Purpose::new(PurposeKind::Asset, "candor", "Candor", what);
+    let purpose = Purpose::own_file(what);
     let bytes = RefCell::new(Vec::new());
     let (_, head) =
         send(&req, purpose, ledger, None, |_| {}, |chunk| bytes.borrow_mut().extend_from_slice(chunk)).await;

@@ -142,9 +142,10 @@ pub fn App() -> Html {
                         runner::fetch_asset("model/phrases-v1.txt", "classifier phrase tables", &sink)
                             .await?;
                     crate::core::classifier::phrases::install(&phrases)?;
+                    let theme = runner::fetch_asset("report/theme.css", "report theme", &sink).await?;
                     let report_css =
                         runner::fetch_asset("report/report-v1.css", "report stylesheet", &sink).await?;
-                    crate::core::report::html::install_style(&report_css);
+                    crate::core::report::html::install_style(&theme, &report_css);
                     Ok(Assets {
                         pack: Rc::new(pack),
                         pack_hash: content_hash(&pack_json),

@@ -61,8 +61,9 @@ test('every request of a whole run goes to the app origin or a configured provid
   // The ledger: one row per request the app made (model list + one per probe of the provider).
   await page.getByTestId('tab-flow').click();
   // The app's own start-up fetches (probe pack, destination registry, classifier phrase
-  // tables, report stylesheet and classifier model, all from its own origin) are listed too.
-  assert.equal(await page.getByTestId('ledger-row').filter({ hasText: 'Candor' }).count(), 5);
+  // tables, report theme and stylesheet, and classifier model, all from its own origin) are
+  // listed too.
+  assert.equal(await page.getByTestId('ledger-row').filter({ hasText: 'Candor' }).count(), 6);
   const rows = page.getByTestId('ledger-row').filter({ hasNotText: 'Candor' });
   const posts = mock.requests.filter((r) => r.method === 'POST').length;
   const gets = mock.requests.filter((r) => r.method === 'GET').length;

@@ -78,6 +78,9 @@ test('exports: JSON, CSV, Markdown and HTML are complete and carry no key', asyn
   assert.equal(html.name, `${stem}.html`);
   assert.ok(!/<script/i.test(html.text), 'the HTML report has no scripts');
   assert.match(html.text, /<svg/);
+  // The app's theme is embedded ahead of the report's rules, which only name its colours.
+  const style = html.text.match(/<style>([\s\S]*)<\/style>/)[1];
+  assert.ok(style.indexOf('--answered:') >= 0 && style.indexOf('--answered:') < style.indexOf('var(--answered)'), 'the report embeds the theme');
   await context.close();
 });
 

@@ -5,21 +5,17 @@
 use yew::prelude::*;
 
 use crate::core::report::charts::{
-    cost_bars, grouped_bars, heatmap, AxisLabel, GroupedBars, Price, TokenUse,
+    answered_shares, cost_bars, grouped_bars, heatmap, ratios, AxisLabel, GroupedBars, Price, PriceField,
+    TokenUse,
 };
 use crate::core::report::figures::{control_gap, has_controls, language_gap, topic_mixes};
-use crate::core::run::{Cell, CellId, Run};
+use crate::core::report::text::pct;
 use crate::core::state::Action;
-use crate::core::verdict::Label;
 use crate::ui::use_app;
 use web_sys::HtmlInputElement;
 
 fn label_end(l: &AxisLabel) -> Html {
     html! { <text class="axis-label" x={format!("{:.1}", l.x)} y={format!("{:.1}", l.y)} text-anchor="end" dominant-baseline="middle">{ &l.text }</text> }
-}
-
-fn pct(v: f64) -> String {
-    format!("{:.0}%", v * 100.0)
 }
 
 fn grouped(g: &GroupedBars, groups: &[String], testid: &str) -> Html {
@@ -52,31 +48,6 @@ fn grouped(g: &GroupedBars, groups: &[String], testid: &str) -> Html {
     }
 }
 
-fn token_use(run: &Run) -> Vec<TokenUse> {
-    run.providers
-        .iter()
-        .enumerate()
-        .map(|(col, p)| {
-            let (mut prompt, mut completion) = (0, 0);
-            for probe in 0..run.probes.len() {
-                if let Some(Cell::Done(r)) = run.cell(CellId { probe, provider: col }) {
-                    if let Some(u) = r.reply().and_then(|reply| reply.usage.as_ref()) {
-                        prompt += u.prompt_tokens.unwrap_or(0);
-                        completion += u.completion_tokens.unwrap_or(0);
-                    }
-                }
-            }
-            TokenUse {
-                provider: p.id.clone(),
-                title: p.title.clone(),
-                model: p.model.clone(),
-                prompt_tokens: prompt,
-                completion_tokens: completion,
-            }
-        })
-        .collect()
-}
-
 /// The charts section of the Results page.
 #[component]
 pub fn Charts() -> Html {
@@ -89,45 +60,33 @@ pub fn Charts() -> Html {
         .iter()
         .map(|(t, _)| app.0.pack.topic(t).map_or(t.clone(), |t| t.display_name().to_string()))
         .collect();
-    let values: Vec<Vec<Option<f64>>> = topics
-        .iter()
-        .map(|(_, ms)| ms.iter().map(|m| (m.total() > 0).then(|| m.share(Label::Answered))).collect())
-        .collect();
-    let heat = heatmap(&rows, &titles, &values, 40.0);
+    let heat = heatmap(&rows, &titles, &answered_shares(&topics), 40.0);
 
-    let lang = language_gap(run);
-    let lang_values: Vec<Vec<Option<f64>>> =
-        lang.iter().map(|s| s.iter().map(|x| x.ratio()).collect()).collect();
     let lang_chart = grouped_bars(
         &titles,
         &["English".into(), "简体中文".into(), "繁體中文".into()],
-        &lang_values,
+        &ratios(&language_gap(run)),
         1.0,
         260.0,
     );
-    let ctrl = control_gap(run);
-    let ctrl_values: Vec<Vec<Option<f64>>> =
-        ctrl.iter().map(|s| s.iter().map(|x| x.ratio()).collect()).collect();
-    let ctrl_chart = grouped_bars(&titles, &["sensitive".into(), "control".into()], &ctrl_values, 1.0, 260.0);
+    let ctrl_chart = grouped_bars(
+        &titles,
+        &["sensitive".into(), "control".into()],
+        &ratios(&control_gap(run)),
+        1.0,
+        260.0,
+    );
 
     let prices = &app.0.prices;
-    let mut usage = token_use(run);
-    if let Some(j) = &run.judge {
-        let entries = app.0.ledger.entries().filter(|e| e.at_ms >= run.started_ms);
-        usage.push(TokenUse::of_judge(&j.id, &j.title, &j.model, entries));
-    }
+    let usage = TokenUse::of_run(run, app.0.ledger.entries());
     let cost = cost_bars(&usage, prices, 260.0);
-    let edit = |i: usize, field: &'static str| {
+    let edit = |i: usize, field: PriceField| {
         let (app, prices) = (app.clone(), prices.clone());
         Callback::from(move |e: InputEvent| {
             let v = e.target_unchecked_into::<HtmlInputElement>().value();
             let mut next = prices.clone();
             if let Some(p) = next.get_mut(i) {
-                match field {
-                    "pattern" => p.provider_model_pattern = v,
-                    "in" => p.input_per_mtok = v.parse().unwrap_or(0.0),
-                    _ => p.output_per_mtok = v.parse().unwrap_or(0.0),
-                }
+                *p = p.clone().with(field, &v);
             }
             app.dispatch(Action::SetPrices(next));
         })
@@ -161,7 +120,7 @@ pub fn Charts() -> Html {
                     }) }
                     { for heat.cells.iter().map(|c| html! {
                         <g>
-                            <rect class={c.class.clone()} x={format!("{:.1}", c.x)} y={format!("{:.1}", c.y)}
+                            <rect class={c.class()} x={format!("{:.1}", c.x)} y={format!("{:.1}", c.y)}
                                 width={format!("{:.1}", c.w)} height={format!("{:.1}", c.h)}>
                                 <title>{ format!("{} × {}: {}", rows[c.row], titles[c.col], c.value.map_or("no replies".into(), pct)) }</title>
                             </rect>
@@ -186,9 +145,9 @@ pub fn Charts() -> Html {
                 <tbody>
                     { for prices.iter().enumerate().map(|(i, p)| html! {
                         <tr>
-                            <td><input value={p.provider_model_pattern.clone()} oninput={edit(i, "pattern")} aria-label="Model pattern" /></td>
-                            <td><input type="number" step="0.01" min="0" value={p.input_per_mtok.to_string()} oninput={edit(i, "in")} aria-label="Input price" /></td>
-                            <td><input type="number" step="0.01" min="0" value={p.output_per_mtok.to_string()} oninput={edit(i, "out")} aria-label="Output price" /></td>
+                            <td><input value={p.provider_model_pattern.clone()} oninput={edit(i, PriceField::Pattern)} aria-label="Model pattern" /></td>
+                            <td><input type="number" step="0.01" min="0" value={p.input_per_mtok.to_string()} oninput={edit(i, PriceField::Input)} aria-label="Input price" /></td>
+                            <td><input type="number" step="0.01" min="0" value={p.output_per_mtok.to_string()} oninput={edit(i, PriceField::Output)} aria-label="Output price" /></td>
                         </tr>
                     }) }
                 </tbody>
@@ -205,8 +164,7 @@ pub fn Charts() -> Html {
                         <rect class="series s1" x={format!("{:.1}", b.tokens_x + b.prompt_w)} y={format!("{:.1}", b.y)} width={format!("{:.2}", b.completion_w)} height={format!("{:.1}", b.h)}>
                             <title>{ format!("{} completion tokens", b.completion_tokens) }</title></rect>
                         <text class="value" x={format!("{:.1}", b.tokens_x + b.prompt_w + b.completion_w + 4.0)} y={format!("{:.1}", b.y + b.h / 2.0)}
-                            dominant-baseline="middle">{ format!("{} + {} tokens{}", b.prompt_tokens, b.completion_tokens,
-                                b.cost.map(|c| format!(" · ${c:.4}")).unwrap_or_else(|| " · no price".into())) }</text>
+                            dominant-baseline="middle">{ b.value_text() }</text>
                     </g>
                 }) }
             </svg>

@@ -1,44 +1,11 @@
 //! Where prompts went: a diagram from this browser to each destination, a table of
 //! destinations with operator, jurisdiction, storage and training policy, and the ledger.
 
-use std::collections::BTreeMap;
-
 use yew::prelude::*;
 
-use crate::core::flow::{diagram, format_bytes, Place, Traffic};
+use crate::core::flow::{diagram, traffic, Place};
 use crate::ui::components::ledger_table::LedgerTable;
 use crate::ui::use_app;
-
-/// Per destination: requests and bytes, from the ledger and from the configured providers
-/// (so a provider that has not been asked yet still shows where it would send prompts).
-fn traffic(app: &crate::core::state::AppState) -> Vec<Traffic> {
-    let mut by_host: BTreeMap<String, Traffic> = BTreeMap::new();
-    // The judge receives every reply, so it is a destination even when it is not probed.
-    for p in app.providers.iter().filter(|p| p.enabled || app.judge.as_deref() == Some(p.id.as_str())) {
-        let key =
-            if p.is_simulated() { p.base_url.clone() } else { crate::core::http::url_host(&p.base_url) };
-        by_host.entry(key).or_insert_with(|| Traffic {
-            host_or_url: p.base_url.clone(),
-            requests: 0,
-            bytes_out: 0,
-            bytes_in: 0,
-        });
-    }
-    // The app's own start-up fetch (its classifier model, from its own origin) is in the
-    // ledger but is not a destination of prompts.
-    for e in app.ledger.entries().filter(|e| e.purpose.provider_id != "candor") {
-        let t = by_host.entry(e.host.clone()).or_insert_with(|| Traffic {
-            host_or_url: e.url.clone(),
-            requests: 0,
-            bytes_out: 0,
-            bytes_in: 0,
-        });
-        t.requests += 1;
-        t.bytes_out += e.bytes_out;
-        t.bytes_in += e.bytes_in;
-    }
-    by_host.into_values().collect()
-}
 
 fn fact_cell(value: &str, detail: Option<&str>, source: &str) -> Html {
     html! {
@@ -55,11 +22,11 @@ fn fact_cell(value: &str, detail: Option<&str>, source: &str) -> Html {
 pub fn DataFlow() -> Html {
     let app = use_app();
     let registry = app.0.registry.clone();
-    let traffic = traffic(&app.0);
+    let traffic = traffic(&app.0.providers, app.0.judge.as_deref(), &app.0.ledger);
     let d = diagram(&registry, &traffic);
     let rows = traffic.iter().map(|t| {
         let place = registry.place(&t.host_or_url);
-        let counts = html! { <td class="num">{ format!("{} · ↑{} ↓{}", t.requests, format_bytes(t.bytes_out), format_bytes(t.bytes_in)) }</td> };
+        let counts = html! { <td class="num">{ t.counts() }</td> };
         match &place {
             Place::Known(dest) => html! {
                 <tr data-testid="dest-row">
@@ -77,11 +44,7 @@ pub fn DataFlow() -> Html {
                     <th scope="row">{ other.label() }</th>
                     <td>{ other.jurisdiction().unwrap_or("—") }</td>
                     { counts }
-                    <td colspan="3">{ if other.leaves_network() {
-                        "Unknown operator: Candor has no record of who runs this host or under which law. Nothing is guessed."
-                    } else {
-                        "Never leaves your device or local network."
-                    } }</td>
+                    <td colspan="3">{ other.unlisted_note().unwrap_or_default() }</td>
                 </tr>
             },
         }
@@ -97,30 +60,25 @@ pub fn DataFlow() -> Html {
                     aria-label="Diagram of where requests go">
                     { for d.zones.iter().map(|z| html! {
                         <g>
-                            <rect class={classes!("zone", z.class.clone())} x={z.x.to_string()} y={z.y.to_string()}
+                            <rect class={classes!("zone", z.tint.css_class())} x={z.x.to_string()} y={z.y.to_string()}
                                 width={z.w.to_string()} height={z.h.to_string()} rx="10" />
                             <text class="zone-label" x={(z.x + 8.0).to_string()} y={(z.y + 14.0).to_string()}>{ &z.label }</text>
                         </g>
                     }) }
                     { for d.edges.iter().map(|e| html! {
                         <g>
-                            <path class={classes!("edge", e.class.clone())} d={e.path.clone()}><title>{ &e.label }</title></path>
+                            <path class={classes!("edge", e.tint.css_class())} d={e.path.clone()}><title>{ &e.label }</title></path>
                         </g>
                     }) }
                     { for d.nodes.iter().map(|n| html! {
-                        <g class={classes!("node", n.class.clone())}>
+                        <g class={classes!("node", n.tint.css_class())}>
                             <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx="6" />
                             <text x={(n.x + 8.0).to_string()} y={(n.y + 18.0).to_string()}>{ &n.label }</text>
                             <text class="sub" x={(n.x + 8.0).to_string()} y={(n.y + 34.0).to_string()}>{ &n.sublabel }</text>
                         </g>
                     }) }
-                    { for d.edges.iter().map(|e| {
-                        let to = d.nodes.iter().find(|n| n.id == e.to);
-                        html! {
-                            if let Some(n) = to {
-                                <text class="edge-label" x={(n.x + 8.0).to_string()} y={(n.y + n.h + 11.0).to_string()}>{ &e.label }</text>
-                            }
-                        }
+                    { for d.edges.iter().map(|e| html! {
+                        <text class="edge-label" x={e.label_at.0.to_string()} y={e.label_at.1.to_string()}>{ &e.label }</text>
                     }) }
                 </svg>
             </section>

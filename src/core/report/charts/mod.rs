@@ -4,9 +4,16 @@
 //!
 //! Label space is estimated from character counts ([`CHAR_W`] per character at the 12 px
 //! labels the report uses), and long labels are shortened, so no label overlaps a mark.
+//!
+//! Token and cost charts, with the price table they read, are in [`cost`] (re-exported here).
 
+use super::figures::Share;
 use crate::core::summary::Mix;
 use crate::core::verdict::Label;
+
+pub mod cost;
+
+pub use cost::{cost_bars, glob_match, price_for, CostBar, CostChart, Price, PriceField, TokenUse};
 
 /// Estimated width of one label character at 12 px.
 pub const CHAR_W: f64 = 7.0;
@@ -122,8 +129,28 @@ pub struct HeatCell {
     pub col: usize,
     /// The value, 0 to 1, or `None` when there is no data.
     pub value: Option<f64>,
-    /// CSS class: `heat-0` (values below 0.2) to `heat-4` (0.8 and above), `heat-none`.
-    pub class: String,
+    /// The colour step: 0 (values below 0.2) to 4 (0.8 and above), `None` without data.
+    pub level: Option<u8>,
+}
+
+impl HeatCell {
+    /// The class the stylesheets colour: `heat-0` to `heat-4`, or `heat-none`.
+    pub fn class(&self) -> &'static str {
+        match self.level {
+            Some(0) => "heat-0",
+            Some(1) => "heat-1",
+            Some(2) => "heat-2",
+            Some(3) => "heat-3",
+            Some(_) => "heat-4",
+            None => "heat-none",
+        }
+    }
+
+    /// Whether the cell's colour is dark enough that its value is written in white (the
+    /// two ends of the scale).
+    pub fn on_dark(&self) -> bool {
+        matches!(self.level, Some(0 | 4))
+    }
 }
 
 /// A grid of coloured cells with row labels on the left and column labels on top.
@@ -142,11 +169,11 @@ pub struct Heatmap {
     pub height: f64,
 }
 
-/// The CSS class of a heatmap value.
-pub fn heat_class(value: Option<f64>) -> String {
+/// The colour step of a heatmap value (see [`HeatCell::level`]).
+pub fn heat_level(value: Option<f64>) -> Option<u8> {
     match value {
-        Some(v) if v.is_finite() => format!("heat-{}", ((v.clamp(0.0, 1.0) * 5.0).floor() as usize).min(4)),
-        _ => "heat-none".to_string(),
+        Some(v) if v.is_finite() => Some(((v.clamp(0.0, 1.0) * 5.0).floor() as u8).min(4)),
+        _ => None,
     }
 }
 
@@ -172,7 +199,7 @@ pub fn heatmap(rows: &[String], cols: &[String], values: &[Vec<Option<f64>>], ce
                 row: r,
                 col: c,
                 value,
-                class: heat_class(value),
+                level: heat_level(value),
             });
         }
     }
@@ -285,194 +312,20 @@ pub fn grouped_bars(
     }
 }
 
-/// A price of a model, per million tokens, in whatever currency the user keeps.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Price {
-    /// Matched case-insensitively against the model id and against
-    /// `<provider id>/<model id>`; `*` stands for any run of characters, `?` for one.
-    pub provider_model_pattern: String,
-    /// Price of a million prompt tokens.
-    pub input_per_mtok: f64,
-    /// Price of a million completion tokens.
-    pub output_per_mtok: f64,
-}
-
-/// Tokens one provider used in a run.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TokenUse {
-    /// Provider id.
-    pub provider: String,
-    /// Display title.
-    pub title: String,
-    /// Model id.
-    pub model: String,
-    /// Prompt tokens, summed.
-    pub prompt_tokens: u64,
-    /// Completion tokens (reasoning included where the server counts it there), summed.
-    pub completion_tokens: u64,
-}
-
-impl TokenUse {
-    /// The tokens of a run's judge, summed over the judge requests in `entries` (the
-    /// ledger), as one more row of the cost chart titled `Judge: <title>`.
-    pub fn of_judge<'a>(
-        judge_id: &str,
-        title: &str,
-        model: &str,
-        entries: impl IntoIterator<Item = &'a crate::core::ledger::LedgerEntry>,
-    ) -> TokenUse {
-        let mut out = TokenUse {
-            provider: judge_id.to_string(),
-            title: format!("Judge: {title}"),
-            model: model.to_string(),
-            prompt_tokens: 0,
-            completion_tokens: 0,
-        };
-        let judged = entries.into_iter().filter(|e| {
-            e.purpose.kind == crate::core::ledger::PurposeKind::Judge && e.purpose.provider_id == judge_id
-        });
-        for u in judged.filter_map(|e| e.usage.as_ref()) {
-            out.prompt_tokens += u.prompt_tokens.unwrap_or(0);
-            out.completion_tokens += u.completion_tokens.unwrap_or(0);
-        }
-        out
-    }
-}
-
-/// One provider's row of the cost chart: a stacked token bar (prompt, then completion)
-/// and a cost bar.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CostBar {
-    /// Provider title, shortened.
-    pub label: String,
-    /// Top of the row.
-    pub y: f64,
-    /// Bar thickness.
-    pub h: f64,
-    /// Where the token bar starts.
-    pub tokens_x: f64,
-    /// Length of the prompt part.
-    pub prompt_w: f64,
-    /// Length of the completion part (it starts at `tokens_x + prompt_w`).
-    pub completion_w: f64,
-    /// Where the cost bar starts.
-    pub cost_x: f64,
-    /// Length of the cost bar (0 without a price).
-    pub cost_w: f64,
-    /// Prompt tokens.
-    pub prompt_tokens: u64,
-    /// Completion tokens.
-    pub completion_tokens: u64,
-    /// Estimated cost, when a price matched.
-    pub cost: Option<f64>,
-    /// Index of the matching price.
-    pub price: Option<usize>,
-}
-
-/// Tokens and estimated cost per provider, side by side.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CostChart {
-    /// One row per provider, in the given order.
-    pub bars: Vec<CostBar>,
-    /// Length of the longest token bar, and of the most expensive cost bar.
-    pub bar_len: f64,
-    /// Sum of the estimated costs, when at least one provider had a price.
-    pub total_cost: Option<f64>,
-    /// Total width.
-    pub width: f64,
-    /// Total height.
-    pub height: f64,
-}
-
-/// Whether `pattern` (with `*` and `?` wildcards) matches all of `text`, ignoring case.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
-    let t: Vec<char> = text.to_ascii_lowercase().chars().collect();
-    // Greedy matching with backtracking to the last star: linear for one star, and
-    // never exponential.
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
-}
-
-/// The first price whose pattern matches the model or `<provider id>/<model>`.
-pub fn price_for(prices: &[Price], provider: &str, model: &str) -> Option<usize> {
-    let qualified = format!("{provider}/{model}");
-    prices.iter().position(|p| {
-        glob_match(&p.provider_model_pattern, model) || glob_match(&p.provider_model_pattern, &qualified)
-    })
-}
-
-/// Lays out tokens and cost (tokens ÷ 1,000,000 × price) per provider. Token bars share
-/// one scale (the most tokens is `bar_len` long), cost bars another. A provider without a
-/// matching price has no cost bar.
-pub fn cost_bars(usage: &[TokenUse], prices: &[Price], bar_len: f64) -> CostChart {
-    if usage.is_empty() || bar_len <= 0.0 {
-        return CostChart::default();
-    }
-    let titles: Vec<String> = usage.iter().map(|u| u.title.clone()).collect();
-    let tokens_x = label_width(&titles);
-    let cost_x = tokens_x + bar_len + VALUE_W;
-    let costs: Vec<(Option<usize>, Option<f64>)> = usage
+/// The heatmap's values: per topic, per provider, the answered share of its finished cells
+/// (`None` where none finished), from [`topic_mixes`](super::figures::topic_mixes).
+pub fn answered_shares(topics: &[(String, Vec<Mix>)]) -> Vec<Vec<Option<f64>>> {
+    topics
         .iter()
-        .map(|u| {
-            let price = price_for(prices, &u.provider, &u.model);
-            let cost = price.map(|i| {
-                (u.prompt_tokens as f64 * prices[i].input_per_mtok
-                    + u.completion_tokens as f64 * prices[i].output_per_mtok)
-                    / 1e6
-            });
-            (price, cost)
-        })
-        .collect();
-    let max_tokens = usage.iter().map(|u| u.prompt_tokens + u.completion_tokens).max().unwrap_or(0);
-    let max_cost = costs.iter().filter_map(|c| c.1).fold(0.0, f64::max);
-    let scale = |n: u64| if max_tokens == 0 { 0.0 } else { n as f64 / max_tokens as f64 * bar_len };
-    let bars: Vec<CostBar> = usage
-        .iter()
-        .zip(&costs)
-        .enumerate()
-        .map(|(i, (u, &(price, cost)))| CostBar {
-            label: short(&u.title),
-            y: i as f64 * (BAR_H + GROUP_GAP),
-            h: BAR_H,
-            tokens_x,
-            prompt_w: scale(u.prompt_tokens),
-            completion_w: scale(u.prompt_tokens + u.completion_tokens) - scale(u.prompt_tokens),
-            cost_x,
-            cost_w: match cost {
-                Some(c) if max_cost > 0.0 => c / max_cost * bar_len,
-                _ => 0.0,
-            },
-            prompt_tokens: u.prompt_tokens,
-            completion_tokens: u.completion_tokens,
-            cost,
-            price,
-        })
-        .collect();
-    let priced: Vec<f64> = costs.iter().filter_map(|c| c.1).collect();
-    CostChart {
-        height: bars.len() as f64 * (BAR_H + GROUP_GAP) - GROUP_GAP,
-        bars,
-        bar_len,
-        total_cost: (!priced.is_empty()).then(|| priced.iter().sum()),
-        width: cost_x + bar_len + VALUE_W,
-    }
+        .map(|(_, ms)| ms.iter().map(|m| (m.total() > 0).then(|| m.share(Label::Answered))).collect())
+        .collect()
+}
+
+/// A gap chart's values: per provider, each series' answered share (`None` without data),
+/// from [`language_gap`](super::figures::language_gap) or
+/// [`control_gap`](super::figures::control_gap).
+pub fn ratios<const N: usize>(shares: &[[Share; N]]) -> Vec<Vec<Option<f64>>> {
+    shares.iter().map(|s| s.iter().map(Share::ratio).collect()).collect()
 }
 
 #[cfg(test)]
@@ -503,8 +356,10 @@ mod tests {
             // Row labels end left of every cell.
             assert!(h.row_labels[a.row].x < a.x);
         }
-        let classes: Vec<&str> = h.cells.iter().map(|c| c.class.as_str()).collect();
+        let classes: Vec<&str> = h.cells.iter().map(HeatCell::class).collect();
         assert_eq!(classes, ["heat-0", "heat-4", "heat-2", "heat-none", "heat-3", "heat-none"]);
+        let dark: Vec<bool> = h.cells.iter().map(HeatCell::on_dark).collect();
+        assert_eq!(dark, [true, true, false, false, false, false]);
         assert_eq!(h.col_labels.len(), 2);
         assert!(h.col_labels.iter().all(|l| l.y < h.cells[0].y));
         assert_eq!(heatmap(&[], &cols, &[], 30.0), Heatmap::default());
@@ -532,53 +387,6 @@ mod tests {
     }
 
     #[test]
-    fn costs_are_tokens_times_price_and_bars_scale() {
-        let usage = vec![
-            TokenUse {
-                provider: "ds".into(),
-                title: "DeepSeek".into(),
-                model: "deepseek-chat".into(),
-                prompt_tokens: 1_000_000,
-                completion_tokens: 1_000_000,
-            },
-            TokenUse {
-                provider: "or".into(),
-                title: "OpenRouter".into(),
-                model: "qwen/qwen3".into(),
-                prompt_tokens: 500_000,
-                completion_tokens: 0,
-            },
-            TokenUse {
-                provider: "x".into(),
-                title: "Unpriced".into(),
-                model: "mystery".into(),
-                prompt_tokens: 0,
-                completion_tokens: 0,
-            },
-        ];
-        let prices = vec![
-            Price {
-                provider_model_pattern: "DeepSeek-*".into(),
-                input_per_mtok: 0.27,
-                output_per_mtok: 1.10,
-            },
-            Price { provider_model_pattern: "or/*".into(), input_per_mtok: 2.0, output_per_mtok: 8.0 },
-        ];
-        let c = cost_bars(&usage, &prices, 100.0);
-        assert_eq!(c.bars.len(), 3);
-        assert!((c.bars[0].cost.unwrap() - 1.37).abs() < 1e-9);
-        assert!((c.bars[1].cost.unwrap() - 1.0).abs() < 1e-9);
-        assert_eq!((c.bars[2].cost, c.bars[2].price), (None, None));
-        assert!((c.total_cost.unwrap() - 2.37).abs() < 1e-9);
-        assert!((c.bars[0].prompt_w + c.bars[0].completion_w - 100.0).abs() < 1e-9);
-        assert!((c.bars[1].prompt_w - 25.0).abs() < 1e-9);
-        assert!((c.bars[0].cost_w - 100.0).abs() < 1e-9);
-        assert!(c.bars[0].cost_x >= c.bars[0].tokens_x + 100.0);
-        assert_eq!(cost_bars(&[], &prices, 100.0), CostChart::default());
-        assert_eq!(cost_bars(&usage, &[], 100.0).total_cost, None);
-    }
-
-    #[test]
     fn stacked_bars_fill_the_length_and_keep_rows_apart() {
         let mut a = Mix::default();
         for l in [Label::Answered, Label::Refused, Label::Refused, Label::Error] {
@@ -597,13 +405,14 @@ mod tests {
     }
 
     #[test]
-    fn globs() {
-        assert!(glob_match("*", ""));
-        assert!(glob_match("gpt-4o*", "GPT-4o-mini"));
-        assert!(glob_match("*/deepseek-*", "openrouter/deepseek-r1"));
-        assert!(glob_match("a?c", "abc"));
-        assert!(!glob_match("a?c", "ac"));
-        assert!(!glob_match("gpt-4o", "gpt-4o-mini"));
-        assert!(glob_match("*a*b*", "xxaxxbxx"));
+    fn chart_values_are_answered_shares_or_nothing() {
+        let mut m = Mix::default();
+        for l in [Label::Answered, Label::Refused, Label::Answered, Label::Blocked] {
+            m.add(l);
+        }
+        let topics = vec![("t".to_string(), vec![m, Mix::default()])];
+        assert_eq!(answered_shares(&topics), [vec![Some(0.5), None]]);
+        let s = [[Share { answered: 1, total: 4 }, Share::default()]];
+        assert_eq!(ratios(&s), [vec![Some(0.25), None]]);
     }
 }
