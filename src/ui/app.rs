@@ -118,44 +118,64 @@ fn use_reopen_interrupted(store: &UseReducerHandle<Store>) {
     });
 }
 
-/// Loads the data files, then shows the app (or says what went wrong).
+/// The site's data files, fetched together at start-up: path, and what it is (for the ledger).
+const DATA_FILES: [(&str, &str); 5] = [
+    ("packs/core-v1.json", "probe pack"),
+    ("registry/destinations-v1.json", "destination registry"),
+    ("model/phrases-v1.txt", "classifier phrase tables"),
+    ("report/theme.css", "report theme"),
+    ("report/report-v1.css", "report stylesheet"),
+];
+
+/// One data file's text, or why it could not be fetched.
+type Fetched = Result<String, String>;
+
+/// Reads the fetched data files (in [`DATA_FILES`] order) into the app's assets.
+fn assets_from(texts: Vec<Fetched>) -> Result<Assets, String> {
+    let [pack_json, registry_json, phrases, theme, report_css]: [String; 5] = texts
+        .into_iter()
+        .collect::<Result<Vec<String>, String>>()?
+        .try_into()
+        .map_err(|_| "a data file is missing".to_string())?;
+    let pack = Pack::from_json(&pack_json).map_err(|e| e.to_string())?;
+    let registry = Registry::from_json(&registry_json).map_err(|e| e.to_string())?;
+    crate::core::classifier::phrases::install(&phrases)?;
+    crate::core::report::html::install_style(&theme, &report_css);
+    Ok(Assets {
+        pack: Rc::new(pack),
+        pack_hash: content_hash(&pack_json),
+        registry: Rc::new(registry),
+        ledger: Vec::new(),
+    })
+}
+
+/// Loads the data files (all at once), then shows the app (or says what went wrong).
 #[component]
 pub fn App() -> Html {
     let assets = use_state(|| None::<Result<Assets, String>>);
     {
         let assets = assets.clone();
         use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                let events = Rc::new(RefCell::new(Vec::new()));
-                let sink: crate::net::fetch::LedgerSink = {
-                    let events = events.clone();
-                    Rc::new(move |e| events.borrow_mut().push(e))
-                };
-                let result = async {
-                    let pack_json = runner::fetch_asset("packs/core-v1.json", "probe pack", &sink).await?;
-                    let pack = Pack::from_json(&pack_json).map_err(|e| e.to_string())?;
-                    let registry_json =
-                        runner::fetch_asset("registry/destinations-v1.json", "destination registry", &sink)
-                            .await?;
-                    let registry = Registry::from_json(&registry_json).map_err(|e| e.to_string())?;
-                    let phrases =
-                        runner::fetch_asset("model/phrases-v1.txt", "classifier phrase tables", &sink)
-                            .await?;
-                    crate::core::classifier::phrases::install(&phrases)?;
-                    let theme = runner::fetch_asset("report/theme.css", "report theme", &sink).await?;
-                    let report_css =
-                        runner::fetch_asset("report/report-v1.css", "report stylesheet", &sink).await?;
-                    crate::core::report::html::install_style(&theme, &report_css);
-                    Ok(Assets {
-                        pack: Rc::new(pack),
-                        pack_hash: content_hash(&pack_json),
-                        registry: Rc::new(registry),
-                        ledger: Vec::new(),
-                    })
-                }
-                .await;
-                assets.set(Some(result.map(|a| Assets { ledger: events.take(), ..a })));
-            });
+            let events = Rc::new(RefCell::new(Vec::new()));
+            let sink: crate::net::fetch::LedgerSink = {
+                let events = events.clone();
+                Rc::new(move |e| events.borrow_mut().push(e))
+            };
+            let texts: Rc<RefCell<Vec<Option<Fetched>>>> =
+                Rc::new(RefCell::new(vec![None; DATA_FILES.len()]));
+            for (i, (path, what)) in DATA_FILES.into_iter().enumerate() {
+                let (texts, sink, events, assets) =
+                    (texts.clone(), sink.clone(), events.clone(), assets.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let text = runner::fetch_asset(path, what, &sink).await;
+                    texts.borrow_mut()[i] = Some(text);
+                    // The last file in completes the start-up.
+                    if texts.borrow().iter().all(Option::is_some) {
+                        let all = texts.take().into_iter().flatten().collect();
+                        assets.set(Some(assets_from(all).map(|a| Assets { ledger: events.take(), ..a })));
+                    }
+                });
+            }
         });
     }
     match &*assets {
