@@ -1,0 +1,293 @@
+//! The run scheduler: which request to send next, and what to do when one ends.
+//!
+//! A [`Scheduler`] is a pure state machine with no clock, timer or network of its own. The
+//! runner in `net` asks it for [`Job`]s with the current time, performs them, and [`reports`]
+//! how each ended; the scheduler answers whether the cell is settled or when to try again.
+//! Each provider column has its own queue of pending cells, in pack order, sent at most
+//! `concurrency` at a time, so a slow provider never holds up another; the judge has a queue
+//! of its own, fed by the replies as they arrive.
+//!
+//! [`reports`]: Scheduler::report
+
+mod retry;
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::core::run::{CellId, Run};
+use retry::{decide, Jitter, Verdict};
+pub use retry::{retry_after_ms, Failure, RetryPolicy, WaitReason};
+
+/// Which queue a job comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lane {
+    /// A provider column of the run: its probes.
+    Column(usize),
+    /// The run's judge: its ratings of replies.
+    Judge,
+}
+
+/// One request to send now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Job {
+    /// The queue it comes from.
+    pub lane: Lane,
+    /// The cell it is for.
+    pub cell: CellId,
+    /// Which try this is, from 1.
+    pub attempt: u32,
+}
+
+/// How a job ended, as the runner saw it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Report {
+    /// An answer came back (for a probe: `to_judge` when the judge should rate it).
+    Replied {
+        /// Whether the reply goes to the judge.
+        to_judge: bool,
+    },
+    /// The request failed.
+    Failed(Failure),
+    /// The request was aborted by a cancel.
+    Aborted,
+}
+
+/// What the runner does after a report.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Next {
+    /// The cell is settled: show what came back (after `tries` tries).
+    Settle {
+        /// Tries made for the cell.
+        tries: u32,
+    },
+    /// Show the cell as waiting; the scheduler sends it again from `at_ms`.
+    Retry {
+        /// When the next try may start (ms, the clock the runner passes in).
+        at_ms: f64,
+        /// Why it waits.
+        reason: WaitReason,
+        /// Tries made so far.
+        tries: u32,
+    },
+}
+
+/// One queue: a provider column's probes, or the judge's ratings.
+#[derive(Clone, Debug, Default)]
+struct Queue {
+    concurrency: usize,
+    pending: VecDeque<CellId>,
+    /// Cells waiting for another try, with the time it may start.
+    waiting: Vec<(f64, CellId)>,
+    in_flight: Vec<Job>,
+    tries: HashMap<CellId, u32>,
+    /// Retryable failures in a row.
+    streak: u32,
+    /// No new request before this time (a server's `Retry-After`, or a pause).
+    hold_until: f64,
+    /// Paused after failing again and again: one request at a time until one succeeds.
+    paused: bool,
+    removed: bool,
+}
+
+impl Queue {
+    fn new(concurrency: u32, pending: impl IntoIterator<Item = CellId>) -> Queue {
+        Queue {
+            concurrency: concurrency.max(1) as usize,
+            pending: pending.into_iter().collect(),
+            ..Queue::default()
+        }
+    }
+
+    fn has_work(&self) -> bool {
+        !self.removed && (!self.pending.is_empty() || !self.waiting.is_empty())
+    }
+
+    fn take(&mut self, lane: Lane, now_ms: f64, out: &mut Vec<Job>) {
+        if self.removed || now_ms < self.hold_until {
+            return;
+        }
+        let limit = if self.paused { 1 } else { self.concurrency };
+        while self.in_flight.len() < limit {
+            // Retries that are due go first: they have waited already.
+            let due = (0..self.waiting.len())
+                .filter(|&i| self.waiting[i].0 <= now_ms)
+                .min_by(|&a, &b| self.waiting[a].0.total_cmp(&self.waiting[b].0));
+            let cell = match due {
+                Some(i) => self.waiting.remove(i).1,
+                None => match self.pending.pop_front() {
+                    Some(c) => c,
+                    None => break,
+                },
+            };
+            let tries = self.tries.entry(cell).or_insert(0);
+            *tries += 1;
+            let job = Job { lane, cell, attempt: *tries };
+            self.in_flight.push(job);
+            out.push(job);
+        }
+    }
+}
+
+/// Decides the order and pace of a run's requests; see the module docs.
+#[derive(Clone, Debug)]
+pub struct Scheduler {
+    columns: Vec<Queue>,
+    judge: Option<Queue>,
+    policy: RetryPolicy,
+    jitter: Jitter,
+    cancelled: bool,
+}
+
+impl Scheduler {
+    /// A scheduler for what `run` still has to do: its pending cells, per column at the
+    /// column's concurrency, and (with a judge) the replies still to rate. `seed` drives the
+    /// jitter of retry waits.
+    pub fn new(run: &Run, policy: RetryPolicy, seed: u64) -> Scheduler {
+        let columns = run
+            .providers
+            .iter()
+            .enumerate()
+            .map(|(col, p)| Queue::new(p.concurrency, run.pending_for(col)))
+            .collect();
+        let judge = run.judge.as_ref().map(|j| Queue::new(j.concurrency, run.awaiting_judge()));
+        Scheduler { columns, judge, policy, jitter: Jitter::new(seed), cancelled: false }
+    }
+
+    fn queue(&mut self, lane: Lane) -> Option<&mut Queue> {
+        match lane {
+            Lane::Column(c) => self.columns.get_mut(c),
+            Lane::Judge => self.judge.as_mut(),
+        }
+    }
+
+    /// The jobs to start at `now_ms`: as many as each queue's concurrency allows, none after
+    /// a cancel, none from a provider that is holding off.
+    pub fn next(&mut self, now_ms: f64) -> Vec<Job> {
+        let mut out = Vec::new();
+        if self.cancelled {
+            return out;
+        }
+        for (col, q) in self.columns.iter_mut().enumerate() {
+            q.take(Lane::Column(col), now_ms, &mut out);
+        }
+        if let Some(q) = &mut self.judge {
+            q.take(Lane::Judge, now_ms, &mut out);
+        }
+        out
+    }
+
+    /// When [`Scheduler::next`] may have something new without any report arriving first (a
+    /// retry falling due, a pause ending), if that is after `now_ms`.
+    pub fn wake_at(&self, now_ms: f64) -> Option<f64> {
+        if self.cancelled {
+            return None;
+        }
+        self.columns
+            .iter()
+            .chain(&self.judge)
+            .filter(|q| q.has_work())
+            .filter_map(|q| {
+                if q.hold_until > now_ms {
+                    return Some(q.hold_until);
+                }
+                q.waiting.iter().map(|w| w.0).filter(|&at| at > now_ms).min_by(f64::total_cmp)
+            })
+            .min_by(f64::total_cmp)
+    }
+
+    /// Takes how `job` ended at `now_ms` and says what the runner should do with the cell.
+    pub fn report(&mut self, job: Job, report: Report, now_ms: f64) -> Next {
+        let cancelled = self.cancelled;
+        let policy = self.policy;
+        let judged = self.judge.is_some();
+        let Some(q) = self.queue(job.lane) else { return Next::Settle { tries: job.attempt } };
+        q.in_flight.retain(|j| j != &job);
+        let tries = q.tries.get(&job.cell).copied().unwrap_or(job.attempt);
+        let failure = match report {
+            Report::Aborted => return Next::Settle { tries },
+            Report::Replied { to_judge } => {
+                q.streak = 0;
+                q.paused = false;
+                if to_judge && judged && matches!(job.lane, Lane::Column(_)) && !cancelled {
+                    if let Some(judge) = &mut self.judge {
+                        judge.pending.push_back(job.cell);
+                    }
+                }
+                return Next::Settle { tries };
+            }
+            Report::Failed(f) => f,
+        };
+        let Failure::Transient { kind, retry_after_ms } = failure else { return Next::Settle { tries } };
+        q.streak += 1;
+        if let Some(asked) = retry_after_ms {
+            // A server's wait applies to every request to it, not only this one.
+            q.hold_until = q.hold_until.max(now_ms + asked.min(policy.max_wait_ms));
+        }
+        if q.streak >= policy.pause_after {
+            q.paused = true;
+            q.hold_until = q.hold_until.max(now_ms + policy.pause_ms);
+        }
+        if cancelled || q.removed {
+            return Next::Settle { tries };
+        }
+        match decide(&policy, failure, tries, &mut self.jitter) {
+            Verdict::Stop => Next::Settle { tries },
+            Verdict::Wait(wait) => {
+                let q = self.queue(job.lane).expect("the queue was found above");
+                let at_ms = (now_ms + wait).max(q.hold_until);
+                q.waiting.push((at_ms, job.cell));
+                Next::Retry { at_ms, reason: kind, tries }
+            }
+        }
+    }
+
+    /// Stops the run: nothing new is sent. Returns the jobs still in flight, for the runner
+    /// to abort; their reports are still taken.
+    pub fn cancel(&mut self) -> Vec<Job> {
+        self.cancelled = true;
+        let mut in_flight = Vec::new();
+        for q in self.columns.iter_mut().chain(&mut self.judge) {
+            q.pending.clear();
+            q.waiting.clear();
+            in_flight.extend(q.in_flight.iter().copied());
+        }
+        in_flight
+    }
+
+    /// Whether the run was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled
+    }
+
+    /// Drops a provider column whose settings are gone: none of its cells is sent, and they
+    /// stay pending in the run. Returns those cells.
+    pub fn remove_column(&mut self, col: usize) -> Vec<CellId> {
+        let Some(q) = self.columns.get_mut(col) else { return Vec::new() };
+        q.removed = true;
+        let waiting = q.waiting.drain(..).map(|w| w.1);
+        q.pending.drain(..).chain(waiting).collect()
+    }
+
+    /// Jobs in flight, across all queues.
+    pub fn in_flight(&self) -> usize {
+        self.columns.iter().chain(&self.judge).map(|q| q.in_flight.len()).sum()
+    }
+
+    /// Until when a column holds off (a server's `Retry-After` or a pause), if it does at `now_ms`.
+    pub fn holding(&self, col: usize, now_ms: f64) -> Option<f64> {
+        self.columns.get(col).map(|q| q.hold_until).filter(|&t| t > now_ms)
+    }
+
+    /// Whether a column is paused after failing again and again.
+    pub fn is_paused(&self, col: usize) -> bool {
+        self.columns.get(col).is_some_and(|q| q.paused)
+    }
+
+    /// Whether nothing is in flight and nothing is left to send.
+    pub fn is_idle(&self) -> bool {
+        self.in_flight() == 0
+            && (self.cancelled || !self.columns.iter().chain(&self.judge).any(Queue::has_work))
+    }
+}
+
+#[cfg(test)]
+mod tests;
