@@ -95,6 +95,13 @@ impl From<DialectError> for FetchError {
     }
 }
 
+/// The text shown, for places that only carry text (a saved cell, a notice).
+impl From<FetchError> for String {
+    fn from(e: FetchError) -> Self {
+        e.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,25 +1,28 @@
-//! Drives a run: sends each pending cell's probe to its provider, a few at a time per
-//! provider, then (when the run has a judge) each reply to the judge, and reports every
-//! step as a [`RunEvent`].
+//! Drives a run: performs the requests the [`Scheduler`] hands out, and its timers, and
+//! reports every step as a [`RunEvent`].
+//!
+//! What to send, in which order, how many at once and when to try again is decided in
+//! `core::schedule`; this module only fetches, waits and feeds back how each request ended.
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::AbortController;
 
-use crate::core::advice;
 use crate::core::demo;
 use crate::core::dialect::openai::{self, StreamDecoder};
 use crate::core::dialect::{ChatParams, DialectError};
+use crate::core::error::FetchError;
 use crate::core::http::HttpResponse;
-use crate::core::judge::{self, judged_text, JudgeError};
+use crate::core::judge::{self, judged_text, JudgeError, JudgeOutcome};
 use crate::core::ledger::{LedgerEvent, Purpose, PurposeKind};
 use crate::core::pack::Probe;
 use crate::core::provider::ProviderConfig;
 use crate::core::run::{Cell as RunCell, CellId, Run, RunEvent, Timing};
+use crate::core::schedule::{Failure, Job, Lane, Next, Report, RetryPolicy, Scheduler};
 use crate::core::verdict::Outcome;
 use crate::net::fetch::{send, LedgerSink, NetError};
 use crate::net::now_ms;
@@ -34,64 +37,57 @@ const DELTA_INTERVAL_MS: f64 = 120.0;
 
 type Emit = Rc<dyn Fn(RunEvent)>;
 
-/// One provider's cells still to send, shared by its workers.
-type Queue = Rc<RefCell<VecDeque<(CellId, Rc<Probe>)>>>;
-
 /// Lets the UI stop a run: no new request starts, and requests in flight are aborted.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct RunHandle {
-    cancelled: Rc<Cell<bool>>,
+    scheduler: Rc<RefCell<Scheduler>>,
     in_flight: Rc<RefCell<Vec<AbortController>>>,
 }
 
 impl RunHandle {
     /// Stops the run.
     pub fn cancel(&self) {
-        self.cancelled.set(true);
+        self.scheduler.borrow_mut().cancel();
         for c in self.in_flight.borrow_mut().drain(..) {
             c.abort();
         }
     }
-}
 
-/// One reply for the judge to rate.
-struct JudgeJob {
-    cell: CellId,
-    probe_id: String,
-    question: String,
-    reply: String,
-    /// The column's provider, named in the ledger.
-    column: String,
-}
-
-/// The judge's queue, shared by its workers; workers start as jobs arrive, up to the judge
-/// provider's concurrency, and stop when the queue is empty.
-#[derive(Clone)]
-struct JudgeQueue {
-    /// The judge's live settings; `None` when the run's judge is no longer configured.
-    config: Option<Rc<ProviderConfig>>,
-    jobs: Rc<RefCell<VecDeque<JudgeJob>>>,
-    workers: Rc<Cell<u32>>,
-}
-
-impl JudgeQueue {
-    fn push(&self, job: JudgeJob, handle: &RunHandle, emit: &Emit, ledger: &LedgerSink) {
-        self.jobs.borrow_mut().push_back(job);
-        let limit = self.config.as_ref().map_or(1, |c| c.concurrency.clamp(1, 16));
-        if self.workers.get() >= limit {
-            return;
-        }
-        self.workers.set(self.workers.get() + 1);
-        let (me, handle, emit, ledger) = (self.clone(), handle.clone(), emit.clone(), ledger.clone());
-        spawn_local(async move {
-            while !handle.cancelled.get() {
-                let next = me.jobs.borrow_mut().pop_front();
-                let Some(job) = next else { break };
-                judge_reply(&job, me.config.as_deref(), &handle, &emit, &ledger).await;
-            }
-            me.workers.set(me.workers.get() - 1);
-        });
+    fn cancelled(&self) -> bool {
+        self.scheduler.borrow().is_cancelled()
     }
+}
+
+/// How one try at a probe ended.
+struct Attempt {
+    /// What came back; `None` when a cancel aborted it.
+    outcome: Option<Outcome>,
+    /// Why it failed, as far as retrying goes; `None` for a reply.
+    failure: Option<Failure>,
+    timing: Timing,
+}
+
+impl Attempt {
+    fn aborted() -> Attempt {
+        Attempt { outcome: None, failure: None, timing: Timing::default() }
+    }
+}
+
+/// A run in progress: the live settings of its providers, and the replies waiting for the judge.
+struct Driver {
+    handle: RunHandle,
+    /// Each column's live settings; `None` when the provider is no longer configured.
+    columns: Vec<Option<Rc<ProviderConfig>>>,
+    titles: Vec<String>,
+    /// The judge's live settings; `None` without a judge or when it is no longer configured.
+    judge: Option<Rc<ProviderConfig>>,
+    probes: Vec<Rc<Probe>>,
+    /// Reply texts for the judge to rate, by cell.
+    to_judge: RefCell<HashMap<CellId, String>>,
+    emit: Emit,
+    ledger: LedgerSink,
+    /// When the pending wake-up timer fires, if one is set.
+    timer: Cell<Option<f64>>,
 }
 
 /// Starts sending every pending cell of `run`, and every reply still to judge. `providers`
@@ -103,121 +99,156 @@ pub fn start(
     emit: impl Fn(RunEvent) + 'static,
     ledger: LedgerSink,
 ) -> RunHandle {
-    let handle = RunHandle::default();
-    let emit: Emit = Rc::new(emit);
-    let judge = run.judge.as_ref().map(|j| JudgeQueue {
-        config: providers.iter().find(|p| p.id == j.id).cloned().map(Rc::new),
-        jobs: Rc::default(),
-        workers: Rc::default(),
+    let live = |id: &str| providers.iter().find(|p| p.id == id).cloned().map(Rc::new);
+    let mut scheduler = Scheduler::new(run, RetryPolicy::single_try(), now_ms() as u64);
+    let columns: Vec<_> = run.providers.iter().map(|rp| live(&rp.id)).collect();
+    for (col, config) in columns.iter().enumerate() {
+        if config.is_none() {
+            scheduler.remove_column(col);
+        }
+    }
+    let to_judge = run
+        .awaiting_judge()
+        .into_iter()
+        .filter_map(|cell| match run.cell(cell) {
+            Some(RunCell::Done(r)) => judged_text(&r.outcome).map(|t| (cell, t.to_string())),
+            _ => None,
+        })
+        .collect();
+    let handle = RunHandle { scheduler: Rc::new(RefCell::new(scheduler)), in_flight: Rc::default() };
+    let driver = Rc::new(Driver {
+        handle: handle.clone(),
+        columns,
+        titles: run.providers.iter().map(|p| p.title.clone()).collect(),
+        judge: run.judge.as_ref().and_then(|j| live(&j.id)),
+        probes: run.probes.clone(),
+        to_judge: RefCell::new(to_judge),
+        emit: Rc::new(emit),
+        ledger,
+        timer: Cell::new(None),
     });
-    if let Some(queue) = &judge {
-        for cell in run.awaiting_judge() {
-            if let Some(RunCell::Done(r)) = run.cell(cell) {
-                if let Some(text) = judged_text(&r.outcome) {
-                    let job = judge_job(run, cell, &run.probes[cell.probe], text.to_string());
-                    queue.push(job, &handle, &emit, &ledger);
-                }
-            }
-        }
-    }
-    for (col, rp) in run.providers.iter().enumerate() {
-        let Some(config) = providers.iter().find(|p| p.id == rp.id).cloned() else {
-            continue;
-        };
-        let queue: Queue = Rc::new(RefCell::new(
-            run.pending_for(col).into_iter().map(|id| (id, run.probes[id.probe].clone())).collect(),
-        ));
-        let workers = (rp.concurrency as usize).min(queue.borrow().len());
-        let config = Rc::new(config);
-        let column = rp.title.clone();
-        for _ in 0..workers {
-            let (queue, config, handle, emit, ledger, judge, column) = (
-                queue.clone(),
-                config.clone(),
-                handle.clone(),
-                emit.clone(),
-                ledger.clone(),
-                judge.clone(),
-                column.clone(),
-            );
-            spawn_local(async move {
-                loop {
-                    if handle.cancelled.get() {
-                        break;
-                    }
-                    let next = queue.borrow_mut().pop_front();
-                    let Some((cell, probe)) = next else { break };
-                    let text = if config.is_simulated() {
-                        simulate(cell, &probe, &config, &handle, &emit).await
-                    } else {
-                        ask(cell, &probe, &config, &handle, &emit, &ledger).await
-                    };
-                    if let (Some(judge), Some(reply)) = (&judge, text) {
-                        let job = JudgeJob {
-                            cell,
-                            probe_id: probe.id.clone(),
-                            question: probe.prompt.clone(),
-                            reply,
-                            column: column.clone(),
-                        };
-                        judge.push(job, &handle, &emit, &ledger);
-                    }
-                }
-            });
-        }
-    }
+    driver.pump();
     handle
 }
 
-fn judge_job(run: &Run, cell: CellId, probe: &Probe, reply: String) -> JudgeJob {
-    JudgeJob {
-        cell,
-        probe_id: probe.id.clone(),
-        question: probe.prompt.clone(),
-        reply,
-        column: run.providers[cell.provider].title.clone(),
+impl Driver {
+    /// Starts whatever the scheduler says can start now, and sets a timer for when more can.
+    fn pump(self: &Rc<Self>) {
+        let now = now_ms();
+        let jobs = self.handle.scheduler.borrow_mut().next(now);
+        for job in jobs {
+            let me = self.clone();
+            spawn_local(async move {
+                match job.lane {
+                    Lane::Column(col) => me.probe(job, col).await,
+                    Lane::Judge => me.rate(job).await,
+                }
+                me.pump();
+            });
+        }
+        let wake = self.handle.scheduler.borrow().wake_at(now);
+        if let Some(at) = wake {
+            self.wake_at(at);
+        }
+    }
+
+    fn wake_at(self: &Rc<Self>, at: f64) {
+        if self.timer.get().is_some_and(|t| t <= at) {
+            return;
+        }
+        self.timer.set(Some(at));
+        let me = self.clone();
+        spawn_local(async move {
+            TimeoutFuture::new((at - now_ms()).max(0.0).ceil() as u32).await;
+            if me.timer.get() == Some(at) {
+                me.timer.set(None);
+            }
+            me.pump();
+        });
+    }
+
+    /// Sends one probe (or plays a simulated reply) and reports how it ended.
+    async fn probe(&self, job: Job, col: usize) {
+        let Some(config) = self.columns.get(col).cloned().flatten() else { return };
+        let probe = self.probes[job.cell.probe].clone();
+        let attempt = if config.is_simulated() {
+            simulate(job.cell, &probe, &config, &self.handle, &self.emit).await
+        } else {
+            ask(job.cell, &probe, &config, &self.handle, &self.emit, &self.ledger).await
+        };
+        let report = match (&attempt.outcome, attempt.failure) {
+            (None, _) => Report::Aborted,
+            (Some(_), Some(failure)) => Report::Failed(failure),
+            (Some(o), None) => Report::Replied { to_judge: self.judge_wanted() && judged_text(o).is_some() },
+        };
+        let next = self.handle.scheduler.borrow_mut().report(job, report, now_ms());
+        let cell = job.cell;
+        match (attempt.outcome, next) {
+            (None, _) => (self.emit)(RunEvent::Aborted { cell }),
+            (Some(_), Next::Retry { at_ms, reason, tries }) => {
+                (self.emit)(RunEvent::Waiting { cell, until_ms: at_ms, reason, tries })
+            }
+            (Some(outcome), Next::Settle { .. }) => {
+                if let (Report::Replied { to_judge: true }, Some(text)) = (report, judged_text(&outcome)) {
+                    self.to_judge.borrow_mut().insert(cell, text.to_string());
+                }
+                (self.emit)(RunEvent::Finished { cell, outcome, timing: attempt.timing, at_ms: now_ms() });
+            }
+        }
+    }
+
+    /// Whether the run has a judge; its replies go to it even when its settings are gone,
+    /// so each gets a rating or the reason there is none.
+    fn judge_wanted(&self) -> bool {
+        self.handle.scheduler.borrow().has_judge()
+    }
+
+    /// Sends one reply to the judge and reports the rating (or why there is none). A cancelled
+    /// request reports nothing, so the reply stays waiting and a resumed run sends it again.
+    async fn rate(&self, job: Job) {
+        let text = self.to_judge.borrow_mut().remove(&job.cell);
+        let outcome = match (text, &self.judge) {
+            (None, _) => None,
+            (Some(_), None) => Some(JudgeError::Request(FetchError::JudgeGone.to_string()).into()),
+            (Some(reply), Some(config)) => {
+                let probe = &self.probes[job.cell.probe];
+                let column = &self.titles[job.cell.provider];
+                judge_reply(probe, column, &reply, config, &self.handle, &self.ledger).await
+            }
+        };
+        let report = if outcome.is_some() { Report::Replied { to_judge: false } } else { Report::Aborted };
+        self.handle.scheduler.borrow_mut().report(job, report, now_ms());
+        if let Some(outcome) = outcome {
+            (self.emit)(RunEvent::Judged { cell: job.cell, outcome, at_ms: now_ms() });
+        }
     }
 }
 
-/// Sends one reply to the judge and reports the rating (or why there is none). A cancelled
-/// request reports nothing, so the reply stays waiting and a resumed run sends it again.
+/// Asks the judge to rate `reply`; `None` when a cancel aborted the request.
 async fn judge_reply(
-    job: &JudgeJob,
-    config: Option<&ProviderConfig>,
+    probe: &Probe,
+    column: &str,
+    reply: &str,
+    config: &ProviderConfig,
     handle: &RunHandle,
-    emit: &Emit,
     ledger: &LedgerSink,
-) {
-    let report = |outcome| emit(RunEvent::Judged { cell: job.cell, outcome, at_ms: now_ms() });
-    let Some(config) = config else {
-        return report(
-            JudgeError::Request(
-                "the judge provider is no longer configured; add it again and resume, or start a new run"
-                    .into(),
-            )
-            .into(),
-        );
-    };
+) -> Option<JudgeOutcome> {
     let Ok(controller) = AbortController::new() else {
-        return report(JudgeError::Request("this browser cannot make cancellable requests".into()).into());
+        return Some(JudgeError::Request(FetchError::NoAbort.to_string()).into());
     };
     handle.in_flight.borrow_mut().push(controller.clone());
-    let req = judge::request(&config.endpoint(), &config.model, &job.question, &job.reply);
-    let purpose = Purpose::new(
-        PurposeKind::Judge,
-        &config.id,
-        &config.name,
-        format!("{} ({})", job.probe_id, job.column),
-    )
-    .for_model(&config.model);
+    let req = judge::request(&config.endpoint(), &config.model, &probe.prompt, reply);
+    let purpose =
+        Purpose::new(PurposeKind::Judge, &config.id, &config.name, format!("{} ({column})", probe.id))
+            .for_model(&config.model);
     let body = RefCell::new(Vec::new());
     let signal = controller.signal();
     let (ledger_id, result) =
         send(&req, purpose, ledger, Some(&signal), |_| {}, |c| body.borrow_mut().extend_from_slice(c)).await;
     handle.in_flight.borrow_mut().retain(|c| c != &controller);
-    let outcome = match result {
-        Err(NetError::Aborted) => return,
-        Err(e) => JudgeError::Request(explain(&e, config)).into(),
+    Some(match result {
+        Err(NetError::Aborted) => return None,
+        Err(e) => JudgeError::Request(e.for_user(Some(config)).to_string()).into(),
         Ok(head) => {
             let resp = HttpResponse {
                 status: head.status,
@@ -235,8 +266,7 @@ async fn judge_reply(
             }
             judge::outcome_of_parsed(&parsed)
         }
-    };
-    report(outcome);
+    })
 }
 
 /// Collects streamed text and passes it on in batches.
@@ -273,14 +303,14 @@ impl DeltaBuffer {
     }
 }
 
-/// Plays a simulated reply; returns its text for the judge, unless it was cancelled.
+/// Plays a simulated reply.
 async fn simulate(
     cell: CellId,
     probe: &Probe,
     config: &ProviderConfig,
     handle: &RunHandle,
     emit: &Emit,
-) -> Option<String> {
+) -> Attempt {
     let t0 = now_ms();
     emit(RunEvent::Started { cell, at_ms: t0 });
     let sim = demo::reply(&config.model, probe);
@@ -288,9 +318,8 @@ async fn simulate(
     let mut ttfb = None;
     for (delay, reasoning, content) in &sim.chunks {
         TimeoutFuture::new(*delay).await;
-        if handle.cancelled.get() {
-            emit(RunEvent::Aborted { cell });
-            return None;
+        if handle.cancelled() {
+            return Attempt::aborted();
         }
         ttfb.get_or_insert_with(|| now_ms() - t0);
         buf.push(content, reasoning, emit);
@@ -299,32 +328,10 @@ async fn simulate(
     let bytes_in = (sim.reply.content.len() + sim.reply.reasoning.as_deref().map_or(0, str::len)) as u64;
     let timing =
         Timing { latency_ms: now_ms() - t0, ttfb_ms: ttfb, bytes_out: probe.prompt.len() as u64, bytes_in };
-    let outcome = Outcome::Reply { reply: sim.reply, cut_short: None };
-    let text = judged_text(&outcome).map(str::to_string);
-    emit(RunEvent::Finished { cell, outcome, timing, at_ms: now_ms() });
-    text
+    Attempt { outcome: Some(Outcome::Reply { reply: sim.reply, cut_short: None }), failure: None, timing }
 }
 
-/// Whether the app itself was loaded over HTTPS (local servers then need the browser's
-/// permission to be reached).
-fn page_is_https() -> bool {
-    web_sys::window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:")
-}
-
-/// A failed request explained: what happened, and the likely causes for this provider.
-fn explain(err: &NetError, config: &ProviderConfig) -> String {
-    match err {
-        NetError::Failed(_) => {
-            let causes = advice::failed_fetch(config.preset, &config.base_url, page_is_https());
-            let list: Vec<String> =
-                causes.iter().enumerate().map(|(i, c)| format!("({}) {c}", i + 1)).collect();
-            format!("{err}. Likely causes: {}", list.join(" "))
-        }
-        other => other.to_string(),
-    }
-}
-
-/// Sends one probe; returns the reply's text for the judge, when there is one.
+/// Sends one probe once.
 async fn ask(
     cell: CellId,
     probe: &Probe,
@@ -332,7 +339,7 @@ async fn ask(
     handle: &RunHandle,
     emit: &Emit,
     ledger: &LedgerSink,
-) -> Option<String> {
+) -> Attempt {
     let params = ChatParams {
         model: config.model.clone(),
         prompt: probe.prompt.clone(),
@@ -342,13 +349,8 @@ async fn ask(
     };
     let req = openai::chat_request(&config.endpoint(), &params);
     let Ok(controller) = AbortController::new() else {
-        emit(RunEvent::Finished {
-            cell,
-            outcome: Outcome::Transport("this browser cannot make cancellable requests".into()),
-            timing: Timing::default(),
-            at_ms: now_ms(),
-        });
-        return None;
+        let outcome = Outcome::Transport(FetchError::NoAbort.to_string());
+        return Attempt { outcome: Some(outcome), failure: Some(Failure::Final), timing: Timing::default() };
     };
     handle.in_flight.borrow_mut().push(controller.clone());
     let timed_out = Rc::new(Cell::new(false));
@@ -412,15 +414,12 @@ async fn ask(
         bytes_out: req.body.as_deref().map_or(0, |b| b.len() as u64),
         bytes_in: bytes_in.get(),
     };
+    let mut failure = Some(Failure::Final);
     let outcome = match result {
-        Err(NetError::Aborted) if !timed_out.get() => {
-            emit(RunEvent::Aborted { cell });
-            return None;
+        Err(NetError::Aborted) if !timed_out.get() => return Attempt::aborted(),
+        Err(NetError::Aborted) => {
+            Outcome::Transport(FetchError::TimedOut { secs: REQUEST_TIMEOUT_MS / 1000 }.to_string())
         }
-        Err(NetError::Aborted) => Outcome::Transport(format!(
-            "no complete reply within {} s; the server may be overloaded",
-            REQUEST_TIMEOUT_MS / 1000
-        )),
         Err(NetError::Body(why)) if streaming.get() => match decoder.into_inner().finish() {
             Ok(reply) => Outcome::Reply { reply, cut_short: Some(why) },
             Err(DialectError::Truncated) => {
@@ -428,7 +427,12 @@ async fn ask(
             }
             Err(e) => Outcome::Dialect(e),
         },
-        Err(e) => Outcome::Transport(explain(&e, config)),
+        Err(e) => {
+            if matches!(e, NetError::Failed(_)) {
+                failure = Some(Failure::no_response());
+            }
+            Outcome::Transport(e.for_user(Some(config)).to_string())
+        }
         Ok(_) if streaming.get() => match decoder.into_inner().finish() {
             Ok(reply) => {
                 let cut_short = reply
@@ -440,6 +444,7 @@ async fn ask(
             Err(e) => Outcome::Dialect(e),
         },
         Ok(head) => {
+            failure = Some(Failure::from_status(head.status, head.header("retry-after"), now_ms()));
             let resp = HttpResponse {
                 status: status.get(),
                 headers: head.headers,
@@ -452,6 +457,7 @@ async fn ask(
         }
     };
     if let Outcome::Reply { reply, .. } = &outcome {
+        failure = None;
         ledger(LedgerEvent::Served {
             id: ledger_id,
             model: reply.model.clone(),
@@ -459,13 +465,11 @@ async fn ask(
             usage: reply.usage.clone(),
         });
     }
-    let text = judged_text(&outcome).map(str::to_string);
-    emit(RunEvent::Finished { cell, outcome, timing, at_ms: now_ms() });
-    text
+    Attempt { outcome: Some(outcome), failure, timing }
 }
 
 /// The models a provider's server offers (`GET /models`).
-pub async fn fetch_models(config: &ProviderConfig, ledger: &LedgerSink) -> Result<Vec<String>, String> {
+pub async fn fetch_models(config: &ProviderConfig, ledger: &LedgerSink) -> Result<Vec<String>, FetchError> {
     if config.is_simulated() {
         return Ok(demo::DEMO_MODELS.iter().map(|m| m.to_string()).collect());
     }
@@ -474,18 +478,18 @@ pub async fn fetch_models(config: &ProviderConfig, ledger: &LedgerSink) -> Resul
     let purpose = Purpose::new(PurposeKind::ModelList, &config.id, &config.name, "model list");
     let (_, head) =
         send(&req, purpose, ledger, None, |_| {}, |chunk| raw.borrow_mut().extend_from_slice(chunk)).await;
-    let head = head.map_err(|e| explain(&e, config))?;
+    let head = head.map_err(|e| e.for_user(Some(config)))?;
     let resp = HttpResponse {
         status: head.status,
         headers: head.headers,
         body: String::from_utf8_lossy(&raw.borrow()).into_owned(),
     };
-    openai::parse_models(&resp).map_err(|e| e.to_string())
+    Ok(openai::parse_models(&resp)?)
 }
 
 /// Fetches one of the site's own files (a path relative to the page), recorded in the
 /// ledger as Candor's own request.
-async fn fetch_own(path: &str, what: &str, ledger: &LedgerSink) -> Result<Vec<u8>, String> {
+async fn fetch_own(path: &str, what: &str, ledger: &LedgerSink) -> Result<Vec<u8>, FetchError> {
     // Resolve against the page's base URL so the ledger shows where it really came from,
     // and so the site works under any sub-path.
     let base = web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten());
@@ -498,21 +502,21 @@ async fn fetch_own(path: &str, what: &str, ledger: &LedgerSink) -> Result<Vec<u8
     let bytes = RefCell::new(Vec::new());
     let (_, head) =
         send(&req, purpose, ledger, None, |_| {}, |chunk| bytes.borrow_mut().extend_from_slice(chunk)).await;
-    let head = head.map_err(|e| e.to_string())?;
+    let head = head.map_err(|e| e.for_user(None))?;
     if head.status != 200 {
-        return Err(format!("HTTP {} for {path}", head.status));
+        return Err(FetchError::Asset { path: path.into(), status: head.status });
     }
     Ok(bytes.into_inner())
 }
 
 /// Fetches one of the site's own text files.
-pub async fn fetch_asset(path: &str, what: &str, ledger: &LedgerSink) -> Result<String, String> {
+pub async fn fetch_asset(path: &str, what: &str, ledger: &LedgerSink) -> Result<String, FetchError> {
     let bytes = fetch_own(path, what, ledger).await?;
-    String::from_utf8(bytes).map_err(|_| format!("{path} is not UTF-8 text"))
+    String::from_utf8(bytes).map_err(|_| FetchError::NotText { path: path.into() })
 }
 
 /// Fetches the classifier's text model from the site itself and installs it.
-pub async fn load_classifier(ledger: &LedgerSink) -> Result<(), String> {
+pub async fn load_classifier(ledger: &LedgerSink) -> Result<(), FetchError> {
     let bytes = fetch_own("model/verdict-v1.bin", "classifier model", ledger).await?;
-    crate::core::classifier::install_model(&bytes).map_err(|e| e.to_string())
+    crate::core::classifier::install_model(&bytes).map_err(|e| FetchError::Model(e.to_string()))
 }

@@ -253,6 +253,11 @@ impl Scheduler {
         in_flight
     }
 
+    /// Whether the run has a judge, so replies are to be rated.
+    pub fn has_judge(&self) -> bool {
+        self.judge.is_some()
+    }
+
     /// Whether the run was cancelled.
     pub fn is_cancelled(&self) -> bool {
         self.cancelled

@@ -65,6 +65,7 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                         { format!("{} / {} done", p.done, p.total) }
                         if p.running > 0 { { format!(" · {} in flight", p.running) } }
                         if p.errors > 0 { <span class="error-text">{ format!(" · {} errors", p.errors) }</span> }
+                        if let Some(w) = p.waiting { <span data-testid="waiting">{ format!(" · {}", w.text(now_ms())) }</span> }
                         { match (status, p.eta_ms, took) {
                             (RunStatus::Running, Some(eta), _) => format!(" · about {} left", duration(eta)),
                             (RunStatus::Running, None, _) => " · estimating time left…".to_string(),
