@@ -71,8 +71,8 @@ pub enum Cell {
 /// Addresses one cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CellId {
-    /// Index into [`Run::probes`].
+    /// Index into [`Run::probes`](super::Run::probes).
     pub probe: usize,
-    /// Index into [`Run::providers`].
+    /// Index into [`Run::providers`](super::Run::providers).
     pub provider: usize,
 }
