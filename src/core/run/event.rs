@@ -84,7 +84,7 @@ pub struct Wait {
 impl Wait {
     /// What the run bar says at `now_ms`, e.g. `waiting 12 s (rate limited)`.
     pub fn text(&self, now_ms: f64) -> String {
-        let secs = ((self.until_ms - now_ms) / 1000.0).ceil().max(0.0);
+        let secs = ((self.until_ms - now_ms) / 1000.0).ceil().max(0.0) as u64;
         format!("waiting {secs} s ({})", self.reason)
     }
 }

@@ -379,11 +379,12 @@ impl Run {
         let elapsed = (now_ms - self.started_ms).max(0.0);
         let eta_ms = (self.status == RunStatus::Running && done > 0)
             .then(|| elapsed / done as f64 * (total - done) as f64);
-        let waiting = (self.status == RunStatus::Running)
-            .then(|| self.waits.iter().map(|(_, w)| *w).filter(|w| w.until_ms > now_ms))
-            .into_iter()
-            .flatten()
-            .max_by(|a, b| a.until_ms.total_cmp(&b.until_ms));
+        let mut waiting: Option<Wait> = None;
+        for (_, w) in self.waits.iter().filter(|_| self.status == RunStatus::Running) {
+            if w.until_ms > now_ms && waiting.is_none_or(|longest| w.until_ms > longest.until_ms) {
+                waiting = Some(*w);
+            }
+        }
         Progress { done, total, errors, running, judging, eta_ms, waiting }
     }
 }

@@ -11,7 +11,7 @@
 
 mod retry;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::core::run::{CellId, Run};
 use retry::{decide, Jitter, Verdict};
@@ -78,7 +78,8 @@ struct Queue {
     /// Cells waiting for another try, with the time it may start.
     waiting: Vec<(f64, CellId)>,
     in_flight: Vec<Job>,
-    tries: HashMap<CellId, u32>,
+    /// Tries made, by cell (a list: a queue holds a few hundred cells at most).
+    tries: Vec<(CellId, u32)>,
     /// Retryable failures in a row.
     streak: u32,
     /// No new request before this time (a server's `Retry-After`, or a pause).
@@ -112,15 +113,23 @@ impl Queue {
                 .filter(|&i| self.waiting[i].0 <= now_ms)
                 .min_by(|&a, &b| self.waiting[a].0.total_cmp(&self.waiting[b].0));
             let cell = match due {
-                Some(i) => self.waiting.remove(i).1,
+                Some(i) => self.waiting.swap_remove(i).1,
                 None => match self.pending.pop_front() {
                     Some(c) => c,
                     None => break,
                 },
             };
-            let tries = self.tries.entry(cell).or_insert(0);
-            *tries += 1;
-            let job = Job { lane, cell, attempt: *tries };
+            let attempt = match self.tries.iter_mut().find(|(c, _)| *c == cell) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    self.tries.push((cell, 1));
+                    1
+                }
+            };
+            let job = Job { lane, cell, attempt };
             self.in_flight.push(job);
             out.push(job);
         }
@@ -130,8 +139,9 @@ impl Queue {
 /// Decides the order and pace of a run's requests; see the module docs.
 #[derive(Clone, Debug)]
 pub struct Scheduler {
-    columns: Vec<Queue>,
-    judge: Option<Queue>,
+    /// One queue per provider column, then the judge's when the run has one.
+    queues: Vec<Queue>,
+    columns: usize,
     policy: RetryPolicy,
     jitter: Jitter,
     cancelled: bool,
@@ -142,21 +152,30 @@ impl Scheduler {
     /// column's concurrency, and (with a judge) the replies still to rate. `seed` drives the
     /// jitter of retry waits.
     pub fn new(run: &Run, policy: RetryPolicy, seed: u64) -> Scheduler {
-        let columns = run
+        let mut queues: Vec<Queue> = run
             .providers
             .iter()
             .enumerate()
             .map(|(col, p)| Queue::new(p.concurrency, run.pending_for(col)))
             .collect();
-        let judge = run.judge.as_ref().map(|j| Queue::new(j.concurrency, run.awaiting_judge()));
-        Scheduler { columns, judge, policy, jitter: Jitter::new(seed), cancelled: false }
+        let columns = queues.len();
+        if let Some(j) = &run.judge {
+            queues.push(Queue::new(j.concurrency, run.awaiting_judge()));
+        }
+        Scheduler { queues, columns, policy, jitter: Jitter::new(seed), cancelled: false }
+    }
+
+    fn index(&self, lane: Lane) -> Option<usize> {
+        let i = match lane {
+            Lane::Column(c) if c < self.columns => c,
+            Lane::Column(_) => return None,
+            Lane::Judge => self.columns,
+        };
+        (i < self.queues.len()).then_some(i)
     }
 
     fn queue(&mut self, lane: Lane) -> Option<&mut Queue> {
-        match lane {
-            Lane::Column(c) => self.columns.get_mut(c),
-            Lane::Judge => self.judge.as_mut(),
-        }
+        self.index(lane).map(|i| &mut self.queues[i])
     }
 
     /// The jobs to start at `now_ms`: as many as each queue's concurrency allows, none after
@@ -166,11 +185,9 @@ impl Scheduler {
         if self.cancelled {
             return out;
         }
-        for (col, q) in self.columns.iter_mut().enumerate() {
-            q.take(Lane::Column(col), now_ms, &mut out);
-        }
-        if let Some(q) = &mut self.judge {
-            q.take(Lane::Judge, now_ms, &mut out);
+        let columns = self.columns;
+        for (i, q) in self.queues.iter_mut().enumerate() {
+            q.take(if i < columns { Lane::Column(i) } else { Lane::Judge }, now_ms, &mut out);
         }
         out
     }
@@ -181,36 +198,37 @@ impl Scheduler {
         if self.cancelled {
             return None;
         }
-        self.columns
-            .iter()
-            .chain(&self.judge)
-            .filter(|q| q.has_work())
-            .filter_map(|q| {
-                if q.hold_until > now_ms {
-                    return Some(q.hold_until);
-                }
-                q.waiting.iter().map(|w| w.0).filter(|&at| at > now_ms).min_by(f64::total_cmp)
-            })
-            .min_by(f64::total_cmp)
+        let mut first: Option<f64> = None;
+        let mut consider = |at: f64| {
+            if at > now_ms && first.is_none_or(|f| at < f) {
+                first = Some(at);
+            }
+        };
+        for q in self.queues.iter().filter(|q| q.has_work()) {
+            if q.hold_until > now_ms {
+                consider(q.hold_until);
+            } else {
+                q.waiting.iter().for_each(|w| consider(w.0));
+            }
+        }
+        first
     }
 
     /// Takes how `job` ended at `now_ms` and says what the runner should do with the cell.
     pub fn report(&mut self, job: Job, report: Report, now_ms: f64) -> Next {
-        let cancelled = self.cancelled;
-        let policy = self.policy;
-        let judged = self.judge.is_some();
-        let Some(q) = self.queue(job.lane) else { return Next::Settle { tries: job.attempt } };
+        let (cancelled, policy) = (self.cancelled, self.policy);
+        let judge = self.index(Lane::Judge).filter(|_| !cancelled && matches!(job.lane, Lane::Column(_)));
+        let Some(i) = self.index(job.lane) else { return Next::Settle { tries: job.attempt } };
+        let q = &mut self.queues[i];
         q.in_flight.retain(|j| j != &job);
-        let tries = q.tries.get(&job.cell).copied().unwrap_or(job.attempt);
+        let tries = q.tries.iter().find(|(c, _)| *c == job.cell).map_or(job.attempt, |t| t.1);
         let failure = match report {
             Report::Aborted => return Next::Settle { tries },
             Report::Replied { to_judge } => {
                 q.streak = 0;
                 q.paused = false;
-                if to_judge && judged && matches!(job.lane, Lane::Column(_)) && !cancelled {
-                    if let Some(judge) = &mut self.judge {
-                        judge.pending.push_back(job.cell);
-                    }
+                if let (true, Some(j)) = (to_judge, judge) {
+                    self.queues[j].pending.push_back(job.cell);
                 }
                 return Next::Settle { tries };
             }
@@ -232,7 +250,6 @@ impl Scheduler {
         match decide(&policy, failure, tries, &mut self.jitter) {
             Verdict::Stop => Next::Settle { tries },
             Verdict::Wait(wait) => {
-                let q = self.queue(job.lane).expect("the queue was found above");
                 let at_ms = (now_ms + wait).max(q.hold_until);
                 q.waiting.push((at_ms, job.cell));
                 Next::Retry { at_ms, reason: kind, tries }
@@ -245,7 +262,7 @@ impl Scheduler {
     pub fn cancel(&mut self) -> Vec<Job> {
         self.cancelled = true;
         let mut in_flight = Vec::new();
-        for q in self.columns.iter_mut().chain(&mut self.judge) {
+        for q in &mut self.queues {
             q.pending.clear();
             q.waiting.clear();
             in_flight.extend(q.in_flight.iter().copied());
@@ -255,7 +272,7 @@ impl Scheduler {
 
     /// Whether the run has a judge, so replies are to be rated.
     pub fn has_judge(&self) -> bool {
-        self.judge.is_some()
+        self.queues.len() > self.columns
     }
 
     /// Whether the run was cancelled.
@@ -266,31 +283,32 @@ impl Scheduler {
     /// Drops a provider column whose settings are gone: none of its cells is sent, and they
     /// stay pending in the run. Returns those cells.
     pub fn remove_column(&mut self, col: usize) -> Vec<CellId> {
-        let Some(q) = self.columns.get_mut(col) else { return Vec::new() };
+        let Some(q) = self.queue(Lane::Column(col)) else { return Vec::new() };
         q.removed = true;
-        let waiting = q.waiting.drain(..).map(|w| w.1);
-        q.pending.drain(..).chain(waiting).collect()
+        let mut cells: Vec<CellId> = q.pending.iter().copied().collect();
+        q.pending.clear();
+        cells.extend(std::mem::take(&mut q.waiting).into_iter().map(|w| w.1));
+        cells
     }
 
     /// Jobs in flight, across all queues.
     pub fn in_flight(&self) -> usize {
-        self.columns.iter().chain(&self.judge).map(|q| q.in_flight.len()).sum()
+        self.queues.iter().map(|q| q.in_flight.len()).sum()
     }
 
     /// Until when a column holds off (a server's `Retry-After` or a pause), if it does at `now_ms`.
     pub fn holding(&self, col: usize, now_ms: f64) -> Option<f64> {
-        self.columns.get(col).map(|q| q.hold_until).filter(|&t| t > now_ms)
+        self.queues[..self.columns].get(col).map(|q| q.hold_until).filter(|&t| t > now_ms)
     }
 
     /// Whether a column is paused after failing again and again.
     pub fn is_paused(&self, col: usize) -> bool {
-        self.columns.get(col).is_some_and(|q| q.paused)
+        self.queues[..self.columns].get(col).is_some_and(|q| q.paused)
     }
 
     /// Whether nothing is in flight and nothing is left to send.
     pub fn is_idle(&self) -> bool {
-        self.in_flight() == 0
-            && (self.cancelled || !self.columns.iter().chain(&self.judge).any(Queue::has_work))
+        self.in_flight() == 0 && (self.cancelled || !self.queues.iter().any(Queue::has_work))
     }
 }
 

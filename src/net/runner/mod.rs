@@ -7,7 +7,6 @@
 mod request;
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
@@ -61,7 +60,7 @@ struct Driver {
     judge: Option<Rc<ProviderConfig>>,
     probes: Vec<Rc<Probe>>,
     /// Reply texts for the judge to rate, by cell.
-    to_judge: RefCell<HashMap<CellId, String>>,
+    to_judge: RefCell<Vec<(CellId, String)>>,
     emit: Emit,
     ledger: LedgerSink,
     /// When the pending wake-up timer fires, if one is set.
@@ -168,7 +167,7 @@ impl Driver {
             }
             (Some(outcome), Next::Settle { .. }) => {
                 if let (Report::Replied { to_judge: true }, Some(text)) = (report, judged_text(&outcome)) {
-                    self.to_judge.borrow_mut().insert(cell, text.to_string());
+                    self.to_judge.borrow_mut().push((cell, text.to_string()));
                 }
                 (self.emit)(RunEvent::Finished { cell, outcome, timing: attempt.timing, at_ms: now_ms() });
             }
@@ -184,7 +183,10 @@ impl Driver {
     /// Sends one reply to the judge and reports the rating (or why there is none). A cancelled
     /// request reports nothing, so the reply stays waiting and a resumed run sends it again.
     async fn rate(&self, job: Job) {
-        let text = self.to_judge.borrow_mut().remove(&job.cell);
+        let text = {
+            let mut waiting = self.to_judge.borrow_mut();
+            waiting.iter().position(|(c, _)| *c == job.cell).map(|i| waiting.swap_remove(i).1)
+        };
         let outcome = match (text, &self.judge) {
             (None, _) => None,
             (Some(_), None) => Some(JudgeError::Request(FetchError::JudgeGone.to_string()).into()),
