@@ -84,7 +84,8 @@ struct Queue {
     streak: u32,
     /// No new request before this time (a server's `Retry-After`, or a pause).
     hold_until: f64,
-    /// Paused after failing again and again: one request at a time until one succeeds.
+    /// Paused after failing again and again: after a pause, one request at a time and no
+    /// retries, until one succeeds.
     paused: bool,
     removed: bool,
 }
@@ -240,11 +241,14 @@ impl Scheduler {
             // A server's wait applies to every request to it, not only this one.
             q.hold_until = q.hold_until.max(now_ms + asked.min(policy.max_wait_ms));
         }
-        if q.streak >= policy.pause_after {
+        let was_paused = q.paused;
+        if !was_paused && q.streak >= policy.pause_after {
             q.paused = true;
             q.hold_until = q.hold_until.max(now_ms + policy.pause_ms);
         }
-        if cancelled || q.removed {
+        // While paused, a failure is not tried again: the user learns sooner that the provider
+        // is down or misconfigured, and it gets one request at a time, not retries.
+        if cancelled || q.removed || was_paused {
             return Next::Settle { tries };
         }
         match decide(&policy, failure, tries, &mut self.jitter) {

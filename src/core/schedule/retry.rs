@@ -28,8 +28,8 @@ impl Default for RetryPolicy {
             max_tries: 3,
             max_wait_ms: 60_000.0,
             base_wait_ms: 1_000.0,
-            pause_after: 4,
-            pause_ms: 30_000.0,
+            pause_after: 6,
+            pause_ms: 10_000.0,
         }
     }
 }

@@ -243,7 +243,8 @@ fn a_provider_that_keeps_failing_is_paused_then_sent_one_at_a_time_until_it_answ
     let other = jobs.iter().find(|j| j.cell.provider == 1).copied().unwrap();
     s.report(other, REPLIED, 20.0);
     assert_eq!(cells(&s.next(20.0)), vec![(1, 1)]);
-    s.report(failing[3], Report::Failed(Failure::no_response()), 25.0);
+    // Failing again while paused: no retry.
+    assert_eq!(s.report(failing[3], Report::Failed(Failure::no_response()), 25.0), Next::Settle { tries: 1 });
     // Until the pause runs out, nothing; then one request at a time...
     assert!(s.next(29_000.0).iter().all(|j| j.cell.provider == 1));
     let probe = s.next(30_025.0);
@@ -254,5 +255,10 @@ fn a_provider_that_keeps_failing_is_paused_then_sent_one_at_a_time_until_it_answ
     s.report(probe, REPLIED, 30_040.0);
     assert!(!s.is_paused(0));
     let after = s.next(60_000.0);
-    assert_eq!(after.iter().filter(|j| j.cell.provider == 0).count(), 4, "{after:?}");
+    let again: Vec<Job> = after.into_iter().filter(|j| j.cell.provider == 0).collect();
+    assert_eq!(again.len(), 4, "{again:?}");
+    assert!(matches!(
+        s.report(again[0], Report::Failed(Failure::no_response()), 60_001.0),
+        Next::Retry { .. }
+    ));
 }

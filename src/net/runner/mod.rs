@@ -77,7 +77,7 @@ pub fn start(
     ledger: LedgerSink,
 ) -> RunHandle {
     let live = |id: &str| providers.iter().find(|p| p.id == id).cloned().map(Rc::new);
-    let mut scheduler = Scheduler::new(run, RetryPolicy::single_try(), now_ms() as u64);
+    let mut scheduler = Scheduler::new(run, RetryPolicy::default(), now_ms() as u64);
     let columns: Vec<_> = run.providers.iter().map(|rp| live(&rp.id)).collect();
     for (col, config) in columns.iter().enumerate() {
         if config.is_none() {
@@ -151,7 +151,7 @@ impl Driver {
         let attempt = if config.is_simulated() {
             simulate(job.cell, &probe, &config, &self.handle, &self.emit).await
         } else {
-            ask(job.cell, &probe, &config, &self.handle, &self.emit, &self.ledger).await
+            ask(job, &probe, &config, &self.handle, &self.emit, &self.ledger).await
         };
         let report = match (&attempt.outcome, attempt.failure) {
             (None, _) => Report::Aborted,

@@ -19,7 +19,7 @@ use crate::core::ledger::{LedgerEvent, Purpose, PurposeKind};
 use crate::core::pack::Probe;
 use crate::core::provider::ProviderConfig;
 use crate::core::run::{CellId, RunEvent, Timing};
-use crate::core::schedule::Failure;
+use crate::core::schedule::{Failure, Job};
 use crate::core::verdict::Outcome;
 use crate::net::fetch::{send, LedgerSink, NetError};
 use crate::net::now_ms;
@@ -156,13 +156,14 @@ pub(super) async fn simulate(
 
 /// Sends one probe once.
 pub(super) async fn ask(
-    cell: CellId,
+    job: Job,
     probe: &Probe,
     config: &ProviderConfig,
     handle: &RunHandle,
     emit: &Emit,
     ledger: &LedgerSink,
 ) -> Attempt {
+    let cell = job.cell;
     let params = ChatParams {
         model: config.model.clone(),
         prompt: probe.prompt.clone(),
@@ -198,8 +199,12 @@ pub(super) async fn ask(
     let raw = RefCell::new(Vec::new());
     let buf = RefCell::new(DeltaBuffer::new(cell));
     let signal = controller.signal();
-    let purpose = Purpose::new(PurposeKind::Probe, &config.id, &config.name, format!("probe {}", probe.id))
-        .for_model(&config.model);
+    // Each try is its own ledger entry; a retry says which try it is.
+    let what = match job.attempt {
+        1 => format!("probe {}", probe.id),
+        n => format!("probe {} (try {n})", probe.id),
+    };
+    let purpose = Purpose::new(PurposeKind::Probe, &config.id, &config.name, what).for_model(&config.model);
     let (ledger_id, result) = send(
         &req,
         purpose,
