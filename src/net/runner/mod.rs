@@ -23,6 +23,7 @@ use crate::core::pack::Probe;
 use crate::core::provider::ProviderConfig;
 use crate::core::run::{Cell as RunCell, CellId, Run, RunEvent};
 use crate::core::schedule::{Job, Lane, Next, Report, RetryPolicy, Scheduler};
+use crate::core::verdict::Outcome;
 use crate::net::fetch::{send, LedgerSink};
 use crate::net::now_ms;
 use request::{ask, judge_reply, simulate};
@@ -165,7 +166,10 @@ impl Driver {
             (Some(_), Next::Retry { at_ms, reason, tries }) => {
                 (self.emit)(RunEvent::Waiting { cell, until_ms: at_ms, reason, tries })
             }
-            (Some(outcome), Next::Settle { .. }) => {
+            (Some(mut outcome), Next::Settle { tries }) => {
+                if let (Outcome::Transport(why), 2..) = (&mut outcome, tries) {
+                    why.push_str(&format!(" (no response to {tries} tries)"));
+                }
                 if let (Report::Replied { to_judge: true }, Some(text)) = (report, judged_text(&outcome)) {
                     self.to_judge.borrow_mut().push((cell, text.to_string()));
                 }
