@@ -7,6 +7,11 @@
 //! `concurrency` at a time, so a slow provider never holds up another; the judge has a queue
 //! of its own, fed by the replies as they arrive.
 //!
+//! A rate limit (429), a busy server (503) or no response at all is tried again, up to the
+//! [`RetryPolicy`]'s tries, after the server's `Retry-After` or a doubling wait with jitter;
+//! the whole provider holds off meanwhile. A provider that fails again and again is paused,
+//! then sent one request at a time with no retries until it answers.
+//!
 //! [`reports`]: Scheduler::report
 
 mod retry;
