@@ -12,6 +12,8 @@ pub struct RunLine {
     pub in_flight: Option<String>,
     /// " · 1 error", " · 2 errors", when there are any (drawn as an error).
     pub errors: Option<String>,
+    /// " · waiting 12 s (rate limited)", while a provider is held back before a retry.
+    pub waiting: Option<String>,
     /// " · about 1 min 5 s left", " · cancelled; …", " · finished in 42 s".
     pub tail: String,
     /// Whether a Resume button is offered: stopped with cells still missing.
@@ -34,6 +36,7 @@ pub fn run_line(run: &Run, now_ms: f64) -> RunLine {
     RunLine {
         done: format!("{} / {} done", p.done, p.total),
         in_flight: (p.running > 0).then(|| format!(" · {} in flight", p.running)),
+        waiting: p.waiting.as_ref().map(|w| format!(" · {}", w.text(now_ms))),
         errors: (p.errors > 0)
             .then(|| format!(" · {} error{}", p.errors, if p.errors == 1 { "" } else { "s" })),
         tail,

@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::error::FetchError;
 use crate::core::flow::Registry;
 use crate::core::ledger::{Ledger, LedgerEntry, LedgerEvent};
 use crate::core::pack::{Lang, Pack, Probe, ProbeKind};
@@ -73,7 +74,7 @@ pub enum ModelList {
     /// The models the server offers.
     Loaded(Vec<String>),
     /// Why it could not be fetched.
-    Failed(String),
+    Failed(FetchError),
 }
 
 /// Everything the app shows.
@@ -124,7 +125,7 @@ pub enum ClassifierState {
     /// Loaded.
     Ready,
     /// Could not be loaded: verdicts use the phrase rules alone.
-    Failed(String),
+    Failed(FetchError),
 }
 
 /// The pages of the app.
@@ -163,7 +164,7 @@ pub enum Action {
         /// Provider id.
         provider: String,
         /// The models, or why not.
-        result: Result<Vec<String>, String>,
+        result: Result<Vec<String>, FetchError>,
     },
     /// Adds or removes a topic.
     ToggleTopic(String),
@@ -197,7 +198,7 @@ pub enum Action {
     /// Shows another page.
     SetView(View),
     /// The text model finished loading, or failed to.
-    Classifier(Result<(), String>),
+    Classifier(Result<(), FetchError>),
     /// Shows a saved or imported run.
     OpenRun {
         /// The run.

@@ -13,8 +13,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, ReadableStreamDefaultReader, Request, RequestInit, Response};
 
+use crate::core::error::FetchError;
 use crate::core::http::HttpRequest;
 use crate::core::ledger::{LedgerEntry, LedgerEvent, Purpose};
+use crate::core::provider::ProviderConfig;
 use crate::net::now_ms;
 
 /// Where ledger events go (the app dispatches them into its state).
@@ -43,6 +45,28 @@ pub enum NetError {
     /// The request could not be built (a malformed URL or header).
     #[error("the request could not be built: {0}")]
     Build(String),
+}
+
+impl NetError {
+    /// The error as the user is told it. `config` is the provider asked (none for Candor's
+    /// own files): a request with no response is then explained for that provider.
+    pub fn for_user(self, config: Option<&ProviderConfig>) -> FetchError {
+        match self {
+            NetError::Failed(detail) => match config {
+                Some(c) => FetchError::no_response(detail, c, page_is_https()),
+                None => FetchError::NoResponse { detail, causes: Vec::new() },
+            },
+            NetError::Aborted => FetchError::Cancelled,
+            NetError::Body(why) => FetchError::BrokeOff(why),
+            NetError::Build(why) => FetchError::Build(why),
+        }
+    }
+}
+
+/// Whether the app itself was loaded over HTTPS (local servers then need the browser's
+/// permission to be reached).
+fn page_is_https() -> bool {
+    web_sys::window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:")
 }
 
 /// The status and headers of a response, once they arrive.

@@ -168,7 +168,7 @@ pub fn App() -> Html {
                     (texts.clone(), sink.clone(), events.clone(), assets.clone());
                 wasm_bindgen_futures::spawn_local(async move {
                     let text = runner::fetch_asset(path, what, &sink).await;
-                    texts.borrow_mut()[i] = Some(text);
+                    texts.borrow_mut()[i] = Some(text.map_err(String::from));
                     // The last file in completes the start-up.
                     if texts.borrow().iter().all(Option::is_some) {
                         let all = texts.take().into_iter().flatten().collect();

@@ -30,6 +30,8 @@
 //                  probes with an empty reasoning trace.
 //   think-distill  the same decisions, with the reasoning in a leading <think>…</think> block.
 //   ratelimit      HTTP 429 with Retry-After: 1.
+//   flaky          HTTP 429 with Retry-After: 1 the first time it sees a prompt, then answers
+//                  like open-chat (a rate limit that a retry gets past).
 //   platform-block HTTP 400 "Content Exists Risk" on sensitive probes, open-chat otherwise.
 //   broken-stream  a stream cut off before [DONE]; non-streaming, a truncated JSON body.
 //   garbage        200 text/html `<html>not json</html>`.
@@ -66,6 +68,7 @@ export const MODELS = [
   'hostile-html',
   'censor-chat',
   'judge',
+  'flaky',
 ];
 
 /** Sensitive topics on which censor-r1 / think-distill answer with the official line. */
@@ -701,6 +704,8 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
   const sockets = new Set();
   const pack = createPackSource(packPath);
   let completionCounter = 0;
+  /** Prompts `flaky` has rate-limited once already. */
+  const flakySeen = new Set();
 
   const baseHeaders = (extra = {}) => ({ ...(cors ? CORS_HEADERS : {}), ...extra });
 
@@ -814,6 +819,13 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
     }
     if (model === 'ratelimit') return sendJson(res, 429, RATE_LIMIT_ERROR, { 'Retry-After': '1' });
     if (model === 'garbage') return sendText(res, 200, GARBAGE_BODY, 'text/html');
+    if (model === 'flaky') {
+      const key = lastUserText(body.messages ?? []);
+      if (!flakySeen.has(key)) {
+        flakySeen.add(key);
+        return sendJson(res, 429, RATE_LIMIT_ERROR, { 'Retry-After': '1' });
+      }
+    }
     if (!Array.isArray(body.messages) || body.messages.length === 0) {
       return sendJson(
         res,
@@ -839,7 +851,7 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
     if (model === 'platform-block' && probe?.kind === 'sensitive') {
       return sendJson(res, 400, CONTENT_RISK_ERROR);
     }
-    const behaviour = model === 'platform-block' || model === 'broken-stream' ? 'open-chat' : model;
+    const behaviour = ['platform-block', 'broken-stream', 'flaky'].includes(model) ? 'open-chat' : model;
     const reply = compose(behaviour, prompt, probe);
     const stream = body.stream === true;
     const id = `chatcmpl-mock-${++completionCounter}`;

@@ -273,7 +273,7 @@ test('lists the models', async () => {
   assert.equal(body.object, 'list');
   assert.deepEqual(
     body.data.map((m) => m.id),
-    ['censor-r1', 'open-chat', 'think-distill', 'ratelimit', 'platform-block', 'broken-stream', 'garbage', 'hostile-html', 'censor-chat', 'judge'],
+    ['censor-r1', 'open-chat', 'think-distill', 'ratelimit', 'platform-block', 'broken-stream', 'garbage', 'hostile-html', 'censor-chat', 'judge', 'flaky'],
   );
   assert.deepEqual(body.data.map((m) => m.id), MODELS);
   for (const m of body.data) {
@@ -562,6 +562,17 @@ test('ratelimit answers 429 with Retry-After', async () => {
   assert.deepEqual(r.json, {
     error: { message: 'Rate limit reached for requests', type: 'rate_limit_error', code: 'rate_limit_exceeded' },
   });
+});
+
+test('flaky answers 429 with Retry-After the first time it sees a prompt, then answers it', async () => {
+  const first = await chat(mock, ask('flaky', 'a flaky hello', { stream: false }));
+  assert.equal(first.status, 429);
+  assert.equal(first.headers.get('retry-after'), '1');
+  const second = await chat(mock, ask('flaky', 'a flaky hello', { stream: false }));
+  assert.equal(second.status, 200);
+  assert.ok(second.json.choices[0].message.content.length > 0);
+  const other = await chat(mock, ask('flaky', 'another prompt', { stream: false }));
+  assert.equal(other.status, 429, 'each prompt is refused once');
 });
 
 test('platform-block answers 400 Content Exists Risk on sensitive probes only', async () => {

@@ -55,6 +55,7 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                         { line.done }
                         if let Some(t) = line.in_flight { { t } }
                         if let Some(t) = line.errors { <span class="error-text">{ t }</span> }
+                        if let Some(t) = line.waiting { <span data-testid="waiting">{ t }</span> }
                         { line.tail }
                     </span>
                 </div>
