@@ -1,0 +1,471 @@
+//! promptfoo results files: the JSON `promptfoo eval -o results.json` writes, one result per
+//! (test, provider) with the reply at `response.output`.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::field::{json_kind, Field, Id};
+use super::rows::{build, reply_outcome, ProviderKey, Row};
+use super::{ImportError, Imported};
+use crate::core::dialect::think::split_think;
+use crate::core::dialect::{DialectError, Reply, Usage};
+use crate::core::report::schema::SourceKind;
+use crate::core::report::text::parse_timestamp_ms;
+use crate::core::run::Timing;
+use crate::core::verdict::Outcome;
+
+/// The whole file, as far as Candor reads it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ResultsFile {
+    /// `{results: [...], timestamp}` now; a bare array of results in older versions.
+    results: Field<Value>,
+    config: Field<RunConfig>,
+}
+
+/// The `results` object of current promptfoo versions. Rows stay JSON values here so that
+/// each is read on its own and a bad one is listed rather than failing the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ResultsBlock {
+    results: Field<Vec<Value>>,
+    timestamp: Field<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RunConfig {
+    providers: Field<Vec<Field<ConfiguredProvider>>>,
+}
+
+/// A provider as the run's configuration names it: where its base URL is found.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ConfiguredProvider {
+    id: Field<String>,
+    label: Field<String>,
+    config: Field<ProviderSettings>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct ProviderSettings {
+    api_base_url: Field<String>,
+}
+
+/// One result: a test case (its vars and prompt) run against one provider.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct PromptfooResult {
+    vars: Field<Vars>,
+    test_case: Field<TestCase>,
+    prompt: Field<PromptSent>,
+    provider: Field<Provider>,
+    response: Field<ProviderResponse>,
+    /// 2 is promptfoo's "error" (the provider failed), as opposed to a failed assertion.
+    failure_reason: Field<u64>,
+    error: Field<String>,
+    success: Field<bool>,
+    latency_ms: Field<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TestCase {
+    vars: Field<Vars>,
+}
+
+/// The test's variables Candor understands: the question, its id and its topic.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Vars {
+    id: Id,
+    question_id: Id,
+    question: Field<String>,
+    prompt: Field<String>,
+    query: Field<String>,
+    input: Field<String>,
+    topic: Field<String>,
+    category: Field<String>,
+    subject: Field<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PromptSent {
+    /// The prompt as sent; for chat prompts a JSON list of messages.
+    raw: Field<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ChatMessage {
+    role: Field<String>,
+    content: Field<String>,
+}
+
+/// `provider`: its id as text, or an object with `id` and `label`.
+#[derive(Debug)]
+enum Provider {
+    Id(String),
+    Object(ProviderObject),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ProviderObject {
+    id: Field<String>,
+    label: Field<String>,
+}
+
+impl<'de> Deserialize<'de> for Provider {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::String(s) => Ok(Provider::Id(s)),
+            v => ProviderObject::deserialize(&v).map(Provider::Object).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct ProviderResponse {
+    /// The reply: text, or structured output as JSON.
+    output: Field<Value>,
+    error: Field<String>,
+    token_usage: Field<TokenUsage>,
+    finish_reason: Field<String>,
+    latency_ms: Field<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct TokenUsage {
+    prompt: Field<u64>,
+    completion: Field<u64>,
+    total: Field<u64>,
+    cached: Field<u64>,
+    completion_details: Field<CompletionDetails>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CompletionDetails {
+    reasoning: Field<u64>,
+}
+
+impl TokenUsage {
+    fn usage(&self) -> Usage {
+        Usage {
+            prompt_tokens: self.prompt.ok().copied(),
+            completion_tokens: self.completion.ok().copied(),
+            total_tokens: self.total.ok().copied(),
+            reasoning_tokens: self.completion_details.ok().and_then(|d| d.reasoning.ok().copied()),
+            cached_tokens: self.cached.ok().copied(),
+        }
+    }
+}
+
+/// Reads a promptfoo results file (`promptfoo eval -o results.json`): rows at
+/// `results.results[]`, the reply at `response.output` (a `Thinking: …` prefix becomes the
+/// reasoning), the provider at `provider.id`/`provider.label`, the probe at `prompt.raw`
+/// and `vars`. A row's `success` becomes its source label (`pass`, `fail`; `error` for a
+/// provider error).
+pub fn import_promptfoo(text: &str, file_name: &str) -> Result<Imported, ImportError> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if body.trim().is_empty() {
+        return Err(ImportError::Empty { file: file_name.to_string() });
+    }
+    let shape = |location: &str, message: String| ImportError::Shape {
+        file: file_name.to_string(),
+        location: location.to_string(),
+        message,
+    };
+    let v: Value = serde_json::from_str(body).map_err(|e| {
+        shape(
+            &format!("line {}, column {}", e.line(), e.column()),
+            if e.is_eof() {
+                format!("the JSON ends early ({e}); the file may be cut short")
+            } else {
+                format!("not JSON ({e}); a promptfoo results file is the JSON `promptfoo eval -o results.json` writes")
+            },
+        )
+    })?;
+    if !v.is_object() {
+        return Err(shape(
+            "(top level)",
+            format!("the file is {}, not a promptfoo results object", json_kind(&v)),
+        ));
+    }
+    let file = ResultsFile::deserialize(&v).unwrap_or_default();
+    let missing = || {
+        shape(
+            "results.results",
+            "missing: this is not a promptfoo results file (`promptfoo eval -o results.json`)".into(),
+        )
+    };
+    // promptfoo writes the rows at results.results; some older versions put them at results.
+    let (rows_v, at_ms) = match file.results {
+        Field::Is(Value::Array(rows)) => (rows, None),
+        Field::Is(block @ Value::Object(_)) => {
+            let block = ResultsBlock::deserialize(&block).unwrap_or_default();
+            let at_ms = block.timestamp.text().and_then(parse_timestamp_ms);
+            match block.results {
+                Field::Is(rows) => (rows, at_ms),
+                Field::Absent => return Err(missing()),
+                odd => {
+                    let kind = odd.odd_kind().unwrap_or("not an array");
+                    return Err(shape(
+                        "results.results",
+                        format!("is {kind}, expected the array of results"),
+                    ));
+                }
+            }
+        }
+        _ => return Err(missing()),
+    };
+    let base_urls: Vec<(String, Option<String>, String)> = file
+        .config
+        .ok()
+        .and_then(|c| c.providers.ok())
+        .map(|ps| {
+            ps.iter()
+                .filter_map(|p| {
+                    let p = p.ok()?;
+                    let url = p.config.ok()?.api_base_url.ok()?;
+                    Some((p.id.text()?.to_string(), p.label.text().map(str::to_string), url.clone()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut rows = Vec::new();
+    let mut skipped = Vec::new();
+    for (i, r) in rows_v.iter().enumerate() {
+        let location = format!("results.results[{i}]");
+        match row(r, &base_urls) {
+            Ok(mut row) => {
+                row.location = location;
+                row.at_ms = at_ms;
+                rows.push(row);
+            }
+            Err(reason) => skipped.push((location, reason)),
+        }
+    }
+    build(SourceKind::Promptfoo, file_name, text, rows, skipped)
+}
+
+/// The prompt promptfoo sent: `prompt.raw`, which for chat prompts is a JSON list of
+/// messages (then the last user message is the probe), else a question in the vars.
+fn prompt_of(r: &PromptfooResult, vars: Option<&Vars>) -> Option<String> {
+    if let Some(raw) = r.prompt.ok().and_then(|p| p.raw.text()) {
+        if raw.starts_with('[') {
+            if let Ok(messages) = serde_json::from_str::<Vec<Field<ChatMessage>>>(raw) {
+                let user = messages
+                    .iter()
+                    .rev()
+                    .filter_map(Field::ok)
+                    .find(|m| m.role.ok().is_some_and(|r| r == "user"));
+                if let Some(text) = user.and_then(|m| m.content.text()) {
+                    return Some(text.to_string());
+                }
+            }
+        }
+        return Some(raw.to_string());
+    }
+    let vars = vars?;
+    [&vars.question, &vars.prompt, &vars.query, &vars.input]
+        .into_iter()
+        .find_map(Field::text)
+        .map(str::to_string)
+}
+
+/// One result as a row, or why it cannot be one.
+fn row(r: &Value, base_urls: &[(String, Option<String>, String)]) -> Result<Row, String> {
+    if !r.is_object() {
+        return Err(format!("the result is {}, not an object", json_kind(r)));
+    }
+    // Every field reads anything, so an object always reads.
+    let r = PromptfooResult::deserialize(r).map_err(|e| format!("not a promptfoo result ({e})"))?;
+    let vars = match &r.vars {
+        Field::Absent => r.test_case.ok().and_then(|t| t.vars.ok()),
+        present => present.ok(),
+    };
+    let question = prompt_of(&r, vars).ok_or("no prompt text (`prompt.raw` or `vars.question`)")?;
+    let (id, label) = match r.provider.ok() {
+        Some(Provider::Id(s)) if !s.trim().is_empty() => (s.trim().to_string(), None),
+        Some(Provider::Object(p)) => {
+            let id = p.id.text().ok_or("the provider has no `id`")?.to_string();
+            (id, p.label.text().map(str::to_string))
+        }
+        _ => return Err("no `provider`".into()),
+    };
+    let base_url = base_urls
+        .iter()
+        .find(|(bid, blabel, _)| *bid == id && (blabel.is_none() || *blabel == label))
+        .map(|(_, _, url)| url.trim_end_matches('/').to_string())
+        .unwrap_or_default();
+    let provider = ProviderKey {
+        key: label.clone().unwrap_or_else(|| id.clone()),
+        title: label.clone().unwrap_or_else(|| id.clone()),
+        model: model_of_provider_id(&id),
+        base_url,
+    };
+    let response = r.response.ok();
+    let provider_error = response
+        .and_then(|x| x.error.text())
+        .or_else(|| (r.failure_reason.ok() == Some(&2)).then(|| r.error.text()).flatten());
+    let output = response.and_then(|x| Some((x, x.output.ok()?)));
+    let outcome = match (provider_error, output) {
+        (Some(err), _) => error_text_outcome(err),
+        (None, Some((response, Value::String(s)))) => {
+            let (content, reasoning) = split_thinking(s);
+            let usage = match &response.token_usage {
+                Field::Absent => None,
+                present => Some(present.ok().map(TokenUsage::usage).unwrap_or_default()),
+            };
+            let reply = Reply {
+                content,
+                reasoning,
+                finish_reason: response.finish_reason.text().map(str::to_string),
+                usage,
+                model: None,
+                upstream_provider: None,
+            };
+            Outcome::Reply { reply, cut_short: None }
+        }
+        // Structured output (JSON) is kept as its text.
+        (None, Some((_, other))) => reply_outcome(other.to_string(), None),
+        (None, None) => match r.error.text() {
+            Some(err) => error_text_outcome(err),
+            None => return Err("no `response.output` and no error".into()),
+        },
+    };
+    let is_error = !matches!(outcome, Outcome::Reply { .. });
+    let source_label = if is_error {
+        Some("error".to_string())
+    } else {
+        r.success.ok().map(|ok| if *ok { "pass" } else { "fail" }.to_string())
+    };
+    let latency = match response {
+        Some(x) => x.latency_ms.clone().or_if_absent(r.latency_ms.clone()),
+        None => r.latency_ms.clone(),
+    };
+    let topic = vars.and_then(|v| [&v.topic, &v.category, &v.subject].into_iter().find_map(Field::text));
+    Ok(Row {
+        location: String::new(),
+        question_id: vars.and_then(|v| v.id.0.clone().or_else(|| v.question_id.0.clone())),
+        question,
+        topic: topic.map(str::to_string),
+        provider,
+        outcome,
+        timing: Timing { latency_ms: latency.ok().copied().unwrap_or(0.0), ..Timing::default() },
+        source_label,
+        at_ms: None,
+        notes: Vec::new(),
+    })
+}
+
+/// Splits promptfoo's `Thinking: <reasoning>\n\n<answer>` output. promptfoo joins the two
+/// with one blank line, so the first blank line is taken as the boundary; a reasoning
+/// trace with blank lines of its own is therefore cut at its first paragraph. Output
+/// without the prefix may still open with an R1 `<think>` block.
+fn split_thinking(output: &str) -> (String, Option<String>) {
+    match output.strip_prefix("Thinking: ") {
+        Some(rest) => match rest.split_once("\n\n") {
+            Some((reasoning, content)) => (content.to_string(), Some(reasoning.trim().to_string())),
+            None => (String::new(), Some(rest.trim().to_string())),
+        },
+        None => split_think(output, None),
+    }
+}
+
+/// An error message such as promptfoo's `API error: 429 Too Many Requests …`: an HTTP error
+/// when a status follows one of the usual markers, else a failure without one.
+fn error_text_outcome(message: &str) -> Outcome {
+    let lower = message.to_ascii_lowercase();
+    let status =
+        ["api error: ", "status code ", "status: ", "status ", "http ", "code "].iter().find_map(|m| {
+            let at = lower.find(m)? + m.len();
+            let digits: String = lower[at..].chars().take_while(char::is_ascii_digit).collect();
+            digits.parse::<u16>().ok().filter(|n| (400..=599).contains(n))
+        });
+    match status {
+        Some(status) => Outcome::Dialect(DialectError::Http {
+            status,
+            message: message.lines().next().unwrap_or_default().to_string(),
+            body: message.to_string(),
+        }),
+        None => Outcome::Transport(message.to_string()),
+    }
+}
+
+/// The model id inside a promptfoo provider id: `openai:chat:deepseek-reasoner` →
+/// `deepseek-reasoner`, `openrouter:deepseek/deepseek-chat` → `deepseek/deepseek-chat`,
+/// `ollama:chat:deepseek-r1:7b` → `deepseek-r1:7b`.
+fn model_of_provider_id(id: &str) -> String {
+    let Some((_, rest)) = id.split_once(':') else { return id.to_string() };
+    if rest.starts_with("//") {
+        return id.to_string();
+    }
+    for kind in ["chat:", "completion:", "completions:", "responses:", "messages:"] {
+        if let Some(model) = rest.strip_prefix(kind) {
+            return model.to_string();
+        }
+    }
+    rest.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thinking_prefixes_and_think_blocks_become_reasoning() {
+        let (c, r) = split_thinking("Thinking: plan it.\n\nThe answer.\n\nMore.");
+        assert_eq!((c.as_str(), r.as_deref()), ("The answer.\n\nMore.", Some("plan it.")));
+        let (c, r) = split_thinking("<think>hmm</think>\n\nok");
+        assert_eq!((c.as_str(), r.as_deref()), ("ok", Some("hmm")));
+        assert_eq!(split_thinking("plain"), ("plain".to_string(), None));
+    }
+
+    #[test]
+    fn provider_ids_give_models() {
+        assert_eq!(model_of_provider_id("openai:chat:deepseek-reasoner"), "deepseek-reasoner");
+        assert_eq!(model_of_provider_id("openrouter:deepseek/deepseek-chat"), "deepseek/deepseek-chat");
+        assert_eq!(model_of_provider_id("ollama:chat:deepseek-r1:7b"), "deepseek-r1:7b");
+        assert_eq!(model_of_provider_id("echo"), "echo");
+    }
+
+    #[test]
+    fn error_texts_map_to_http_or_transport() {
+        match error_text_outcome("API error: 429 Too Many Requests\n{}") {
+            Outcome::Dialect(DialectError::Http { status, message, .. }) => {
+                assert_eq!((status, message.as_str()), (429, "API error: 429 Too Many Requests"))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(error_text_outcome("fetch failed"), Outcome::Transport(_)));
+    }
+
+    #[test]
+    fn chat_prompts_give_the_last_user_message_and_vars_the_rest() {
+        let r: Value = serde_json::json!({
+            "prompt": {"raw": "[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Who is Liu Xiaobo?\"}]"},
+            "provider": {"id": "openai:chat:m", "label": "L"},
+            "response": {"output": {"answer": 1}, "latencyMs": 12},
+            "vars": {"id": 4, "subject": "Nobel"}
+        });
+        let first = row(&r, &[]).expect("a row");
+        assert_eq!(first.question, "Who is Liu Xiaobo?");
+        assert_eq!((first.question_id.as_deref(), first.topic.as_deref()), (Some("4"), Some("Nobel")));
+        assert_eq!((first.provider.title.as_str(), first.provider.model.as_str()), ("L", "m"));
+        assert_eq!(first.timing.latency_ms, 12.0);
+        let Outcome::Reply { reply, .. } = first.outcome else { panic!("{:?}", first.outcome) };
+        assert_eq!(reply.content, r#"{"answer":1}"#, "structured output is kept as its JSON");
+        let r: Value = serde_json::json!({"testCase": {"vars": {"question": "Q?"}}, "provider": "p",
+            "failureReason": 2, "error": "API error: 503 Service Unavailable"});
+        let second = row(&r, &[]).expect("a row");
+        assert_eq!((second.question.as_str(), second.source_label.as_deref()), ("Q?", Some("error")));
+        assert!(matches!(second.outcome, Outcome::Dialect(DialectError::Http { status: 503, .. })));
+    }
+}
