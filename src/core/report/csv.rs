@@ -1,13 +1,15 @@
-//! CSV: the report as one spreadsheet row per (probe, provider), and an RFC 4180 reader for
-//! the probe lists people bring from promptfoo.
+//! CSV: the report as one spreadsheet row per (probe, provider), and a reader for the probe
+//! lists people bring from promptfoo; both through the `csv` crate.
 //!
 //! The export starts with a byte-order mark so spreadsheet programs read it as UTF-8 and
-//! keep Chinese intact, ends lines with CRLF as RFC 4180 says, and defuses cells that a
-//! spreadsheet would run as formulas (see [`super::text::csv_field`]).
+//! keep Chinese intact, ends lines with CRLF as RFC 4180 says, quotes only the fields that
+//! need it, and defuses cells that a spreadsheet would run as formulas (see [`guard`]).
+
+use std::borrow::Cow;
 
 use super::schema::{Report, ResultRow};
-use super::text::csv_field;
 use crate::core::judge::JudgeOutcome;
+use crate::core::pack::ProbeKind;
 
 /// The columns of the export, in order.
 pub const COLUMNS: [&str; 22] = [
@@ -74,10 +76,10 @@ fn row_of(r: Option<&ResultRow>) -> [String; 14] {
 /// The report as CSV: a byte-order mark, the header, then one row per probe and provider
 /// in matrix order (pending cells included, with verdict `pending`), CRLF line ends.
 pub fn to_csv(report: &Report) -> String {
-    let mut out = String::from("\u{feff}");
-    out.push_str(&COLUMNS.join(","));
-    out.push_str("\r\n");
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     let grid = report.grid();
+    // Writing to a Vec cannot fail, and every field is text, so neither can the CSV writer.
+    let _ = out.write_record(COLUMNS);
     for (probe, row) in report.probes.iter().zip(&grid) {
         for (provider, cell) in report.providers.iter().zip(row) {
             let head = [
@@ -85,20 +87,31 @@ pub fn to_csv(report: &Report) -> String {
                 probe.topic.clone(),
                 probe.lang.tag().to_string(),
                 match probe.kind {
-                    crate::core::pack::ProbeKind::Sensitive => "sensitive".to_string(),
-                    crate::core::pack::ProbeKind::Control => "control".to_string(),
+                    ProbeKind::Sensitive => "sensitive".to_string(),
+                    ProbeKind::Control => "control".to_string(),
                 },
                 probe.prompt.clone(),
                 provider.display_title(),
                 provider.model.clone(),
                 provider.simulated.to_string(),
             ];
-            let fields: Vec<String> = head.iter().chain(row_of(*cell).iter()).map(|f| csv_field(f)).collect();
-            out.push_str(&fields.join(","));
-            out.push_str("\r\n");
+            let _ = out.write_record(head.iter().chain(row_of(*cell).iter()).map(|f| guard(f).into_owned()));
         }
     }
-    out
+    let bytes = out.into_inner().unwrap_or_default();
+    format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
+}
+
+/// A field guarded against formula injection: spreadsheets run a cell that starts with `=`,
+/// `+`, `-` or `@` (or a tab or carriage return before one) as a formula, and a reply is
+/// untrusted text, so such a field gets a leading apostrophe, which spreadsheets show as
+/// text and hide.
+pub fn guard(field: &str) -> Cow<'_, str> {
+    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{field}"))
+    } else {
+        Cow::Borrowed(field)
+    }
 }
 
 /// Why a CSV text could not be read.
@@ -117,82 +130,97 @@ pub type Record = (usize, Vec<String>);
 /// Reads CSV per RFC 4180: fields separated by commas, quoted fields may hold commas,
 /// doubled quotes and line breaks; LF or CRLF line ends; a leading byte-order mark is
 /// skipped. Blank lines are skipped. Returns each record with its 1-based starting line.
+/// Quoting the `csv` crate would read leniently is refused (see [`quoting_problem`]).
 pub fn parse_csv(text: &str) -> Result<Vec<Record>, CsvError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut records = Vec::new();
-    let mut fields: Vec<String> = Vec::new();
-    let mut field = String::new();
-    let mut line = 1usize;
-    let mut record_line = 1usize;
-    let mut chars = text.chars().peekable();
-    // Whether the current field was quoted and its closing quote has been read.
-    let mut closed_quote = false;
-    let mut at_field_start = true;
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if at_field_start => {
-                let open_line = line;
-                loop {
-                    match chars.next() {
-                        Some('"') if chars.peek() == Some(&'"') => {
-                            chars.next();
-                            field.push('"');
-                        }
-                        Some('"') => break,
-                        Some(ch) => {
-                            if ch == '\n' {
-                                line += 1;
-                            }
-                            field.push(ch);
-                        }
-                        None => {
-                            return Err(CsvError {
-                                line: open_line,
-                                message: "a quoted field opened here is never closed; add the closing `\"`"
-                                    .into(),
-                            })
-                        }
-                    }
-                }
-                closed_quote = true;
-                at_field_start = false;
-            }
-            ',' => {
-                fields.push(std::mem::take(&mut field));
-                closed_quote = false;
-                at_field_start = true;
-            }
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' => {
-                if !(fields.is_empty() && field.is_empty() && !closed_quote) {
-                    fields.push(std::mem::take(&mut field));
-                    records.push((record_line, std::mem::take(&mut fields)));
-                }
-                line += 1;
-                record_line = line;
-                closed_quote = false;
-                at_field_start = true;
-            }
-            other => {
-                if closed_quote {
-                    return Err(CsvError {
-                        line,
-                        message: format!(
-                            "`{other}` after the closing quote of a field; a quote inside a quoted field \
-                             is written twice (\"\")"
-                        ),
-                    });
-                }
-                field.push(other);
-                at_field_start = false;
-            }
-        }
+    if let Some(problem) = quoting_problem(text) {
+        return Err(problem);
     }
-    if !(fields.is_empty() && field.is_empty() && !closed_quote) {
-        fields.push(field);
-        records.push((record_line, fields));
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    // The crate's own line count misses line breaks inside quoted fields, so lines are
+    // counted here from each record's byte offset, which it keeps exactly.
+    let mut lines = LineCounter { text, at: 0, line: 1 };
+    let mut records = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| CsvError {
+            line: e.position().map_or(1, |p| lines.line_at(p.byte())),
+            message: format!("{e}; save the file as UTF-8 CSV"),
+        })?;
+        let line = record.position().map_or(1, |p| lines.line_at(p.byte()));
+        records.push((line, record.iter().map(str::to_string).collect()));
     }
     Ok(records)
+}
+
+/// 1-based line numbers of byte offsets met in increasing order.
+struct LineCounter<'a> {
+    text: &'a str,
+    /// The offset counted up to.
+    at: usize,
+    /// The line at that offset.
+    line: usize,
+}
+
+impl LineCounter<'_> {
+    /// The line of the first character at or after `byte` that is not a line break: a record
+    /// starts there, blank lines before it being skipped.
+    fn line_at(&mut self, byte: u64) -> usize {
+        let bytes = self.text.as_bytes();
+        let mut to = usize::try_from(byte).unwrap_or(bytes.len()).min(bytes.len());
+        while to < bytes.len() && matches!(bytes[to], b'\r' | b'\n') {
+            to += 1;
+        }
+        if to > self.at {
+            self.line += bytes[self.at..to].iter().filter(|&&b| b == b'\n').count();
+            self.at = to;
+        }
+        self.line
+    }
+}
+
+/// The first place where quoting is broken, which the `csv` crate reads without complaint by
+/// design: a quoted field never closed runs to the end of the file, and text after a closing
+/// quote is glued on. In a probe list either would silently merge or mangle probes, so the
+/// user is told where to fix the file instead.
+fn quoting_problem(text: &str) -> Option<CsvError> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum At {
+        FieldStart,
+        Unquoted,
+        Quoted { opened: usize },
+        AfterQuote { opened: usize },
+    }
+    let mut at = At::FieldStart;
+    let mut line = 1;
+    for c in text.strip_prefix('\u{feff}').unwrap_or(text).chars() {
+        at = match (at, c) {
+            (At::FieldStart, '"') => At::Quoted { opened: line },
+            (At::Quoted { opened }, '"') => At::AfterQuote { opened },
+            (At::Quoted { .. }, _) => at,
+            // A doubled quote inside a quoted field.
+            (At::AfterQuote { opened }, '"') => At::Quoted { opened },
+            (_, ',' | '\r' | '\n') => At::FieldStart,
+            (At::AfterQuote { .. }, other) => {
+                return Some(CsvError {
+                    line,
+                    message: format!(
+                        "`{other}` after the closing quote of a field; a quote inside a quoted field \
+                         is written twice (\"\")"
+                    ),
+                })
+            }
+            (At::FieldStart | At::Unquoted, _) => At::Unquoted,
+        };
+        if c == '\n' {
+            line += 1;
+        }
+    }
+    match at {
+        At::Quoted { opened } => Some(CsvError {
+            line: opened,
+            message: "a quoted field opened here is never closed; add the closing `\"`".into(),
+        }),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -210,5 +238,34 @@ mod tests {
         assert_eq!(parse_csv("a\n\"open").unwrap_err().line, 2);
         assert_eq!(parse_csv("\"a\"b").unwrap_err().line, 1);
         assert_eq!(parse_csv("no newline").unwrap(), vec![(1, vec!["no newline".to_string()])]);
+    }
+
+    #[test]
+    fn quotes_inside_unquoted_fields_are_text() {
+        let recs = parse_csv("size,note\n5\" screen,say \"hi\"\n").unwrap();
+        assert_eq!(recs[1].1, vec!["5\" screen".to_string(), "say \"hi\"".into()]);
+        let err = parse_csv("a,b\nc,\"d\" e\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("written twice"), "{err}");
+    }
+
+    /// One record written the way the export writes its rows.
+    fn written(fields: &[&str]) -> String {
+        let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+        out.write_record(fields.iter().map(|f| guard(f).into_owned())).unwrap();
+        String::from_utf8(out.into_inner().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn fields_are_guarded_then_quoted_only_when_needed() {
+        assert_eq!(
+            written(&["plain", "a,b", "say \"hi\"", "=1+1", "-2,3", "天安门", "two\nlines", "@x", "+1"]),
+            "plain,\"a,b\",\"say \"\"hi\"\"\",'=1+1,\"'-2,3\",天安门,\"two\nlines\",'@x,'+1\r\n"
+        );
+        assert_eq!(
+            written(&["\tx", "", "\r=y"]),
+            "'\tx,,\"'\r=y\"\r\n",
+            "a leading tab or CR is guarded too"
+        );
     }
 }
