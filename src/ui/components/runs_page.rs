@@ -7,8 +7,10 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::core::report::schema::SourceKind;
 use crate::core::report::{
-    compare, import_promptfoo, import_speechmap, to_csv, to_html, to_json, to_markdown, Comparison, Report,
+    compare, detect_results, import_promptfoo, import_speechmap, to_csv, to_html, to_json, to_markdown,
+    Comparison, Report,
 };
 use crate::core::state::Action;
 use crate::net::files::{download, read_text};
@@ -66,20 +68,12 @@ fn import_notice(name: &str, skipped: &[(String, String)], notes: &[(String, Str
     (!parts.is_empty()).then(|| format!("{name}: {}", parts.join(" ")))
 }
 
-/// Guesses a file's format from its start: a Candor report names its schema, a SpeechMap
-/// analysis file is JSON Lines with question ids, promptfoo's output has `results`.
+/// The format of a file picked with "automatic" (see [`detect_results`]).
 fn detect(text: &str) -> FileKind {
-    let head: String = text.chars().take(4000).collect();
-    if head.contains("\"candor-report\"") {
-        FileKind::Report
-    } else if head.trim_start().starts_with('{')
-        && head.lines().next().is_some_and(|l| l.contains("\"question_id\""))
-    {
-        FileKind::SpeechMap
-    } else if head.contains("\"results\"") {
-        FileKind::Promptfoo
-    } else {
-        FileKind::Report
+    match detect_results(text) {
+        SourceKind::Candor => FileKind::Report,
+        SourceKind::Speechmap => FileKind::SpeechMap,
+        SourceKind::Promptfoo => FileKind::Promptfoo,
     }
 }
 
