@@ -130,7 +130,8 @@ pub type Record = (usize, Vec<String>);
 /// Reads CSV per RFC 4180: fields separated by commas, quoted fields may hold commas,
 /// doubled quotes and line breaks; LF or CRLF line ends; a leading byte-order mark is
 /// skipped. Blank lines are skipped. Returns each record with its 1-based starting line.
-/// Quoting the `csv` crate would read leniently is refused (see [`quoting_problem`]).
+/// Broken quoting, which the `csv` crate would read leniently, is refused with its line: a
+/// quoted field never closed, or text after a closing quote.
 pub fn parse_csv(text: &str) -> Result<Vec<Record>, CsvError> {
     if let Some(problem) = quoting_problem(text) {
         return Err(problem);

@@ -8,9 +8,9 @@
 //! silently: it is listed in [`Imported::skipped`] with its location and the reason. The
 //! mapping of every field is documented in `docs/REPORT_FORMAT.md`.
 //!
-//! Each format has its module ([`speechmap`], [`promptfoo`], [`probes`]) reading the file into
-//! typed rows; `rows` turns rows from any of them into one report, and [`detect`] tells the
-//! formats apart when the user does not say.
+//! Each format has its module (`speechmap`, `promptfoo`, `probes`) reading the file into
+//! typed rows; `rows` turns rows from any of them into one report, and `detect`
+//! ([`detect_results`], [`detect_probe_list`]) tells the formats apart when the user does not say.
 
 mod detect;
 mod field;
