@@ -4,10 +4,9 @@
 
 use std::collections::HashMap;
 
-use serde::Deserialize;
 use serde_json::Value;
 
-use super::field::{Field, Id};
+use super::field::{read_object, Field, FromJson, Id};
 use super::rows::hashed_id;
 use super::{ProbeImportError, DEFAULT_TOPIC};
 use crate::core::pack::{probe_id, Lang, Probe, ProbeKind};
@@ -15,13 +14,14 @@ use crate::core::report::csv::parse_csv;
 use crate::core::report::text::{guess_lang_or, slug};
 
 /// One line of a SpeechMap question file.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug)]
 struct QuestionLine {
     id: Id,
     category: Field<String>,
     question: Field<String>,
 }
+
+read_object!(QuestionLine { id: "id", category: "category", question: "question" });
 
 fn line_error(line: usize, message: impl Into<String>) -> ProbeImportError {
     ProbeImportError::Line { line, message: message.into() }
@@ -222,10 +222,11 @@ pub fn import_probes_speechmap_questions(
             line_error(n, format!("not JSON ({e}); a SpeechMap question file has one JSON object a line"))
         })?;
         // A line that is JSON but not an object has no question either.
-        let q = QuestionLine::deserialize(&v).unwrap_or_default();
-        let question = q.question.text().ok_or_else(|| line_error(n, "no `question` text"))?;
-        let id = q.id.0.unwrap_or_else(|| hashed_id(question));
-        let topic = topic_or(q.category.text(), default_topic);
+        let q = QuestionLine::from_json(&v);
+        let question =
+            q.as_ref().and_then(|q| q.question.text()).ok_or_else(|| line_error(n, "no `question` text"))?;
+        let id = q.as_ref().and_then(|q| q.id.0.clone()).unwrap_or_else(|| hashed_id(question));
+        let topic = topic_or(q.as_ref().and_then(|q| q.category.text()), default_topic);
         set.add(new_probe(&id, &topic, lang_for(question, default_lang), question), n)?;
     }
     set.finish("the file has no lines")

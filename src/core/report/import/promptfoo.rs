@@ -1,10 +1,9 @@
 //! promptfoo results files: the JSON `promptfoo eval -o results.json` writes, one result per
 //! (test, provider) with the reply at `response.output`.
 
-use serde::Deserialize;
 use serde_json::Value;
 
-use super::field::{json_kind, Field, Id};
+use super::field::{json_kind, read_object, Field, FromJson, Id};
 use super::rows::{build, reply_outcome, ProviderKey, Row};
 use super::{ImportError, Imported};
 use crate::core::dialect::think::split_think;
@@ -15,47 +14,51 @@ use crate::core::run::Timing;
 use crate::core::verdict::Outcome;
 
 /// The whole file, as far as Candor reads it.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug)]
 struct ResultsFile {
     /// `{results: [...], timestamp}` now; a bare array of results in older versions.
     results: Field<Value>,
     config: Field<RunConfig>,
 }
 
+read_object!(ResultsFile { results: "results", config: "config" });
+
 /// The `results` object of current promptfoo versions. Rows stay JSON values here so that
 /// each is read on its own and a bad one is listed rather than failing the file.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug)]
 struct ResultsBlock {
     results: Field<Vec<Value>>,
     timestamp: Field<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+read_object!(ResultsBlock { results: "results", timestamp: "timestamp" });
+
+#[derive(Debug)]
 struct RunConfig {
     providers: Field<Vec<Field<ConfiguredProvider>>>,
 }
 
+read_object!(RunConfig { providers: "providers" });
+
 /// A provider as the run's configuration names it: where its base URL is found.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug)]
 struct ConfiguredProvider {
     id: Field<String>,
     label: Field<String>,
     config: Field<ProviderSettings>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+read_object!(ConfiguredProvider { id: "id", label: "label", config: "config" });
+
+#[derive(Debug)]
 struct ProviderSettings {
     api_base_url: Field<String>,
 }
 
+read_object!(ProviderSettings { api_base_url: "apiBaseUrl" });
+
 /// One result: a test case (its vars and prompt) run against one provider.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug)]
 struct PromptfooResult {
     vars: Field<Vars>,
     test_case: Field<TestCase>,
@@ -69,15 +72,27 @@ struct PromptfooResult {
     latency_ms: Field<f64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+read_object!(PromptfooResult {
+    vars: "vars",
+    test_case: "testCase",
+    prompt: "prompt",
+    provider: "provider",
+    response: "response",
+    failure_reason: "failureReason",
+    error: "error",
+    success: "success",
+    latency_ms: "latencyMs",
+});
+
+#[derive(Debug)]
 struct TestCase {
     vars: Field<Vars>,
 }
 
+read_object!(TestCase { vars: "vars" });
+
 /// The test's variables Candor understands: the question, its id and its topic.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug)]
 struct Vars {
     id: Id,
     question_id: Id,
@@ -90,19 +105,33 @@ struct Vars {
     subject: Field<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+read_object!(Vars {
+    id: "id",
+    question_id: "question_id",
+    question: "question",
+    prompt: "prompt",
+    query: "query",
+    input: "input",
+    topic: "topic",
+    category: "category",
+    subject: "subject",
+});
+
+#[derive(Debug)]
 struct PromptSent {
     /// The prompt as sent; for chat prompts a JSON list of messages.
     raw: Field<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+read_object!(PromptSent { raw: "raw" });
+
+#[derive(Debug)]
 struct ChatMessage {
     role: Field<String>,
     content: Field<String>,
 }
+
+read_object!(ChatMessage { role: "role", content: "content" });
 
 /// `provider`: its id as text, or an object with `id` and `label`.
 #[derive(Debug)]
@@ -111,24 +140,24 @@ enum Provider {
     Object(ProviderObject),
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug)]
 struct ProviderObject {
     id: Field<String>,
     label: Field<String>,
 }
 
-impl<'de> Deserialize<'de> for Provider {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Value::deserialize(deserializer)? {
-            Value::String(s) => Ok(Provider::Id(s)),
-            v => ProviderObject::deserialize(&v).map(Provider::Object).map_err(serde::de::Error::custom),
+read_object!(ProviderObject { id: "id", label: "label" });
+
+impl FromJson for Provider {
+    fn from_json(v: &Value) -> Option<Self> {
+        match v {
+            Value::String(s) => Some(Provider::Id(s.clone())),
+            v => ProviderObject::from_json(v).map(Provider::Object),
         }
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug)]
 struct ProviderResponse {
     /// The reply: text, or structured output as JSON.
     output: Field<Value>,
@@ -138,8 +167,15 @@ struct ProviderResponse {
     latency_ms: Field<f64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+read_object!(ProviderResponse {
+    output: "output",
+    error: "error",
+    token_usage: "tokenUsage",
+    finish_reason: "finishReason",
+    latency_ms: "latencyMs",
+});
+
+#[derive(Debug)]
 struct TokenUsage {
     prompt: Field<u64>,
     completion: Field<u64>,
@@ -148,11 +184,20 @@ struct TokenUsage {
     completion_details: Field<CompletionDetails>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+read_object!(TokenUsage {
+    prompt: "prompt",
+    completion: "completion",
+    total: "total",
+    cached: "cached",
+    completion_details: "completionDetails",
+});
+
+#[derive(Debug)]
 struct CompletionDetails {
     reasoning: Field<u64>,
 }
+
+read_object!(CompletionDetails { reasoning: "reasoning" });
 
 impl TokenUsage {
     fn usage(&self) -> Usage {
@@ -191,13 +236,12 @@ pub fn import_promptfoo(text: &str, file_name: &str) -> Result<Imported, ImportE
             },
         )
     })?;
-    if !v.is_object() {
+    let Some(file) = ResultsFile::from_json(&v) else {
         return Err(shape(
             "(top level)",
             format!("the file is {}, not a promptfoo results object", json_kind(&v)),
         ));
-    }
-    let file = ResultsFile::deserialize(&v).unwrap_or_default();
+    };
     let missing = || {
         shape(
             "results.results",
@@ -207,8 +251,8 @@ pub fn import_promptfoo(text: &str, file_name: &str) -> Result<Imported, ImportE
     // promptfoo writes the rows at results.results; some older versions put them at results.
     let (rows_v, at_ms) = match file.results {
         Field::Is(Value::Array(rows)) => (rows, None),
-        Field::Is(block @ Value::Object(_)) => {
-            let block = ResultsBlock::deserialize(&block).unwrap_or_default();
+        Field::Is(block) => {
+            let Some(block) = ResultsBlock::from_json(&block) else { return Err(missing()) };
             let at_ms = block.timestamp.text().and_then(parse_timestamp_ms);
             match block.results {
                 Field::Is(rows) => (rows, at_ms),
@@ -222,7 +266,7 @@ pub fn import_promptfoo(text: &str, file_name: &str) -> Result<Imported, ImportE
                 }
             }
         }
-        _ => return Err(missing()),
+        Field::Absent | Field::Null | Field::Other(_) => return Err(missing()),
     };
     let base_urls: Vec<(String, Option<String>, String)> = file
         .config
@@ -259,7 +303,8 @@ pub fn import_promptfoo(text: &str, file_name: &str) -> Result<Imported, ImportE
 fn prompt_of(r: &PromptfooResult, vars: Option<&Vars>) -> Option<String> {
     if let Some(raw) = r.prompt.ok().and_then(|p| p.raw.text()) {
         if raw.starts_with('[') {
-            if let Ok(messages) = serde_json::from_str::<Vec<Field<ChatMessage>>>(raw) {
+            let messages = serde_json::from_str::<Value>(raw).ok();
+            if let Some(messages) = messages.as_ref().and_then(Vec::<Field<ChatMessage>>::from_json) {
                 let user = messages
                     .iter()
                     .rev()
@@ -284,8 +329,7 @@ fn row(r: &Value, base_urls: &[(String, Option<String>, String)]) -> Result<Row,
     if !r.is_object() {
         return Err(format!("the result is {}, not an object", json_kind(r)));
     }
-    // Every field reads anything, so an object always reads.
-    let r = PromptfooResult::deserialize(r).map_err(|e| format!("not a promptfoo result ({e})"))?;
+    let r = PromptfooResult::from_json(r).ok_or("the result is not an object")?;
     let vars = match &r.vars {
         Field::Absent => r.test_case.ok().and_then(|t| t.vars.ok()),
         present => present.ok(),

@@ -1,10 +1,9 @@
 //! SpeechMap analysis files: JSON Lines, one judged reply a line, with the provider's raw API
 //! response (or, in files re-shaped from SpeechMap's, the reply text) and the judge's label.
 
-use serde::Deserialize;
 use serde_json::Value;
 
-use super::field::{json_kind, Field, Id};
+use super::field::{get, json_kind, Field, FromJson, Id};
 use super::rows::{build, reply_outcome, ProviderKey, Row};
 use super::{ImportError, Imported, SourceLabelMeaning};
 use crate::core::dialect::openai::parse_chat_response;
@@ -17,9 +16,8 @@ use crate::core::run::Timing;
 use crate::core::verdict::Outcome;
 
 /// One line of an analysis file, as far as Candor reads it.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct AnalysisLine {
+#[derive(Debug)]
+struct AnalysisLine<'a> {
     question_id: Id,
     question: Field<String>,
     model: Field<String>,
@@ -29,65 +27,89 @@ struct AnalysisLine {
     compliance: Field<String>,
     /// The trace that goes with a plain-text `response`.
     reasoning: Field<String>,
-    response: Response,
+    response: Response<'a>,
+}
+
+impl<'a> AnalysisLine<'a> {
+    fn read(v: &'a Value) -> Self {
+        AnalysisLine {
+            question_id: Id::get(v, "question_id"),
+            question: get(v, "question"),
+            model: get(v, "model"),
+            category: get(v, "category"),
+            timestamp: get(v, "timestamp"),
+            compliance: get(v, "compliance"),
+            reasoning: get(v, "reasoning"),
+            response: match v.get("response") {
+                None => Response::Absent,
+                Some(Value::Null) => Response::Null,
+                Some(Value::String(s)) => Response::Text(s),
+                Some(obj @ Value::Object(_)) => Response::Api(obj, ApiParts::read(obj)),
+                Some(other) => Response::Other(other),
+            },
+        }
+    }
 }
 
 /// What `response` holds.
-#[derive(Debug, Default)]
-enum Response {
+#[derive(Debug)]
+enum Response<'a> {
     /// No `response` key.
-    #[default]
     Absent,
     /// `response: null`: SpeechMap's failed requests.
     Null,
     /// The reply as text (re-shaped files).
-    Text(String),
+    Text(&'a str),
     /// The provider's chat-completions response object, with the parts read here.
-    Api(Value, Box<ApiParts>),
+    Api(&'a Value, ApiParts),
     /// Anything else.
-    Other(Value),
-}
-
-impl<'de> Deserialize<'de> for Response {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(match Value::deserialize(deserializer)? {
-            Value::Null => Response::Null,
-            Value::String(s) => Response::Text(s),
-            v @ Value::Object(_) => {
-                let parts = ApiParts::deserialize(&v).unwrap_or_default();
-                Response::Api(v, Box::new(parts))
-            }
-            v => Response::Other(v),
-        })
-    }
+    Other(&'a Value),
 }
 
 /// What the importer reads of a provider's response object itself; the reply in it is read
 /// by the parser the app uses for live replies.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug)]
 struct ApiParts {
     choices: Field<Vec<Field<ApiChoice>>>,
     error: Field<Value>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+impl ApiParts {
+    fn read(v: &Value) -> Self {
+        ApiParts { choices: get(v, "choices"), error: get(v, "error") }
+    }
+}
+
+#[derive(Debug)]
 struct ApiChoice {
     message: Field<ApiMessage>,
 }
 
+impl FromJson for ApiChoice {
+    fn from_json(v: &Value) -> Option<Self> {
+        v.is_object().then(|| ApiChoice { message: get(v, "message") })
+    }
+}
+
 /// The trace fields of a message: only checked for their type, so a wrong one is noted.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug)]
 struct ApiMessage {
     reasoning: Field<String>,
     reasoning_content: Field<String>,
 }
 
-/// An error object in a provider's response (`{"message", "code", …}`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+impl FromJson for ApiMessage {
+    fn from_json(v: &Value) -> Option<Self> {
+        v.is_object().then(|| ApiMessage {
+            reasoning: get(v, "reasoning"),
+            reasoning_content: get(v, "reasoning_content"),
+        })
+    }
+}
+
+/// An error object in a provider's response (`{"message", "code", …}`); every field is
+/// absent when the error is not an object.
+#[derive(Debug)]
 struct ApiError {
     message: Field<String>,
     code: Field<Value>,
@@ -96,6 +118,15 @@ struct ApiError {
 }
 
 impl ApiError {
+    fn read(v: &Value) -> Self {
+        ApiError {
+            message: get(v, "message"),
+            code: get(v, "code"),
+            status: get(v, "status"),
+            status_code: get(v, "status_code"),
+        }
+    }
+
     /// A status code in `code`, `status` or `status_code`, as a number or numeric string.
     fn status(&self) -> Option<u16> {
         [&self.code, &self.status, &self.status_code].into_iter().find_map(|f| {
@@ -163,8 +194,7 @@ fn row(line: &str) -> Result<Row, String> {
     if !v.is_object() {
         return Err(format!("the line is {}, not a JSON object", json_kind(&v)));
     }
-    // Every field of AnalysisLine reads anything, so only an object gets here and it reads.
-    let line = AnalysisLine::deserialize(&v).map_err(|e| format!("not a SpeechMap row ({e})"))?;
+    let line = AnalysisLine::read(&v);
     let question = line.question.text().ok_or("no `question` text")?.to_string();
     let model = line.model.text().ok_or("no `model`")?.to_string();
     let mut notes = Vec::new();
@@ -179,7 +209,7 @@ fn row(line: &str) -> Result<Row, String> {
         Response::Absent => no_reply_outcome(false, compliance.as_deref()),
         Response::Null => no_reply_outcome(true, compliance.as_deref()),
         Response::Text(s) => {
-            let (content, reasoning) = split_think(&s, row_reasoning);
+            let (content, reasoning) = split_think(s, row_reasoning);
             reply_outcome(content, reasoning)
         }
         Response::Api(obj, parts) => {
@@ -196,7 +226,7 @@ fn row(line: &str) -> Result<Row, String> {
         Response::Other(other) => {
             return Err(format!(
                 "`response` is {}; expected the API's response object or the reply text",
-                json_kind(&other)
+                json_kind(other)
             ))
         }
     };
@@ -239,7 +269,7 @@ fn no_reply_outcome(present: bool, compliance: Option<&str>) -> Outcome {
 
 /// A provider's raw chat-completions response object, read by the same parser the app
 /// uses for live replies; an error object without choices is the row's error.
-fn response_object_outcome(obj: Value, parts: &ApiParts) -> Outcome {
+fn response_object_outcome(obj: &Value, parts: &ApiParts) -> Outcome {
     let has_choices = parts.choices.ok().is_some_and(|c| !c.is_empty());
     if !has_choices {
         let err = match &parts.error {
@@ -261,7 +291,7 @@ fn response_object_outcome(obj: Value, parts: &ApiParts) -> Outcome {
 /// An error object of a provider's response: an HTTP error when it carries a status, else a
 /// failure without one.
 fn error_object_outcome(err: &Value) -> Outcome {
-    let fields = ApiError::deserialize(err).unwrap_or_default();
+    let fields = ApiError::read(err);
     let message = match err {
         Value::String(s) => s.clone(),
         _ => fields.message.text().map_or_else(|| err.to_string(), str::to_string),
