@@ -1,5 +1,6 @@
 //! CSV: the report as one spreadsheet row per (probe, provider), and a reader for the probe
-//! lists people bring from promptfoo; both through the `csv` crate.
+//! lists people bring from promptfoo; both through `csv_core`, the `csv` crate's parser and
+//! writer without its `std::io` layer.
 //!
 //! The export starts with a byte-order mark so spreadsheet programs read it as UTF-8 and
 //! keep Chinese intact, ends lines with CRLF as RFC 4180 says, quotes only the fields that
@@ -76,10 +77,9 @@ fn row_of(r: Option<&ResultRow>) -> [String; 14] {
 /// The report as CSV: a byte-order mark, the header, then one row per probe and provider
 /// in matrix order (pending cells included, with verdict `pending`), CRLF line ends.
 pub fn to_csv(report: &Report) -> String {
-    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut out = CsvWriter::new();
+    out.record(COLUMNS.iter().copied());
     let grid = report.grid();
-    // Writing to a Vec cannot fail, and every field is text, so neither can the CSV writer.
-    let _ = out.write_record(COLUMNS);
     for (probe, row) in report.probes.iter().zip(&grid) {
         for (provider, cell) in report.providers.iter().zip(row) {
             let head = [
@@ -95,11 +95,55 @@ pub fn to_csv(report: &Report) -> String {
                 provider.model.clone(),
                 provider.simulated.to_string(),
             ];
-            let _ = out.write_record(head.iter().chain(row_of(*cell).iter()).map(|f| guard(f).into_owned()));
+            let cells = row_of(*cell);
+            out.record(head.iter().chain(cells.iter()).map(String::as_str));
         }
     }
-    let bytes = out.into_inner().unwrap_or_default();
-    format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
+    out.finish()
+}
+
+/// CSV text built record by record: `csv_core` decides the quoting and writes the
+/// delimiters and CRLF ends; every field is guarded first (see [`guard`]). The `csv` crate's
+/// own writer would do the same over `std::io`, at 8.8 KB gzipped more in the browser build.
+struct CsvWriter {
+    core: csv_core::Writer,
+    out: Vec<u8>,
+    buf: Vec<u8>,
+}
+
+impl CsvWriter {
+    fn new() -> Self {
+        let core = csv_core::WriterBuilder::new().terminator(csv_core::Terminator::CRLF).build();
+        // The byte-order mark: spreadsheets then read the file as UTF-8.
+        CsvWriter { core, out: "\u{feff}".as_bytes().to_vec(), buf: Vec::new() }
+    }
+
+    fn record<'a>(&mut self, fields: impl Iterator<Item = &'a str>) {
+        for (i, field) in fields.enumerate() {
+            if i > 0 {
+                self.put(|core, buf| core.delimiter(buf));
+            }
+            let field = guard(field);
+            // Room for the worst case csv_core names, a field of quotes only, so one call
+            // writes the whole field: it must see the whole field to decide on quoting.
+            self.buf.resize(2 + 2 * field.len(), 0);
+            let (_, _, n) = self.core.field(field.as_bytes(), &mut self.buf);
+            self.out.extend_from_slice(&self.buf[..n]);
+        }
+        self.put(|core, buf| core.terminator(buf));
+    }
+
+    /// Writes a delimiter or terminator (a closing quote and CRLF at most).
+    fn put(&mut self, write: impl Fn(&mut csv_core::Writer, &mut [u8]) -> (csv_core::WriteResult, usize)) {
+        let mut small = [0u8; 4];
+        let (_, n) = write(&mut self.core, &mut small);
+        self.out.extend_from_slice(&small[..n]);
+    }
+
+    fn finish(self) -> String {
+        // Only whole UTF-8 fields and ASCII punctuation were written.
+        String::from_utf8(self.out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
 }
 
 /// A field guarded against formula injection: spreadsheets run a cell that starts with `=`,
@@ -130,26 +174,47 @@ pub type Record = (usize, Vec<String>);
 /// Reads CSV per RFC 4180: fields separated by commas, quoted fields may hold commas,
 /// doubled quotes and line breaks; LF or CRLF line ends; a leading byte-order mark is
 /// skipped. Blank lines are skipped. Returns each record with its 1-based starting line.
-/// Broken quoting, which the `csv` crate would read leniently, is refused with its line: a
+/// Broken quoting, which `csv_core` would read leniently, is refused with its line: a
 /// quoted field never closed, or text after a closing quote.
 pub fn parse_csv(text: &str) -> Result<Vec<Record>, CsvError> {
     if let Some(problem) = quoting_problem(text) {
         return Err(problem);
     }
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    // The crate's own line count misses line breaks inside quoted fields, so lines are
-    // counted here from each record's byte offset, which it keeps exactly.
+    let mut reader = csv_core::Reader::new();
+    // Lines are counted here from each record's byte offset, as csv_core's own count misses
+    // line breaks inside quoted fields.
     let mut lines = LineCounter { text, at: 0, line: 1 };
     let mut records = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| CsvError {
-            line: e.position().map_or(1, |p| lines.line_at(p.byte())),
-            message: format!("{e}; save the file as UTF-8 CSV"),
-        })?;
-        let line = record.position().map_or(1, |p| lines.line_at(p.byte()));
-        records.push((line, record.iter().map(str::to_string).collect()));
+    let mut input = text.as_bytes();
+    let (mut out, mut ends) = (vec![0u8; 1024], vec![0usize; 32]);
+    let (mut nout, mut nend, mut consumed, mut record_start) = (0, 0, 0, 0);
+    loop {
+        let (result, nin, o, e) = reader.read_record(input, &mut out[nout..], &mut ends[nend..]);
+        input = &input[nin..];
+        consumed += nin;
+        nout += o;
+        nend += e;
+        match result {
+            // An empty input tells csv_core the text has ended; it then finishes the record.
+            csv_core::ReadRecordResult::InputEmpty => {}
+            csv_core::ReadRecordResult::OutputFull => out.resize(out.len() * 2, 0),
+            csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+            csv_core::ReadRecordResult::Record => {
+                let mut start = 0;
+                let fields = ends[..nend]
+                    .iter()
+                    .map(|&end| {
+                        let field = String::from_utf8_lossy(&out[start..end]).into_owned();
+                        start = end;
+                        field
+                    })
+                    .collect();
+                records.push((lines.line_at(record_start), fields));
+                (nout, nend, record_start) = (0, 0, consumed);
+            }
+            csv_core::ReadRecordResult::End => return Ok(records),
+        }
     }
-    Ok(records)
 }
 
 /// 1-based line numbers of byte offsets met in increasing order.
@@ -164,9 +229,9 @@ struct LineCounter<'a> {
 impl LineCounter<'_> {
     /// The line of the first character at or after `byte` that is not a line break: a record
     /// starts there, blank lines before it being skipped.
-    fn line_at(&mut self, byte: u64) -> usize {
+    fn line_at(&mut self, byte: usize) -> usize {
         let bytes = self.text.as_bytes();
-        let mut to = usize::try_from(byte).unwrap_or(bytes.len()).min(bytes.len());
+        let mut to = byte.min(bytes.len());
         while to < bytes.len() && matches!(bytes[to], b'\r' | b'\n') {
             to += 1;
         }
@@ -178,7 +243,7 @@ impl LineCounter<'_> {
     }
 }
 
-/// The first place where quoting is broken, which the `csv` crate reads without complaint by
+/// The first place where quoting is broken, which `csv_core` reads without complaint by
 /// design: a quoted field never closed runs to the end of the file, and text after a closing
 /// quote is glued on. In a probe list either would silently merge or mangle probes, so the
 /// user is told where to fix the file instead.
@@ -252,9 +317,9 @@ mod tests {
 
     /// One record written the way the export writes its rows.
     fn written(fields: &[&str]) -> String {
-        let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-        out.write_record(fields.iter().map(|f| guard(f).into_owned())).unwrap();
-        String::from_utf8(out.into_inner().unwrap()).unwrap()
+        let mut out = CsvWriter::new();
+        out.record(fields.iter().copied());
+        out.finish().trim_start_matches('\u{feff}').to_string()
     }
 
     #[test]
