@@ -59,7 +59,7 @@ pub(super) fn get<T: FromJson>(obj: &Value, key: &str) -> Field<T> {
     Field::of(obj.get(key))
 }
 
-/// What a struct read by [`read_object!`] can hold: a value read from its key.
+/// What a struct declared with `json_object!` can hold: a value read from its key.
 pub(super) trait ReadField {
     /// The value at `key` of `obj`.
     fn read_field(obj: &Value, key: &str) -> Self;
@@ -77,10 +77,19 @@ impl ReadField for Id {
     }
 }
 
-/// Implements [`FromJson`] for a struct read from a JSON object, each field from the key
-/// named beside it; a value that is not an object is not the struct.
-macro_rules! read_object {
-    ($name:ident { $($field:ident: $key:literal),* $(,)? }) => {
+/// Declares a struct read from a JSON object, each field from the key written after it, and
+/// implements [`FromJson`] for it; a value that is not an object is not the struct. Field
+/// types are [`Field`]s or [`Id`]s, so the struct always reads from an object.
+macro_rules! json_object {
+    ($(#[$attr:meta])* struct $name:ident {
+        $($(#[$field_attr:meta])* $field:ident: $ty:ty = $key:literal),* $(,)?
+    }) => {
+        $(#[$attr])*
+        #[derive(Debug)]
+        struct $name {
+            $($(#[$field_attr])* $field: $ty),*
+        }
+
         impl $crate::core::report::import::field::FromJson for $name {
             fn from_json(v: &serde_json::Value) -> Option<Self> {
                 use $crate::core::report::import::field::ReadField;
@@ -89,7 +98,7 @@ macro_rules! read_object {
         }
     };
 }
-pub(super) use read_object;
+pub(super) use json_object;
 
 /// One field of a row.
 #[derive(Clone, Debug, Default, PartialEq)]

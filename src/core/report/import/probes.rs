@@ -6,22 +6,21 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::field::{read_object, Field, FromJson, Id};
+use super::field::{json_object, Field, FromJson, Id};
 use super::rows::hashed_id;
 use super::{ProbeImportError, DEFAULT_TOPIC};
 use crate::core::pack::{probe_id, Lang, Probe, ProbeKind};
 use crate::core::report::csv::parse_csv;
 use crate::core::report::text::{guess_lang_or, slug};
 
-/// One line of a SpeechMap question file.
-#[derive(Debug)]
-struct QuestionLine {
-    id: Id,
-    category: Field<String>,
-    question: Field<String>,
+json_object! {
+    /// One line of a SpeechMap question file.
+    struct QuestionLine {
+        id: Id = "id",
+        category: Field<String> = "category",
+        question: Field<String> = "question",
+    }
 }
-
-read_object!(QuestionLine { id: "id", category: "category", question: "question" });
 
 fn line_error(line: usize, message: impl Into<String>) -> ProbeImportError {
     ProbeImportError::Line { line, message: message.into() }

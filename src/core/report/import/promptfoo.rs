@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::field::{json_kind, read_object, Field, FromJson, Id};
+use super::field::{json_kind, json_object, Field, FromJson, Id};
 use super::rows::{build, reply_outcome, ProviderKey, Row};
 use super::{ImportError, Imported};
 use crate::core::dialect::think::split_think;
@@ -13,125 +13,95 @@ use crate::core::report::text::parse_timestamp_ms;
 use crate::core::run::Timing;
 use crate::core::verdict::Outcome;
 
-/// The whole file, as far as Candor reads it.
-#[derive(Debug)]
-struct ResultsFile {
-    /// `{results: [...], timestamp}` now; a bare array of results in older versions.
-    results: Field<Value>,
-    config: Field<RunConfig>,
+json_object! {
+    /// The whole file, as far as Candor reads it.
+    struct ResultsFile {
+        /// `{results: [...], timestamp}` now; a bare array of results in older versions.
+        results: Field<Value> = "results",
+        config: Field<RunConfig> = "config",
+    }
 }
 
-read_object!(ResultsFile { results: "results", config: "config" });
-
-/// The `results` object of current promptfoo versions. Rows stay JSON values here so that
-/// each is read on its own and a bad one is listed rather than failing the file.
-#[derive(Debug)]
-struct ResultsBlock {
-    results: Field<Vec<Value>>,
-    timestamp: Field<String>,
+json_object! {
+    /// The `results` object of current promptfoo versions. Rows stay JSON values here so that
+    /// each is read on its own and a bad one is listed rather than failing the file.
+    struct ResultsBlock {
+        results: Field<Vec<Value>> = "results",
+        timestamp: Field<String> = "timestamp",
+    }
 }
 
-read_object!(ResultsBlock { results: "results", timestamp: "timestamp" });
-
-#[derive(Debug)]
-struct RunConfig {
-    providers: Field<Vec<Field<ConfiguredProvider>>>,
+json_object! {
+    struct RunConfig {
+        providers: Field<Vec<Field<ConfiguredProvider>>> = "providers",
+    }
 }
 
-read_object!(RunConfig { providers: "providers" });
-
-/// A provider as the run's configuration names it: where its base URL is found.
-#[derive(Debug)]
-struct ConfiguredProvider {
-    id: Field<String>,
-    label: Field<String>,
-    config: Field<ProviderSettings>,
+json_object! {
+    /// A provider as the run's configuration names it: where its base URL is found.
+    struct ConfiguredProvider {
+        id: Field<String> = "id",
+        label: Field<String> = "label",
+        config: Field<ProviderSettings> = "config",
+    }
 }
 
-read_object!(ConfiguredProvider { id: "id", label: "label", config: "config" });
-
-#[derive(Debug)]
-struct ProviderSettings {
-    api_base_url: Field<String>,
+json_object! {
+    struct ProviderSettings {
+        api_base_url: Field<String> = "apiBaseUrl",
+    }
 }
 
-read_object!(ProviderSettings { api_base_url: "apiBaseUrl" });
-
-/// One result: a test case (its vars and prompt) run against one provider.
-#[derive(Debug)]
-struct PromptfooResult {
-    vars: Field<Vars>,
-    test_case: Field<TestCase>,
-    prompt: Field<PromptSent>,
-    provider: Field<Provider>,
-    response: Field<ProviderResponse>,
-    /// 2 is promptfoo's "error" (the provider failed), as opposed to a failed assertion.
-    failure_reason: Field<u64>,
-    error: Field<String>,
-    success: Field<bool>,
-    latency_ms: Field<f64>,
+json_object! {
+    /// One result: a test case (its vars and prompt) run against one provider.
+    struct PromptfooResult {
+        vars: Field<Vars> = "vars",
+        test_case: Field<TestCase> = "testCase",
+        prompt: Field<PromptSent> = "prompt",
+        provider: Field<Provider> = "provider",
+        response: Field<ProviderResponse> = "response",
+        /// 2 is promptfoo's "error" (the provider failed), as opposed to a failed assertion.
+        failure_reason: Field<u64> = "failureReason",
+        error: Field<String> = "error",
+        success: Field<bool> = "success",
+        latency_ms: Field<f64> = "latencyMs",
+    }
 }
 
-read_object!(PromptfooResult {
-    vars: "vars",
-    test_case: "testCase",
-    prompt: "prompt",
-    provider: "provider",
-    response: "response",
-    failure_reason: "failureReason",
-    error: "error",
-    success: "success",
-    latency_ms: "latencyMs",
-});
-
-#[derive(Debug)]
-struct TestCase {
-    vars: Field<Vars>,
+json_object! {
+    struct TestCase {
+        vars: Field<Vars> = "vars",
+    }
 }
 
-read_object!(TestCase { vars: "vars" });
-
-/// The test's variables Candor understands: the question, its id and its topic.
-#[derive(Debug)]
-struct Vars {
-    id: Id,
-    question_id: Id,
-    question: Field<String>,
-    prompt: Field<String>,
-    query: Field<String>,
-    input: Field<String>,
-    topic: Field<String>,
-    category: Field<String>,
-    subject: Field<String>,
+json_object! {
+    /// The test's variables Candor understands: the question, its id and its topic.
+    struct Vars {
+        id: Id = "id",
+        question_id: Id = "question_id",
+        question: Field<String> = "question",
+        prompt: Field<String> = "prompt",
+        query: Field<String> = "query",
+        input: Field<String> = "input",
+        topic: Field<String> = "topic",
+        category: Field<String> = "category",
+        subject: Field<String> = "subject",
+    }
 }
 
-read_object!(Vars {
-    id: "id",
-    question_id: "question_id",
-    question: "question",
-    prompt: "prompt",
-    query: "query",
-    input: "input",
-    topic: "topic",
-    category: "category",
-    subject: "subject",
-});
-
-#[derive(Debug)]
-struct PromptSent {
-    /// The prompt as sent; for chat prompts a JSON list of messages.
-    raw: Field<String>,
+json_object! {
+    struct PromptSent {
+        /// The prompt as sent; for chat prompts a JSON list of messages.
+        raw: Field<String> = "raw",
+    }
 }
 
-read_object!(PromptSent { raw: "raw" });
-
-#[derive(Debug)]
-struct ChatMessage {
-    role: Field<String>,
-    content: Field<String>,
+json_object! {
+    struct ChatMessage {
+        role: Field<String> = "role",
+        content: Field<String> = "content",
+    }
 }
-
-read_object!(ChatMessage { role: "role", content: "content" });
 
 /// `provider`: its id as text, or an object with `id` and `label`.
 #[derive(Debug)]
@@ -140,13 +110,12 @@ enum Provider {
     Object(ProviderObject),
 }
 
-#[derive(Debug)]
-struct ProviderObject {
-    id: Field<String>,
-    label: Field<String>,
+json_object! {
+    struct ProviderObject {
+        id: Field<String> = "id",
+        label: Field<String> = "label",
+    }
 }
-
-read_object!(ProviderObject { id: "id", label: "label" });
 
 impl FromJson for Provider {
     fn from_json(v: &Value) -> Option<Self> {
@@ -157,47 +126,32 @@ impl FromJson for Provider {
     }
 }
 
-#[derive(Debug)]
-struct ProviderResponse {
-    /// The reply: text, or structured output as JSON.
-    output: Field<Value>,
-    error: Field<String>,
-    token_usage: Field<TokenUsage>,
-    finish_reason: Field<String>,
-    latency_ms: Field<f64>,
+json_object! {
+    struct ProviderResponse {
+        /// The reply: text, or structured output as JSON.
+        output: Field<Value> = "output",
+        error: Field<String> = "error",
+        token_usage: Field<TokenUsage> = "tokenUsage",
+        finish_reason: Field<String> = "finishReason",
+        latency_ms: Field<f64> = "latencyMs",
+    }
 }
 
-read_object!(ProviderResponse {
-    output: "output",
-    error: "error",
-    token_usage: "tokenUsage",
-    finish_reason: "finishReason",
-    latency_ms: "latencyMs",
-});
-
-#[derive(Debug)]
-struct TokenUsage {
-    prompt: Field<u64>,
-    completion: Field<u64>,
-    total: Field<u64>,
-    cached: Field<u64>,
-    completion_details: Field<CompletionDetails>,
+json_object! {
+    struct TokenUsage {
+        prompt: Field<u64> = "prompt",
+        completion: Field<u64> = "completion",
+        total: Field<u64> = "total",
+        cached: Field<u64> = "cached",
+        completion_details: Field<CompletionDetails> = "completionDetails",
+    }
 }
 
-read_object!(TokenUsage {
-    prompt: "prompt",
-    completion: "completion",
-    total: "total",
-    cached: "cached",
-    completion_details: "completionDetails",
-});
-
-#[derive(Debug)]
-struct CompletionDetails {
-    reasoning: Field<u64>,
+json_object! {
+    struct CompletionDetails {
+        reasoning: Field<u64> = "reasoning",
+    }
 }
-
-read_object!(CompletionDetails { reasoning: "reasoning" });
 
 impl TokenUsage {
     fn usage(&self) -> Usage {

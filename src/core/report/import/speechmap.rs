@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::field::{get, json_kind, Field, FromJson, Id};
+use super::field::{get, json_kind, json_object, Field, Id};
 use super::rows::{build, reply_outcome, ProviderKey, Row};
 use super::{ImportError, Imported, SourceLabelMeaning};
 use crate::core::dialect::openai::parse_chat_response;
@@ -80,30 +80,17 @@ impl ApiParts {
     }
 }
 
-#[derive(Debug)]
-struct ApiChoice {
-    message: Field<ApiMessage>,
-}
-
-impl FromJson for ApiChoice {
-    fn from_json(v: &Value) -> Option<Self> {
-        v.is_object().then(|| ApiChoice { message: get(v, "message") })
+json_object! {
+    struct ApiChoice {
+        message: Field<ApiMessage> = "message",
     }
 }
 
-/// The trace fields of a message: only checked for their type, so a wrong one is noted.
-#[derive(Debug)]
-struct ApiMessage {
-    reasoning: Field<String>,
-    reasoning_content: Field<String>,
-}
-
-impl FromJson for ApiMessage {
-    fn from_json(v: &Value) -> Option<Self> {
-        v.is_object().then(|| ApiMessage {
-            reasoning: get(v, "reasoning"),
-            reasoning_content: get(v, "reasoning_content"),
-        })
+json_object! {
+    /// The trace fields of a message: only checked for their type, so a wrong one is noted.
+    struct ApiMessage {
+        reasoning: Field<String> = "reasoning",
+        reasoning_content: Field<String> = "reasoning_content",
     }
 }
 
