@@ -5,73 +5,83 @@
 //! one field is odd; each importer decides per field whether oddness skips the row, adds a
 //! note, or is ignored, as the format's documentation in `docs/REPORT_FORMAT.md` says.
 //!
-//! The structs are read from a parsed JSON value through [`FromJson`] rather than serde's
-//! derived `Deserialize`: the derived visitors for the import structs cost 28 KB gzipped in
-//! the browser build (measured), where the whole app has a 400 KB budget.
+//! The structs are typed views that borrow from the parsed JSON value, read through
+//! [`FromJson`] rather than serde's derived `Deserialize`: the derived visitors for the import
+//! structs cost 28 KB gzipped in the browser build (measured), where the whole app has a
+//! 400 KB budget, and owned structs would copy every row of a large file once more.
 
 use serde_json::Value;
 
-/// A typed value read out of a JSON value, `None` when the value does not have the type.
-pub(super) trait FromJson: Sized {
+/// A typed view of a JSON value, borrowing from it; `None` when the value does not have the
+/// type. Nothing is copied, so a large results file is not held twice.
+pub(super) trait FromJson<'a>: Sized {
     /// The value as `Self`.
-    fn from_json(v: &Value) -> Option<Self>;
+    fn from_json(v: &'a Value) -> Option<Self>;
 }
 
-impl FromJson for String {
-    fn from_json(v: &Value) -> Option<Self> {
-        v.as_str().map(str::to_string)
+impl<'a> FromJson<'a> for &'a str {
+    fn from_json(v: &'a Value) -> Option<Self> {
+        v.as_str()
     }
 }
 
-impl FromJson for u64 {
+impl FromJson<'_> for u64 {
     fn from_json(v: &Value) -> Option<Self> {
         v.as_u64()
     }
 }
 
-impl FromJson for f64 {
+impl FromJson<'_> for f64 {
     fn from_json(v: &Value) -> Option<Self> {
         v.as_f64()
     }
 }
 
-impl FromJson for bool {
+impl FromJson<'_> for bool {
     fn from_json(v: &Value) -> Option<Self> {
         v.as_bool()
     }
 }
 
-impl FromJson for Value {
-    fn from_json(v: &Value) -> Option<Self> {
-        Some(v.clone())
+/// Any JSON value, as it is.
+impl<'a> FromJson<'a> for &'a Value {
+    fn from_json(v: &'a Value) -> Option<Self> {
+        Some(v)
+    }
+}
+
+/// An array of JSON values, each read later on its own.
+impl<'a> FromJson<'a> for &'a [Value] {
+    fn from_json(v: &'a Value) -> Option<Self> {
+        v.as_array().map(Vec::as_slice)
     }
 }
 
 /// An array whose every element has the type.
-impl<T: FromJson> FromJson for Vec<T> {
-    fn from_json(v: &Value) -> Option<Self> {
+impl<'a, T: FromJson<'a>> FromJson<'a> for Vec<T> {
+    fn from_json(v: &'a Value) -> Option<Self> {
         v.as_array()?.iter().map(T::from_json).collect()
     }
 }
 
 /// Field `key` of `obj` (nothing when `obj` is not an object).
-pub(super) fn get<T: FromJson>(obj: &Value, key: &str) -> Field<T> {
+pub(super) fn get<'a, T: FromJson<'a>>(obj: &'a Value, key: &str) -> Field<'a, T> {
     Field::of(obj.get(key))
 }
 
 /// What a struct declared with `json_object!` can hold: a value read from its key.
-pub(super) trait ReadField {
+pub(super) trait ReadField<'a> {
     /// The value at `key` of `obj`.
-    fn read_field(obj: &Value, key: &str) -> Self;
+    fn read_field(obj: &'a Value, key: &str) -> Self;
 }
 
-impl<T: FromJson> ReadField for Field<T> {
-    fn read_field(obj: &Value, key: &str) -> Self {
+impl<'a, T: FromJson<'a>> ReadField<'a> for Field<'a, T> {
+    fn read_field(obj: &'a Value, key: &str) -> Self {
         get(obj, key)
     }
 }
 
-impl ReadField for Id {
+impl ReadField<'_> for Id {
     fn read_field(obj: &Value, key: &str) -> Self {
         Id::get(obj, key)
     }
@@ -81,17 +91,17 @@ impl ReadField for Id {
 /// implements [`FromJson`] for it; a value that is not an object is not the struct. Field
 /// types are [`Field`]s or [`Id`]s, so the struct always reads from an object.
 macro_rules! json_object {
-    ($(#[$attr:meta])* struct $name:ident {
+    ($(#[$attr:meta])* struct $name:ident<'a> {
         $($(#[$field_attr:meta])* $field:ident: $ty:ty = $key:literal),* $(,)?
     }) => {
         $(#[$attr])*
         #[derive(Debug)]
-        struct $name {
+        struct $name<'a> {
             $($(#[$field_attr])* $field: $ty),*
         }
 
-        impl $crate::core::report::import::field::FromJson for $name {
-            fn from_json(v: &serde_json::Value) -> Option<Self> {
+        impl<'a> $crate::core::report::import::field::FromJson<'a> for $name<'a> {
+            fn from_json(v: &'a serde_json::Value) -> Option<Self> {
                 use $crate::core::report::import::field::ReadField;
                 v.is_object().then(|| $name { $($field: ReadField::read_field(v, $key)),* })
             }
@@ -102,7 +112,7 @@ pub(super) use json_object;
 
 /// One field of a row.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub(super) enum Field<T> {
+pub(super) enum Field<'a, T> {
     /// The key is not there.
     #[default]
     Absent,
@@ -111,28 +121,28 @@ pub(super) enum Field<T> {
     /// The value has the expected type.
     Is(T),
     /// The value has another type; kept so that messages can say which.
-    Other(Value),
+    Other(&'a Value),
 }
 
-impl<T: FromJson> Field<T> {
+impl<'a, T: FromJson<'a>> Field<'a, T> {
     /// A field as found: `None` when the key is missing.
-    pub(super) fn of(v: Option<&Value>) -> Self {
+    pub(super) fn of(v: Option<&'a Value>) -> Self {
         match v {
             None => Field::Absent,
             Some(Value::Null) => Field::Null,
-            Some(v) => T::from_json(v).map_or_else(|| Field::Other(v.clone()), Field::Is),
+            Some(v) => T::from_json(v).map_or(Field::Other(v), Field::Is),
         }
     }
 }
 
 /// A field inside an array always reads; what it holds is kept as for object fields.
-impl<T: FromJson> FromJson for Field<T> {
-    fn from_json(v: &Value) -> Option<Self> {
+impl<'a, T: FromJson<'a>> FromJson<'a> for Field<'a, T> {
+    fn from_json(v: &'a Value) -> Option<Self> {
         Some(Field::of(Some(v)))
     }
 }
 
-impl<T> Field<T> {
+impl<'a, T> Field<'a, T> {
     /// The value, when it has the expected type.
     pub(super) fn ok(&self) -> Option<&T> {
         match self {
@@ -161,9 +171,9 @@ impl<T> Field<T> {
     }
 }
 
-impl Field<String> {
+impl<'a> Field<'a, &'a str> {
     /// The text without surrounding space, when it is text and not blank.
-    pub(super) fn text(&self) -> Option<&str> {
+    pub(super) fn text(&self) -> Option<&'a str> {
         self.ok().map(|s| s.trim()).filter(|s| !s.is_empty())
     }
 }
@@ -200,38 +210,35 @@ pub(super) fn json_kind(v: &Value) -> &'static str {
 mod tests {
     use super::*;
 
-    struct Row {
-        name: Field<String>,
-        id: Id,
-    }
-
-    fn row(json: &str) -> Row {
-        let v: Value = serde_json::from_str(json).expect("JSON");
-        Row { name: get(&v, "name"), id: Id::get(&v, "id") }
+    fn json(text: &str) -> Value {
+        serde_json::from_str(text).expect("JSON")
     }
 
     #[test]
     fn odd_fields_are_kept_with_their_kind_and_never_fail_the_row() {
-        assert_eq!(row(r#"{"name": " Ann ", "id": 7}"#).name.text(), Some("Ann"));
-        assert_eq!(row(r#"{"id": 7}"#).id, Id(Some("7".into())));
-        assert_eq!(row(r#"{"id": " q1 "}"#).id, Id(Some("q1".into())));
-        assert_eq!(row(r#"{"id": "  "}"#).id, Id(None));
-        assert_eq!(row(r#"{"id": [1]}"#).id, Id(None));
-        assert_eq!(row("{}").name, Field::Absent);
-        assert_eq!(row(r#"{"name": null}"#).name.odd_kind(), Some("null"));
-        assert_eq!(row(r#"{"name": 3}"#).name.odd_kind(), Some("a number"));
-        assert_eq!(row(r#"{"name": {"a": 1}}"#).name.odd_kind(), Some("an object"));
-        assert_eq!(row(r#"{"name": "  "}"#).name.text(), None);
-        let fallback = Field::Is("b".to_string());
+        let name =
+            |text: &str| -> Option<String> { get::<&str>(&json(text), "name").text().map(str::to_string) };
+        let kind = |text: &str| get::<&str>(&json(text), "name").odd_kind();
+        let id = |text: &str| Id::get(&json(text), "id");
+        assert_eq!(name(r#"{"name": " Ann ", "id": 7}"#).as_deref(), Some("Ann"));
+        assert_eq!(id(r#"{"id": 7}"#), Id(Some("7".into())));
+        assert_eq!(id(r#"{"id": " q1 "}"#), Id(Some("q1".into())));
+        assert_eq!(id(r#"{"id": "  "}"#), Id(None));
+        assert_eq!(id(r#"{"id": [1]}"#), Id(None));
+        assert_eq!(get::<&str>(&json("{}"), "name"), Field::Absent);
+        assert_eq!(kind(r#"{"name": null}"#), Some("null"));
+        assert_eq!(kind(r#"{"name": 3}"#), Some("a number"));
+        assert_eq!(kind(r#"{"name": {"a": 1}}"#), Some("an object"));
+        assert_eq!(kind("{}"), None);
+        assert_eq!(name(r#"{"name": "  "}"#), None);
+        let fallback = Field::Is("b");
         assert_eq!(Field::Absent.or_if_absent(fallback.clone()), fallback);
-        assert_eq!(Field::<String>::Null.or_if_absent(fallback), Field::Null);
-        let list: Field<Vec<Field<u64>>> = get(&serde_json::json!({"n": [1, "x"]}), "n");
-        assert_eq!(
-            list,
-            Field::Is(vec![Field::Is(1), Field::Other("x".into())]),
-            "elements keep their oddness"
-        );
-        let strict: Field<Vec<u64>> = get(&serde_json::json!({"n": [1, "x"]}), "n");
+        assert_eq!(Field::<&str>::Null.or_if_absent(fallback), Field::Null);
+        let v = json(r#"{"n": [1, "x"]}"#);
+        let list: Field<Vec<Field<u64>>> = get(&v, "n");
+        let x = Value::from("x");
+        assert_eq!(list, Field::Is(vec![Field::Is(1), Field::Other(&x)]), "elements keep their oddness");
+        let strict: Field<Vec<u64>> = get(&v, "n");
         assert_eq!(strict.odd_kind(), Some("an array"));
     }
 }

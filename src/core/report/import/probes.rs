@@ -15,10 +15,10 @@ use crate::core::report::text::{guess_lang_or, slug};
 
 json_object! {
     /// One line of a SpeechMap question file.
-    struct QuestionLine {
+    struct QuestionLine<'a> {
         id: Id = "id",
-        category: Field<String> = "category",
-        question: Field<String> = "question",
+        category: Field<'a, &'a str> = "category",
+        question: Field<'a, &'a str> = "question",
     }
 }
 

@@ -15,145 +15,145 @@ use crate::core::verdict::Outcome;
 
 json_object! {
     /// The whole file, as far as Candor reads it.
-    struct ResultsFile {
+    struct ResultsFile<'a> {
         /// `{results: [...], timestamp}` now; a bare array of results in older versions.
-        results: Field<Value> = "results",
-        config: Field<RunConfig> = "config",
+        results: Field<'a, &'a Value> = "results",
+        config: Field<'a, RunConfig<'a>> = "config",
     }
 }
 
 json_object! {
     /// The `results` object of current promptfoo versions. Rows stay JSON values here so that
     /// each is read on its own and a bad one is listed rather than failing the file.
-    struct ResultsBlock {
-        results: Field<Vec<Value>> = "results",
-        timestamp: Field<String> = "timestamp",
+    struct ResultsBlock<'a> {
+        results: Field<'a, &'a [Value]> = "results",
+        timestamp: Field<'a, &'a str> = "timestamp",
     }
 }
 
 json_object! {
-    struct RunConfig {
-        providers: Field<Vec<Field<ConfiguredProvider>>> = "providers",
+    struct RunConfig<'a> {
+        providers: Field<'a, Vec<Field<'a, ConfiguredProvider<'a>>>> = "providers",
     }
 }
 
 json_object! {
     /// A provider as the run's configuration names it: where its base URL is found.
-    struct ConfiguredProvider {
-        id: Field<String> = "id",
-        label: Field<String> = "label",
-        config: Field<ProviderSettings> = "config",
+    struct ConfiguredProvider<'a> {
+        id: Field<'a, &'a str> = "id",
+        label: Field<'a, &'a str> = "label",
+        config: Field<'a, ProviderSettings<'a>> = "config",
     }
 }
 
 json_object! {
-    struct ProviderSettings {
-        api_base_url: Field<String> = "apiBaseUrl",
+    struct ProviderSettings<'a> {
+        api_base_url: Field<'a, &'a str> = "apiBaseUrl",
     }
 }
 
 json_object! {
     /// One result: a test case (its vars and prompt) run against one provider.
-    struct PromptfooResult {
-        vars: Field<Vars> = "vars",
-        test_case: Field<TestCase> = "testCase",
-        prompt: Field<PromptSent> = "prompt",
-        provider: Field<Provider> = "provider",
-        response: Field<ProviderResponse> = "response",
+    struct PromptfooResult<'a> {
+        vars: Field<'a, Vars<'a>> = "vars",
+        test_case: Field<'a, TestCase<'a>> = "testCase",
+        prompt: Field<'a, PromptSent<'a>> = "prompt",
+        provider: Field<'a, Provider<'a>> = "provider",
+        response: Field<'a, ProviderResponse<'a>> = "response",
         /// 2 is promptfoo's "error" (the provider failed), as opposed to a failed assertion.
-        failure_reason: Field<u64> = "failureReason",
-        error: Field<String> = "error",
-        success: Field<bool> = "success",
-        latency_ms: Field<f64> = "latencyMs",
+        failure_reason: Field<'a, u64> = "failureReason",
+        error: Field<'a, &'a str> = "error",
+        success: Field<'a, bool> = "success",
+        latency_ms: Field<'a, f64> = "latencyMs",
     }
 }
 
 json_object! {
-    struct TestCase {
-        vars: Field<Vars> = "vars",
+    struct TestCase<'a> {
+        vars: Field<'a, Vars<'a>> = "vars",
     }
 }
 
 json_object! {
     /// The test's variables Candor understands: the question, its id and its topic.
-    struct Vars {
+    struct Vars<'a> {
         id: Id = "id",
         question_id: Id = "question_id",
-        question: Field<String> = "question",
-        prompt: Field<String> = "prompt",
-        query: Field<String> = "query",
-        input: Field<String> = "input",
-        topic: Field<String> = "topic",
-        category: Field<String> = "category",
-        subject: Field<String> = "subject",
+        question: Field<'a, &'a str> = "question",
+        prompt: Field<'a, &'a str> = "prompt",
+        query: Field<'a, &'a str> = "query",
+        input: Field<'a, &'a str> = "input",
+        topic: Field<'a, &'a str> = "topic",
+        category: Field<'a, &'a str> = "category",
+        subject: Field<'a, &'a str> = "subject",
     }
 }
 
 json_object! {
-    struct PromptSent {
+    struct PromptSent<'a> {
         /// The prompt as sent; for chat prompts a JSON list of messages.
-        raw: Field<String> = "raw",
+        raw: Field<'a, &'a str> = "raw",
     }
 }
 
 json_object! {
-    struct ChatMessage {
-        role: Field<String> = "role",
-        content: Field<String> = "content",
+    struct ChatMessage<'a> {
+        role: Field<'a, &'a str> = "role",
+        content: Field<'a, &'a str> = "content",
     }
 }
 
 /// `provider`: its id as text, or an object with `id` and `label`.
 #[derive(Debug)]
-enum Provider {
-    Id(String),
-    Object(ProviderObject),
+enum Provider<'a> {
+    Id(&'a str),
+    Object(ProviderObject<'a>),
 }
 
 json_object! {
-    struct ProviderObject {
-        id: Field<String> = "id",
-        label: Field<String> = "label",
+    struct ProviderObject<'a> {
+        id: Field<'a, &'a str> = "id",
+        label: Field<'a, &'a str> = "label",
     }
 }
 
-impl FromJson for Provider {
-    fn from_json(v: &Value) -> Option<Self> {
+impl<'a> FromJson<'a> for Provider<'a> {
+    fn from_json(v: &'a Value) -> Option<Self> {
         match v {
-            Value::String(s) => Some(Provider::Id(s.clone())),
+            Value::String(s) => Some(Provider::Id(s)),
             v => ProviderObject::from_json(v).map(Provider::Object),
         }
     }
 }
 
 json_object! {
-    struct ProviderResponse {
+    struct ProviderResponse<'a> {
         /// The reply: text, or structured output as JSON.
-        output: Field<Value> = "output",
-        error: Field<String> = "error",
-        token_usage: Field<TokenUsage> = "tokenUsage",
-        finish_reason: Field<String> = "finishReason",
-        latency_ms: Field<f64> = "latencyMs",
+        output: Field<'a, &'a Value> = "output",
+        error: Field<'a, &'a str> = "error",
+        token_usage: Field<'a, TokenUsage<'a>> = "tokenUsage",
+        finish_reason: Field<'a, &'a str> = "finishReason",
+        latency_ms: Field<'a, f64> = "latencyMs",
     }
 }
 
 json_object! {
-    struct TokenUsage {
-        prompt: Field<u64> = "prompt",
-        completion: Field<u64> = "completion",
-        total: Field<u64> = "total",
-        cached: Field<u64> = "cached",
-        completion_details: Field<CompletionDetails> = "completionDetails",
+    struct TokenUsage<'a> {
+        prompt: Field<'a, u64> = "prompt",
+        completion: Field<'a, u64> = "completion",
+        total: Field<'a, u64> = "total",
+        cached: Field<'a, u64> = "cached",
+        completion_details: Field<'a, CompletionDetails<'a>> = "completionDetails",
     }
 }
 
 json_object! {
-    struct CompletionDetails {
-        reasoning: Field<u64> = "reasoning",
+    struct CompletionDetails<'a> {
+        reasoning: Field<'a, u64> = "reasoning",
     }
 }
 
-impl TokenUsage {
+impl TokenUsage<'_> {
     fn usage(&self) -> Usage {
         Usage {
             prompt_tokens: self.prompt.ok().copied(),
@@ -204,7 +204,7 @@ pub fn import_promptfoo(text: &str, file_name: &str) -> Result<Imported, ImportE
     };
     // promptfoo writes the rows at results.results; some older versions put them at results.
     let (rows_v, at_ms) = match file.results {
-        Field::Is(Value::Array(rows)) => (rows, None),
+        Field::Is(Value::Array(rows)) => (rows.as_slice(), None),
         Field::Is(block) => {
             let Some(block) = ResultsBlock::from_json(&block) else { return Err(missing()) };
             let at_ms = block.timestamp.text().and_then(parse_timestamp_ms);
@@ -231,7 +231,7 @@ pub fn import_promptfoo(text: &str, file_name: &str) -> Result<Imported, ImportE
                 .filter_map(|p| {
                     let p = p.ok()?;
                     let url = p.config.ok()?.api_base_url.ok()?;
-                    Some((p.id.text()?.to_string(), p.label.text().map(str::to_string), url.clone()))
+                    Some((p.id.text()?.to_string(), p.label.text().map(str::to_string), url.to_string()))
                 })
                 .collect()
         })
@@ -259,11 +259,7 @@ fn prompt_of(r: &PromptfooResult, vars: Option<&Vars>) -> Option<String> {
         if raw.starts_with('[') {
             let messages = serde_json::from_str::<Value>(raw).ok();
             if let Some(messages) = messages.as_ref().and_then(Vec::<Field<ChatMessage>>::from_json) {
-                let user = messages
-                    .iter()
-                    .rev()
-                    .filter_map(Field::ok)
-                    .find(|m| m.role.ok().is_some_and(|r| r == "user"));
+                let user = messages.iter().rev().filter_map(Field::ok).find(|m| m.role.ok() == Some(&"user"));
                 if let Some(text) = user.and_then(|m| m.content.text()) {
                     return Some(text.to_string());
                 }

@@ -19,14 +19,14 @@ use crate::core::verdict::Outcome;
 #[derive(Debug)]
 struct AnalysisLine<'a> {
     question_id: Id,
-    question: Field<String>,
-    model: Field<String>,
-    category: Field<String>,
-    timestamp: Field<String>,
+    question: Field<'a, &'a str>,
+    model: Field<'a, &'a str>,
+    category: Field<'a, &'a str>,
+    timestamp: Field<'a, &'a str>,
     /// The judge's label: `COMPLETE`, `EVASIVE`, `DENIAL`, `ERROR_…`, and newer ones.
-    compliance: Field<String>,
+    compliance: Field<'a, &'a str>,
     /// The trace that goes with a plain-text `response`.
-    reasoning: Field<String>,
+    reasoning: Field<'a, &'a str>,
     response: Response<'a>,
 }
 
@@ -61,7 +61,7 @@ enum Response<'a> {
     /// The reply as text (re-shaped files).
     Text(&'a str),
     /// The provider's chat-completions response object, with the parts read here.
-    Api(&'a Value, ApiParts),
+    Api(&'a Value, ApiParts<'a>),
     /// Anything else.
     Other(&'a Value),
 }
@@ -69,43 +69,43 @@ enum Response<'a> {
 /// What the importer reads of a provider's response object itself; the reply in it is read
 /// by the parser the app uses for live replies.
 #[derive(Debug)]
-struct ApiParts {
-    choices: Field<Vec<Field<ApiChoice>>>,
-    error: Field<Value>,
+struct ApiParts<'a> {
+    choices: Field<'a, Vec<Field<'a, ApiChoice<'a>>>>,
+    error: Field<'a, &'a Value>,
 }
 
-impl ApiParts {
-    fn read(v: &Value) -> Self {
+impl<'a> ApiParts<'a> {
+    fn read(v: &'a Value) -> Self {
         ApiParts { choices: get(v, "choices"), error: get(v, "error") }
     }
 }
 
 json_object! {
-    struct ApiChoice {
-        message: Field<ApiMessage> = "message",
+    struct ApiChoice<'a> {
+        message: Field<'a, ApiMessage<'a>> = "message",
     }
 }
 
 json_object! {
     /// The trace fields of a message: only checked for their type, so a wrong one is noted.
-    struct ApiMessage {
-        reasoning: Field<String> = "reasoning",
-        reasoning_content: Field<String> = "reasoning_content",
+    struct ApiMessage<'a> {
+        reasoning: Field<'a, &'a str> = "reasoning",
+        reasoning_content: Field<'a, &'a str> = "reasoning_content",
     }
 }
 
 /// An error object in a provider's response (`{"message", "code", …}`); every field is
 /// absent when the error is not an object.
 #[derive(Debug)]
-struct ApiError {
-    message: Field<String>,
-    code: Field<Value>,
-    status: Field<Value>,
-    status_code: Field<Value>,
+struct ApiError<'a> {
+    message: Field<'a, &'a str>,
+    code: Field<'a, &'a Value>,
+    status: Field<'a, &'a Value>,
+    status_code: Field<'a, &'a Value>,
 }
 
-impl ApiError {
-    fn read(v: &Value) -> Self {
+impl<'a> ApiError<'a> {
+    fn read(v: &'a Value) -> Self {
         ApiError {
             message: get(v, "message"),
             code: get(v, "code"),
@@ -233,11 +233,11 @@ fn row(line: &str) -> Result<Row, String> {
 
 /// The text of a field that should be text; another type (a number, an object) is ignored
 /// with a note naming it as `path`, and null or absent is nothing.
-fn text_or_note(field: &Field<String>, path: &str, notes: &mut Vec<String>) -> Option<String> {
+fn text_or_note(field: &Field<&str>, path: &str, notes: &mut Vec<String>) -> Option<String> {
     if let Field::Other(other) = field {
         notes.push(format!("`{path}` is {}, not text; it was ignored", json_kind(other)));
     }
-    field.ok().cloned()
+    field.ok().map(|s| s.to_string())
 }
 
 /// A row without a reply (`response` null or missing) is kept as an error cell whose
