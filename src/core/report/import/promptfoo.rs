@@ -206,7 +206,7 @@ pub fn import_promptfoo(text: &str, file_name: &str) -> Result<Imported, ImportE
     let (rows_v, at_ms) = match file.results {
         Field::Is(Value::Array(rows)) => (rows.as_slice(), None),
         Field::Is(block) => {
-            let Some(block) = ResultsBlock::from_json(&block) else { return Err(missing()) };
+            let Some(block) = ResultsBlock::from_json(block) else { return Err(missing()) };
             let at_ms = block.timestamp.text().and_then(parse_timestamp_ms);
             match block.results {
                 Field::Is(rows) => (rows, at_ms),
