@@ -6,6 +6,7 @@
 
 pub mod openai;
 pub mod sse;
+pub(crate) mod think;
 
 use serde::{Deserialize, Serialize};
 

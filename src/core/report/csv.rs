@@ -1,13 +1,16 @@
-//! CSV: the report as one spreadsheet row per (probe, provider), and an RFC 4180 reader for
-//! the probe lists people bring from promptfoo.
+//! CSV: the report as one spreadsheet row per (probe, provider), and a reader for the probe
+//! lists people bring from promptfoo; both through `csv_core`, the `csv` crate's parser and
+//! writer without its `std::io` layer.
 //!
 //! The export starts with a byte-order mark so spreadsheet programs read it as UTF-8 and
-//! keep Chinese intact, ends lines with CRLF as RFC 4180 says, and defuses cells that a
-//! spreadsheet would run as formulas (see [`super::text::csv_field`]).
+//! keep Chinese intact, ends lines with CRLF as RFC 4180 says, quotes only the fields that
+//! need it, and defuses cells that a spreadsheet would run as formulas (see [`guard`]).
+
+use std::borrow::Cow;
 
 use super::schema::{Report, ResultRow};
-use super::text::csv_field;
 use crate::core::judge::JudgeOutcome;
+use crate::core::pack::ProbeKind;
 
 /// The columns of the export, in order.
 pub const COLUMNS: [&str; 22] = [
@@ -74,9 +77,8 @@ fn row_of(r: Option<&ResultRow>) -> [String; 14] {
 /// The report as CSV: a byte-order mark, the header, then one row per probe and provider
 /// in matrix order (pending cells included, with verdict `pending`), CRLF line ends.
 pub fn to_csv(report: &Report) -> String {
-    let mut out = String::from("\u{feff}");
-    out.push_str(&COLUMNS.join(","));
-    out.push_str("\r\n");
+    let mut out = CsvWriter::new();
+    out.record(COLUMNS.iter().copied());
     let grid = report.grid();
     for (probe, row) in report.probes.iter().zip(&grid) {
         for (provider, cell) in report.providers.iter().zip(row) {
@@ -85,20 +87,75 @@ pub fn to_csv(report: &Report) -> String {
                 probe.topic.clone(),
                 probe.lang.tag().to_string(),
                 match probe.kind {
-                    crate::core::pack::ProbeKind::Sensitive => "sensitive".to_string(),
-                    crate::core::pack::ProbeKind::Control => "control".to_string(),
+                    ProbeKind::Sensitive => "sensitive".to_string(),
+                    ProbeKind::Control => "control".to_string(),
                 },
                 probe.prompt.clone(),
                 provider.display_title(),
                 provider.model.clone(),
                 provider.simulated.to_string(),
             ];
-            let fields: Vec<String> = head.iter().chain(row_of(*cell).iter()).map(|f| csv_field(f)).collect();
-            out.push_str(&fields.join(","));
-            out.push_str("\r\n");
+            let cells = row_of(*cell);
+            out.record(head.iter().chain(cells.iter()).map(String::as_str));
         }
     }
-    out
+    out.finish()
+}
+
+/// CSV text built record by record: `csv_core` decides the quoting and writes the
+/// delimiters and CRLF ends; every field is guarded first (see [`guard`]). The `csv` crate's
+/// own writer would do the same over `std::io`, at 8.8 KB gzipped more in the browser build.
+struct CsvWriter {
+    core: csv_core::Writer,
+    out: Vec<u8>,
+    buf: Vec<u8>,
+}
+
+impl CsvWriter {
+    fn new() -> Self {
+        let core = csv_core::WriterBuilder::new().terminator(csv_core::Terminator::CRLF).build();
+        // The byte-order mark: spreadsheets then read the file as UTF-8.
+        CsvWriter { core, out: "\u{feff}".as_bytes().to_vec(), buf: Vec::new() }
+    }
+
+    fn record<'a>(&mut self, fields: impl Iterator<Item = &'a str>) {
+        for (i, field) in fields.enumerate() {
+            if i > 0 {
+                self.put(|core, buf| core.delimiter(buf));
+            }
+            let field = guard(field);
+            // Room for the worst case csv_core names, a field of quotes only, so one call
+            // writes the whole field: it must see the whole field to decide on quoting.
+            self.buf.resize(2 + 2 * field.len(), 0);
+            let (_, _, n) = self.core.field(field.as_bytes(), &mut self.buf);
+            self.out.extend_from_slice(&self.buf[..n]);
+        }
+        self.put(|core, buf| core.terminator(buf));
+    }
+
+    /// Writes a delimiter or terminator (a closing quote and CRLF at most).
+    fn put(&mut self, write: impl Fn(&mut csv_core::Writer, &mut [u8]) -> (csv_core::WriteResult, usize)) {
+        let mut small = [0u8; 4];
+        let (_, n) = write(&mut self.core, &mut small);
+        self.out.extend_from_slice(&small[..n]);
+    }
+
+    fn finish(self) -> String {
+        // Only whole UTF-8 fields and ASCII punctuation were written.
+        String::from_utf8(self.out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+}
+
+/// A field guarded against formula injection: spreadsheets run a cell that starts with `=`,
+/// `+`, `-` or `@` (or a tab or carriage return before one) as a formula, and a reply is
+/// untrusted text, so such a field gets a leading apostrophe, which spreadsheets show as
+/// text and hide.
+pub fn guard(field: &str) -> Cow<'_, str> {
+    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{field}"))
+    } else {
+        Cow::Borrowed(field)
+    }
 }
 
 /// Why a CSV text could not be read.
@@ -117,82 +174,119 @@ pub type Record = (usize, Vec<String>);
 /// Reads CSV per RFC 4180: fields separated by commas, quoted fields may hold commas,
 /// doubled quotes and line breaks; LF or CRLF line ends; a leading byte-order mark is
 /// skipped. Blank lines are skipped. Returns each record with its 1-based starting line.
+/// Broken quoting, which `csv_core` would read leniently, is refused with its line: a
+/// quoted field never closed, or text after a closing quote.
 pub fn parse_csv(text: &str) -> Result<Vec<Record>, CsvError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(problem) = quoting_problem(text) {
+        return Err(problem);
+    }
+    let mut reader = csv_core::Reader::new();
+    // Lines are counted here from each record's byte offset, as csv_core's own count misses
+    // line breaks inside quoted fields.
+    let mut lines = LineCounter { text, at: 0, line: 1 };
     let mut records = Vec::new();
-    let mut fields: Vec<String> = Vec::new();
-    let mut field = String::new();
-    let mut line = 1usize;
-    let mut record_line = 1usize;
-    let mut chars = text.chars().peekable();
-    // Whether the current field was quoted and its closing quote has been read.
-    let mut closed_quote = false;
-    let mut at_field_start = true;
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if at_field_start => {
-                let open_line = line;
-                loop {
-                    match chars.next() {
-                        Some('"') if chars.peek() == Some(&'"') => {
-                            chars.next();
-                            field.push('"');
-                        }
-                        Some('"') => break,
-                        Some(ch) => {
-                            if ch == '\n' {
-                                line += 1;
-                            }
-                            field.push(ch);
-                        }
-                        None => {
-                            return Err(CsvError {
-                                line: open_line,
-                                message: "a quoted field opened here is never closed; add the closing `\"`"
-                                    .into(),
-                            })
-                        }
-                    }
-                }
-                closed_quote = true;
-                at_field_start = false;
+    let mut input = text.as_bytes();
+    let (mut out, mut ends) = (vec![0u8; 1024], vec![0usize; 32]);
+    let (mut nout, mut nend, mut consumed, mut record_start) = (0, 0, 0, 0);
+    loop {
+        let (result, nin, o, e) = reader.read_record(input, &mut out[nout..], &mut ends[nend..]);
+        input = &input[nin..];
+        consumed += nin;
+        nout += o;
+        nend += e;
+        match result {
+            // An empty input tells csv_core the text has ended; it then finishes the record.
+            csv_core::ReadRecordResult::InputEmpty => {}
+            csv_core::ReadRecordResult::OutputFull => out.resize(out.len() * 2, 0),
+            csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+            csv_core::ReadRecordResult::Record => {
+                let mut start = 0;
+                let fields = ends[..nend]
+                    .iter()
+                    .map(|&end| {
+                        let field = String::from_utf8_lossy(&out[start..end]).into_owned();
+                        start = end;
+                        field
+                    })
+                    .collect();
+                records.push((lines.line_at(record_start), fields));
+                (nout, nend, record_start) = (0, 0, consumed);
             }
-            ',' => {
-                fields.push(std::mem::take(&mut field));
-                closed_quote = false;
-                at_field_start = true;
-            }
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' => {
-                if !(fields.is_empty() && field.is_empty() && !closed_quote) {
-                    fields.push(std::mem::take(&mut field));
-                    records.push((record_line, std::mem::take(&mut fields)));
-                }
-                line += 1;
-                record_line = line;
-                closed_quote = false;
-                at_field_start = true;
-            }
-            other => {
-                if closed_quote {
-                    return Err(CsvError {
-                        line,
-                        message: format!(
-                            "`{other}` after the closing quote of a field; a quote inside a quoted field \
-                             is written twice (\"\")"
-                        ),
-                    });
-                }
-                field.push(other);
-                at_field_start = false;
-            }
+            csv_core::ReadRecordResult::End => return Ok(records),
         }
     }
-    if !(fields.is_empty() && field.is_empty() && !closed_quote) {
-        fields.push(field);
-        records.push((record_line, fields));
+}
+
+/// 1-based line numbers of byte offsets met in increasing order.
+struct LineCounter<'a> {
+    text: &'a str,
+    /// The offset counted up to.
+    at: usize,
+    /// The line at that offset.
+    line: usize,
+}
+
+impl LineCounter<'_> {
+    /// The line of the first character at or after `byte` that is not a line break: a record
+    /// starts there, blank lines before it being skipped.
+    fn line_at(&mut self, byte: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let mut to = byte.min(bytes.len());
+        while to < bytes.len() && matches!(bytes[to], b'\r' | b'\n') {
+            to += 1;
+        }
+        if to > self.at {
+            self.line += bytes[self.at..to].iter().filter(|&&b| b == b'\n').count();
+            self.at = to;
+        }
+        self.line
     }
-    Ok(records)
+}
+
+/// The first place where quoting is broken, which `csv_core` reads without complaint by
+/// design: a quoted field never closed runs to the end of the file, and text after a closing
+/// quote is glued on. In a probe list either would silently merge or mangle probes, so the
+/// user is told where to fix the file instead.
+fn quoting_problem(text: &str) -> Option<CsvError> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum At {
+        FieldStart,
+        Unquoted,
+        Quoted { opened: usize },
+        AfterQuote { opened: usize },
+    }
+    let mut at = At::FieldStart;
+    let mut line = 1;
+    for c in text.strip_prefix('\u{feff}').unwrap_or(text).chars() {
+        at = match (at, c) {
+            (At::FieldStart, '"') => At::Quoted { opened: line },
+            (At::Quoted { opened }, '"') => At::AfterQuote { opened },
+            (At::Quoted { .. }, _) => at,
+            // A doubled quote inside a quoted field.
+            (At::AfterQuote { opened }, '"') => At::Quoted { opened },
+            (_, ',' | '\r' | '\n') => At::FieldStart,
+            (At::AfterQuote { .. }, other) => {
+                return Some(CsvError {
+                    line,
+                    message: format!(
+                        "`{other}` after the closing quote of a field; a quote inside a quoted field \
+                         is written twice (\"\")"
+                    ),
+                })
+            }
+            (At::FieldStart | At::Unquoted, _) => At::Unquoted,
+        };
+        if c == '\n' {
+            line += 1;
+        }
+    }
+    match at {
+        At::Quoted { opened } => Some(CsvError {
+            line: opened,
+            message: "a quoted field opened here is never closed; add the closing `\"`".into(),
+        }),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -210,5 +304,34 @@ mod tests {
         assert_eq!(parse_csv("a\n\"open").unwrap_err().line, 2);
         assert_eq!(parse_csv("\"a\"b").unwrap_err().line, 1);
         assert_eq!(parse_csv("no newline").unwrap(), vec![(1, vec!["no newline".to_string()])]);
+    }
+
+    #[test]
+    fn quotes_inside_unquoted_fields_are_text() {
+        let recs = parse_csv("size,note\n5\" screen,say \"hi\"\n").unwrap();
+        assert_eq!(recs[1].1, vec!["5\" screen".to_string(), "say \"hi\"".into()]);
+        let err = parse_csv("a,b\nc,\"d\" e\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("written twice"), "{err}");
+    }
+
+    /// One record written the way the export writes its rows.
+    fn written(fields: &[&str]) -> String {
+        let mut out = CsvWriter::new();
+        out.record(fields.iter().copied());
+        out.finish().trim_start_matches('\u{feff}').to_string()
+    }
+
+    #[test]
+    fn fields_are_guarded_then_quoted_only_when_needed() {
+        assert_eq!(
+            written(&["plain", "a,b", "say \"hi\"", "=1+1", "-2,3", "天安门", "two\nlines", "@x", "+1"]),
+            "plain,\"a,b\",\"say \"\"hi\"\"\",'=1+1,\"'-2,3\",天安门,\"two\nlines\",'@x,'+1\r\n"
+        );
+        assert_eq!(
+            written(&["\tx", "", "\r=y"]),
+            "'\tx,,\"'\r=y\"\r\n",
+            "a leading tab or CR is guarded too"
+        );
     }
 }

@@ -24,9 +24,9 @@ pub use csv::to_csv;
 pub use export::{ExportFormat, UnknownFormat};
 pub use html::to_html;
 pub use import::{
-    decode_utf8, describe_source_label, import_probes_promptfoo_csv, import_probes_speechmap_questions,
-    import_probes_text, import_promptfoo, import_speechmap, ImportError, Imported, ProbeImportError,
-    SourceLabelMeaning,
+    decode_utf8, describe_source_label, detect_probe_list, detect_results, import_probes_promptfoo_csv,
+    import_probes_speechmap_questions, import_probes_text, import_promptfoo, import_speechmap, ImportError,
+    Imported, ProbeImportError, ProbeListFormat, SourceLabelMeaning,
 };
 pub use markdown::to_markdown;
 pub use open::{import_notice, source_labels, InputFormat, OpenError, UnknownInputFormat};

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
+use super::schema::SourceKind;
 use super::{import_promptfoo, import_speechmap, Imported, Report};
 
 /// What a file is read as.
@@ -51,17 +52,10 @@ impl InputFormat {
     /// SpeechMap analysis file is JSON Lines with question ids, promptfoo's output has
     /// `results`. Anything else is read as a report, whose error then says what is wrong.
     pub fn detect(text: &str) -> InputFormat {
-        let head: String = text.chars().take(4000).collect();
-        if head.contains("\"candor-report\"") {
-            InputFormat::Report
-        } else if head.trim_start().starts_with('{')
-            && head.lines().next().is_some_and(|l| l.contains("\"question_id\""))
-        {
-            InputFormat::SpeechMap
-        } else if head.contains("\"results\"") {
-            InputFormat::Promptfoo
-        } else {
-            InputFormat::Report
+        match super::detect_results(text) {
+            SourceKind::Candor => InputFormat::Report,
+            SourceKind::Speechmap => InputFormat::SpeechMap,
+            SourceKind::Promptfoo => InputFormat::Promptfoo,
         }
     }
 

@@ -80,21 +80,6 @@ pub fn md_code(s: &str) -> String {
         .collect()
 }
 
-/// One CSV field: guarded against formula injection, then quoted per RFC 4180 when needed.
-///
-/// Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage
-/// return before one) as a formula; a reply is untrusted text, so such a field gets a
-/// leading apostrophe, which spreadsheets show as text and hide.
-pub fn csv_field(s: &str) -> String {
-    let guarded =
-        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
-}
-
 /// The first `n` characters of `s`, with an ellipsis when something was cut.
 pub fn head(s: &str, n: usize) -> String {
     match s.char_indices().nth(n) {
@@ -378,12 +363,6 @@ mod tests {
             "&lt;a href&#61;&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
         assert_eq!(md("a|b\n\nc <b>"), "a\\|b c &lt;b&gt;");
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=1+1"), "'=1+1");
-        assert_eq!(csv_field("-2,3"), "\"'-2,3\"");
-        assert_eq!(csv_field("天安门"), "天安门");
     }
 
     #[test]

@@ -7,7 +7,8 @@ use yew::prelude::*;
 
 use crate::core::pack::Lang;
 use crate::core::report::{
-    import_probes_promptfoo_csv, import_probes_speechmap_questions, import_probes_text,
+    detect_probe_list, import_probes_promptfoo_csv, import_probes_speechmap_questions, import_probes_text,
+    ProbeListFormat,
 };
 use crate::core::state::Action;
 use crate::net::files::read_text;
@@ -20,13 +21,10 @@ fn parse(
     topic: &str,
     lang: Option<Lang>,
 ) -> Result<Vec<crate::core::pack::Probe>, String> {
-    let first = text.trim_start_matches('\u{feff}').lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let result = if first.trim_start().starts_with('{') {
-        import_probes_speechmap_questions(text, topic, lang)
-    } else if name.ends_with(".csv") || first.to_ascii_lowercase().contains("prompt") && first.contains(',') {
-        import_probes_promptfoo_csv(text, topic, lang)
-    } else {
-        import_probes_text(text, topic, lang)
+    let result = match detect_probe_list(name, text) {
+        ProbeListFormat::SpeechmapQuestions => import_probes_speechmap_questions(text, topic, lang),
+        ProbeListFormat::PromptfooCsv => import_probes_promptfoo_csv(text, topic, lang),
+        ProbeListFormat::Text => import_probes_text(text, topic, lang),
     };
     result.map_err(|e| format!("{name}: {e}"))
 }
