@@ -9,7 +9,6 @@ use crate::core::dialect::Usage;
 use crate::core::http::HttpRequest;
 use crate::core::provider::ProviderId;
 use crate::core::report::charts::{price_for, Price};
-use crate::core::run::Run;
 
 /// What kind of request it was.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,15 +145,6 @@ pub struct LedgerEntry {
 }
 
 impl LedgerEntry {
-    /// Whether this request was made for `run`: by one of its providers or its judge, while
-    /// it ran.
-    pub fn made_for(&self, run: &Run) -> bool {
-        let end = run.ended_ms.unwrap_or(f64::INFINITY);
-        self.at_ms >= run.started_ms
-            && self.at_ms <= end
-            && run.providers.iter().chain(&run.judge).any(|p| p.id == self.purpose.provider_id.as_str())
-    }
-
     /// A new entry for a request about to be sent. Secrets in headers are redacted here.
     pub fn sent(id: u64, at_ms: f64, purpose: Purpose, req: &HttpRequest) -> LedgerEntry {
         LedgerEntry {
@@ -246,18 +236,9 @@ pub enum LedgerEvent {
 const RESTORED: u64 = 1 << 62;
 
 /// Every request of this session, oldest first.
-///
-/// Each entry carries the ledger revision at which it last changed, so storage can append
-/// what changed since its last write without scanning for differences
-/// ([`Ledger::changed_since`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Ledger {
     entries: Vec<Rc<LedgerEntry>>,
-    /// Parallel to `entries`: the revision of each entry's last change (0 for entries
-    /// restored from storage, which need no saving).
-    changed: Vec<u64>,
-    /// Counts every change.
-    revision: u64,
 }
 
 impl Ledger {
@@ -276,53 +257,34 @@ impl Ledger {
         self.entries.is_empty()
     }
 
-    /// The revision of the latest change; 0 before any request.
-    pub fn revision(&self) -> u64 {
-        self.revision
-    }
-
-    /// Entries added or changed after `revision`, oldest first.
-    pub fn changed_since(&self, revision: u64) -> impl Iterator<Item = &LedgerEntry> {
-        self.entries.iter().zip(&self.changed).filter(move |(_, &r)| r > revision).map(|(e, _)| e.as_ref())
-    }
-
     fn entry_mut(&mut self, id: u64) -> Option<&mut LedgerEntry> {
-        self.revision += 1;
-        let revision = self.revision;
         // Updates almost always concern a recent request: search from the end.
-        let i = self.entries.iter().rposition(|e| e.id == id)?;
-        self.changed[i] = revision;
-        Some(Rc::make_mut(&mut self.entries[i]))
+        self.entries.iter_mut().rev().find(|e| e.id == id).map(Rc::make_mut)
     }
 
     /// Adds the entries of a saved run (those not already listed). Their ids are moved out of
     /// the range this page load gives new requests, so later events cannot touch them.
     pub fn restore(&mut self, entries: Vec<LedgerEntry>) {
-        // Parallel requests can share a millisecond and a URL; the body tells them apart.
-        let key = |x: &LedgerEntry| -> (u64, String, String, Option<String>) {
-            (x.at_ms.to_bits(), x.url.clone(), x.method.clone(), x.request_body.clone())
-        };
-        let mut seen: std::collections::HashSet<_> = self.entries.iter().map(|e| key(e)).collect();
-        let mut slots: Vec<(Rc<LedgerEntry>, u64)> =
-            self.entries.drain(..).zip(self.changed.drain(..)).collect();
         for mut e in entries {
-            if seen.insert(key(&e)) {
+            // Parallel requests can share a millisecond and a URL; the body tells them apart.
+            let seen = self.entries.iter().any(|x| {
+                x.at_ms == e.at_ms
+                    && x.url == e.url
+                    && x.method == e.method
+                    && x.request_body == e.request_body
+            });
+            if !seen {
                 e.id |= RESTORED;
-                slots.push((Rc::new(e), 0));
+                self.entries.push(Rc::new(e));
             }
         }
-        slots.sort_by(|a, b| a.0.at_ms.total_cmp(&b.0.at_ms));
-        (self.entries, self.changed) = slots.into_iter().unzip();
+        self.entries.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
     }
 
     /// Applies one event; events for unknown ids are ignored.
     pub fn apply(&mut self, event: LedgerEvent) {
         match event {
-            LedgerEvent::Sent(e) => {
-                self.revision += 1;
-                self.entries.push(Rc::new(*e));
-                self.changed.push(self.revision);
-            }
+            LedgerEvent::Sent(e) => self.entries.push(Rc::new(*e)),
             LedgerEvent::Head { id, status, headers, ttfb_ms } => {
                 if let Some(e) = self.entry_mut(id) {
                     e.status = Some(status);

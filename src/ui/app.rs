@@ -53,57 +53,11 @@ fn initial_state(assets: &Assets) -> Store {
     if let Some((providers, selection, judge)) = storage::load() {
         state = apply(&state, Action::Restore { providers, selection: Some(selection), judge });
     }
-    Store(state)
-}
-
-/// Saves the current run as the core's persistence policy (`core::persist`) asks: each
-/// finished cell the moment it finishes, each request as it is sent and answered, the header
-/// when the status changes. Writes go out in order, one transaction per batch; a refused
-/// write is told to the user once, and the run stays whole in memory.
-#[hook]
-fn use_persistence(store: &UseReducerHandle<Store>) {
-    let saved: Rc<RefCell<persist::Saved>> = use_mut_ref(persist::Saved::default);
-    let key = store.0.run.as_ref().map(|r| {
-        let p = r.progress(0.0);
-        (r.id.clone(), p.done, p.judging, r.status, store.0.ledger.revision())
-    });
-    let store = store.clone();
-    use_effect_with(key, move |_| {
-        let Some(run) = store.0.run.clone() else { return };
-        let writes = saved.borrow_mut().plan(&run, &store.0.ledger);
-        if writes.is_empty() {
-            return;
-        }
-        let ledger = store.0.ledger.clone();
-        let pack_hash = store.0.pack_hash.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let report = || Report::from_run(&run, &pack_hash, &ledger, now_ms());
-            if let Err(e) = storage::perform(&writes, &run, &ledger, report).await {
-                if saved.borrow_mut().refused() {
-                    store.dispatch(Action::Notify(e.to_string()));
-                }
-            }
-        });
-    });
-}
-
-/// Moves runs saved by earlier versions into IndexedDB, then reopens the newest run if it
-/// was still going when the page was closed: what had arrived is shown, and Resume sends
-/// the rest.
-#[hook]
-fn use_reopen_interrupted(store: &UseReducerHandle<Store>) {
-    let store = store.clone();
-    use_effect_with((), move |_| {
-        wasm_bindgen_futures::spawn_local(async move {
-            if let Err(e) = storage::migrate().await {
-                store.dispatch(Action::Notify(e.to_string()));
-            }
-            let newest = storage::list_runs().await.ok().and_then(|runs| runs.into_iter().next());
-            let Some(newest) = newest else { return };
-            let Ok((report, mut run)) = storage::load_run(&newest.id).await else { return };
-            if report.run.status != crate::core::report::schema::Status::Running || store.0.run.is_some() {
-                return;
-            }
+    // A run that was still going when the page was closed: show what had arrived, and offer
+    // to send the rest.
+    let newest = storage::list_runs().into_iter().next();
+    if let Some(Ok((report, mut run))) = newest.map(|r| storage::load_run(&r.id)) {
+        if report.run.status == crate::core::report::schema::Status::Running {
             run.mark_interrupted();
             let p = run.progress(0.0);
             let notice = Some(format!(
@@ -113,8 +67,31 @@ fn use_reopen_interrupted(store: &UseReducerHandle<Store>) {
                 p.total - p.done
             ));
             let ledger = report.ledger.clone();
-            store.dispatch(Action::OpenRun { run, source_labels: Default::default(), notice, ledger });
-        });
+            state = apply(&state, Action::OpenRun { run, source_labels: Default::default(), notice, ledger });
+        }
+    }
+    Store(state)
+}
+
+/// Saves the current run as the core's persistence policy (`core::persist`) asks: each
+/// finished cell the moment it finishes, the header when the status changes and now and then
+/// while running. A refused write is told to the user once; the run stays in memory.
+#[hook]
+fn use_persistence(store: &UseReducerHandle<Store>) {
+    let saved: Rc<RefCell<persist::Saved>> = use_mut_ref(persist::Saved::default);
+    let key = store.0.run.as_ref().map(|r| {
+        let p = r.progress(0.0);
+        (r.id.clone(), p.done, p.judging, r.status)
+    });
+    let store = store.clone();
+    use_effect_with(key, move |_| {
+        let Some(run) = store.0.run.as_ref() else { return };
+        let writes = saved.borrow_mut().plan(run);
+        let report = || Report::from_run(run, &store.0.pack_hash, &store.0.ledger, now_ms());
+        if let Err(msg) = storage::perform(&writes, run, report) {
+            saved.borrow_mut().refuse();
+            store.dispatch(Action::Notify(msg));
+        }
     });
 }
 
@@ -203,7 +180,6 @@ pub fn Main(props: &MainProps) -> Html {
     let store = use_reducer(|| initial_state(&props.assets));
     let driver: Rc<RefCell<Option<(String, RunHandle)>>> = use_mut_ref(|| None);
     use_persistence(&store);
-    use_reopen_interrupted(&store);
 
     {
         let store = store.clone();

@@ -5,7 +5,7 @@
 //! an API key: providers are written from [`RunProvider`], which has none, and ledger
 //! entries carry headers already redacted when the request was sent.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -207,19 +207,6 @@ pub struct ResultRow {
 }
 
 impl ResultRow {
-    /// The row of a finished cell of `run`.
-    pub fn of(run: &Run, cell: CellId, result: &CellResult) -> ResultRow {
-        ResultRow {
-            probe: run.probes[cell.probe].id.clone(),
-            provider: run.providers[cell.provider].id.clone(),
-            outcome: result.outcome.clone(),
-            verdict: result.verdict.clone(),
-            timing: result.timing.clone(),
-            source_label: None,
-            judge: result.judge.clone(),
-        }
-    }
-
     /// The reply, when the outcome is one.
     pub fn reply(&self) -> Option<&crate::core::dialect::Reply> {
         match &self.outcome {
@@ -335,15 +322,29 @@ impl Report {
     /// (model lists, other runs) stay out.
     pub fn from_run(run: &Run, pack_json_hash: &str, ledger: &Ledger, created_ms: f64) -> Report {
         let mut results = Vec::new();
-        for probe in 0..run.probes.len() {
-            for provider in 0..run.providers.len() {
-                let id = CellId { probe, provider };
-                if let Some(Cell::Done(r)) = run.cell(id) {
-                    results.push(ResultRow::of(run, id, r));
+        for (pi, probe) in run.probes.iter().enumerate() {
+            for (vi, provider) in run.providers.iter().enumerate() {
+                if let Some(Cell::Done(r)) = run.cell(CellId { probe: pi, provider: vi }) {
+                    results.push(ResultRow {
+                        probe: probe.id.clone(),
+                        provider: provider.id.clone(),
+                        outcome: r.outcome.clone(),
+                        verdict: r.verdict.clone(),
+                        timing: r.timing.clone(),
+                        source_label: None,
+                        judge: r.judge.clone(),
+                    });
                 }
             }
         }
-        let ledger = ledger.entries().filter(|e| e.made_for(run)).cloned().collect();
+        let ids: HashSet<&str> = run.providers.iter().chain(&run.judge).map(|p| p.id.as_str()).collect();
+        let end = run.ended_ms.unwrap_or(f64::INFINITY);
+        let ledger = ledger
+            .entries()
+            .filter(|e| ids.contains(e.purpose.provider_id.as_str()))
+            .filter(|e| e.at_ms >= run.started_ms && e.at_ms <= end)
+            .cloned()
+            .collect();
         Report {
             schema: SCHEMA.to_string(),
             schema_version: SCHEMA_VERSION,
@@ -420,11 +421,6 @@ impl Report {
         let value: Value = serde_json::from_str(json.trim_start_matches('\u{feff}')).map_err(|e| {
             ReportError::NotJson { line: e.line(), column: e.column(), message: e.to_string() }
         })?;
-        Report::from_value(value)
-    }
-
-    /// Reads a report already parsed as JSON, checking it as [`Report::from_json`] does.
-    pub fn from_value(value: Value) -> Result<Report, ReportError> {
         let Value::Object(obj) = value else {
             return Err(ReportError::NotAReport("the top level is not a JSON object".into()));
         };

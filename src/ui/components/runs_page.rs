@@ -5,14 +5,12 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::core::persist::usage_line as storage_line;
 use crate::core::report::text::date;
 use crate::core::report::{
     compare, import_notice, source_labels, Comparison, ExportFormat, InputFormat, Report,
 };
 use crate::core::state::Action;
 use crate::net::files::{download, read_text};
-use crate::net::storage::{SavedRun, StorageError};
 use crate::net::{now_ms, storage};
 use crate::ui::use_app;
 
@@ -21,25 +19,7 @@ use crate::ui::use_app;
 pub fn RunsPage() -> Html {
     let app = use_app();
     let refresh = use_state(|| 0u32);
-    let listing = use_state(|| None::<Result<Vec<SavedRun>, StorageError>>);
-    let usage = use_state(|| None::<String>);
-    {
-        // The list is read again when something is deleted and when a run starts or ends.
-        let (listing, usage) = (listing.clone(), usage.clone());
-        let key = (*refresh, app.0.run.as_ref().map(|r| (r.id.clone(), r.status)));
-        use_effect_with(key, move |_| {
-            spawn_local(async move {
-                listing.set(Some(storage::list_runs().await));
-                usage.set(
-                    storage::estimate().await.map(|(used, quota, kept)| storage_line(used, quota, kept)),
-                );
-            });
-        });
-    }
-    let runs: &[SavedRun] = match &*listing {
-        Some(Ok(runs)) => runs,
-        _ => &[],
-    };
+    let runs = storage::list_runs();
     let kind = use_state(|| InputFormat::Auto);
     let comparison = use_state(|| None::<Result<Comparison, String>>);
     let pick_a = use_node_ref();
@@ -57,31 +37,21 @@ pub fn RunsPage() -> Html {
     };
     let open = |id: String| {
         let app = app.clone();
-        Callback::from(move |_: MouseEvent| {
-            let (app, id) = (app.clone(), id.clone());
-            spawn_local(async move {
-                match storage::load_run(&id).await {
-                    Ok((report, run)) => app.dispatch(Action::OpenRun {
-                        run,
-                        source_labels: source_labels(&report),
-                        notice: None,
-                        ledger: report.ledger.clone(),
-                    }),
-                    Err(e) => app.dispatch(Action::Notify(e.to_string())),
-                }
-            });
+        Callback::from(move |_: MouseEvent| match storage::load_run(&id) {
+            Ok((report, run)) => app.dispatch(Action::OpenRun {
+                run,
+                source_labels: source_labels(&report),
+                notice: None,
+                ledger: report.ledger.clone(),
+            }),
+            Err(e) => app.dispatch(Action::Notify(e)),
         })
     };
     let delete = |id: String| {
-        let (app, refresh) = (app.clone(), refresh.clone());
+        let refresh = refresh.clone();
         Callback::from(move |_: MouseEvent| {
-            let (app, refresh, id) = (app.clone(), refresh.clone(), id.clone());
-            spawn_local(async move {
-                if let Err(e) = storage::delete_run(&id).await {
-                    app.dispatch(Action::Notify(e.to_string()));
-                }
-                refresh.set(*refresh + 1);
-            });
+            storage::delete_run(&id);
+            refresh.set(*refresh + 1);
         })
     };
     let on_kind = {
@@ -127,15 +97,12 @@ pub fn RunsPage() -> Html {
         Callback::from(move |_: MouseEvent| {
             let value = |r: &NodeRef| r.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
             let (a, b) = (value(&pick_a), value(&pick_b));
-            let comparison = comparison.clone();
-            spawn_local(async move {
-                let result = match (storage::load_run(&a).await, storage::load_run(&b).await) {
-                    (Ok((ra, _)), Ok((rb, _))) if a != b => Ok(compare(&ra, &rb)),
-                    (Ok(_), Ok(_)) => Err("Choose two different runs.".to_string()),
-                    (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
-                };
-                comparison.set(Some(result));
-            });
+            let result = match (storage::load_run(&a), storage::load_run(&b)) {
+                (Ok((ra, _)), Ok((rb, _))) if a != b => Ok(compare(&ra, &rb)),
+                (Ok(_), Ok(_)) => Err("Choose two different runs.".to_string()),
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            };
+            comparison.set(Some(result));
         })
     };
     let has_run = app.0.run.is_some();
@@ -159,10 +126,8 @@ pub fn RunsPage() -> Html {
             </section>
             <section class="panel" aria-labelledby="saved-h">
                 <h2 id="saved-h">{ format!("Saved runs ({})", runs.len()) }</h2>
-                <p class="hint">{"Every reply and every request is saved in this browser as it arrives; a run interrupted \
-                    by a reload can be opened and resumed."}</p>
-                if let Some(line) = &*usage { <p class="hint" data-testid="storage-usage">{ line }</p> }
-                if let Some(Err(e)) = &*listing { <p class="error-text" role="alert">{ e.to_string() }</p> }
+                <p class="hint">{"Every reply is saved in this browser as it arrives; a run interrupted by a reload can be \
+                    opened and resumed."}</p>
                 if runs.is_empty() {
                     <p class="muted">{"None yet."}</p>
                 } else {
