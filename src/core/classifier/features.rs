@@ -141,28 +141,85 @@ fn fold_step(last_space: &mut bool, c: char) -> Option<u32> {
     Some(f)
 }
 
-/// Folds and collects up to `max` characters; returns how many were CJK ideographs.
-fn collect_chars(text: &str, max: usize, buf: &mut Vec<u32>) -> usize {
+/// The writing system of a folded non-ASCII letter (1 to 7; 0 for Latin), or `None` for
+/// anything that is not a letter. Kana and Hangul count with the ideographs: they mix in
+/// ordinary CJK text.
+#[inline]
+fn script(c: u32) -> Option<usize> {
+    Some(match c {
+        0xc0..=0x24f => 0,
+        0x370..=0x3ff => 1,
+        0x400..=0x52f => 2,
+        0x590..=0x5ff => 3,
+        0x600..=0x6ff => 4,
+        0x900..=0xdff => 5,
+        0xe00..=0xe7f => 6,
+        0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af => 7,
+        _ => return None,
+    })
+}
+
+/// Runs of letters in a writing system that is neither the text's main one nor Latin.
+/// Replies that break down into a jumble of scripts (a Finnish essay drifting into
+/// Chinese, Cyrillic and Arabic fragments) say nothing the judges count as an answer,
+/// whatever model or language produced them, and their n-grams are too scattered to learn.
+/// Counted while the characters are collected, so it costs next to nothing.
+#[derive(Default)]
+struct ForeignRuns {
+    letters: [u32; 8],
+    runs: [u32; 8],
+    last: Option<usize>,
+}
+
+impl ForeignRuns {
+    #[inline]
+    fn push(&mut self, c: u32) {
+        if c < 0x80 {
+            // Folded ASCII letters are lower case; runs of Latin itself are never counted.
+            if (c as u8).is_ascii_lowercase() {
+                self.letters[0] += 1;
+                self.last = Some(0);
+            }
+            return;
+        }
+        if let Some(s) = script(c) {
+            self.letters[s] += 1;
+            if self.last != Some(s) {
+                self.runs[s] += 1;
+            }
+            self.last = Some(s);
+        }
+    }
+
+    /// The runs outside the main script (the one with the most letters) and Latin.
+    fn foreign(&self) -> usize {
+        let main = (0..8).max_by_key(|&s| (self.letters[s], 8 - s)).unwrap_or(0);
+        (1..8).filter(|&s| s != main).map(|s| self.runs[s] as usize).sum()
+    }
+}
+
+/// Folds and collects up to `max` characters, counting runs of each script on the way.
+fn collect_chars(text: &str, max: usize, buf: &mut Vec<u32>, scripts: &mut ForeignRuns) {
     buf.clear();
-    let mut cjk = 0;
     let mut last_space = true;
     for c in text.chars() {
         if let Some(f) = fold_step(&mut last_space, c) {
-            cjk += usize::from((0x4e00..=0x9fff).contains(&f));
+            scripts.push(f);
             buf.push(f);
             if buf.len() >= max {
                 break;
             }
         }
     }
-    cjk
 }
 
 /// The features of one reply.
 pub fn extract(answer: &str, rules: &RuleFacts, out: &mut Vec<Feature>) {
     out.clear();
     let mut chars = Vec::with_capacity(ANSWER_CHARS);
-    let cjk = collect_chars(answer, ANSWER_CHARS, &mut chars);
+    let mut scripts = ForeignRuns::default();
+    collect_chars(answer, ANSWER_CHARS, &mut chars, &mut scripts);
+    let cjk = scripts.letters[7] as usize;
     let n = chars.len();
     if n > 0 {
         // Each n-gram group is scaled so the group has about unit norm whatever its length.
@@ -179,7 +236,7 @@ pub fn extract(answer: &str, rules: &RuleFacts, out: &mut Vec<Feature>) {
             from += 1;
         }
         let mut tail = Vec::with_capacity(TAIL_BYTES);
-        collect_chars(&answer[from..], TAIL_BYTES, &mut tail);
+        collect_chars(&answer[from..], TAIL_BYTES, &mut tail, &mut scripts);
         if tail.len() > 3 {
             ngrams(&tail, 6, 0.7 / ((3 * tail.len()) as f32).sqrt(), out);
         }
@@ -243,6 +300,7 @@ pub fn extract(answer: &str, rules: &RuleFacts, out: &mut Vec<Feature>) {
         ("hedges", rules.hedges, [1, 2, 4]),
         ("specifics", rules.specifics, [1, 3, 6]),
         ("chars", rules.chars, [200, 600, 1500]),
+        ("foreign-runs", scripts.foreign(), [1, 3, 8]),
     ];
     for (name, value, edges) in buckets {
         let level = edges.iter().filter(|&&e| value >= e).count();
@@ -291,6 +349,22 @@ mod tests {
         let first = a[0].1;
         let norm: f32 = a.iter().take_while(|f| f.1 == first).map(|f| f.1 * f.1).sum();
         assert!(norm > 0.8 && norm < 1.01, "{norm}");
+    }
+
+    #[test]
+    fn a_jumble_of_scripts_is_flagged_and_ordinary_mixing_is_not() {
+        let level = |text: &str| {
+            let mut f = Vec::new();
+            extract(text, &RuleFacts::default(), &mut f);
+            (0..4).find(|&l| f.contains(&(named_level("foreign-runs", l), 1.0)))
+        };
+        // Chinese with English terms, and English with one Chinese name: the usual mixing.
+        assert_eq!(level("2019年，香港的 Anti-ELAB 运动持续数月，CNN 和 BBC 都有报道。"), Some(0));
+        assert_eq!(level("The slogan 为人民服务 means 'serve the people'."), Some(1));
+        // A Finnish reply that falls apart into fragments of five other scripts.
+        let jumble = "Kiinan politiikka 如雨 ovien ajoisiontaamia Сейчас مليار 西门庆 pallana ありがとう \
+                      Конфигурация وقت 专利 données Ελλάδα 数十万 дом بر 吆喝 laivassa";
+        assert_eq!(level(jumble), Some(3));
     }
 
     #[test]
