@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::dialect::Usage;
 use crate::core::http::HttpRequest;
+use crate::core::price::{price_for, Price};
 use crate::core::provider::ProviderId;
-use crate::core::report::charts::{price_for, Price};
 
 /// What kind of request it was.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

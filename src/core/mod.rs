@@ -15,6 +15,7 @@ pub mod matrix;
 pub mod pack;
 pub mod pack_check;
 pub mod persist;
+pub mod price;
 pub mod progress;
 pub mod provider;
 pub mod report;

@@ -13,8 +13,8 @@ use crate::core::error::FetchError;
 use crate::core::flow::Registry;
 use crate::core::ledger::{Ledger, LedgerEntry, LedgerEvent};
 use crate::core::pack::{Lang, Pack, Probe, ProbeKind};
+use crate::core::price::Price;
 use crate::core::provider::{Preset, ProviderConfig};
-use crate::core::report::charts::Price;
 use crate::core::run::{Run, RunEvent, RunProvider, RunStatus};
 
 /// Which probes of the pack a run asks.

@@ -2,8 +2,8 @@
 
 use crate::core::judge::JudgeOutcome;
 use crate::core::run::{CellId, Timing};
-use crate::core::schedule::WaitReason;
 use crate::core::verdict::Outcome;
+use std::fmt;
 
 /// Something that happened to a cell or the run.
 // Events are moved once, from the network layer into the run; boxing would buy nothing.
@@ -106,4 +106,25 @@ pub struct Progress {
     pub eta_ms: Option<f64>,
     /// The longest wait for a retry still to run out, if any cell is waiting.
     pub waiting: Option<Wait>,
+}
+
+/// Why a request is waiting for another try; the run bar names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitReason {
+    /// HTTP 429.
+    RateLimited,
+    /// HTTP 503.
+    Unavailable,
+    /// No response before the first byte.
+    NoResponse,
+}
+
+impl fmt::Display for WaitReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            WaitReason::RateLimited => "rate limited",
+            WaitReason::Unavailable => "server busy",
+            WaitReason::NoResponse => "no response",
+        })
+    }
 }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
 pub use cell::{Cell, CellId, CellResult, Timing};
-pub use event::{Progress, RunEvent, Wait};
+pub use event::{Progress, RunEvent, Wait, WaitReason};
 
 use crate::core::judge::Agreement;
 use crate::core::pack::{Pack, Probe};

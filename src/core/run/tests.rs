@@ -208,7 +208,7 @@ fn with_a_judge_the_run_finishes_when_every_reply_is_rated_and_a_judge_error_kee
 
 #[test]
 fn a_cell_waiting_for_a_retry_is_pending_and_the_run_bar_says_for_how_long_and_why() {
-    use crate::core::schedule::WaitReason;
+    use crate::core::run::WaitReason;
     let mut r = run(2, 1);
     let (a, b) = (CellId { probe: 0, provider: 0 }, CellId { probe: 1, provider: 0 });
     r.apply(RunEvent::Started { cell: a, at_ms: 1000.0 });

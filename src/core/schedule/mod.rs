@@ -18,9 +18,10 @@ mod retry;
 
 use std::collections::VecDeque;
 
+pub use crate::core::run::WaitReason;
 use crate::core::run::{CellId, Run};
 use retry::{decide, Jitter, Verdict};
-pub use retry::{retry_after_ms, Failure, RetryPolicy, WaitReason};
+pub use retry::{retry_after_ms, Failure, RetryPolicy};
 
 /// Which queue a job comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -5,7 +5,7 @@
 //! each try, with jitter so parallel requests do not come back in step, and a server's
 //! `Retry-After` is honoured up to the user's limit.
 
-use std::fmt;
+use crate::core::run::WaitReason;
 
 /// How hard Candor tries before a cell becomes an error.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -69,27 +69,6 @@ impl Failure {
     /// A request that got no response at all (unreachable server, CORS, dropped connection).
     pub fn no_response() -> Failure {
         Failure::Transient { kind: WaitReason::NoResponse, retry_after_ms: None }
-    }
-}
-
-/// Why a request is waiting for another try; the run bar names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WaitReason {
-    /// HTTP 429.
-    RateLimited,
-    /// HTTP 503.
-    Unavailable,
-    /// No response before the first byte.
-    NoResponse,
-}
-
-impl fmt::Display for WaitReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            WaitReason::RateLimited => "rate limited",
-            WaitReason::Unavailable => "server busy",
-            WaitReason::NoResponse => "no response",
-        })
     }
 }
 

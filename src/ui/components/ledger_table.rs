@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::core::flow::format_bytes;
 use crate::core::ledger::LedgerEntry;
-use crate::core::report::charts::Price;
+use crate::core::price::Price;
 use crate::ui::use_app;
 
 fn clock(ms: f64) -> String {

@@ -13,7 +13,8 @@ use crate::core::verdict::Label;
 
 pub mod cost;
 
-pub use cost::{cost_bars, glob_match, price_for, CostBar, CostChart, Price, PriceField, TokenUse};
+pub use crate::core::price::{glob_match, price_for, Price, PriceField};
+pub use cost::{cost_bars, CostBar, CostChart, TokenUse};
 
 /// Estimated width of one label character at 12 px.
 pub const CHAR_W: f64 = 7.0;
