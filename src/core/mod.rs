@@ -21,6 +21,7 @@ pub mod provider;
 pub mod report;
 pub mod run;
 pub mod schedule;
+pub mod selection;
 pub mod state;
 pub mod summary;
 pub mod verdict;

@@ -16,6 +16,7 @@ pub mod html;
 pub mod import;
 pub mod markdown;
 pub mod open;
+mod read;
 pub mod schema;
 pub mod text;
 
@@ -30,5 +31,6 @@ pub use import::{
 };
 pub use markdown::to_markdown;
 pub use open::{import_notice, source_labels, InputFormat, OpenError, UnknownInputFormat};
-pub use schema::{to_json, Report, ReportError, SCHEMA, SCHEMA_VERSION};
+pub use read::ReportError;
+pub use schema::{to_json, Report, SCHEMA, SCHEMA_VERSION};
 pub use text::content_hash;

@@ -1,6 +1,7 @@
 //! The reducer: every action's effect on the app state.
 
 use super::*;
+use crate::core::pack::ProbeKind;
 
 fn fresh() -> AppState {
     AppState::new(Pack::builtin(), String::new(), Registry::builtin())
