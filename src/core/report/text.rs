@@ -118,6 +118,19 @@ pub fn date_stamp(ms: f64) -> Option<String> {
     Some(format!("{:04}-{:02}-{:02}-{:02}{:02}", t.year(), t.month() as u8, t.day(), t.hour(), t.minute()))
 }
 
+/// Milliseconds since the Unix epoch as the time of day, to the millisecond:
+/// `HH:MM:SS.mmm UTC` (the request ledger's clock); `unknown time` for 0 or a value that is
+/// not a date.
+pub fn clock(ms: f64) -> String {
+    match utc(ms) {
+        Some(t) => {
+            let millis = (ms.rem_euclid(1000.0)) as u32;
+            format!("{:02}:{:02}:{:02}.{millis:03} UTC", t.hour(), t.minute(), t.second())
+        }
+        None => "unknown time".to_string(),
+    }
+}
+
 /// The UTC date and time of a millisecond count; `None` for 0 (no date recorded), for
 /// negative values and for values past the calendar's range.
 fn utc(ms: f64) -> Option<time::OffsetDateTime> {
@@ -374,6 +387,9 @@ mod tests {
         assert_eq!(parse_timestamp_ms("2025-11-29T22:43:00+02:00"), Some(1_764_448_980_000.0));
         assert_eq!(parse_timestamp_ms("2000-02-29"), Some(951_782_400_000.0));
         assert_eq!(parse_timestamp_ms("yesterday"), None);
+        assert_eq!(clock(1_764_448_980_500.0), "20:43:00.500 UTC");
+        assert_eq!(clock(1_764_448_999_007.9), "20:43:19.007 UTC");
+        assert_eq!(clock(0.0), "unknown time");
     }
 
     #[test]

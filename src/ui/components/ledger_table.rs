@@ -5,12 +5,8 @@ use yew::prelude::*;
 use crate::core::flow::format_bytes;
 use crate::core::ledger::LedgerEntry;
 use crate::core::price::Price;
+use crate::core::report::text::clock;
 use crate::ui::use_app;
-
-fn clock(ms: f64) -> String {
-    let iso = String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms)).to_iso_string());
-    iso.get(11..23).map_or(iso.clone(), |t| format!("{t} UTC"))
-}
 
 fn headers(list: &[(String, String)]) -> Html {
     html! {
