@@ -24,7 +24,7 @@ fn candor_run(titles: &[&str]) -> Report {
         .iter()
         .enumerate()
         .map(|(i, t)| ReportProvider {
-            id: format!("p{i}"),
+            id: format!("p{i}").into(),
             title: (*t).to_string(),
             model: String::new(),
             base_url: String::new(),

@@ -17,7 +17,7 @@ fn run(id: &str, n_probes: usize, n_providers: usize) -> Run {
     let providers = (0..n_providers)
         .map(|i| {
             let mut p = ProviderConfig::demo();
-            p.id = format!("p{i}");
+            p.id = format!("p{i}").into();
             RunProvider::from(&p)
         })
         .collect();

@@ -574,7 +574,7 @@ fn comparing_two_runs_counts_changes_per_topic_and_provider() {
     let removed = b.results.remove(b.results.len() - 1);
     let c = compare(&a, &b);
     assert_eq!(c.providers.len(), 2);
-    assert_eq!(c.providers[1], (old_id.clone(), "deepseek-2".to_string()));
+    assert_eq!(c.providers[1], (old_id.clone(), "deepseek-2".into()));
     assert_eq!(c.compared, a.results.len() - 1);
     let changes: Vec<(Label, Label)> = c.changed.iter().map(|x| (x.from, x.to)).collect();
     assert_eq!(changes.len(), 2);

@@ -179,6 +179,43 @@ impl PartialEq<str> for ProviderId {
     }
 }
 
+impl PartialEq<String> for ProviderId {
+    fn eq(&self, other: &String) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for ProviderId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl std::ops::Deref for ProviderId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for ProviderId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for ProviderId {
+    fn from(id: &str) -> ProviderId {
+        ProviderId::new(id)
+    }
+}
+
+impl From<String> for ProviderId {
+    fn from(id: String) -> ProviderId {
+        ProviderId(id)
+    }
+}
+
 /// The pseudo base URL of the simulated provider; it is never fetched.
 pub const DEMO_BASE_URL: &str = "demo://simulated";
 
@@ -189,7 +226,7 @@ pub const DEFAULT_CONCURRENCY: u32 = 4;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProviderConfig {
     /// Stable id, unique among the user's providers.
-    pub id: String,
+    pub id: ProviderId,
     /// Display name.
     pub name: String,
     /// The preset it was made from.
@@ -214,7 +251,7 @@ impl ProviderConfig {
     /// A provider filled in from a preset.
     pub fn from_preset(id: impl Into<String>, preset: Preset) -> ProviderConfig {
         ProviderConfig {
-            id: id.into(),
+            id: ProviderId(id.into()),
             name: preset.label().to_string(),
             preset,
             base_url: preset.base_url().to_string(),

@@ -12,7 +12,7 @@ use crate::core::flow::Registry;
 use crate::core::ledger::{Ledger, LedgerEntry, LedgerEvent};
 use crate::core::pack::{Lang, Pack, Probe};
 use crate::core::price::Price;
-use crate::core::provider::{Preset, ProviderConfig};
+use crate::core::provider::{Preset, ProviderConfig, ProviderId};
 use crate::core::run::{Run, RunEvent, RunProvider, RunStatus};
 pub use crate::core::selection::Selection;
 
@@ -45,7 +45,7 @@ pub struct AppState {
     /// The probe whose replies are open side by side.
     pub detail: Option<String>,
     /// Model lists fetched from servers, by provider id.
-    pub models: BTreeMap<String, ModelList>,
+    pub models: BTreeMap<ProviderId, ModelList>,
     /// A message for the user about their last action.
     pub notice: Option<String>,
     /// Every request made in this session.
@@ -58,10 +58,10 @@ pub struct AppState {
     /// along with the pack's when their topic is selected.
     pub imported: Vec<Probe>,
     /// For imported results: the source file's own label, by (probe id, provider id).
-    pub source_labels: BTreeMap<(String, String), String>,
+    pub source_labels: BTreeMap<(String, ProviderId), String>,
     /// The provider (by id) that rates every reply of the next run; `None`: the offline
     /// verdict alone.
-    pub judge: Option<String>,
+    pub judge: Option<ProviderId>,
     /// Prices per million tokens the user entered, for cost estimates (charts and ledger).
     pub prices: Vec<Price>,
     next_id: u32,
@@ -99,20 +99,20 @@ pub enum Action {
         /// Saved selection, if any.
         selection: Option<Selection>,
         /// The saved judge provider id, if any.
-        judge: Option<String>,
+        judge: Option<ProviderId>,
     },
     /// Adds a provider made from a preset.
     AddProvider(Preset),
     /// Replaces the provider with the same id.
     UpdateProvider(ProviderConfig),
     /// Removes a provider.
-    RemoveProvider(String),
+    RemoveProvider(ProviderId),
     /// A model-list request started.
-    ModelsLoading(String),
+    ModelsLoading(ProviderId),
     /// A model-list request finished.
     ModelsLoaded {
         /// Provider id.
-        provider: String,
+        provider: ProviderId,
         /// The models, or why not.
         result: Result<Vec<String>, FetchError>,
     },
@@ -125,7 +125,7 @@ pub enum Action {
     /// Includes or leaves out the control probes.
     SetControls(bool),
     /// Chooses the judge provider by id, or none.
-    SetJudge(Option<String>),
+    SetJudge(Option<ProviderId>),
     /// Replaces the price table.
     SetPrices(Vec<Price>),
     /// Starts a run over the selection with every enabled provider.
@@ -154,7 +154,7 @@ pub enum Action {
         /// The run.
         run: Run,
         /// The source file's labels, for imports.
-        source_labels: BTreeMap<(String, String), String>,
+        source_labels: BTreeMap<(String, ProviderId), String>,
         /// What to tell the user.
         notice: Option<String>,
         /// The requests the saved run made, so its ledger can be seen and exported again.
@@ -252,7 +252,7 @@ impl AppState {
 
     /// The providers that can be chosen as judge, as (id, title): every configured provider
     /// that reaches a real model, whether or not it is also probed.
-    pub fn judge_choices(&self) -> Vec<(String, String)> {
+    pub fn judge_choices(&self) -> Vec<(ProviderId, String)> {
         self.providers.iter().filter(|p| !p.is_simulated()).map(|p| (p.id.clone(), p.title())).collect()
     }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::core::persist::Write;
-use crate::core::provider::ProviderConfig;
+use crate::core::provider::{ProviderConfig, ProviderId};
 use crate::core::report::{to_json, Report};
 use crate::core::run::{Cell, CellId, CellResult, Run};
 use crate::core::state::Selection;
@@ -21,7 +21,7 @@ struct Saved {
     selection: Selection,
     /// The judge provider's id; settings saved before the judge existed have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    judge: Option<String>,
+    judge: Option<ProviderId>,
 }
 
 /// Reads JSON text through a parsed `Value`, the way reports are read: types that reports
@@ -37,7 +37,7 @@ fn local() -> Option<web_sys::Storage> {
 }
 
 /// Saved providers (with remembered keys filled in), selection and judge, if any were saved.
-pub fn load() -> Option<(Vec<ProviderConfig>, Selection, Option<String>)> {
+pub fn load() -> Option<(Vec<ProviderConfig>, Selection, Option<ProviderId>)> {
     let store = local()?;
     let raw = store.get_item(SETTINGS_KEY).ok()??;
     let mut saved: Saved = serde_json::from_str(&raw).ok()?;
@@ -49,20 +49,20 @@ pub fn load() -> Option<(Vec<ProviderConfig>, Selection, Option<String>)> {
         .unwrap_or_default();
     for p in &mut saved.providers {
         if p.remember_key {
-            p.api_key = keys.get(&p.id).cloned();
+            p.api_key = keys.get(p.id.as_str()).cloned();
         }
     }
     Some((saved.providers, saved.selection, saved.judge))
 }
 
 /// Saves settings; returns a message for the user when storage refuses (full or disabled).
-pub fn save(providers: &[ProviderConfig], selection: &Selection, judge: Option<&str>) -> Result<(), String> {
+pub fn save(
+    providers: &[ProviderConfig],
+    selection: &Selection,
+    judge: Option<&ProviderId>,
+) -> Result<(), String> {
     let store = local().ok_or("This browser does not allow saving settings (localStorage is off).")?;
-    let saved = Saved {
-        providers: providers.to_vec(),
-        selection: selection.clone(),
-        judge: judge.map(str::to_string),
-    };
+    let saved = Saved { providers: providers.to_vec(), selection: selection.clone(), judge: judge.cloned() };
     let json = serde_json::to_string(&saved).map_err(|e| e.to_string())?;
     let keys: BTreeMap<&str, &str> = providers
         .iter()

@@ -196,7 +196,7 @@ pub fn Main(props: &MainProps) -> Html {
         let store = store.clone();
         let deps = (store.0.providers.clone(), store.0.selection.clone(), store.0.judge.clone());
         use_effect_with(deps, move |(providers, selection, judge)| {
-            if let Err(msg) = storage::save(providers, selection, judge.as_deref()) {
+            if let Err(msg) = storage::save(providers, selection, judge.as_ref()) {
                 store.dispatch(Action::Notify(msg));
             }
         });

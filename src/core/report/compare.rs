@@ -7,6 +7,7 @@
 //! cell finished in one report but pending or absent in the other is listed as only in
 //! that report.
 
+use crate::core::provider::ProviderId;
 use std::collections::HashMap;
 
 use super::schema::Report;
@@ -18,7 +19,7 @@ pub struct OnlyIn {
     /// Probe id.
     pub probe: String,
     /// Provider id in the report that has it.
-    pub provider: String,
+    pub provider: ProviderId,
     /// Its verdict there.
     pub label: Label,
 }
@@ -31,9 +32,9 @@ pub struct Change {
     /// The probe's topic.
     pub topic: String,
     /// Provider id in `a`.
-    pub provider_a: String,
+    pub provider_a: ProviderId,
     /// Provider id in `b`.
-    pub provider_b: String,
+    pub provider_b: ProviderId,
     /// The provider's title in `a`.
     pub title: String,
     /// Verdict in `a`.
@@ -57,7 +58,7 @@ pub struct Count {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Comparison {
     /// Matched providers as (id in `a`, id in `b`), in `a`'s column order.
-    pub providers: Vec<(String, String)>,
+    pub providers: Vec<(ProviderId, ProviderId)>,
     /// Cells finished in both.
     pub compared: usize,
     /// Cells whose verdict differs, in `a`'s matrix order.

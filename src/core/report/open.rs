@@ -132,7 +132,7 @@ pub fn import_notice(name: &str, imported: &Imported) -> Option<String> {
 
 /// The imported file's own label of each reply, by (probe id, provider id), to show beside
 /// Candor's verdict; empty for a Candor run.
-pub fn source_labels(report: &Report) -> BTreeMap<(String, String), String> {
+pub fn source_labels(report: &Report) -> BTreeMap<(String, crate::core::provider::ProviderId), String> {
     report
         .results
         .iter()

@@ -13,7 +13,7 @@ use crate::core::dialect::Usage;
 use crate::core::judge::{Agreement, JudgeOutcome};
 use crate::core::ledger::{Ledger, LedgerEntry};
 use crate::core::pack::Probe;
-use crate::core::provider::DEFAULT_CONCURRENCY;
+use crate::core::provider::{ProviderId, DEFAULT_CONCURRENCY};
 use crate::core::run::{Cell, CellId, CellResult, Run, RunProvider, RunStatus, Timing};
 use crate::core::verdict::{Outcome, Verdict};
 
@@ -148,7 +148,7 @@ pub struct Source {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReportProvider {
     /// Id, unique in the report.
-    pub id: String,
+    pub id: ProviderId,
     /// Display name with model.
     pub title: String,
     /// Model id asked for.
@@ -189,7 +189,7 @@ pub struct ResultRow {
     /// Probe id.
     pub probe: String,
     /// Provider id.
-    pub provider: String,
+    pub provider: ProviderId,
     /// What came back.
     pub outcome: Outcome,
     /// Candor's verdict.

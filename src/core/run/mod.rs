@@ -17,14 +17,14 @@ pub use event::{Progress, RunEvent, Wait, WaitReason};
 
 use crate::core::judge::Agreement;
 use crate::core::pack::{Pack, Probe};
-use crate::core::provider::ProviderConfig;
+use crate::core::provider::{ProviderConfig, ProviderId};
 use crate::core::verdict::{classify_in, Context};
 
 /// A provider as it was when the run started (no key).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunProvider {
     /// The provider's id in settings.
-    pub id: String,
+    pub id: ProviderId,
     /// Display name with model, e.g. `DeepSeek · deepseek-chat`.
     pub title: String,
     /// Model id asked for.

@@ -16,7 +16,7 @@ pub fn JudgePicker() -> Html {
         let app = app.clone();
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            app.dispatch(Action::SetJudge((!v.is_empty()).then_some(v)));
+            app.dispatch(Action::SetJudge((!v.is_empty()).then(|| v.into())));
         })
     };
     html! {
@@ -25,7 +25,7 @@ pub fn JudgePicker() -> Html {
             <select id="judge-select" data-testid="judge-select" onchange={on_change} disabled={app.0.running()}>
                 <option value="" selected={chosen.is_empty()}>{"None: offline verdict only"}</option>
                 { for choices.iter().map(|(id, title)| html! {
-                    <option value={id.clone()} selected={*id == chosen}>{ title }</option>
+                    <option value={id.to_string()} selected={*id == chosen}>{ title }</option>
                 }) }
             </select>
             <p class="hint">{"Sends every reply, with its question, to this provider to be rated (it shows in Data flow); \

@@ -34,7 +34,7 @@ pub fn ProvidersPanel() -> Html {
             if app.0.providers.is_empty() {
                 <p class="hint">{"No providers yet. Add one below; the Demo provider needs no key."}</p>
             }
-            { for app.0.providers.iter().map(|p| html! { <ProviderCard key={p.id.clone()} provider={p.clone()} {locked} /> }) }
+            { for app.0.providers.iter().map(|p| html! { <ProviderCard key={p.id.as_str()} provider={p.clone()} {locked} /> }) }
             <div class="add-provider">
                 <label for="preset-select">{"Add"}</label>
                 <select id="preset-select" data-testid="preset-select" onchange={on_preset}>

@@ -10,7 +10,7 @@ use crate::core::run::{Cell, CellId, Run};
 #[derive(Clone, Debug, PartialEq)]
 pub struct TokenUse {
     /// Provider id.
-    pub provider: String,
+    pub provider: crate::core::provider::ProviderId,
     /// Display title.
     pub title: String,
     /// Model id.
@@ -31,7 +31,7 @@ impl TokenUse {
         entries: impl IntoIterator<Item = &'a LedgerEntry>,
     ) -> TokenUse {
         let mut out = TokenUse {
-            provider: judge_id.to_string(),
+            provider: crate::core::provider::ProviderId::new(judge_id),
             title: format!("Judge: {title}"),
             model: model.to_string(),
             prompt_tokens: 0,

@@ -140,7 +140,7 @@ pub(super) fn build(
                     pid = format!("{base}-{k}");
                 }
                 providers.push(ReportProvider {
-                    id: pid,
+                    id: pid.into(),
                     title: row.provider.title.clone(),
                     model: row.provider.model.clone(),
                     base_url: row.provider.base_url.clone(),
