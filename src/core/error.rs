@@ -1,4 +1,6 @@
-//! Why a request Candor made brought nothing usable back, worded for the person who can fix it.
+//! What went wrong, worded for the person who can fix it: a request that brought nothing
+//! usable back ([`FetchError`]), or browser storage that would not keep something
+//! ([`StorageError`]).
 //!
 //! `net` turns its transport failures into a [`FetchError`] (with the provider at hand, so a
 //! failed fetch is explained for that provider); the views show its text as it is. Every
@@ -129,4 +131,32 @@ mod tests {
         let http = DialectError::Http { status: 401, message: "bad key".into(), body: String::new() };
         assert_eq!(FetchError::from(http.clone()).to_string(), http.to_string());
     }
+}
+
+/// Browser storage would not keep or give back what Candor asked it to.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StorageError {
+    /// Storage is switched off for this site (some private windows, blocked site data).
+    #[error("This browser does not allow saving (localStorage is off): settings and runs are kept in this tab only.")]
+    Off,
+    /// Settings were refused.
+    #[error("Settings could not be saved: browser storage is full or blocked.")]
+    SettingsRefused,
+    /// A run, a cell or imported probes were refused for lack of room.
+    #[error(
+        "Browser storage is full: new replies are kept in this tab only. Export the run (JSON) to keep it, \
+         or delete old runs on the Runs page."
+    )]
+    Full,
+    /// A saved run is no longer there (deleted in another tab).
+    #[error("The saved run {0} is gone from this browser's storage.")]
+    Gone(String),
+    /// A saved run cannot be read.
+    #[error("The saved run {id} cannot be read: {why}")]
+    Unreadable {
+        /// The run.
+        id: String,
+        /// What is wrong with it.
+        why: String,
+    },
 }

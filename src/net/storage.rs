@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::error::StorageError;
 use crate::core::persist::Write;
 use crate::core::provider::{ProviderConfig, ProviderId};
 use crate::core::report::{to_json, Report};
@@ -60,17 +61,17 @@ pub fn save(
     providers: &[ProviderConfig],
     selection: &Selection,
     judge: Option<&ProviderId>,
-) -> Result<(), String> {
-    let store = local().ok_or("This browser does not allow saving settings (localStorage is off).")?;
+) -> Result<(), StorageError> {
+    let store = local().ok_or(StorageError::Off)?;
     let saved = Saved { providers: providers.to_vec(), selection: selection.clone(), judge: judge.cloned() };
-    let json = serde_json::to_string(&saved).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string(&saved).map_err(|_| StorageError::SettingsRefused)?;
     let keys: BTreeMap<&str, &str> = providers
         .iter()
         .filter(|p| p.remember_key)
         .filter_map(|p| p.api_key.as_deref().filter(|k| !k.is_empty()).map(|k| (p.id.as_str(), k)))
         .collect();
-    let keys_json = serde_json::to_string(&keys).map_err(|e| e.to_string())?;
-    let full = |_| "Settings could not be saved: browser storage is full or blocked.".to_string();
+    let keys_json = serde_json::to_string(&keys).map_err(|_| StorageError::SettingsRefused)?;
+    let full = |_| StorageError::SettingsRefused;
     store.set_item(SETTINGS_KEY, &json).map_err(full)?;
     if keys.is_empty() {
         store.remove_item(KEYS_KEY).map_err(full)?;
@@ -111,9 +112,6 @@ fn cell_key(id: &str, cell: CellId) -> String {
     format!("candor.run.{id}.cell.{}.{}", cell.probe, cell.provider)
 }
 
-const FULL: &str = "Browser storage is full: new replies are kept in this tab only. Export the run (JSON) \
-                    to keep it, or delete old runs on the Runs page.";
-
 /// The saved runs, newest first.
 pub fn list_runs() -> Vec<SavedRun> {
     let mut runs: Vec<SavedRun> = local()
@@ -125,9 +123,9 @@ pub fn list_runs() -> Vec<SavedRun> {
 }
 
 /// Saves a run's header (and lists it). Call at the start and when it ends.
-fn save_run_head(report: &Report) -> Result<(), String> {
-    let store = local().ok_or("This browser does not allow saving (localStorage is off).")?;
-    store.set_item(&head_key(&report.run.id), &to_json(report)).map_err(|_| FULL.to_string())?;
+fn save_run_head(report: &Report) -> Result<(), StorageError> {
+    let store = local().ok_or(StorageError::Off)?;
+    store.set_item(&head_key(&report.run.id), &to_json(report)).map_err(|_| StorageError::Full)?;
     let mut runs = list_runs();
     runs.retain(|r| r.id != report.run.id);
     runs.push(SavedRun {
@@ -137,14 +135,14 @@ fn save_run_head(report: &Report) -> Result<(), String> {
         cells: report.probes.len() * report.providers.len(),
         source: report.source.kind.title().to_string(),
     });
-    let json = serde_json::to_string(&runs).map_err(|e| e.to_string())?;
-    store.set_item(RUNS_KEY, &json).map_err(|_| FULL.to_string())
+    let json = serde_json::to_string(&runs).map_err(|_| StorageError::Full)?;
+    store.set_item(RUNS_KEY, &json).map_err(|_| StorageError::Full)
 }
 
 /// Performs the writes the persistence policy asked for, in order, stopping at the first
 /// that storage refuses. `report` builds the run's header report (with its ledger) when one
 /// is due.
-pub fn perform(writes: &[Write], run: &Run, report: impl Fn() -> Report) -> Result<(), String> {
+pub fn perform(writes: &[Write], run: &Run, report: impl Fn() -> Report) -> Result<(), StorageError> {
     for write in writes {
         match *write {
             Write::Head { with_results } => {
@@ -165,21 +163,19 @@ pub fn perform(writes: &[Write], run: &Run, report: impl Fn() -> Report) -> Resu
 }
 
 /// Saves one finished cell.
-fn save_cell(run_id: &str, cell: CellId, result: &CellResult) -> Result<(), String> {
-    let store = local().ok_or("This browser does not allow saving (localStorage is off).")?;
-    let json = serde_json::to_string(result).map_err(|e| e.to_string())?;
-    store.set_item(&cell_key(run_id, cell), &json).map_err(|_| FULL.to_string())
+fn save_cell(run_id: &str, cell: CellId, result: &CellResult) -> Result<(), StorageError> {
+    let store = local().ok_or(StorageError::Off)?;
+    let json = serde_json::to_string(result).map_err(|_| StorageError::Full)?;
+    store.set_item(&cell_key(run_id, cell), &json).map_err(|_| StorageError::Full)
 }
 
 /// Loads a saved run: its report header with every saved cell put back.
-pub fn load_run(id: &str) -> Result<(Report, Run), String> {
-    let store = local().ok_or("This browser does not allow reading saved runs.")?;
-    let head = store
-        .get_item(&head_key(id))
-        .ok()
-        .flatten()
-        .ok_or_else(|| format!("The saved run {id} is gone from this browser's storage."))?;
-    let report = Report::from_json(&head).map_err(|e| format!("The saved run {id} cannot be read: {e}"))?;
+pub fn load_run(id: &str) -> Result<(Report, Run), StorageError> {
+    let store = local().ok_or(StorageError::Off)?;
+    let head =
+        store.get_item(&head_key(id)).ok().flatten().ok_or_else(|| StorageError::Gone(id.to_string()))?;
+    let report = Report::from_json(&head)
+        .map_err(|e| StorageError::Unreadable { id: id.to_string(), why: e.to_string() })?;
     let mut run = report.to_run();
     for probe in 0..run.probes.len() {
         for provider in 0..run.providers.len() {
@@ -225,8 +221,8 @@ pub fn load_probes() -> Vec<crate::core::pack::Probe> {
 }
 
 /// Saves the imported probes.
-pub fn save_probes(probes: &[crate::core::pack::Probe]) -> Result<(), String> {
-    let store = local().ok_or("This browser does not allow saving (localStorage is off).")?;
-    let json = serde_json::to_string(probes).map_err(|e| e.to_string())?;
-    store.set_item(PROBES_KEY, &json).map_err(|_| FULL.to_string())
+pub fn save_probes(probes: &[crate::core::pack::Probe]) -> Result<(), StorageError> {
+    let store = local().ok_or(StorageError::Off)?;
+    let json = serde_json::to_string(probes).map_err(|_| StorageError::Full)?;
+    store.set_item(PROBES_KEY, &json).map_err(|_| StorageError::Full)
 }

@@ -90,7 +90,7 @@ fn use_persistence(store: &UseReducerHandle<Store>) {
         let report = || Report::from_run(run, &store.0.pack_hash, &store.0.ledger, now_ms());
         if let Err(msg) = storage::perform(&writes, run, report) {
             saved.borrow_mut().refuse();
-            store.dispatch(Action::Notify(msg));
+            store.dispatch(Action::Notify(msg.to_string()));
         }
     });
 }
@@ -197,7 +197,7 @@ pub fn Main(props: &MainProps) -> Html {
         let deps = (store.0.providers.clone(), store.0.selection.clone(), store.0.judge.clone());
         use_effect_with(deps, move |(providers, selection, judge)| {
             if let Err(msg) = storage::save(providers, selection, judge.as_ref()) {
-                store.dispatch(Action::Notify(msg));
+                store.dispatch(Action::Notify(msg.to_string()));
             }
         });
     }
@@ -206,7 +206,7 @@ pub fn Main(props: &MainProps) -> Html {
         let store = store.clone();
         use_effect_with(store.0.imported.clone(), move |imported| {
             if let Err(msg) = storage::save_probes(imported) {
-                store.dispatch(Action::Notify(msg));
+                store.dispatch(Action::Notify(msg.to_string()));
             }
         });
     }

@@ -44,7 +44,7 @@ pub fn RunsPage() -> Html {
                 notice: None,
                 ledger: report.ledger.clone(),
             }),
-            Err(e) => app.dispatch(Action::Notify(e)),
+            Err(e) => app.dispatch(Action::Notify(e.to_string())),
         })
     };
     let delete = |id: String| {
@@ -100,7 +100,7 @@ pub fn RunsPage() -> Html {
             let result = match (storage::load_run(&a), storage::load_run(&b)) {
                 (Ok((ra, _)), Ok((rb, _))) if a != b => Ok(compare(&ra, &rb)),
                 (Ok(_), Ok(_)) => Err("Choose two different runs.".to_string()),
-                (Err(e), _) | (_, Err(e)) => Err(e),
+                (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
             };
             comparison.set(Some(result));
         })
