@@ -3,39 +3,14 @@
 //! `HEAD_EVERY` cells while running, a run opened from storage is not written again, and a
 //! refused write stops further writes.
 
-use candor::core::dialect::Reply;
+mod common;
 use candor::core::judge::JudgeOutcome;
-use candor::core::pack::Pack;
 use candor::core::persist::{Saved, Write, HEAD_EVERY};
-use candor::core::provider::ProviderConfig;
-use candor::core::run::{CellId, Run, RunEvent, RunProvider, Timing};
-use candor::core::verdict::Outcome;
-
-fn run(id: &str, n_probes: usize, n_providers: usize) -> Run {
-    let pack = Pack::builtin();
-    let probes = pack.probes.iter().take(n_probes).cloned().collect();
-    let providers = (0..n_providers)
-        .map(|i| {
-            let mut p = ProviderConfig::demo();
-            p.id = format!("p{i}").into();
-            RunProvider::from(&p)
-        })
-        .collect();
-    Run::new(id.into(), &pack, probes, providers, 1000.0)
-}
+use candor::core::run::{CellId, Run, RunEvent};
+use common::{answer, finish_with, run};
 
 fn finish(run: &mut Run, probe: usize, provider: usize) -> CellId {
-    let cell = CellId { probe, provider };
-    run.apply(RunEvent::Started { cell, at_ms: 1010.0 });
-    let reply =
-        Reply { content: "An answer.".into(), finish_reason: Some("stop".into()), ..Reply::default() };
-    run.apply(RunEvent::Finished {
-        cell,
-        outcome: Outcome::Reply { reply, cut_short: None },
-        timing: Timing::default(),
-        at_ms: 1100.0,
-    });
-    cell
+    finish_with(run, probe, provider, answer("An answer."), 1100.0)
 }
 
 fn cells(writes: &[Write]) -> Vec<CellId> {

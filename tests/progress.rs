@@ -1,27 +1,23 @@
 //! The run bar's words: done of total, requests in flight, errors, time left, and when
 //! Resume is offered.
 
-use candor::core::dialect::{DialectError, Reply};
-use candor::core::pack::Pack;
+mod common;
+use candor::core::dialect::DialectError;
 use candor::core::progress::{duration, run_line};
-use candor::core::provider::ProviderConfig;
-use candor::core::run::{CellId, Run, RunEvent, RunProvider, Timing};
+use candor::core::run::{CellId, Run, RunEvent};
 use candor::core::verdict::Outcome;
+use common::finish_with;
 
 fn run(n: usize) -> Run {
-    let pack = Pack::builtin();
-    let probes = pack.probes.iter().take(n).cloned().collect();
-    Run::new("r".into(), &pack, probes, vec![RunProvider::from(&ProviderConfig::demo())], 0.0)
+    common::run("r", n, 1)
 }
 
 fn finish(run: &mut Run, probe: usize, outcome: Outcome, at_ms: f64) {
-    let cell = CellId { probe, provider: 0 };
-    run.apply(RunEvent::Started { cell, at_ms: 0.0 });
-    run.apply(RunEvent::Finished { cell, outcome, timing: Timing::default(), at_ms });
+    finish_with(run, probe, 0, outcome, at_ms);
 }
 
 fn answer() -> Outcome {
-    Outcome::Reply { reply: Reply { content: "Yes.".into(), ..Reply::default() }, cut_short: None }
+    common::answer("Yes.")
 }
 
 #[test]
@@ -54,7 +50,7 @@ fn a_cancelled_run_offers_resume_and_a_finished_one_says_how_long_it_took() {
     assert_eq!((line.status, line.tail.as_str()), ("cancelled", " · cancelled; finished replies are kept"));
 
     let mut done = run(1);
-    finish(&mut done, 0, answer(), 65_400.0);
+    finish(&mut done, 0, answer(), 66_400.0);
     let line = run_line(&done, 70_000.0);
     assert!(!line.resumable);
     assert_eq!((line.status, line.tail.as_str()), ("finished", " · finished in 1 min 5 s"));
