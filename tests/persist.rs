@@ -92,3 +92,17 @@ fn a_new_run_starts_afresh_and_a_refusal_stops_all_writes() {
     let second = run("r2", 1, 1);
     assert_eq!(saved.plan(&second), vec![Write::Head { with_results: false }], "a new run tries again");
 }
+
+#[test]
+fn a_running_runs_header_holds_everything_but_the_results() {
+    use candor::core::ledger::Ledger;
+    use candor::core::report::Report;
+    let mut r = run("r1", 2, 2);
+    finish(&mut r, 0, 0);
+    let ledger = Ledger::default();
+    let whole = Report::from_run(&r, "hash", &ledger, 5.0);
+    let head = Report::header(&r, "hash", &ledger, 5.0);
+    assert_eq!(whole.results.len(), 1);
+    assert!(head.results.is_empty());
+    assert_eq!(Report { results: Vec::new(), ..whole }, head, "the same report otherwise");
+}

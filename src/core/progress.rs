@@ -4,8 +4,10 @@
 use super::run::{Progress, Run, RunStatus};
 
 /// What the run bar shows for a run.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RunLine {
+    /// The figures the words are made from (done, total…), for the progress bar.
+    pub progress: Progress,
     /// "12 / 40 done".
     pub done: String,
     /// " · 4 in flight", when requests are out.
@@ -41,6 +43,7 @@ pub fn run_line(run: &Run, now_ms: f64) -> RunLine {
             .then(|| format!(" · {} error{}", p.errors, if p.errors == 1 { "" } else { "s" })),
         tail,
         resumable: run.status == RunStatus::Cancelled && p.done < p.total,
+        progress: p,
         status: match run.status {
             RunStatus::Running => "running",
             RunStatus::Cancelled => "cancelled",

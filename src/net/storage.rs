@@ -140,18 +140,12 @@ fn save_run_head(report: &Report) -> Result<(), StorageError> {
 }
 
 /// Performs the writes the persistence policy asked for, in order, stopping at the first
-/// that storage refuses. `report` builds the run's header report (with its ledger) when one
-/// is due.
-pub fn perform(writes: &[Write], run: &Run, report: impl Fn() -> Report) -> Result<(), StorageError> {
+/// that storage refuses. `report(with_results)` builds the run's report (with its ledger)
+/// when a header is due: without results while the run goes, its cells being stored apart.
+pub fn perform(writes: &[Write], run: &Run, report: impl Fn(bool) -> Report) -> Result<(), StorageError> {
     for write in writes {
         match *write {
-            Write::Head { with_results } => {
-                let mut head = report();
-                if !with_results {
-                    head.results.clear();
-                }
-                save_run_head(&head)?;
-            }
+            Write::Head { with_results } => save_run_head(&report(with_results))?,
             Write::Cell(id) => {
                 if let Some(Cell::Done(result)) = run.cell(id) {
                     save_cell(&run.id, id, result)?;

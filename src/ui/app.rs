@@ -87,7 +87,10 @@ fn use_persistence(store: &UseReducerHandle<Store>) {
     use_effect_with(key, move |_| {
         let Some(run) = store.0.run.as_ref() else { return };
         let writes = saved.borrow_mut().plan(run);
-        let report = || Report::from_run(run, &store.0.pack_hash, &store.0.ledger, now_ms());
+        let report = |with_results: bool| {
+            let build = if with_results { Report::from_run } else { Report::header };
+            build(run, &store.0.pack_hash, &store.0.ledger, now_ms())
+        };
         if let Err(msg) = storage::perform(&writes, run, report) {
             saved.borrow_mut().refuse();
             store.dispatch(Action::Notify(msg.to_string()));

@@ -36,7 +36,7 @@ pub fn RunBar(props: &RunBarProps) -> Html {
     let on_run = props.on_run.reform(|_: MouseEvent| ());
     let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
     let on_resume = props.on_resume.reform(|_: MouseEvent| ());
-    let progress = app.0.run.as_ref().map(|r| (r.progress(0.0), run_line(r, now_ms())));
+    let progress = app.0.run.as_ref().map(|r| run_line(r, now_ms()));
     html! {
         <div class="runbar">
             <button class="btn primary" data-testid="run" onclick={on_run}
@@ -44,13 +44,13 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                 { if app.0.classifier == ClassifierState::Loading { "Loading classifier…" } else { "Run probes" } }
             </button>
             <button class="btn" data-testid="cancel" onclick={on_cancel} disabled={!running}>{"Cancel"}</button>
-            if progress.as_ref().is_some_and(|(_, line)| line.resumable) {
+            if progress.as_ref().is_some_and(|line| line.resumable) {
                 <button class="btn" data-testid="resume" onclick={on_resume}>{"Resume"}</button>
             }
-            if let Some((p, line)) = progress {
-                <div class="progress" data-testid="progress" data-done={p.done.to_string()} data-total={p.total.to_string()}
+            if let Some(line) = progress {
+                <div class="progress" data-testid="progress" data-done={line.progress.done.to_string()} data-total={line.progress.total.to_string()}
                     data-status={line.status}>
-                    <progress class="bar" max={p.total.max(1).to_string()} value={p.done.to_string()} aria-label="Probes done"></progress>
+                    <progress class="bar" max={line.progress.total.max(1).to_string()} value={line.progress.done.to_string()} aria-label="Probes done"></progress>
                     <span class="figures">
                         { line.done }
                         if let Some(t) = line.in_flight { { t } }
