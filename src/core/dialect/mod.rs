@@ -10,6 +10,8 @@ pub(crate) mod think;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::http::{HttpRequest, HttpResponse};
+
 /// Where and how to reach a model server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Endpoint {
@@ -90,4 +92,86 @@ pub enum DialectError {
     /// The stream ended before `[DONE]` or a finish reason, with no content.
     #[error("the stream ended before the reply was complete")]
     Truncated,
+}
+
+/// The wire format a provider speaks. Every request the app or `candor run` sends goes through
+/// one of these, so the browser and the command line build and read the same bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dialect {
+    /// OpenAI-compatible chat completions (`{base}/chat/completions`, base URL ends in `/v1`).
+    #[default]
+    Openai,
+}
+
+impl Dialect {
+    /// The name used on the command line and in saved settings.
+    pub fn key(self) -> &'static str {
+        match self {
+            Dialect::Openai => "openai",
+        }
+    }
+
+    /// The dialect named `key`, if there is one.
+    pub fn from_key(key: &str) -> Option<Dialect> {
+        [Dialect::Openai].into_iter().find(|d| d.key() == key)
+    }
+
+    /// The request that asks one probe.
+    pub fn chat_request(self, endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
+        match self {
+            Dialect::Openai => openai::chat_request(endpoint, params),
+        }
+    }
+
+    /// The request that lists the server's models.
+    pub fn models_request(self, endpoint: &Endpoint) -> HttpRequest {
+        match self {
+            Dialect::Openai => openai::models_request(endpoint),
+        }
+    }
+
+    /// The model ids in a models-list response.
+    pub fn parse_models(self, resp: &HttpResponse) -> Result<Vec<String>, DialectError> {
+        match self {
+            Dialect::Openai => openai::parse_models(resp),
+        }
+    }
+
+    /// A complete (non-streamed) response, or any non-2xx response, as a reply.
+    pub fn parse_chat_response(self, resp: &HttpResponse) -> Result<Reply, DialectError> {
+        match self {
+            Dialect::Openai => openai::parse_chat_response(resp),
+        }
+    }
+
+    /// A decoder for a streamed 2xx body in this dialect.
+    pub fn stream_decoder(self) -> StreamDecoder {
+        match self {
+            Dialect::Openai => StreamDecoder::Openai(openai::StreamDecoder::new()),
+        }
+    }
+}
+
+/// Assembles a streamed reply in any [`Dialect`].
+#[derive(Clone, Debug)]
+pub enum StreamDecoder {
+    /// Server-sent chat-completion chunks.
+    Openai(openai::StreamDecoder),
+}
+
+impl StreamDecoder {
+    /// Feeds the next chunk of the body; returns the text that became visible.
+    pub fn push(&mut self, chunk: &[u8]) -> Vec<openai::StreamDelta> {
+        match self {
+            StreamDecoder::Openai(d) => d.push(chunk),
+        }
+    }
+
+    /// Ends the stream and returns the assembled reply.
+    pub fn finish(self) -> Result<Reply, DialectError> {
+        match self {
+            StreamDecoder::Openai(d) => d.finish(),
+        }
+    }
 }
