@@ -1,4 +1,4 @@
-//! API dialects: turn a probe into an [`HttpRequest`](crate::core::http::HttpRequest) and parse
+//! API dialects: turn a probe into an [`HttpRequest`] and parse
 //! what comes back into a [`Reply`].
 //!
 //! Only the OpenAI-compatible chat-completions dialect exists so far; it covers DeepSeek,
