@@ -24,4 +24,5 @@ pub mod schedule;
 pub mod selection;
 pub mod state;
 pub mod summary;
+pub mod tools;
 pub mod verdict;

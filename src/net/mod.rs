@@ -1,12 +1,14 @@
 //! The only code that talks to the network or to browser storage.
 //!
 //! [`fetch::send`] performs every HTTP request the app makes; [`runner`] drives a probe
-//! run through it; [`storage`] keeps settings in `localStorage`.
+//! run through it; [`storage`] keeps settings in `localStorage`; [`tools`] hands exports and
+//! imports to the tools worker.
 
 pub mod fetch;
 pub mod files;
 pub mod runner;
 pub mod storage;
+pub mod tools;
 
 /// Milliseconds since the epoch, from the browser clock.
 pub fn now_ms() -> f64 {

@@ -120,7 +120,7 @@ fn assets_from(texts: Vec<Fetched>) -> Result<Assets, String> {
     let pack = Pack::from_json(&pack_json).map_err(|e| e.to_string())?;
     let registry = Registry::from_json(&registry_json).map_err(|e| e.to_string())?;
     crate::core::classifier::phrases::install(&phrases)?;
-    crate::core::report::html::install_style(&theme, &report_css);
+    crate::net::tools::set_report_style(theme, report_css);
     Ok(Assets {
         pack: Rc::new(pack),
         pack_hash: content_hash(&pack_json),

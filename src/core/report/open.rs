@@ -139,3 +139,21 @@ pub fn source_labels(report: &Report) -> BTreeMap<(String, crate::core::provider
         .filter_map(|r| r.source_label.clone().map(|l| ((r.probe.clone(), r.provider.clone()), l)))
         .collect()
 }
+
+impl Report {
+    /// Judges every reply of an imported report again with Candor's classifier, in place:
+    /// the tools worker that read the file has no phrase tables or text model, so the page
+    /// gives the verdicts, through the same path as its own runs. A Candor report is left
+    /// as saved.
+    pub fn judge_again(&mut self) {
+        if self.source.kind == SourceKind::Candor {
+            return;
+        }
+        let probes: std::collections::HashMap<&str, &crate::core::pack::Probe> =
+            self.probes.iter().map(|p| (p.id.as_str(), p)).collect();
+        for row in &mut self.results {
+            row.verdict =
+                crate::core::verdict::classify(&row.outcome, probes.get(row.probe.as_str()).copied());
+        }
+    }
+}

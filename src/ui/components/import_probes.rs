@@ -5,28 +5,17 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::core::pack::Lang;
-use crate::core::report::{
-    detect_probe_list, import_probes_promptfoo_csv, import_probes_speechmap_questions, import_probes_text,
-    ProbeListFormat,
-};
+use crate::core::pack::{Lang, Probe};
 use crate::core::state::Action;
 use crate::net::files::read_text;
+use crate::net::storage::via_value;
+use crate::net::tools;
 use crate::ui::use_app;
 
-/// Reads a probe list in whichever of the three formats it is.
-fn parse(
-    name: &str,
-    text: &str,
-    topic: &str,
-    lang: Option<Lang>,
-) -> Result<Vec<crate::core::pack::Probe>, String> {
-    let result = match detect_probe_list(name, text) {
-        ProbeListFormat::SpeechmapQuestions => import_probes_speechmap_questions(text, topic, lang),
-        ProbeListFormat::PromptfooCsv => import_probes_promptfoo_csv(text, topic, lang),
-        ProbeListFormat::Text => import_probes_text(text, topic, lang),
-    };
-    result.map_err(|e| format!("{name}: {e}"))
+/// Reads a probe list in the tools worker (see [`crate::core::tools::read_probe_list`]).
+async fn parse(name: &str, text: &str, topic: &str, lang: Option<Lang>) -> Result<Vec<Probe>, String> {
+    let json = tools::probes(name, text, topic, lang).await?;
+    via_value(&json).ok_or_else(|| format!("{name}: the probes could not be read back"))
 }
 
 /// The "import probes" form under the topic list.
@@ -56,7 +45,11 @@ pub fn ImportProbes() -> Html {
             spawn_local(async move {
                 let name = file.name();
                 let topic = if topic.is_empty() { "My probes".to_string() } else { topic };
-                match read_text(&file).await.and_then(|t| parse(&name, &t, &topic, lang)) {
+                let probes = match read_text(&file).await {
+                    Ok(text) => parse(&name, &text, &topic, lang).await,
+                    Err(e) => Err(e),
+                };
+                match probes {
                     Ok(probes) => {
                         let n = probes.len();
                         app.dispatch(Action::ImportProbes(probes));

@@ -6,13 +6,25 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::core::report::text::date;
-use crate::core::report::{
-    compare, import_notice, source_labels, Comparison, ExportFormat, InputFormat, Report,
-};
+use crate::core::report::{compare, source_labels, to_json, Comparison, ExportFormat, InputFormat, Report};
 use crate::core::state::Action;
 use crate::net::files::{download, read_text};
-use crate::net::{now_ms, storage};
+use crate::net::{now_ms, storage, tools};
 use crate::ui::use_app;
+
+/// Reads a file as a run: a Candor report here, another tool's file in the tools worker and
+/// its replies judged here (the one verdict path). Returns the report and the import's notice.
+async fn open_file(kind: InputFormat, name: &str, text: &str) -> Result<(Report, Option<String>), String> {
+    if kind == InputFormat::Report
+        || (kind == InputFormat::Auto && InputFormat::detect(text) == InputFormat::Report)
+    {
+        return Report::from_json(text).map(|r| (r, None)).map_err(|e| format!("{name}: {e}"));
+    }
+    let answer = tools::open(kind, name, text).await?;
+    let mut report = Report::from_json(&answer.text).map_err(|e| format!("{name}: {e}"))?;
+    report.judge_again();
+    Ok((report, answer.notice))
+}
 
 /// The Runs & reports page.
 #[component]
@@ -30,9 +42,19 @@ pub fn RunsPage() -> Html {
         Callback::from(move |_: MouseEvent| {
             let Some(run) = app.0.run.as_ref() else { return };
             let report = Report::from_run(run, &app.0.pack_hash, &app.0.ledger, now_ms());
-            if let Err(e) = download(&format.file_name(&report), format.mime(), &format.render(&report)) {
-                app.dispatch(Action::Notify(format!("The export could not be saved: {e}")));
-            }
+            let (name, json) = (format.file_name(&report), to_json(&report));
+            let app = app.clone();
+            spawn_local(async move {
+                // The JSON file is the report itself; the other formats are rendered by the
+                // tools worker.
+                let file = match format {
+                    ExportFormat::Json => Ok(json),
+                    _ => tools::export(format, &json).await,
+                };
+                if let Err(e) = file.and_then(|file| download(&name, format.mime(), &file)) {
+                    app.dispatch(Action::Notify(format!("The export could not be saved: {e}")));
+                }
+            });
         })
     };
     let open = |id: String| {
@@ -72,13 +94,11 @@ pub fn RunsPage() -> Html {
             spawn_local(async move {
                 let name = file.name();
                 let result = match read_text(&file).await {
-                    Ok(text) => kind.open(&name, &text).map_err(|e| e.to_string()),
+                    Ok(text) => open_file(kind, &name, &text).await,
                     Err(e) => Err(e),
                 };
                 match result {
-                    Ok(imported) => {
-                        let notice = import_notice(&name, &imported);
-                        let report = imported.report;
+                    Ok((report, notice)) => {
                         app.dispatch(Action::OpenRun {
                             run: report.to_run(),
                             source_labels: source_labels(&report),
