@@ -1,4 +1,4 @@
-// Trunk post-build hook: moves Trunk's inline module script (which loads the wasm) into
+// Post-build step (run by post-build.mjs): moves Trunk's inline module script (which loads the wasm) into
 // boot.js so the page's Content-Security-Policy can forbid inline scripts.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

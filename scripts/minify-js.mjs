@@ -1,4 +1,4 @@
-// Trunk post-build hook: minifies the wasm-bindgen JavaScript glue with terser (Trunk's own
+// Post-build step (run by post-build.mjs): minifies the wasm-bindgen JavaScript glue with terser (Trunk's own
 // minifier leaves it as it is) and updates the page's integrity hash for it.
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';

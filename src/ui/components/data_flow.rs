@@ -55,7 +55,8 @@ pub fn DataFlow() -> Html {
                 <h2 id="flow-h">{"Where your prompts go"}</h2>
                 <p class="hint">{"Candor runs entirely in this browser. It sends prompts only to the providers you configured, \
                     shown here with who operates each host and under which country's law. The page's Content-Security-Policy \
-                    forbids loading scripts, styles, fonts or images from anywhere but its own origin."}</p>
+                    forbids loading scripts, styles, fonts or images from anywhere but its own origin. A copy of the \
+                    site's own files (and nothing else) is kept in the browser so the app opens offline."}</p>
                 <svg data-testid="flow-diagram" viewBox={format!("0 0 {} {}", d.width, d.height)} role="img"
                     aria-label="Diagram of where requests go">
                     { for d.zones.iter().map(|z| html! {
