@@ -113,3 +113,79 @@ fn the_app_links_the_theme_and_ships_the_copy_reports_are_built_with() {
     let theme_link = INDEX_HTML.find(r#"href="static/theme.css""#).unwrap();
     assert!(theme_link < INDEX_HTML.find(r#"href="static/style.css""#).unwrap(), "the theme loads first");
 }
+
+/// The value of `--name` in the light theme, or in the dark one where it overrides it.
+fn colour(name: &str, dark: bool) -> [f64; 3] {
+    let (light_css, dark_css) = THEME_CSS.split_once("@media").expect("a dark block");
+    let find = |css: &str| {
+        let at = css.find(&format!("{name}:"))? + name.len() + 1;
+        let value = css[at..].trim_start();
+        let hex: String = value.strip_prefix('#')?.chars().take_while(char::is_ascii_hexdigit).collect();
+        Some(hex)
+    };
+    let hex = (if dark { find(dark_css) } else { None })
+        .or_else(|| find(light_css))
+        .unwrap_or_else(|| panic!("{name} is not a hex colour of the theme"));
+    let hex = if hex.len() == 3 { hex.chars().flat_map(|c| [c, c]).collect() } else { hex };
+    let byte = |i: usize| f64::from(u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"));
+    [byte(0), byte(2), byte(4)]
+}
+
+/// WCAG 2.1 contrast ratio of two colours.
+fn contrast(a: [f64; 3], b: [f64; 3]) -> f64 {
+    let lum = |c: [f64; 3]| {
+        let f = |v: f64| {
+            let v = v / 255.0;
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2])
+    };
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+#[test]
+fn every_text_colour_meets_wcag_aa_on_its_background_in_both_schemes() {
+    // (text, background) as the app's and the report's stylesheets pair them.
+    let pairs = [
+        ("--ink", "--bg"),
+        ("--ink", "--panel"),
+        ("--muted", "--bg"),
+        ("--muted", "--panel"),
+        ("--muted", "--pending"),
+        ("--soft-ink", "--soft"),
+        ("--soft-ink", "--panel"),
+        ("--bar-ink", "--bar-bg"),
+        ("--bar-muted", "--bar-bg"),
+        ("--sim-ink", "--sim-bg"),
+        ("--ok-ink", "--panel"),
+        ("--bad-ink", "--panel"),
+        ("--bad-ink", "--bg"),
+        ("--accent-ink", "--accent"),
+        ("--on-verdict", "--answered"),
+        ("--on-verdict", "--refused"),
+        ("--on-deflected", "--deflected"),
+        ("--on-verdict", "--state_narrative"),
+        ("--on-verdict", "--blocked"),
+        ("--on-light", "--error"),
+        ("--on-light", "--error-alt"),
+        ("--on-light", "--error-alt2"),
+        ("--ink", "--running"),
+    ];
+    let mut low = Vec::new();
+    for dark in [false, true] {
+        for (text, background) in pairs {
+            let ratio = contrast(colour(text, dark), colour(background, dark));
+            if ratio < 4.5 {
+                low.push(format!("{text} on {background} ({}): {ratio:.2}:1", if dark { "dark" } else { "light" }));
+            }
+        }
+    }
+    assert_eq!(low, Vec::<String>::new(), "text below 4.5:1");
+    // The check can fail: grey on white is caught.
+    assert!(contrast([154.0, 163.0, 174.0], [255.0; 3]) < 4.5);
+}
