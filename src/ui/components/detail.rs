@@ -128,19 +128,59 @@ fn done_column(r: &CellResult, judge: Option<&RunProvider>) -> Html {
     }
 }
 
+/// The element that has focus, if it is an HTML element.
+fn active_element() -> Option<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    web_sys::window()?.document()?.active_element()?.dyn_into().ok()
+}
+
+/// Tab from the dialog's last control goes to its first, Shift+Tab from the first to the
+/// last: focus stays in the dialog while it is open.
+fn keep_focus_inside(dialog: &NodeRef, e: &KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    const FOCUSABLE: &str = "button:not([disabled]), [href], input:not([disabled]), select, textarea, summary, [tabindex]:not([tabindex='-1'])";
+    let Some(root) = dialog.cast::<web_sys::Element>() else { return };
+    let Ok(list) = root.query_selector_all(FOCUSABLE) else { return };
+    let (Some(first), Some(last)) = (list.get(0), list.get(list.length().saturating_sub(1))) else { return };
+    let active = active_element().map(web_sys::Node::from);
+    let at = |n: &web_sys::Node| active.as_ref().is_some_and(|a| a.is_same_node(Some(n)));
+    let root_node: &web_sys::Node = root.as_ref();
+    let target = if e.shift_key() && (at(&first) || at(root_node)) {
+        last
+    } else if !e.shift_key() && at(&last) {
+        first
+    } else {
+        return;
+    };
+    if let Ok(el) = target.dyn_into::<web_sys::HtmlElement>() {
+        e.prevent_default();
+        let _ = el.focus();
+    }
+}
+
 /// The overlay with every provider's reply to the open probe.
 #[component]
 pub fn Detail() -> Html {
     let app = use_app();
     let dialog = use_node_ref();
+    // What had focus when the dialog opened (the cell), to give it back on close.
+    let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
     {
-        // Move focus into the dialog when it opens, so Escape and Tab work at once.
+        // Move focus into the dialog when it opens, so Escape and Tab work at once; back to
+        // the cell that opened it when it closes.
         let dialog = dialog.clone();
+        let opener = opener.clone();
         use_effect_with(app.0.detail.clone(), move |open| {
             if open.is_some() {
+                let mut opener = opener.borrow_mut();
+                if opener.is_none() {
+                    *opener = active_element();
+                }
                 if let Some(el) = dialog.cast::<web_sys::HtmlElement>() {
                     let _ = el.focus();
                 }
+            } else if let Some(el) = opener.borrow_mut().take() {
+                let _ = el.focus();
             }
         });
     }
@@ -157,10 +197,11 @@ pub fn Detail() -> Html {
     };
     let on_key = {
         let app = app.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                app.dispatch(Action::CloseDetail);
-            }
+        let dialog = dialog.clone();
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Escape" => app.dispatch(Action::CloseDetail),
+            "Tab" => keep_focus_inside(&dialog, &e),
+            _ => {}
         })
     };
     let links = related(probe, run, &s.pack).into_iter().map(|l| {

@@ -33,6 +33,18 @@ pub fn RunBar(props: &RunBarProps) -> Html {
             move || drop(interval)
         });
     }
+    // Run disables its own button: focus moves to the progress it started, not to the page.
+    let progress_ref = use_node_ref();
+    {
+        let progress_ref = progress_ref.clone();
+        use_effect_with(running, move |&running| {
+            if running {
+                if let Some(el) = progress_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
     let on_run = props.on_run.reform(|_: MouseEvent| ());
     let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
     let on_resume = props.on_resume.reform(|_: MouseEvent| ());
@@ -48,10 +60,10 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                 <button class="btn" data-testid="resume" onclick={on_resume}>{"Resume"}</button>
             }
             if let Some(line) = progress {
-                <div class="progress" data-testid="progress" data-done={line.progress.done.to_string()} data-total={line.progress.total.to_string()}
+                <div class="progress" data-testid="progress" ref={progress_ref} tabindex="-1" data-done={line.progress.done.to_string()} data-total={line.progress.total.to_string()}
                     data-status={line.status}>
                     <progress class="bar" max={line.progress.total.max(1).to_string()} value={line.progress.done.to_string()} aria-label="Probes done"></progress>
-                    <span class="figures">
+                    <span class="figures" role="status">
                         { line.done }
                         if let Some(t) = line.in_flight { { t } }
                         if let Some(t) = line.errors { <span class="error-text">{ t }</span> }
