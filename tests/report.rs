@@ -979,3 +979,17 @@ fn a_report_written_before_the_judge_existed_still_opens() {
     let plain = to_json(&sample_report());
     assert!(!plain.contains("\"judge\""));
 }
+
+#[test]
+fn the_html_report_marks_every_prompt_and_reply_with_its_language() {
+    let report = sample_report();
+    let page = to_html(&report);
+    for lang in [Lang::En, Lang::ZhHans, Lang::ZhHant] {
+        let probes = report.probes.iter().filter(|p| p.lang == lang).count();
+        assert!(probes > 0, "the sample has {lang:?} probes");
+        let headings = page.matches(&format!("<h3 lang=\"{}\">", lang.tag())).count();
+        assert_eq!(headings, probes, "{lang:?}: every prompt heading carries its language");
+        assert!(page.contains(&format!("<div class=\"text\" lang=\"{}\">", lang.tag())), "{lang:?} replies");
+        assert!(page.contains(&format!("<td>{}</td>", lang.name())), "the language named in words");
+    }
+}

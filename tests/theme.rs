@@ -181,7 +181,10 @@ fn every_text_colour_meets_wcag_aa_on_its_background_in_both_schemes() {
         for (text, background) in pairs {
             let ratio = contrast(colour(text, dark), colour(background, dark));
             if ratio < 4.5 {
-                low.push(format!("{text} on {background} ({}): {ratio:.2}:1", if dark { "dark" } else { "light" }));
+                low.push(format!(
+                    "{text} on {background} ({}): {ratio:.2}:1",
+                    if dark { "dark" } else { "light" }
+                ));
             }
         }
     }

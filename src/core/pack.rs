@@ -62,6 +62,15 @@ impl Lang {
         }
     }
 
+    /// The language's name in words, for the interface and exports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::ZhHans => "Simplified Chinese",
+            Lang::ZhHant => "Traditional Chinese",
+        }
+    }
+
     /// A short label for column headers and filters.
     pub fn label(self) -> &'static str {
         match self {

@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::core::detail::{evidence_lines, find_probe, heading, pieces, related, usage_line};
 use crate::core::judge::describe_cell;
+use crate::core::pack::Lang;
 use crate::core::report::describe_source_label;
 use crate::core::run::{Cell, CellResult, RunProvider};
 use crate::core::state::Action;
@@ -24,6 +25,7 @@ fn highlight(text: &str, verdict: &Verdict, field: Field) -> Html {
 }
 
 fn reply_column(
+    lang: Lang,
     provider: &RunProvider,
     cell: Option<&Cell>,
     source_label: Option<&String>,
@@ -35,12 +37,12 @@ fn reply_column(
             <>
                 <p class="muted">{"Streaming…"}</p>
                 if !reasoning.is_empty() {
-                    <details open=true class="reasoning"><summary>{"Reasoning"}</summary><div class="text">{ reasoning }</div></details>
+                    <details open=true class="reasoning"><summary>{"Reasoning"}</summary><div class="text" lang={lang.tag()}>{ reasoning }</div></details>
                 }
-                <div class="text" data-testid="reply-text">{ content }</div>
+                <div class="text" data-testid="reply-text" lang={lang.tag()}>{ content }</div>
             </>
         },
-        Some(Cell::Done(r)) => done_column(r, judge),
+        Some(Cell::Done(r)) => done_column(r, judge, lang),
     };
     html! {
         <article class="reply" data-testid="reply">
@@ -60,7 +62,7 @@ fn content_of(r: &CellResult) -> &str {
     r.reply().map_or("", |reply| reply.content.as_str())
 }
 
-fn done_column(r: &CellResult, judge: Option<&RunProvider>) -> Html {
+fn done_column(r: &CellResult, judge: Option<&RunProvider>, lang: Lang) -> Html {
     let signals = html! {
         <ul class="signals" data-testid="signals">
             { for evidence_lines(&r.verdict, content_of(r)).into_iter().map(|line| html! { <li>{ line }</li> }) }
@@ -76,7 +78,7 @@ fn done_column(r: &CellResult, judge: Option<&RunProvider>) -> Html {
                 Some(t) => html! {
                     <details class="reasoning" data-testid="reasoning">
                         <summary>{ format!("Reasoning ({} characters)", t.chars().count()) }</summary>
-                        <div class="text">{ highlight(t, &r.verdict, Field::Reasoning) }</div>
+                        <div class="text" lang={lang.tag()}>{ highlight(t, &r.verdict, Field::Reasoning) }</div>
                     </details>
                 },
             };
@@ -84,7 +86,7 @@ fn done_column(r: &CellResult, judge: Option<&RunProvider>) -> Html {
             html! {
                 <>
                     { reasoning }
-                    <div class="text" data-testid="reply-text">{ highlight(&reply.content, &r.verdict, Field::Content) }</div>
+                    <div class="text" data-testid="reply-text" lang={lang.tag()}>{ highlight(&reply.content, &r.verdict, Field::Content) }</div>
                     if let Some(why) = cut_short {
                         <p class="error-text">{ format!("The reply was cut short ({why}); the text above is what arrived.") }</p>
                     }
@@ -126,6 +128,35 @@ fn done_column(r: &CellResult, judge: Option<&RunProvider>) -> Html {
             { main }
         </>
     }
+}
+
+/// Whether the browser draws Chinese characters with a font of their own: an unassigned
+/// code point is drawn as the missing-glyph box, so two common characters as wide as two
+/// such boxes mean there is no CJK font. Measured once per page.
+fn cjk_fonts() -> bool {
+    thread_local! {
+        static HAS: std::cell::OnceCell<bool> = const { std::cell::OnceCell::new() };
+    }
+    HAS.with(|has| *has.get_or_init(|| measure_cjk().unwrap_or(true)))
+}
+
+fn measure_cjk() -> Option<bool> {
+    use wasm_bindgen::JsCast;
+    let doc = web_sys::window()?.document()?;
+    let body = doc.body()?;
+    let width = |text: &str| -> Option<i32> {
+        let span: web_sys::HtmlElement = doc.create_element("span").ok()?.dyn_into().ok()?;
+        span.set_class_name("measure");
+        span.set_text_content(Some(text));
+        body.append_child(&span).ok()?;
+        let w = span.offset_width();
+        span.remove();
+        Some(w)
+    };
+    // U+0378 and U+0379 are unassigned in every Unicode version.
+    let boxes = width("\u{378}\u{379}")?;
+    let chinese = width("中國")?;
+    Some(chinese != boxes)
 }
 
 /// The element that has focus, if it is an HTML element.
@@ -220,7 +251,13 @@ pub fn Detail() -> Html {
                 <header class="dialog-head">
                     <div>
                         <p class="muted small">{ heading(probe, &s.pack) }</p>
-                        <h2 id="detail-h" data-testid="detail-prompt">{ &probe.prompt }</h2>
+                        <h2 id="detail-h" data-testid="detail-prompt" lang={probe.lang.tag()}>{ &probe.prompt }</h2>
+                        if probe.lang != Lang::En && !cjk_fonts() {
+                            <p class="hint" data-testid="no-cjk-font">{ format!(
+                                "This browser has no font for {}, so its characters may show as boxes. Install a \
+                                 Chinese font such as Noto Sans CJK, or open Candor in another browser.",
+                                probe.lang.name()) }</p>
+                        }
                         <p class="muted small">{ format!("An honest answer would mention: {}", probe.expect.join(", ")) }</p>
                     </div>
                     <button class="btn ghost" onclick={close} aria-label="Close" data-testid="detail-close">{"✕"}</button>
@@ -229,7 +266,7 @@ pub fn Detail() -> Html {
                 <div class="replies">
                     { for run.providers.iter().enumerate().map(|(col, p)| {
                         let cell = row.and_then(|r| run.cell(crate::core::run::CellId { probe: r, provider: col }));
-                        reply_column(p, cell, s.source_labels.get(&(probe_id.to_string(), p.id.clone())), run.judge.as_ref())
+                        reply_column(probe.lang, p, cell, s.source_labels.get(&(probe_id.to_string(), p.id.clone())), run.judge.as_ref())
                     }) }
                 </div>
             </div>

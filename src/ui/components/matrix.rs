@@ -65,8 +65,8 @@ pub fn Matrix() -> Html {
             });
             html! {
                 <tr>
-                    <th scope="row" class="probe" title={probe.prompt.clone()}>
-                        <span class="lang">{ probe.lang.tag() }</span>
+                    <th scope="row" class="probe" title={probe.prompt.clone()} lang={probe.lang.tag()}>
+                        <span class="lang" title={probe.lang.name()}>{ probe.lang.label() }</span>
                         <span class="q">{ short(&probe.prompt, 70) }</span>
                     </th>
                     { for cells }

@@ -145,11 +145,12 @@ pub fn to_html(report: &Report) -> String {
     for (pi, (probe, row)) in report.probes.iter().zip(&grid).enumerate() {
         let _ = write!(
             out,
-            "<tr><td class=\"prompt\"><a href=\"#p-{pi}\">{}</a><br><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td>",
+            "<tr><td class=\"prompt\"><a href=\"#p-{pi}\" lang=\"{}\">{}</a><br><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td>",
+            probe.lang.tag(),
             html(&head(&probe.prompt, 120)),
             html(&probe.id),
             html(&probe.topic),
-            probe.lang.tag(),
+            probe.lang.name(),
             kind_name(probe.kind)
         );
         for (vi, cell) in row.iter().enumerate() {

@@ -40,11 +40,12 @@ pub(super) fn replies_section(out: &mut String, report: &Report, grid: &[Vec<Opt
     for (pi, (probe, row)) in report.probes.iter().zip(grid).enumerate() {
         let _ = write!(
             out,
-            "<article class=\"probe\" id=\"p-{pi}\">\n<h3>{}</h3>\n<p class=\"meta\"><code>{}</code> · {} · {} · {}",
+            "<article class=\"probe\" id=\"p-{pi}\">\n<h3 lang=\"{}\">{}</h3>\n<p class=\"meta\"><code>{}</code> · {} · {} · {}",
+            probe.lang.tag(),
             html(&probe.prompt),
             html(&probe.id),
             html(&probe.topic),
-            probe.lang.label(),
+            probe.lang.name(),
             kind_name(probe.kind)
         );
         if !probe.expect.is_empty() {
@@ -52,7 +53,14 @@ pub(super) fn replies_section(out: &mut String, report: &Report, grid: &[Vec<Opt
         }
         out.push_str("</p>\n");
         for (vi, cell) in row.iter().enumerate() {
-            reply_details(out, pi, vi, &report.providers[vi], *cell, report.judge.as_ref());
+            reply_details(
+                out,
+                (pi, vi),
+                probe.lang.tag(),
+                &report.providers[vi],
+                *cell,
+                report.judge.as_ref(),
+            );
         }
         out.push_str("</article>\n");
     }
@@ -61,8 +69,8 @@ pub(super) fn replies_section(out: &mut String, report: &Report, grid: &[Vec<Opt
 
 fn reply_details(
     out: &mut String,
-    pi: usize,
-    vi: usize,
+    (pi, vi): (usize, usize),
+    lang: &str,
     p: &ReportProvider,
     cell: Option<&ResultRow>,
     judge: Option<&ReportProvider>,
@@ -98,14 +106,18 @@ fn reply_details(
         if reply.content.is_empty() {
             out.push_str("<p class=\"note\">The reply has no text.</p>\n");
         } else {
-            let _ = writeln!(out, "<div class=\"text\">{}</div>", marked(&reply.content, r, Field::Content));
+            let _ = writeln!(
+                out,
+                "<div class=\"text\" lang=\"{lang}\">{}</div>",
+                marked(&reply.content, r, Field::Content)
+            );
         }
         match reply.reasoning.as_deref() {
             Some("") => out.push_str("<p class=\"note\">The server sent an empty reasoning trace.</p>\n"),
             Some(t) => {
                 let _ = writeln!(
                     out,
-                    "<details><summary>Reasoning ({} characters)</summary><div class=\"text reasoning\">{}</div></details>",
+                    "<details><summary>Reasoning ({} characters)</summary><div class=\"text reasoning\" lang=\"{lang}\">{}</div></details>",
                     t.chars().count(),
                     marked(t, r, Field::Reasoning)
                 );
