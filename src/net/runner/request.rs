@@ -10,7 +10,6 @@ use web_sys::AbortController;
 
 use super::{Emit, RunHandle};
 use crate::core::demo;
-use crate::core::dialect::openai::{self, StreamDecoder};
 use crate::core::dialect::{ChatParams, DialectError};
 use crate::core::error::FetchError;
 use crate::core::http::HttpResponse;
@@ -60,7 +59,7 @@ pub(super) async fn judge_reply(
         return Some(JudgeError::Request(FetchError::NoAbort.to_string()).into());
     };
     handle.in_flight.borrow_mut().push(controller.clone());
-    let req = judge::request(&config.endpoint(), &config.model, &probe.prompt, reply);
+    let req = judge::request(config.dialect, &config.endpoint(), &config.model, &probe.prompt, reply);
     let purpose =
         Purpose::new(PurposeKind::Judge, &config.id, &config.name, format!("{} ({column})", probe.id))
             .for_model(&config.model);
@@ -78,7 +77,7 @@ pub(super) async fn judge_reply(
                 headers: head.headers,
                 body: String::from_utf8_lossy(&body.borrow()).into_owned(),
             };
-            let parsed = openai::parse_chat_response(&resp);
+            let parsed = config.dialect.parse_chat_response(&resp);
             if let Ok(reply) = &parsed {
                 ledger(LedgerEvent::Served {
                     id: ledger_id,
@@ -170,8 +169,10 @@ pub(super) async fn ask(
         stream: true,
         max_tokens: None,
         temperature: None,
+        think: None,
     };
-    let req = openai::chat_request(&config.endpoint(), &params);
+    let dialect = config.dialect;
+    let req = dialect.chat_request(&config.endpoint(), &params);
     let Ok(controller) = AbortController::new() else {
         let outcome = Outcome::Transport(FetchError::NoAbort.to_string());
         return Attempt { outcome: Some(outcome), failure: Some(Failure::Final), timing: Timing::default() };
@@ -195,7 +196,7 @@ pub(super) async fn ask(
     let status = Cell::new(0u16);
     let streaming = Cell::new(false);
     let bytes_in = Cell::new(0u64);
-    let decoder = RefCell::new(StreamDecoder::new());
+    let decoder = RefCell::new(dialect.stream_decoder());
     let raw = RefCell::new(Vec::new());
     let buf = RefCell::new(DeltaBuffer::new(cell));
     let signal = controller.signal();
@@ -213,8 +214,8 @@ pub(super) async fn ask(
         |head| {
             ttfb.set(Some(now_ms() - t0));
             status.set(head.status);
-            let sse = head.header("content-type").is_some_and(|c| c.contains("text/event-stream"));
-            streaming.set((200..300).contains(&head.status) && sse);
+            streaming
+                .set((200..300).contains(&head.status) && dialect.is_stream(head.header("content-type")));
         },
         |chunk| {
             bytes_in.set(bytes_in.get() + chunk.len() as u64);
@@ -278,7 +279,7 @@ pub(super) async fn ask(
                 headers: head.headers,
                 body: String::from_utf8_lossy(&raw.borrow()).into_owned(),
             };
-            match openai::parse_chat_response(&resp) {
+            match dialect.parse_chat_response(&resp) {
                 Ok(reply) => Outcome::Reply { reply, cut_short: None },
                 Err(e) => Outcome::Dialect(e),
             }
