@@ -168,6 +168,11 @@ impl Dialect {
         Dialect::ALL.into_iter().find(|d| d.key() == key)
     }
 
+    /// Whether this is the OpenAI-compatible dialect (the default, left out of saved files).
+    pub fn is_openai(&self) -> bool {
+        *self == Dialect::Openai
+    }
+
     /// The name shown in the provider form.
     pub fn label(self) -> &'static str {
         match self {
