@@ -260,6 +260,19 @@ pub const DEMO_BASE_URL: &str = "demo://simulated";
 /// Default number of requests in flight per provider.
 pub const DEFAULT_CONCURRENCY: u32 = 4;
 
+/// Tries per probe unless the user sets otherwise.
+pub const DEFAULT_TRIES: u32 = 3;
+/// The longest wait before another try, in seconds, unless the user sets otherwise.
+pub const DEFAULT_MAX_WAIT_S: u32 = 60;
+
+fn default_tries() -> u32 {
+    DEFAULT_TRIES
+}
+
+fn default_max_wait() -> u32 {
+    DEFAULT_MAX_WAIT_S
+}
+
 /// One configured model endpoint.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProviderConfig {
@@ -285,6 +298,14 @@ pub struct ProviderConfig {
     /// Whether the key is stored on this device.
     #[serde(default)]
     pub remember_key: bool,
+    /// Tries per probe when the server rate-limits, is busy or does not answer (1: never
+    /// retry).
+    #[serde(default = "default_tries")]
+    pub max_tries: u32,
+    /// The longest wait before another try, in seconds; a server asking for more is not
+    /// tried again.
+    #[serde(default = "default_max_wait")]
+    pub max_wait_s: u32,
     /// The API key. Never serialized: see the module docs.
     #[serde(skip)]
     pub api_key: Option<String>,
@@ -303,6 +324,8 @@ impl ProviderConfig {
             concurrency: DEFAULT_CONCURRENCY,
             enabled: true,
             remember_key: false,
+            max_tries: DEFAULT_TRIES,
+            max_wait_s: DEFAULT_MAX_WAIT_S,
             api_key: None,
         }
     }

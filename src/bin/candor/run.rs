@@ -68,15 +68,12 @@ pub fn run(args: &RunArgs) -> ExitCode {
     config.dialect = args.dialect;
     config.concurrency = 1;
     config.api_key = api_key;
+    config.max_tries = args.tries.max(1);
+    config.max_wait_s = args.max_wait_s;
     let started = now_ms();
     let mut run =
         Run::new(format!("run-{}", started as u64), &pack, probes, vec![RunProvider::from(&config)], started);
-    let policy = RetryPolicy {
-        max_tries: args.tries.max(1),
-        max_wait_ms: f64::from(args.max_wait_s) * 1000.0,
-        ..RetryPolicy::default()
-    };
-    let mut scheduler = Scheduler::new(&run, policy, started as u64);
+    let mut scheduler = Scheduler::with_provider_limits(&run, RetryPolicy::default(), started as u64);
     let agent = agent();
     let mut ledger = Ledger::default();
     let mut next_id = 1u64;

@@ -305,6 +305,7 @@ impl Report {
             simulated: p.simulated,
             concurrency: DEFAULT_CONCURRENCY,
             dialect: p.dialect,
+            retry: (crate::core::provider::DEFAULT_TRIES, crate::core::provider::DEFAULT_MAX_WAIT_S),
         };
         let providers = self.providers.iter().map(run_provider).collect();
         let mut run = Run::restore(

@@ -42,6 +42,14 @@ pub struct RunProvider {
     /// reports written before there was a choice).
     #[serde(default, skip_serializing_if = "Dialect::is_openai")]
     pub dialect: Dialect,
+    /// Tries per probe and the longest wait before another try (seconds), as the user set
+    /// them for the provider.
+    #[serde(default = "default_retry")]
+    pub retry: (u32, u32),
+}
+
+fn default_retry() -> (u32, u32) {
+    (crate::core::provider::DEFAULT_TRIES, crate::core::provider::DEFAULT_MAX_WAIT_S)
 }
 
 impl From<&ProviderConfig> for RunProvider {
@@ -54,6 +62,7 @@ impl From<&ProviderConfig> for RunProvider {
             simulated: p.is_simulated(),
             concurrency: p.concurrency.clamp(1, 16),
             dialect: p.dialect,
+            retry: (p.max_tries.clamp(1, 10), p.max_wait_s.min(600)),
         }
     }
 }

@@ -77,7 +77,7 @@ pub fn start(
     ledger: LedgerSink,
 ) -> RunHandle {
     let live = |id: &str| providers.iter().find(|p| p.id == id).cloned().map(Rc::new);
-    let mut scheduler = Scheduler::new(run, RetryPolicy::default(), now_ms() as u64);
+    let mut scheduler = Scheduler::with_provider_limits(run, RetryPolicy::default(), now_ms() as u64);
     let columns: Vec<_> = run.providers.iter().map(|rp| live(&rp.id)).collect();
     for (col, config) in columns.iter().enumerate() {
         if config.is_none() {

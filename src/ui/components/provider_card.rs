@@ -161,6 +161,16 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
                     <label for={f("conc")}>{"Parallel requests"}</label>
                     <input id={f("conc")} type="number" min="1" max="16" value={p.concurrency.to_string()} disabled={props.locked}
                         oninput={update(|p, v| p.concurrency = v.parse::<u32>().map_or(p.concurrency, |n| n.clamp(1, 16)))} />
+                    if !p.is_simulated() {
+                        <label for={f("tries")} title="When the server rate-limits (429), is busy (503) or does not answer">{"Tries per probe"}</label>
+                        <input id={f("tries")} data-testid="provider-tries" type="number" min="1" max="10" value={p.max_tries.to_string()}
+                            disabled={props.locked}
+                            oninput={update(|p, v| p.max_tries = v.parse::<u32>().map_or(p.max_tries, |n| n.clamp(1, 10)))} />
+                        <label for={f("wait")}>{"Longest wait (s)"}</label>
+                        <input id={f("wait")} data-testid="provider-max-wait" type="number" min="0" max="600" value={p.max_wait_s.to_string()}
+                            disabled={props.locked}
+                            oninput={update(|p, v| p.max_wait_s = v.parse::<u32>().map_or(p.max_wait_s, |n| n.min(600)))} />
+                    }
                 </div>
             </details>
             if let Some(why) = problem {
