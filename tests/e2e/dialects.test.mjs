@@ -15,6 +15,8 @@ async function addProvider(page, preset, id, { model, key, dialect }) {
   await page.getByTestId('preset-select').selectOption(preset);
   await page.getByTestId('add-provider').click();
   const card = page.getByTestId(`provider-${id}`);
+  // A preset that is ready to use (a local server needs no key) starts with its settings shut.
+  await card.locator('details').evaluate((d) => { d.open = true; });
   if (dialect) await card.getByTestId('provider-dialect').selectOption(dialect);
   await card.getByTestId('provider-url').fill(env.mock.origin);
   if (key) await card.getByTestId('provider-key').fill(key);
@@ -49,17 +51,12 @@ test('Anthropic, Gemini and Ollama providers are asked in their own dialects; pr
   const { done, total } = await waitForRun(page);
   assert.equal(done, total);
   const verdicts = await cellVerdicts(page);
-  const byColumn = (col) => Object.entries(verdicts).filter(([k]) => k.endsWith(`-${col}`) || k.includes(`@en-${col}`)).map(([, v]) => v);
-  const columns = { p1: [], p2: [], p3: [] };
-  for (const [cell, verdict] of Object.entries(verdicts)) {
-    const col = Object.keys(columns).find((c) => cell.endsWith(c));
-    assert.ok(col, `cell ${cell} belongs to a column`);
-    columns[col].push(verdict);
-  }
-  assert.ok(columns.p1.length > 0 && columns.p1.every((v) => v === 'blocked'), `Anthropic refusal stops: ${columns.p1}`);
-  assert.ok(columns.p2.every((v) => v === 'blocked'), `Gemini safety blocks: ${columns.p2}`);
-  assert.ok(columns.p3.every((v) => v !== 'error' && v !== 'blocked'), `Ollama answers: ${columns.p3}`);
-  void byColumn;
+  // Cells are keyed `<probe>-<column>`, columns in the order the providers were added.
+  const columns = [[], [], []];
+  for (const [cell, verdict] of Object.entries(verdicts)) columns[Number(cell.split('-').pop())].push(verdict);
+  assert.ok(columns[0].length > 0 && columns[0].every((v) => v === 'blocked'), `Anthropic refusal stops: ${columns[0]}`);
+  assert.ok(columns[1].length > 0 && columns[1].every((v) => v === 'blocked'), `Gemini safety blocks: ${columns[1]}`);
+  assert.ok(columns[2].length > 0 && columns[2].every((v) => v !== 'error' && v !== 'blocked'), `Ollama answers: ${columns[2]}`);
 
   const posts = env.mock.requests.filter((r) => r.method === 'POST');
   const paths = new Set(posts.map((r) => r.path));
@@ -81,7 +78,7 @@ test('Anthropic, Gemini and Ollama providers are asked in their own dialects; pr
   }
 
   // The detail of a blocked cell names the provider's own reason.
-  const first = Object.keys(verdicts).find((c) => c.endsWith('p1'));
+  const first = Object.keys(verdicts).find((c) => c.split('-').pop() === '0');
   await page.getByTestId(`cell-${first}`).click();
   await page.getByText('stop_reason: refusal').first().waitFor();
   assert.deepEqual(logs.filter((l) => l.startsWith('pageerror')), []);
