@@ -7,13 +7,12 @@
 //! becomes [`Reply::blocked`] with the raw reason, keeping any text sent before it; an
 //! `error` event inside a 200 stream is [`DialectError::Stream`].
 
-use serde::Serialize;
 use serde_json::Value;
 
 use super::sse::{SseDecoder, SseEvent};
 use super::wire::{
     api_key, count_at, error_value_message, head, http_error, is_success, json_object, non_empty_str,
-    opt_array, opt_object, opt_str, root_url, wrong_type, MALFORMED_HEAD_CHARS,
+    opt_array, opt_object, opt_str, root_url, wrong_type, JsonObject, MALFORMED_HEAD_CHARS,
 };
 use super::{ChatParams, DialectError, Endpoint, Reply, StreamDelta, Usage};
 use crate::core::http::{HttpRequest, HttpResponse};
@@ -42,32 +41,6 @@ fn headers(endpoint: &Endpoint) -> Vec<(String, String)> {
     headers
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    model: &'a str,
-    max_tokens: u32,
-    messages: [Message<'a>; 1],
-    stream: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    temperature: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    thinking: Option<Thinking>,
-}
-
-#[derive(Serialize)]
-struct Message<'a> {
-    role: &'static str,
-    content: &'a str,
-}
-
-#[derive(Serialize)]
-struct Thinking {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    budget_tokens: Option<u32>,
-}
-
 /// Builds the `POST {root}/v1/messages` request for one probe.
 ///
 /// `think: Some(true)` turns on extended thinking with a [`THINKING_BUDGET`] (the API then
@@ -78,17 +51,20 @@ pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
     if params.stream {
         headers.push(("accept".to_owned(), "text/event-stream".to_owned()));
     }
-    let thinking = params.think.filter(|t| *t);
+    let thinking = params.think == Some(true);
     let max_tokens = params.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS);
-    let body = Body {
-        model: &params.model,
-        max_tokens: if thinking.is_some() { max_tokens.max(THINKING_BUDGET + 1024) } else { max_tokens },
-        messages: [Message { role: "user", content: &params.prompt }],
-        stream: params.stream,
-        temperature: if thinking.is_some() { None } else { params.temperature },
-        thinking: thinking.map(|_| Thinking { kind: "enabled", budget_tokens: Some(THINKING_BUDGET) }),
-    };
-    let body = serde_json::to_string(&body).expect("a messages body always serializes");
+    let message = JsonObject::new().str("role", "user").str("content", &params.prompt).finish();
+    let mut body = JsonObject::new()
+        .str("model", &params.model)
+        .count("max_tokens", Some(if thinking { max_tokens.max(THINKING_BUDGET + 1024) } else { max_tokens }))
+        .raw("messages", &format!("[{message}]"))
+        .bool("stream", params.stream)
+        .number("temperature", if thinking { None } else { params.temperature });
+    if thinking {
+        let config = JsonObject::new().str("type", "enabled").count("budget_tokens", Some(THINKING_BUDGET));
+        body = body.raw("thinking", &config.finish());
+    }
+    let body = body.finish();
     HttpRequest {
         method: "POST".to_owned(),
         url: format!("{}/v1/messages", root_url(endpoint, &ROOT_SUFFIXES)),

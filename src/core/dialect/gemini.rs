@@ -9,13 +9,13 @@
 //! candidate with no text and no such reason is [`DialectError::EmptyReply`], not a refusal:
 //! nothing says the prompt was the cause.
 
-use serde::Serialize;
 use serde_json::Value;
 
 use super::sse::SseDecoder;
 use super::wire::{
     api_key, count_at, head, http_error, is_success, json_error_message, json_object, malformed_body,
-    non_empty_str, opt_array, opt_bool, opt_object, opt_str, root_url, wrong_type, MALFORMED_HEAD_CHARS,
+    non_empty_str, opt_array, opt_bool, opt_object, opt_str, root_url, wrong_type, JsonObject,
+    MALFORMED_HEAD_CHARS,
 };
 use super::{ChatParams, DialectError, Endpoint, Reply, StreamDelta, Usage};
 use crate::core::http::{HttpRequest, HttpResponse};
@@ -45,47 +45,6 @@ fn key_headers(endpoint: &Endpoint) -> Vec<(String, String)> {
     api_key(endpoint).map(|k| vec![("x-goog-api-key".to_owned(), k.to_owned())]).unwrap_or_default()
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    contents: [Content<'a>; 1],
-    #[serde(rename = "generationConfig", skip_serializing_if = "GenerationConfig::is_empty")]
-    generation_config: GenerationConfig,
-}
-
-#[derive(Serialize)]
-struct Content<'a> {
-    role: &'static str,
-    parts: [Part<'a>; 1],
-}
-
-#[derive(Serialize)]
-struct Part<'a> {
-    text: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct GenerationConfig {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    temperature: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_output_tokens: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    thinking_config: Option<ThinkingConfig>,
-}
-
-impl GenerationConfig {
-    fn is_empty(&self) -> bool {
-        self.temperature.is_none() && self.max_output_tokens.is_none() && self.thinking_config.is_none()
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ThinkingConfig {
-    include_thoughts: bool,
-}
-
 /// Builds the `generateContent` (or, streaming, `streamGenerateContent?alt=sse`) request.
 ///
 /// `think: Some(true)` asks for thought summaries (`includeThoughts`); models that do not think
@@ -99,15 +58,19 @@ pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
     } else {
         "generateContent"
     };
-    let body = Body {
-        contents: [Content { role: "user", parts: [Part { text: &params.prompt }] }],
-        generation_config: GenerationConfig {
-            temperature: params.temperature,
-            max_output_tokens: params.max_tokens,
-            thinking_config: params.think.map(|include_thoughts| ThinkingConfig { include_thoughts }),
-        },
-    };
-    let body = serde_json::to_string(&body).expect("a generateContent body always serializes");
+    let part = JsonObject::new().str("text", &params.prompt).finish();
+    let content = JsonObject::new().str("role", "user").raw("parts", &format!("[{part}]")).finish();
+    let mut config = JsonObject::new()
+        .number("temperature", params.temperature)
+        .count("maxOutputTokens", params.max_tokens);
+    if let Some(include) = params.think {
+        config = config.raw("thinkingConfig", &JsonObject::new().bool("includeThoughts", include).finish());
+    }
+    let mut body = JsonObject::new().raw("contents", &format!("[{content}]"));
+    if !config.is_empty() {
+        body = body.raw("generationConfig", &config.finish());
+    }
+    let body = body.finish();
     HttpRequest {
         method: "POST".to_owned(),
         url: format!(

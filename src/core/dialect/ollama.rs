@@ -8,14 +8,13 @@
 //! the OpenAI-compatible dialect. An `{"error": …}` line inside a 200 stream is
 //! [`DialectError::Stream`].
 
-use serde::Serialize;
 use serde_json::Value;
 
 use super::ndjson::NdjsonDecoder;
 use super::think::{split_think, ThinkRouter};
 use super::wire::{
     api_key, count_at, error_value_message, head, http_error, is_success, json_object, non_empty_str,
-    opt_bool, opt_object, opt_str, root_url, MALFORMED_HEAD_CHARS,
+    opt_bool, opt_object, opt_str, root_url, JsonObject, MALFORMED_HEAD_CHARS,
 };
 use super::{ChatParams, DialectError, Endpoint, Reply, StreamDelta, Usage};
 use crate::core::http::{HttpRequest, HttpResponse};
@@ -28,49 +27,24 @@ fn key_headers(endpoint: &Endpoint) -> Vec<(String, String)> {
     api_key(endpoint).map(|k| vec![("Authorization".to_owned(), format!("Bearer {k}"))]).unwrap_or_default()
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    model: &'a str,
-    messages: [Message<'a>; 1],
-    stream: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    think: Option<bool>,
-    #[serde(skip_serializing_if = "Options::is_empty")]
-    options: Options,
-}
-
-#[derive(Serialize)]
-struct Message<'a> {
-    role: &'static str,
-    content: &'a str,
-}
-
-#[derive(Serialize)]
-struct Options {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    temperature: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    num_predict: Option<u32>,
-}
-
-impl Options {
-    fn is_empty(&self) -> bool {
-        self.temperature.is_none() && self.num_predict.is_none()
-    }
-}
-
 /// Builds the `POST {root}/api/chat` request for one probe.
 pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
     let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
     headers.extend(key_headers(endpoint));
-    let body = Body {
-        model: &params.model,
-        messages: [Message { role: "user", content: &params.prompt }],
-        stream: params.stream,
-        think: params.think,
-        options: Options { temperature: params.temperature, num_predict: params.max_tokens },
-    };
-    let body = serde_json::to_string(&body).expect("a chat body always serializes");
+    let message = JsonObject::new().str("role", "user").str("content", &params.prompt).finish();
+    let mut body = JsonObject::new()
+        .str("model", &params.model)
+        .raw("messages", &format!("[{message}]"))
+        .bool("stream", params.stream);
+    if let Some(think) = params.think {
+        body = body.bool("think", think);
+    }
+    let options =
+        JsonObject::new().number("temperature", params.temperature).count("num_predict", params.max_tokens);
+    if !options.is_empty() {
+        body = body.raw("options", &options.finish());
+    }
+    let body = body.finish();
     HttpRequest {
         method: "POST".to_owned(),
         url: format!("{}/api/chat", root_url(endpoint, &ROOT_SUFFIXES)),

@@ -6,7 +6,6 @@
 //! errors sent with status 200, and R1 distills (Ollama, llama.cpp, vLLM without a reasoning
 //! parser) that put their trace in a leading `<think>…</think>` block of the content.
 
-use serde::Serialize;
 use serde_json::Value;
 
 use super::sse::{SseDecoder, SseEvent};
@@ -14,7 +13,7 @@ use super::think::{split_think, Routed, ThinkRouter};
 use super::wire::{
     api_key, as_count, base_url, error_message, error_value_message, head, http_error, is_success,
     json_error_message, json_object, malformed_body, non_empty_str, opt_array, opt_object, opt_str,
-    wrong_type, ERROR_HEAD_CHARS, MALFORMED_HEAD_CHARS,
+    wrong_type, JsonObject, ERROR_HEAD_CHARS, MALFORMED_HEAD_CHARS,
 };
 pub use super::StreamDelta;
 use super::{ChatParams, DialectError, Endpoint, Reply, Usage};
@@ -22,34 +21,6 @@ use crate::core::http::{HttpRequest, HttpResponse};
 
 /// How much of a body that produced no events is kept, in case it is plain JSON after all.
 pub(crate) const RAW_FALLBACK_LIMIT: usize = 4 << 20;
-
-/// The request body. A struct rather than a `json!` map so the key order is fixed whatever
-/// serde_json features other crates switch on.
-#[derive(Serialize)]
-struct ChatBody<'a> {
-    model: &'a str,
-    messages: [UserMessage<'a>; 1],
-    stream: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_tokens: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    temperature: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stream_options: Option<StreamOptions>,
-}
-
-/// The single user turn of a probe.
-#[derive(Serialize)]
-struct UserMessage<'a> {
-    role: &'static str,
-    content: &'a str,
-}
-
-/// Asks for a final usage chunk, which streamed replies otherwise omit.
-#[derive(Serialize)]
-struct StreamOptions {
-    include_usage: bool,
-}
 
 /// Builds the `POST {base_url}/chat/completions` request for one probe.
 ///
@@ -63,16 +34,18 @@ pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
     if params.stream {
         headers.push(("Accept".to_owned(), "text/event-stream".to_owned()));
     }
-    let body = ChatBody {
-        model: &params.model,
-        messages: [UserMessage { role: "user", content: &params.prompt }],
-        stream: params.stream,
-        max_tokens: params.max_tokens,
-        temperature: params.temperature,
-        stream_options: params.stream.then_some(StreamOptions { include_usage: true }),
-    };
-    // Strings, bools and numbers cannot fail to serialize (a non-finite float becomes null).
-    let body = serde_json::to_string(&body).expect("a chat body always serializes");
+    let message = JsonObject::new().str("role", "user").str("content", &params.prompt).finish();
+    let mut body = JsonObject::new()
+        .str("model", &params.model)
+        .raw("messages", &format!("[{message}]"))
+        .bool("stream", params.stream)
+        .count("max_tokens", params.max_tokens)
+        .number("temperature", params.temperature);
+    if params.stream {
+        // Asks for a final usage chunk, which streamed replies otherwise omit.
+        body = body.raw("stream_options", r#"{"include_usage":true}"#);
+    }
+    let body = body.finish();
     HttpRequest {
         method: "POST".to_owned(),
         url: format!("{}/chat/completions", base_url(endpoint)),

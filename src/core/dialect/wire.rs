@@ -116,6 +116,82 @@ pub(crate) fn json_object(body: &str) -> Result<Value, DialectError> {
     Ok(json)
 }
 
+/// A JSON object written field by field, in the order given: request bodies with a fixed
+/// key order, without a serializer per body type (each one costs the browser build size).
+#[derive(Debug)]
+pub(crate) struct JsonObject(String);
+
+impl JsonObject {
+    /// An empty object.
+    pub(crate) fn new() -> Self {
+        JsonObject(String::from("{"))
+    }
+
+    fn key(&mut self, key: &str) {
+        if self.0.len() > 1 {
+            self.0.push(',');
+        }
+        push_json_str(&mut self.0, key);
+        self.0.push(':');
+    }
+
+    /// A string field.
+    pub(crate) fn str(mut self, key: &str, value: &str) -> Self {
+        self.key(key);
+        push_json_str(&mut self.0, value);
+        self
+    }
+
+    /// A field whose value is already JSON (an object or array written with this type).
+    pub(crate) fn raw(mut self, key: &str, json: &str) -> Self {
+        self.key(key);
+        self.0.push_str(json);
+        self
+    }
+
+    /// A boolean field.
+    pub(crate) fn bool(self, key: &str, value: bool) -> Self {
+        self.raw(key, if value { "true" } else { "false" })
+    }
+
+    /// A whole-number field, when set.
+    pub(crate) fn count(self, key: &str, value: Option<u32>) -> Self {
+        match value {
+            Some(n) => self.raw(key, &n.to_string()),
+            None => self,
+        }
+    }
+
+    /// A number field, when set, written as serde_json writes an `f32` (`0.0`, `0.7`; `null`
+    /// when not finite).
+    pub(crate) fn number(self, key: &str, value: Option<f32>) -> Self {
+        match value {
+            Some(x) => {
+                let text = serde_json::to_string(&x).unwrap_or_else(|_| "null".to_owned());
+                self.raw(key, &text)
+            }
+            None => self,
+        }
+    }
+
+    /// Whether no field was written.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.len() == 1
+    }
+
+    /// The object's text.
+    pub(crate) fn finish(mut self) -> String {
+        self.0.push('}');
+        self.0
+    }
+}
+
+/// Appends `s` as a JSON string literal.
+fn push_json_str(out: &mut String, s: &str) {
+    // A `str` always serializes.
+    out.push_str(&serde_json::to_string(s).unwrap_or_default());
+}
+
 /// The first `n` characters of `s`.
 pub(crate) fn head(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
@@ -225,6 +301,27 @@ mod tests {
         );
         assert!(opt_object(&v, "s", "usage").is_err());
         assert!(opt_bool(&v, "s", "thought").is_err());
+    }
+
+    #[test]
+    fn json_objects_keep_their_order_and_escape() {
+        let inner = JsonObject::new().str("text", "a \"q\"\n天").finish();
+        let body = JsonObject::new()
+            .str("model", "m")
+            .raw("parts", &format!("[{inner}]"))
+            .bool("stream", true)
+            .count("max", Some(7))
+            .count("none", None)
+            .number("t", Some(0.0))
+            .number("u", Some(0.7))
+            .finish();
+        assert_eq!(
+            body,
+            r#"{"model":"m","parts":[{"text":"a \"q\"\n天"}],"stream":true,"max":7,"t":0.0,"u":0.7}"#
+        );
+        let parsed: Value = serde_json::from_str(&body).expect("valid JSON");
+        assert_eq!(parsed["parts"][0]["text"], "a \"q\"\n天");
+        assert!(JsonObject::new().is_empty());
     }
 
     #[test]
