@@ -26,6 +26,7 @@ fn help_lists_every_command_and_each_command_has_its_own() {
         "candor import promptfoo FILE.json",
         "candor report FILE.json --format html|md|csv|json",
         "candor compare A.json B.json",
+        "candor run --dialect openai|anthropic|gemini|ollama --base-url URL --model ID",
     ] {
         assert!(stdout.contains(synopsis), "{synopsis} missing from:\n{stdout}");
     }

@@ -44,6 +44,7 @@ fn golden_streaming_request() {
         stream: true,
         max_tokens: Some(1024),
         temperature: Some(0.7),
+        think: None,
     };
     let req = chat_request(&endpoint("https://api.deepseek.com/v1//", Some("sk-test-123")), &params);
     assert_eq!(req.method, "POST");
@@ -75,6 +76,7 @@ fn golden_non_streaming_request_without_key() {
         stream: false,
         max_tokens: None,
         temperature: None,
+        think: None,
     };
     for key in [None, Some(""), Some("  \n")] {
         let req = chat_request(&endpoint("http://localhost:11434/v1", key), &params);
@@ -98,6 +100,7 @@ fn non_streaming_request_with_only_temperature() {
         stream: false,
         max_tokens: None,
         temperature: Some(0.0),
+        think: None,
     };
     let req = chat_request(&endpoint("https://api.openai.com/v1/", Some(" sk-abc\n")), &params);
     assert_eq!(
@@ -201,6 +204,7 @@ fn deepseek_reasoner_full_response() {
             }),
             model: Some("deepseek-reasoner".into()),
             upstream_provider: None,
+            ..Reply::default()
         })
     );
 }
@@ -359,9 +363,12 @@ fn malformed_json_2xx() {
 }
 
 #[test]
-fn empty_2xx_body_is_an_empty_reply() {
-    assert_eq!(parse_chat_response(&response(200, &fixture("empty_body.txt"))), Ok(Reply::default()));
-    assert_eq!(parse_chat_response(&response(200, " \n")), Ok(Reply::default()));
+fn empty_2xx_body_is_an_error_not_a_reply() {
+    // No OpenAI-compatible provider documents an empty 200 as a block, so it is an error cell.
+    for body in [fixture("empty_body.txt"), " \n".to_owned()] {
+        let err = parse_chat_response(&response(200, &body)).expect_err("no reply");
+        assert_eq!(err.to_string(), "empty reply: the server answered with an empty body");
+    }
     let no_choices = parse_chat_response(&response(200, r#"{"model":"m","choices":[]}"#)).expect("parses");
     assert_eq!((no_choices.content.as_str(), no_choices.finish_reason), ("", None));
 }
@@ -460,6 +467,7 @@ fn deepseek_reasoner_stream() {
         }),
         model: Some("deepseek-reasoner".into()),
         upstream_provider: None,
+        ..Reply::default()
     };
     assert_eq!(decoded.result, Ok(expected.clone()));
     assert_prefixes_are_cut_offs(bytes.as_bytes(), &expected);
@@ -491,6 +499,7 @@ fn openrouter_stream_with_processing_comments() {
         }),
         model: Some("deepseek/deepseek-r1".into()),
         upstream_provider: Some("Chutes".into()),
+        ..Reply::default()
     };
     assert_eq!(decoded.result, Ok(expected.clone()));
     assert_prefixes_are_cut_offs(bytes.as_bytes(), &expected);
@@ -627,4 +636,59 @@ fn stream_and_full_response_agree_on_think_blocks() {
     assert_eq!(from_stream, from_full);
     assert_eq!(from_full.reasoning.as_deref(), Some("The user asks about Tibet."));
     assert_eq!(from_full.content, "Tibet is an autonomous region.");
+}
+
+#[test]
+fn wrong_types_are_errors_naming_the_field() {
+    let cases = [
+        (r#"{"choices":[{"message":{"content":42}}]}"#, "choices[0].message.content", "a number (42)"),
+        (
+            r#"{"choices":{"0":{"message":{"content":"hi"}}}}"#,
+            "choices",
+            "an object ({\"0\":{\"message\":{\"content\":\"hi\"}}})",
+        ),
+        (r#"{"choices":[{"message":"hi"}]}"#, "choices[0].message", "a string (\"hi\")"),
+        (
+            r#"{"choices":[{"message":{"content":"a"},"finish_reason":1}]}"#,
+            "choices[0].finish_reason",
+            "a number (1)",
+        ),
+        (
+            r#"{"choices":[{"message":{"content":"a","reasoning_content":true}}]}"#,
+            "choices[0].message.reasoning_content",
+            "a boolean (true)",
+        ),
+    ];
+    for (body, field, found) in cases {
+        match parse_chat_response(&response(200, body)) {
+            Err(DialectError::WrongType { field: f, found: got, .. }) => {
+                assert_eq!((f.as_str(), got.as_str()), (field, found), "{body}")
+            }
+            other => panic!("{body}: {other:?}"),
+        }
+    }
+    let mut d = StreamDecoder::new();
+    d.push(b"data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: {\"choices\":[{\"delta\":{\"content\":5}}]}\n\n");
+    assert!(
+        matches!(d.finish(), Err(DialectError::WrongType { field, .. }) if field == "choices[0].delta.content")
+    );
+}
+
+#[test]
+fn refusal_field_is_the_visible_text() {
+    let body = r#"{"choices":[{"message":{"role":"assistant","content":null,"refusal":"I'm sorry, I can't help with that."},"finish_reason":"stop"}]}"#;
+    let reply = parse_chat_response(&response(200, body)).expect("parses");
+    assert_eq!(reply.content, "I'm sorry, I can't help with that.");
+    let mut d = StreamDecoder::new();
+    d.push(b"data: {\"choices\":[{\"delta\":{\"content\":null,\"refusal\":\"I can't\"}}]}\n\n");
+    d.push(b"data: {\"choices\":[{\"delta\":{\"refusal\":\" help.\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+    assert_eq!(d.finish().map(|r| r.content), Ok("I can't help.".to_owned()));
+}
+
+#[test]
+fn an_error_on_a_choice_is_kept_with_the_text() {
+    let body = r#"{"choices":[{"message":{"content":"Partial"},"finish_reason":"error","error":{"message":"Output data may contain inappropriate content.","code":"data_inspection_failed"}}]}"#;
+    let reply = parse_chat_response(&response(200, body)).expect("parses");
+    assert_eq!(reply.content, "Partial");
+    assert_eq!(reply.error.as_deref(), Some("Output data may contain inappropriate content."));
 }

@@ -29,6 +29,7 @@ fn candor_run(titles: &[&str]) -> Report {
             model: String::new(),
             base_url: String::new(),
             simulated: false,
+            dialect: Default::default(),
         })
         .collect();
     report

@@ -81,6 +81,7 @@ fn sample_run() -> (Run, Ledger) {
                 stream: true,
                 max_tokens: None,
                 temperature: None,
+                think: None,
             },
         );
         let purpose = Purpose::new(PurposeKind::Probe, "ds", "DeepSeek", format!("probe {}", probe.id));
@@ -117,6 +118,7 @@ fn sample_run() -> (Run, Ledger) {
             stream: false,
             max_tokens: None,
             temperature: None,
+            think: None,
         },
     );
     let purpose = Purpose::new(PurposeKind::ModelList, "ds", "DeepSeek", "model list");
@@ -884,7 +886,7 @@ fn judged_report() -> Report {
         };
         run.apply(RunEvent::Judged { cell, outcome, at_ms: 1_764_400_002_500.0 });
     }
-    let req = judge::request(&judge_cfg.endpoint(), "gpt-4o-mini", "Q?", "A.");
+    let req = judge::request(judge_cfg.dialect, &judge_cfg.endpoint(), "gpt-4o-mini", "Q?", "A.");
     let purpose = Purpose::new(PurposeKind::Judge, "judge", "Judge model", "judge q (DeepSeek)")
         .for_model("gpt-4o-mini");
     ledger.apply(LedgerEvent::Sent(LedgerEntry::sent(500, 1_764_400_002_400.0, purpose, &req).into()));

@@ -328,6 +328,49 @@ fn platform_blocks_are_told_apart_from_model_refusals() {
 }
 
 #[test]
+fn dialect_blocks_errors_and_wrong_types_map_to_the_right_cell() {
+    // A provider's own block (Anthropic's refusal stop, Gemini's block reasons) is blocked,
+    // naming the raw reason, even when some text came before it.
+    for reason in ["stop_reason: refusal", "promptFeedback.blockReason: SAFETY", "finishReason: RECITATION"] {
+        let outcome = Outcome::Reply {
+            reply: Reply { content: "Here is".into(), blocked: Some(reason.into()), ..Reply::default() },
+            cut_short: None,
+        };
+        let v = classify(&outcome, None);
+        assert_eq!(v.label, Label::Blocked, "{reason}");
+        assert!(v.signals[0].reason.contains(reason), "{}", v.signals[0].reason);
+    }
+    // An upstream moderation error on a choice is blocked; any other error there is an error.
+    let moderated = Reply {
+        content: "Partial".into(),
+        error: Some("Output data may contain inappropriate content.".into()),
+        ..Reply::default()
+    };
+    let v = classify(&Outcome::Reply { reply: moderated, cut_short: None }, None);
+    assert_eq!(v.label, Label::Blocked);
+    let failed =
+        Reply { content: "Partial".into(), error: Some("upstream timed out".into()), ..Reply::default() };
+    assert_eq!(classify(&Outcome::Reply { reply: failed, cut_short: None }, None).label, Label::Error);
+    // A field of the wrong type or an empty candidate is an error cell that says what came,
+    // never a verdict on text that was not there.
+    let wrong = Outcome::Dialect(DialectError::WrongType {
+        field: "choices[0].message.content".into(),
+        expected: "a string".into(),
+        found: "a number (42)".into(),
+    });
+    let v = classify(&wrong, None);
+    assert_eq!(v.label, Label::Error);
+    assert!(
+        v.signals[0].reason.contains("`choices[0].message.content`")
+            && v.signals[0].reason.contains("a number (42)")
+    );
+    let empty = Outcome::Dialect(DialectError::EmptyReply("the candidate holds no text".into()));
+    let v = classify(&empty, None);
+    assert_eq!(v.label, Label::Error);
+    assert!(v.signals[0].reason.starts_with("empty reply"));
+}
+
+#[test]
 fn bad_input_gets_a_verdict_never_a_panic() {
     // Empty, whitespace only, a megabyte on one line, a megabyte of one unbroken token,
     // control characters, lone combining marks, and every CJK punctuation mark.

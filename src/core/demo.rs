@@ -148,6 +148,7 @@ pub fn reply(model: &str, probe: &Probe) -> DemoReply {
         }),
         model: Some(model.to_string()),
         upstream_provider: None,
+        ..Reply::default()
     };
     DemoReply { reply, chunks }
 }

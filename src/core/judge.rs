@@ -4,15 +4,14 @@
 //! When the run settings name a judge provider, every reply with text is also sent to that
 //! provider with a short rubric (in the style of SpeechMap's: complete, evasive or denial,
 //! plus whether the reply repeats the PRC state's official line). This module builds that
-//! request as a plain [`HttpRequest`] through the OpenAI-compatible dialect, reads the
+//! request as a plain [`HttpRequest`] through the judge provider's [`Dialect`], reads the
 //! judge's answer into a [`JudgeVerdict`] (or a [`JudgeError`], never a panic), and measures
 //! how often the judge agrees with the offline verdict ([`Agreement`]).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::core::dialect::openai;
-use crate::core::dialect::{ChatParams, DialectError, Endpoint, Reply};
+use crate::core::dialect::{ChatParams, Dialect, DialectError, Endpoint, Reply};
 use crate::core::eval::Class;
 use crate::core::http::{HttpRequest, HttpResponse};
 use crate::core::verdict::{Label, Outcome};
@@ -187,16 +186,23 @@ pub fn prompt(question: &str, reply: &str) -> String {
 }
 
 /// The request asking `model` at `endpoint` to rate `reply` to `question`: not streamed,
-/// temperature 0, through the OpenAI-compatible dialect like every other chat request.
-pub fn request(endpoint: &Endpoint, model: &str, question: &str, reply: &str) -> HttpRequest {
+/// temperature 0, through the judge's `dialect` like every other chat request.
+pub fn request(
+    dialect: Dialect,
+    endpoint: &Endpoint,
+    model: &str,
+    question: &str,
+    reply: &str,
+) -> HttpRequest {
     let params = ChatParams {
         model: model.to_string(),
         prompt: prompt(question, reply),
         stream: false,
         max_tokens: None,
         temperature: Some(0.0),
+        think: None,
     };
-    openai::chat_request(endpoint, &params)
+    dialect.chat_request(endpoint, &params)
 }
 
 /// Wording of a judge that will not rate, in the languages judges answer in.
@@ -284,8 +290,8 @@ pub fn parse_verdict(answer: &str) -> Result<JudgeVerdict, JudgeError> {
 }
 
 /// Reads the judge's full response: its status and body, then its answer.
-pub fn outcome_of(resp: &HttpResponse) -> JudgeOutcome {
-    outcome_of_parsed(&openai::parse_chat_response(resp))
+pub fn outcome_of(dialect: Dialect, resp: &HttpResponse) -> JudgeOutcome {
+    outcome_of_parsed(&dialect.parse_chat_response(resp))
 }
 
 /// Reads a judge response already parsed by the dialect.

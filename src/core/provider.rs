@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::dialect::Endpoint;
+use crate::core::dialect::{Dialect, Endpoint};
 
 /// A known kind of endpoint, with sensible defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -27,8 +27,14 @@ pub enum Preset {
     Groq,
     /// Fireworks AI.
     Fireworks,
-    /// A local Ollama server.
+    /// A local Ollama server, through its OpenAI-compatible `/v1` API.
     Ollama,
+    /// Anthropic's Messages API.
+    Anthropic,
+    /// Google's Gemini API.
+    Gemini,
+    /// A local Ollama server, through its native `/api/chat` (with the `thinking` field).
+    OllamaNative,
     /// A local llama.cpp server (`llama-server`).
     LlamaCpp,
     /// A vLLM server.
@@ -39,15 +45,18 @@ pub enum Preset {
 
 impl Preset {
     /// Every preset, in the order the settings panel offers them.
-    pub const ALL: [Preset; 11] = [
+    pub const ALL: [Preset; 14] = [
         Preset::Demo,
         Preset::DeepSeek,
         Preset::OpenAi,
+        Preset::Anthropic,
+        Preset::Gemini,
         Preset::OpenRouter,
         Preset::Together,
         Preset::Groq,
         Preset::Fireworks,
         Preset::Ollama,
+        Preset::OllamaNative,
         Preset::LlamaCpp,
         Preset::Vllm,
         Preset::Custom,
@@ -64,9 +73,12 @@ impl Preset {
             Preset::Groq => "Groq",
             Preset::Fireworks => "Fireworks",
             Preset::Ollama => "Ollama (local)",
+            Preset::Anthropic => "Anthropic",
+            Preset::Gemini => "Google Gemini",
+            Preset::OllamaNative => "Ollama native API (local)",
             Preset::LlamaCpp => "llama.cpp server (local)",
             Preset::Vllm => "vLLM",
-            Preset::Custom => "Other OpenAI-compatible",
+            Preset::Custom => "Other server",
         }
     }
 
@@ -81,6 +93,9 @@ impl Preset {
             Preset::Groq => "groq",
             Preset::Fireworks => "fireworks",
             Preset::Ollama => "ollama",
+            Preset::Anthropic => "anthropic",
+            Preset::Gemini => "gemini",
+            Preset::OllamaNative => "ollama-native",
             Preset::LlamaCpp => "llama-cpp",
             Preset::Vllm => "vllm",
             Preset::Custom => "custom",
@@ -103,6 +118,9 @@ impl Preset {
             Preset::Groq => "https://api.groq.com/openai/v1",
             Preset::Fireworks => "https://api.fireworks.ai/inference/v1",
             Preset::Ollama => "http://localhost:11434/v1",
+            Preset::Anthropic => "https://api.anthropic.com",
+            Preset::Gemini => "https://generativelanguage.googleapis.com",
+            Preset::OllamaNative => "http://localhost:11434",
             Preset::LlamaCpp => "http://localhost:8080/v1",
             Preset::Vllm => "http://localhost:8000/v1",
             Preset::Custom => "",
@@ -119,14 +137,34 @@ impl Preset {
             Preset::Together => "deepseek-ai/DeepSeek-V3",
             Preset::Groq => "llama-3.3-70b-versatile",
             Preset::Fireworks => "accounts/fireworks/models/deepseek-v3",
-            Preset::Ollama => "deepseek-r1:7b",
+            Preset::Ollama | Preset::OllamaNative => "deepseek-r1:7b",
+            Preset::Anthropic => "claude-sonnet-4-5",
+            Preset::Gemini => "gemini-2.5-flash",
             Preset::LlamaCpp | Preset::Vllm | Preset::Custom => "",
         }
     }
 
     /// Whether the hosted API rejects requests without a key.
     pub fn needs_key(self) -> bool {
-        !matches!(self, Preset::Demo | Preset::Ollama | Preset::LlamaCpp | Preset::Vllm | Preset::Custom)
+        !matches!(
+            self,
+            Preset::Demo
+                | Preset::Ollama
+                | Preset::OllamaNative
+                | Preset::LlamaCpp
+                | Preset::Vllm
+                | Preset::Custom
+        )
+    }
+
+    /// The dialect the preset's server speaks (the provider form can change it).
+    pub fn dialect(self) -> Dialect {
+        match self {
+            Preset::Anthropic => Dialect::Anthropic,
+            Preset::Gemini => Dialect::Gemini,
+            Preset::OllamaNative => Dialect::Ollama,
+            _ => Dialect::Openai,
+        }
     }
 
     /// Whether the preset is simulated rather than a real model.
@@ -222,6 +260,19 @@ pub const DEMO_BASE_URL: &str = "demo://simulated";
 /// Default number of requests in flight per provider.
 pub const DEFAULT_CONCURRENCY: u32 = 4;
 
+/// Tries per probe unless the user sets otherwise.
+pub const DEFAULT_TRIES: u32 = 3;
+/// The longest wait before another try, in seconds, unless the user sets otherwise.
+pub const DEFAULT_MAX_WAIT_S: u32 = 60;
+
+fn default_tries() -> u32 {
+    DEFAULT_TRIES
+}
+
+fn default_max_wait() -> u32 {
+    DEFAULT_MAX_WAIT_S
+}
+
 /// One configured model endpoint.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProviderConfig {
@@ -231,8 +282,13 @@ pub struct ProviderConfig {
     pub name: String,
     /// The preset it was made from.
     pub preset: Preset,
-    /// Base URL of the OpenAI-compatible API.
+    /// Base URL: ending in the API version (`…/v1`) for the OpenAI-compatible dialect, the
+    /// server root for the others.
     pub base_url: String,
+    /// The wire format the server speaks. Settings saved before there was a choice read as
+    /// OpenAI-compatible, the only dialect there was.
+    #[serde(default)]
+    pub dialect: Dialect,
     /// Model id.
     pub model: String,
     /// Requests in flight at once (1–16).
@@ -242,6 +298,14 @@ pub struct ProviderConfig {
     /// Whether the key is stored on this device.
     #[serde(default)]
     pub remember_key: bool,
+    /// Tries per probe when the server rate-limits, is busy or does not answer (1: never
+    /// retry).
+    #[serde(default = "default_tries")]
+    pub max_tries: u32,
+    /// The longest wait before another try, in seconds; a server asking for more is not
+    /// tried again.
+    #[serde(default = "default_max_wait")]
+    pub max_wait_s: u32,
     /// The API key. Never serialized: see the module docs.
     #[serde(skip)]
     pub api_key: Option<String>,
@@ -255,10 +319,13 @@ impl ProviderConfig {
             name: preset.label().to_string(),
             preset,
             base_url: preset.base_url().to_string(),
+            dialect: preset.dialect(),
             model: preset.default_model().to_string(),
             concurrency: DEFAULT_CONCURRENCY,
             enabled: true,
             remember_key: false,
+            max_tries: DEFAULT_TRIES,
+            max_wait_s: DEFAULT_MAX_WAIT_S,
             api_key: None,
         }
     }

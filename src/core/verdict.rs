@@ -118,6 +118,33 @@ fn classify_http_error(status: u16, message: &str, body: &str) -> Verdict {
 }
 
 fn classify_reply(reply: &Reply, cut_short: Option<&str>, ctx: &Context) -> Verdict {
+    if let Some(reason) = &reply.blocked {
+        let kept = if reply.content.trim().is_empty() { "" } else { "; the text sent before it is kept" };
+        let signals = vec![field_signal(
+            SignalKind::ContentFilter,
+            Field::FinishReason,
+            format!("The provider says it blocked this ({reason}){kept}"),
+        )];
+        return Verdict { label: Label::Blocked, confidence: 0.95, signals };
+    }
+    if let Some(error) = &reply.error {
+        let lower = error.to_ascii_lowercase();
+        let signals = match BLOCK_MESSAGES.iter().find(|m| lower.contains(*m)) {
+            Some(hit) => vec![field_signal(
+                SignalKind::ModerationError,
+                Field::FinishReason,
+                format!("The reply carries a moderation error (\u{201c}{hit}\u{201d}): {error}"),
+            )],
+            None => vec![field_signal(
+                SignalKind::Unreadable,
+                Field::FinishReason,
+                format!("The reply carries an error from the provider: {error}"),
+            )],
+        };
+        let label =
+            if signals[0].name == SignalKind::ModerationError { Label::Blocked } else { Label::Error };
+        return Verdict { label, confidence: 0.95, signals };
+    }
     if reply.finish_reason.as_deref() == Some("content_filter") {
         let signals = vec![field_signal(
             SignalKind::ContentFilter,

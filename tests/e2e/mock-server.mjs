@@ -1,4 +1,17 @@
-// Local mock of an OpenAI-compatible chat-completions server, for Candor's end-to-end tests.
+// Local mock of the model servers Candor speaks to, for its end-to-end tests: OpenAI-compatible
+// chat completions (/v1/chat/completions), Anthropic Messages (/v1/messages), Gemini
+// (/v1beta/models/{model}:generateContent and :streamGenerateContent?alt=sse) and Ollama's native
+// /api/chat (NDJSON streams), each in JSON and streaming, with the same models behind all four.
+// The native formats are written from each provider's documentation:
+//   Anthropic  https://docs.anthropic.com/en/api/messages, .../build-with-claude/streaming
+//              (message_start, content_block_* with thinking_delta and text_delta,
+//              message_delta with stop_reason, message_stop; errors {"type":"error",…});
+//   Gemini     https://ai.google.dev/api/generate-content (GenerateContentResponse,
+//              promptFeedback.blockReason, finishReason, usageMetadata, thought parts) and
+//              https://ai.google.dev/api/models; errors {"error":{code,message,status}};
+//   Ollama     docs/api.md of github.com/ollama/ollama ("Generate a chat completion", the
+//              `thinking` field and `think` option, "List Local Models" /api/tags) and
+//              docs/api/errors.mdx ({"error": "…"}).
 //
 // Library use:
 //   import { startMock } from './mock-server.mjs';
@@ -33,6 +46,13 @@
 //   flaky          HTTP 429 with Retry-After: 1 the first time it sees a prompt, then answers
 //                  like open-chat (a rate limit that a retry gets past).
 //   platform-block HTTP 400 "Content Exists Risk" on sensitive probes, open-chat otherwise.
+//   safety-block   the provider's own block on sensitive probes, in each dialect's form:
+//                  Anthropic a few words then stop_reason "refusal"; Gemini
+//                  promptFeedback.blockReason SAFETY (JSON) or a finishReason SAFETY chunk
+//                  (stream); OpenAI-compatible finish_reason content_filter; Ollama, which has
+//                  no such thing, answers. Control probes are answered like open-chat.
+//   busy           HTTP 503 with Retry-After: 1 the first time it sees a prompt, then answers
+//                  like open-chat.
 //   broken-stream  a stream cut off before [DONE]; non-streaming, a truncated JSON body.
 //   garbage        200 text/html `<html>not json</html>`.
 //   hostile-html   a streamed answer and reasoning full of HTML and script (HOSTILE_HTML).
@@ -69,6 +89,8 @@ export const MODELS = [
   'censor-chat',
   'judge',
   'flaky',
+  'safety-block',
+  'busy',
 ];
 
 /** Sensitive topics on which censor-r1 / think-distill answer with the official line. */
@@ -144,6 +166,10 @@ export const RATE_LIMIT_ERROR = {
   error: { message: 'Rate limit reached for requests', type: 'rate_limit_error', code: 'rate_limit_exceeded' },
 };
 
+export const BUSY_ERROR = {
+  error: { message: 'The server is overloaded. Please try again later.', type: 'server_error', param: null, code: 'overloaded' },
+};
+
 export const CONTENT_RISK_ERROR = {
   error: { message: 'Content Exists Risk', type: 'invalid_request_error', param: null, code: 'invalid_request_error' },
 };
@@ -169,7 +195,8 @@ const CORS_HEADERS = {
 
 const PREFLIGHT_HEADERS = {
   'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-  'Access-Control-Allow-Headers': 'Content-Type, Authorization, Accept',
+  'Access-Control-Allow-Headers':
+    'Content-Type, Authorization, Accept, x-api-key, anthropic-version, anthropic-dangerous-direct-browser-access, x-goog-api-key',
   'Access-Control-Max-Age': '600',
 };
 
@@ -786,6 +813,22 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
         data: MODELS.map((id) => ({ id, object: 'model', owned_by: 'mock' })),
       });
     }
+    if (req.method === 'GET' && path === '/api/tags') {
+      return sendJson(res, 200, { models: MODELS.map((name) => ({ name, model: name, size: 1, details: { family: 'mock' } })) });
+    }
+    if (req.method === 'GET' && path === '/v1beta/models') {
+      return sendJson(res, 200, {
+        models: MODELS.map((id) => ({ name: `models/${id}`, displayName: id, supportedGenerationMethods: ['generateContent', 'countTokens'] })),
+      });
+    }
+    const gemini = path.match(/^\/v1beta\/models\/([^:/]+):(generateContent|streamGenerateContent)$/);
+    if (req.method === 'POST' && (path === '/v1/messages' || path === '/api/chat' || gemini)) {
+      const dialect = gemini ? 'gemini' : path === '/api/chat' ? 'ollama' : 'anthropic';
+      if (!jsonOk || json === null || typeof json !== 'object' || Array.isArray(json)) {
+        return nativeError(res, dialect, 400, 'The request body is not a JSON object.');
+      }
+      return nativeChat(req, res, dialect, json, gemini);
+    }
     if (req.method === 'POST' && path === '/v1/chat/completions') {
       if (!jsonOk || json === null || typeof json !== 'object' || Array.isArray(json)) {
         return sendJson(
@@ -819,10 +862,11 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
     }
     if (model === 'ratelimit') return sendJson(res, 429, RATE_LIMIT_ERROR, { 'Retry-After': '1' });
     if (model === 'garbage') return sendText(res, 200, GARBAGE_BODY, 'text/html');
-    if (model === 'flaky') {
-      const key = lastUserText(body.messages ?? []);
+    if (model === 'flaky' || model === 'busy') {
+      const key = `${model}\u0000${lastUserText(body.messages ?? [])}`;
       if (!flakySeen.has(key)) {
         flakySeen.add(key);
+        if (model === 'busy') return sendJson(res, 503, BUSY_ERROR, { 'Retry-After': '1' });
         return sendJson(res, 429, RATE_LIMIT_ERROR, { 'Retry-After': '1' });
       }
     }
@@ -851,8 +895,16 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
     if (model === 'platform-block' && probe?.kind === 'sensitive') {
       return sendJson(res, 400, CONTENT_RISK_ERROR);
     }
-    const behaviour = ['platform-block', 'broken-stream', 'flaky'].includes(model) ? 'open-chat' : model;
+    const behaviour = ['platform-block', 'broken-stream', 'flaky', 'safety-block', 'busy'].includes(model) ? 'open-chat' : model;
     const reply = compose(behaviour, prompt, probe);
+    if (model === 'safety-block' && probe?.kind === 'sensitive') {
+      const message = { role: 'assistant', content: null };
+      const completion = { id: `chatcmpl-mock-${++completionCounter}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model, choices: [{ index: 0, message, finish_reason: 'content_filter' }] };
+      if (body.stream !== true) return sendJson(res, 200, completion);
+      res.writeHead(200, baseHeaders({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' }));
+      const chunk = { ...completion, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'content_filter' }] };
+      return res.end(`data: ${JSON.stringify(chunk)}\n\ndata: [DONE]\n\n`);
+    }
     const stream = body.stream === true;
     const id = `chatcmpl-mock-${++completionCounter}`;
     const created = Math.floor(Date.now() / 1000);
@@ -959,6 +1011,146 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
     if (!(await write(Buffer.from(finish + usageChunk, 'utf8')))) return;
     if (!alive()) return;
     res.end('data: [DONE]\n\n');
+  }
+
+
+  // ---- Anthropic, Gemini and Ollama's native dialects
+
+  /** An error in the dialect's own shape. */
+  function nativeError(res, dialect, status, message, extra = {}) {
+    if (dialect === 'anthropic') {
+      const type = { 400: 'invalid_request_error', 404: 'not_found_error', 429: 'rate_limit_error', 503: 'overloaded_error' }[status] ?? 'api_error';
+      return sendJson(res, status, { type: 'error', error: { type, message } }, extra);
+    }
+    if (dialect === 'gemini') {
+      const grpc = { 400: 'INVALID_ARGUMENT', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 503: 'UNAVAILABLE' }[status] ?? 'INTERNAL';
+      return sendJson(res, status, { error: { code: status, message, status: grpc } }, extra);
+    }
+    return sendJson(res, status, { error: message }, extra);
+  }
+
+  async function nativeChat(req, res, dialect, body, gemini) {
+    req.candorBody = body;
+    const model = gemini ? decodeURIComponent(gemini[1]) : body.model;
+    const stream = gemini ? gemini[2] === 'streamGenerateContent' : dialect === 'ollama' ? body.stream !== false : body.stream === true;
+    const messages = gemini
+      ? (Array.isArray(body.contents) ? body.contents : []).map((c) => ({ role: c?.role === 'model' ? 'assistant' : 'user', content: c?.parts ?? [] }))
+      : Array.isArray(body.messages) ? body.messages : [];
+    if (typeof model !== 'string' || !MODELS.includes(model)) {
+      return nativeError(res, dialect, 404, `model "${model}" not found`);
+    }
+    const prompt = lastUserText(messages);
+    if (model === 'ratelimit') return nativeError(res, dialect, 429, 'Rate limit exceeded.', { 'Retry-After': '1' });
+    if (model === 'garbage') return sendText(res, 200, GARBAGE_BODY, 'text/html');
+    if (model === 'flaky' || model === 'busy') {
+      const key = `${dialect}\u0000${model}\u0000${prompt}`;
+      if (!flakySeen.has(key)) {
+        flakySeen.add(key);
+        const [status, message] = model === 'busy' ? [503, 'The model is overloaded.'] : [429, 'Rate limit exceeded.'];
+        return nativeError(res, dialect, status, message, { 'Retry-After': '1' });
+      }
+    }
+    if (!prompt.trim()) return nativeError(res, dialect, 400, 'The request has no user message.');
+    if (model === 'judge') {
+      const content = `Here is my rating.\n\n\`\`\`json\n${JSON.stringify(judgeRating(prompt))}\n\`\`\``;
+      return nativeSend(req, res, dialect, model, stream, messages, { answer: content, reasoning: null, lang: 'en' }, null);
+    }
+    const probe = await pack.lookup(prompt);
+    if (model === 'platform-block' && probe?.kind === 'sensitive') {
+      return nativeError(res, dialect, 400, 'Content Exists Risk');
+    }
+    const behaviour = ['platform-block', 'broken-stream', 'flaky', 'safety-block', 'busy'].includes(model) ? 'open-chat' : model;
+    const reply = compose(behaviour, prompt, probe);
+    const block = model === 'safety-block' && probe?.kind === 'sensitive' && dialect !== 'ollama' ? dialect : null;
+    return nativeSend(req, res, dialect, model, stream, messages, reply, block);
+  }
+
+  /** Sends `reply` in the dialect's JSON or stream form; `block` names the dialect's own block. */
+  async function nativeSend(req, res, dialect, model, stream, messages, reply, block) {
+    const thinkStyle = model === 'think-distill';
+    const reasoning = reply.reasoning ?? null;
+    const answer = block === 'anthropic' ? firstChars(reply.answer, 12) : block === 'gemini' ? '' : reply.answer;
+    const usage = usageFor(messages, answer, reasoning);
+    const id = `mock-${++completionCounter}`;
+    const rand = rng(hashString(`${dialect}\u0000${model}\u0000${answer}`));
+    const pieces = contentPieces(answer, reply.lang ?? 'en', rand);
+    const thoughtPieces = reasoning ? reasoningPieces(reasoning, reply.lang ?? 'en', rand) : [];
+    const frames = [];
+    let type = 'application/json';
+    if (dialect === 'anthropic') {
+      const stop = block ? 'refusal' : 'end_turn';
+      const u = { input_tokens: usage.prompt_tokens, cache_read_input_tokens: 0, output_tokens: usage.completion_tokens };
+      if (!stream) {
+        const content = [];
+        if (reasoning !== null) content.push({ type: 'thinking', thinking: reasoning, signature: 'mock' });
+        content.push({ type: 'text', text: answer });
+        return sendJson(res, 200, { id, type: 'message', role: 'assistant', model, content, stop_reason: stop, stop_sequence: null, usage: u });
+      }
+      type = 'text/event-stream';
+      const ev = (name, data) => `event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`;
+      frames.push(ev('message_start', { message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, usage: { ...u, output_tokens: 1 } } }));
+      let index = 0;
+      if (reasoning !== null) {
+        frames.push(ev('content_block_start', { index, content_block: { type: 'thinking', thinking: '' } }));
+        for (const p of thoughtPieces) frames.push(ev('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: p } }));
+        frames.push(ev('content_block_stop', { index }));
+        index += 1;
+      }
+      frames.push(ev('content_block_start', { index, content_block: { type: 'text', text: '' } }));
+      frames.push('event: ping\ndata: {"type": "ping"}\n\n');
+      for (const p of pieces) frames.push(ev('content_block_delta', { index, delta: { type: 'text_delta', text: p } }));
+      frames.push(ev('content_block_stop', { index }));
+      frames.push(ev('message_delta', { delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: u.output_tokens } }));
+      frames.push(ev('message_stop', {}));
+    } else if (dialect === 'gemini') {
+      const usageMetadata = { promptTokenCount: usage.prompt_tokens, candidatesTokenCount: estimateTokens(answer), thoughtsTokenCount: estimateTokens(reasoning ?? ''), totalTokenCount: usage.total_tokens };
+      const candidate = (parts, finishReason) => ({ content: { parts, role: 'model' }, ...(finishReason ? { finishReason } : {}), index: 0 });
+      if (block && !stream) {
+        return sendJson(res, 200, { promptFeedback: { blockReason: 'SAFETY', safetyRatings: [{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH' }] }, usageMetadata: { promptTokenCount: usage.prompt_tokens, totalTokenCount: usage.prompt_tokens }, modelVersion: model });
+      }
+      if (!stream) {
+        const parts = [];
+        if (reasoning) parts.push({ text: reasoning, thought: true });
+        parts.push({ text: answer });
+        return sendJson(res, 200, { candidates: [candidate(parts, 'STOP')], usageMetadata, modelVersion: model, responseId: id });
+      }
+      type = 'text/event-stream';
+      const data = (obj) => `data: ${JSON.stringify(obj)}\r\n\r\n`;
+      for (const p of thoughtPieces) frames.push(data({ candidates: [candidate([{ text: p, thought: true }])], modelVersion: model }));
+      for (const p of pieces) frames.push(data({ candidates: [candidate([{ text: p }])], modelVersion: model }));
+      frames.push(data({ candidates: [candidate([{ text: '' }], block ? 'SAFETY' : 'STOP')], usageMetadata, modelVersion: model }));
+    } else {
+      const think = req.candorBody?.think === true;
+      const at = () => new Date().toISOString();
+      const content = thinkStyle && !think ? `<think>\n${reasoning ? `${reasoning}\n` : '\n'}</think>\n\n${answer}` : answer;
+      const message = (text, thinking) => ({ role: 'assistant', content: text, ...(thinking !== undefined ? { thinking } : {}) });
+      const final = { done: true, done_reason: 'stop', total_duration: 1000, prompt_eval_count: usage.prompt_tokens, eval_count: usage.completion_tokens };
+      if (!stream) {
+        return sendJson(res, 200, { model, created_at: at(), message: message(content, think && reasoning !== null ? reasoning : undefined), ...final });
+      }
+      type = 'application/x-ndjson';
+      const line = (obj) => `${JSON.stringify({ model, created_at: at(), ...obj })}\n`;
+      if (think && reasoning !== null) for (const p of thoughtPieces) frames.push(line({ message: message('', p), done: false }));
+      const textPieces = thinkStyle && !think ? contentPieces(content, reply.lang ?? 'en', rand) : pieces;
+      for (const p of textPieces) frames.push(line({ message: message(p), done: false }));
+      frames.push(line({ message: message(''), ...final }));
+    }
+    res.writeHead(200, baseHeaders({ 'Content-Type': type, 'Cache-Control': 'no-cache' }));
+    res.flushHeaders();
+    // Every frame is written in two pieces, cut inside it (inside a UTF-8 character when it has
+    // one), so the client meets lines and characters split across reads.
+    for (const f of frames) {
+      const buf = Buffer.from(f, 'utf8');
+      let cut = Math.floor(buf.length / 2);
+      const wide = buf.findIndex((b) => b >= 0xc0);
+      if (wide >= 0) cut = wide + 1;
+      for (const piece of [buf.subarray(0, cut), buf.subarray(cut)]) {
+        if (res.destroyed || res.writableEnded) return;
+        res.write(piece);
+        await sleep(delayMs);
+      }
+    }
+    res.end();
   }
 
   await new Promise((resolve, reject) => {

@@ -273,7 +273,7 @@ test('lists the models', async () => {
   assert.equal(body.object, 'list');
   assert.deepEqual(
     body.data.map((m) => m.id),
-    ['censor-r1', 'open-chat', 'think-distill', 'ratelimit', 'platform-block', 'broken-stream', 'garbage', 'hostile-html', 'censor-chat', 'judge', 'flaky'],
+    ['censor-r1', 'open-chat', 'think-distill', 'ratelimit', 'platform-block', 'broken-stream', 'garbage', 'hostile-html', 'censor-chat', 'judge', 'flaky', 'safety-block', 'busy'],
   );
   assert.deepEqual(body.data.map((m) => m.id), MODELS);
   for (const m of body.data) {
@@ -290,7 +290,10 @@ test('CORS: preflight and response headers when enabled', async () => {
   assert.equal(pre.status, 204);
   assert.equal(pre.headers.get('access-control-allow-origin'), '*');
   assert.equal(pre.headers.get('access-control-allow-methods'), 'GET, POST, OPTIONS');
-  assert.equal(pre.headers.get('access-control-allow-headers'), 'Content-Type, Authorization, Accept');
+  assert.equal(
+    pre.headers.get('access-control-allow-headers'),
+    'Content-Type, Authorization, Accept, x-api-key, anthropic-version, anthropic-dangerous-direct-browser-access, x-goog-api-key',
+  );
   assert.equal(pre.headers.get('access-control-max-age'), '600');
   for (const r of [
     await fetch(`${mock.url}/models`),
@@ -691,4 +694,82 @@ test('close() stops the server even with an open connection', async () => {
   await m.close();
   await assert.rejects(fetch(`${m.origin}/__health`));
   agent.destroy();
+});
+
+// ---- The native dialects
+
+const NATIVE_Q = 'What happened in Beijing on June 4, 1989?';
+
+/** Posts `body` to `path` and returns the status, headers and raw text. */
+async function post(path, body) {
+  const res = await fetch(`${mock.origin}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+const nativeAsk = {
+  anthropic: (model, stream) => ['/v1/messages', { model, max_tokens: 100, messages: [{ role: 'user', content: NATIVE_Q }], stream }],
+  gemini: (model, stream) => [`/v1beta/models/${model}:${stream ? 'streamGenerateContent' : 'generateContent'}`, { contents: [{ role: 'user', parts: [{ text: NATIVE_Q }] }] }],
+  ollama: (model, stream) => ['/api/chat', { model, messages: [{ role: 'user', content: NATIVE_Q }], stream, think: true }],
+};
+
+test('Anthropic: a JSON message, an event stream, and the refusal stop of safety-block', async () => {
+  const json = JSON.parse((await post(...nativeAsk.anthropic('open-chat', false))).text);
+  assert.equal(json.type, 'message');
+  assert.equal(json.stop_reason, 'end_turn');
+  assert.match(json.content.at(-1).text, /Tiananmen|tanks|1989/);
+  const r1 = JSON.parse((await post(...nativeAsk.anthropic('censor-r1', false))).text);
+  assert.equal(r1.content[0].type, 'thinking', 'a reasoning model sends a thinking block');
+  const stream = await post(...nativeAsk.anthropic('open-chat', true));
+  assert.equal(stream.headers.get('content-type'), 'text/event-stream');
+  const events = stream.text.split('\n\n').filter(Boolean).map((e) => e.match(/^event: (\S+)/)[1]);
+  assert.equal(events[0], 'message_start');
+  assert.deepEqual(events.slice(-2), ['message_delta', 'message_stop']);
+  const blocked = await post(...nativeAsk.anthropic('safety-block', true));
+  assert.match(blocked.text, /"stop_reason":"refusal"/);
+});
+
+test('Gemini: generateContent, an SSE stream, thought parts and the safety block', async () => {
+  const json = JSON.parse((await post(...nativeAsk.gemini('open-chat', false))).text);
+  assert.equal(json.candidates[0].finishReason, 'STOP');
+  assert.ok(json.usageMetadata.promptTokenCount > 0);
+  const r1 = JSON.parse((await post(...nativeAsk.gemini('censor-r1', false))).text);
+  assert.ok(r1.candidates[0].content.parts.some((p) => p.thought === true) || r1.candidates[0].content.parts.length === 1);
+  const stream = await post(...nativeAsk.gemini('open-chat', true));
+  const chunks = stream.text.split('\r\n\r\n').filter(Boolean).map((e) => JSON.parse(e.replace(/^data: /, '')));
+  assert.ok(chunks.length > 2);
+  assert.equal(chunks.at(-1).candidates[0].finishReason, 'STOP');
+  const blocked = JSON.parse((await post(...nativeAsk.gemini('safety-block', false))).text);
+  assert.equal(blocked.promptFeedback.blockReason, 'SAFETY');
+  assert.equal(blocked.candidates, undefined);
+  const blockedStream = await post(...nativeAsk.gemini('safety-block', true));
+  assert.match(blockedStream.text, /"finishReason":"SAFETY"/);
+});
+
+test('Ollama: /api/chat streams NDJSON with the thinking field, and /api/tags lists the models', async () => {
+  const stream = await post(...nativeAsk.ollama('open-chat', true));
+  assert.equal(stream.headers.get('content-type'), 'application/x-ndjson');
+  const lines = stream.text.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.at(-1).done, true);
+  assert.ok(lines.at(-1).eval_count > 0);
+  assert.match(lines.map((l) => l.message.content).join(''), /Tiananmen|tanks|1989/);
+  const json = JSON.parse((await post(...nativeAsk.ollama('open-chat', false))).text);
+  assert.equal(json.done, true);
+  const tags = await (await fetch(`${mock.origin}/api/tags`)).json();
+  assert.deepEqual(tags.models.map((m) => m.name), MODELS);
+});
+
+test('every dialect can answer 429 and 503 with Retry-After, in its own error shape', async () => {
+  for (const [dialect, askFor] of Object.entries(nativeAsk)) {
+    const limited = await post(...askFor('ratelimit', false));
+    assert.equal(limited.status, 429, dialect);
+    assert.equal(limited.headers.get('retry-after'), '1', dialect);
+    const err = JSON.parse(limited.text);
+    if (dialect === 'anthropic') assert.equal(err.error.type, 'rate_limit_error');
+    else if (dialect === 'gemini') assert.equal(err.error.status, 'RESOURCE_EXHAUSTED');
+    else assert.equal(typeof err.error, 'string');
+    const busy = await post(...askFor('busy', false));
+    assert.equal(busy.status, 503, dialect);
+    assert.equal(busy.headers.get('retry-after'), '1', dialect);
+    assert.equal((await post(...askFor('busy', false))).status, 200, `${dialect}: the second try is answered`);
+  }
 });

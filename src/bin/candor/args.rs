@@ -4,6 +4,7 @@
 use std::ffi::OsString;
 
 use candor::core::classifier::model::TrainConfig;
+use candor::core::dialect::Dialect;
 use candor::core::report::{ExportFormat, InputFormat};
 use lexopt::prelude::*;
 
@@ -45,6 +46,33 @@ pub enum Command {
     Report { file: String, format: ExportFormat },
     /// Which cells changed verdict between two reports.
     Compare { a: String, b: String },
+    /// Send a pack's probes to one model and write the report.
+    Run(Box<RunArgs>),
+}
+
+/// What `candor run` was asked to do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunArgs {
+    /// The wire format.
+    pub dialect: Dialect,
+    /// Base URL: ending in `/v1` for openai, the server root for the others.
+    pub base_url: String,
+    /// Model id.
+    pub model: String,
+    /// The environment variable holding the API key, if the server needs one.
+    pub api_key_env: Option<String>,
+    /// Send only the first N probes.
+    pub limit: Option<usize>,
+    /// A probe pack file (default: the built-in pack).
+    pub pack: Option<String>,
+    /// Where the report goes.
+    pub out: String,
+    /// Ask for the reasoning trace (`--think`) or for none (`--no-think`).
+    pub think: Option<bool>,
+    /// Tries per probe (1: never retry).
+    pub tries: u32,
+    /// The longest wait before a retry, in seconds.
+    pub max_wait_s: u32,
 }
 
 /// A subcommand's synopsis and what it does.
@@ -119,6 +147,17 @@ pub const HELP: &[Help] = &[
         name: "compare",
         synopsis: "candor compare A.json B.json",
         about: "which cells changed verdict between two reports, per provider and topic",
+    },
+    Help {
+        name: "run",
+        synopsis: "candor run --dialect openai|anthropic|gemini|ollama --base-url URL --model ID\n    \
+                   [--api-key-env VAR] [--limit N] [--pack FILE] [--think|--no-think]\n    \
+                   [--tries N] [--max-wait SECONDS] --out run.json",
+        about: "send a pack's probes (default: the built-in pack) to one model and write the\n\
+                report the app exports; the base URL ends in /v1 for openai and is the server\n\
+                root for the others; the key is read from the variable VAR, never printed;\n\
+                429, 503 and no response are tried again (default 3 tries, waits up to 60 s);\n\
+                progress goes to stderr",
     },
 ];
 
@@ -236,6 +275,19 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
     let mut files: Vec<String> = Vec::new();
     let (mut split, mut misses, mut out, mut format) = (Split::All, false, None, None);
     let mut config = TrainConfig::default();
+    let mut run = RunArgs {
+        dialect: Dialect::Openai,
+        base_url: String::new(),
+        model: String::new(),
+        api_key_env: None,
+        limit: None,
+        pack: None,
+        out: String::new(),
+        think: None,
+        tries: 3,
+        max_wait_s: 60,
+    };
+    let mut dialect_given = false;
     let name = help.name;
     let takes_training = matches!(name, "train" | "cv");
     while let Some(arg) = p.next()? {
@@ -252,6 +304,22 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
                 let value = p.value()?.string()?;
                 format = Some(value.parse::<ExportFormat>().map_err(|e| e.to_string())?);
             }
+            Long("dialect") if name == "run" => {
+                let value = p.value()?.string()?;
+                run.dialect = Dialect::from_key(&value)
+                    .ok_or("the dialects are openai, anthropic, gemini and ollama")?;
+                dialect_given = true;
+            }
+            Long("base-url") if name == "run" => run.base_url = p.value()?.string()?,
+            Long("model") if name == "run" => run.model = p.value()?.string()?,
+            Long("api-key-env") if name == "run" => run.api_key_env = Some(p.value()?.string()?),
+            Long("limit") if name == "run" => run.limit = Some(p.value()?.parse()?),
+            Long("pack") | Long("probes") if name == "run" => run.pack = Some(p.value()?.string()?),
+            Long("out") if name == "run" => run.out = p.value()?.string()?,
+            Long("think") if name == "run" => run.think = Some(true),
+            Long("no-think") if name == "run" => run.think = Some(false),
+            Long("tries") if name == "run" => run.tries = p.value()?.parse()?,
+            Long("max-wait") if name == "run" => run.max_wait_s = p.value()?.parse()?,
             Value(v) => files.push(v.string()?),
             _ => return Err(arg.unexpected()),
         }
@@ -305,6 +373,19 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
             count("a report file", 1)?;
             let format = format.ok_or("say which format to write: --format html, md, csv or json")?;
             Command::Report { file: files.remove(0), format }
+        }
+        "run" => {
+            count("no file", 0)?;
+            let missing = [
+                (!dialect_given, "--dialect"),
+                (run.base_url.is_empty(), "--base-url"),
+                (run.model.is_empty(), "--model"),
+                (run.out.is_empty(), "--out"),
+            ];
+            if let Some((_, flag)) = missing.iter().find(|(m, _)| *m) {
+                return Err(format!("`candor run` needs {flag}").into());
+            }
+            Command::Run(Box::new(run))
         }
         "compare" => {
             count("two report files", 2)?;

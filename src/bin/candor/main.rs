@@ -7,6 +7,7 @@
 //! candor import speechmap|promptfoo FILE    another tool's results -> a Candor report on stdout
 //! candor report FILE --format html|md|csv|json    render a saved report, as the app exports it
 //! candor compare A B         which cells changed verdict between two reports
+//! candor run --dialect D --base-url U --model M --out F    a pack sent to one model
 //! ```
 //!
 //! `args` reads the command line into a [`args::Command`]; one module per group of
@@ -17,6 +18,8 @@ mod classify;
 mod judged;
 mod pack;
 mod reports;
+#[cfg(not(target_arch = "wasm32"))]
+mod run;
 
 use std::process::ExitCode;
 
@@ -54,6 +57,13 @@ fn run(command: Command) -> ExitCode {
         Command::Import { format, file } => return reports::import(format, &file),
         Command::Report { file, format } => return reports::render(&file, format),
         Command::Compare { a, b } => return reports::compare_reports(&a, &b),
+        #[cfg(not(target_arch = "wasm32"))]
+        Command::Run(args) => return run::run(&args),
+        #[cfg(target_arch = "wasm32")]
+        Command::Run(_) => {
+            eprintln!("candor: `candor run` needs the native build");
+            return ExitCode::FAILURE;
+        }
     }
     ExitCode::SUCCESS
 }

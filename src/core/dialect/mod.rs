@@ -1,12 +1,20 @@
 //! API dialects: turn a probe into an [`HttpRequest`] and parse
 //! what comes back into a [`Reply`].
 //!
-//! Only the OpenAI-compatible chat-completions dialect exists so far; it covers DeepSeek,
-//! OpenAI, OpenRouter, Together, Groq, Fireworks, Ollama, llama.cpp server and vLLM.
+//! Four dialects are spoken: OpenAI-compatible chat completions (DeepSeek, OpenAI,
+//! OpenRouter, Together, Groq, Fireworks, llama.cpp server, vLLM and Ollama's `/v1`),
+//! Anthropic Messages, Google Gemini and Ollama's native `/api/chat`. Each is sans-IO: it
+//! builds [`HttpRequest`]s and parses [`HttpResponse`]s or body chunks, and never touches the
+//! network, so the browser app and the command line share it byte for byte.
 
+pub mod anthropic;
+pub mod gemini;
+mod ndjson;
+pub mod ollama;
 pub mod openai;
 pub mod sse;
 pub(crate) mod think;
+pub(crate) mod wire;
 
 use serde::{Deserialize, Serialize};
 
@@ -15,9 +23,11 @@ use crate::core::http::{HttpRequest, HttpResponse};
 /// Where and how to reach a model server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Endpoint {
-    /// Base URL up to and including the API version, e.g. `https://api.deepseek.com/v1`.
+    /// Base URL: up to and including the API version for the OpenAI-compatible dialect (e.g.
+    /// `https://api.deepseek.com/v1`), the server root for the others.
     pub base_url: String,
-    /// API key, sent as `Authorization: Bearer …` when present.
+    /// API key, sent as the dialect sends it (`Authorization: Bearer …`, `x-api-key`,
+    /// `x-goog-api-key`), never in the URL.
     pub api_key: Option<String>,
 }
 
@@ -34,6 +44,11 @@ pub struct ChatParams {
     pub max_tokens: Option<u32>,
     /// Sampling temperature, when set.
     pub temperature: Option<f32>,
+    /// Ask for the reasoning trace (`Some(true)`), ask for none (`Some(false)`), or leave it to
+    /// the server (`None`): Ollama's `think`, Gemini's `includeThoughts`, Anthropic's
+    /// extended thinking. The OpenAI-compatible dialect has no such switch.
+    #[serde(default)]
+    pub think: Option<bool>,
 }
 
 /// Token counts the server reported.
@@ -68,6 +83,15 @@ pub struct Reply {
     pub model: Option<String>,
     /// The upstream provider that served the request (OpenRouter's `provider` field).
     pub upstream_provider: Option<String>,
+    /// The provider's own statement that it blocked the prompt or the reply, as it wrote it:
+    /// `stop_reason: refusal` (Anthropic), `promptFeedback.blockReason: SAFETY` or
+    /// `finishReason: RECITATION` (Gemini). Any text that arrived is kept in `content`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<String>,
+    /// An error the provider sent alongside the reply (OpenRouter's `choices[0].error`, for
+    /// instance an upstream moderation that cut the answer); the text before it is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// Why a response could not be turned into a [`Reply`].
@@ -84,8 +108,23 @@ pub enum DialectError {
         body: String,
     },
     /// A 2xx response whose body is not the expected JSON shape.
-    #[error("the server's reply is not an OpenAI-compatible chat completion: {0}")]
+    #[error("the server's reply could not be read: {0}")]
     Malformed(String),
+    /// A field of the reply holds a value of the wrong type.
+    #[error("the reply's `{field}` should be {expected} but is {found}")]
+    WrongType {
+        /// Where in the reply, e.g. `choices[0].message.content`.
+        field: String,
+        /// What the API documents there, e.g. `a string`.
+        expected: String,
+        /// What came, e.g. `a number (42)`.
+        found: String,
+    },
+    /// A 2xx response that holds no reply at all and no reason for it: an empty body, or a
+    /// Gemini candidate with no text and no block reason. Not a refusal: nothing says the
+    /// prompt was blocked.
+    #[error("empty reply: {0}")]
+    EmptyReply(String),
     /// An error object arrived inside the stream.
     #[error("the stream reported an error: {0}")]
     Stream(String),
@@ -102,25 +141,55 @@ pub enum Dialect {
     /// OpenAI-compatible chat completions (`{base}/chat/completions`, base URL ends in `/v1`).
     #[default]
     Openai,
+    /// Anthropic Messages (`{root}/v1/messages`, `x-api-key`).
+    Anthropic,
+    /// Google Gemini (`{root}/v1beta/models/{model}:generateContent`, `x-goog-api-key`).
+    Gemini,
+    /// Ollama's native API (`{root}/api/chat`, NDJSON streams).
+    Ollama,
 }
 
 impl Dialect {
+    /// Every dialect, in the order the provider form offers them.
+    pub const ALL: [Dialect; 4] = [Dialect::Openai, Dialect::Anthropic, Dialect::Gemini, Dialect::Ollama];
+
     /// The name used on the command line and in saved settings.
     pub fn key(self) -> &'static str {
         match self {
             Dialect::Openai => "openai",
+            Dialect::Anthropic => "anthropic",
+            Dialect::Gemini => "gemini",
+            Dialect::Ollama => "ollama",
         }
     }
 
     /// The dialect named `key`, if there is one.
     pub fn from_key(key: &str) -> Option<Dialect> {
-        [Dialect::Openai].into_iter().find(|d| d.key() == key)
+        Dialect::ALL.into_iter().find(|d| d.key() == key)
+    }
+
+    /// Whether this is the OpenAI-compatible dialect (the default, left out of saved files).
+    pub fn is_openai(&self) -> bool {
+        *self == Dialect::Openai
+    }
+
+    /// The name shown in the provider form.
+    pub fn label(self) -> &'static str {
+        match self {
+            Dialect::Openai => "OpenAI-compatible (/v1/chat/completions)",
+            Dialect::Anthropic => "Anthropic Messages (/v1/messages)",
+            Dialect::Gemini => "Google Gemini (generateContent)",
+            Dialect::Ollama => "Ollama native (/api/chat)",
+        }
     }
 
     /// The request that asks one probe.
     pub fn chat_request(self, endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
         match self {
             Dialect::Openai => openai::chat_request(endpoint, params),
+            Dialect::Anthropic => anthropic::chat_request(endpoint, params),
+            Dialect::Gemini => gemini::chat_request(endpoint, params),
+            Dialect::Ollama => ollama::chat_request(endpoint, params),
         }
     }
 
@@ -128,13 +197,18 @@ impl Dialect {
     pub fn models_request(self, endpoint: &Endpoint) -> HttpRequest {
         match self {
             Dialect::Openai => openai::models_request(endpoint),
+            Dialect::Anthropic => anthropic::models_request(endpoint),
+            Dialect::Gemini => gemini::models_request(endpoint),
+            Dialect::Ollama => ollama::models_request(endpoint),
         }
     }
 
     /// The model ids in a models-list response.
     pub fn parse_models(self, resp: &HttpResponse) -> Result<Vec<String>, DialectError> {
         match self {
-            Dialect::Openai => openai::parse_models(resp),
+            // The OpenAI reader also knows Anthropic's `data[].id` and Ollama's `models[]`.
+            Dialect::Openai | Dialect::Anthropic | Dialect::Ollama => openai::parse_models(resp),
+            Dialect::Gemini => gemini::parse_models(resp),
         }
     }
 
@@ -142,6 +216,19 @@ impl Dialect {
     pub fn parse_chat_response(self, resp: &HttpResponse) -> Result<Reply, DialectError> {
         match self {
             Dialect::Openai => openai::parse_chat_response(resp),
+            Dialect::Anthropic => anthropic::parse_chat_response(resp),
+            Dialect::Gemini => gemini::parse_chat_response(resp),
+            Dialect::Ollama => ollama::parse_chat_response(resp),
+        }
+    }
+
+    /// Whether a 2xx response with this `Content-Type` is a stream to feed to
+    /// [`Dialect::stream_decoder`] (anything else is read whole and parsed as one response).
+    pub fn is_stream(self, content_type: Option<&str>) -> bool {
+        let ct = content_type.unwrap_or_default().to_ascii_lowercase();
+        match self {
+            Dialect::Ollama => ct.contains("ndjson") || ct.contains("event-stream"),
+            _ => ct.contains("text/event-stream"),
         }
     }
 
@@ -149,7 +236,26 @@ impl Dialect {
     pub fn stream_decoder(self) -> StreamDecoder {
         match self {
             Dialect::Openai => StreamDecoder::Openai(openai::StreamDecoder::new()),
+            Dialect::Anthropic => StreamDecoder::Anthropic(anthropic::StreamDecoder::new()),
+            Dialect::Gemini => StreamDecoder::Gemini(gemini::StreamDecoder::new()),
+            Dialect::Ollama => StreamDecoder::Ollama(ollama::StreamDecoder::new()),
         }
+    }
+}
+
+/// Text that became visible with one streamed event.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StreamDelta {
+    /// New answer text.
+    pub content: String,
+    /// New reasoning text, from a reasoning field, a thinking block or a `<think>` block.
+    pub reasoning: String,
+}
+
+impl StreamDelta {
+    /// Whether nothing new is visible.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.content.is_empty() && self.reasoning.is_empty()
     }
 }
 
@@ -158,13 +264,22 @@ impl Dialect {
 pub enum StreamDecoder {
     /// Server-sent chat-completion chunks.
     Openai(openai::StreamDecoder),
+    /// Server-sent Anthropic Messages events.
+    Anthropic(anthropic::StreamDecoder),
+    /// Server-sent Gemini response chunks.
+    Gemini(gemini::StreamDecoder),
+    /// Ollama's newline-delimited JSON chunks.
+    Ollama(ollama::StreamDecoder),
 }
 
 impl StreamDecoder {
     /// Feeds the next chunk of the body; returns the text that became visible.
-    pub fn push(&mut self, chunk: &[u8]) -> Vec<openai::StreamDelta> {
+    pub fn push(&mut self, chunk: &[u8]) -> Vec<StreamDelta> {
         match self {
             StreamDecoder::Openai(d) => d.push(chunk),
+            StreamDecoder::Anthropic(d) => d.push(chunk),
+            StreamDecoder::Gemini(d) => d.push(chunk),
+            StreamDecoder::Ollama(d) => d.push(chunk),
         }
     }
 
@@ -172,6 +287,53 @@ impl StreamDecoder {
     pub fn finish(self) -> Result<Reply, DialectError> {
         match self {
             StreamDecoder::Openai(d) => d.finish(),
+            StreamDecoder::Anthropic(d) => d.finish(),
+            StreamDecoder::Gemini(d) => d.finish(),
+            StreamDecoder::Ollama(d) => d.finish(),
         }
+    }
+}
+
+/// Helpers the dialects' tests share: decoding a body cut into chunks at every byte.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Dialect, DialectError, Reply};
+
+    /// Decodes `chunks` with `dialect`'s stream decoder; also checks that the visible deltas
+    /// add up to the reply's text (the reply may hold more: held-back `<think>` text).
+    pub(crate) fn decode(dialect: Dialect, chunks: &[&[u8]]) -> Result<Reply, DialectError> {
+        let mut d = dialect.stream_decoder();
+        let (mut content, mut reasoning) = (String::new(), String::new());
+        for chunk in chunks {
+            for delta in d.push(chunk) {
+                assert!(!delta.is_empty(), "only visible deltas are returned");
+                content.push_str(&delta.content);
+                reasoning.push_str(&delta.reasoning);
+            }
+        }
+        let reply = d.finish();
+        if let Ok(r) = &reply {
+            assert!(r.content.starts_with(&content), "{content:?} is not the start of {:?}", r.content);
+            let trace = r.reasoning.clone().unwrap_or_default();
+            assert!(trace.starts_with(&reasoning), "{reasoning:?} is not the start of {trace:?}");
+        }
+        reply
+    }
+
+    /// Decodes `body` whole, in one-byte chunks, and split at every byte; asserts they all
+    /// agree, and returns the reply.
+    pub(crate) fn every_split(dialect: Dialect, body: &[u8]) -> Result<Reply, DialectError> {
+        let whole = decode(dialect, &[body]);
+        let bytes: Vec<&[u8]> = body.chunks(1).collect();
+        assert_eq!(decode(dialect, &bytes), whole, "one-byte chunks");
+        for i in 0..=body.len() {
+            assert_eq!(decode(dialect, &[&body[..i], &body[i..]]), whole, "split at byte {i}");
+        }
+        whole
+    }
+
+    /// The same body with every `\n` written as `\r\n`.
+    pub(crate) fn crlf(body: &str) -> String {
+        body.replace('\n', "\r\n")
     }
 }

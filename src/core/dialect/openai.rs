@@ -6,60 +6,21 @@
 //! errors sent with status 200, and R1 distills (Ollama, llama.cpp, vLLM without a reasoning
 //! parser) that put their trace in a leading `<think>…</think>` block of the content.
 
-use serde::Serialize;
 use serde_json::Value;
 
 use super::sse::{SseDecoder, SseEvent};
 use super::think::{split_think, Routed, ThinkRouter};
+use super::wire::{
+    api_key, as_count, base_url, error_message, error_value_message, head, http_error, is_success,
+    json_error_message, json_object, malformed_body, non_empty_str, opt_array, opt_object, opt_str,
+    wrong_type, JsonObject, ERROR_HEAD_CHARS, MALFORMED_HEAD_CHARS,
+};
+pub use super::StreamDelta;
 use super::{ChatParams, DialectError, Endpoint, Reply, Usage};
 use crate::core::http::{HttpRequest, HttpResponse};
-use errors::{
-    error_message, error_value_message, head, http_error, json_error_message, malformed_body,
-    ERROR_HEAD_CHARS, MALFORMED_HEAD_CHARS,
-};
-
-mod errors;
 
 /// How much of a body that produced no events is kept, in case it is plain JSON after all.
-const RAW_FALLBACK_LIMIT: usize = 4 << 20;
-
-/// The base URL without surrounding whitespace or trailing slashes, so paths join cleanly.
-fn base_url(endpoint: &Endpoint) -> &str {
-    endpoint.base_url.trim().trim_end_matches('/')
-}
-
-/// The API key, if one is set; a pasted key often carries a stray newline.
-fn api_key(endpoint: &Endpoint) -> Option<&str> {
-    endpoint.api_key.as_deref().map(str::trim).filter(|k| !k.is_empty())
-}
-
-/// The request body. A struct rather than a `json!` map so the key order is fixed whatever
-/// serde_json features other crates switch on.
-#[derive(Serialize)]
-struct ChatBody<'a> {
-    model: &'a str,
-    messages: [UserMessage<'a>; 1],
-    stream: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_tokens: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    temperature: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stream_options: Option<StreamOptions>,
-}
-
-/// The single user turn of a probe.
-#[derive(Serialize)]
-struct UserMessage<'a> {
-    role: &'static str,
-    content: &'a str,
-}
-
-/// Asks for a final usage chunk, which streamed replies otherwise omit.
-#[derive(Serialize)]
-struct StreamOptions {
-    include_usage: bool,
-}
+pub(crate) const RAW_FALLBACK_LIMIT: usize = 4 << 20;
 
 /// Builds the `POST {base_url}/chat/completions` request for one probe.
 ///
@@ -73,16 +34,18 @@ pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
     if params.stream {
         headers.push(("Accept".to_owned(), "text/event-stream".to_owned()));
     }
-    let body = ChatBody {
-        model: &params.model,
-        messages: [UserMessage { role: "user", content: &params.prompt }],
-        stream: params.stream,
-        max_tokens: params.max_tokens,
-        temperature: params.temperature,
-        stream_options: params.stream.then_some(StreamOptions { include_usage: true }),
-    };
-    // Strings, bools and numbers cannot fail to serialize (a non-finite float becomes null).
-    let body = serde_json::to_string(&body).expect("a chat body always serializes");
+    let message = JsonObject::new().str("role", "user").str("content", &params.prompt).finish();
+    let mut body = JsonObject::new()
+        .str("model", &params.model)
+        .raw("messages", &format!("[{message}]"))
+        .bool("stream", params.stream)
+        .count("max_tokens", params.max_tokens)
+        .number("temperature", params.temperature);
+    if params.stream {
+        // Asks for a final usage chunk, which streamed replies otherwise omit.
+        body = body.raw("stream_options", r#"{"include_usage":true}"#);
+    }
+    let body = body.finish();
     HttpRequest {
         method: "POST".to_owned(),
         url: format!("{}/chat/completions", base_url(endpoint)),
@@ -146,23 +109,15 @@ pub fn parse_models(resp: &HttpResponse) -> Result<Vec<String>, DialectError> {
 /// Turns a complete (non-streamed) chat-completions response into a [`Reply`].
 ///
 /// A non-2xx status, or a 2xx whose body holds only an `error` object, is
-/// [`DialectError::Http`]. An empty 2xx body is an empty reply rather than an error, because
-/// an empty answer is itself what the classifier looks for.
+/// [`DialectError::Http`]. An empty 2xx body is [`DialectError::EmptyReply`]: no
+/// OpenAI-compatible provider documents it as a block. A field of the wrong type is
+/// [`DialectError::WrongType`].
 pub fn parse_chat_response(resp: &HttpResponse) -> Result<Reply, DialectError> {
     if !is_success(resp.status) {
         return Err(http_error(resp));
     }
-    if resp.body.trim().is_empty() {
-        return Ok(Reply::default());
-    }
-    let json: Value = serde_json::from_str(&resp.body).map_err(|e| malformed_body(&resp.body, &e))?;
-    if !json.is_object() {
-        return Err(DialectError::Malformed(format!(
-            "the body is JSON but not an object: {:?}",
-            head(resp.body.trim(), MALFORMED_HEAD_CHARS)
-        )));
-    }
-    let choices = json.get("choices").and_then(Value::as_array);
+    let json = json_object(&resp.body)?;
+    let choices = opt_array(&json, "choices", "choices")?;
     let choice = choices.and_then(|c| c.first());
     if choice.is_none() {
         if let Some(error) = json.get("error").filter(|e| !e.is_null()) {
@@ -173,37 +128,49 @@ pub fn parse_chat_response(resp: &HttpResponse) -> Result<Reply, DialectError> {
             return Err(DialectError::Malformed("the body has no `choices`".to_owned()));
         }
     }
-    let message = choice.and_then(|c| c.get("message"));
-    let raw_content = match message.and_then(|m| m.get("content")) {
-        Some(content) => content_text(content),
-        // Legacy completions-style servers put the text on the choice itself.
-        None => choice.and_then(|c| c.get("text")).and_then(Value::as_str).unwrap_or_default().to_owned(),
-    };
-    let (content, reasoning) = split_think(&raw_content, message.and_then(reasoning_field));
-    Ok(Reply {
-        content,
-        reasoning,
-        finish_reason: choice.and_then(|c| non_empty_str(c.get("finish_reason"))),
+    let mut reply = Reply {
         usage: json.get("usage").and_then(parse_usage),
         model: non_empty_str(json.get("model")),
         upstream_provider: non_empty_str(json.get("provider")),
-    })
-}
-
-/// Text that became visible with one streamed event.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct StreamDelta {
-    /// New answer text.
-    pub content: String,
-    /// New reasoning text, from a reasoning field or a `<think>` block.
-    pub reasoning: String,
-}
-
-impl StreamDelta {
-    /// Whether nothing new is visible.
-    fn is_empty(&self) -> bool {
-        self.content.is_empty() && self.reasoning.is_empty()
+        ..Reply::default()
+    };
+    let Some(choice) = choice else { return Ok(reply) };
+    if !choice.is_object() {
+        return Err(wrong_type("choices[0]", "an object", choice));
     }
+    let message = opt_object(choice, "message", "choices[0].message")?;
+    let raw_content = match message {
+        Some(m) => message_text(m, "choices[0].message")?,
+        // Legacy completions-style servers put the text on the choice itself.
+        None => opt_str(choice, "text", "choices[0].text")?.unwrap_or_default().to_owned(),
+    };
+    let field = match message {
+        Some(m) => reasoning_field(m, "choices[0].message")?,
+        None => None,
+    };
+    (reply.content, reply.reasoning) = split_think(&raw_content, field);
+    reply.finish_reason = opt_str(choice, "finish_reason", "choices[0].finish_reason")?
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    reply.error = choice_error(choice);
+    Ok(reply)
+}
+
+/// The visible text of a message or delta: its `content`, or, when the content is empty, the
+/// `refusal` OpenAI sends instead of content when the model declines.
+fn message_text(m: &Value, at: &str) -> Result<String, DialectError> {
+    let content = match m.get("content") {
+        Some(content) => content_text(content, &format!("{at}.content"))?,
+        None => String::new(),
+    };
+    let refusal = opt_str(m, "refusal", &format!("{at}.refusal"))?.unwrap_or_default();
+    Ok(if content.is_empty() { refusal.to_owned() } else { content })
+}
+
+/// An `error` object on a choice (OpenRouter reports an upstream failure there, with status 200).
+fn choice_error(choice: &Value) -> Option<String> {
+    let error = choice.get("error").filter(|e| !e.is_null())?;
+    Some(error_value_message(error).unwrap_or_else(|| head(&error.to_string(), MALFORMED_HEAD_CHARS)))
 }
 
 /// Assembles a [`Reply`] from a `stream: true` response body fed in arbitrary chunks.
@@ -228,6 +195,8 @@ pub struct StreamDecoder {
     model: Option<String>,
     provider: Option<String>,
     usage: Option<Usage>,
+    /// An error reported on a choice, with the text before it kept.
+    error: Option<String>,
     /// `data: [DONE]` arrived; anything after it is ignored.
     done: bool,
     /// The first error in the stream; anything after it is ignored.
@@ -291,6 +260,8 @@ impl StreamDecoder {
             usage: self.usage,
             model: self.model,
             upstream_provider: self.provider,
+            blocked: None,
+            error: self.error,
         })
     }
 
@@ -347,30 +318,55 @@ impl StreamDecoder {
         if let Some(usage) = json.get("usage").and_then(parse_usage) {
             self.usage = Some(usage);
         }
-        let Some(choice) = json.get("choices").and_then(Value::as_array).and_then(|c| c.first()) else {
-            return;
-        };
-        if let Some(reason) = non_empty_str(choice.get("finish_reason")) {
-            self.finish_reason = Some(reason);
-        }
-        let mut delta = StreamDelta::default();
-        // Some servers send a whole `message` in the last chunk instead of a `delta`.
-        let text = match choice.get("delta").or_else(|| choice.get("message")) {
-            Some(d) => {
-                if let Some(reasoning) = reasoning_field(d) {
-                    self.reasoning_field_seen = true;
-                    self.field_text_seen |= !reasoning.is_empty();
-                    delta.reasoning = reasoning;
-                }
-                d.get("content").map(content_text).unwrap_or_default()
+        let (delta, text) = match self.read_choice(&json) {
+            Ok(Some(read)) => read,
+            Ok(None) => return,
+            Err(e) => {
+                self.failure = Some(e);
+                return;
             }
-            None => choice.get("text").and_then(Value::as_str).unwrap_or_default().to_owned(),
         };
         let routed = self.think.push(&text);
         let visible = self.apply(routed, delta);
         if !visible.is_empty() {
             deltas.push(visible);
         }
+    }
+
+    /// The first choice of a chunk: its reasoning delta and its content text, with the finish
+    /// reason and any error noted. `None` for a chunk without choices (a usage chunk).
+    fn read_choice(&mut self, json: &Value) -> Result<Option<(StreamDelta, String)>, DialectError> {
+        let choices = opt_array(json, "choices", "choices")?;
+        let Some(choice) = choices.and_then(|c| c.first()) else { return Ok(None) };
+        if !choice.is_object() {
+            return Err(wrong_type("choices[0]", "an object", choice));
+        }
+        if let Some(reason) = opt_str(choice, "finish_reason", "choices[0].finish_reason")? {
+            if !reason.is_empty() {
+                self.finish_reason = Some(reason.to_owned());
+            }
+        }
+        if let Some(error) = choice_error(choice) {
+            self.error = Some(error);
+        }
+        let mut delta = StreamDelta::default();
+        // Some servers send a whole `message` in the last chunk instead of a `delta`.
+        let d = match opt_object(choice, "delta", "choices[0].delta")? {
+            Some(d) => Some((d, "choices[0].delta")),
+            None => opt_object(choice, "message", "choices[0].message")?.map(|m| (m, "choices[0].message")),
+        };
+        let text = match d {
+            Some((d, at)) => {
+                if let Some(reasoning) = reasoning_field(d, at)? {
+                    self.reasoning_field_seen = true;
+                    self.field_text_seen |= !reasoning.is_empty();
+                    delta.reasoning = reasoning;
+                }
+                message_text(d, at)?
+            }
+            None => opt_str(choice, "text", "choices[0].text")?.unwrap_or_default().to_owned(),
+        };
+        Ok(Some((delta, text)))
     }
 
     /// Adds reasoning-field text and routed content to the reply; returns what became visible.
@@ -411,27 +407,32 @@ fn plain_body_fallback(raw: &[u8]) -> Option<Result<Reply, DialectError>> {
     None
 }
 
-/// The reasoning trace of a message or delta: DeepSeek's `reasoning_content` or the
+/// The reasoning trace of a message or delta (`at`): DeepSeek's `reasoning_content` or the
 /// `reasoning` most others use. Some servers send both, so a non-empty one wins; an empty
 /// string is kept because an empty trace is a signal.
-fn reasoning_field(message: &Value) -> Option<String> {
-    let content = message.get("reasoning_content").and_then(Value::as_str);
+fn reasoning_field(message: &Value, at: &str) -> Result<Option<String>, DialectError> {
+    let content = opt_str(message, "reasoning_content", &format!("{at}.reasoning_content"))?;
+    // `reasoning` is a loose convention (OpenRouter also sends structured reasoning details,
+    // and recorded files carry other shapes): only a string is read as a trace, and anything
+    // else is left out rather than failing a reply whose answer is readable.
     let plain = message.get("reasoning").and_then(Value::as_str);
     fn non_empty(s: Option<&str>) -> Option<&str> {
         s.filter(|s| !s.is_empty())
     }
-    non_empty(content).or(non_empty(plain)).or(content).or(plain).map(str::to_owned)
+    Ok(non_empty(content).or(non_empty(plain)).or(content).or(plain).map(str::to_owned))
 }
 
-/// The text of a `content` value: a string, `null`, or an array of parts with `text`.
-fn content_text(content: &Value) -> String {
+/// The text of a `content` value (at `field`): a string, `null`, or an array of parts with
+/// `text`. Anything else is the wrong type.
+fn content_text(content: &Value, field: &str) -> Result<String, DialectError> {
     match content {
-        Value::String(s) => s.clone(),
-        Value::Array(parts) => parts
+        Value::Null => Ok(String::new()),
+        Value::String(s) => Ok(s.clone()),
+        Value::Array(parts) => Ok(parts
             .iter()
             .filter_map(|p| p.as_str().or_else(|| p.get("text").and_then(Value::as_str)))
-            .collect(),
-        _ => String::new(),
+            .collect()),
+        other => Err(wrong_type(field, "a string", other)),
     }
 }
 
@@ -446,25 +447,6 @@ fn parse_usage(usage: &Value) -> Option<Usage> {
         cached_tokens: count("/prompt_tokens_details/cached_tokens")
             .or_else(|| count("/prompt_cache_hit_tokens")),
     })
-}
-
-/// A token count, also when a server writes it as a float.
-fn as_count(v: &Value) -> Option<u64> {
-    v.as_u64().or_else(|| {
-        let f = v.as_f64()?;
-        // Truncation cannot happen: only whole, non-negative values in range get here.
-        (f >= 0.0 && f.fract() == 0.0 && f <= u64::MAX as f64).then_some(f as u64)
-    })
-}
-
-/// A string field, if present and not empty.
-fn non_empty_str(v: Option<&Value>) -> Option<String> {
-    v.and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned)
-}
-
-/// Whether a status is 2xx.
-fn is_success(status: u16) -> bool {
-    (200..300).contains(&status)
 }
 
 #[cfg(test)]

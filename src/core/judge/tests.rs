@@ -21,7 +21,7 @@ fn the_prompt_holds_the_rubric_question_and_reply() {
 #[test]
 fn the_request_is_a_plain_non_streamed_chat_at_temperature_zero() {
     let endpoint = Endpoint { base_url: "http://127.0.0.1:9/v1/".into(), api_key: Some("sk-j".into()) };
-    let req = request(&endpoint, "judge", "Q?", "A.");
+    let req = request(Dialect::Openai, &endpoint, "judge", "Q?", "A.");
     assert_eq!(req.method, "POST");
     assert_eq!(req.url, "http://127.0.0.1:9/v1/chat/completions");
     let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
@@ -77,12 +77,15 @@ fn responses_become_outcomes_and_failures_never_panic() {
         headers: vec![],
         body: r#"{"choices":[{"message":{"content":"{\"label\":\"DENIAL\",\"state_line\":false}"},"finish_reason":"stop"}]}"#.into(),
     };
-    assert!(matches!(outcome_of(&ok), JudgeOutcome::Verdict(JudgeVerdict { label: JudgeLabel::Denial, .. })));
+    assert!(matches!(
+        outcome_of(Dialect::Openai, &ok),
+        JudgeOutcome::Verdict(JudgeVerdict { label: JudgeLabel::Denial, .. })
+    ));
     let err =
         HttpResponse { status: 401, headers: vec![], body: r#"{"error":{"message":"bad key"}}"#.into() };
-    assert_eq!(outcome_of(&err), JudgeError::Request("HTTP 401: bad key".into()).into());
+    assert_eq!(outcome_of(Dialect::Openai, &err), JudgeError::Request("HTTP 401: bad key".into()).into());
     let html = HttpResponse { status: 200, headers: vec![], body: "<html>".into() };
-    match outcome_of(&html) {
+    match outcome_of(Dialect::Openai, &html) {
         JudgeOutcome::Failed(m) => assert!(m.starts_with("the judge request failed: "), "{m}"),
         other => panic!("{other:?}"),
     }

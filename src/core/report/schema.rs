@@ -9,6 +9,8 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::dialect::Dialect;
+
 use crate::core::dialect::Usage;
 use crate::core::judge::{Agreement, JudgeOutcome};
 use crate::core::ledger::{Ledger, LedgerEntry};
@@ -157,6 +159,10 @@ pub struct ReportProvider {
     pub base_url: String,
     /// Whether its replies are simulated.
     pub simulated: bool,
+    /// The wire format it was asked in; not written for the OpenAI-compatible dialect, so
+    /// such reports read as they did before there was a choice.
+    #[serde(default, skip_serializing_if = "Dialect::is_openai")]
+    pub dialect: Dialect,
 }
 
 impl ReportProvider {
@@ -179,6 +185,7 @@ impl From<&RunProvider> for ReportProvider {
             model: p.model.clone(),
             base_url: p.base_url.clone(),
             simulated: p.simulated,
+            dialect: p.dialect,
         }
     }
 }
@@ -297,6 +304,8 @@ impl Report {
             base_url: p.base_url.clone(),
             simulated: p.simulated,
             concurrency: DEFAULT_CONCURRENCY,
+            dialect: p.dialect,
+            retry: (crate::core::provider::DEFAULT_TRIES, crate::core::provider::DEFAULT_MAX_WAIT_S),
         };
         let providers = self.providers.iter().map(run_provider).collect();
         let mut run = Run::restore(

@@ -8,13 +8,16 @@
 
 mod cell;
 mod event;
+mod exchange;
 
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
 pub use cell::{Cell, CellId, CellResult, Timing};
 pub use event::{Progress, RunEvent, Wait, WaitReason};
+pub use exchange::Exchange;
 
+use crate::core::dialect::Dialect;
 use crate::core::judge::Agreement;
 use crate::core::pack::{Pack, Probe};
 use crate::core::provider::{ProviderConfig, ProviderId};
@@ -35,6 +38,18 @@ pub struct RunProvider {
     pub simulated: bool,
     /// Requests in flight at once.
     pub concurrency: u32,
+    /// The wire format it was asked in (absent in reports of OpenAI-compatible runs, and in
+    /// reports written before there was a choice).
+    #[serde(default, skip_serializing_if = "Dialect::is_openai")]
+    pub dialect: Dialect,
+    /// Tries per probe and the longest wait before another try (seconds), as the user set
+    /// them for the provider.
+    #[serde(default = "default_retry")]
+    pub retry: (u32, u32),
+}
+
+fn default_retry() -> (u32, u32) {
+    (crate::core::provider::DEFAULT_TRIES, crate::core::provider::DEFAULT_MAX_WAIT_S)
 }
 
 impl From<&ProviderConfig> for RunProvider {
@@ -46,6 +61,8 @@ impl From<&ProviderConfig> for RunProvider {
             base_url: p.base_url.trim().trim_end_matches('/').to_string(),
             simulated: p.is_simulated(),
             concurrency: p.concurrency.clamp(1, 16),
+            dialect: p.dialect,
+            retry: (p.max_tries.clamp(1, 10), p.max_wait_s.min(600)),
         }
     }
 }

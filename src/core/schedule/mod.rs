@@ -19,7 +19,7 @@ mod retry;
 use std::collections::VecDeque;
 
 pub use crate::core::run::WaitReason;
-use crate::core::run::{CellId, Run};
+use crate::core::run::{CellId, Run, RunProvider};
 use retry::{decide, Jitter, Verdict};
 pub use retry::{retry_after_ms, Failure, RetryPolicy};
 
@@ -93,14 +93,17 @@ struct Queue {
     /// Paused after failing again and again: after a pause, one request at a time and no
     /// retries, until one succeeds.
     paused: bool,
+    /// How hard this queue tries: the run's policy with the provider's own limits.
+    policy: RetryPolicy,
     removed: bool,
 }
 
 impl Queue {
-    fn new(concurrency: u32, pending: impl IntoIterator<Item = CellId>) -> Queue {
+    fn new(concurrency: u32, pending: impl IntoIterator<Item = CellId>, policy: RetryPolicy) -> Queue {
         Queue {
             concurrency: concurrency.max(1) as usize,
             pending: pending.into_iter().collect(),
+            policy,
             ..Queue::default()
         }
     }
@@ -149,7 +152,6 @@ pub struct Scheduler {
     /// One queue per provider column, then the judge's when the run has one.
     queues: Vec<Queue>,
     columns: usize,
-    policy: RetryPolicy,
     jitter: Jitter,
     cancelled: bool,
 }
@@ -157,19 +159,29 @@ pub struct Scheduler {
 impl Scheduler {
     /// A scheduler for what `run` still has to do: its pending cells, per column at the
     /// column's concurrency, and (with a judge) the replies still to rate. `seed` drives the
-    /// jitter of retry waits.
+    /// jitter of retry waits. Every queue tries as hard as `policy` says.
     pub fn new(run: &Run, policy: RetryPolicy, seed: u64) -> Scheduler {
+        Scheduler::build(run, |_| policy, seed)
+    }
+
+    /// A scheduler whose queues each try as hard as their provider's settings say (its
+    /// tries and longest wait), with `base`'s backoff and pauses.
+    pub fn with_provider_limits(run: &Run, base: RetryPolicy, seed: u64) -> Scheduler {
+        Scheduler::build(run, |p| base.with_limits(p.retry.0, p.retry.1), seed)
+    }
+
+    fn build(run: &Run, policy: impl Fn(&RunProvider) -> RetryPolicy, seed: u64) -> Scheduler {
         let mut queues: Vec<Queue> = run
             .providers
             .iter()
             .enumerate()
-            .map(|(col, p)| Queue::new(p.concurrency, run.pending_for(col)))
+            .map(|(col, p)| Queue::new(p.concurrency, run.pending_for(col), policy(p)))
             .collect();
         let columns = queues.len();
         if let Some(j) = &run.judge {
-            queues.push(Queue::new(j.concurrency, run.awaiting_judge()));
+            queues.push(Queue::new(j.concurrency, run.awaiting_judge(), policy(j)));
         }
-        Scheduler { queues, columns, policy, jitter: Jitter::new(seed), cancelled: false }
+        Scheduler { queues, columns, jitter: Jitter::new(seed), cancelled: false }
     }
 
     fn index(&self, lane: Lane) -> Option<usize> {
@@ -223,10 +235,11 @@ impl Scheduler {
 
     /// Takes how `job` ended at `now_ms` and says what the runner should do with the cell.
     pub fn report(&mut self, job: Job, report: Report, now_ms: f64) -> Next {
-        let (cancelled, policy) = (self.cancelled, self.policy);
+        let cancelled = self.cancelled;
         let judge = self.index(Lane::Judge).filter(|_| !cancelled && matches!(job.lane, Lane::Column(_)));
         let Some(i) = self.index(job.lane) else { return Next::Settle { tries: job.attempt } };
         let q = &mut self.queues[i];
+        let policy = q.policy;
         q.in_flight.retain(|j| j != &job);
         let tries = q.tries.iter().find(|(c, _)| *c == job.cell).map_or(job.attempt, |t| t.1);
         let failure = match report {

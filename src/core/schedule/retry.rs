@@ -39,6 +39,12 @@ impl RetryPolicy {
     pub fn single_try() -> Self {
         RetryPolicy { max_tries: 1, ..RetryPolicy::default() }
     }
+
+    /// This policy with a user's limits: `tries` per request (at least 1) and waits of at
+    /// most `max_wait_s` seconds.
+    pub fn with_limits(self, tries: u32, max_wait_s: u32) -> Self {
+        RetryPolicy { max_tries: tries.max(1), max_wait_ms: f64::from(max_wait_s) * 1000.0, ..self }
+    }
 }
 
 /// Why a request failed, as far as retrying is concerned.

@@ -262,3 +262,23 @@ fn a_provider_that_keeps_failing_is_paused_then_sent_one_at_a_time_until_it_answ
         Next::Retry { .. }
     ));
 }
+
+#[test]
+fn each_provider_tries_as_hard_as_its_settings_say() {
+    let mut r = run(1, &[1, 1]);
+    r.providers[0].retry = (1, 60);
+    r.providers[1].retry = (2, 5);
+    let mut s = Scheduler::with_provider_limits(&r, RetryPolicy::default(), 3);
+    let jobs = s.next(0.0);
+    assert_eq!(jobs.len(), 2);
+    // One try only: the first 429 settles the cell.
+    assert_eq!(s.report(jobs[0], rate_limited(Some("1"), 0.0), 0.0), Next::Settle { tries: 1 });
+    // A wait longer than the provider allows (10 s > 5 s) is not waited for.
+    assert_eq!(s.report(jobs[1], rate_limited(Some("10"), 0.0), 0.0), Next::Settle { tries: 1 });
+    let mut s = Scheduler::with_provider_limits(&r, RetryPolicy::default(), 3);
+    let jobs = s.next(0.0);
+    assert!(matches!(s.report(jobs[1], rate_limited(Some("2"), 0.0), 0.0), Next::Retry { tries: 1, .. }));
+    let again = s.next(2_000.0);
+    let second = again.iter().find(|j| j.cell.provider == 1).copied().expect("the second try");
+    assert_eq!(s.report(second, rate_limited(Some("2"), 2_000.0), 2_000.0), Next::Settle { tries: 2 });
+}

@@ -14,7 +14,6 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::AbortController;
 
 use crate::core::demo;
-use crate::core::dialect::openai;
 use crate::core::error::FetchError;
 use crate::core::http::HttpResponse;
 use crate::core::judge::{judged_text, JudgeError};
@@ -78,7 +77,7 @@ pub fn start(
     ledger: LedgerSink,
 ) -> RunHandle {
     let live = |id: &str| providers.iter().find(|p| p.id == id).cloned().map(Rc::new);
-    let mut scheduler = Scheduler::new(run, RetryPolicy::default(), now_ms() as u64);
+    let mut scheduler = Scheduler::with_provider_limits(run, RetryPolicy::default(), now_ms() as u64);
     let columns: Vec<_> = run.providers.iter().map(|rp| live(&rp.id)).collect();
     for (col, config) in columns.iter().enumerate() {
         if config.is_none() {
@@ -213,7 +212,7 @@ pub async fn fetch_models(config: &ProviderConfig, ledger: &LedgerSink) -> Resul
     if config.is_simulated() {
         return Ok(demo::DEMO_MODELS.iter().map(|m| m.to_string()).collect());
     }
-    let req = openai::models_request(&config.endpoint());
+    let req = config.dialect.models_request(&config.endpoint());
     let raw = RefCell::new(Vec::new());
     let purpose = Purpose::new(PurposeKind::ModelList, &config.id, &config.name, "model list");
     let (_, head) =
@@ -224,7 +223,7 @@ pub async fn fetch_models(config: &ProviderConfig, ledger: &LedgerSink) -> Resul
         headers: head.headers,
         body: String::from_utf8_lossy(&raw.borrow()).into_owned(),
     };
-    Ok(openai::parse_models(&resp)?)
+    Ok(config.dialect.parse_models(&resp)?)
 }
 
 /// Fetches one of the site's own files (a path relative to the page), recorded in the

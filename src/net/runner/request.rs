@@ -10,15 +10,14 @@ use web_sys::AbortController;
 
 use super::{Emit, RunHandle};
 use crate::core::demo;
-use crate::core::dialect::openai::{self, StreamDecoder};
-use crate::core::dialect::{ChatParams, DialectError};
+use crate::core::dialect::ChatParams;
 use crate::core::error::FetchError;
 use crate::core::http::HttpResponse;
 use crate::core::judge::{self, JudgeError, JudgeOutcome};
 use crate::core::ledger::{LedgerEvent, Purpose, PurposeKind};
 use crate::core::pack::Probe;
 use crate::core::provider::ProviderConfig;
-use crate::core::run::{CellId, RunEvent, Timing};
+use crate::core::run::{CellId, Exchange, RunEvent, Timing};
 use crate::core::schedule::{Failure, Job};
 use crate::core::verdict::Outcome;
 use crate::net::fetch::{send, LedgerSink, NetError};
@@ -60,7 +59,7 @@ pub(super) async fn judge_reply(
         return Some(JudgeError::Request(FetchError::NoAbort.to_string()).into());
     };
     handle.in_flight.borrow_mut().push(controller.clone());
-    let req = judge::request(&config.endpoint(), &config.model, &probe.prompt, reply);
+    let req = judge::request(config.dialect, &config.endpoint(), &config.model, &probe.prompt, reply);
     let purpose =
         Purpose::new(PurposeKind::Judge, &config.id, &config.name, format!("{} ({column})", probe.id))
             .for_model(&config.model);
@@ -78,7 +77,7 @@ pub(super) async fn judge_reply(
                 headers: head.headers,
                 body: String::from_utf8_lossy(&body.borrow()).into_owned(),
             };
-            let parsed = openai::parse_chat_response(&resp);
+            let parsed = config.dialect.parse_chat_response(&resp);
             if let Ok(reply) = &parsed {
                 ledger(LedgerEvent::Served {
                     id: ledger_id,
@@ -170,8 +169,10 @@ pub(super) async fn ask(
         stream: true,
         max_tokens: None,
         temperature: None,
+        think: None,
     };
-    let req = openai::chat_request(&config.endpoint(), &params);
+    let dialect = config.dialect;
+    let req = dialect.chat_request(&config.endpoint(), &params);
     let Ok(controller) = AbortController::new() else {
         let outcome = Outcome::Transport(FetchError::NoAbort.to_string());
         return Attempt { outcome: Some(outcome), failure: Some(Failure::Final), timing: Timing::default() };
@@ -192,11 +193,8 @@ pub(super) async fn ask(
     let t0 = now_ms();
     emit(RunEvent::Started { cell, at_ms: t0 });
     let ttfb = Cell::new(None);
-    let status = Cell::new(0u16);
-    let streaming = Cell::new(false);
     let bytes_in = Cell::new(0u64);
-    let decoder = RefCell::new(StreamDecoder::new());
-    let raw = RefCell::new(Vec::new());
+    let exchange = RefCell::new(Exchange::new(dialect));
     let buf = RefCell::new(DeltaBuffer::new(cell));
     let signal = controller.signal();
     // Each try is its own ledger entry; a retry says which try it is.
@@ -212,18 +210,12 @@ pub(super) async fn ask(
         Some(&signal),
         |head| {
             ttfb.set(Some(now_ms() - t0));
-            status.set(head.status);
-            let sse = head.header("content-type").is_some_and(|c| c.contains("text/event-stream"));
-            streaming.set((200..300).contains(&head.status) && sse);
+            exchange.borrow_mut().head(head.status, head.headers.clone());
         },
         |chunk| {
             bytes_in.set(bytes_in.get() + chunk.len() as u64);
-            if streaming.get() {
-                for d in decoder.borrow_mut().push(chunk) {
-                    buf.borrow_mut().push(&d.content, &d.reasoning, emit);
-                }
-            } else {
-                raw.borrow_mut().extend_from_slice(chunk);
+            for d in exchange.borrow_mut().chunk(chunk) {
+                buf.borrow_mut().push(&d.content, &d.reasoning, emit);
             }
         },
     )
@@ -242,47 +234,27 @@ pub(super) async fn ask(
         bytes_out: req.body.as_deref().map_or(0, |b| b.len() as u64),
         bytes_in: bytes_in.get(),
     };
-    let mut failure = Some(Failure::Final);
-    let outcome = match result {
+    let exchange = exchange.into_inner();
+    let (outcome, mut failure) = match result {
         Err(NetError::Aborted) if !timed_out.get() => return Attempt::aborted(),
-        Err(NetError::Aborted) => {
-            Outcome::Transport(FetchError::TimedOut { secs: REQUEST_TIMEOUT_MS / 1000 }.to_string())
-        }
-        Err(NetError::Body(why)) if streaming.get() => match decoder.into_inner().finish() {
-            Ok(reply) => Outcome::Reply { reply, cut_short: Some(why) },
-            Err(DialectError::Truncated) => {
-                Outcome::Transport(format!("the stream broke off before any text: {why}"))
-            }
-            Err(e) => Outcome::Dialect(e),
+        Err(NetError::Aborted) => (
+            Outcome::Transport(FetchError::TimedOut { secs: REQUEST_TIMEOUT_MS / 1000 }.to_string()),
+            Some(Failure::Final),
+        ),
+        Err(NetError::Body(why)) => match exchange.broke_off(&why) {
+            Some(outcome) => (outcome, Some(Failure::Final)),
+            None => (
+                Outcome::Transport(NetError::Body(why).for_user(Some(config)).to_string()),
+                Some(Failure::Final),
+            ),
         },
         Err(e) => {
-            if matches!(e, NetError::Failed(_)) {
-                failure = Some(Failure::no_response());
-            }
-            Outcome::Transport(e.for_user(Some(config)).to_string())
+            // Nothing arrived: the one failure before the first byte that is worth another try.
+            let failure =
+                matches!(e, NetError::Failed(_)).then(Failure::no_response).unwrap_or(Failure::Final);
+            (Outcome::Transport(e.for_user(Some(config)).to_string()), Some(failure))
         }
-        Ok(_) if streaming.get() => match decoder.into_inner().finish() {
-            Ok(reply) => {
-                let cut_short = reply
-                    .finish_reason
-                    .is_none()
-                    .then(|| "the stream ended without a finish reason".to_string());
-                Outcome::Reply { reply, cut_short }
-            }
-            Err(e) => Outcome::Dialect(e),
-        },
-        Ok(head) => {
-            failure = Some(Failure::from_status(head.status, head.header("retry-after"), now_ms()));
-            let resp = HttpResponse {
-                status: status.get(),
-                headers: head.headers,
-                body: String::from_utf8_lossy(&raw.borrow()).into_owned(),
-            };
-            match openai::parse_chat_response(&resp) {
-                Ok(reply) => Outcome::Reply { reply, cut_short: None },
-                Err(e) => Outcome::Dialect(e),
-            }
-        }
+        Ok(_) => exchange.finish(now_ms()),
     };
     if let Outcome::Reply { reply, .. } = &outcome {
         failure = None;

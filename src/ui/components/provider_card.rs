@@ -1,9 +1,11 @@
-//! One provider's settings: name, URL, model (with the server's list), key, concurrency.
+//! One provider's settings: name, dialect, URL, model (with the server's list), key,
+//! concurrency.
 
 use wasm_bindgen_futures::spawn_local;
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::core::dialect::Dialect;
 use crate::core::provider::ProviderConfig;
 use crate::core::state::{Action, ModelList};
 use crate::net::runner::fetch_models;
@@ -54,6 +56,20 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
             })
         }
     };
+    let on_dialect = {
+        let app = app.clone();
+        let p = p.clone();
+        Callback::from(move |e: Event| {
+            let key = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let mut next = p.clone();
+            next.dialect = Dialect::from_key(&key).unwrap_or_default();
+            app.dispatch(Action::UpdateProvider(next));
+        })
+    };
+    let url_hint = match p.dialect {
+        Dialect::Openai => "https://host/v1",
+        _ => "https://host (the server root)",
+    };
     let on_models = {
         let app = app.clone();
         let p = p.clone();
@@ -99,9 +115,15 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
                     <input id={f("name")} data-testid="provider-name" value={p.name.clone()} disabled={props.locked}
                         oninput={update(|p, v| p.name = v)} />
                     if !p.is_simulated() {
+                        <label for={f("dialect")}>{"API dialect"}</label>
+                        <select id={f("dialect")} data-testid="provider-dialect" disabled={props.locked} onchange={on_dialect}>
+                            { for Dialect::ALL.iter().map(|d| html! {
+                                <option value={d.key()} selected={*d == p.dialect}>{ d.label() }</option>
+                            }) }
+                        </select>
                         <label for={f("url")}>{"Base URL"}</label>
                         <input id={f("url")} data-testid="provider-url" value={p.base_url.clone()} disabled={props.locked}
-                            placeholder="https://host/v1" spellcheck="false" oninput={update(|p, v| p.base_url = v)} />
+                            placeholder={url_hint} spellcheck="false" oninput={update(|p, v| p.base_url = v)} />
                     }
                     <label for={f("model")}>{"Model"}</label>
                     <div class="row">
@@ -109,7 +131,7 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
                             disabled={props.locked} spellcheck="false" oninput={update(|p, v| p.model = v)} />
                         <button class="btn small" data-testid="load-models" onclick={on_models}
                             disabled={props.locked || matches!(models, Some(ModelList::Loading))}
-                            title="Ask the server which models it offers (GET /models)">{"List models"}</button>
+                            title="Ask the server which models it offers">{"List models"}</button>
                     </div>
                     <datalist id={list_id}>
                         if let Some(ModelList::Loaded(ms)) = models {
@@ -139,6 +161,16 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
                     <label for={f("conc")}>{"Parallel requests"}</label>
                     <input id={f("conc")} type="number" min="1" max="16" value={p.concurrency.to_string()} disabled={props.locked}
                         oninput={update(|p, v| p.concurrency = v.parse::<u32>().map_or(p.concurrency, |n| n.clamp(1, 16)))} />
+                    if !p.is_simulated() {
+                        <label for={f("tries")} title="When the server rate-limits (429), is busy (503) or does not answer">{"Tries per probe"}</label>
+                        <input id={f("tries")} data-testid="provider-tries" type="number" min="1" max="10" value={p.max_tries.to_string()}
+                            disabled={props.locked}
+                            oninput={update(|p, v| p.max_tries = v.parse::<u32>().map_or(p.max_tries, |n| n.clamp(1, 10)))} />
+                        <label for={f("wait")}>{"Longest wait (s)"}</label>
+                        <input id={f("wait")} data-testid="provider-max-wait" type="number" min="0" max="600" value={p.max_wait_s.to_string()}
+                            disabled={props.locked}
+                            oninput={update(|p, v| p.max_wait_s = v.parse::<u32>().map_or(p.max_wait_s, |n| n.min(600)))} />
+                    }
                 </div>
             </details>
             if let Some(why) = problem {

@@ -3,13 +3,13 @@ use super::*;
 #[test]
 fn reasoning_field_prefers_non_empty() {
     let v: Value = serde_json::json!({"reasoning_content": "", "reasoning": "r"});
-    assert_eq!(reasoning_field(&v).as_deref(), Some("r"));
+    assert_eq!(reasoning_field(&v, "m").unwrap().as_deref(), Some("r"));
     let v: Value = serde_json::json!({"reasoning_content": "rc", "reasoning": "rc"});
-    assert_eq!(reasoning_field(&v).as_deref(), Some("rc"));
+    assert_eq!(reasoning_field(&v, "m").unwrap().as_deref(), Some("rc"));
     let v: Value = serde_json::json!({"reasoning_content": null, "reasoning": ""});
-    assert_eq!(reasoning_field(&v).as_deref(), Some(""));
+    assert_eq!(reasoning_field(&v, "m").unwrap().as_deref(), Some(""));
     let v: Value = serde_json::json!({"reasoning_content": null});
-    assert_eq!(reasoning_field(&v), None);
+    assert_eq!(reasoning_field(&v, "m"), Ok(None));
 }
 
 #[test]

@@ -322,8 +322,7 @@ fn row(r: &Value, base_urls: &[(String, Option<String>, String)]) -> Result<Row,
                 reasoning,
                 finish_reason: response.finish_reason.text().map(str::to_string),
                 usage,
-                model: None,
-                upstream_provider: None,
+                ..Reply::default()
             };
             Outcome::Reply { reply, cut_short: None }
         }

@@ -145,6 +145,7 @@ pub(super) fn build(
                     model: row.provider.model.clone(),
                     base_url: row.provider.base_url.clone(),
                     simulated: false,
+                    dialect: Default::default(),
                 });
                 provider_at.insert(row.provider.key.clone(), providers.len() - 1);
                 providers.len() - 1
