@@ -5,7 +5,7 @@
 //   const mock = await startMock({ port: 0, cors: true });
 //   // mock.url === 'http://127.0.0.1:PORT/v1'; mock.requests records every request
 //   // mock.stats: chat requests open now (inFlight) and the most open at once (peakInFlight)
-//   // delayMs: pause after each streamed write; latencyMs: pause before a chat reply starts
+//   // delayMs: pause after each streamed write (0: none); latencyMs: pause before a chat reply starts
 //   await mock.close();
 //
 // Command line:
@@ -714,6 +714,9 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
   /** Prompts `flaky` has rate-limited once already. */
   const flakySeen = new Set();
 
+  // Between streamed writes: `delayMs`, or at 0 only a turn of the event loop (a timer of
+  // 0 ms still waits about 1 ms, which would make a 0 ms server a slow one).
+  const pause = () => (delayMs > 0 ? sleep(delayMs) : new Promise((resolve) => setImmediate(resolve)));
   const baseHeaders = (extra = {}) => ({ ...(cors ? CORS_HEADERS : {}), ...extra });
 
   function sendJson(res, status, obj, extra = {}) {
@@ -933,13 +936,13 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
     const write = async (buf) => {
       if (!alive()) return false;
       res.write(buf);
-      await sleep(delayMs);
+      await pause();
       return alive();
     };
 
     if (model === 'broken-stream') {
       for (const f of frames.slice(0, 3)) if (!(await write(Buffer.from(f, 'utf8')))) return;
-      await sleep(delayMs);
+      await pause();
       req.socket.destroy();
       return;
     }
