@@ -124,7 +124,7 @@ async function run(page, timeout = 1_800_000) {
   await page.waitForFunction(
     () => ['finished', 'cancelled'].includes(document.querySelector('[data-testid=progress]')?.dataset.status),
     null,
-    { timeout, polling: 100 },
+    { timeout, polling: 'raf' },
   );
   const secs = (Date.now() - t0) / 1000;
   const bar = page.getByTestId('progress');
@@ -208,7 +208,18 @@ try {
       const open = await timeInPage(page, `document.querySelector('button[data-testid^="cell-"]').click()`, '[data-testid=detail]');
       await page.waitForTimeout(2000);
       const gap = await stop();
-      say(`${label}: run ${f1(r.secs)} s; detail opens in ${f0(open)} ms; longest frame gap ${f0(gap)} ms; renderer ${f0(rendererRssKb(browserPid) / 1024)} MB resident`);
+      let all = '';
+      const showAll = page.getByTestId('show-all');
+      if (await showAll.count()) {
+        // "Show all": how long until every character is drawn, and the longest the page stopped.
+        const stopAll = await watchFrames(page);
+        const t0 = Date.now();
+        await showAll.click();
+        await page.waitForFunction(() => document.querySelector('[data-testid=reply-text]')?.dataset.complete === 'true', null, { timeout: 600_000, polling: 'raf' });
+        const secs = (Date.now() - t0) / 1000;
+        all = `; Show all draws it in ${f1(secs)} s, longest frame gap ${f0(await stopAll())} ms`;
+      }
+      say(`${label}: run ${f1(r.secs)} s; detail opens in ${f0(open)} ms, longest frame gap ${f0(gap)} ms${all}; renderer ${f0(rendererRssKb(browserPid) / 1024)} MB resident`);
       await context.close();
     }
   }

@@ -252,6 +252,9 @@ pub enum LedgerEvent {
     },
 }
 
+/// How many requests the ledger's table draws at first, and adds at each "show more".
+pub const LEDGER_PAGE: usize = 100;
+
 /// Marks the ids of entries restored from a saved run.
 const RESTORED: u64 = 1 << 62;
 
