@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
-exec node scripts/static-server.mjs --dir dist --port "${PORT:-8080}"
+exec node scripts/static-server.mjs --dir dist --port "${PORT:-8080}" --compress

@@ -1,9 +1,14 @@
 // Serves a built site (dist/) on 127.0.0.1 only, optionally under a sub-path, the way
 // a static host would. Used by `scripts/serve.sh` and by the end-to-end tests.
 //
-//   node scripts/static-server.mjs [--dir dist] [--port 8080] [--base /candor/]
+//   node scripts/static-server.mjs [--dir dist] [--port 8080] [--base /candor/] [--compress]
+//
+// --compress sends text, JavaScript and WebAssembly brotli- or gzip-compressed to browsers
+// that accept it (Node's own zlib, each file compressed once and kept), as a static host
+// would; the first load then travels in about a quarter of its size.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,8 +25,38 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** Types worth compressing (images and fonts are compressed already). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.wasm', '.json', '.svg', '.txt', '.bin']);
+
+/** The encoding to send `file` in, from the request's Accept-Encoding: 'br', 'gzip' or null. */
+export function pickEncoding(acceptEncoding = '', file = '') {
+  if (!COMPRESSIBLE.has(extname(file))) return null;
+  const accepted = acceptEncoding
+    .split(',')
+    .map((part) => part.trim().split(';'))
+    .filter(([, q]) => !q || Number(q.trim().replace(/^q=/, '')) > 0)
+    .map(([name]) => name.trim().toLowerCase());
+  if (accepted.includes('br')) return 'br';
+  if (accepted.includes('gzip')) return 'gzip';
+  return null;
+}
+
 /** Starts the server; resolves to { url, port, close }. */
-export async function serveStatic({ dir = 'dist', port = 0, base = '/' } = {}) {
+export async function serveStatic({ dir = 'dist', port = 0, base = '/', compress = false } = {}) {
+  /** Compressed bodies, by encoding, path and modification time. */
+  const packed = new Map();
+  const encode = (encoding, file, mtime, body) => {
+    const key = `${encoding} ${file} ${mtime}`;
+    if (!packed.has(key)) {
+      packed.set(
+        key,
+        encoding === 'br'
+          ? brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } })
+          : gzipSync(body, { level: 9 }),
+      );
+    }
+    return packed.get(key);
+  };
   const root = resolve(dir);
   if (!base.startsWith('/')) base = '/' + base;
   if (!base.endsWith('/')) base += '/';
@@ -41,13 +76,25 @@ export async function serveStatic({ dir = 'dist', port = 0, base = '/' } = {}) {
       return res.end();
     }
     try {
-      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
-      res.writeHead(200, {
+      let info = await stat(file);
+      if (info.isDirectory()) {
+        file = join(file, 'index.html');
+        info = await stat(file);
+      }
+      let body = await readFile(file);
+      const headers = {
         'Content-Type': TYPES[extname(file)] || 'application/octet-stream',
         'Cache-Control': 'no-cache',
         'X-Content-Type-Options': 'nosniff',
-      });
+      };
+      const encoding = compress ? pickEncoding(req.headers['accept-encoding'], file) : null;
+      if (compress) headers.Vary = 'Accept-Encoding';
+      if (encoding) {
+        body = encode(encoding, file, info.mtimeMs, body);
+        headers['Content-Encoding'] = encoding;
+      }
+      headers['Content-Length'] = String(body.length);
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
@@ -71,6 +118,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const i = process.argv.indexOf(name);
     return i > 0 ? process.argv[i + 1] : dflt;
   };
-  const { url } = await serveStatic({ dir: arg('--dir', 'dist'), port: Number(arg('--port', 8080)), base: arg('--base', '/') });
+  const { url } = await serveStatic({
+    dir: arg('--dir', 'dist'),
+    port: Number(arg('--port', 8080)),
+    base: arg('--base', '/'),
+    compress: process.argv.includes('--compress'),
+  });
   console.log(`Candor is running at ${url}  (Ctrl-C to stop)`);
 }

@@ -122,3 +122,34 @@ fn related_links_name_languages_and_controls_and_say_what_the_run_did_not_ask() 
     assert!(heading(control, &pack).ends_with(" · control"));
     assert!(heading(probe, &pack).ends_with(&format!(" · {} · sensitive", probe.lang.label())));
 }
+
+#[test]
+fn a_long_reply_opens_with_its_start_and_the_rest_comes_in_pieces_that_add_up_to_it() {
+    use candor::core::detail::{byte_size, chunks, preview, CHUNK_BYTES, PREVIEW_CHARS};
+    // Characters, not bytes: a Chinese reply is cut after as many characters as an English one.
+    let zh = "天安门广场".repeat(5_000);
+    let (head, rest) = preview(&zh, PREVIEW_CHARS);
+    assert_eq!(head.chars().count(), PREVIEW_CHARS);
+    assert_eq!(format!("{head}{rest}"), zh);
+    assert_eq!(preview("short", PREVIEW_CHARS), ("short", ""));
+
+    // A megabyte on one line, with spaces: pieces end after a space, never inside a character.
+    let line = "The archive lists every name, date and place; 六四 ".repeat(20_000);
+    let pieces = chunks(&line, CHUNK_BYTES);
+    assert!(pieces.len() > 10);
+    assert_eq!(pieces.concat(), line, "the pieces are the whole text, in order");
+    for p in &pieces[..pieces.len() - 1] {
+        assert!(p.len() <= CHUNK_BYTES && p.len() > CHUNK_BYTES * 7 / 8, "{}", p.len());
+        assert!(p.ends_with(' '), "a piece ends where a line may break");
+    }
+    // No space at all: still whole characters, still the whole text.
+    let dense = "字".repeat(100_000);
+    let pieces = chunks(&dense, 1000);
+    assert_eq!(pieces.concat(), dense);
+    assert!(pieces.iter().all(|p| p.len() <= 1000 && !p.is_empty()));
+    assert_eq!(chunks("", 10), vec![""]);
+
+    assert_eq!(byte_size(950), "950 bytes");
+    assert_eq!(byte_size(12_345), "12.3 kB (12,345 bytes)");
+    assert_eq!(byte_size(1_000_000), "1.0 MB (1,000,000 bytes)");
+}

@@ -96,3 +96,29 @@ fn figures_are_short() {
     assert_eq!(short("天安门事件", 3), "天安门…");
     assert_eq!(short("abc", 3), "abc");
 }
+
+#[test]
+fn a_big_matrix_draws_the_rows_in_view_and_spacers_that_add_up_to_the_rest() {
+    use candor::core::matrix::{window, OVERSCAN, ROW_PX, VIRTUAL_FROM};
+    // Small matrices draw every row (find-in-page sees them all).
+    let small = window(VIRTUAL_FROM, 5_000.0, 800.0);
+    assert_eq!((small.start, small.end, small.partial()), (0, VIRTUAL_FROM, false));
+    let rows = 10_400;
+    for scroll in [0.0, 123.0, 40_000.0, 415_000.0, 1e9] {
+        let w = window(rows, scroll, 800.0);
+        assert!(w.partial());
+        assert!(w.start <= w.end && w.end <= rows, "{w:?}");
+        // The drawn rows and the spacers take the height all the rows would.
+        let total = w.above_px + (w.end - w.start) as f64 * ROW_PX + w.below_px;
+        assert!((total - rows as f64 * ROW_PX).abs() < 1e-6, "{w:?}");
+        // Every row in view is drawn, with a margin; no more than a screenful and the margins.
+        let first = ((scroll / ROW_PX) as usize).min(rows);
+        let last = (((scroll + 800.0) / ROW_PX).ceil() as usize).min(rows);
+        assert!(w.start <= first && w.end >= last, "{w:?} for {first}..{last}");
+        assert!(w.end - w.start <= 800 / ROW_PX as usize + 2 + 2 * OVERSCAN, "{w:?}");
+    }
+    let top = window(rows, 0.0, 800.0);
+    assert_eq!((top.start, top.above_px), (0, 0.0));
+    let bottom = window(rows, 1e9, 800.0);
+    assert_eq!((bottom.end, bottom.below_px), (rows, 0.0));
+}

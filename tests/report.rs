@@ -69,7 +69,13 @@ fn sample_run() -> (Run, Ledger) {
         run.apply(RunEvent::Finished {
             cell: demo_cell,
             outcome: Outcome::Reply { reply: demo::reply("demo-censored", probe).reply, cut_short: None },
-            timing: Timing { latency_ms: 850.0, ttfb_ms: Some(120.0), bytes_out: 90, bytes_in: 2048 },
+            timing: Timing {
+                latency_ms: 850.0,
+                ttfb_ms: Some(120.0),
+                bytes_out: 90,
+                bytes_in: 2048,
+                ..Timing::default()
+            },
             at_ms: 1_764_400_001_000.0,
         });
         // The real provider's request goes through the ledger exactly as the app sends it.
@@ -105,7 +111,7 @@ fn sample_run() -> (Run, Ledger) {
         run.apply(RunEvent::Finished {
             cell,
             outcome,
-            timing: Timing { latency_ms: 900.0, ttfb_ms: None, bytes_out: 100, bytes_in: 512 },
+            timing: Timing { latency_ms: 900.0, bytes_out: 100, bytes_in: 512, ..Timing::default() },
             at_ms: 1_764_400_002_000.0,
         });
     }

@@ -46,6 +46,71 @@ pub fn pieces<'a>(text: &'a str, verdict: &'a Verdict, field: Field) -> Vec<Piec
     out
 }
 
+/// Replies longer than this many characters open showing only their start, with a button
+/// to show the rest: laying out a megabyte of text at once stops the page for seconds.
+pub const PREVIEW_CHARS: usize = 20_000;
+
+/// "Show all" draws the rest in pieces of about this many bytes, one piece per frame.
+pub const CHUNK_BYTES: usize = 64 * 1024;
+
+/// `text` split after its first `max_chars` characters: (what is shown at first, the rest).
+pub fn preview(text: &str, max_chars: usize) -> (&str, &str) {
+    match text.char_indices().nth(max_chars) {
+        Some((at, _)) => text.split_at(at),
+        None => (text, ""),
+    }
+}
+
+/// `text` cut into consecutive pieces of about `bytes` bytes each (never inside a character;
+/// after a space or line break when one is near the end of a piece, so a piece ends where a
+/// line could), that together are `text`.
+pub fn chunks(text: &str, bytes: usize) -> Vec<&str> {
+    let bytes = bytes.max(4);
+    let mut out = Vec::new();
+    let mut rest = text;
+    while rest.len() > bytes {
+        let mut at = bytes;
+        while !rest.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mut from = at - at / 8;
+        while !rest.is_char_boundary(from) {
+            from += 1;
+        }
+        if let Some(space) = rest[from..at].rfind([' ', '\n']) {
+            at = from + space + 1;
+        }
+        let (piece, tail) = rest.split_at(at);
+        out.push(piece);
+        rest = tail;
+    }
+    if !rest.is_empty() || out.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+/// A count with thousands separated: "1,000,000".
+pub fn thousands(n: usize) -> String {
+    let mut digits = n.to_string();
+    let mut grouped = String::new();
+    while digits.len() > 3 {
+        let tail = digits.split_off(digits.len() - 3);
+        grouped = format!(",{tail}{grouped}");
+    }
+    digits + &grouped
+}
+
+/// The size of a text as the detail view gives it: "1.0 MB (1,000,000 bytes)", "950 bytes".
+pub fn byte_size(bytes: usize) -> String {
+    let exact = format!("{} bytes", thousands(bytes));
+    match bytes {
+        0..1_000 => exact,
+        1_000..1_000_000 => format!("{:.1} kB ({exact})", bytes as f64 / 1e3),
+        _ => format!("{:.1} MB ({exact})", bytes as f64 / 1e6),
+    }
+}
+
 /// The evidence lines under a verdict: one per signal, except matched expected facts, which
 /// are highlighted in the text and listed once ("Mentions 2 expected facts: …").
 pub fn evidence_lines(verdict: &Verdict, content: &str) -> Vec<String> {

@@ -133,6 +133,14 @@ pub struct LedgerEntry {
     pub ttfb_ms: Option<f64>,
     /// Time to the end of the body.
     pub latency_ms: Option<f64>,
+    /// Time to the first piece of the body (for a streamed reply, its first token), measured
+    /// where the browser hands the body over, before Candor does anything with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_token_ms: Option<f64>,
+    /// Time to the last piece of the body (for a streamed reply, its last token), measured
+    /// the same way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_token_ms: Option<f64>,
     /// The model the server says answered.
     pub served_model: Option<String>,
     /// The upstream provider that served it (OpenRouter's `provider`).
@@ -162,6 +170,8 @@ impl LedgerEntry {
             bytes_in: 0,
             ttfb_ms: None,
             latency_ms: None,
+            first_token_ms: None,
+            last_token_ms: None,
             served_model: None,
             upstream: None,
             error: None,
@@ -208,6 +218,16 @@ pub enum LedgerEvent {
         /// Time to headers.
         ttfb_ms: f64,
     },
+    /// When the body's first and last pieces arrived (sent just before `Done` when the
+    /// response had a body).
+    Body {
+        /// Entry id.
+        id: u64,
+        /// Time to the first piece.
+        first_token_ms: f64,
+        /// Time to the last piece.
+        last_token_ms: f64,
+    },
     /// It ended.
     Done {
         /// Entry id.
@@ -231,6 +251,9 @@ pub enum LedgerEvent {
         usage: Option<Usage>,
     },
 }
+
+/// How many requests the ledger's table draws at first, and adds at each "show more".
+pub const LEDGER_PAGE: usize = 100;
 
 /// Marks the ids of entries restored from a saved run.
 const RESTORED: u64 = 1 << 62;
@@ -290,6 +313,12 @@ impl Ledger {
                     e.status = Some(status);
                     e.response_headers = headers;
                     e.ttfb_ms = Some(ttfb_ms);
+                }
+            }
+            LedgerEvent::Body { id, first_token_ms, last_token_ms } => {
+                if let Some(e) = self.entry_mut(id) {
+                    e.first_token_ms = Some(first_token_ms);
+                    e.last_token_ms = Some(last_token_ms);
                 }
             }
             LedgerEvent::Done { id, bytes_in, latency_ms, error } => {

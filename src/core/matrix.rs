@@ -137,6 +137,53 @@ pub fn size(chars: usize) -> String {
     }
 }
 
+/// Matrices with more rows than this draw only the rows in view (and a few around them), so
+/// a run of 10,000 cells costs the page what a screenful does. Smaller ones draw every row,
+/// so the browser's find-in-page sees them all.
+pub const VIRTUAL_FROM: usize = 200;
+
+/// The height of every row of a matrix drawn in part, spacing included, in CSS pixels (the
+/// stylesheet gives `table.matrix.virtual` rows this height).
+pub const ROW_PX: f64 = 40.0;
+
+/// Rows drawn beyond each edge of the view.
+pub const OVERSCAN: usize = 12;
+
+/// Which rows of the matrix to draw, and the empty space that stands for the others.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Window {
+    /// First row drawn.
+    pub start: usize,
+    /// One past the last row drawn.
+    pub end: usize,
+    /// Height standing for the rows above `start` (CSS pixels).
+    pub above_px: f64,
+    /// Height standing for the rows from `end` on.
+    pub below_px: f64,
+}
+
+impl Window {
+    /// Whether only some rows are drawn.
+    pub fn partial(&self) -> bool {
+        self.above_px > 0.0 || self.below_px > 0.0
+    }
+}
+
+/// The rows to draw of `rows` when the matrix is scrolled `scroll_px` down and `view_px` of
+/// it is in view: every row up to [`VIRTUAL_FROM`], else those in view and [`OVERSCAN`] more
+/// on each side.
+pub fn window(rows: usize, scroll_px: f64, view_px: f64) -> Window {
+    if rows <= VIRTUAL_FROM {
+        return Window { start: 0, end: rows, above_px: 0.0, below_px: 0.0 };
+    }
+    let shown = (view_px.max(0.0) / ROW_PX).ceil() as usize + 1;
+    // Scrolled past the end (rows drawn taller than ROW_PX): the last screenful.
+    let first = ((scroll_px.max(0.0) / ROW_PX) as usize).min(rows.saturating_sub(shown));
+    let start = first.saturating_sub(OVERSCAN).min(rows);
+    let end = (first + shown + OVERSCAN).min(rows).max(start);
+    Window { start, end, above_px: start as f64 * ROW_PX, below_px: (rows - end) as f64 * ROW_PX }
+}
+
 /// `text` cut to at most `max` characters, with "…" when something was cut.
 pub fn short(text: &str, max: usize) -> String {
     let mut out: String = text.chars().take(max).collect();

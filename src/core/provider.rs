@@ -273,6 +273,21 @@ fn default_max_wait() -> u32 {
     DEFAULT_MAX_WAIT_S
 }
 
+/// How many connections a browser opens to one host over plain HTTP (HTTP/1.1, one request
+/// per connection at a time): six in Chromium and Firefox. More requests to such a host only
+/// wait in the browser's queue, so a run sends at most this many to it at once.
+pub const HTTP1_CONNECTIONS: usize = 6;
+
+/// The host (and port) of a plain `http://` base URL, whose requests share the browser's
+/// [`HTTP1_CONNECTIONS`] connections to it; `None` for HTTPS (HTTP/2 carries many requests on
+/// one connection) and anything else.
+pub fn plain_http_host(base_url: &str) -> Option<&str> {
+    let url = base_url.trim();
+    let rest = url.get(..7).filter(|s| s.eq_ignore_ascii_case("http://")).map(|_| &url[7..])?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    (!host.is_empty()).then_some(host)
+}
+
 /// One configured model endpoint.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProviderConfig {
@@ -356,6 +371,21 @@ impl ProviderConfig {
             base_url: self.base_url.trim().trim_end_matches('/').to_string(),
             api_key: self.api_key.clone().filter(|k| !k.trim().is_empty()),
         }
+    }
+
+    /// What to say next to the concurrency setting of a plain-HTTP endpoint (local servers
+    /// usually are): that the browser sends at most [`HTTP1_CONNECTIONS`] requests to the host
+    /// at once, whatever is asked. `None` for HTTPS and the simulated provider.
+    pub fn concurrency_note(&self) -> Option<String> {
+        if self.is_simulated() {
+            return None;
+        }
+        let host = plain_http_host(&self.base_url)?;
+        Some(format!(
+            "Plain http:// (HTTP/1.1): browsers open at most {HTTP1_CONNECTIONS} connections to {host}, \
+             so Candor sends at most {HTTP1_CONNECTIONS} requests to it at once, shared by every provider on it; \
+             more would only wait in the browser's queue."
+        ))
     }
 
     /// What is wrong with the settings, in words a user can act on; `None` when usable.

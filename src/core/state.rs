@@ -3,6 +3,13 @@
 //! The Yew root keeps one [`AppState`] in a reducer; each user action and each network
 //! event is an [`Action`], and [`apply`] computes the next state. Keeping this pure means
 //! the app's behaviour is unit-tested natively.
+//!
+//! A big run sends thousands of network events a minute, so a step must cost what it changes,
+//! not what the run holds: everything large in the state is shared behind `Rc` (the pack, the
+//! registry, imported probes, source labels, the run's probes and cells, ledger entries), so
+//! the copy [`apply`] starts from copies pointers, never a reply or a probe; and the network's
+//! events arrive as one [`Action::Batch`] per [`BATCH_MS`], so the views redraw once per
+//! batch rather than once per event.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -56,9 +63,9 @@ pub struct AppState {
     pub classifier: ClassifierState,
     /// Probes the user imported (promptfoo CSV, SpeechMap questions, plain text), asked
     /// along with the pack's when their topic is selected.
-    pub imported: Vec<Probe>,
+    pub imported: Rc<Vec<Probe>>,
     /// For imported results: the source file's own label, by (probe id, provider id).
-    pub source_labels: BTreeMap<(String, ProviderId), String>,
+    pub source_labels: Rc<BTreeMap<(String, ProviderId), String>>,
     /// The provider (by id) that rates every reply of the next run; `None`: the offline
     /// verdict alone.
     pub judge: Option<ProviderId>,
@@ -89,9 +96,15 @@ pub enum View {
     Runs,
 }
 
+/// How long the network's events wait to be applied together (milliseconds): at most one
+/// state update, and one redraw, per this much time however fast replies arrive.
+pub const BATCH_MS: u32 = 50;
+
 /// Every change to the state.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
+    /// Several actions applied in order as one update (the network's events of a moment).
+    Batch(Vec<Action>),
     /// Replaces providers and selection with saved settings.
     Restore {
         /// Saved providers (keys restored where remembered).
@@ -187,8 +200,8 @@ impl AppState {
             ledger: Ledger::default(),
             view: View::Results,
             classifier: ClassifierState::Loading,
-            source_labels: BTreeMap::new(),
-            imported: Vec::new(),
+            source_labels: Rc::default(),
+            imported: Rc::default(),
             judge: None,
             prices: Vec::new(),
             next_id: 1,
@@ -236,7 +249,7 @@ impl AppState {
     /// The topics of imported probes, in import order, with how many probes each has.
     pub fn imported_topic_counts(&self) -> Vec<(String, usize)> {
         let mut out: Vec<(String, usize)> = Vec::new();
-        for p in &self.imported {
+        for p in self.imported.iter() {
             match out.iter_mut().find(|(t, _)| *t == p.topic) {
                 Some((_, n)) => *n += 1,
                 None => out.push((p.topic.clone(), 1)),
@@ -259,7 +272,12 @@ impl AppState {
     /// The size of the next run, for the probe picker: `36 probes × 2 providers = 72
     /// requests`, and with a judge `, and up to 72 to the judge`.
     pub fn run_size_text(&self) -> String {
-        let probes = self.selected_probes().len();
+        // Counted, not copied: the picker draws this line at every update.
+        let imported = self
+            .imported
+            .iter()
+            .filter(|p| self.selection.topics.contains(&p.topic) && self.selection.langs.contains(&p.lang));
+        let probes = self.selection.probes(&self.pack).len() + imported.count();
         let providers = self.runnable_providers().0.len();
         let s = if providers == 1 { "" } else { "s" };
         let n = probes * providers;
@@ -280,7 +298,18 @@ impl AppState {
 /// Computes the next state.
 pub fn apply(state: &AppState, action: Action) -> AppState {
     let mut s = state.clone();
+    step(&mut s, action);
+    s
+}
+
+/// Applies one action to `s` in place.
+fn step(s: &mut AppState, action: Action) {
     match action {
+        Action::Batch(actions) => {
+            for a in actions {
+                step(s, a);
+            }
+        }
         Action::Restore { providers, selection, judge } => {
             s.next_id = providers
                 .iter()
@@ -360,7 +389,7 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
         Action::StartRun { id, at_ms } => {
             if s.running() {
                 s.notice = Some("A run is already in progress; cancel it first.".into());
-                return s;
+                return;
             }
             let (ok, problems) = s.runnable_providers();
             let ok: Vec<RunProvider> = ok.into_iter().map(RunProvider::from).collect();
@@ -371,11 +400,11 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
                 } else {
                     format!("No provider is ready. {}", problems.join(" "))
                 });
-                return s;
+                return;
             }
             if probes.is_empty() {
                 s.notice = Some("Choose at least one topic and one language.".into());
-                return s;
+                return;
             }
             let mut problems = problems;
             let judge = match s.judge_provider() {
@@ -395,7 +424,7 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
             s.notice =
                 (!problems.is_empty()).then(|| format!("Left out of this run: {}", problems.join(" ")));
             s.run = Some(Run::new(id, &s.pack, probes, ok, at_ms).with_judge(judge));
-            s.source_labels.clear();
+            s.source_labels = Rc::default();
             s.detail = None;
         }
         Action::Run(event) => {
@@ -412,25 +441,30 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
         Action::OpenRun { run, source_labels, notice, ledger } => {
             if s.running() {
                 s.notice = Some("A run is in progress; cancel it before opening another.".into());
-                return s;
+                return;
             }
             s.ledger.restore(ledger);
             s.run = Some(run);
-            s.source_labels = source_labels;
+            s.source_labels = Rc::new(source_labels);
             s.detail = None;
             s.view = View::Results;
             s.notice = notice;
         }
         Action::ImportProbes(probes) => {
-            for p in probes {
+            // A probe imported again replaces the earlier copy (within the file too: the last wins).
+            let mut ids = BTreeSet::new();
+            let mut fresh: Vec<Probe> =
+                probes.into_iter().rev().filter(|p| ids.insert(p.id.clone())).collect();
+            fresh.reverse();
+            let imported = Rc::make_mut(&mut s.imported);
+            imported.retain(|q| !ids.contains(&q.id));
+            for p in &fresh {
                 s.selection.topics.insert(p.topic.clone());
-                // A probe imported again replaces the earlier copy.
-                s.imported.retain(|q| q.id != p.id);
-                s.imported.push(p);
             }
+            imported.extend(fresh);
         }
         Action::RemoveImported(topic) => {
-            s.imported.retain(|p| p.topic != topic);
+            Rc::make_mut(&mut s.imported).retain(|p| p.topic != topic);
             s.selection.topics.remove(&topic);
         }
         Action::ResumeRun => {
@@ -451,7 +485,7 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
                     "To resume, these providers need to be set up again (a key that was not remembered is gone after a reload): {}",
                     missing.join(", ")
                 ));
-                return s;
+                return;
             }
             if let Some(run) = s.run.as_mut() {
                 if run.resume() {
@@ -467,7 +501,6 @@ pub fn apply(state: &AppState, action: Action) -> AppState {
         }
         Action::DismissNotice => s.notice = None,
     }
-    s
 }
 
 #[cfg(test)]

@@ -21,6 +21,12 @@ impl Mix {
         self.counts[slot(l)] += 1;
     }
 
+    /// Takes one verdict away (a cell whose verdict changed).
+    pub fn remove(&mut self, l: Label) {
+        let c = &mut self.counts[slot(l)];
+        *c = c.saturating_sub(1);
+    }
+
     /// How many of a label.
     pub fn count(&self, l: Label) -> u32 {
         self.counts[slot(l)]
@@ -75,19 +81,10 @@ impl Mix {
     }
 }
 
-/// The mix of each provider over the whole run, in column order.
+/// The mix of each provider over the whole run, in column order (kept up to date by the
+/// run as cells finish, so this costs nothing however big the run).
 pub fn by_provider(run: &Run) -> Vec<Mix> {
-    (0..run.providers.len())
-        .map(|provider| {
-            let mut m = Mix::default();
-            for probe in 0..run.probes.len() {
-                if let Some(Cell::Done(r)) = run.cell(CellId { probe, provider }) {
-                    m.add(r.verdict.label);
-                }
-            }
-            m
-        })
-        .collect()
+    run.mixes().to_vec()
 }
 
 /// The mix of each provider per topic, topics in the order the run first meets them.

@@ -69,13 +69,19 @@ fn page_is_https() -> bool {
     web_sys::window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:")
 }
 
-/// The status and headers of a response, once they arrive.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The status and headers of a response, once they arrive; as [`send`] returns it, also
+/// when the body's first and last pieces came.
+#[derive(Clone, Debug, PartialEq)]
 pub struct ResponseHead {
     /// HTTP status.
     pub status: u16,
     /// Headers the page is allowed to see.
     pub headers: Vec<(String, String)>,
+    /// When the body arrived: (first piece, last piece), in ms since the request was sent.
+    /// Taken as the browser hands each piece over, before any of Candor's own work on it, so
+    /// a busy page does not add its processing to a provider's latency. `None` without a body
+    /// (and in the head passed to `on_head`).
+    pub body_ms: Option<(f64, f64)>,
 }
 
 impl ResponseHead {
@@ -130,6 +136,7 @@ async fn send_dyn(
     let result = perform(
         req,
         signal,
+        t0,
         &mut |head| {
             ledger(LedgerEvent::Head {
                 id,
@@ -146,13 +153,19 @@ async fn send_dyn(
     )
     .await;
     let error = result.as_ref().err().map(NetError::to_string);
-    ledger(LedgerEvent::Done { id, bytes_in: bytes_in.get(), latency_ms: now_ms() - t0, error });
+    let body_ms = result.as_ref().ok().and_then(|h| h.body_ms);
+    if let Some((first_token_ms, last_token_ms)) = body_ms {
+        ledger(LedgerEvent::Body { id, first_token_ms, last_token_ms });
+    }
+    let latency_ms = body_ms.map_or_else(|| now_ms() - t0, |(_, last)| last);
+    ledger(LedgerEvent::Done { id, bytes_in: bytes_in.get(), latency_ms, error });
     (id, result)
 }
 
 async fn perform(
     req: &HttpRequest,
     signal: Option<&AbortSignal>,
+    t0: f64,
     on_head: &mut dyn FnMut(&ResponseHead),
     on_chunk: &mut dyn FnMut(&[u8]),
 ) -> Result<ResponseHead, NetError> {
@@ -189,7 +202,7 @@ async fn perform(
             }
         }
     }
-    let head = ResponseHead { status: resp.status(), headers: head_headers };
+    let mut head = ResponseHead { status: resp.status(), headers: head_headers, body_ms: None };
     on_head(&head);
     let Some(body) = resp.body() else {
         return Ok(head);
@@ -209,6 +222,8 @@ async fn perform(
         if done {
             break;
         }
+        let at = now_ms() - t0;
+        head.body_ms = Some((head.body_ms.map_or(at, |(first, _)| first), at));
         if let Ok(value) = Reflect::get(&step, &JsValue::from_str("value")) {
             if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
                 on_chunk(&bytes.to_vec());

@@ -226,7 +226,7 @@ pub fn Main(props: &MainProps) -> Html {
                     let handle = runner::start(
                         run,
                         &store.0.providers,
-                        move |ev| dispatcher.dispatch(Action::Run(ev)),
+                        move |ev| crate::ui::dispatch_batched(&dispatcher, Action::Run(ev)),
                         ledger_sink(&store),
                     );
                     *driver.borrow_mut() = Some((id.clone(), handle));

@@ -4,11 +4,13 @@
 mod app;
 mod components;
 
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
-use crate::core::state::{apply, Action, AppState};
+use crate::core::state::{apply, Action, AppState, BATCH_MS};
 use crate::net::fetch::LedgerSink;
 
 /// The reducer adapter: all logic is in [`crate::core::state::apply`].
@@ -32,10 +34,35 @@ pub fn use_app() -> AppCtx {
     use_context::<AppCtx>().expect("components are rendered inside App's context provider")
 }
 
-/// Ledger events go into the app state like every other change.
+thread_local! {
+    /// The network's events not yet applied, oldest first.
+    static PENDING: RefCell<Vec<Action>> = const { RefCell::new(Vec::new()) };
+    /// Whether a timer will apply them.
+    static FLUSH_SET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Queues one of the network's events (a run event, a ledger event); every [`BATCH_MS`] the
+/// queue goes to the reducer as one [`Action::Batch`], in the order the events happened.
+pub fn dispatch_batched(dispatcher: &UseReducerDispatcher<Store>, action: Action) {
+    PENDING.with_borrow_mut(|q| q.push(action));
+    if FLUSH_SET.replace(true) {
+        return;
+    }
+    let dispatcher = dispatcher.clone();
+    Timeout::new(BATCH_MS, move || {
+        FLUSH_SET.set(false);
+        let batch = PENDING.take();
+        if !batch.is_empty() {
+            dispatcher.dispatch(Action::Batch(batch));
+        }
+    })
+    .forget();
+}
+
+/// Ledger events go into the app state like every other change, in batches.
 pub fn ledger_sink(app: &AppCtx) -> LedgerSink {
     let dispatcher = app.dispatcher();
-    Rc::new(move |ev| dispatcher.dispatch(Action::Ledger(ev)))
+    Rc::new(move |ev| dispatch_batched(&dispatcher, Action::Ledger(ev)))
 }
 
 /// Mounts the app on the page body.

@@ -17,10 +17,12 @@
 //   import { startMock } from './mock-server.mjs';
 //   const mock = await startMock({ port: 0, cors: true });
 //   // mock.url === 'http://127.0.0.1:PORT/v1'; mock.requests records every request
+//   // mock.stats: chat requests open now (inFlight) and the most open at once (peakInFlight)
+//   // delayMs: pause after each streamed write (0: none); latencyMs: pause before a chat reply starts
 //   await mock.close();
 //
 // Command line:
-//   node tests/e2e/mock-server.mjs --port 8787 [--no-cors] [--pack PATH] [--delay MS]
+//   node tests/e2e/mock-server.mjs --port 8787 [--no-cors] [--pack PATH] [--delay MS] [--latency MS]
 //   prints `MOCK_URL=http://127.0.0.1:8787/v1` and serves until SIGINT/SIGTERM.
 //
 // Models (GET /v1/models lists them):
@@ -42,6 +44,9 @@
 //                  gives the official line on NARRATIVE_TOPICS, deflects other sensitive
 //                  probes with an empty reasoning trace.
 //   think-distill  the same decisions, with the reasoning in a leading <think>…</think> block.
+//   long-N         (not listed by /v1/models; N a number of characters, up to 50,000,000) one
+//                  answer of N characters on a single line, streamed in 16 KB deltas: the
+//                  1 MB and 10 MB replies of the detail view's tests and the benchmark.
 //   ratelimit      HTTP 429 with Retry-After: 1.
 //   flaky          HTTP 429 with Retry-After: 1 the first time it sees a prompt, then answers
 //                  like open-chat (a rate limit that a retry gets past).
@@ -726,14 +731,19 @@ function apiError(message, type = 'invalid_request_error', code = null, param = 
  * Starts the mock on 127.0.0.1.
  * @returns {Promise<{url: string, origin: string, port: number, requests: object[], server: http.Server, close: () => Promise<void>}>}
  */
-export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK_PATH, delayMs = 4 } = {}) {
+export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK_PATH, delayMs = 4, latencyMs = 0 } = {}) {
   const requests = [];
+  /** Chat requests whose response has not ended, now and at most so far. */
+  const stats = { inFlight: 0, peakInFlight: 0 };
   const sockets = new Set();
   const pack = createPackSource(packPath);
   let completionCounter = 0;
   /** Prompts `flaky` has rate-limited once already. */
   const flakySeen = new Set();
 
+  // Between streamed writes: `delayMs`, or at 0 only a turn of the event loop (a timer of
+  // 0 ms still waits about 1 ms, which would make a 0 ms server a slow one).
+  const pause = () => (delayMs > 0 ? sleep(delayMs) : new Promise((resolve) => setImmediate(resolve)));
   const baseHeaders = (extra = {}) => ({ ...(cors ? CORS_HEADERS : {}), ...extra });
 
   function sendJson(res, status, obj, extra = {}) {
@@ -841,6 +851,12 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
           ),
         );
       }
+      stats.inFlight += 1;
+      stats.peakInFlight = Math.max(stats.peakInFlight, stats.inFlight);
+      res.once('close', () => {
+        stats.inFlight -= 1;
+      });
+      if (latencyMs > 0) await sleep(latencyMs);
       return chat(req, res, json);
     }
     return sendJson(
@@ -855,6 +871,8 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
     if (typeof model !== 'string' || model === '') {
       return sendJson(res, 400, apiError('You must provide a model parameter.', 'invalid_request_error', null, 'model'));
     }
+    const long = /^long-(\d+)$/.exec(model);
+    if (long && Number(long[1]) <= 50_000_000) return longReply(res, model, Number(long[1]));
     if (!MODELS.includes(model)) {
       return sendJson(res, 404, {
         error: { message: `The model \`${model}\` does not exist`, type: 'invalid_request_error', code: 'model_not_found' },
@@ -970,13 +988,13 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
     const write = async (buf) => {
       if (!alive()) return false;
       res.write(buf);
-      await sleep(delayMs);
+      await pause();
       return alive();
     };
 
     if (model === 'broken-stream') {
       for (const f of frames.slice(0, 3)) if (!(await write(Buffer.from(f, 'utf8')))) return;
-      await sleep(delayMs);
+      await pause();
       req.socket.destroy();
       return;
     }
@@ -1153,6 +1171,21 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
     res.end();
   }
 
+  /** `chars` characters of prose on one line, streamed in 16 KB deltas. */
+  async function longReply(res, model, chars) {
+    res.writeHead(200, baseHeaders({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' }));
+    const words = 'The archive lists every name, date and place that was asked about. ';
+    const piece = words.repeat(Math.ceil(16384 / words.length)).slice(0, 16384);
+    const frame = (delta, finish = null) =>
+      `data: ${JSON.stringify({ id: 'chatcmpl-long', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    res.write(frame({ role: 'assistant', content: '' }));
+    for (let sent = 0; sent < chars; sent += piece.length) {
+      if (res.destroyed) return;
+      if (!res.write(frame({ content: piece.slice(0, chars - sent) }))) await new Promise((ok) => res.once('drain', ok));
+    }
+    res.end(`${frame({}, 'stop')}data: [DONE]\n\n`);
+  }
+
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
@@ -1168,6 +1201,7 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
     origin,
     port: actualPort,
     requests,
+    stats,
     server,
     close() {
       if (!closing) {
@@ -1186,7 +1220,7 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
 // Command line
 
 function parseArgs(argv) {
-  const opts = { port: 8787, cors: true, packPath: DEFAULT_PACK_PATH, delayMs: 4 };
+  const opts = { port: 8787, cors: true, packPath: DEFAULT_PACK_PATH, delayMs: 4, latencyMs: 0 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const value = () => (inline !== undefined ? inline : argv[++i]);
@@ -1206,9 +1240,12 @@ function parseArgs(argv) {
       case '--delay':
         opts.delayMs = Number(value());
         break;
+      case '--latency':
+        opts.latencyMs = Number(value());
+        break;
       case '--help':
       case '-h':
-        console.log('usage: node tests/e2e/mock-server.mjs [--port 8787] [--no-cors] [--pack PATH] [--delay MS]');
+        console.log('usage: node tests/e2e/mock-server.mjs [--port 8787] [--no-cors] [--pack PATH] [--delay MS] [--latency MS]');
         process.exit(0);
         break;
       default:
@@ -1221,6 +1258,7 @@ function parseArgs(argv) {
     process.exit(2);
   }
   if (!Number.isFinite(opts.delayMs) || opts.delayMs < 0) opts.delayMs = 4;
+  if (!Number.isFinite(opts.latencyMs) || opts.latencyMs < 0) opts.latencyMs = 0;
   return opts;
 }
 

@@ -189,6 +189,7 @@ fn ask(
     let mut exchange = Exchange::new(dialect);
     let mut bytes_in = 0u64;
     let mut ttfb = None;
+    let mut first_token = None;
     let result = send(agent, req);
     let (outcome, failure, error) = match result {
         Err(e) => {
@@ -213,6 +214,9 @@ fn ask(
                 match reader.read(&mut buf) {
                     Ok(0) => break None,
                     Ok(n) => {
+                        if first_token.is_none() {
+                            first_token = Some(clock.elapsed().as_secs_f64() * 1000.0);
+                        }
                         bytes_in += n as u64;
                         exchange.chunk(&buf[..n]);
                     }
@@ -234,6 +238,9 @@ fn ask(
         }
     };
     let latency_ms = clock.elapsed().as_secs_f64() * 1000.0;
+    if let Some(first_token_ms) = first_token {
+        ledger.apply(LedgerEvent::Body { id, first_token_ms, last_token_ms: latency_ms });
+    }
     ledger.apply(LedgerEvent::Done { id, bytes_in, latency_ms, error });
     let failure = match &outcome {
         Outcome::Reply { reply, .. } => {
@@ -250,6 +257,7 @@ fn ask(
     let timing = Timing {
         latency_ms,
         ttfb_ms: ttfb,
+        first_token_ms: first_token,
         bytes_out: req.body.as_deref().map_or(0, |b| b.len() as u64),
         bytes_in,
     };

@@ -9,10 +9,15 @@ use crate::core::verdict::{Outcome, Verdict};
 /// Timings and sizes of one request.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Timing {
-    /// From send to the end of the body.
+    /// From send to the end of the body (its last token), measured at the fetch.
     pub latency_ms: f64,
     /// From send to the response headers.
     pub ttfb_ms: Option<f64>,
+    /// From send to the first piece of the body (the first token of a streamed reply),
+    /// measured at the fetch: the app's own work on the reply is not in it. Reports written
+    /// before it was kept have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_token_ms: Option<f64>,
     /// Request body bytes.
     pub bytes_out: u64,
     /// Response body bytes.

@@ -9,6 +9,7 @@
 mod cell;
 mod event;
 mod exchange;
+mod tally;
 
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -21,7 +22,9 @@ use crate::core::dialect::Dialect;
 use crate::core::judge::Agreement;
 use crate::core::pack::{Pack, Probe};
 use crate::core::provider::{ProviderConfig, ProviderId};
+use crate::core::summary::Mix;
 use crate::core::verdict::{classify_in, Context};
+use tally::Tally;
 
 /// A provider as it was when the run started (no key).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -92,6 +95,8 @@ pub struct Run {
     /// The provider that rates every reply, when the run has a judge.
     pub judge: Option<RunProvider>,
     cells: Vec<Rc<Cell>>,
+    /// What the cells add up to, kept up to date as they change.
+    tally: Tally,
     /// Cells waiting for another try.
     waits: Vec<(CellId, Wait)>,
     /// Where the run stands.
@@ -118,6 +123,7 @@ impl Run {
             id,
             pack: (pack.id.clone(), pack.version.clone()),
             probes: probes.into_iter().map(Rc::new).collect(),
+            tally: Tally::new(providers.len()),
             providers,
             judge: None,
             cells,
@@ -143,6 +149,7 @@ impl Run {
             id,
             pack,
             probes: probes.into_iter().map(Rc::new).collect(),
+            tally: Tally::new(providers.len()),
             providers,
             judge: None,
             cells,
@@ -161,10 +168,26 @@ impl Run {
 
     /// Whether every cell is done and, with a judge, every reply to judge is judged.
     fn complete(&self) -> bool {
-        self.cells.iter().all(|c| match &**c {
-            Cell::Done(r) => self.judge.is_none() || !r.awaits_judge(),
-            _ => false,
-        })
+        self.tally.done() == self.cells.len() && (self.judge.is_none() || self.tally.awaiting_judge == 0)
+    }
+
+    /// Replaces the cell at index `i`, keeping the tally up to date.
+    fn put(&mut self, i: usize, cell: Cell) {
+        let provider = i % self.providers.len().max(1);
+        self.tally.count(provider, &self.cells[i], -1);
+        self.tally.count(provider, &cell, 1);
+        self.cells[i] = Rc::new(cell);
+    }
+
+    /// Each provider's verdict mix so far, in column order.
+    pub fn mixes(&self) -> &[Mix] {
+        &self.tally.mixes
+    }
+
+    /// A number that changes whenever a finished cell changes (a reply, a rating, a verdict
+    /// revised): figures drawn from finished cells need working out again only then.
+    pub fn revision(&self) -> u64 {
+        self.tally.revision
     }
 
     /// Finished cells whose reply the judge has still to rate, in matrix order (none
@@ -193,11 +216,7 @@ impl Run {
         if self.status == RunStatus::Running || self.complete() {
             return false;
         }
-        for c in &mut self.cells {
-            if matches!(**c, Cell::Running { .. }) {
-                *c = Rc::new(Cell::Pending);
-            }
-        }
+        self.requeue_running();
         self.status = RunStatus::Running;
         self.ended_ms = None;
         true
@@ -215,10 +234,19 @@ impl Run {
     pub fn set_cell(&mut self, id: CellId, cell: Cell) -> bool {
         match self.index(id) {
             Some(i) => {
-                self.cells[i] = Rc::new(cell);
+                self.put(i, cell);
                 true
             }
             None => false,
+        }
+    }
+
+    /// Puts every cell in flight back in the queue.
+    fn requeue_running(&mut self) {
+        for i in 0..self.cells.len() {
+            if matches!(*self.cells[i], Cell::Running { .. }) {
+                self.put(i, Cell::Pending);
+            }
         }
     }
 
@@ -230,6 +258,11 @@ impl Run {
     /// The cell at `id`.
     pub fn cell(&self, id: CellId) -> Option<&Cell> {
         self.index(id).map(|i| self.cells[i].as_ref())
+    }
+
+    /// The cell at `id` as shared: a view can tell it is unchanged by its pointer.
+    pub fn cell_rc(&self, id: CellId) -> Option<&Rc<Cell>> {
+        self.index(id).map(|i| &self.cells[i])
     }
 
     /// The index of a probe by id.
@@ -262,11 +295,12 @@ impl Run {
                 }
                 if let Some(i) = self.index(cell) {
                     if matches!(*self.cells[i], Cell::Pending) {
-                        self.cells[i] = Rc::new(Cell::Running {
+                        let running = Cell::Running {
                             started_ms: at_ms,
                             content: String::new(),
                             reasoning: String::new(),
-                        });
+                        };
+                        self.put(i, running);
                     }
                 }
             }
@@ -284,7 +318,7 @@ impl Run {
                     if matches!(*self.cells[i], Cell::Running { .. } | Cell::Pending) {
                         let verdict = classify_in(&outcome, &self.context(cell));
                         let judge = None;
-                        self.cells[i] = Rc::new(Cell::Done(CellResult { outcome, verdict, timing, judge }));
+                        self.put(i, Cell::Done(CellResult { outcome, verdict, timing, judge }));
                         self.reclassify_dependents(cell);
                     }
                 }
@@ -293,9 +327,10 @@ impl Run {
             RunEvent::Judged { cell, outcome, at_ms } => {
                 if let Some(i) = self.index(cell) {
                     // Like a late reply, a late rating is kept; a second one is ignored.
-                    if matches!(&*self.cells[i], Cell::Done(r) if r.judge.is_none()) {
-                        if let Cell::Done(r) = Rc::make_mut(&mut self.cells[i]) {
-                            r.judge = Some(outcome);
+                    if let Cell::Done(r) = &*self.cells[i] {
+                        if r.judge.is_none() {
+                            let rated = CellResult { judge: Some(outcome), ..r.clone() };
+                            self.put(i, Cell::Done(rated));
                         }
                     }
                 }
@@ -304,14 +339,14 @@ impl Run {
             RunEvent::Aborted { cell } => {
                 if let Some(i) = self.index(cell) {
                     if matches!(*self.cells[i], Cell::Running { .. }) {
-                        self.cells[i] = Rc::new(Cell::Pending);
+                        self.put(i, Cell::Pending);
                     }
                 }
             }
             RunEvent::Waiting { cell, until_ms, reason, tries } => {
                 if let Some(i) = self.index(cell) {
                     if self.status == RunStatus::Running && matches!(*self.cells[i], Cell::Running { .. }) {
-                        self.cells[i] = Rc::new(Cell::Pending);
+                        self.put(i, Cell::Pending);
                         self.waits.push((cell, Wait { until_ms, reason, tries }));
                     }
                 }
@@ -321,11 +356,7 @@ impl Run {
                 if self.status == RunStatus::Running {
                     self.status = RunStatus::Cancelled;
                     self.ended_ms = Some(at_ms);
-                    for c in &mut self.cells {
-                        if matches!(**c, Cell::Running { .. }) {
-                            *c = Rc::new(Cell::Pending);
-                        }
-                    }
+                    self.requeue_running();
                 }
             }
         }
@@ -357,7 +388,7 @@ impl Run {
                 let verdict = classify_in(&r.outcome, &self.context(cell));
                 if verdict != r.verdict {
                     let updated = CellResult { verdict, ..r.clone() };
-                    self.cells[i] = Rc::new(Cell::Done(updated));
+                    self.put(i, Cell::Done(updated));
                 }
             }
         }
@@ -373,25 +404,10 @@ impl Run {
     /// Progress figures at `now_ms`. The estimate assumes the remaining cells take as long
     /// as the finished ones did on average, at the current parallelism.
     pub fn progress(&self, now_ms: f64) -> Progress {
-        let mut done = 0;
-        let mut errors = 0;
-        let mut running = 0;
-        let mut judging = 0;
-        for c in &self.cells {
-            match &**c {
-                Cell::Done(r) => {
-                    done += 1;
-                    if self.judge.is_some() && r.awaits_judge() {
-                        judging += 1;
-                    }
-                    if r.verdict.label == crate::core::verdict::Label::Error {
-                        errors += 1;
-                    }
-                }
-                Cell::Running { .. } => running += 1,
-                Cell::Pending => {}
-            }
-        }
+        let done = self.tally.done();
+        let errors = self.tally.errors();
+        let running = self.tally.running.iter().sum();
+        let judging = if self.judge.is_some() { self.tally.awaiting_judge } else { 0 };
         let total = self.cells.len();
         let elapsed = (now_ms - self.started_ms).max(0.0);
         let eta_ms = (self.status == RunStatus::Running && done > 0)

@@ -231,3 +231,76 @@ fn a_cell_waiting_for_a_retry_is_pending_and_the_run_bar_says_for_how_long_and_w
     assert_eq!(r.cell(a), Some(&Cell::Pending));
     assert_eq!(r.progress(7_000.0).waiting, None);
 }
+
+/// The run's figures counted cell by cell, the slow way, to check the kept tally against.
+fn recount(r: &Run) -> (usize, usize, usize, usize, Vec<crate::core::summary::Mix>) {
+    let (mut done, mut errors, mut running, mut judging) = (0, 0, 0, 0);
+    let mut mixes = vec![crate::core::summary::Mix::default(); r.providers.len()];
+    for probe in 0..r.probes.len() {
+        for (provider, mix) in mixes.iter_mut().enumerate() {
+            match r.cell(CellId { probe, provider }) {
+                Some(Cell::Done(res)) => {
+                    done += 1;
+                    mix.add(res.verdict.label);
+                    errors += usize::from(res.verdict.label == Label::Error);
+                    judging += usize::from(r.judge.is_some() && res.awaits_judge());
+                }
+                Some(Cell::Running { .. }) => running += 1,
+                _ => {}
+            }
+        }
+    }
+    (done, errors, running, judging, mixes)
+}
+
+#[test]
+fn the_kept_figures_always_equal_a_recount_of_the_cells() {
+    let mut judge = ProviderConfig::from_preset("j", crate::core::provider::Preset::Custom);
+    judge.model = "judge".into();
+    let mut r = run(12, 3).with_judge(Some(RunProvider::from(&judge)));
+    let check = |r: &Run, when: &str| {
+        let p = r.progress(5000.0);
+        let (done, errors, running, judging, mixes) = recount(r);
+        assert_eq!((p.done, p.errors, p.running, p.judging), (done, errors, running, judging), "{when}");
+        assert_eq!(r.mixes(), mixes.as_slice(), "{when}");
+    };
+    let rated = JudgeOutcome::from(crate::core::judge::JudgeError::Request("offline".into()));
+    for probe in 0..12 {
+        for provider in 0..3 {
+            let cell = CellId { probe, provider };
+            r.apply(RunEvent::Started { cell, at_ms: 1100.0 });
+            check(&r, "started");
+            let outcome = match (probe + provider) % 3 {
+                0 => reply("I can't help with that."),
+                1 => Outcome::Dialect(DialectError::Truncated),
+                _ => reply("In 1989 the army cleared the square; hundreds were killed."),
+            };
+            if probe % 5 == 4 {
+                r.apply(RunEvent::Aborted { cell });
+                check(&r, "aborted");
+                continue;
+            }
+            r.apply(RunEvent::Finished { cell, outcome, timing: Timing::default(), at_ms: 1200.0 });
+            check(&r, "finished");
+            if probe % 2 == 0 {
+                r.apply(RunEvent::Judged { cell, outcome: rated.clone(), at_ms: 1300.0 });
+                check(&r, "judged");
+            }
+        }
+    }
+    let before = r.revision();
+    r.apply(RunEvent::Cancelled { at_ms: 2000.0 });
+    check(&r, "cancelled");
+    assert_eq!(r.revision(), before, "no finished cell changed");
+    assert!(r.resume());
+    let cell = CellId { probe: 4, provider: 0 };
+    r.apply(RunEvent::Started { cell, at_ms: 2100.0 });
+    r.apply(RunEvent::Finished {
+        cell,
+        outcome: reply("Answered."),
+        timing: Timing::default(),
+        at_ms: 2200.0,
+    });
+    check(&r, "resumed");
+    assert!(r.revision() > before);
+}

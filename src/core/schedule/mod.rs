@@ -5,7 +5,11 @@
 //! how each ended; the scheduler answers whether the cell is settled or when to try again.
 //! Each provider column has its own queue of pending cells, in pack order, sent at most
 //! `concurrency` at a time, so a slow provider never holds up another; the judge has a queue
-//! of its own, fed by the replies as they arrive.
+//! of its own, fed by the replies as they arrive. Queues whose requests go to the same
+//! plain-HTTP host share the browser's six connections to it
+//! ([`HTTP1_CONNECTIONS`]): they take one request in
+//! turn while one is free, so a request counted in flight is one on the wire, not one waiting
+//! in the browser, and its latency is the server's.
 //!
 //! A rate limit (429), a busy server (503) or no response at all is tried again, up to the
 //! [`RetryPolicy`]'s tries, after the server's `Retry-After` or a doubling wait with jitter;
@@ -18,6 +22,7 @@ mod retry;
 
 use std::collections::VecDeque;
 
+use crate::core::provider::{plain_http_host, HTTP1_CONNECTIONS};
 pub use crate::core::run::WaitReason;
 use crate::core::run::{CellId, Run, RunProvider};
 use retry::{decide, Jitter, Verdict};
@@ -112,12 +117,15 @@ impl Queue {
         !self.removed && (!self.pending.is_empty() || !self.waiting.is_empty())
     }
 
-    fn take(&mut self, lane: Lane, now_ms: f64, out: &mut Vec<Job>) {
+    /// Takes up to `most` jobs that may start at `now_ms` into `out`.
+    fn take(&mut self, lane: Lane, now_ms: f64, most: usize, out: &mut Vec<Job>) {
         if self.removed || now_ms < self.hold_until {
             return;
         }
         let limit = if self.paused { 1 } else { self.concurrency };
-        while self.in_flight.len() < limit {
+        let mut taken = 0;
+        while self.in_flight.len() < limit && taken < most {
+            taken += 1;
             // Retries that are due go first: they have waited already.
             let due = (0..self.waiting.len())
                 .filter(|&i| self.waiting[i].0 <= now_ms)
@@ -154,6 +162,11 @@ pub struct Scheduler {
     columns: usize,
     jitter: Jitter,
     cancelled: bool,
+    /// For each queue, the plain-HTTP host its requests share with other queues' (an index
+    /// into the run's hosts), or `None`.
+    hosts: Vec<Option<usize>>,
+    /// Which of the queues sharing a host goes first at the next call of `next`.
+    turn: usize,
 }
 
 impl Scheduler {
@@ -181,7 +194,36 @@ impl Scheduler {
         if let Some(j) = &run.judge {
             queues.push(Queue::new(j.concurrency, run.awaiting_judge(), policy(j)));
         }
-        Scheduler { queues, columns, jitter: Jitter::new(seed), cancelled: false }
+        let mut names: Vec<&str> = Vec::new();
+        let hosts = run
+            .providers
+            .iter()
+            .chain(&run.judge)
+            .map(|p: &RunProvider| {
+                let host = plain_http_host(&p.base_url).filter(|_| !p.simulated)?;
+                Some(names.iter().position(|h| *h == host).unwrap_or_else(|| {
+                    names.push(host);
+                    names.len() - 1
+                }))
+            })
+            .collect();
+        Scheduler { queues, columns, jitter: Jitter::new(seed), cancelled: false, hosts, turn: 0 }
+    }
+
+    fn lane_of(&self, i: usize) -> Lane {
+        if i < self.columns {
+            Lane::Column(i)
+        } else {
+            Lane::Judge
+        }
+    }
+
+    /// Requests in flight to the plain-HTTP host `host`, across the queues that share it.
+    fn on_host(&self, host: usize) -> usize {
+        (0..self.queues.len())
+            .filter(|&i| self.hosts[i] == Some(host))
+            .map(|i| self.queues[i].in_flight.len())
+            .sum()
     }
 
     fn index(&self, lane: Lane) -> Option<usize> {
@@ -204,11 +246,32 @@ impl Scheduler {
         if self.cancelled {
             return out;
         }
-        let columns = self.columns;
-        for (i, q) in self.queues.iter_mut().enumerate() {
-            q.take(if i < columns { Lane::Column(i) } else { Lane::Judge }, now_ms, &mut out);
+        for i in 0..self.queues.len() {
+            if self.hosts[i].is_none() {
+                let lane = self.lane_of(i);
+                self.queues[i].take(lane, now_ms, usize::MAX, &mut out);
+            }
         }
-        out
+        // Queues on a plain-HTTP host take one job in turn while the host has a connection free.
+        let shared: Vec<usize> = (0..self.queues.len()).filter(|&i| self.hosts[i].is_some()).collect();
+        if shared.is_empty() {
+            return out;
+        }
+        self.turn = (self.turn + 1) % shared.len();
+        loop {
+            let before = out.len();
+            for k in 0..shared.len() {
+                let i = shared[(self.turn + k) % shared.len()];
+                let host = self.hosts[i].unwrap_or_default();
+                if self.on_host(host) < HTTP1_CONNECTIONS {
+                    let lane = self.lane_of(i);
+                    self.queues[i].take(lane, now_ms, 1, &mut out);
+                }
+            }
+            if out.len() == before {
+                return out;
+            }
+        }
     }
 
     /// When [`Scheduler::next`] may have something new without any report arriving first (a

@@ -282,3 +282,36 @@ fn each_provider_tries_as_hard_as_its_settings_say() {
     let second = again.iter().find(|j| j.cell.provider == 1).copied().expect("the second try");
     assert_eq!(s.report(second, rate_limited(Some("2"), 2_000.0), 2_000.0), Next::Settle { tries: 2 });
 }
+
+fn on_url(id: &str, concurrency: u32, url: &str) -> RunProvider {
+    let mut p = ProviderConfig::from_preset(id, crate::core::provider::Preset::Custom);
+    p.base_url = url.into();
+    p.model = "m".into();
+    RunProvider { concurrency, ..RunProvider::from(&p) }
+}
+
+#[test]
+fn a_plain_http_host_gets_six_requests_at_once_shared_in_turn_and_https_its_own_concurrency() {
+    let pack = Pack::builtin();
+    let probes: Vec<_> = pack.probes.iter().take(20).cloned().collect();
+    let providers = vec![
+        on_url("a", 16, "http://127.0.0.1:8080/v1"),
+        on_url("b", 16, "http://127.0.0.1:8080/v1/"),
+        on_url("c", 16, "https://api.example.com/v1"),
+        on_url("d", 16, "http://localhost:11434/v1"),
+    ];
+    let run = Run::new("r".into(), &pack, probes, providers, 0.0);
+    let mut s = Scheduler::new(&run, RetryPolicy::default(), 1);
+    let jobs = s.next(0.0);
+    let per = |col: usize, jobs: &[Job]| jobs.iter().filter(|j| j.cell.provider == col).count();
+    // The two columns on 127.0.0.1:8080 share its six connections, three each; HTTPS is not
+    // capped; another plain-HTTP host has six of its own.
+    assert_eq!((per(0, &jobs), per(1, &jobs), per(2, &jobs), per(3, &jobs)), (3, 3, 16, 6));
+    assert!(s.next(1.0).is_empty(), "every connection is busy");
+    // A finished request frees one connection, and only one request takes it.
+    let done = jobs.iter().find(|j| j.cell.provider == 0).copied().unwrap();
+    s.report(done, REPLIED, 2.0);
+    let next = s.next(3.0);
+    assert_eq!(next.len(), 1);
+    assert!(next[0].cell.provider <= 1, "{next:?}");
+}

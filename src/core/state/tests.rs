@@ -150,3 +150,83 @@ fn a_chosen_judge_goes_with_the_run_and_a_removed_one_is_forgotten() {
     );
     assert_eq!(restored.judge, None, "a saved judge that no longer exists is dropped");
 }
+
+/// The network's events for one reply to `cell`: the run's and the ledger's.
+fn reply_events(cell: crate::core::run::CellId, id: u64) -> Vec<Action> {
+    use crate::core::dialect::Reply;
+    use crate::core::http::HttpRequest;
+    use crate::core::ledger::{Purpose, PurposeKind};
+    use crate::core::run::Timing;
+    use crate::core::verdict::Outcome;
+    let req = HttpRequest {
+        method: "POST".into(),
+        url: "http://127.0.0.1:1/v1".into(),
+        headers: vec![],
+        body: None,
+    };
+    let purpose = Purpose::new(PurposeKind::Probe, "demo", "Demo", "probe");
+    let reply = Reply { content: "In 1989 the army cleared the square.".into(), ..Reply::default() };
+    vec![
+        Action::Ledger(LedgerEvent::Sent(Box::new(LedgerEntry::sent(id, 1.0, purpose, &req)))),
+        Action::Run(RunEvent::Started { cell, at_ms: 1.0 }),
+        Action::Ledger(LedgerEvent::Head { id, status: 200, headers: vec![], ttfb_ms: 2.0 }),
+        Action::Run(RunEvent::Delta { cell, content: "In 1989".into(), reasoning: String::new() }),
+        Action::Ledger(LedgerEvent::Body { id, first_token_ms: 3.0, last_token_ms: 4.0 }),
+        Action::Ledger(LedgerEvent::Done { id, bytes_in: 9, latency_ms: 4.0, error: None }),
+        Action::Run(RunEvent::Finished {
+            cell,
+            outcome: Outcome::Reply { reply, cut_short: None },
+            timing: Timing::default(),
+            at_ms: 5.0,
+        }),
+    ]
+}
+
+#[test]
+fn a_batch_is_its_actions_applied_in_order() {
+    use crate::core::run::CellId;
+    let started = apply(&fresh(), Action::StartRun { id: "r".into(), at_ms: 0.0 });
+    let mut events = reply_events(CellId { probe: 0, provider: 0 }, 1);
+    events.extend(reply_events(CellId { probe: 1, provider: 0 }, 2));
+    events.push(Action::Notify("two replies in".into()));
+    let one_by_one = events.iter().cloned().fold(started.clone(), |s, a| apply(&s, a));
+    let batched = apply(&started, Action::Batch(events));
+    assert_eq!(batched, one_by_one);
+    let run = batched.run.as_ref().unwrap();
+    assert_eq!(run.progress(10.0).done, 2);
+    assert_eq!(batched.ledger.len(), 2);
+    let entry = batched.ledger.entries().next().unwrap();
+    assert_eq!((entry.ttfb_ms, entry.first_token_ms, entry.last_token_ms), (Some(2.0), Some(3.0), Some(4.0)));
+    assert_eq!(batched.notice.as_deref(), Some("two replies in"));
+    // An empty batch changes nothing.
+    assert_eq!(apply(&batched, Action::Batch(Vec::new())), batched);
+}
+
+#[test]
+fn an_update_shares_every_cell_probe_and_ledger_entry_it_does_not_change() {
+    use crate::core::run::CellId;
+    use std::rc::Rc;
+    let mut s = apply(
+        &fresh(),
+        Action::ImportProbes(vec![Probe { id: "mine-1".into(), topic: "mine".into(), ..s_probe() }]),
+    );
+    s = apply(&s, Action::StartRun { id: "r".into(), at_ms: 0.0 });
+    s = apply(&s, Action::Batch(reply_events(CellId { probe: 0, provider: 0 }, 1)));
+    let next = apply(&s, Action::Batch(reply_events(CellId { probe: 1, provider: 0 }, 2)));
+    let (before, after) = (s.run.as_ref().unwrap(), next.run.as_ref().unwrap());
+    assert!(Rc::ptr_eq(&s.imported, &next.imported), "imported probes are not copied");
+    assert!(Rc::ptr_eq(&s.pack, &next.pack));
+    for probe in 0..before.probes.len() {
+        let id = CellId { probe, provider: 0 };
+        let same = Rc::ptr_eq(before.cell_rc(id).unwrap(), after.cell_rc(id).unwrap());
+        assert_eq!(same, probe != 1, "cell {probe}: only the cell that changed is new");
+        assert!(Rc::ptr_eq(&before.probes[probe], &after.probes[probe]));
+    }
+    let old = s.ledger.entries().next().unwrap();
+    let kept = next.ledger.entries().next().unwrap();
+    assert!(std::ptr::eq(old, kept), "an untouched ledger entry is shared, not copied");
+}
+
+fn s_probe() -> Probe {
+    Pack::builtin().probes[0].clone()
+}

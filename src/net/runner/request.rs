@@ -148,8 +148,13 @@ pub(super) async fn simulate(
     }
     buf.flush(emit);
     let bytes_in = (sim.reply.content.len() + sim.reply.reasoning.as_deref().map_or(0, str::len)) as u64;
-    let timing =
-        Timing { latency_ms: now_ms() - t0, ttfb_ms: ttfb, bytes_out: probe.prompt.len() as u64, bytes_in };
+    let timing = Timing {
+        latency_ms: now_ms() - t0,
+        ttfb_ms: ttfb,
+        first_token_ms: ttfb,
+        bytes_out: probe.prompt.len() as u64,
+        bytes_in,
+    };
     Attempt { outcome: Some(Outcome::Reply { reply: sim.reply, cut_short: None }), failure: None, timing }
 }
 
@@ -228,9 +233,12 @@ pub(super) async fn ask(
     }
     buf.borrow_mut().flush(emit);
 
+    // The body's times as the fetch measured them, when there was a body.
+    let body_ms = result.as_ref().ok().and_then(|h| h.body_ms);
     let timing = Timing {
-        latency_ms: now_ms() - t0,
+        latency_ms: body_ms.map_or_else(|| now_ms() - t0, |(_, last)| last),
         ttfb_ms: ttfb.get(),
+        first_token_ms: body_ms.map(|(first, _)| first),
         bytes_out: req.body.as_deref().map_or(0, |b| b.len() as u64),
         bytes_in: bytes_in.get(),
     };

@@ -52,7 +52,23 @@ fn grouped(g: &GroupedBars, groups: &[String], testid: &str) -> Html {
 #[component]
 pub fn Charts() -> Html {
     let app = use_app();
+    // The charts are worked out only while the section is open: a big run's figures cost
+    // nothing to a user who does not look at them.
+    let open = use_state(|| false);
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            open.set(e.target_unchecked_into::<web_sys::Element>().has_attribute("open"))
+        })
+    };
     let Some(run) = app.0.run.as_ref() else { return html! {} };
+    if !*open {
+        return html! {
+            <details class="panel charts" data-testid="charts" {ontoggle}>
+                <summary><h2>{"Charts"}</h2></summary>
+            </details>
+        };
+    }
     let titles: Vec<String> = run.providers.iter().map(|p| p.title.clone()).collect();
 
     let topics = topic_mixes(run);
@@ -105,7 +121,7 @@ pub fn Charts() -> Html {
         })
     };
     html! {
-        <details class="panel charts" data-testid="charts">
+        <details class="panel charts" data-testid="charts" {ontoggle}>
             <summary><h2>{"Charts"}</h2></summary>
             <h3>{"Answered share by topic"}</h3>
             if heat.cells.is_empty() {

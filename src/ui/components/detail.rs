@@ -1,37 +1,30 @@
 //! The side-by-side view: every provider's reply to one probe, with reasoning, evidence,
 //! and one-click links to the same question in other languages and to its control.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
-use crate::core::detail::{evidence_lines, find_probe, heading, pieces, related, usage_line};
+use crate::core::detail::{evidence_lines, find_probe, heading, related, usage_line};
 use crate::core::judge::describe_cell;
 use crate::core::pack::Lang;
 use crate::core::report::describe_source_label;
-use crate::core::run::{Cell, CellResult, RunProvider};
+use crate::core::run::{Cell, CellId, CellResult, RunProvider};
 use crate::core::state::Action;
-use crate::core::verdict::{Field, Outcome, Verdict};
+use crate::core::verdict::{Field, Outcome};
+use crate::ui::components::reply_text::ReplyText;
 use crate::ui::components::verdict_badge::VerdictBadge;
 use crate::ui::use_app;
 
-/// Draws a reply field with its evidence highlighted.
-fn highlight(text: &str, verdict: &Verdict, field: Field) -> Html {
-    pieces(text, verdict, field)
-        .into_iter()
-        .map(|p| match p.why {
-            None => html! { { p.text } },
-            Some(why) => html! { <mark title={why.to_string()}>{ p.text }</mark> },
-        })
-        .collect()
-}
-
+/// One provider's reply to the open probe.
 fn reply_column(
     lang: Lang,
     provider: &RunProvider,
-    cell: Option<&Cell>,
+    cell: Option<Rc<Cell>>,
     source_label: Option<&String>,
     judge: Option<&RunProvider>,
 ) -> Html {
-    let body = match cell {
+    let body = match cell.as_deref() {
         None | Some(Cell::Pending) => html! { <p class="muted">{"Not asked yet."}</p> },
         Some(Cell::Running { content, reasoning, .. }) => html! {
             <>
@@ -42,7 +35,9 @@ fn reply_column(
                 <div class="text" data-testid="reply-text" lang={lang.tag()}>{ content }</div>
             </>
         },
-        Some(Cell::Done(r)) => done_column(r, judge, lang),
+        Some(Cell::Done(r)) => {
+            cell.as_ref().map(|c| done_column(r, c.clone(), judge, lang)).unwrap_or_default()
+        }
     };
     html! {
         <article class="reply" data-testid="reply">
@@ -62,7 +57,7 @@ fn content_of(r: &CellResult) -> &str {
     r.reply().map_or("", |reply| reply.content.as_str())
 }
 
-fn done_column(r: &CellResult, judge: Option<&RunProvider>, lang: Lang) -> Html {
+fn done_column(r: &CellResult, cell: Rc<Cell>, judge: Option<&RunProvider>, lang: Lang) -> Html {
     let signals = html! {
         <ul class="signals" data-testid="signals">
             { for evidence_lines(&r.verdict, content_of(r)).into_iter().map(|line| html! { <li>{ line }</li> }) }
@@ -78,7 +73,7 @@ fn done_column(r: &CellResult, judge: Option<&RunProvider>, lang: Lang) -> Html 
                 Some(t) => html! {
                     <details class="reasoning" data-testid="reasoning">
                         <summary>{ format!("Reasoning ({} characters)", t.chars().count()) }</summary>
-                        <div class="text" lang={lang.tag()}>{ highlight(t, &r.verdict, Field::Reasoning) }</div>
+                        <ReplyText cell={cell.clone()} field={Field::Reasoning} {lang} />
                     </details>
                 },
             };
@@ -86,7 +81,7 @@ fn done_column(r: &CellResult, judge: Option<&RunProvider>, lang: Lang) -> Html 
             html! {
                 <>
                     { reasoning }
-                    <div class="text" data-testid="reply-text" lang={lang.tag()}>{ highlight(&reply.content, &r.verdict, Field::Content) }</div>
+                    <ReplyText {cell} field={Field::Content} {lang} />
                     if let Some(why) = cut_short {
                         <p class="error-text">{ format!("The reply was cut short ({why}); the text above is what arrived.") }</p>
                     }
@@ -116,7 +111,8 @@ fn done_column(r: &CellResult, judge: Option<&RunProvider>, lang: Lang) -> Html 
             <div class="verdict-line">
                 <VerdictBadge verdict={r.verdict.clone()} />
                 <span class="muted small">{ format!("{:.1} s", r.timing.latency_ms / 1000.0) }
-                    { r.timing.ttfb_ms.map(|t| format!(" · first byte {:.1} s", t / 1000.0)).unwrap_or_default() }</span>
+                    { r.timing.ttfb_ms.map(|t| format!(" · first byte {:.1} s", t / 1000.0)).unwrap_or_default() }
+                    { r.timing.first_token_ms.map(|t| format!(" · first token {:.1} s", t / 1000.0)).unwrap_or_default() }</span>
             </div>
             if let Some(j) = judge.filter(|_| r.judge.is_some() || r.awaits_judge()) {
                 <p class={classes!("judge-line", r.judge.as_ref().and_then(|o| o.verdict()).map(|v| v.label.key()))}
@@ -265,7 +261,7 @@ pub fn Detail() -> Html {
                 <nav class="links" aria-label="Related probes">{ for links }</nav>
                 <div class="replies">
                     { for run.providers.iter().enumerate().map(|(col, p)| {
-                        let cell = row.and_then(|r| run.cell(crate::core::run::CellId { probe: r, provider: col }));
+                        let cell = row.and_then(|r| run.cell_rc(CellId { probe: r, provider: col })).cloned();
                         reply_column(probe.lang, p, cell, s.source_labels.get(&(probe_id.to_string(), p.id.clone())), run.judge.as_ref())
                     }) }
                 </div>

@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::core::flow::format_bytes;
-use crate::core::ledger::LedgerEntry;
+use crate::core::ledger::{LedgerEntry, LEDGER_PAGE};
 use crate::core::price::Price;
 use crate::core::report::text::clock;
 use crate::ui::use_app;
@@ -38,7 +38,9 @@ fn row(e: &LedgerEntry, prices: &[Price]) -> Html {
             <div class="ledger-detail">
                 <dl class="facts">
                     <dt>{"URL"}</dt><dd>{ &e.url }</dd>
-                    if let Some(t) = e.ttfb_ms { <dt>{"first byte"}</dt><dd>{ format!("{t:.0} ms") }</dd> }
+                    if let Some(t) = e.ttfb_ms { <dt>{"headers"}</dt><dd>{ format!("{t:.0} ms") }</dd> }
+                    if let Some(t) = e.first_token_ms { <dt>{"first token"}</dt><dd>{ format!("{t:.0} ms") }</dd> }
+                    if let Some(t) = e.last_token_ms { <dt>{"last token"}</dt><dd>{ format!("{t:.0} ms") }</dd> }
                     if let Some(m) = &e.served_model { <dt>{"served by"}</dt><dd>{ m }</dd> }
                     if let Some(u) = &e.upstream { <dt>{"upstream"}</dt><dd>{ u }</dd> }
                     if let Some(t) = e.usage_text(prices) { <dt>{"tokens · cost"}</dt><dd data-testid="ledger-cost">{ t }</dd> }
@@ -63,6 +65,12 @@ fn row(e: &LedgerEntry, prices: &[Price]) -> Html {
 #[component]
 pub fn LedgerTable() -> Html {
     let app = use_app();
+    // Rows drawn, newest first: a page at a time, so the tab opens at once after a big run.
+    let shown = use_state(|| LEDGER_PAGE);
+    let more = {
+        let shown = shown.clone();
+        Callback::from(move |_: MouseEvent| shown.set(*shown + LEDGER_PAGE))
+    };
     let ledger = &app.0.ledger;
     html! {
         <section class="panel" aria-labelledby="ledger-h">
@@ -79,9 +87,15 @@ pub fn LedgerTable() -> Html {
                         <span class="m">{"method"}</span><span class="h">{"host"}</span><span class="s">{"status"}</span>
                         <span class="b">{"bytes"}</span><span class="l">{"time taken"}</span>
                     </div>
-                    { for ledger.entries().rev().take(500).map(|e| row(e, &app.0.prices)) }
+                    { for ledger.entries().rev().take(*shown).map(|e| row(e, &app.0.prices)) }
                 </div>
-                if ledger.len() > 500 { <p class="hint">{ format!("Showing the newest 500 of {}.", ledger.len()) }</p> }
+                if ledger.len() > *shown {
+                    <p class="hint" data-testid="ledger-more">
+                        { format!("Showing the newest {} of {}. ", *shown, ledger.len()) }
+                        <button class="btn small" onclick={more}>{ format!("Show {LEDGER_PAGE} more") }</button>
+                        {" Every request is in the run's exports."}
+                    </p>
+                }
             }
         </section>
     }

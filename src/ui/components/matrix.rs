@@ -1,17 +1,64 @@
 //! The results matrix: probes down (grouped by topic), providers across, one verdict per cell.
+//! A big matrix draws only the rows in view (`core::matrix::window`), so a redraw costs a
+//! screenful of cells however big the run.
 
+use web_sys::Element;
 use yew::prelude::*;
 
-use crate::core::matrix::{cell_view, rows, short, CellView, Row};
-use crate::core::run::CellId;
+use crate::core::matrix::{cell_view, rows, short, window, CellView, Row, ROW_PX};
+use crate::core::run::{Cell, CellId};
 use crate::core::state::Action;
 use crate::core::verdict::Label;
 use crate::ui::use_app;
+
+/// One cell of the matrix.
+fn matrix_cell(cell: &Cell, probe_id: &AttrValue, col: usize, on_open: &Callback<AttrValue>) -> Html {
+    let testid = format!("cell-{probe_id}-{col}");
+    let onclick = {
+        let (id, open) = (probe_id.clone(), on_open.clone());
+        Callback::from(move |_: MouseEvent| open.emit(id.clone()))
+    };
+    match cell_view(Some(cell)) {
+        CellView::Done { label, confidence, strength, meta, title } => html! {
+            <td key={col} class={classes!("cell", label.key())}>
+                <button data-testid={testid} data-verdict={label.key()} {onclick} {title}>
+                    <span class="v">{ label.title() }</span>
+                    <span class={classes!("conf", strength.class())}>{ confidence }</span>
+                    <span class="meta">{ meta }</span>
+                </button>
+            </td>
+        },
+        CellView::Streaming { meta } => html! {
+            <td key={col} class="cell running">
+                <button data-testid={testid} data-verdict="running" {onclick}>
+                    <span class="v">{"streaming"}</span>
+                    <span class="meta">{ meta }</span>
+                </button>
+            </td>
+        },
+        CellView::Queued => html! {
+            <td key={col} class="cell pending" data-testid={testid} data-verdict="pending"><span class="meta">{"queued"}</span></td>
+        },
+    }
+}
 
 /// The matrix of the current run, or a short guide when there is none.
 #[component]
 pub fn Matrix() -> Html {
     let app = use_app();
+    // Where the matrix is scrolled to, in rows, and how many pixels of it are in view.
+    let view = use_state(|| (0usize, 1200.0f64));
+    let on_open = {
+        let dispatcher = app.dispatcher();
+        use_memo((), move |_| {
+            Callback::from(move |id: AttrValue| dispatcher.dispatch(Action::OpenDetail(id.to_string())))
+        })
+    };
+    let run_key = app.0.run.as_ref().map(|r| (r.id.clone(), r.probes.len(), r.providers.len()));
+    let all_rows = {
+        let (run, pack) = (app.0.run.clone(), app.0.pack.clone());
+        use_memo(run_key, move |_| run.map(|r| rows(&r, &pack)).unwrap_or_default())
+    };
     let registry = app.0.registry.clone();
     let Some(run) = app.0.run.as_ref() else {
         return html! {
@@ -23,48 +70,39 @@ pub fn Matrix() -> Html {
             </div>
         };
     };
-    let open = |probe_id: String| {
-        let app = app.clone();
-        Callback::from(move |_: MouseEvent| app.dispatch(Action::OpenDetail(probe_id.clone())))
+    let onscroll = {
+        let view = view.clone();
+        Callback::from(move |e: Event| {
+            let el: Element = e.target_unchecked_into();
+            let next = ((f64::from(el.scroll_top()) / ROW_PX) as usize, f64::from(el.client_height()));
+            // Redraw only when the first row in view changes, not at every pixel.
+            if next.0 != view.0 || (next.1 - view.1).abs() >= ROW_PX {
+                view.set(next);
+            }
+        })
     };
     let cols = run.providers.len();
-    let rows = rows(run, &app.0.pack).into_iter().map(|row| match row {
+    let win = window(all_rows.len(), view.0 as f64 * ROW_PX, view.1);
+    let spacer = |px: f64, key: &'static str| {
+        html! { <tr key={key} class="spacer" aria-hidden="true"><td colspan={(cols + 1).to_string()} height={format!("{px:.0}")}></td></tr> }
+    };
+    let drawn = all_rows[win.start..win.end].iter().enumerate().map(|(i, row)| match row {
         Row::Topic { name, note, control } => html! {
-            <tr class={classes!("group", control.then_some("control"))}>
+            <tr key={format!("topic-{}", win.start + i)} class={classes!("group", control.then_some("control"))}>
                 <th colspan={(cols + 1).to_string()} scope="rowgroup">
                     { name } <span class="muted">{ format!(" · {note}") }</span>
                 </th>
             </tr>
         },
         Row::Probe(pi) => {
-            let probe = &run.probes[pi];
-            let cells = (0..cols).map(|col| {
-                let testid = format!("cell-{}-{col}", probe.id);
-                match cell_view(run.cell(CellId { probe: pi, provider: col })) {
-                    CellView::Done { label, confidence, strength, meta, title } => html! {
-                        <td class={classes!("cell", label.key())}>
-                            <button data-testid={testid} data-verdict={label.key()} onclick={open(probe.id.clone())} {title}>
-                                <span class="v">{ label.title() }</span>
-                                <span class={classes!("conf", strength.class())}>{ confidence }</span>
-                                <span class="meta">{ meta }</span>
-                            </button>
-                        </td>
-                    },
-                    CellView::Streaming { meta } => html! {
-                        <td class="cell running">
-                            <button data-testid={testid} data-verdict="running" onclick={open(probe.id.clone())}>
-                                <span class="v">{"streaming"}</span>
-                                <span class="meta">{ meta }</span>
-                            </button>
-                        </td>
-                    },
-                    CellView::Queued => html! {
-                        <td class="cell pending" data-testid={testid} data-verdict="pending"><span class="meta">{"queued"}</span></td>
-                    },
-                }
+            let probe = &run.probes[*pi];
+            let probe_id = AttrValue::from(probe.id.clone());
+            let cells = (0..cols).filter_map(|col| {
+                let cell = run.cell(CellId { probe: *pi, provider: col })?;
+                Some(matrix_cell(cell, &probe_id, col, &on_open))
             });
             html! {
-                <tr>
+                <tr key={probe.id.clone()}>
                     <th scope="row" class="probe" title={probe.prompt.clone()} lang={probe.lang.tag()}>
                         <span class="lang" title={probe.lang.name()}>{ probe.lang.label() }</span>
                         <span class="q">{ short(&probe.prompt, 70) }</span>
@@ -75,11 +113,11 @@ pub fn Matrix() -> Html {
         }
     });
     html! {
-        <div class="matrix-wrap">
+        <div class="matrix-wrap" {onscroll}>
             <div class="legend" aria-label="Verdict colours">
                 { for Label::ALL.iter().map(|l| html! { <span class={classes!("chip", l.key())}>{ l.title() }</span> }) }
             </div>
-            <table class="matrix" data-testid="matrix">
+            <table class={classes!("matrix", win.partial().then_some("virtual"))} data-testid="matrix" data-rows={all_rows.len().to_string()}>
                 <thead>
                     <tr>
                         <th scope="col">{"Probe"}</th>
@@ -95,7 +133,11 @@ pub fn Matrix() -> Html {
                         }) }
                     </tr>
                 </thead>
-                <tbody>{ for rows }</tbody>
+                <tbody>
+                    if win.above_px > 0.0 { { spacer(win.above_px, "above") } }
+                    { for drawn }
+                    if win.below_px > 0.0 { { spacer(win.below_px, "below") } }
+                </tbody>
             </table>
         </div>
     }

@@ -11,6 +11,7 @@ pub mod notice;
 pub mod probe_picker;
 pub mod provider_card;
 pub mod providers_panel;
+pub mod reply_text;
 pub mod run_bar;
 pub mod runs_page;
 pub mod summary;

@@ -161,6 +161,9 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
                     <label for={f("conc")}>{"Parallel requests"}</label>
                     <input id={f("conc")} type="number" min="1" max="16" value={p.concurrency.to_string()} disabled={props.locked}
                         oninput={update(|p, v| p.concurrency = v.parse::<u32>().map_or(p.concurrency, |n| n.clamp(1, 16)))} />
+                    if let Some(note) = p.concurrency_note() {
+                        <p class="hint span2" data-testid="concurrency-note">{ note }</p>
+                    }
                     if !p.is_simulated() {
                         <label for={f("tries")} title="When the server rate-limits (429), is busy (503) or does not answer">{"Tries per probe"}</label>
                         <input id={f("tries")} data-testid="provider-tries" type="number" min="1" max="10" value={p.max_tries.to_string()}

@@ -25,12 +25,20 @@ fn bar(mix: &Mix, width: f64, height: f64) -> Html {
 #[component]
 pub fn Summary() -> Html {
     let app = use_app();
+    // The table by topic is worked out only while it is open.
+    let open = use_state(|| false);
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            open.set(e.target_unchecked_into::<web_sys::Element>().has_attribute("open"))
+        })
+    };
     let Some(run) = app.0.run.as_ref() else { return html! {} };
     let providers = by_provider(run);
     if providers.iter().all(|m| m.total() == 0) {
         return html! {};
     }
-    let topics = by_topic(run);
+    let topics = if *open { by_topic(run) } else { Vec::new() };
     let shown = Label::ALL;
     html! {
         <section class="panel summary" aria-labelledby="summary-h">
@@ -61,7 +69,7 @@ pub fn Summary() -> Html {
                     }) }
                 </tbody>
             </table>
-            <details class="by-topic">
+            <details class="by-topic" {ontoggle}>
                 <summary>{"By topic"}</summary>
                 <table class="mix">
                     <thead>

@@ -269,7 +269,7 @@ mod tests {
             run.apply(RunEvent::Started { cell, at_ms: 1_100.0 });
             let reply = Reply { content: "An answer.".into(), usage, ..Reply::default() };
             let outcome = Outcome::Reply { reply, cut_short: None };
-            let timing = Timing { latency_ms: 1.0, ttfb_ms: None, bytes_out: 1, bytes_in: 1 };
+            let timing = Timing { latency_ms: 1.0, bytes_out: 1, bytes_in: 1, ..Timing::default() };
             run.apply(RunEvent::Finished { cell, outcome, timing, at_ms: 1_200.0 });
         }
         let mut ledger = Ledger::default();
