@@ -145,7 +145,7 @@ test('errors are shown per cell and do not stop the run: rate limit, platform bl
     assert.match(texts[0], /rate limit/i);
     assert.match(texts[1], /Content Exists Risk/);
     assert.match(texts[2], /cut short|broke off/);
-    assert.match(texts[3], /not an OpenAI-compatible/);
+    assert.match(texts[3], /could not be read: the body is not JSON/);
     assert.match(texts[4], /CORS/);
     await context.close();
   } finally {
