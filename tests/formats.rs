@@ -76,10 +76,10 @@ fn a_download_is_named_after_the_run_start_and_what_it_asked() {
     let run = candor_run(&["DeepSeek (deepseek-chat)", "Qwen / qwen-max"]);
     assert_eq!(
         ExportFormat::Csv.file_name(&run),
-        "candor-2025-11-29-2043-deepseek-deepseek-chat-qwen-qwen-max.csv"
+        "candor-2025-11-29-2043-deepseek-deepseek-chat-vs-qwen-qwen-max.csv"
     );
     let many = candor_run(&["A", "B", "C", "D", "E"]);
-    assert_eq!(ExportFormat::Json.file_name(&many), "candor-2025-11-29-2043-a-b-c-and-2-more.json");
+    assert_eq!(ExportFormat::Json.file_name(&many), "candor-2025-11-29-2043-a-vs-b-vs-c-and-2-more.json");
     let long = candor_run(&[&"Very long provider name ".repeat(5)]);
     let name = ExportFormat::Html.file_name(&long);
     assert_eq!(name, "candor-2025-11-29-2043-very-long-provider-name-very-long-provid.html");

@@ -1001,3 +1001,43 @@ fn the_html_report_marks_every_prompt_and_reply_with_its_language() {
         assert!(page.contains(&format!("<td>{}</td>", lang.name())), "the language named in words");
     }
 }
+
+#[test]
+fn exports_name_topics_by_their_titles_and_keep_them_through_a_saved_report() {
+    let report = sample_report();
+    assert_eq!(report.topic_titles.get("tiananmen-1989").map(String::as_str), Some("Tiananmen 1989"));
+    assert!(
+        report.topic_titles.keys().all(|t| report.probes.iter().any(|p| &p.topic == t)),
+        "only the run's topics"
+    );
+    let page = to_html(&report);
+    assert!(page.contains("<td>Tiananmen 1989</td>"), "the matrix names the topic");
+    assert!(!page.contains("<td>tiananmen-1989</td>"), "not its id");
+    assert!(to_markdown(&report).contains("| Tiananmen 1989 |"));
+    // A saved report keeps them; one written before they were kept opens with ids.
+    let back = Report::from_json(&to_json(&report)).expect("opens");
+    assert_eq!(back.topic_titles, report.topic_titles);
+    let mut old = report.clone();
+    old.topic_titles.clear();
+    let old = Report::from_json(&to_json(&old)).expect("an older report opens");
+    assert!(to_html(&old).contains("<td>tiananmen-1989</td>"));
+}
+
+#[test]
+fn a_comparison_of_runs_with_no_probe_in_common_says_so() {
+    let a = sample_report();
+    let same = compare(&a, &a);
+    assert!(same.compared > 0 && same.why_nothing_compared().is_none());
+    let mut b = a.clone();
+    for p in &mut b.probes {
+        p.id = format!("other-{}", p.id);
+    }
+    for r in &mut b.results {
+        r.probe = format!("other-{}", r.probe);
+    }
+    let c = compare(&a, &b);
+    assert_eq!((c.compared, c.shared_probes), (0, 0));
+    let why = c.why_nothing_compared().expect("a reason");
+    assert!(why.contains("share no probe"), "{why}");
+    assert!(c.describe().contains(why));
+}

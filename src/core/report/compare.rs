@@ -71,6 +71,8 @@ pub struct Comparison {
     pub only_in_a: Vec<OnlyIn>,
     /// Finished cells of `b` without a finished counterpart in `a`.
     pub only_in_b: Vec<OnlyIn>,
+    /// Probes (by id) that both reports asked.
+    pub shared_probes: usize,
 }
 
 /// Matches providers: same id first, then same model id.
@@ -118,6 +120,7 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
             .iter()
             .map(|&(x, _)| Count { key: a.providers[x].title.clone(), compared: 0, changed: 0 })
             .collect(),
+        shared_probes: a.probes.iter().filter(|p| probes_b.contains_key(p.id.as_str())).count(),
         ..Comparison::default()
     };
     for (pi, probe) in a.probes.iter().enumerate() {
@@ -183,6 +186,19 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
 }
 
 impl Comparison {
+    /// Why no cell could be compared, in words, when none could.
+    pub fn why_nothing_compared(&self) -> Option<&'static str> {
+        if self.compared > 0 {
+            None
+        } else if self.shared_probes == 0 {
+            Some("The two runs share no probe: they asked different questions, so no cell can be compared.")
+        } else if self.providers.is_empty() {
+            Some("The two runs share no provider (matched by id, then by model), so no cell can be compared.")
+        } else {
+            Some("No cell finished in both runs.")
+        }
+    }
+
     /// A plain-text summary: totals, changes per provider and topic, then each change.
     pub fn describe(&self) -> String {
         let mut s = format!(
@@ -192,6 +208,10 @@ impl Comparison {
             self.only_in_a.len(),
             self.only_in_b.len()
         );
+        if let Some(why) = self.why_nothing_compared() {
+            s.push_str(why);
+            s.push('\n');
+        }
         for (title, counts) in [("by provider", &self.by_provider), ("by topic", &self.by_topic)] {
             s.push_str(&format!("{title}:\n"));
             for c in counts.iter() {

@@ -68,7 +68,7 @@ impl ExportFormat {
 
     /// The name a download of `report` gets: `candor`, the run's start (UTC), then what
     /// the run asked (the imported file's name, or up to three providers' titles), e.g.
-    /// `candor-2025-11-29-2043-deepseek-chat-qwen-max.csv`. The run's id stands in only
+    /// `candor-2025-11-29-2043-deepseek-chat-vs-qwen-max.csv`. The run's id stands in only
     /// when the report has neither a date nor a name to go by.
     pub fn file_name(self, report: &Report) -> String {
         format!("{}.{}", file_stem(report), self.extension())
@@ -97,9 +97,12 @@ fn file_stem(report: &Report) -> String {
         None => {
             let titles: Vec<String> =
                 report.providers.iter().map(|p| short(&p.title)).filter(|t| !t.is_empty()).collect();
-            parts.extend(titles.iter().take(3).cloned());
+            let mut asked = titles.iter().take(3).cloned().collect::<Vec<_>>().join("-vs-");
             if titles.len() > 3 {
-                parts.push(format!("and-{}-more", titles.len() - 3));
+                asked.push_str(&format!("-and-{}-more", titles.len() - 3));
+            }
+            if !asked.is_empty() {
+                parts.push(asked);
             }
         }
     }

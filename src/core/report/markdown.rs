@@ -94,7 +94,7 @@ pub fn to_markdown(report: &Report) -> String {
     header.extend(titles.iter().cloned());
     table_head(&mut out, &header, usize::MAX);
     for (topic, topic_mix) in topic_mixes(&run) {
-        let mut row = vec![md(&topic)];
+        let mut row = vec![md(run.topic_title(&topic))];
         row.extend(topic_mix.iter().map(describe));
         table_row(&mut out, &row);
     }

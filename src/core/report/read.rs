@@ -171,6 +171,7 @@ impl Report {
             },
             providers: list(&obj, "providers")?,
             probes: list(&obj, "probes")?,
+            topic_titles: optional(&obj, "", "topic_titles")?,
             results,
             ledger: match obj.get("ledger") {
                 None | Some(Value::Null) => Vec::new(),

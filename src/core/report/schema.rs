@@ -5,7 +5,8 @@
 //! an API key: providers are written from [`RunProvider`], which has none, and ledger
 //! entries carry headers already redacted when the request was sent.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +47,10 @@ pub struct Report {
     pub providers: Vec<ReportProvider>,
     /// The run's probes, in row order, complete.
     pub probes: Vec<Probe>,
+    /// Topic titles by topic id, for people reading the report; reports written before
+    /// they were kept have none (topics are then shown by id).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub topic_titles: BTreeMap<String, String>,
     /// Finished cells, probe by probe; a cell that never finished has no entry.
     pub results: Vec<ResultRow>,
     /// The requests the run made (keys redacted).
@@ -287,6 +292,12 @@ impl Report {
             source: Source { kind: SourceKind::Candor, file: None },
             providers: run.providers.iter().map(ReportProvider::from).collect(),
             probes: run.probes.iter().map(|p| p.as_ref().clone()).collect(),
+            topic_titles: run
+                .topic_titles
+                .iter()
+                .filter(|(id, _)| run.probes.iter().any(|p| &p.topic == *id))
+                .map(|(id, t)| (id.clone(), t.clone()))
+                .collect(),
             results: Vec::new(),
             ledger,
             judge: run.judge.as_ref().map(ReportProvider::from),
@@ -316,6 +327,7 @@ impl Report {
             self.run.started_ms,
         )
         .with_judge(self.judge.as_ref().map(run_provider));
+        run.topic_titles = Rc::new(self.topic_titles.clone());
         let probe_at = self.probe_index();
         let provider_at = self.provider_index();
         for r in &self.results {

@@ -12,6 +12,7 @@ mod exchange;
 mod tally;
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 pub use cell::{Cell, CellId, CellResult, Timing};
@@ -88,6 +89,9 @@ pub struct Run {
     pub id: String,
     /// Pack id and version the probes come from.
     pub pack: (String, String),
+    /// Topic titles by topic id (English), for reports; a topic without one is shown by its
+    /// id.
+    pub topic_titles: Rc<BTreeMap<String, String>>,
     /// Probes, in matrix order.
     pub probes: Vec<Rc<Probe>>,
     /// Providers, in column order.
@@ -108,6 +112,11 @@ pub struct Run {
 }
 
 impl Run {
+    /// The title of topic `id`, or the id itself when the run has none for it.
+    pub fn topic_title<'a>(&'a self, id: &'a str) -> &'a str {
+        self.topic_titles.get(id).map_or(id, String::as_str)
+    }
+
     /// A new run with every cell pending.
     pub fn new(
         id: String,
@@ -122,6 +131,9 @@ impl Run {
         Run {
             id,
             pack: (pack.id.clone(), pack.version.clone()),
+            topic_titles: Rc::new(
+                pack.topics.iter().map(|t| (t.id.clone(), t.display_name().to_string())).collect(),
+            ),
             probes: probes.into_iter().map(Rc::new).collect(),
             tally: Tally::new(providers.len()),
             providers,
@@ -148,6 +160,7 @@ impl Run {
         Run {
             id,
             pack,
+            topic_titles: Rc::default(),
             probes: probes.into_iter().map(Rc::new).collect(),
             tally: Tally::new(providers.len()),
             providers,

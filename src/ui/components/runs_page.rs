@@ -206,6 +206,9 @@ pub fn RunsPage() -> Html {
                             <div data-testid="comparison">
                                 <p><strong>{ format!("{} of {} cells changed verdict", c.changed.len(), c.compared) }</strong>
                                     { format!(" · {} only in the first run, {} only in the second", c.only_in_a.len(), c.only_in_b.len()) }</p>
+                                if let Some(why) = c.why_nothing_compared() {
+                                    <p class="notice" data-testid="nothing-compared">{ why }</p>
+                                }
                                 <table class="mix">
                                     <thead><tr><th>{"Changed by provider"}</th><th class="num">{"changed"}</th><th class="num">{"compared"}</th></tr></thead>
                                     <tbody>{ for c.by_provider.iter().map(|k| html! { <tr><td>{ &k.key }</td><td class="num">{ k.changed }</td><td class="num">{ k.compared }</td></tr> }) }</tbody>

@@ -99,7 +99,7 @@ pub(super) fn mix_section(out: &mut String, report: &Report, titles: &[String], 
 pub(super) fn topics_section(out: &mut String, run: &Run, titles: &[String]) {
     let topics = topic_mixes(run);
     out.push_str("<section id=\"topics\">\n<h2>Answered share by topic</h2>\n");
-    let rows: Vec<String> = topics.iter().map(|(t, _)| t.clone()).collect();
+    let rows: Vec<String> = topics.iter().map(|(t, _)| run.topic_title(t).to_string()).collect();
     let heat = heatmap(&rows, titles, &answered_shares(&topics), 44.0);
     if heat.cells.is_empty() {
         out.push_str("<p class=\"note\">Nothing to show.</p>\n");

@@ -149,7 +149,7 @@ pub fn to_html(report: &Report) -> String {
             probe.lang.tag(),
             html(&head(&probe.prompt, 120)),
             html(&probe.id),
-            html(&probe.topic),
+            html(run.topic_title(&probe.topic)),
             probe.lang.name(),
             kind_name(probe.kind)
         );

@@ -44,7 +44,7 @@ pub(super) fn replies_section(out: &mut String, report: &Report, grid: &[Vec<Opt
             probe.lang.tag(),
             html(&probe.prompt),
             html(&probe.id),
-            html(&probe.topic),
+            html(report.topic_titles.get(&probe.topic).unwrap_or(&probe.topic)),
             probe.lang.name(),
             kind_name(probe.kind)
         );

@@ -219,6 +219,7 @@ pub(super) fn build(
         source: Source { kind, file: (!file.is_empty()).then(|| file.to_string()) },
         providers,
         probes,
+        topic_titles: Default::default(),
         results,
         ledger: Vec::new(),
         judge: None,
