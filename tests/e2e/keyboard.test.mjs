@@ -1,6 +1,6 @@
 // End to end, with the keyboard alone: Run moves focus to the run's progress, a cell opens its
 // detail with Enter, focus stays inside the detail while it is open, Escape closes it and
-// gives focus back to the cell.
+// gives focus back to the cell, and the arrow keys move between cells.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, waitForRun, chooseTopics, setUp } from './harness.mjs';
@@ -45,5 +45,24 @@ test('run, open a cell, move around the detail and close it with the keyboard al
   await page.keyboard.press('Escape');
   await detail.waitFor({ state: 'detached' });
   assert.equal(await focused(page), cellId, 'focus returns to the cell that opened the detail');
+
+  // The arrow keys move between cells: down to the next probe's cell in the same column
+  // (over the topic rows), and back up; across, nothing beside the only column.
+  await page.keyboard.press('ArrowDown');
+  const below = await focused(page);
+  assert.match(below, /^cell-.+-0$/, below);
+  assert.notEqual(below, cellId);
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await focused(page), cellId);
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await focused(page), cellId, 'one provider: nothing to the right');
+  for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowDown');
+  const far = await focused(page);
+  assert.match(far, /^cell-/, 'thirty rows down focus is still on a cell');
+  await page.keyboard.press('Enter');
+  await detail.waitFor();
+  await page.keyboard.press('Escape');
+  await detail.waitFor({ state: 'detached' });
+  assert.equal(await focused(page), far);
   await context.close();
 });

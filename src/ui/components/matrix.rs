@@ -42,6 +42,55 @@ fn matrix_cell(cell: &Cell, probe_id: &AttrValue, col: usize, on_open: &Callback
     }
 }
 
+/// Moves focus between cells with the arrow keys (Home and End go to the row's first and last
+/// cell): the cell beside the focused one, or the one in the same column of the nearest probe
+/// row above or below. Focusing a cell scrolls it into view, which draws the rows around it.
+fn move_focus(e: KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(from) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+    let Some(td) = from.closest("td.cell").ok().flatten() else { return };
+    let Some(tr) = td.parent_element() else { return };
+    let cells = tr.children();
+    let Some(col) = (0..cells.length()).find(|&i| cells.item(i).is_some_and(|c| c.is_same_node(Some(&td))))
+    else {
+        return;
+    };
+    let focus_in = |cell: Option<Element>| -> bool {
+        let button = cell.and_then(|c| c.query_selector("button").ok().flatten());
+        match button.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+            Some(b) => b.focus().is_ok(),
+            None => false,
+        }
+    };
+    let moved = match e.key().as_str() {
+        "ArrowLeft" => col > 1 && focus_in(cells.item(col - 1)),
+        "ArrowRight" => focus_in(cells.item(col + 1)),
+        "Home" => focus_in(cells.item(1)),
+        "End" => focus_in(cells.item(cells.length().saturating_sub(1))),
+        key @ ("ArrowUp" | "ArrowDown") => {
+            let mut row = Some(tr);
+            loop {
+                row = row.and_then(|r| {
+                    if key == "ArrowUp" {
+                        r.previous_element_sibling()
+                    } else {
+                        r.next_element_sibling()
+                    }
+                });
+                match &row {
+                    None => break false,
+                    Some(r) if r.matches("tr.group, tr.spacer").unwrap_or(false) => continue,
+                    Some(r) => break focus_in(r.children().item(col)),
+                }
+            }
+        }
+        _ => return,
+    };
+    if moved {
+        e.prevent_default();
+    }
+}
+
 /// The matrix of the current run, or a short guide when there is none.
 #[component]
 pub fn Matrix() -> Html {
@@ -114,10 +163,12 @@ pub fn Matrix() -> Html {
     });
     html! {
         <div class="matrix-wrap" {onscroll}>
+            <p class="hint" id="matrix-keys">{"Arrow keys move between cells; Enter opens one."}</p>
             <div class="legend" aria-label="Verdict colours">
                 { for Label::ALL.iter().map(|l| html! { <span class={classes!("chip", l.key())}>{ l.title() }</span> }) }
             </div>
-            <table class={classes!("matrix", win.partial().then_some("virtual"))} data-testid="matrix" data-rows={all_rows.len().to_string()}>
+            <table class={classes!("matrix", win.partial().then_some("virtual"))} data-testid="matrix" data-rows={all_rows.len().to_string()}
+                onkeydown={Callback::from(move_focus)} aria-describedby="matrix-keys">
                 <thead>
                     <tr>
                         <th scope="col">{"Probe"}</th>
