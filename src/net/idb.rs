@@ -53,7 +53,7 @@ thread_local! {
 
 /// A promise with the two functions that settle it (the executor runs at once, by the
 /// Promise constructor's definition).
-fn promise() -> Result<(Promise, js_sys::Function, js_sys::Function), IdbError> {
+pub fn promise() -> Result<(Promise, js_sys::Function, js_sys::Function), IdbError> {
     let mut parts = None;
     let promise = Promise::new(&mut |resolve, reject| parts = Some((resolve, reject)));
     let (resolve, reject) =

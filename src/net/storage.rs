@@ -4,11 +4,12 @@
 //! settings so the settings can be shown or exported without them. Runs in IndexedDB, which
 //! has room for big runs and is read asynchronously.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
-
-use std::future::Future;
 
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
@@ -103,22 +104,70 @@ fn changes(records: Vec<Record>) -> Vec<Change> {
     records.into_iter().map(|r| Change::Put(r.store, idb::key(&r.key), r.value)).collect()
 }
 
-/// Puts `records` in one transaction, queued at once when the database is open, so writes
-/// asked for one after the other are kept in that order.
+/// Records waiting to be written, gathered over a few milliseconds: a reply changes the state
+/// several times in a row (its request sent, answered, its cell finished), and each change
+/// asks for writes; they go in one transaction, a record written twice only once.
+struct Batch {
+    records: Vec<Record>,
+    /// Settles once the batch is written; `result` then says how it went.
+    written: js_sys::Promise,
+    settle: js_sys::Function,
+    result: Rc<RefCell<Result<(), StorageError>>>,
+}
+
+thread_local! {
+    static BATCH: RefCell<Option<Batch>> = const { RefCell::new(None) };
+}
+
+/// How long records wait for others to join them, in milliseconds (about one frame).
+const GATHER_MS: u32 = 16;
+
+/// Puts `records` in the next batch (after those asked for earlier: batches are written in
+/// order) and waits until it is written.
 pub fn perform(records: Vec<Record>) -> impl Future<Output = Result<(), StorageError>> {
-    let queued = match idb::opened() {
-        Some(db) if !records.is_empty() => Some(idb::write(&db, changes(records.clone()))),
-        _ => None,
-    };
+    let joined = (!records.is_empty())
+        .then(|| {
+            BATCH.with(|b| {
+                let mut b = b.borrow_mut();
+                if b.is_none() {
+                    let (written, settle, _) = idb::promise().ok()?;
+                    *b = Some(Batch {
+                        records: Vec::new(),
+                        written,
+                        settle,
+                        result: Rc::new(RefCell::new(Ok(()))),
+                    });
+                    wasm_bindgen_futures::spawn_local(write_batch());
+                }
+                let batch = b.as_mut()?;
+                for r in records {
+                    match batch.records.iter_mut().find(|o| o.store == r.store && o.key == r.key) {
+                        Some(old) => *old = r,
+                        None => batch.records.push(r),
+                    }
+                }
+                Some((batch.written.clone(), batch.result.clone()))
+            })
+        })
+        .flatten();
     async move {
-        if let Some(queued) = queued {
-            return queued.await.map_err(StorageError::from);
-        }
-        if records.is_empty() {
-            return Ok(());
-        }
-        idb::write(&idb::db().await?, changes(records)).await.map_err(StorageError::from)
+        let Some((written, result)) = joined else { return Ok(()) };
+        let _ = JsFuture::from(written).await;
+        let result = result.borrow().clone();
+        result
     }
+}
+
+/// Writes the gathered batch in one transaction, and tells those waiting how it went.
+async fn write_batch() {
+    gloo_timers::future::TimeoutFuture::new(GATHER_MS).await;
+    let Some(batch) = BATCH.with(|b| b.borrow_mut().take()) else { return };
+    let result = match idb::db().await {
+        Ok(db) => idb::write(&db, changes(batch.records)).await.map_err(StorageError::from),
+        Err(e) => Err(e.into()),
+    };
+    *batch.result.borrow_mut() = result;
+    let _ = batch.settle.call0(&JsValue::UNDEFINED);
 }
 
 /// Stores a run seen first stopped (a [`persist::Write::Whole`]): one storage holds already
