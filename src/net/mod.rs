@@ -1,12 +1,11 @@
 //! The only code that talks to the network or to browser storage.
 //!
 //! [`fetch::send`] performs every HTTP request the app makes; [`runner`] drives a probe
-//! run through it; [`storage`] keeps settings in `localStorage` and runs in IndexedDB
-//! (through [`idb`]); [`tools`] hands exports and imports to the tools worker.
+//! run through it; [`storage`] keeps settings in `localStorage`; [`tools`] hands exports and
+//! imports to the tools worker.
 
 pub mod fetch;
 pub mod files;
-pub mod idb;
 pub mod runner;
 pub mod storage;
 pub mod tools;
