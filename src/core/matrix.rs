@@ -5,7 +5,6 @@
 use super::pack::{Pack, ProbeKind};
 use super::run::{Cell, Run};
 use super::verdict::Label;
-use super::view::MatrixFilter;
 
 /// One row of the matrix.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,21 +24,9 @@ pub enum Row {
 
 /// The matrix's rows in the run's probe order, with a heading whenever the topic changes.
 pub fn rows(run: &Run, pack: &Pack) -> Vec<Row> {
-    rows_kept(run, pack, |_| true)
-}
-
-/// The rows `filter` keeps: its probes, with the headings of the topics they are in.
-pub fn filtered_rows(run: &Run, pack: &Pack, filter: &MatrixFilter) -> Vec<Row> {
-    if filter.is_empty() {
-        return rows(run, pack);
-    }
-    rows_kept(run, pack, |pi| filter.keeps(run, pi))
-}
-
-fn rows_kept(run: &Run, pack: &Pack, keep: impl Fn(usize) -> bool) -> Vec<Row> {
     let mut out = Vec::with_capacity(run.probes.len() + 16);
     let mut topic: Option<&str> = None;
-    for (i, probe) in run.probes.iter().enumerate().filter(|(i, _)| keep(*i)) {
+    for (i, probe) in run.probes.iter().enumerate() {
         if topic != Some(probe.topic.as_str()) {
             topic = Some(&probe.topic);
             let t = pack.topic(&probe.topic);

@@ -26,4 +26,3 @@ pub mod state;
 pub mod summary;
 pub mod tools;
 pub mod verdict;
-pub mod view;

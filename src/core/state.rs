@@ -71,8 +71,6 @@ pub struct AppState {
     pub judge: Option<ProviderId>,
     /// Prices per million tokens the user entered, for cost estimates (charts and ledger).
     pub prices: Vec<Price>,
-    /// Which rows the matrix shows.
-    pub filter: crate::core::view::MatrixFilter,
     next_id: u32,
 }
 
@@ -162,10 +160,6 @@ pub enum Action {
     Ledger(LedgerEvent),
     /// Shows another page.
     SetView(View),
-    /// Shows only the matrix rows this filter keeps.
-    SetFilter(crate::core::view::MatrixFilter),
-    /// Opens the view a link holds (page, filters, open probe).
-    OpenLink(crate::core::view::ViewLink),
     /// The text model finished loading, or failed to.
     Classifier(Result<(), FetchError>),
     /// Shows a saved or imported run.
@@ -210,17 +204,7 @@ impl AppState {
             imported: Rc::default(),
             judge: None,
             prices: Vec::new(),
-            filter: Default::default(),
             next_id: 1,
-        }
-    }
-
-    /// The view as a link can hold it: the page, the matrix's filters, the open probe.
-    pub fn link(&self) -> crate::core::view::ViewLink {
-        crate::core::view::ViewLink {
-            view: self.view,
-            filter: self.filter.clone(),
-            open: self.detail.clone(),
         }
     }
 
@@ -453,12 +437,6 @@ fn step(s: &mut AppState, action: Action) {
         Action::Notify(msg) => s.notice = Some(msg),
         Action::Ledger(event) => s.ledger.apply(event),
         Action::SetView(view) => s.view = view,
-        Action::SetFilter(filter) => s.filter = filter,
-        Action::OpenLink(link) => {
-            s.view = link.view;
-            s.filter = link.filter;
-            s.detail = link.open;
-        }
         Action::Classifier(Ok(())) => s.classifier = ClassifierState::Ready,
         Action::OpenRun { run, source_labels, notice, ledger } => {
             if s.running() {

@@ -177,52 +177,12 @@ pub struct MainProps {
     pub assets: Assets,
 }
 
-/// Keeps the view (page, matrix filters, open probe) in the URL's fragment, so a link reopens
-/// it: read at start-up and when the fragment changes, written as the view changes (replacing
-/// the history entry, so Back leaves the app rather than undoing each filter).
-#[hook]
-fn use_link(store: &UseReducerHandle<Store>) {
-    use crate::core::view::ViewLink;
-    // The fragment this hook last wrote: its own change event is not a link to open.
-    let written = use_mut_ref(String::new);
-    {
-        let store = store.clone();
-        let written = written.clone();
-        use_effect_with((), move |_| {
-            let open = move || {
-                let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-                if hash.len() > 1 && *written.borrow() != hash {
-                    store.dispatch(Action::OpenLink(ViewLink::parse(&hash)));
-                }
-            };
-            open();
-            let on_change = wasm_bindgen::closure::Closure::<dyn Fn()>::new(open);
-            if let Some(w) = web_sys::window() {
-                w.set_onhashchange(Some(wasm_bindgen::JsCast::unchecked_ref(on_change.as_ref())));
-            }
-            // The listener lives as long as the page.
-            on_change.forget();
-        });
-    }
-    let link = store.0.link();
-    use_effect_with(link, move |link| {
-        let hash = format!("#{}", link.to_hash());
-        if let Some(location) = web_sys::window().map(|w| w.location()) {
-            if location.hash().ok().as_deref() != Some(hash.as_str()) {
-                *written.borrow_mut() = hash.clone();
-                let _ = location.replace(&hash);
-            }
-        }
-    });
-}
-
 /// The whole app, once its data files are in.
 #[component]
 pub fn Main(props: &MainProps) -> Html {
     let store = use_reducer(|| initial_state(&props.assets));
     let driver: Rc<RefCell<Option<(String, RunHandle)>>> = use_mut_ref(|| None);
     use_persistence(&store);
-    use_link(&store);
 
     {
         let store = store.clone();

@@ -5,11 +5,10 @@
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::core::matrix::{cell_view, filtered_rows, short, window, CellView, Row, ROW_PX};
+use crate::core::matrix::{cell_view, rows, short, window, CellView, Row, ROW_PX};
 use crate::core::run::{Cell, CellId};
 use crate::core::state::Action;
 use crate::core::verdict::Label;
-use crate::ui::components::matrix_filter::FilterBar;
 use crate::ui::use_app;
 
 /// One cell of the matrix.
@@ -104,16 +103,10 @@ pub fn Matrix() -> Html {
             Callback::from(move |id: AttrValue| dispatcher.dispatch(Action::OpenDetail(id.to_string())))
         })
     };
-    // Without filters the rows change only with the run; with them, also as cells finish.
-    let filter = app.0.filter.clone();
-    let run_key = app.0.run.as_ref().map(|r| {
-        (r.id.clone(), r.probes.len(), r.providers.len(), if filter.is_empty() { 0 } else { r.revision() })
-    });
+    let run_key = app.0.run.as_ref().map(|r| (r.id.clone(), r.probes.len(), r.providers.len()));
     let all_rows = {
         let (run, pack) = (app.0.run.clone(), app.0.pack.clone());
-        use_memo((run_key, filter), move |(_, filter)| {
-            run.map(|r| filtered_rows(&r, &pack, filter)).unwrap_or_default()
-        })
+        use_memo(run_key, move |_| run.map(|r| rows(&r, &pack)).unwrap_or_default())
     };
     let registry = app.0.registry.clone();
     let Some(run) = app.0.run.as_ref() else {
@@ -169,8 +162,6 @@ pub fn Matrix() -> Html {
         }
     });
     html! {
-        <>
-        <FilterBar shown={all_rows.iter().filter(|r| matches!(r, Row::Probe(_))).count()} total={run.probes.len()} />
         <div class="matrix-wrap" {onscroll}>
             <p class="hint" id="matrix-keys">{"Arrow keys move between cells; Enter opens one."}</p>
             <div class="legend" aria-label="Verdict colours">
@@ -200,6 +191,5 @@ pub fn Matrix() -> Html {
                 </tbody>
             </table>
         </div>
-        </>
     }
 }
