@@ -58,7 +58,7 @@ fn cells_show_label_confidence_step_and_size() {
         at_ms: 2.0,
     });
     match cell_view(run.cell(a)) {
-        CellView::Done { label, confidence, strength, meta, title } => {
+        CellView::Done { label, confidence, strength, meta, title, cut_short: false } => {
             assert_eq!(label, Label::Refused);
             assert!(confidence.ends_with('%'));
             assert_eq!(meta, "23 ch · 3.4 s");
@@ -121,4 +121,52 @@ fn a_big_matrix_draws_the_rows_in_view_and_spacers_that_add_up_to_the_rest() {
     assert_eq!((top.start, top.above_px), (0, 0.0));
     let bottom = window(rows, 1e9, 800.0);
     assert_eq!((bottom.end, bottom.below_px), (rows, 0.0));
+}
+
+#[test]
+fn a_reply_cut_after_some_text_says_cut_short_in_its_cell() {
+    let pack = Pack::builtin();
+    let mut run = run_of(&pack, pack.probes.iter().take(3).cloned().collect());
+    let cut = |text: &str| Outcome::Reply {
+        reply: Reply { content: text.into(), ..Reply::default() },
+        cut_short: Some("the connection was reset".into()),
+    };
+    let timing = Timing { latency_ms: 1200.0, ..Timing::default() };
+    let (a, b, c) = (
+        CellId { probe: 0, provider: 0 },
+        CellId { probe: 1, provider: 0 },
+        CellId { probe: 2, provider: 0 },
+    );
+    for (cell, outcome) in [
+        (a, cut("In 1989 the army moved into the square and")),
+        (b, cut("")),
+        (
+            c,
+            Outcome::Reply { reply: Reply { content: "Whole.".into(), ..Reply::default() }, cut_short: None },
+        ),
+    ] {
+        run.apply(RunEvent::Started { cell, at_ms: 1.0 });
+        run.apply(RunEvent::Finished { cell, outcome, timing: timing.clone(), at_ms: 2.0 });
+    }
+    match cell_view(run.cell(a)) {
+        CellView::Done { meta, title, cut_short, label, .. } => {
+            assert_ne!(label, Label::Error, "the text that arrived is judged");
+            assert!(cut_short);
+            assert_eq!(meta, "42 ch · 1.2 s · cut short");
+            assert!(title.contains("cut short"), "{title}");
+        }
+        other => panic!("{other:?}"),
+    }
+    match cell_view(run.cell(b)) {
+        CellView::Done { meta, cut_short, label, .. } => {
+            assert_eq!((label, meta.as_str(), cut_short), (Label::Error, "cut short", true));
+        }
+        other => panic!("{other:?}"),
+    }
+    match cell_view(run.cell(c)) {
+        CellView::Done { meta, cut_short, .. } => {
+            assert_eq!((meta.as_str(), cut_short), ("6 ch · 1.2 s", false))
+        }
+        other => panic!("{other:?}"),
+    }
 }

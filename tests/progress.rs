@@ -63,3 +63,25 @@ fn durations_read_in_seconds_and_minutes() {
         ("0 s".into(), "42 s".into(), "1 min 0 s".into(), "0 s".into())
     );
 }
+
+#[test]
+fn a_paused_provider_is_named_in_the_run_bar_until_it_answers_or_the_run_stops() {
+    let mut r = common::run("r", 2, 2);
+    let first = r.providers[0].title.clone();
+    assert_eq!(run_line(&r, 0.0).paused, None);
+    r.apply(RunEvent::Paused { provider: 0, paused: true });
+    let line = run_line(&r, 0.0).paused.expect("the pause is shown");
+    assert!(line.starts_with(&format!(" · {first} is paused: ")), "{line}");
+    assert!(line.contains("one request at a time"), "{line}");
+    r.apply(RunEvent::Paused { provider: 1, paused: true });
+    let line = run_line(&r, 0.0).paused.unwrap();
+    assert!(line.contains(" are paused: "), "{line}");
+    r.apply(RunEvent::Paused { provider: 0, paused: false });
+    r.apply(RunEvent::Paused { provider: 1, paused: false });
+    assert_eq!(run_line(&r, 0.0).paused, None, "answering again lifts the pause");
+    r.apply(RunEvent::Paused { provider: 1, paused: true });
+    r.apply(RunEvent::Paused { provider: 7, paused: true });
+    assert!(run_line(&r, 0.0).paused.is_some());
+    r.apply(RunEvent::Cancelled { at_ms: 1.0 });
+    assert_eq!(run_line(&r, 2.0).paused, None, "a stopped run pauses nothing");
+}

@@ -4,7 +4,7 @@
 
 use super::pack::{Pack, ProbeKind};
 use super::run::{Cell, Run};
-use super::verdict::Label;
+use super::verdict::{Label, Outcome};
 
 /// One row of the matrix.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,10 +60,14 @@ pub enum CellView {
         confidence: String,
         /// The emphasis step of the confidence figure.
         strength: Strength,
-        /// "1.2k ch · 3.4 s", or "error".
+        /// "1.2k ch · 3.4 s", "1.2k ch · 3.4 s · cut short", "error", or "cut short" for a stream
+        /// that broke before any text.
         meta: String,
         /// The tooltip.
         title: String,
+        /// Whether the reply stopped before its end (the stream broke): what arrived is all
+        /// there is, so the cell says so.
+        cut_short: bool,
     },
 }
 
@@ -106,19 +110,28 @@ pub fn cell_view(cell: Option<&Cell>) -> CellView {
     match cell {
         Some(Cell::Done(r)) => {
             let label = r.verdict.label;
-            let meta = if label == Label::Error {
-                "error".to_string()
-            } else {
-                let chars = r.reply().map_or(0, |r| r.content.chars().count());
-                format!("{} ch · {:.1} s", size(chars), r.timing.latency_ms / 1000.0)
+            let cut_short = matches!(r.outcome, Outcome::Reply { cut_short: Some(_), .. });
+            let meta = match (label == Label::Error, cut_short) {
+                (true, true) => "cut short".to_string(),
+                (true, false) => "error".to_string(),
+                (false, cut) => {
+                    let chars = r.reply().map_or(0, |r| r.content.chars().count());
+                    let cut = if cut { " · cut short" } else { "" };
+                    format!("{} ch · {:.1} s{cut}", size(chars), r.timing.latency_ms / 1000.0)
+                }
             };
             let percent = format!("{:.0}%", r.verdict.confidence * 100.0);
+            let cut = if cut_short { " The reply was cut short: only its start arrived." } else { "" };
             CellView::Done {
                 label,
-                title: format!("{} ({percent} confident). Open the replies side by side.", label.title()),
+                title: format!(
+                    "{} ({percent} confident).{cut} Open the replies side by side.",
+                    label.title()
+                ),
                 confidence: percent,
                 strength: Strength::of(r.verdict.confidence),
                 meta,
+                cut_short,
             }
         }
         Some(Cell::Running { content, .. }) => {

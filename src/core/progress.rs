@@ -16,6 +16,9 @@ pub struct RunLine {
     pub errors: Option<String>,
     /// " · waiting 12 s (rate limited)", while a provider is held back before a retry.
     pub waiting: Option<String>,
+    /// " · DeepSeek paused: it failed again and again, so it gets one request at a time", while
+    /// a provider is paused.
+    pub paused: Option<String>,
     /// " · about 1 min 5 s left", " · cancelled; …", " · finished in 42 s".
     pub tail: String,
     /// Whether a Resume button is offered: stopped with cells still missing.
@@ -39,6 +42,7 @@ pub fn run_line(run: &Run, now_ms: f64) -> RunLine {
         done: format!("{} / {} done", p.done, p.total),
         in_flight: (p.running > 0).then(|| format!(" · {} in flight", p.running)),
         waiting: p.waiting.as_ref().map(|w| format!(" · {}", w.text(now_ms))),
+        paused: paused_text(run, &p.paused),
         errors: (p.errors > 0)
             .then(|| format!(" · {} error{}", p.errors, if p.errors == 1 { "" } else { "s" })),
         tail,
@@ -50,6 +54,21 @@ pub fn run_line(run: &Run, now_ms: f64) -> RunLine {
             RunStatus::Finished => "finished",
         },
     }
+}
+
+/// What the run bar says about paused providers, naming them.
+fn paused_text(run: &Run, columns: &[usize]) -> Option<String> {
+    let names: Vec<&str> =
+        columns.iter().filter_map(|&c| run.providers.get(c)).map(|p| p.title.as_str()).collect();
+    let (verb, them) = match names.len() {
+        0 => return None,
+        1 => ("is", "it gets"),
+        _ => ("are", "each gets"),
+    };
+    Some(format!(
+        " · {} {verb} paused: failing again and again, so {them} one request at a time and no retries",
+        names.join(", ")
+    ))
 }
 
 /// A duration in whole seconds, with minutes past a minute: "42 s", "1 min 5 s".

@@ -138,6 +138,8 @@ test('errors are shown per cell and do not stop the run: rate limit, platform bl
     }
     // The broken stream keeps the text that arrived and says it was cut short.
     const first = probes[0];
+    // …in its matrix cell too, not only in the detail.
+    assert.match(await page.getByTestId(`cell-${first.id}-2`).textContent(), /cut short/);
     await page.getByTestId(`cell-${first.id}-2`).click();
     const detail = page.getByTestId('detail');
     const texts = await detail.getByTestId('reply').allTextContents();

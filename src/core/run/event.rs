@@ -63,6 +63,14 @@ pub enum RunEvent {
         /// Tries made so far.
         tries: u32,
     },
+    /// A provider was paused after failing again and again (it gets one request at a time
+    /// and no retries), or answered again and is no longer paused.
+    Paused {
+        /// The provider's column.
+        provider: usize,
+        /// Whether it is paused now.
+        paused: bool,
+    },
     /// The user cancelled the run.
     Cancelled {
         /// When.
@@ -106,6 +114,8 @@ pub struct Progress {
     pub eta_ms: Option<f64>,
     /// The longest wait for a retry still to run out, if any cell is waiting.
     pub waiting: Option<Wait>,
+    /// The columns of the providers paused after failing again and again, while running.
+    pub paused: Vec<usize>,
 }
 
 /// Why a request is waiting for another try; the run bar names it.

@@ -99,6 +99,8 @@ pub struct Run {
     tally: Tally,
     /// Cells waiting for another try.
     waits: Vec<(CellId, Wait)>,
+    /// Columns of the providers paused after failing again and again.
+    paused: Vec<usize>,
     /// Where the run stands.
     pub status: RunStatus,
     /// When it started.
@@ -128,6 +130,7 @@ impl Run {
             judge: None,
             cells,
             waits: Vec::new(),
+            paused: Vec::new(),
             status,
             started_ms,
             ended_ms: if status == RunStatus::Finished { Some(started_ms) } else { None },
@@ -154,6 +157,7 @@ impl Run {
             judge: None,
             cells,
             waits: Vec::new(),
+            paused: Vec::new(),
             status: RunStatus::Finished,
             started_ms,
             ended_ms: Some(started_ms),
@@ -351,6 +355,12 @@ impl Run {
                     }
                 }
             }
+            RunEvent::Paused { provider, paused } => {
+                self.paused.retain(|&p| p != provider);
+                if paused && provider < self.providers.len() {
+                    self.paused.push(provider);
+                }
+            }
             RunEvent::Cancelled { at_ms } => {
                 self.waits.clear();
                 if self.status == RunStatus::Running {
@@ -418,7 +428,9 @@ impl Run {
                 waiting = Some(*w);
             }
         }
-        Progress { done, total, errors, running, judging, eta_ms, waiting }
+        let mut paused = if self.status == RunStatus::Running { self.paused.clone() } else { Vec::new() };
+        paused.sort_unstable();
+        Progress { done, total, errors, running, judging, eta_ms, waiting, paused }
     }
 }
 

@@ -158,7 +158,15 @@ impl Driver {
             (Some(_), Some(failure)) => Report::Failed(failure),
             (Some(o), None) => Report::Replied { to_judge: self.judge_wanted() && judged_text(o).is_some() },
         };
-        let next = self.handle.scheduler.borrow_mut().report(job, report, now_ms());
+        let (was_paused, next, paused) = {
+            let mut s = self.handle.scheduler.borrow_mut();
+            let was = s.is_paused(col);
+            let next = s.report(job, report, now_ms());
+            (was, next, s.is_paused(col))
+        };
+        if paused != was_paused {
+            (self.emit)(RunEvent::Paused { provider: col, paused });
+        }
         let cell = job.cell;
         match (attempt.outcome, next) {
             (None, _) => (self.emit)(RunEvent::Aborted { cell }),

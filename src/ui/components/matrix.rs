@@ -19,9 +19,9 @@ fn matrix_cell(cell: &Cell, probe_id: &AttrValue, col: usize, on_open: &Callback
         Callback::from(move |_: MouseEvent| open.emit(id.clone()))
     };
     match cell_view(Some(cell)) {
-        CellView::Done { label, confidence, strength, meta, title } => html! {
-            <td key={col} class={classes!("cell", label.key())}>
-                <button data-testid={testid} data-verdict={label.key()} {onclick} {title}>
+        CellView::Done { label, confidence, strength, meta, title, cut_short } => html! {
+            <td key={col} class={classes!("cell", label.key(), cut_short.then_some("cut-short"))}>
+                <button data-testid={testid} data-verdict={label.key()} data-cut-short={cut_short.then_some("true")} {onclick} {title}>
                     <span class="v">{ label.title() }</span>
                     <span class={classes!("conf", strength.class())}>{ confidence }</span>
                     <span class="meta">{ meta }</span>

@@ -68,6 +68,7 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                         if let Some(t) = line.in_flight { { t } }
                         if let Some(t) = line.errors { <span class="error-text">{ t }</span> }
                         if let Some(t) = line.waiting { <span data-testid="waiting">{ t }</span> }
+                        if let Some(t) = line.paused { <span class="error-text" data-testid="paused">{ t }</span> }
                         { line.tail }
                     </span>
                 </div>
