@@ -153,3 +153,18 @@ fn a_long_reply_opens_with_its_start_and_the_rest_comes_in_pieces_that_add_up_to
     assert_eq!(byte_size(12_345), "12.3 kB (12,345 bytes)");
     assert_eq!(byte_size(1_000_000), "1.0 MB (1,000,000 bytes)");
 }
+
+#[test]
+fn the_served_model_says_when_it_is_not_the_one_asked() {
+    use candor::core::detail::served_line;
+    assert_eq!(served_line("deepseek-chat", "deepseek-chat"), "deepseek-chat");
+    assert_eq!(served_line("gemini-2.5-flash", "models/gemini-2.5-flash"), "models/gemini-2.5-flash");
+    assert_eq!(
+        served_line("claude-sonnet-4-5", "claude-sonnet-4-5-20250929"),
+        "claude-sonnet-4-5-20250929 (a version of claude-sonnet-4-5)"
+    );
+    assert_eq!(
+        served_line("deepseek/deepseek-r1", "qwen/qwen-2.5-72b"),
+        "qwen/qwen-2.5-72b: not the model asked (deepseek/deepseek-r1)"
+    );
+}

@@ -87,7 +87,10 @@ fn sample_run() -> (Run, Ledger) {
                 stream: true,
                 max_tokens: None,
                 temperature: None,
-                think: None,
+                top_p: None,
+                system: None,
+                reasoning: None,
+                route: None,
             },
         );
         let purpose = Purpose::new(PurposeKind::Probe, "ds", "DeepSeek", format!("probe {}", probe.id));
@@ -124,7 +127,10 @@ fn sample_run() -> (Run, Ledger) {
             stream: false,
             max_tokens: None,
             temperature: None,
-            think: None,
+            top_p: None,
+            system: None,
+            reasoning: None,
+            route: None,
         },
     );
     let purpose = Purpose::new(PurposeKind::ModelList, "ds", "DeepSeek", "model list");
@@ -264,9 +270,9 @@ fn csv_keeps_chinese_quotes_and_line_breaks_and_defuses_formulas() {
     );
     let header = &records[0].1;
     assert_eq!(header[0], "probe_id");
-    assert_eq!(header.len(), 22);
+    assert_eq!(header.len(), 23);
     assert_eq!(header.last().map(String::as_str), Some("judge_error"));
-    assert!(records.iter().all(|(_, r)| r.len() == 22));
+    assert!(records.iter().all(|(_, r)| r.len() == 23));
     let col = |name: &str| header.iter().position(|h| h == name).expect(name);
     let rows: Vec<&Vec<String>> = records[1..].iter().map(|(_, r)| r).collect();
 
@@ -402,6 +408,9 @@ fn speechmap_analysis_files_import_with_their_labels() {
         .all(|p| p.kind == ProbeKind::Sensitive && p.control.is_none() && p.expect.is_empty()));
     let first = r.results[0].reply().expect("a reply");
     assert_eq!(first.upstream_provider.as_deref(), Some("Together"));
+    let csv = parse_csv(&to_csv(r)).expect("csv");
+    let upstream = csv[0].1.iter().position(|h| h == "upstream").expect("an upstream column");
+    assert_eq!(csv[1].1[upstream], "Together", "the route that served the reply is exported");
     assert_eq!(first.usage.as_ref().and_then(|u| u.completion_tokens), Some(28));
     assert_ne!(r.results[0].verdict.label, Label::Answered, "the refusal is not an answer");
     assert_eq!(r.results[2].verdict.label, Label::Answered);

@@ -90,6 +90,21 @@ pub fn chunks(text: &str, bytes: usize) -> Vec<&str> {
     out
 }
 
+/// The model a reply says served it, as the detail shows it: the id alone when it is the one
+/// asked, "(a version of …)" when it extends the id asked (a dated snapshot), and "not the
+/// model asked (…)" otherwise, so a route that swapped the model is seen.
+pub fn served_line(asked: &str, served: &str) -> String {
+    let norm = |m: &str| m.trim().trim_start_matches("models/").to_ascii_lowercase();
+    let (a, s) = (norm(asked), norm(served));
+    if a.is_empty() || a == s {
+        served.to_string()
+    } else if s.starts_with(&a) {
+        format!("{served} (a version of {asked})")
+    } else {
+        format!("{served}: not the model asked ({asked})")
+    }
+}
+
 /// A count with thousands separated: "1,000,000".
 pub fn thousands(n: usize) -> String {
     let mut digits = n.to_string();

@@ -200,7 +200,10 @@ pub fn request(
         stream: false,
         max_tokens: None,
         temperature: Some(0.0),
-        think: None,
+        top_p: None,
+        system: None,
+        reasoning: None,
+        route: None,
     };
     dialect.chat_request(endpoint, &params)
 }

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::dialect::{Dialect, Endpoint};
+use crate::core::dialect::{ChatParams, Dialect, Endpoint, Reasoning};
 
 /// A known kind of endpoint, with sensible defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -288,6 +288,120 @@ pub fn plain_http_host(base_url: &str) -> Option<&str> {
     (!host.is_empty()).then_some(host)
 }
 
+/// What a provider is asked with besides the prompt: every one is unset by default, and an
+/// unset one is not sent, so the server's own default applies. The exact body each request
+/// carried is in the ledger and in exports.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Sampling temperature (0–2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f32>,
+    /// Nucleus sampling (0–1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f32>,
+    /// Upper bound on generated tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_tokens: Option<u32>,
+    /// A system prompt sent before every probe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_prompt: Option<String>,
+    /// How much to reason (each dialect's own field: see [`Reasoning`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning: Option<Reasoning>,
+    /// OpenRouter: the one upstream provider to route through (sent as `provider.order` with
+    /// `allow_fallbacks: false`), so the same model behind two routes can be two columns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<String>,
+}
+
+impl Settings {
+    /// Whether nothing is set (the server decides everything).
+    pub fn is_default(&self) -> bool {
+        *self == Settings::default()
+    }
+
+    /// The request parameters for one probe.
+    pub fn chat_params(&self, model: &str, prompt: &str) -> ChatParams {
+        ChatParams {
+            model: model.to_string(),
+            prompt: prompt.to_string(),
+            stream: true,
+            max_tokens: self.max_tokens,
+            temperature: self.temperature,
+            top_p: self.top_p,
+            system: self.system_prompt.clone().filter(|s| !s.trim().is_empty()),
+            reasoning: self.reasoning,
+            route: self.route(),
+        }
+    }
+
+    /// The pinned upstream route, when one is set (blank is none).
+    pub fn route(&self) -> Option<String> {
+        self.route.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string)
+    }
+
+    /// The settings in a line for reports: `temperature 0.2 · system prompt "Answer briefly."`,
+    /// or `server defaults`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(t) = self.temperature {
+            parts.push(format!("temperature {}", number_text(t)));
+        }
+        if let Some(p) = self.top_p {
+            parts.push(format!("top_p {}", number_text(p)));
+        }
+        if let Some(m) = self.max_tokens {
+            parts.push(format!("max tokens {m}"));
+        }
+        if let Some(r) = self.reasoning {
+            parts.push(format!("reasoning {}", r.key()));
+        }
+        if let Some(r) = self.route() {
+            parts.push(format!("only via {r}"));
+        }
+        if let Some(s) = &self.system_prompt {
+            parts.push(format!("system prompt \u{201c}{s}\u{201d}"));
+        }
+        if parts.is_empty() {
+            "server defaults".to_string()
+        } else {
+            parts.join(" · ")
+        }
+    }
+}
+
+/// A setting's number as requests carry it (`0.3`, not `0.30000001`).
+pub fn number_text(v: f32) -> String {
+    serde_json::to_string(&v).unwrap_or_default()
+}
+
+/// A number typed into a settings field: empty is unset, a number from `min` to `max` is
+/// taken, anything else keeps `current` (so a half-typed value never reaches a request).
+pub fn typed_number(text: &str, min: f32, max: f32, current: Option<f32>) -> Option<f32> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    // Read as an `f64` (the parser the app already carries) and kept as the nearest `f32`.
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && (f64::from(min)..=f64::from(max)).contains(&v) => Some(v as f32),
+        _ => current,
+    }
+}
+
+/// A token count typed into a settings field: empty is unset, a whole number from 1 up is
+/// taken, anything else keeps `current`.
+pub fn typed_count(text: &str, current: Option<u32>) -> Option<u32> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    match text.parse::<u32>() {
+        Ok(n) if n > 0 => Some(n),
+        _ => current,
+    }
+}
+
 /// One configured model endpoint.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProviderConfig {
@@ -321,6 +435,9 @@ pub struct ProviderConfig {
     /// tried again.
     #[serde(default = "default_max_wait")]
     pub max_wait_s: u32,
+    /// Temperature, top_p, max tokens, system prompt and reasoning, all unset by default.
+    #[serde(default, skip_serializing_if = "Settings::is_default")]
+    pub settings: Settings,
     /// The API key. Never serialized: see the module docs.
     #[serde(skip)]
     pub api_key: Option<String>,
@@ -341,6 +458,7 @@ impl ProviderConfig {
             remember_key: false,
             max_tries: DEFAULT_TRIES,
             max_wait_s: DEFAULT_MAX_WAIT_S,
+            settings: Settings::default(),
             api_key: None,
         }
     }
@@ -355,13 +473,15 @@ impl ProviderConfig {
         self.preset.is_simulated()
     }
 
-    /// The name with the model, as shown in the matrix header.
+    /// The name with the model (and the pinned route, if any), as shown in the matrix header:
+    /// the same model behind two routes is two columns with two titles.
     pub fn title(&self) -> String {
         let sim = if self.is_simulated() && !self.name.contains("simulated") { " (simulated)" } else { "" };
+        let via = self.settings.route().map(|r| format!(" via {r}")).unwrap_or_default();
         if self.model.is_empty() || self.name.contains(&self.model) {
-            format!("{}{sim}", self.name)
+            format!("{}{via}{sim}", self.name)
         } else {
-            format!("{} · {}{sim}", self.name, self.model)
+            format!("{} · {}{via}{sim}", self.name, self.model)
         }
     }
 

@@ -98,6 +98,22 @@ fn classify_http_error(status: u16, message: &str, body: &str) -> Verdict {
             };
         }
     }
+    if matches!(status, 400 | 422) {
+        if let Some(setting) = rejected_setting(&lower) {
+            return Verdict {
+                label: Label::Error,
+                confidence: 1.0,
+                signals: vec![field_signal(
+                    SignalKind::HttpError,
+                    Field::Status,
+                    format!(
+                        "HTTP {status} (the server rejected the {setting} setting; change or clear it in \
+                         Providers): {message}"
+                    ),
+                )],
+            };
+        }
+    }
     let advice = match status {
         401 | 403 => "the key was rejected; check it in Providers",
         404 => "the model or URL does not exist on this server",
@@ -115,6 +131,30 @@ fn classify_http_error(status: u16, message: &str, body: &str) -> Verdict {
             format!("HTTP {status} ({advice}): {message}"),
         )],
     }
+}
+
+/// The request fields Candor sends for a provider's settings, as servers name them in errors
+/// (lower case), and the setting each belongs to.
+const SETTING_FIELDS: [(&str, &str); 14] = [
+    ("reasoning_effort", "reasoning"),
+    ("thinkingconfig", "reasoning"),
+    ("thinkingbudget", "reasoning"),
+    ("thinking", "reasoning"),
+    ("\"think\"", "reasoning"),
+    ("max_tokens", "max tokens"),
+    ("maxoutputtokens", "max tokens"),
+    ("num_predict", "max tokens"),
+    ("top_p", "top_p"),
+    ("topp", "top_p"),
+    ("temperature", "temperature"),
+    ("systeminstruction", "system prompt"),
+    ("system_instruction", "system prompt"),
+    ("system prompt", "system prompt"),
+];
+
+/// The setting a 400 error's text names, if it names one.
+fn rejected_setting(lower: &str) -> Option<&'static str> {
+    SETTING_FIELDS.iter().find(|(field, _)| lower.contains(field)).map(|(_, setting)| *setting)
 }
 
 fn classify_reply(reply: &Reply, cut_short: Option<&str>, ctx: &Context) -> Verdict {

@@ -868,6 +868,9 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
 
   async function chat(req, res, body) {
     const model = body.model;
+    // OpenRouter's provider routing: a request pinned to one upstream (provider.order) is
+    // answered naming it in `provider`, as OpenRouter's replies do.
+    const routed = Array.isArray(body.provider?.order) && typeof body.provider.order[0] === 'string' ? { provider: body.provider.order[0] } : {};
     if (typeof model !== 'string' || model === '') {
       return sendJson(res, 400, apiError('You must provide a model parameter.', 'invalid_request_error', null, 'model'));
     }
@@ -940,6 +943,7 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
         object: 'chat.completion',
         created,
         model,
+        ...routed,
         choices: [{ index: 0, message, finish_reason: 'stop' }],
         usage,
       };
@@ -958,6 +962,7 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
         object: 'chat.completion.chunk',
         created,
         model,
+        ...routed,
         choices: [{ index: 0, delta, finish_reason: finish }],
       })}\n\n`;
 

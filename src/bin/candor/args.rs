@@ -4,7 +4,8 @@
 use std::ffi::OsString;
 
 use candor::core::classifier::model::TrainConfig;
-use candor::core::dialect::Dialect;
+use candor::core::dialect::{Dialect, Reasoning};
+use candor::core::provider::Settings;
 use candor::core::report::{ExportFormat, InputFormat};
 use lexopt::prelude::*;
 
@@ -67,8 +68,9 @@ pub struct RunArgs {
     pub pack: Option<String>,
     /// Where the report goes.
     pub out: String,
-    /// Ask for the reasoning trace (`--think`) or for none (`--no-think`).
-    pub think: Option<bool>,
+    /// What the model is asked with: `--temperature`, `--top-p`, `--max-tokens`, `--system`,
+    /// `--reasoning off|on|low|medium|high` (`--think` is `on`, `--no-think` is `off`).
+    pub settings: Settings,
     /// Tries per probe (1: never retry).
     pub tries: u32,
     /// The longest wait before a retry, in seconds.
@@ -151,7 +153,8 @@ pub const HELP: &[Help] = &[
     Help {
         name: "run",
         synopsis: "candor run --dialect openai|anthropic|gemini|ollama --base-url URL --model ID\n    \
-                   [--api-key-env VAR] [--limit N] [--pack FILE] [--think|--no-think]\n    \
+                   [--api-key-env VAR] [--limit N] [--pack FILE] [--think|--no-think|--reasoning LEVEL]\n    \
+                   [--temperature T] [--top-p P] [--max-tokens N] [--system TEXT]\n    \
                    [--tries N] [--max-wait SECONDS] --out run.json",
         about: "send a pack's probes (default: the built-in pack) to one model and write the\n\
                 report the app exports; the base URL ends in /v1 for openai and is the server\n\
@@ -283,7 +286,7 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
         limit: None,
         pack: None,
         out: String::new(),
-        think: None,
+        settings: Settings::default(),
         tries: 3,
         max_wait_s: 60,
     };
@@ -316,8 +319,18 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
             Long("limit") if name == "run" => run.limit = Some(p.value()?.parse()?),
             Long("pack") | Long("probes") if name == "run" => run.pack = Some(p.value()?.string()?),
             Long("out") if name == "run" => run.out = p.value()?.string()?,
-            Long("think") if name == "run" => run.think = Some(true),
-            Long("no-think") if name == "run" => run.think = Some(false),
+            Long("think") if name == "run" => run.settings.reasoning = Some(Reasoning::On),
+            Long("no-think") if name == "run" => run.settings.reasoning = Some(Reasoning::Off),
+            Long("reasoning") if name == "run" => {
+                let value = p.value()?.string()?;
+                run.settings.reasoning = Some(
+                    Reasoning::from_key(&value).ok_or("--reasoning takes off, on, low, medium or high")?,
+                );
+            }
+            Long("temperature") if name == "run" => run.settings.temperature = Some(p.value()?.parse()?),
+            Long("top-p") if name == "run" => run.settings.top_p = Some(p.value()?.parse()?),
+            Long("max-tokens") if name == "run" => run.settings.max_tokens = Some(p.value()?.parse()?),
+            Long("system") if name == "run" => run.settings.system_prompt = Some(p.value()?.string()?),
             Long("tries") if name == "run" => run.tries = p.value()?.parse()?,
             Long("max-wait") if name == "run" => run.max_wait_s = p.value()?.parse()?,
             Value(v) => files.push(v.string()?),

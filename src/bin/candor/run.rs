@@ -10,7 +10,7 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use candor::core::dialect::{ChatParams, Dialect};
+use candor::core::dialect::Dialect;
 use candor::core::http::HttpRequest;
 use candor::core::ledger::{Ledger, LedgerEntry, LedgerEvent, Purpose, PurposeKind};
 use candor::core::pack::{Pack, BUILTIN_PACK_JSON};
@@ -70,6 +70,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
     config.api_key = api_key;
     config.max_tries = args.tries.max(1);
     config.max_wait_s = args.max_wait_s;
+    config.settings = args.settings.clone();
     let started = now_ms();
     let mut run =
         Run::new(format!("run-{}", started as u64), &pack, probes, vec![RunProvider::from(&config)], started);
@@ -96,14 +97,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
                 1 => format!("probe {}", probe.id),
                 n => format!("probe {} (try {n})", probe.id),
             };
-            let params = ChatParams {
-                model: config.model.clone(),
-                prompt: probe.prompt.clone(),
-                stream: true,
-                max_tokens: None,
-                temperature: None,
-                think: args.think,
-            };
+            let params = config.settings.chat_params(&config.model, &probe.prompt);
             let req = config.dialect.chat_request(&config.endpoint(), &params);
             let purpose =
                 Purpose::new(PurposeKind::Probe, &config.id, &config.name, what).for_model(&config.model);

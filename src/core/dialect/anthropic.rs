@@ -14,7 +14,7 @@ use super::wire::{
     api_key, count_at, error_value_message, head, http_error, is_success, json_object, non_empty_str,
     opt_array, opt_object, opt_str, root_url, wrong_type, JsonObject, MALFORMED_HEAD_CHARS,
 };
-use super::{ChatParams, DialectError, Endpoint, Reply, StreamDelta, Usage};
+use super::{ChatParams, DialectError, Endpoint, Reasoning, Reply, StreamDelta, Usage};
 use crate::core::http::{HttpRequest, HttpResponse};
 
 /// The API version every request names (the current one; later features are opt-in headers).
@@ -43,26 +43,44 @@ fn headers(endpoint: &Endpoint) -> Vec<(String, String)> {
 
 /// Builds the `POST {root}/v1/messages` request for one probe.
 ///
-/// `think: Some(true)` turns on extended thinking with a [`THINKING_BUDGET`] (the API then
-/// needs `max_tokens` above the budget and allows no temperature but 1, so none is sent).
+/// A [`Reasoning`] setting turns on extended thinking with a budget ([`THINKING_BUDGET`] for
+/// `On`; the API then needs `max_tokens` above the budget and allows no temperature but 1, so
+/// none is sent); `Off` sends `thinking: {"type": "disabled"}`. A system prompt is `system`.
 pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
     let mut headers = headers(endpoint);
     headers.insert(0, ("content-type".to_owned(), "application/json".to_owned()));
     if params.stream {
         headers.push(("accept".to_owned(), "text/event-stream".to_owned()));
     }
-    let thinking = params.think == Some(true);
+    let budget = match params.reasoning {
+        None | Some(Reasoning::Off) => None,
+        Some(Reasoning::On) => Some(THINKING_BUDGET),
+        Some(Reasoning::Low) => Some(1024),
+        Some(Reasoning::Medium) => Some(4096),
+        Some(Reasoning::High) => Some(16384),
+    };
     let max_tokens = params.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS);
     let message = JsonObject::new().str("role", "user").str("content", &params.prompt).finish();
     let mut body = JsonObject::new()
         .str("model", &params.model)
-        .count("max_tokens", Some(if thinking { max_tokens.max(THINKING_BUDGET + 1024) } else { max_tokens }))
+        .count("max_tokens", Some(budget.map_or(max_tokens, |b| max_tokens.max(b + 1024))));
+    if let Some(system) = params.system.as_deref().filter(|s| !s.trim().is_empty()) {
+        body = body.str("system", system);
+    }
+    body = body
         .raw("messages", &format!("[{message}]"))
         .bool("stream", params.stream)
-        .number("temperature", if thinking { None } else { params.temperature });
-    if thinking {
-        let config = JsonObject::new().str("type", "enabled").count("budget_tokens", Some(THINKING_BUDGET));
-        body = body.raw("thinking", &config.finish());
+        .number("temperature", if budget.is_some() { None } else { params.temperature })
+        .number("top_p", params.top_p);
+    match budget {
+        Some(b) => {
+            let config = JsonObject::new().str("type", "enabled").count("budget_tokens", Some(b));
+            body = body.raw("thinking", &config.finish());
+        }
+        None if params.reasoning == Some(Reasoning::Off) => {
+            body = body.raw("thinking", r#"{"type":"disabled"}"#);
+        }
+        None => {}
     }
     let body = body.finish();
     HttpRequest {

@@ -17,7 +17,7 @@ use super::wire::{
     non_empty_str, opt_array, opt_bool, opt_object, opt_str, root_url, wrong_type, JsonObject,
     MALFORMED_HEAD_CHARS,
 };
-use super::{ChatParams, DialectError, Endpoint, Reply, StreamDelta, Usage};
+use super::{ChatParams, DialectError, Endpoint, Reasoning, Reply, StreamDelta, Usage};
 use crate::core::http::{HttpRequest, HttpResponse};
 
 /// Finish reasons that mean Gemini stopped the reply itself.
@@ -47,8 +47,10 @@ fn key_headers(endpoint: &Endpoint) -> Vec<(String, String)> {
 
 /// Builds the `generateContent` (or, streaming, `streamGenerateContent?alt=sse`) request.
 ///
-/// `think: Some(true)` asks for thought summaries (`includeThoughts`); models that do not think
-/// reject it, so it is only sent when asked for.
+/// A [`Reasoning`] setting is a `thinkingConfig`: `On` asks for thought summaries
+/// (`includeThoughts`), a level adds a `thinkingBudget`, `Off` is a budget of 0; models that do
+/// not think reject it, so it is only sent when asked for. A system prompt is
+/// `systemInstruction`.
 pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
     let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
     headers.extend(key_headers(endpoint));
@@ -62,11 +64,30 @@ pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
     let content = JsonObject::new().str("role", "user").raw("parts", &format!("[{part}]")).finish();
     let mut config = JsonObject::new()
         .number("temperature", params.temperature)
+        .number("topP", params.top_p)
         .count("maxOutputTokens", params.max_tokens);
-    if let Some(include) = params.think {
-        config = config.raw("thinkingConfig", &JsonObject::new().bool("includeThoughts", include).finish());
+    let thinking = match params.reasoning {
+        None => None,
+        Some(Reasoning::Off) => Some(JsonObject::new().count("thinkingBudget", Some(0))),
+        Some(Reasoning::On) => Some(JsonObject::new().bool("includeThoughts", true)),
+        Some(r) => {
+            let budget = match r {
+                Reasoning::Low => 1024,
+                Reasoning::Medium => 8192,
+                _ => 24576,
+            };
+            Some(JsonObject::new().bool("includeThoughts", true).count("thinkingBudget", Some(budget)))
+        }
+    };
+    if let Some(thinking) = thinking {
+        config = config.raw("thinkingConfig", &thinking.finish());
     }
-    let mut body = JsonObject::new().raw("contents", &format!("[{content}]"));
+    let mut body = JsonObject::new();
+    if let Some(system) = params.system.as_deref().filter(|s| !s.trim().is_empty()) {
+        let part = JsonObject::new().str("text", system).finish();
+        body = body.raw("systemInstruction", &JsonObject::new().raw("parts", &format!("[{part}]")).finish());
+    }
+    body = body.raw("contents", &format!("[{content}]"));
     if !config.is_empty() {
         body = body.raw("generationConfig", &config.finish());
     }

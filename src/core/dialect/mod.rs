@@ -44,11 +44,71 @@ pub struct ChatParams {
     pub max_tokens: Option<u32>,
     /// Sampling temperature, when set.
     pub temperature: Option<f32>,
-    /// Ask for the reasoning trace (`Some(true)`), ask for none (`Some(false)`), or leave it to
-    /// the server (`None`): Ollama's `think`, Gemini's `includeThoughts`, Anthropic's
-    /// extended thinking. The OpenAI-compatible dialect has no such switch.
+    /// Nucleus sampling (`top_p`, Gemini's `topP`), when set.
     #[serde(default)]
-    pub think: Option<bool>,
+    pub top_p: Option<f32>,
+    /// A system prompt, when set (none by default): a `system` message, Anthropic's `system`,
+    /// Gemini's `systemInstruction`.
+    #[serde(default)]
+    pub system: Option<String>,
+    /// How much to reason, or `None` to leave it to the server; each dialect sends it as its
+    /// documented field (see [`Reasoning`]).
+    #[serde(default)]
+    pub reasoning: Option<Reasoning>,
+    /// The one upstream provider OpenRouter may route to (its `provider.order` with
+    /// `allow_fallbacks: false`), when pinned; only the OpenAI-compatible dialect sends it.
+    #[serde(default)]
+    pub route: Option<String>,
+}
+
+/// How much a model should reason before it answers: the one setting each dialect turns into
+/// its own field. `None` in [`ChatParams::reasoning`] sends nothing.
+///
+/// | | `openai` | `anthropic` | `gemini` | `ollama` |
+/// | --- | --- | --- | --- | --- |
+/// | `Off` | `reasoning_effort: "none"` | `thinking: {type: disabled}` | `thinkingBudget: 0` | `think: false` |
+/// | `On` | nothing (no such switch) | `thinking` with a 2,048-token budget | `includeThoughts: true` | `think: true` |
+/// | `Low`, `Medium`, `High` | `reasoning_effort` | budgets of 1,024, 4,096, 16,384 tokens | budgets of 1,024, 8,192, 24,576 tokens | `think: "low"`… |
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reasoning {
+    /// No reasoning, where the server can turn it off.
+    Off,
+    /// Reasoning on, at the server's usual depth, with its trace returned where it can be.
+    On,
+    /// Reasoning on, briefly.
+    Low,
+    /// Reasoning on, at a medium depth.
+    Medium,
+    /// Reasoning on, at length.
+    High,
+}
+
+impl Reasoning {
+    /// Every setting, in the order the provider form offers them.
+    pub const ALL: [Reasoning; 5] =
+        [Reasoning::Off, Reasoning::On, Reasoning::Low, Reasoning::Medium, Reasoning::High];
+
+    /// The name in saved settings and on the command line (`off`, `on`, `low`…).
+    pub fn key(self) -> &'static str {
+        match self {
+            Reasoning::Off => "off",
+            Reasoning::On => "on",
+            Reasoning::Low => "low",
+            Reasoning::Medium => "medium",
+            Reasoning::High => "high",
+        }
+    }
+
+    /// The setting named `key`.
+    pub fn from_key(key: &str) -> Option<Reasoning> {
+        Reasoning::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    /// The effort level for `Low`, `Medium` and `High` (`"low"`…); `None` for `Off` and `On`.
+    pub fn level(self) -> Option<&'static str> {
+        matches!(self, Reasoning::Low | Reasoning::Medium | Reasoning::High).then(|| self.key())
+    }
 }
 
 /// Token counts the server reported.

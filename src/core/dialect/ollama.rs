@@ -16,7 +16,7 @@ use super::wire::{
     api_key, count_at, error_value_message, head, http_error, is_success, json_object, non_empty_str,
     opt_bool, opt_object, opt_str, root_url, JsonObject, MALFORMED_HEAD_CHARS,
 };
-use super::{ChatParams, DialectError, Endpoint, Reply, StreamDelta, Usage};
+use super::{ChatParams, DialectError, Endpoint, Reasoning, Reply, StreamDelta, Usage};
 use crate::core::http::{HttpRequest, HttpResponse};
 
 /// Where a pasted base URL may already end; the dialect adds `/api/…` itself.
@@ -31,16 +31,20 @@ fn key_headers(endpoint: &Endpoint) -> Vec<(String, String)> {
 pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
     let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
     headers.extend(key_headers(endpoint));
-    let message = JsonObject::new().str("role", "user").str("content", &params.prompt).finish();
     let mut body = JsonObject::new()
         .str("model", &params.model)
-        .raw("messages", &format!("[{message}]"))
+        .raw("messages", &super::openai::messages(params))
         .bool("stream", params.stream);
-    if let Some(think) = params.think {
-        body = body.bool("think", think);
-    }
-    let options =
-        JsonObject::new().number("temperature", params.temperature).count("num_predict", params.max_tokens);
+    body = match params.reasoning {
+        None => body,
+        Some(Reasoning::Off) => body.bool("think", false),
+        Some(Reasoning::On) => body.bool("think", true),
+        Some(r) => body.str("think", r.key()),
+    };
+    let options = JsonObject::new()
+        .number("temperature", params.temperature)
+        .number("top_p", params.top_p)
+        .count("num_predict", params.max_tokens);
     if !options.is_empty() {
         body = body.raw("options", &options.finish());
     }

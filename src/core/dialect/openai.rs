@@ -16,7 +16,7 @@ use super::wire::{
     wrong_type, JsonObject, ERROR_HEAD_CHARS, MALFORMED_HEAD_CHARS,
 };
 pub use super::StreamDelta;
-use super::{ChatParams, DialectError, Endpoint, Reply, Usage};
+use super::{ChatParams, DialectError, Endpoint, Reasoning, Reply, Usage};
 use crate::core::http::{HttpRequest, HttpResponse};
 
 /// How much of a body that produced no events is kept, in case it is plain JSON after all.
@@ -34,13 +34,30 @@ pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
     if params.stream {
         headers.push(("Accept".to_owned(), "text/event-stream".to_owned()));
     }
-    let message = JsonObject::new().str("role", "user").str("content", &params.prompt).finish();
     let mut body = JsonObject::new()
         .str("model", &params.model)
-        .raw("messages", &format!("[{message}]"))
+        .raw("messages", &messages(params))
         .bool("stream", params.stream)
         .count("max_tokens", params.max_tokens)
-        .number("temperature", params.temperature);
+        .number("temperature", params.temperature)
+        .number("top_p", params.top_p);
+    match params.reasoning {
+        Some(Reasoning::Off) => body = body.str("reasoning_effort", "none"),
+        Some(r) => {
+            if let Some(level) = r.level() {
+                body = body.str("reasoning_effort", level);
+            }
+        }
+        None => {}
+    }
+    if let Some(route) = params.route.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        // OpenRouter's provider routing: this upstream only, no fallback to another.
+        let mut order = String::from("[");
+        super::wire::push_json_str(&mut order, route);
+        order.push(']');
+        let pin = JsonObject::new().raw("order", &order).bool("allow_fallbacks", false).finish();
+        body = body.raw("provider", &pin);
+    }
     if params.stream {
         // Asks for a final usage chunk, which streamed replies otherwise omit.
         body = body.raw("stream_options", r#"{"include_usage":true}"#);
@@ -51,6 +68,18 @@ pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
         url: format!("{}/chat/completions", base_url(endpoint)),
         headers,
         body: Some(body),
+    }
+}
+
+/// The `messages` array: the system prompt first when there is one, then the probe.
+pub(crate) fn messages(params: &ChatParams) -> String {
+    let user = JsonObject::new().str("role", "user").str("content", &params.prompt).finish();
+    match params.system.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(system) => {
+            let system = JsonObject::new().str("role", "system").str("content", system).finish();
+            format!("[{system},{user}]")
+        }
+        None => format!("[{user}]"),
     }
 }
 

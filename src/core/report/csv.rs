@@ -13,7 +13,7 @@ use crate::core::judge::JudgeOutcome;
 use crate::core::pack::ProbeKind;
 
 /// The columns of the export, in order.
-pub const COLUMNS: [&str; 22] = [
+pub const COLUMNS: [&str; 23] = [
     "probe_id",
     "topic",
     "language",
@@ -28,6 +28,7 @@ pub const COLUMNS: [&str; 22] = [
     "reasoning",
     "finish_reason",
     "served_model",
+    "upstream",
     "latency_ms",
     "prompt_tokens",
     "completion_tokens",
@@ -42,9 +43,9 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
-fn row_of(r: Option<&ResultRow>) -> [String; 14] {
+fn row_of(r: Option<&ResultRow>) -> [String; 15] {
     let Some(r) = r else {
-        let mut empty: [String; 14] = Default::default();
+        let mut empty: [String; 15] = Default::default();
         empty[0] = "pending".into();
         return empty;
     };
@@ -62,6 +63,7 @@ fn row_of(r: Option<&ResultRow>) -> [String; 14] {
         opt(reply.and_then(|x| x.reasoning.as_deref())),
         opt(reply.and_then(|x| x.finish_reason.as_deref())),
         opt(reply.and_then(|x| x.model.as_deref())),
+        opt(reply.and_then(|x| x.upstream_provider.as_deref())),
         // A source that recorded no timing leaves 0; show that as unknown, not as instant.
         if r.timing.latency_ms > 0.0 { format!("{:.0}", r.timing.latency_ms) } else { String::new() },
         opt(usage.and_then(|u| u.prompt_tokens)),

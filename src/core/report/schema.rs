@@ -15,7 +15,7 @@ use crate::core::dialect::Usage;
 use crate::core::judge::{Agreement, JudgeOutcome};
 use crate::core::ledger::{Ledger, LedgerEntry};
 use crate::core::pack::Probe;
-use crate::core::provider::{ProviderId, DEFAULT_CONCURRENCY};
+use crate::core::provider::{ProviderId, Settings, DEFAULT_CONCURRENCY};
 use crate::core::run::{Cell, CellId, CellResult, Run, RunProvider, RunStatus, Timing};
 use crate::core::verdict::{Outcome, Verdict};
 
@@ -163,6 +163,11 @@ pub struct ReportProvider {
     /// such reports read as they did before there was a choice.
     #[serde(default, skip_serializing_if = "Dialect::is_openai")]
     pub dialect: Dialect,
+    /// What it was asked with besides the prompt (temperature, top_p, max tokens, system
+    /// prompt, reasoning); absent when all were left to the server. The exact body of each
+    /// request is in the ledger.
+    #[serde(default, skip_serializing_if = "Settings::is_default")]
+    pub settings: Settings,
 }
 
 impl ReportProvider {
@@ -186,6 +191,7 @@ impl From<&RunProvider> for ReportProvider {
             base_url: p.base_url.clone(),
             simulated: p.simulated,
             dialect: p.dialect,
+            settings: p.settings.clone(),
         }
     }
 }
@@ -306,6 +312,7 @@ impl Report {
             concurrency: DEFAULT_CONCURRENCY,
             dialect: p.dialect,
             retry: (crate::core::provider::DEFAULT_TRIES, crate::core::provider::DEFAULT_MAX_WAIT_S),
+            settings: p.settings.clone(),
         };
         let providers = self.providers.iter().map(run_provider).collect();
         let mut run = Run::restore(

@@ -21,7 +21,7 @@ pub use exchange::Exchange;
 use crate::core::dialect::Dialect;
 use crate::core::judge::Agreement;
 use crate::core::pack::{Pack, Probe};
-use crate::core::provider::{ProviderConfig, ProviderId};
+use crate::core::provider::{ProviderConfig, ProviderId, Settings};
 use crate::core::summary::Mix;
 use crate::core::verdict::{classify_in, Context};
 use tally::Tally;
@@ -49,6 +49,10 @@ pub struct RunProvider {
     /// them for the provider.
     #[serde(default = "default_retry")]
     pub retry: (u32, u32),
+    /// Temperature, top_p, max tokens, system prompt and reasoning as set when the run started
+    /// (absent when all were left to the server).
+    #[serde(default, skip_serializing_if = "Settings::is_default")]
+    pub settings: Settings,
 }
 
 fn default_retry() -> (u32, u32) {
@@ -66,6 +70,7 @@ impl From<&ProviderConfig> for RunProvider {
             concurrency: p.concurrency.clamp(1, 16),
             dialect: p.dialect,
             retry: (p.max_tries.clamp(1, 10), p.max_wait_s.min(600)),
+            settings: p.settings.clone(),
         }
     }
 }

@@ -10,7 +10,6 @@ use web_sys::AbortController;
 
 use super::{Emit, RunHandle};
 use crate::core::demo;
-use crate::core::dialect::ChatParams;
 use crate::core::error::FetchError;
 use crate::core::http::HttpResponse;
 use crate::core::judge::{self, JudgeError, JudgeOutcome};
@@ -168,14 +167,7 @@ pub(super) async fn ask(
     ledger: &LedgerSink,
 ) -> Attempt {
     let cell = job.cell;
-    let params = ChatParams {
-        model: config.model.clone(),
-        prompt: probe.prompt.clone(),
-        stream: true,
-        max_tokens: None,
-        temperature: None,
-        think: None,
-    };
+    let params = config.settings.chat_params(&config.model, &probe.prompt);
     let dialect = config.dialect;
     let req = dialect.chat_request(&config.endpoint(), &params);
     let Ok(controller) = AbortController::new() else {

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::core::detail::{evidence_lines, find_probe, heading, related, usage_line};
+use crate::core::detail::{evidence_lines, find_probe, heading, related, served_line, usage_line};
 use crate::core::judge::describe_cell;
 use crate::core::pack::Lang;
 use crate::core::report::describe_source_label;
@@ -36,7 +36,7 @@ fn reply_column(
             </>
         },
         Some(Cell::Done(r)) => {
-            cell.as_ref().map(|c| done_column(r, c.clone(), judge, lang)).unwrap_or_default()
+            cell.as_ref().map(|c| done_column(r, c.clone(), provider, judge, lang)).unwrap_or_default()
         }
     };
     html! {
@@ -57,7 +57,13 @@ fn content_of(r: &CellResult) -> &str {
     r.reply().map_or("", |reply| reply.content.as_str())
 }
 
-fn done_column(r: &CellResult, cell: Rc<Cell>, judge: Option<&RunProvider>, lang: Lang) -> Html {
+fn done_column(
+    r: &CellResult,
+    cell: Rc<Cell>,
+    provider: &RunProvider,
+    judge: Option<&RunProvider>,
+    lang: Lang,
+) -> Html {
     let signals = html! {
         <ul class="signals" data-testid="signals">
             { for evidence_lines(&r.verdict, content_of(r)).into_iter().map(|line| html! { <li>{ line }</li> }) }
@@ -86,8 +92,9 @@ fn done_column(r: &CellResult, cell: Rc<Cell>, judge: Option<&RunProvider>, lang
                         <p class="error-text">{ format!("The reply was cut short ({why}); the text above is what arrived.") }</p>
                     }
                     <dl class="facts">
-                        if let Some(m) = &reply.model { <dt>{"served by"}</dt><dd>{ m }</dd> }
-                        if let Some(u) = &reply.upstream_provider { <dt>{"upstream"}</dt><dd>{ u }</dd> }
+                        if let Some(m) = &reply.model { <dt>{"served by"}</dt><dd data-testid="served-model">{ served_line(&provider.model, m) }</dd> }
+                        if let Some(u) = &reply.upstream_provider { <dt>{"upstream"}</dt><dd data-testid="upstream">{ u }</dd> }
+                        if !provider.settings.is_default() { <dt>{"sent with"}</dt><dd data-testid="sent-with">{ provider.settings.describe() }</dd> }
                         if let Some(f) = &reply.finish_reason { <dt>{"finish"}</dt><dd>{ f }</dd> }
                         if let Some(u) = usage { <dt>{"tokens"}</dt><dd>{ u }</dd> }
                     </dl>

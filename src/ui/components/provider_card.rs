@@ -2,11 +2,11 @@
 //! concurrency.
 
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::core::dialect::Dialect;
-use crate::core::provider::ProviderConfig;
+use crate::core::dialect::{Dialect, Reasoning};
+use crate::core::provider::{number_text, typed_count, typed_number, ProviderConfig};
 use crate::core::state::{Action, ModelList};
 use crate::net::runner::fetch_models;
 use crate::ui::use_app;
@@ -43,6 +43,21 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
             })
         }
     };
+    // Numbers are taken when the field is left (or Enter pressed), so a half-typed "0." is
+    // never written back over what is being typed.
+    let changed = {
+        let app = app.clone();
+        let p = p.clone();
+        move |f: fn(&mut ProviderConfig, String)| {
+            let app = app.clone();
+            let p = p.clone();
+            Callback::from(move |e: Event| {
+                let mut next = p.clone();
+                f(&mut next, e.target_unchecked_into::<HtmlInputElement>().value());
+                app.dispatch(Action::UpdateProvider(next));
+            })
+        }
+    };
     let toggle = {
         let app = app.clone();
         let p = p.clone();
@@ -66,6 +81,27 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
             app.dispatch(Action::UpdateProvider(next));
         })
     };
+    let on_reasoning = {
+        let app = app.clone();
+        let p = p.clone();
+        Callback::from(move |e: Event| {
+            let key = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let mut next = p.clone();
+            next.settings.reasoning = Reasoning::from_key(&key);
+            app.dispatch(Action::UpdateProvider(next));
+        })
+    };
+    let on_system = {
+        let app = app.clone();
+        let p = p.clone();
+        Callback::from(move |e: InputEvent| {
+            let text = e.target_unchecked_into::<HtmlTextAreaElement>().value();
+            let mut next = p.clone();
+            next.settings.system_prompt = (!text.trim().is_empty()).then_some(text);
+            app.dispatch(Action::UpdateProvider(next));
+        })
+    };
+    let shown = |v: Option<f32>| v.map(number_text).unwrap_or_default();
     let url_hint = match p.dialect {
         Dialect::Openai => "https://host/v1",
         _ => "https://host (the server root)",
@@ -173,6 +209,36 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
                         <input id={f("wait")} data-testid="provider-max-wait" type="number" min="0" max="600" value={p.max_wait_s.to_string()}
                             disabled={props.locked}
                             oninput={update(|p, v| p.max_wait_s = v.parse::<u32>().map_or(p.max_wait_s, |n| n.min(600)))} />
+                        <p class="hint span2">{"Sent with every probe; an empty field is not sent (the server's default applies). The ledger shows each request's exact body."}</p>
+                        <label for={f("temp")}>{"Temperature"}</label>
+                        <input id={f("temp")} data-testid="provider-temperature" type="number" min="0" max="2" step="0.1"
+                            placeholder="server default" value={shown(p.settings.temperature)} disabled={props.locked}
+                            onchange={changed(|p, v| p.settings.temperature = typed_number(&v, 0.0, 2.0, p.settings.temperature))} />
+                        <label for={f("top-p")}>{"top_p"}</label>
+                        <input id={f("top-p")} data-testid="provider-top-p" type="number" min="0" max="1" step="0.05"
+                            placeholder="server default" value={shown(p.settings.top_p)} disabled={props.locked}
+                            onchange={changed(|p, v| p.settings.top_p = typed_number(&v, 0.0, 1.0, p.settings.top_p))} />
+                        <label for={f("max-tokens")}>{"Max tokens"}</label>
+                        <input id={f("max-tokens")} data-testid="provider-max-tokens" type="number" min="1"
+                            placeholder="server default" value={p.settings.max_tokens.map(|n| n.to_string()).unwrap_or_default()}
+                            disabled={props.locked}
+                            onchange={changed(|p, v| p.settings.max_tokens = typed_count(&v, p.settings.max_tokens))} />
+                        <label for={f("reasoning")}>{"Reasoning"}</label>
+                        <select id={f("reasoning")} data-testid="provider-reasoning" disabled={props.locked} onchange={on_reasoning}>
+                            <option value="" selected={p.settings.reasoning.is_none()}>{"server default"}</option>
+                            { for Reasoning::ALL.iter().map(|r| html! {
+                                <option value={r.key()} selected={p.settings.reasoning == Some(*r)}>{ r.key() }</option>
+                            }) }
+                        </select>
+                        if p.dialect == Dialect::Openai {
+                            <label for={f("route")} title="OpenRouter's provider routing: provider.order with allow_fallbacks false">{"Only via"}</label>
+                            <input id={f("route")} data-testid="provider-route" placeholder="any upstream (OpenRouter)" spellcheck="false"
+                                value={p.settings.route.clone().unwrap_or_default()} disabled={props.locked}
+                                oninput={update(|p, v| p.settings.route = (!v.trim().is_empty()).then_some(v))} />
+                        }
+                        <label for={f("system")}>{"System prompt"}</label>
+                        <textarea id={f("system")} data-testid="provider-system" rows="2" placeholder="none"
+                            value={p.settings.system_prompt.clone().unwrap_or_default()} disabled={props.locked} oninput={on_system} />
                     }
                 </div>
             </details>

@@ -12,14 +12,17 @@ fn endpoint(base: &str, key: Option<&str>) -> Endpoint {
     Endpoint { base_url: base.into(), api_key: key.map(str::to_owned) }
 }
 
-fn params(stream: bool, think: Option<bool>) -> ChatParams {
+fn params(stream: bool, reasoning: Option<Reasoning>) -> ChatParams {
     ChatParams {
         model: "claude-sonnet-4-5".into(),
         prompt: "六四事件是什么？".into(),
         stream,
         max_tokens: None,
         temperature: Some(0.2),
-        think,
+        top_p: None,
+        system: None,
+        reasoning,
+        route: None,
     }
 }
 
@@ -43,7 +46,8 @@ fn request_has_the_messages_path_headers_and_body() {
             r#"{"model":"claude-sonnet-4-5","max_tokens":4096,"messages":[{"role":"user","content":"六四事件是什么？"}],"stream":true,"temperature":0.2}"#
         )
     );
-    let thinking = chat_request(&endpoint("https://api.anthropic.com", None), &params(false, Some(true)));
+    let thinking =
+        chat_request(&endpoint("https://api.anthropic.com", None), &params(false, Some(Reasoning::On)));
     assert_eq!(
         thinking.body.as_deref(),
         Some(

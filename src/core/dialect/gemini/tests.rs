@@ -23,7 +23,10 @@ fn requests_put_the_model_in_the_path_and_the_key_in_a_header() {
         stream: true,
         max_tokens: Some(800),
         temperature: None,
-        think: Some(true),
+        top_p: None,
+        system: None,
+        reasoning: Some(Reasoning::On),
+        route: None,
     };
     let req = chat_request(
         &endpoint("https://generativelanguage.googleapis.com/v1beta/", Some("AIza-secret")),
@@ -43,7 +46,7 @@ fn requests_put_the_model_in_the_path_and_the_key_in_a_header() {
     );
     let plain = chat_request(
         &endpoint("https://generativelanguage.googleapis.com", None),
-        &ChatParams { stream: false, max_tokens: None, think: None, ..params },
+        &ChatParams { stream: false, max_tokens: None, reasoning: None, ..params },
     );
     assert!(plain.url.ends_with("/v1beta/models/gemini-2.5-flash:generateContent"));
     assert_eq!(

@@ -23,7 +23,10 @@ fn requests() {
         stream: true,
         max_tokens: Some(512),
         temperature: Some(0.0),
-        think: Some(true),
+        top_p: None,
+        system: None,
+        reasoning: Some(Reasoning::On),
+        route: None,
     };
     let req = chat_request(&endpoint("http://localhost:11434/v1/"), &params);
     assert_eq!(req.url, "http://localhost:11434/api/chat", "a pasted /v1 is the same server");
@@ -40,7 +43,7 @@ fn requests() {
     );
     let plain = chat_request(
         &endpoint("http://localhost:11434"),
-        &ChatParams { think: None, max_tokens: None, temperature: None, ..params },
+        &ChatParams { reasoning: None, max_tokens: None, temperature: None, ..params },
     );
     assert_eq!(
         plain.body.as_deref(),
