@@ -94,11 +94,11 @@ pub fn chunks(text: &str, bytes: usize) -> Vec<&str> {
 /// asked, "(a version of …)" when it extends the id asked (a dated snapshot), and "not the
 /// model asked (…)" otherwise, so a route that swapped the model is seen.
 pub fn served_line(asked: &str, served: &str) -> String {
-    let norm = |m: &str| m.trim().trim_start_matches("models/").to_ascii_lowercase();
+    let norm = |m: &str| m.trim().trim_start_matches("models/").as_bytes().to_vec();
     let (a, s) = (norm(asked), norm(served));
-    if a.is_empty() || a == s {
+    if a.is_empty() || a.eq_ignore_ascii_case(&s) {
         served.to_string()
-    } else if s.starts_with(&a) {
+    } else if s.get(..a.len()).is_some_and(|head| head.eq_ignore_ascii_case(&a)) {
         format!("{served} (a version of {asked})")
     } else {
         format!("{served}: not the model asked ({asked})")

@@ -41,7 +41,8 @@ fn local() -> Option<web_sys::Storage> {
 pub fn load() -> Option<(Vec<ProviderConfig>, Selection, Option<ProviderId>)> {
     let store = local()?;
     let raw = store.get_item(SETTINGS_KEY).ok()??;
-    let mut saved: Saved = serde_json::from_str(&raw).ok()?;
+    // Through a `Value` like reports, so providers' settings and dialects share their decoders.
+    let mut saved: Saved = via_value(&raw)?;
     let keys: BTreeMap<String, String> = store
         .get_item(KEYS_KEY)
         .ok()

@@ -363,7 +363,9 @@ impl Run {
             RunEvent::Paused { provider, paused } => {
                 self.paused.retain(|&p| p != provider);
                 if paused && provider < self.providers.len() {
-                    self.paused.push(provider);
+                    // Kept in column order, so the run bar names them as the matrix shows them.
+                    let at = self.paused.partition_point(|&p| p < provider);
+                    self.paused.insert(at, provider);
                 }
             }
             RunEvent::Cancelled { at_ms } => {
@@ -433,8 +435,7 @@ impl Run {
                 waiting = Some(*w);
             }
         }
-        let mut paused = if self.status == RunStatus::Running { self.paused.clone() } else { Vec::new() };
-        paused.sort_unstable();
+        let paused = if self.status == RunStatus::Running { self.paused.clone() } else { Vec::new() };
         Progress { done, total, errors, running, judging, eta_ms, waiting, paused }
     }
 }

@@ -24,6 +24,24 @@ fn input_value(e: &InputEvent) -> String {
     e.target_unchecked_into::<HtmlInputElement>().value()
 }
 
+/// A numeric setting: empty means the server's default. One function for every such field,
+/// so the page carries one copy of its markup.
+fn number_field(
+    id: String,
+    testid: &'static str,
+    label: &'static str,
+    value: String,
+    locked: bool,
+    onchange: Callback<Event>,
+) -> Html {
+    html! {
+        <>
+            <label for={id.clone()}>{ label }</label>
+            <input {id} data-testid={testid} type="number" step="any" placeholder="server default" {value} disabled={locked} {onchange} />
+        </>
+    }
+}
+
 /// Edits one provider in place.
 #[component]
 pub fn ProviderCard(props: &ProviderCardProps) -> Html {
@@ -210,19 +228,13 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
                             disabled={props.locked}
                             oninput={update(|p, v| p.max_wait_s = v.parse::<u32>().map_or(p.max_wait_s, |n| n.min(600)))} />
                         <p class="hint span2">{"Sent with every probe; an empty field is not sent (the server's default applies). The ledger shows each request's exact body."}</p>
-                        <label for={f("temp")}>{"Temperature"}</label>
-                        <input id={f("temp")} data-testid="provider-temperature" type="number" min="0" max="2" step="0.1"
-                            placeholder="server default" value={shown(p.settings.temperature)} disabled={props.locked}
-                            onchange={changed(|p, v| p.settings.temperature = typed_number(&v, 0.0, 2.0, p.settings.temperature))} />
-                        <label for={f("top-p")}>{"top_p"}</label>
-                        <input id={f("top-p")} data-testid="provider-top-p" type="number" min="0" max="1" step="0.05"
-                            placeholder="server default" value={shown(p.settings.top_p)} disabled={props.locked}
-                            onchange={changed(|p, v| p.settings.top_p = typed_number(&v, 0.0, 1.0, p.settings.top_p))} />
-                        <label for={f("max-tokens")}>{"Max tokens"}</label>
-                        <input id={f("max-tokens")} data-testid="provider-max-tokens" type="number" min="1"
-                            placeholder="server default" value={p.settings.max_tokens.map(|n| n.to_string()).unwrap_or_default()}
-                            disabled={props.locked}
-                            onchange={changed(|p, v| p.settings.max_tokens = typed_count(&v, p.settings.max_tokens))} />
+                        { number_field(f("temp"), "provider-temperature", "Temperature", shown(p.settings.temperature), props.locked,
+                            changed(|p, v| p.settings.temperature = typed_number(&v, 0.0, 2.0, p.settings.temperature))) }
+                        { number_field(f("top-p"), "provider-top-p", "top_p", shown(p.settings.top_p), props.locked,
+                            changed(|p, v| p.settings.top_p = typed_number(&v, 0.0, 1.0, p.settings.top_p))) }
+                        { number_field(f("max-tokens"), "provider-max-tokens", "Max tokens",
+                            p.settings.max_tokens.map(|n| n.to_string()).unwrap_or_default(), props.locked,
+                            changed(|p, v| p.settings.max_tokens = typed_count(&v, p.settings.max_tokens))) }
                         <label for={f("reasoning")}>{"Reasoning"}</label>
                         <select id={f("reasoning")} data-testid="provider-reasoning" disabled={props.locked} onchange={on_reasoning}>
                             <option value="" selected={p.settings.reasoning.is_none()}>{"server default"}</option>
