@@ -243,3 +243,26 @@ fn a_missing_key_variable_is_named_and_nothing_is_sent() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("openai, anthropic, gemini and ollama"));
 }
+
+#[test]
+fn settings_given_on_the_command_line_are_sent_and_kept_in_the_report() {
+    let ok = r#"{"message":{"content":"The army fired on protesters in Beijing on 4 June 1989."},"done":true,"done_reason":"stop"}"#;
+    let (url, seen) = serve(vec![(200, "application/json", vec![], ok.to_string())]);
+    let extra =
+        ["--temperature", "0.2", "--system", "Answer briefly.", "--reasoning", "off", "--max-tokens", "64"];
+    let (report, _) = candor_run("ollama", &url, &extra);
+    assert_eq!(label(&report), "answered");
+    let sent: Value = serde_json::from_str(&seen.lock().unwrap()[0].body).expect("JSON body");
+    assert_eq!(sent["think"], false);
+    assert_eq!(sent["options"], serde_json::json!({"temperature": 0.2, "num_predict": 64}));
+    assert_eq!(sent["messages"][0], serde_json::json!({"role": "system", "content": "Answer briefly."}));
+    let settings = &report["providers"][0]["settings"];
+    assert_eq!(settings["temperature"], 0.2);
+    assert_eq!(settings["system_prompt"], "Answer briefly.");
+    assert_eq!(settings["reasoning"], "off");
+    assert_eq!(
+        report["ledger"][0]["request_body"],
+        seen.lock().unwrap()[0].body,
+        "the ledger keeps the exact body"
+    );
+}
