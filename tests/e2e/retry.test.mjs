@@ -1,7 +1,8 @@
 // End to end: a rate-limited request is tried again after the server's Retry-After. The mock's
 // `flaky` model answers 429 (Retry-After: 1) the first time it sees a prompt and answers it the
 // second time; the run bar says what the run is waiting for, every cell gets its answer, and
-// the ledger lists both tries of each probe.
+// the ledger lists both tries of each probe. A provider that only ever answers 429 is paused,
+// and the run bar names it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, waitForRun, chooseTopics, cellVerdicts, setUp, addMockProvider } from './harness.mjs';
@@ -38,5 +39,19 @@ test('a rate-limited probe waits as the server asks, is tried again and gets its
   const statuses = await rows.locator('span.s').allTextContents();
   assert.equal(statuses.filter((s) => s === '429').length, total);
   assert.equal(statuses.filter((s) => s === '200').length, total);
+  await context.close();
+});
+
+test('a provider that keeps failing is paused, and the run bar names it', async () => {
+  const { context, page } = await openPage(env.chromium.browser, env.site.url);
+  await page.getByTestId('provider-demo').getByRole('checkbox', { name: 'Include in runs' }).uncheck();
+  await addMockProvider(page, env.mock.url, 'p1', 'Always limited', 'ratelimit', undefined, { listModels: false });
+  await chooseTopics(page, ['great-firewall', 'tiananmen-1989']);
+  await page.getByTestId('run').click();
+  const said = await page.waitForFunction(() => document.querySelector('[data-testid=paused]')?.textContent, null, { timeout: 20_000 });
+  assert.match(await said.jsonValue(), /Always limited · ratelimit is paused: failing again and again/);
+  await page.getByTestId('cancel').click();
+  // A stopped run pauses nothing.
+  await page.getByTestId('paused').waitFor({ state: 'detached' });
   await context.close();
 });
