@@ -12,5 +12,6 @@ if [ "$#" -eq 0 ]; then
   set -- ../shared/data/dev-responses.jsonl ../shared/data/contrast-responses.jsonl ../shared/data/xstest-responses.jsonl
 fi
 cargo build --release --quiet --bin candor
-if [ "$cv" = 1 ]; then target/release/candor cv "$@"; fi
-target/release/candor train "$@" --out static/model/verdict-v1.bin
+bin="${CARGO_TARGET_DIR:-target}/release/candor"
+if [ "$cv" = 1 ]; then "$bin" cv "$@"; fi
+"$bin" train "$@" --out static/model/verdict-v1.bin

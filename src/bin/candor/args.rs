@@ -30,7 +30,7 @@ pub enum Command {
     /// Train the text model.
     Train { files: Vec<String>, out: Option<String>, config: TrainConfig },
     /// Agreement held out by model.
-    Cv { files: Vec<String>, config: TrainConfig },
+    Cv { files: Vec<String>, split: Split, by_prompt: bool, misses: bool, config: TrainConfig },
     /// Replies classified per second.
     Bench { file: String },
     /// Time per reply on bad inputs.
@@ -82,8 +82,12 @@ pub const HELP: &[Help] = &[
     },
     Help {
         name: "cv",
-        synopsis: "candor cv FILE… [--epochs N] [--lr X] [--l2 X] [--deflection-weight X]",
-        about: "agreement held out by model: train without a sixth of the models, judge those",
+        synopsis: "candor cv FILE… [--by model|prompt] [--split train|all] [--misses] [--epochs N] [--lr X] [--l2 X]\n\
+                   [--deflection-weight X]",
+        about: "agreement held out by model (train without a sixth of the models, judge those) or\n\
+                by prompt (a fifth of the questions at a time, as the held-out split is made);\n\
+                --split train leaves the held-out prompts out entirely (for tuning rules and\n\
+                settings without reading them); --misses lists the disagreements on stderr",
     },
     Help { name: "bench", synopsis: "candor bench FILE", about: "replies classified per second on one core" },
     Help {
@@ -235,14 +239,22 @@ fn misuse(e: lexopt::Error, command: Option<&'static str>) -> UsageError {
 fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, lexopt::Error> {
     let mut files: Vec<String> = Vec::new();
     let (mut split, mut misses, mut out, mut format) = (Split::All, false, None, None);
+    let mut by_prompt = false;
     let mut config = TrainConfig::default();
     let name = help.name;
     let takes_training = matches!(name, "train" | "cv");
     while let Some(arg) = p.next()? {
         match arg {
             Long("help") | Short('h') => return Ok(Command::Help(Some(help))),
-            Long("split") if name == "eval" => split = p.value()?.parse_with(split_of)?,
-            Long("misses") if name == "eval" => misses = true,
+            Long("split") if matches!(name, "eval" | "cv") => split = p.value()?.parse_with(split_of)?,
+            Long("misses") if matches!(name, "eval" | "cv") => misses = true,
+            Long("by") if name == "cv" => {
+                by_prompt = match p.value()?.string()?.as_str() {
+                    "model" => false,
+                    "prompt" => true,
+                    _ => return Err("cross-validation is --by model or --by prompt".into()),
+                }
+            }
             Long("out") if name == "train" => out = Some(p.value()?.string()?),
             Long("epochs") if takes_training => config.epochs = p.value()?.parse()?,
             Long("lr") if takes_training => config.learning_rate = p.value()?.parse()?,
@@ -271,7 +283,12 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
         }
         "eval" => Command::Eval { files, split, misses },
         "train" => Command::Train { files, out, config },
-        "cv" => Command::Cv { files, config },
+        "cv" if split == Split::HeldOut => {
+            return Err(
+                "`candor cv` reads the training split (--split train) or every row (--split all)".into()
+            )
+        }
+        "cv" => Command::Cv { files, split, by_prompt, misses, config },
         "bench" => {
             count("a judged file", 1)?;
             Command::Bench { file: files.remove(0) }

@@ -4,10 +4,11 @@
 use std::process::ExitCode;
 
 use candor::core::classifier::features::Feature;
+use candor::core::classifier::hanzi::to_traditional;
 use candor::core::classifier::model::{self, Model, TrainConfig};
 use candor::core::classifier::{classify_with, features_of, Context};
 use candor::core::eval::{read_judged, traditional_copies, Agreement, Class, JudgedRow};
-use candor::core::verdict::{classify_prompt, Outcome, Verdict};
+use candor::core::verdict::{classify_prompt, Label, Outcome, Verdict};
 
 use crate::args::Split;
 use crate::{file_name, read};
@@ -47,20 +48,28 @@ pub fn eval(files: &[String], split: Split, show_misses: bool) -> ExitCode {
     for row in rows.iter().filter(|r| in_split(r, split)) {
         let label = row.verdict().label;
         agreement.add(row, label);
-        if show_misses && row.class().is_some_and(|c| c != Class::of(label)) {
-            let head: String = row.response.chars().take(160).collect();
-            eprintln!(
-                "{} [{}] judge {} / candor {}: {}",
-                row.id,
-                row.lang,
-                row.label,
-                label.key(),
-                head.replace('\n', " ")
-            );
+        if show_misses {
+            print_miss(row, label);
         }
     }
     print!("{}", agreement.report());
     ExitCode::SUCCESS
+}
+
+/// A row whose verdict disagrees with its judge, on stderr: id, language, both labels and
+/// the reply's opening.
+fn print_miss(row: &JudgedRow, label: Label) {
+    if row.class().is_some_and(|c| c != Class::of(label)) {
+        let head: String = row.response.chars().take(160).collect();
+        eprintln!(
+            "{} [{}] judge {} / candor {}: {}",
+            row.id,
+            row.lang,
+            row.label,
+            label.key(),
+            head.replace('\n', " ")
+        );
+    }
 }
 
 /// The rows of one judged JSON Lines file.
@@ -134,30 +143,64 @@ fn verdict_with(row: &JudgedRow, model: &Model) -> Verdict {
     }
 }
 
-/// `candor cv`: agreement held out by model, six folds.
-pub fn cross_validate(files: &[String], cfg: &TrainConfig) -> ExitCode {
-    let rows = match judged_files(files) {
-        Ok(r) => r,
+/// `candor cv`: agreement held out by model (six folds, each a sixth of the models), or with
+/// `by_prompt` held out by question (five folds of prompts, as the held-out split is made),
+/// over the rows of `split` (with [`Split::Train`] the held-out prompts are neither trained
+/// on nor judged).
+pub fn cross_validate(
+    files: &[String],
+    split: Split,
+    by_prompt: bool,
+    show_misses: bool,
+    cfg: &TrainConfig,
+) -> ExitCode {
+    let rows: Vec<JudgedRow> = match judged_files(files) {
+        Ok(r) => r.into_iter().filter(|r| in_split(r, split)).collect(),
         Err(code) => return code,
     };
     let mut models: Vec<&str> = rows.iter().map(|r| r.model.as_str()).collect();
     models.sort_unstable();
     models.dedup();
-    const FOLDS: usize = 6;
-    let fold_of = |m: &str| models.iter().position(|x| *x == m).unwrap_or(0) % FOLDS;
+    let folds: usize = if by_prompt { 5 } else { 6 };
+    // A prompt's fold comes from its Traditional form, so a Simplified row and its
+    // Traditional copy always fall in the same fold; the hash's low bits pick the held-out
+    // split, so the folds use higher ones.
+    let fold_of = |r: &JudgedRow| {
+        if by_prompt {
+            let key = to_traditional(&r.prompt);
+            let h = key.bytes().fold(0x811c_9dc5u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0193));
+            (h >> 8) as usize % folds
+        } else {
+            models.iter().position(|x| *x == r.model).unwrap_or(0) % folds
+        }
+    };
     let mut agreement = Agreement::default();
-    for fold in 0..FOLDS {
-        let train_rows: Vec<&JudgedRow> = rows.iter().filter(|r| fold_of(&r.model) != fold).collect();
+    for fold in 0..folds {
+        let train_rows: Vec<&JudgedRow> = rows.iter().filter(|r| fold_of(r) != fold).collect();
         let model = model::train(&examples(&train_rows), cfg);
-        let held: Vec<&str> = models.iter().copied().filter(|m| fold_of(m) == fold).collect();
-        eprintln!("fold {}: held out {}", fold + 1, held.join(", "));
-        for row in rows.iter().filter(|r| fold_of(&r.model) == fold) {
-            agreement.add(row, verdict_with(row, &model).label);
+        if !by_prompt {
+            let held: Vec<&str> =
+                models.iter().copied().filter(|m| fold_of_model(&rows, &fold_of, m) == fold).collect();
+            eprintln!("fold {}: held out {}", fold + 1, held.join(", "));
+        }
+        for row in rows.iter().filter(|r| fold_of(r) == fold) {
+            let label = verdict_with(row, &model).label;
+            agreement.add(row, label);
+            if show_misses {
+                print_miss(row, label);
+            }
         }
     }
-    print!(
-        "held out by model ({FOLDS} folds: each model's replies judged by a text model trained without them):\n{}",
-        agreement.report()
-    );
+    let what = if by_prompt {
+        "held out by prompt (5 folds: each question's replies judged by a text model trained without them)"
+    } else {
+        "held out by model (6 folds: each model's replies judged by a text model trained without them)"
+    };
+    print!("{what}:\n{}", agreement.report());
     ExitCode::SUCCESS
+}
+
+/// The fold of a model's rows (for the listing of which models a fold holds out).
+fn fold_of_model(rows: &[JudgedRow], fold_of: &impl Fn(&JudgedRow) -> usize, model: &str) -> usize {
+    rows.iter().find(|r| r.model == model).map_or(0, fold_of)
 }

@@ -308,6 +308,15 @@ pub fn extract(answer: &str, rules: &RuleFacts, out: &mut Vec<Feature>) {
     }
 }
 
+/// One feature for each phrase the scan found (in the opening 3,000 bytes), so the model
+/// can weigh each table entry on its own: "所谓" or "has always adhered to" say more in some
+/// replies than the bucketed counts of their table can.
+pub fn phrase_features<'p>(phrases: impl Iterator<Item = &'p str>, out: &mut Vec<Feature>) {
+    for p in phrases {
+        out.push((bucket(name_hash(p) ^ 7), 0.4));
+    }
+}
+
 /// The answer characters (after folding) that feature extraction read, with their byte
 /// offsets in the answer, so model evidence can point back into the text.
 pub fn answer_positions(answer: &str, max: usize) -> Vec<(usize, u32)> {

@@ -137,6 +137,7 @@ pub fn features_of(content: &str, reasoning: Option<&str>, question: Option<&str
     let r = read(content, question);
     let mut out = Vec::with_capacity(4096);
     extract(content, &facts_of(&r, reasoning), &mut out);
+    features::phrase_features(r.scan.hits.iter().map(|h| h.phrase), &mut out);
     out
 }
 
@@ -174,6 +175,7 @@ fn classify_inner(reply: &Reply, ctx: &Context, model: Option<&Model>) -> Verdic
     let p = model.map(|m| {
         let mut feats = Vec::with_capacity(2048);
         extract(content, &facts, &mut feats);
+        features::phrase_features(r.scan.hits.iter().map(|h| h.phrase), &mut feats);
         m.probabilities(&feats)
     });
     let ruling = rules::STEPS.iter().find_map(|step| step(&r));

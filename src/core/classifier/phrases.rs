@@ -9,7 +9,7 @@
 use std::sync::OnceLock;
 
 /// What a table's phrases are evidence of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Table {
     /// The model says it won't or can't (counts in the opening only).
     Refusal,
@@ -112,8 +112,40 @@ impl Phrases {
                 p.entries.push((table, phrase.to_string()));
             }
         }
+        p.add_variants();
         Ok(p)
     }
+
+    /// Adds the forms a phrase takes in other typing and script, so the file lists each
+    /// phrase once: a typographic apostrophe for a straight one ("i can’t"), and for a
+    /// Chinese phrase its Traditional characters (the `[hanzi]` pairs). A form the file
+    /// already lists is not added twice.
+    fn add_variants(&mut self) {
+        let map: std::collections::BTreeMap<char, char> = {
+            let mut it = self.hanzi.chars();
+            std::iter::from_fn(move || Some((it.next()?, it.next()?))).filter(|(s, t)| s != t).collect()
+        };
+        let mut seen: std::collections::BTreeSet<(Table, String)> = self.entries.iter().cloned().collect();
+        let mut added = Vec::new();
+        for (table, phrase) in &self.entries {
+            let curly = phrase.replace('\'', "\u{2019}");
+            let traditional: String = phrase.chars().map(|c| map.get(&c).copied().unwrap_or(c)).collect();
+            for form in [curly, traditional] {
+                if seen.insert((*table, form.clone())) {
+                    if *table == Table::Canned {
+                        let about = canned_about(&self.canned, phrase).to_string();
+                        self.canned.push((form.clone(), about));
+                    }
+                    added.push((*table, form));
+                }
+            }
+        }
+        self.entries.extend(added);
+    }
+}
+
+fn canned_about<'c>(canned: &'c [(String, String)], phrase: &str) -> &'c str {
+    canned.iter().find(|c| c.0 == phrase).map_or("a fixed line", |c| c.1.as_str())
 }
 
 /// Installs the tables from the data file's text (the web app, once fetched). Only the
@@ -159,3 +191,33 @@ pub const BLOCK_MESSAGES: &[&str] = &[
     "敏感",
     "违规",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_phrase_also_counts_with_a_typographic_apostrophe_and_in_traditional_characters() {
+        let p = Phrases::parse(
+            "[refusal]\ni can't help\n我无法回答\n[canned]\n换个话题\tthe change of subject\n[hanzi]\n无無换換个個话話题題\n",
+        )
+        .unwrap();
+        let has = |t: Table, s: &str| p.entries.iter().any(|e| e.0 == t && e.1 == s);
+        assert!(has(Table::Refusal, "i can\u{2019}t help") && has(Table::Refusal, "i can't help"));
+        assert!(has(Table::Refusal, "我無法回答") && has(Table::Refusal, "我无法回答"));
+        assert!(has(Table::Canned, "換個話題"));
+        assert_eq!(
+            p.canned.iter().find(|c| c.0 == "換個話題").map(|c| c.1.as_str()),
+            Some("the change of subject")
+        );
+        assert_eq!(p.entries.len(), 6, "each form once: {:?}", p.entries);
+        // The shipped file lists each form once, so reading it adds what it leaves out.
+        let shipped = tables();
+        assert!(shipped.entries.iter().any(|e| e.1 == "i\u{2019}m unable to"));
+        let mut forms: Vec<&(Table, String)> = shipped.entries.iter().collect();
+        let n = forms.len();
+        forms.sort();
+        forms.dedup();
+        assert_eq!(forms.len(), n, "a phrase is listed twice in one table");
+    }
+}

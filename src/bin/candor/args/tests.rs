@@ -35,12 +35,20 @@ fn the_documented_command_lines_read_as_meant() {
             config: TrainConfig::default()
         })
     );
-    let Ok(Command::Cv { files: f, config }) =
-        cmd(&["cv", "a.jsonl", "--epochs", "3", "--lr", "0.25", "--l2", "0"])
-    else {
+    let Ok(Command::Cv { files: f, split, by_prompt, misses, config }) = cmd(&[
+        "cv", "a.jsonl", "--epochs", "3", "--lr", "0.25", "--l2", "0", "--split", "train", "--misses",
+        "--by", "prompt",
+    ]) else {
         panic!("cv reads")
     };
     assert_eq!(f, files(&["a.jsonl"]));
+    assert_eq!((split, by_prompt, misses), (Split::Train, true, true));
+    assert!(matches!(cmd(&["cv", "a.jsonl"]), Ok(Command::Cv { by_prompt: false, split: Split::All, .. })));
+    assert!(cmd(&["cv", "a.jsonl", "--by", "language"]).is_err());
+    assert!(
+        cmd(&["cv", "a.jsonl", "--split", "held-out"]).is_err(),
+        "cross-validating the held-out rows alone"
+    );
     assert_eq!((config.epochs, config.learning_rate, config.l2), (3, 0.25, 0.0));
     assert_eq!(config.deflection_weight, TrainConfig::default().deflection_weight);
     assert_eq!(cmd(&["bench", "dev.jsonl"]), Ok(Command::Bench { file: "dev.jsonl".into() }));
