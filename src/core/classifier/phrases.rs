@@ -9,7 +9,7 @@
 use std::sync::OnceLock;
 
 /// What a table's phrases are evidence of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Table {
     /// The model says it won't or can't (counts in the opening only).
     Refusal,
@@ -121,17 +121,23 @@ impl Phrases {
     /// Chinese phrase its Traditional characters (the `[hanzi]` pairs). A form the file
     /// already lists is not added twice.
     fn add_variants(&mut self) {
-        let map: std::collections::BTreeMap<char, char> = {
+        let pairs: Vec<(char, char)> = {
             let mut it = self.hanzi.chars();
             std::iter::from_fn(move || Some((it.next()?, it.next()?))).filter(|(s, t)| s != t).collect()
         };
-        let mut seen: std::collections::BTreeSet<(Table, String)> = self.entries.iter().cloned().collect();
-        let mut added = Vec::new();
+        let traditional = |c: char| pairs.iter().find(|p| p.0 == c).map_or(c, |p| p.1);
+        // A plain search rather than a set or a sort: it keeps the WebAssembly small, and the
+        // file is read once.
+        let listed = |t: Table, form: &str, entries: &[(Table, String)]| {
+            entries.iter().any(|e| e.0 == t && e.1 == form)
+        };
+        let mut added: Vec<(Table, String)> = Vec::new();
         for (table, phrase) in &self.entries {
             let curly = phrase.replace('\'', "\u{2019}");
-            let traditional: String = phrase.chars().map(|c| map.get(&c).copied().unwrap_or(c)).collect();
-            for form in [curly, traditional] {
-                if seen.insert((*table, form.clone())) {
+            let in_traditional: String = phrase.chars().map(traditional).collect();
+            for form in [curly, in_traditional] {
+                let new = !listed(*table, &form, &self.entries) && !listed(*table, &form, &added);
+                if new {
                     if *table == Table::Canned {
                         let about = canned_about(&self.canned, phrase).to_string();
                         self.canned.push((form.clone(), about));
@@ -214,10 +220,8 @@ mod tests {
         // The shipped file lists each form once, so reading it adds what it leaves out.
         let shipped = tables();
         assert!(shipped.entries.iter().any(|e| e.1 == "i\u{2019}m unable to"));
-        let mut forms: Vec<&(Table, String)> = shipped.entries.iter().collect();
-        let n = forms.len();
-        forms.sort();
-        forms.dedup();
-        assert_eq!(forms.len(), n, "a phrase is listed twice in one table");
+        for (i, e) in shipped.entries.iter().enumerate() {
+            assert!(!shipped.entries[..i].contains(e), "{e:?} is listed twice in one table");
+        }
     }
 }
