@@ -17,7 +17,7 @@
 // --quick divides the probe counts by 10 (to check the script itself).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMock } from '../tests/e2e/mock-server.mjs';
 import { addMockProvider, launch, serveDist } from '../tests/e2e/harness.mjs';
@@ -177,7 +177,9 @@ const slow = await startMock({ delayMs: 0, latencyMs: 200 });
 const { browser, close } = await launch();
 const browserPid = browser.process?.()?.pid ?? Number(execFileSync('pgrep', ['-o', '-f', 'chromium.*--remote-debugging-pipe'], { encoding: 'utf8' }).trim());
 const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
-say(`Candor browser benchmark · commit ${commit} · ${cpus().length} cores (${cpus()[0]?.model ?? '?'}) · ${browser.version()}${quick ? ' · QUICK (÷10)' : ''}`);
+// Other work on the machine slows every figure: the load average is printed at both ends.
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+say(`Candor browser benchmark · commit ${commit} · ${cpus().length} cores (${cpus()[0]?.model ?? '?'}) · Chromium ${browser.version()} · load average ${load()}${quick ? ' · QUICK (÷10)' : ''}`);
 
 async function gridScenario(name, probes, models, timeout) {
   fast.stats.peakInFlight = 0;
@@ -249,6 +251,7 @@ try {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+  say(`load average at the end: ${load()}`);
 } finally {
   await close();
   await fast.close();
