@@ -106,11 +106,37 @@ pub fn ReplyText(props: &ReplyTextProps) -> Html {
             <div class="text" data-testid={testid} lang={props.lang.tag()} data-complete={(drawn >= pieces_total && shown.is_some()).to_string()}>
                 { marked }
                 if shown.is_none() { <span class="muted">{"…"}</span> }
-                // Each piece a block of its own: the browser lays out one piece, not the whole reply again.
                 { for ranges.iter().take(drawn).map(|&(from, to)| html! {
-                    <span key={from} class="text-piece">{ &text[from..to] }</span>
+                    <TextPiece key={from} cell={props.cell.clone()} field={props.field} {from} {to} />
                 }) }
             </div>
         </>
     }
+}
+
+/// Props of [`TextPiece`].
+#[derive(Properties)]
+pub struct TextPieceProps {
+    cell: Rc<Cell>,
+    field: Field,
+    /// Where the piece starts in the field's text (bytes).
+    from: usize,
+    /// Where it ends.
+    to: usize,
+}
+
+impl PartialEq for TextPieceProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.cell, &other.cell)
+            && self.field == other.field
+            && (self.from, self.to) == (other.from, other.to)
+    }
+}
+
+/// One piece of the rest of a long reply: drawn once (a new piece does not copy or compare
+/// the ones before it), as a block of its own (the browser lays out that piece alone).
+#[component]
+fn TextPiece(props: &TextPieceProps) -> Html {
+    let (text, _) = text_of(&props.cell, props.field);
+    html! { <span class="text-piece">{ text.get(props.from..props.to).unwrap_or("") }</span> }
 }
