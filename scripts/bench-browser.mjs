@@ -36,8 +36,8 @@ function probeList(n, tag) {
   return lines.join('\n') + '\n';
 }
 
-/** Resident memory (KB) of the browser's largest renderer process (the page's), from ps. */
-function rendererRssKb(browserPid) {
+/** Resident memory (KB) of the largest renderer process (the page's) under `rootPid`, from ps. */
+function rendererRssKb(rootPid) {
   const out = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8' });
   const procs = out.trim().split('\n').map((l) => {
     const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(l);
@@ -52,7 +52,7 @@ function rendererRssKb(browserPid) {
       walk(c.pid);
     }
   };
-  walk(browserPid);
+  walk(rootPid);
   return total;
 }
 
@@ -175,7 +175,9 @@ const site = await serveDist();
 const fast = await startMock({ delayMs: 0 });
 const slow = await startMock({ delayMs: 0, latencyMs: 200 });
 const { browser, close } = await launch();
-const browserPid = browser.process?.()?.pid ?? Number(execFileSync('pgrep', ['-o', '-f', 'chromium.*--remote-debugging-pipe'], { encoding: 'utf8' }).trim());
+// The renderers are found among this process's descendants (Chromium is launched from here),
+// so another Chromium on the machine is never counted.
+const browserPid = process.pid;
 const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
 // Other work on the machine slows every figure: the load average is printed at both ends.
 const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
