@@ -203,7 +203,7 @@ impl LedgerEntry {
 }
 
 /// Something that happened to a request.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum LedgerEvent {
     /// It was sent.
     Sent(Box<LedgerEntry>),

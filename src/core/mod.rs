@@ -5,6 +5,7 @@ pub mod classifier;
 pub mod demo;
 pub mod detail;
 pub mod dialect;
+pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod flow;

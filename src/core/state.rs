@@ -31,7 +31,7 @@ pub enum ModelList {
     /// The models the server offers.
     Loaded(Vec<String>),
     /// Why it could not be fetched.
-    Failed(FetchError),
+    Failed(String),
 }
 
 /// Everything the app shows.
@@ -127,7 +127,7 @@ pub enum Action {
         /// Provider id.
         provider: ProviderId,
         /// The models, or why not.
-        result: Result<Vec<String>, FetchError>,
+        result: Result<Vec<String>, String>,
     },
     /// Adds or removes a topic.
     ToggleTopic(String),

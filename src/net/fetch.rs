@@ -22,8 +22,15 @@ use crate::net::now_ms;
 /// Where ledger events go (the app dispatches them into its state).
 pub type LedgerSink = Rc<dyn Fn(LedgerEvent)>;
 
-/// Ids for ledger entries; unique within a page load.
+/// Ids for ledger entries; unique within a page load (the engine worker numbers its own from
+/// [`FIRST_ENGINE_LEDGER_ID`](crate::core::engine::FIRST_ENGINE_LEDGER_ID)).
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Numbers this module's ledger entries from `first` on (the engine worker calls it once, at
+/// start).
+pub fn number_requests_from(first: u64) {
+    NEXT_ID.store(first, Ordering::Relaxed);
+}
 
 /// Why a request produced no usable response.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -64,9 +71,21 @@ impl NetError {
 }
 
 /// Whether the app itself was loaded over HTTPS (local servers then need the browser's
-/// permission to be reached).
+/// permission to be reached). Read from the global `location`, which the page and its
+/// workers both have (a worker's is its script's URL, on the page's origin).
 fn page_is_https() -> bool {
-    web_sys::window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:")
+    Reflect::get(&js_sys::global(), &JsValue::from_str("location"))
+        .and_then(|l| Reflect::get(&l, &JsValue::from_str("protocol")))
+        .ok()
+        .and_then(|p| p.as_string())
+        .is_some_and(|p| p == "https:")
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The global `fetch`: `window.fetch` in the page, `self.fetch` in a worker.
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(request: &Request) -> js_sys::Promise;
 }
 
 /// The status and headers of a response, once they arrive; as [`send`] returns it, also
@@ -184,8 +203,7 @@ async fn perform(
     }
     let request =
         Request::new_with_str_and_init(&req.url, &init).map_err(|e| NetError::Build(js_message(&e)))?;
-    let window = web_sys::window().ok_or_else(|| NetError::Build("no window".into()))?;
-    let resp = JsFuture::from(window.fetch_with_request(&request)).await.map_err(|e| {
+    let resp = JsFuture::from(global_fetch(&request)).await.map_err(|e| {
         if is_abort(&e, signal) {
             NetError::Aborted
         } else {

@@ -1,11 +1,14 @@
 //! The only code that talks to the network or to browser storage.
 //!
-//! [`fetch::send`] performs every HTTP request the app makes; [`runner`] drives a probe
-//! run through it; [`storage`] keeps settings in `localStorage`; [`tools`] hands exports and
+//! [`fetch::send`] performs every HTTP request the app makes. [`runner`] drives a probe run
+//! through it inside the engine worker, which the page talks to through [`engine`]; [`own`]
+//! fetches the site's own files; [`storage`] keeps settings in `localStorage`; [`tools`] hands exports and
 //! imports to the tools worker.
 
+pub mod engine;
 pub mod fetch;
 pub mod files;
+pub mod own;
 pub mod runner;
 pub mod storage;
 pub mod tools;

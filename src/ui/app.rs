@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::core::engine::Plan;
 use crate::core::flow::Registry;
 use crate::core::ledger::LedgerEvent;
 use crate::core::pack::Pack;
@@ -14,7 +15,8 @@ use crate::core::persist;
 use crate::core::report::{content_hash, Report};
 use crate::core::run::RunStatus;
 use crate::core::state::{apply, Action, AppState, View};
-use crate::net::runner::{self, RunHandle};
+use crate::net::engine::{self, RunHandle};
+use crate::net::own;
 use crate::net::{now_ms, storage};
 use crate::ui::components::charts::Charts;
 use crate::ui::components::data_flow::DataFlow;
@@ -147,7 +149,7 @@ pub fn App() -> Html {
                 let (texts, sink, events, assets) =
                     (texts.clone(), sink.clone(), events.clone(), assets.clone());
                 wasm_bindgen_futures::spawn_local(async move {
-                    let text = runner::fetch_asset(path, what, &sink).await;
+                    let text = own::fetch_asset(path, what, &sink).await;
                     texts.borrow_mut()[i] = Some(text.map_err(String::from));
                     // The last file in completes the start-up.
                     if texts.borrow().iter().all(Option::is_some) {
@@ -189,7 +191,7 @@ pub fn Main(props: &MainProps) -> Html {
         use_effect_with((), move |_| {
             let ledger = ledger_sink(&store);
             wasm_bindgen_futures::spawn_local(async move {
-                let result = runner::load_classifier(&ledger).await;
+                let result = own::load_classifier(&ledger).await;
                 store.dispatch(Action::Classifier(result));
             });
         });
@@ -223,11 +225,13 @@ pub fn Main(props: &MainProps) -> Html {
                 let started = driver.borrow().as_ref().is_some_and(|(d, _)| d == id);
                 if !started {
                     let dispatcher = store.dispatcher();
-                    let handle = runner::start(
-                        run,
+                    let notify = store.dispatcher();
+                    let handle = engine::start(
+                        Plan::of(run),
                         &store.0.providers,
                         move |ev| crate::ui::dispatch_batched(&dispatcher, Action::Run(ev)),
                         ledger_sink(&store),
+                        move |why| notify.dispatch(Action::Notify(why)),
                     );
                     *driver.borrow_mut() = Some((id.clone(), handle));
                 }

@@ -139,6 +139,8 @@ test('charts: heatmap by topic, language and control gaps, and cost from an edit
   await page.getByTestId('run').click();
   await waitForRun(page);
   await page.getByTestId('charts').locator('summary').click();
+  // The charts are drawn once the section has opened (the browser's toggle event).
+  await page.getByTestId('heatmap').locator('rect').first().waitFor();
   // Two sensitive topics and their two control topics, one provider.
   assert.equal(await page.getByTestId('heatmap').locator('rect').count(), 4);
   // The simulated censored model answers the famine question in English but not in Chinese.

@@ -3,12 +3,13 @@
 use crate::core::judge::JudgeOutcome;
 use crate::core::run::{CellId, Timing};
 use crate::core::verdict::Outcome;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Something that happened to a cell or the run.
 // Events are moved once, from the network layer into the run; boxing would buy nothing.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum RunEvent {
     /// A request was sent.
     Started {
@@ -109,7 +110,7 @@ pub struct Progress {
 }
 
 /// Why a request is waiting for another try; the run bar names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum WaitReason {
     /// HTTP 429.
     RateLimited,

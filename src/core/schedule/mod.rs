@@ -22,6 +22,7 @@ mod retry;
 
 use std::collections::VecDeque;
 
+use crate::core::engine::Plan;
 use crate::core::provider::{plain_http_host, HTTP1_CONNECTIONS};
 pub use crate::core::run::WaitReason;
 use crate::core::run::{CellId, Run, RunProvider};
@@ -183,22 +184,41 @@ impl Scheduler {
         Scheduler::build(run, |p| base.with_limits(p.retry.0, p.retry.1), seed)
     }
 
+    /// A scheduler for what `plan` still has to do, like [`Scheduler::with_provider_limits`]
+    /// (the engine builds its scheduler from the plan the page sends it).
+    pub fn for_plan(plan: &Plan, base: RetryPolicy, seed: u64) -> Scheduler {
+        let pending = |col: usize| plan.pending.get(col).cloned().unwrap_or_default();
+        let awaiting = plan.to_judge.iter().map(|(cell, _)| *cell).collect();
+        let policy = |p: &RunProvider| base.with_limits(p.retry.0, p.retry.1);
+        Scheduler::from_parts(&plan.providers, plan.judge.as_ref(), pending, awaiting, policy, seed)
+    }
+
     fn build(run: &Run, policy: impl Fn(&RunProvider) -> RetryPolicy, seed: u64) -> Scheduler {
-        let mut queues: Vec<Queue> = run
-            .providers
+        let pending = |col: usize| run.pending_for(col);
+        Scheduler::from_parts(&run.providers, run.judge.as_ref(), pending, run.awaiting_judge(), policy, seed)
+    }
+
+    fn from_parts(
+        providers: &[RunProvider],
+        judge: Option<&RunProvider>,
+        pending: impl Fn(usize) -> Vec<CellId>,
+        awaiting_judge: Vec<CellId>,
+        policy: impl Fn(&RunProvider) -> RetryPolicy,
+        seed: u64,
+    ) -> Scheduler {
+        let mut queues: Vec<Queue> = providers
             .iter()
             .enumerate()
-            .map(|(col, p)| Queue::new(p.concurrency, run.pending_for(col), policy(p)))
+            .map(|(col, p)| Queue::new(p.concurrency, pending(col), policy(p)))
             .collect();
         let columns = queues.len();
-        if let Some(j) = &run.judge {
-            queues.push(Queue::new(j.concurrency, run.awaiting_judge(), policy(j)));
+        if let Some(j) = judge {
+            queues.push(Queue::new(j.concurrency, awaiting_judge, policy(j)));
         }
         let mut names: Vec<&str> = Vec::new();
-        let hosts = run
-            .providers
+        let hosts = providers
             .iter()
-            .chain(&run.judge)
+            .chain(judge)
             .map(|p: &RunProvider| {
                 let host = plain_http_host(&p.base_url).filter(|_| !p.simulated)?;
                 Some(names.iter().position(|h| *h == host).unwrap_or_else(|| {

@@ -14,13 +14,14 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::AbortController;
 
 use crate::core::demo;
+use crate::core::engine::Plan;
 use crate::core::error::FetchError;
 use crate::core::http::HttpResponse;
 use crate::core::judge::{judged_text, JudgeError};
 use crate::core::ledger::{Purpose, PurposeKind};
 use crate::core::pack::Probe;
 use crate::core::provider::ProviderConfig;
-use crate::core::run::{Cell as RunCell, CellId, Run, RunEvent};
+use crate::core::run::{CellId, RunEvent};
 use crate::core::schedule::{Job, Lane, Next, Report, RetryPolicy, Scheduler};
 use crate::core::verdict::Outcome;
 use crate::net::fetch::{send, LedgerSink};
@@ -67,39 +68,31 @@ struct Driver {
     timer: Cell<Option<f64>>,
 }
 
-/// Starts sending every pending cell of `run`, and every reply still to judge. `providers`
-/// are the live settings (with keys), matched to the run's columns and judge by id; every
-/// request is recorded in `ledger`.
+/// Starts sending everything `plan` still has to do. `providers` are the live settings
+/// (with keys), matched to the run's columns and judge by id; every request is recorded in
+/// `ledger`.
 pub fn start(
-    run: &Run,
+    plan: Plan,
     providers: &[ProviderConfig],
     emit: impl Fn(RunEvent) + 'static,
     ledger: LedgerSink,
 ) -> RunHandle {
     let live = |id: &str| providers.iter().find(|p| p.id == id).cloned().map(Rc::new);
-    let mut scheduler = Scheduler::with_provider_limits(run, RetryPolicy::default(), now_ms() as u64);
-    let columns: Vec<_> = run.providers.iter().map(|rp| live(&rp.id)).collect();
+    let mut scheduler = Scheduler::for_plan(&plan, RetryPolicy::default(), now_ms() as u64);
+    let columns: Vec<_> = plan.providers.iter().map(|rp| live(&rp.id)).collect();
     for (col, config) in columns.iter().enumerate() {
         if config.is_none() {
             scheduler.remove_column(col);
         }
     }
-    let to_judge = run
-        .awaiting_judge()
-        .into_iter()
-        .filter_map(|cell| match run.cell(cell) {
-            Some(RunCell::Done(r)) => judged_text(&r.outcome).map(|t| (cell, t.to_string())),
-            _ => None,
-        })
-        .collect();
     let handle = RunHandle { scheduler: Rc::new(RefCell::new(scheduler)), in_flight: Rc::default() };
     let driver = Rc::new(Driver {
         handle: handle.clone(),
         columns,
-        titles: run.providers.iter().map(|p| p.title.clone()).collect(),
-        judge: run.judge.as_ref().and_then(|j| live(&j.id)),
-        probes: run.probes.clone(),
-        to_judge: RefCell::new(to_judge),
+        titles: plan.providers.iter().map(|p| p.title.clone()).collect(),
+        judge: plan.judge.as_ref().and_then(|j| live(&j.id)),
+        probes: plan.probes.into_iter().map(Rc::new).collect(),
+        to_judge: RefCell::new(plan.to_judge),
         emit: Rc::new(emit),
         ledger,
         timer: Cell::new(None),
@@ -224,38 +217,4 @@ pub async fn fetch_models(config: &ProviderConfig, ledger: &LedgerSink) -> Resul
         body: String::from_utf8_lossy(&raw.borrow()).into_owned(),
     };
     Ok(config.dialect.parse_models(&resp)?)
-}
-
-/// Fetches one of the site's own files (a path relative to the page), recorded in the
-/// ledger as Candor's own request.
-async fn fetch_own(path: &str, what: &str, ledger: &LedgerSink) -> Result<Vec<u8>, FetchError> {
-    // Resolve against the page's base URL so the ledger shows where it really came from,
-    // and so the site works under any sub-path.
-    let base = web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten());
-    let url = match base {
-        Some(b) => format!("{}{path}", &b[..b.rfind('/').map_or(b.len(), |i| i + 1)]),
-        None => path.to_string(),
-    };
-    let req = crate::core::http::HttpRequest { method: "GET".into(), url, headers: Vec::new(), body: None };
-    let purpose = Purpose::own_file(what);
-    let bytes = RefCell::new(Vec::new());
-    let (_, head) =
-        send(&req, purpose, ledger, None, |_| {}, |chunk| bytes.borrow_mut().extend_from_slice(chunk)).await;
-    let head = head.map_err(|e| e.for_user(None))?;
-    if head.status != 200 {
-        return Err(FetchError::Asset { path: path.into(), status: head.status });
-    }
-    Ok(bytes.into_inner())
-}
-
-/// Fetches one of the site's own text files.
-pub async fn fetch_asset(path: &str, what: &str, ledger: &LedgerSink) -> Result<String, FetchError> {
-    let bytes = fetch_own(path, what, ledger).await?;
-    String::from_utf8(bytes).map_err(|_| FetchError::NotText { path: path.into() })
-}
-
-/// Fetches the classifier's text model from the site itself and installs it.
-pub async fn load_classifier(ledger: &LedgerSink) -> Result<(), FetchError> {
-    let bytes = fetch_own("model/verdict-v1.bin", "classifier model", ledger).await?;
-    crate::core::classifier::install_model(&bytes).map_err(|e| FetchError::Model(e.to_string()))
 }

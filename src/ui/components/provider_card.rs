@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::core::dialect::Dialect;
 use crate::core::provider::ProviderConfig;
 use crate::core::state::{Action, ModelList};
-use crate::net::runner::fetch_models;
+use crate::net::engine::fetch_models;
 use crate::ui::use_app;
 
 /// Props of [`ProviderCard`].
