@@ -108,7 +108,10 @@ fn worker() -> Result<Worker, String> {
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         let data = event.data();
         if let Some(text) = data.as_string() {
-            match serde_json::from_str::<Vec<Note>>(&text) {
+            // Read through a parsed value, like reports and stored cells: the replies' decoders
+            // are then the ones the page has already (one decoder per type, see ARCHITECTURE.md).
+            let notes = serde_json::from_str(&text).and_then(serde_json::from_value::<Vec<Note>>);
+            match notes {
                 Ok(notes) => deliver(notes),
                 Err(e) => fail_all(format!("the run engine sent a message the page cannot read ({e})")),
             }
