@@ -13,10 +13,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::ledger::LedgerEvent;
+use crate::core::dialect::Usage;
+use crate::core::judge::JudgeOutcome;
+use crate::core::ledger::{LedgerEntry, LedgerEvent};
 use crate::core::pack::Probe;
 use crate::core::provider::ProviderConfig;
-use crate::core::run::{Cell, CellId, Run, RunEvent, RunProvider};
+use crate::core::run::{Cell, CellId, Run, RunEvent, RunProvider, Timing, WaitReason};
+use crate::core::verdict::Outcome;
 
 /// What a run still has to do, as the engine needs it: no replies, except those still to be
 /// rated by the judge.
@@ -130,6 +133,109 @@ pub enum Note {
     },
 }
 
+/// A [`RunEvent`] as the engine posts it. Tuple variants: serde's decoder for a variant with
+/// named fields also reads them as a map, which costs several times the code, and every
+/// decoder is part of the page's first load.
+#[doc(hidden)]
+#[allow(clippy::large_enum_variant)]
+#[derive(Serialize, Deserialize)]
+pub enum RunWire {
+    Started(CellId, f64),
+    Delta(CellId, String, String),
+    Finished(CellId, Outcome, Timing, f64),
+    Judged(CellId, JudgeOutcome, f64),
+    Aborted(CellId),
+    Waiting(CellId, f64, WaitReason, u32),
+    Cancelled(f64),
+}
+
+impl From<RunWire> for RunEvent {
+    fn from(w: RunWire) -> RunEvent {
+        match w {
+            RunWire::Started(cell, at_ms) => RunEvent::Started { cell, at_ms },
+            RunWire::Delta(cell, content, reasoning) => RunEvent::Delta { cell, content, reasoning },
+            RunWire::Finished(cell, outcome, timing, at_ms) => {
+                RunEvent::Finished { cell, outcome, timing, at_ms }
+            }
+            RunWire::Judged(cell, outcome, at_ms) => RunEvent::Judged { cell, outcome, at_ms },
+            RunWire::Aborted(cell) => RunEvent::Aborted { cell },
+            RunWire::Waiting(cell, until_ms, reason, tries) => {
+                RunEvent::Waiting { cell, until_ms, reason, tries }
+            }
+            RunWire::Cancelled(at_ms) => RunEvent::Cancelled { at_ms },
+        }
+    }
+}
+
+impl From<RunEvent> for RunWire {
+    fn from(e: RunEvent) -> RunWire {
+        match e {
+            RunEvent::Started { cell, at_ms } => RunWire::Started(cell, at_ms),
+            RunEvent::Delta { cell, content, reasoning } => RunWire::Delta(cell, content, reasoning),
+            RunEvent::Finished { cell, outcome, timing, at_ms } => {
+                RunWire::Finished(cell, outcome, timing, at_ms)
+            }
+            RunEvent::Judged { cell, outcome, at_ms } => RunWire::Judged(cell, outcome, at_ms),
+            RunEvent::Aborted { cell } => RunWire::Aborted(cell),
+            RunEvent::Waiting { cell, until_ms, reason, tries } => {
+                RunWire::Waiting(cell, until_ms, reason, tries)
+            }
+            RunEvent::Cancelled { at_ms } => RunWire::Cancelled(at_ms),
+        }
+    }
+}
+
+/// A [`LedgerEvent`] as the engine posts it (tuple variants, as [`RunWire`]).
+#[doc(hidden)]
+#[derive(Serialize, Deserialize)]
+pub enum LedgerWire {
+    Sent(Box<LedgerEntry>),
+    Head(u64, u16, Vec<(String, String)>, f64),
+    Body(u64, f64, f64),
+    Done(u64, u64, f64, Option<String>),
+    Served(u64, Option<String>, Option<String>, Option<Usage>),
+}
+
+impl From<LedgerWire> for LedgerEvent {
+    fn from(w: LedgerWire) -> LedgerEvent {
+        match w {
+            LedgerWire::Sent(entry) => LedgerEvent::Sent(entry),
+            LedgerWire::Head(id, status, headers, ttfb_ms) => {
+                LedgerEvent::Head { id, status, headers, ttfb_ms }
+            }
+            LedgerWire::Body(id, first_token_ms, last_token_ms) => {
+                LedgerEvent::Body { id, first_token_ms, last_token_ms }
+            }
+            LedgerWire::Done(id, bytes_in, latency_ms, error) => {
+                LedgerEvent::Done { id, bytes_in, latency_ms, error }
+            }
+            LedgerWire::Served(id, model, upstream, usage) => {
+                LedgerEvent::Served { id, model, upstream, usage }
+            }
+        }
+    }
+}
+
+impl From<LedgerEvent> for LedgerWire {
+    fn from(e: LedgerEvent) -> LedgerWire {
+        match e {
+            LedgerEvent::Sent(entry) => LedgerWire::Sent(entry),
+            LedgerEvent::Head { id, status, headers, ttfb_ms } => {
+                LedgerWire::Head(id, status, headers, ttfb_ms)
+            }
+            LedgerEvent::Body { id, first_token_ms, last_token_ms } => {
+                LedgerWire::Body(id, first_token_ms, last_token_ms)
+            }
+            LedgerEvent::Done { id, bytes_in, latency_ms, error } => {
+                LedgerWire::Done(id, bytes_in, latency_ms, error)
+            }
+            LedgerEvent::Served { id, model, upstream, usage } => {
+                LedgerWire::Served(id, model, upstream, usage)
+            }
+        }
+    }
+}
+
 /// Ledger ids the engine gives its requests start here, so they never meet the ids the page
 /// gives its own (the site's data files).
 pub const FIRST_ENGINE_LEDGER_ID: u64 = 1 << 32;
@@ -139,7 +245,6 @@ mod tests {
     use super::*;
     use crate::core::pack::Pack;
     use crate::core::provider::ProviderConfig;
-    use crate::core::verdict::Outcome;
 
     #[test]
     fn a_plan_survives_the_trip_to_the_engine_and_keys_travel_only_beside_settings() {

@@ -204,6 +204,7 @@ impl LedgerEntry {
 
 /// Something that happened to a request.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "crate::core::engine::LedgerWire", into = "crate::core::engine::LedgerWire")]
 pub enum LedgerEvent {
     /// It was sent.
     Sent(Box<LedgerEntry>),

@@ -10,6 +10,7 @@ use std::fmt;
 // Events are moved once, from the network layer into the run; boxing would buy nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "crate::core::engine::RunWire", into = "crate::core::engine::RunWire")]
 pub enum RunEvent {
     /// A request was sent.
     Started {
