@@ -148,6 +148,12 @@ pub enum StorageError {
          or delete old runs on the Runs page."
     )]
     Full,
+    /// The browser refused to save or read runs for another reason than room (IndexedDB
+    /// off, as in some private windows, or failing), in its own words.
+    #[error(
+        "This browser did not let Candor save the run ({0}): new replies are kept in this tab only. Export the run (JSON) to keep it."
+    )]
+    Refused(String),
     /// A saved run is no longer there (deleted in another tab).
     #[error("The saved run {0} is gone from this browser's storage.")]
     Gone(String),

@@ -257,7 +257,7 @@ pub enum LedgerEvent {
 pub const LEDGER_PAGE: usize = 100;
 
 /// Marks the ids of entries restored from a saved run.
-const RESTORED: u64 = 1 << 62;
+pub const RESTORED: u64 = 1 << 62;
 
 /// Every request of this session, oldest first.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -2,12 +2,13 @@
 //!
 //! [`fetch::send`] performs every HTTP request the app makes. [`runner`] drives a probe run
 //! through it inside the engine worker, which the page talks to through [`engine`]; [`own`]
-//! fetches the site's own files; [`storage`] keeps settings in `localStorage`; [`tools`] hands exports and
-//! imports to the tools worker.
+//! fetches the site's own files; [`storage`] keeps settings in `localStorage` and runs in
+//! IndexedDB (through [`idb`]); [`tools`] hands exports and imports to the tools worker.
 
 pub mod engine;
 pub mod fetch;
 pub mod files;
+pub mod idb;
 pub mod own;
 pub mod runner;
 pub mod storage;

@@ -1,17 +1,27 @@
-//! Settings in `localStorage`: providers, the probe selection and the judge, and (only for providers
+//! Browser storage. Settings in `localStorage` (small, and read at once at start-up):
+//! providers, the probe selection and the judge, imported probes, and (only for providers
 //! whose "remember on this device" box is ticked) their API keys, stored apart from the
-//! settings so the settings can be shown or exported without them.
+//! settings so the settings can be shown or exported without them. Runs in IndexedDB, which
+//! has room for big runs and is read asynchronously.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
+use js_sys::Array;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
 use crate::core::error::StorageError;
-use crate::core::persist::Write;
+use crate::core::persist::{self, stores, Record, RunLine};
 use crate::core::provider::{ProviderConfig, ProviderId};
-use crate::core::report::{to_json, Report};
-use crate::core::run::{Cell, CellId, CellResult, Run};
+use crate::core::report::Report;
+use crate::core::run::Run;
 use crate::core::state::Selection;
+use crate::net::idb::{self, Change, IdbError};
 
 const SETTINGS_KEY: &str = "candor.settings.v1";
 const KEYS_KEY: &str = "candor.keys.v1";
@@ -83,127 +93,189 @@ pub fn save(
 
 // ---- Runs -------------------------------------------------------------------------------
 //
-// A run is stored as a header (a report of the run as it started, or as it ended, with the
-// ledger) plus one key per finished cell, written the moment the cell finishes: a reload
-// or a crash loses nothing that had arrived.
+// Runs live in IndexedDB (`net::idb`), as the records `core::persist` defines: a line in the
+// list of saved runs, a header, one record per finished cell and one per request, each
+// written as the persistence policy asks. Runs saved by earlier versions in localStorage are
+// moved over once ([`migrate`]).
 
-const RUNS_KEY: &str = "candor.runs.v1";
-
-/// A saved run, as listed on the Runs page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SavedRun {
-    /// Run id.
-    pub id: String,
-    /// When it started.
-    pub started_ms: f64,
-    /// Provider titles, in column order.
-    pub providers: Vec<String>,
-    /// Number of cells.
-    pub cells: usize,
-    /// Where the source is, e.g. "Candor run" or "SpeechMap import".
-    pub source: String,
+impl From<IdbError> for StorageError {
+    fn from(e: IdbError) -> Self {
+        if e.quota {
+            StorageError::Full
+        } else {
+            StorageError::Refused(e.message)
+        }
+    }
 }
 
-fn head_key(id: &str) -> String {
-    format!("candor.run.{id}.head")
+fn changes(records: Vec<Record>) -> Vec<Change> {
+    records.into_iter().map(|r| Change::Put(r.store, idb::key(&r.key), r.value)).collect()
 }
 
-fn cell_key(id: &str, cell: CellId) -> String {
-    format!("candor.run.{id}.cell.{}.{}", cell.probe, cell.provider)
+/// Records waiting to be written, gathered over a few milliseconds: a reply changes the state
+/// several times in a row (its request sent, answered, its cell finished), and each change
+/// asks for writes; they go in one transaction, a record written twice only once.
+struct Batch {
+    records: Vec<Record>,
+    /// Settles once the batch is written; `result` then says how it went.
+    written: js_sys::Promise,
+    settle: js_sys::Function,
+    result: Rc<RefCell<Result<(), StorageError>>>,
+}
+
+thread_local! {
+    static BATCH: RefCell<Option<Batch>> = const { RefCell::new(None) };
+}
+
+/// How long records wait for others to join them, in milliseconds (about one frame).
+const GATHER_MS: u32 = 16;
+
+/// Puts `records` in the next batch (after those asked for earlier: batches are written in
+/// order) and waits until it is written.
+pub fn perform(records: Vec<Record>) -> impl Future<Output = Result<(), StorageError>> {
+    let joined = (!records.is_empty())
+        .then(|| {
+            BATCH.with(|b| {
+                let mut b = b.borrow_mut();
+                if b.is_none() {
+                    let (written, settle, _) = idb::promise().ok()?;
+                    *b = Some(Batch {
+                        records: Vec::new(),
+                        written,
+                        settle,
+                        result: Rc::new(RefCell::new(Ok(()))),
+                    });
+                    wasm_bindgen_futures::spawn_local(write_batch());
+                }
+                let batch = b.as_mut()?;
+                for r in records {
+                    match batch.records.iter_mut().find(|o| o.store == r.store && o.key == r.key) {
+                        Some(old) => *old = r,
+                        None => batch.records.push(r),
+                    }
+                }
+                Some((batch.written.clone(), batch.result.clone()))
+            })
+        })
+        .flatten();
+    async move {
+        let Some((written, result)) = joined else { return Ok(()) };
+        let _ = JsFuture::from(written).await;
+        let result = result.borrow().clone();
+        result
+    }
+}
+
+/// Writes the gathered batch in one transaction, and tells those waiting how it went.
+async fn write_batch() {
+    gloo_timers::future::TimeoutFuture::new(GATHER_MS).await;
+    let Some(batch) = BATCH.with(|b| b.borrow_mut().take()) else { return };
+    let result = match idb::db().await {
+        Ok(db) => idb::write(&db, changes(batch.records)).await.map_err(StorageError::from),
+        Err(e) => Err(e.into()),
+    };
+    *batch.result.borrow_mut() = result;
+    let _ = batch.settle.call0(&JsValue::UNDEFINED);
+}
+
+/// Stores a run seen first stopped (a [`persist::Write::Whole`]): one storage holds already
+/// (it was opened from here) gets only its line, with its status and figures as they are now
+/// and its source as saved; any other (opened from a file) gets the records `whole` builds.
+pub async fn store_opened(line: RunLine, whole: impl FnOnce() -> Vec<Record>) -> Result<(), StorageError> {
+    let db = idb::db().await?;
+    let records = match idb::get(&db, stores::RUNS, &JsValue::from_str(&line.id)).await? {
+        Some(old) => {
+            let source = persist::via_value::<RunLine>(&old).map_or(line.source.clone(), |o| o.source);
+            vec![persist::line_record(&RunLine { source, ..line })]
+        }
+        None => whole(),
+    };
+    idb::write(&db, changes(records)).await.map_err(StorageError::from)
 }
 
 /// The saved runs, newest first.
-pub fn list_runs() -> Vec<SavedRun> {
-    let mut runs: Vec<SavedRun> = local()
-        .and_then(|s| s.get_item(RUNS_KEY).ok().flatten())
-        .and_then(|j| serde_json::from_str(&j).ok())
-        .unwrap_or_default();
-    runs.sort_by(|a, b| b.started_ms.total_cmp(&a.started_ms));
-    runs
-}
-
-/// Saves a run's header (and lists it). Call at the start and when it ends.
-fn save_run_head(report: &Report) -> Result<(), StorageError> {
-    let store = local().ok_or(StorageError::Off)?;
-    store.set_item(&head_key(&report.run.id), &to_json(report)).map_err(|_| StorageError::Full)?;
-    let mut runs = list_runs();
-    runs.retain(|r| r.id != report.run.id);
-    runs.push(SavedRun {
-        id: report.run.id.clone(),
-        started_ms: report.run.started_ms,
-        providers: report.providers.iter().map(|p| p.display_title()).collect(),
-        cells: report.probes.len() * report.providers.len(),
-        source: report.source.kind.title().to_string(),
-    });
-    let json = serde_json::to_string(&runs).map_err(|_| StorageError::Full)?;
-    store.set_item(RUNS_KEY, &json).map_err(|_| StorageError::Full)
-}
-
-/// Performs the writes the persistence policy asked for, in order, stopping at the first
-/// that storage refuses. `report(with_results)` builds the run's report (with its ledger)
-/// when a header is due: without results while the run goes, its cells being stored apart.
-pub fn perform(writes: &[Write], run: &Run, report: impl Fn(bool) -> Report) -> Result<(), StorageError> {
-    for write in writes {
-        match *write {
-            Write::Head { with_results } => save_run_head(&report(with_results))?,
-            Write::Cell(id) => {
-                if let Some(Cell::Done(result)) = run.cell(id) {
-                    save_cell(&run.id, id, result)?;
-                }
-            }
+pub async fn list_runs() -> Result<Vec<RunLine>, StorageError> {
+    let mut runs: Vec<RunLine> = Vec::new();
+    for (_, line) in idb::get_all(&idb::db().await?, stores::RUNS, None).await? {
+        if let Some(line) = persist::via_value::<RunLine>(&line) {
+            let at = runs.partition_point(|r| r.started_ms >= line.started_ms);
+            runs.insert(at, line);
         }
     }
-    Ok(())
+    Ok(runs)
 }
 
-/// Saves one finished cell.
-fn save_cell(run_id: &str, cell: CellId, result: &CellResult) -> Result<(), StorageError> {
-    let store = local().ok_or(StorageError::Off)?;
-    // Written as reports are (pretty): the app then carries one encoder for cells, not two
-    // (measured: 1.5 KB of the first load, for a few percent more stored bytes).
-    let json = serde_json::to_string_pretty(result).map_err(|_| StorageError::Full)?;
-    store.set_item(&cell_key(run_id, cell), &json).map_err(|_| StorageError::Full)
+/// Loads a saved run: its report (results and ledger filled in) and the run, every saved
+/// cell done.
+pub async fn load_run(id: &str) -> Result<(Report, Run), StorageError> {
+    let db = idb::db().await?;
+    let head = idb::get(&db, stores::HEADS, &JsValue::from_str(id))
+        .await?
+        .ok_or_else(|| StorageError::Gone(id.to_string()))?;
+    let range = idb::run_range(id)?;
+    let cells = idb::get_all(&db, stores::CELLS, Some(&range)).await?;
+    let requests = idb::get_all(&db, stores::LEDGER, Some(&range)).await?;
+    let index = |k: &JsValue, i: u32| Array::from(k).get(i).as_f64().unwrap_or(-1.0) as usize;
+    let cells = cells.into_iter().map(|(k, v)| (index(&k, 1), index(&k, 2), v));
+    persist::assemble(id, &head, cells, requests.into_iter().map(|(_, v)| v))
 }
 
-/// Loads a saved run: its report header with every saved cell put back.
-pub fn load_run(id: &str) -> Result<(Report, Run), StorageError> {
-    let store = local().ok_or(StorageError::Off)?;
-    let head =
-        store.get_item(&head_key(id)).ok().flatten().ok_or_else(|| StorageError::Gone(id.to_string()))?;
-    let report = Report::from_json(&head)
-        .map_err(|e| StorageError::Unreadable { id: id.to_string(), why: e.to_string() })?;
-    let mut run = report.to_run();
-    for probe in 0..run.probes.len() {
-        for provider in 0..run.providers.len() {
-            let id = CellId { probe, provider };
-            if !matches!(run.cell(id), Some(Cell::Pending)) {
-                continue;
+/// Deletes a saved run, its cells and its requests.
+pub async fn delete_run(id: &str) -> Result<(), StorageError> {
+    let (key, range) = (JsValue::from_str(id), idb::run_range(id)?);
+    let changes = vec![
+        Change::Delete(stores::RUNS, key.clone()),
+        Change::Delete(stores::HEADS, key),
+        Change::Delete(stores::CELLS, range.clone()),
+        Change::Delete(stores::LEDGER, range),
+    ];
+    idb::write(&idb::db().await?, changes).await.map_err(StorageError::from)
+}
+
+/// How much this site stores and may store (bytes), and whether the browser keeps it under
+/// storage pressure, when the browser says.
+pub async fn estimate() -> Option<(f64, f64, bool)> {
+    let storage = web_sys::window()?.navigator().storage();
+    let estimate: web_sys::StorageEstimate =
+        JsFuture::from(storage.estimate().ok()?).await.ok()?.unchecked_into();
+    let persisted = JsFuture::from(storage.persisted().ok()?).await.ok()?.as_bool().unwrap_or(false);
+    Some((estimate.get_usage()?, estimate.get_quota()?, persisted))
+}
+
+/// Asks the browser, once per page load, to keep Candor's storage under storage pressure (it
+/// may decide without asking the user, or refuse).
+pub async fn ask_persistence() {
+    if let Some(Ok(promise)) = web_sys::window().map(|w| w.navigator().storage().persist()) {
+        let _ = JsFuture::from(promise).await;
+    }
+}
+
+/// Moves runs saved by earlier versions from localStorage into IndexedDB, once: each run is
+/// written whole in one transaction, and its old keys are removed only once that committed.
+/// Returns how many runs moved.
+pub async fn migrate() -> Result<usize, StorageError> {
+    let Some(store) = local() else { return Ok(0) };
+    let Some(list) = store.get_item(persist::OLD_RUNS_KEY).ok().flatten() else { return Ok(0) };
+    let db = idb::db().await?;
+    let mut moved = 0;
+    for id in persist::old_run_ids(&list) {
+        let prefix = persist::old_prefix(&id);
+        let items: Vec<(String, String)> = (0..store.length().unwrap_or(0))
+            .filter_map(|i| store.key(i).ok().flatten())
+            .filter(|k| k.starts_with(&prefix))
+            .filter_map(|k| store.get_item(&k).ok().flatten().map(|v| (k, v)))
+            .collect();
+        // A run that cannot be read is left where it is.
+        if let Ok(records) = persist::read_old_run(&id, items.iter().cloned()) {
+            idb::write(&db, changes(records)).await?;
+            for (k, _) in items {
+                let _ = store.remove_item(&k);
             }
-            let saved = store.get_item(&cell_key(&report.run.id, id)).ok().flatten();
-            if let Some(result) = saved.and_then(|j| via_value::<CellResult>(&j)) {
-                run.set_cell(id, Cell::Done(result));
-            }
+            moved += 1;
         }
     }
-    Ok((report, run))
-}
-
-/// Deletes a saved run and its cells.
-pub fn delete_run(id: &str) {
-    let Some(store) = local() else { return };
-    let prefix = format!("candor.run.{id}.");
-    let keys: Vec<String> = (0..store.length().unwrap_or(0))
-        .filter_map(|i| store.key(i).ok().flatten())
-        .filter(|k| k.starts_with(&prefix))
-        .collect();
-    for k in keys {
-        let _ = store.remove_item(&k);
-    }
-    let mut runs = list_runs();
-    runs.retain(|r| r.id != id);
-    if let Ok(json) = serde_json::to_string(&runs) {
-        let _ = store.set_item(RUNS_KEY, &json);
-    }
+    let _ = store.remove_item(persist::OLD_RUNS_KEY);
+    Ok(moved)
 }
 
 const PROBES_KEY: &str = "candor.probes.v1";
@@ -212,7 +284,7 @@ const PROBES_KEY: &str = "candor.probes.v1";
 pub fn load_probes() -> Vec<crate::core::pack::Probe> {
     local()
         .and_then(|s| s.get_item(PROBES_KEY).ok().flatten())
-        .and_then(|j| via_value(&j))
+        .and_then(|j| persist::via_value(&j))
         .unwrap_or_default()
 }
 

@@ -3,15 +3,19 @@
 //! settings and runs, and starts or stops the run driver when the state says so.
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use crate::core::engine::Plan;
+use crate::core::error::StorageError;
 use crate::core::flow::Registry;
 use crate::core::ledger::LedgerEvent;
 use crate::core::pack::Pack;
 use crate::core::persist;
+use crate::core::report::schema::SourceKind;
 use crate::core::report::{content_hash, Report};
 use crate::core::run::RunStatus;
 use crate::core::state::{apply, Action, AppState, View};
@@ -55,12 +59,25 @@ fn initial_state(assets: &Assets) -> Store {
     if let Some((providers, selection, judge)) = storage::load() {
         state = apply(&state, Action::Restore { providers, selection: Some(selection), judge });
     }
-    // A run that was still going when the page was closed: show what had arrived, and offer
-    // to send the rest.
-    let newest = storage::list_runs().into_iter().next();
-    if let Some(Ok((report, mut run))) = newest.map(|r| storage::load_run(&r.id)) {
-        if report.run.status == crate::core::report::schema::Status::Running {
-            run.mark_interrupted();
+    Store(state)
+}
+
+/// Shows the newest saved run if it was still going when the page was closed, with what had
+/// arrived, and offers to send the rest. Runs are in IndexedDB, which answers
+/// asynchronously: the app is drawn at once and the run filled in when it answers. Runs
+/// saved by earlier versions are moved into IndexedDB first.
+async fn restore_interrupted(store: UseReducerHandle<Store>) {
+    let newest = async {
+        storage::migrate().await?;
+        Ok::<_, StorageError>(storage::list_runs().await?.into_iter().next())
+    };
+    let line = match newest.await {
+        Ok(Some(line)) if line.interrupted() => line,
+        Ok(_) => return,
+        Err(e) => return store.dispatch(Action::Notify(e.to_string())),
+    };
+    match storage::load_run(&line.id).await {
+        Ok((report, run)) => {
             let p = run.progress(0.0);
             let notice = Some(format!(
                 "The last run was interrupted: {} of {} replies were saved and are shown. Press Resume to ask the {} still missing.",
@@ -68,36 +85,72 @@ fn initial_state(assets: &Assets) -> Store {
                 p.total,
                 p.total - p.done
             ));
-            let ledger = report.ledger.clone();
-            state = apply(&state, Action::OpenRun { run, source_labels: Default::default(), notice, ledger });
+            let ledger = report.ledger;
+            store.dispatch(Action::OpenRun { run, source_labels: Default::default(), notice, ledger });
         }
+        Err(e) => store.dispatch(Action::Notify(e.to_string())),
     }
-    Store(state)
 }
 
 /// Saves the current run as the core's persistence policy (`core::persist`) asks: each
-/// finished cell the moment it finishes, the header when the status changes and now and then
-/// while running. A refused write is told to the user once; the run stays in memory.
+/// finished cell the moment it finishes, each request as it is sent and answered, the
+/// header when the status changes. Returns what the run bar should say when storage refused
+/// a write: the run stays in memory, and later writes are still tried.
 #[hook]
-fn use_persistence(store: &UseReducerHandle<Store>) {
+fn use_persistence(store: &UseReducerHandle<Store>) -> Option<String> {
     let saved: Rc<RefCell<persist::Saved>> = use_mut_ref(persist::Saved::default);
+    let refusal = use_state(|| None::<String>);
     let key = store.0.run.as_ref().map(|r| {
         let p = r.progress(0.0);
-        (r.id.clone(), p.done, p.judging, r.status)
+        (r.id.clone(), p.done, p.judging, r.status, persist::ledger_mark(&store.0.ledger))
     });
     let store = store.clone();
+    let note = refusal.clone();
     use_effect_with(key, move |_| {
         let Some(run) = store.0.run.as_ref() else { return };
-        let writes = saved.borrow_mut().plan(run);
-        let report = |with_results: bool| {
-            let build = if with_results { Report::from_run } else { Report::header };
-            build(run, &store.0.pack_hash, &store.0.ledger, now_ms())
-        };
-        if let Err(msg) = storage::perform(&writes, run, report) {
-            saved.borrow_mut().refuse();
-            store.dispatch(Action::Notify(msg.to_string()));
+        let writes = saved.borrow_mut().plan(run, &store.0.ledger);
+        let now = saved.borrow().refusal();
+        if now != *note {
+            note.set(now);
         }
+        if writes.is_empty() {
+            return;
+        }
+        let done: Pin<Box<dyn Future<Output = Result<(), StorageError>>>> =
+            if writes.contains(&persist::Write::Whole) {
+                // Built only if storage does not hold the run already.
+                let (run, ledger, hash) = (run.clone(), store.0.ledger.clone(), store.0.pack_hash.clone());
+                let line = persist::RunLine::of(&run, SourceKind::Candor);
+                Box::pin(async move {
+                    let whole = || Report::from_run(&run, &hash, &ledger, now_ms());
+                    storage::store_opened(line, || {
+                        persist::records(&[persist::Write::Whole], &run, &ledger, |_| whole())
+                    })
+                    .await
+                })
+            } else {
+                let report = |with_results: bool| {
+                    let build = if with_results { Report::from_run } else { Report::header };
+                    build(run, &store.0.pack_hash, &store.0.ledger, now_ms())
+                };
+                Box::pin(storage::perform(persist::records(&writes, run, &store.0.ledger, report)))
+            };
+        let run_id = run.id.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = done.await {
+                let why = match e {
+                    StorageError::Full => "the browser's storage for this site is full".to_string(),
+                    StorageError::Refused(why) => why,
+                    other => other.to_string(),
+                };
+                let mut saved = saved.borrow_mut();
+                if saved.run_id() == run_id {
+                    note.set(Some(saved.refused(&writes, &why)));
+                }
+            }
+        });
     });
+    (*refusal).clone()
 }
 
 /// The site's data files, fetched together at start-up: path, and what it is (for the ledger).
@@ -184,11 +237,13 @@ pub struct MainProps {
 pub fn Main(props: &MainProps) -> Html {
     let store = use_reducer(|| initial_state(&props.assets));
     let driver: Rc<RefCell<Option<(String, RunHandle)>>> = use_mut_ref(|| None);
-    use_persistence(&store);
+    let storage_note = use_persistence(&store);
 
     {
         let store = store.clone();
         use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(storage::ask_persistence());
+            wasm_bindgen_futures::spawn_local(restore_interrupted(store.clone()));
             let ledger = ledger_sink(&store);
             wasm_bindgen_futures::spawn_local(async move {
                 let result = own::load_classifier(&ledger).await;
@@ -294,6 +349,9 @@ pub fn Main(props: &MainProps) -> Html {
                     <RunBar {on_run} {on_cancel} on_resume={
                         let store = store.clone();
                         Callback::from(move |_| store.dispatch(Action::ResumeRun))
+                    } {storage_note} on_export={
+                        let store = store.clone();
+                        Callback::from(move |_| store.dispatch(Action::SetView(View::Runs)))
                     } />
                     <Notice />
                     if store.0.view == View::DataFlow {

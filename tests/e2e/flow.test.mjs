@@ -92,6 +92,7 @@ test('every request of a whole run goes to the app origin or a configured provid
   await page.reload();
   await page.getByTestId('tab-runs').click();
   await page.getByTestId('open-run').first().click();
+  await page.getByTestId('progress').waitFor();
   await page.getByTestId('tab-flow').click();
   assert.equal(await page.getByTestId('ledger-row').filter({ hasNotText: 'Candor' }).count(), posts);
   await context.close();

@@ -46,6 +46,7 @@ test('a reload in the middle of a run keeps every reply and resumes the rest', a
   // The saved run is listed, and opens again after another reload.
   await page.reload();
   await page.getByTestId('tab-runs').click();
+  await page.getByTestId('saved-run').first().waitFor();
   assert.ok((await page.getByTestId('saved-run').count()) >= 1);
   await page.getByTestId('open-run').first().click();
   assert.equal(Number(await page.getByTestId('progress').getAttribute('data-done')), total);

@@ -1,4 +1,5 @@
-//! Run and Cancel, with a progress bar: done of total, errors, time left.
+//! Run and Cancel, with a progress bar: done of total, errors, time left; and, when browser
+//! storage refused part of the run, a line that says so with an export.
 
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
@@ -17,6 +18,11 @@ pub struct RunBarProps {
     pub on_cancel: Callback<()>,
     /// Sends the missing cells of a stopped run.
     pub on_resume: Callback<()>,
+    /// What to say when browser storage refused part of the run, if it did.
+    #[prop_or_default]
+    pub storage_note: Option<String>,
+    /// Shows where the run can be exported.
+    pub on_export: Callback<()>,
 }
 
 /// The run controls and progress.
@@ -48,6 +54,7 @@ pub fn RunBar(props: &RunBarProps) -> Html {
     let on_run = props.on_run.reform(|_: MouseEvent| ());
     let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
     let on_resume = props.on_resume.reform(|_: MouseEvent| ());
+    let on_export = props.on_export.reform(|_: MouseEvent| ());
     let progress = app.0.run.as_ref().map(|r| run_line(r, now_ms()));
     html! {
         <div class="runbar">
@@ -71,6 +78,13 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                         { line.tail }
                     </span>
                 </div>
+            }
+            if let Some(note) = &props.storage_note {
+                <p class="storage-note error-text" role="alert" data-testid="storage-refused">
+                    { note }
+                    { " " }
+                    <button class="btn small" data-testid="storage-export" onclick={on_export}>{"Export the run…"}</button>
+                </p>
             }
         </div>
     }

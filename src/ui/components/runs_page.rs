@@ -5,6 +5,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::core::persist::{usage_line, RunLine};
 use crate::core::report::text::date;
 use crate::core::report::{compare, source_labels, to_json, Comparison, ExportFormat, InputFormat, Report};
 use crate::core::state::Action;
@@ -26,12 +27,47 @@ async fn open_file(kind: InputFormat, name: &str, text: &str) -> Result<(Report,
     Ok((report, answer.notice))
 }
 
+/// The saved runs' lines and the storage usage line, as IndexedDB last answered.
+#[derive(Default, PartialEq)]
+struct SavedRuns {
+    runs: Vec<RunLine>,
+    usage: Option<String>,
+}
+
+/// The saved runs, read again when `refresh` changes and when the current run's status
+/// changes (a run that ends has just been saved).
+#[hook]
+fn use_saved_runs(refresh: u32) -> UseStateHandle<SavedRuns> {
+    let app = use_app();
+    let saved = use_state(SavedRuns::default);
+    let key = (refresh, app.0.run.as_ref().map(|r| (r.id.clone(), r.status)));
+    {
+        let (saved, app) = (saved.clone(), app.clone());
+        use_effect_with(key, move |_| {
+            spawn_local(async move {
+                let runs = match storage::list_runs().await {
+                    Ok(runs) => runs,
+                    Err(e) => {
+                        app.dispatch(Action::Notify(e.to_string()));
+                        Vec::new()
+                    }
+                };
+                let usage =
+                    storage::estimate().await.map(|(used, quota, kept)| usage_line(used, quota, kept));
+                saved.set(SavedRuns { runs, usage });
+            });
+        });
+    }
+    saved
+}
+
 /// The Runs & reports page.
 #[component]
 pub fn RunsPage() -> Html {
     let app = use_app();
     let refresh = use_state(|| 0u32);
-    let runs = storage::list_runs();
+    let saved = use_saved_runs(*refresh);
+    let runs = &saved.runs;
     let kind = use_state(|| InputFormat::Auto);
     let comparison = use_state(|| None::<Result<Comparison, String>>);
     let pick_a = use_node_ref();
@@ -59,21 +95,31 @@ pub fn RunsPage() -> Html {
     };
     let open = |id: String| {
         let app = app.clone();
-        Callback::from(move |_: MouseEvent| match storage::load_run(&id) {
-            Ok((report, run)) => app.dispatch(Action::OpenRun {
-                run,
-                source_labels: source_labels(&report),
-                notice: None,
-                ledger: report.ledger.clone(),
-            }),
-            Err(e) => app.dispatch(Action::Notify(e.to_string())),
+        Callback::from(move |_: MouseEvent| {
+            let (app, id) = (app.clone(), id.clone());
+            spawn_local(async move {
+                match storage::load_run(&id).await {
+                    Ok((report, run)) => app.dispatch(Action::OpenRun {
+                        run,
+                        source_labels: source_labels(&report),
+                        notice: None,
+                        ledger: report.ledger,
+                    }),
+                    Err(e) => app.dispatch(Action::Notify(e.to_string())),
+                }
+            })
         })
     };
     let delete = |id: String| {
-        let refresh = refresh.clone();
+        let (app, refresh) = (app.clone(), refresh.clone());
         Callback::from(move |_: MouseEvent| {
-            storage::delete_run(&id);
-            refresh.set(*refresh + 1);
+            let (app, refresh, id) = (app.clone(), refresh.clone(), id.clone());
+            spawn_local(async move {
+                if let Err(e) = storage::delete_run(&id).await {
+                    app.dispatch(Action::Notify(e.to_string()));
+                }
+                refresh.set(*refresh + 1);
+            })
         })
     };
     let on_kind = {
@@ -117,12 +163,17 @@ pub fn RunsPage() -> Html {
         Callback::from(move |_: MouseEvent| {
             let value = |r: &NodeRef| r.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
             let (a, b) = (value(&pick_a), value(&pick_b));
-            let result = match (storage::load_run(&a), storage::load_run(&b)) {
-                (Ok((ra, _)), Ok((rb, _))) if a != b => Ok(compare(&ra, &rb)),
-                (Ok(_), Ok(_)) => Err("Choose two different runs.".to_string()),
-                (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
-            };
-            comparison.set(Some(result));
+            let comparison = comparison.clone();
+            spawn_local(async move {
+                if a == b {
+                    return comparison.set(Some(Err("Choose two different runs.".to_string())));
+                }
+                let result = match (storage::load_run(&a).await, storage::load_run(&b).await) {
+                    (Ok((ra, _)), Ok((rb, _))) => Ok(compare(&ra, &rb)),
+                    (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+                };
+                comparison.set(Some(result));
+            })
         })
     };
     let has_run = app.0.run.is_some();
@@ -146,8 +197,11 @@ pub fn RunsPage() -> Html {
             </section>
             <section class="panel" aria-labelledby="saved-h">
                 <h2 id="saved-h">{ format!("Saved runs ({})", runs.len()) }</h2>
-                <p class="hint">{"Every reply is saved in this browser as it arrives; a run interrupted by a reload can be \
-                    opened and resumed."}</p>
+                <p class="hint">{"Every reply and every request is saved in this browser as it arrives; a run interrupted by a \
+                    reload can be opened and resumed."}</p>
+                if let Some(usage) = &saved.usage {
+                    <p class="hint" data-testid="storage-usage">{ usage }</p>
+                }
                 if runs.is_empty() {
                     <p class="muted">{"None yet."}</p>
                 } else {
@@ -159,7 +213,7 @@ pub fn RunsPage() -> Html {
                                     <td>{ date(r.started_ms) }</td>
                                     <td>{ &r.source }</td>
                                     <td>{ r.providers.join(", ") }</td>
-                                    <td class="num">{ r.cells }</td>
+                                    <td class="num">{ if r.done == r.cells { r.cells.to_string() } else { format!("{} of {}", r.done, r.cells) } }</td>
                                     <td class="row-buttons">
                                         <button class="btn small" data-testid="open-run" onclick={open(r.id.clone())}>{"Open"}</button>
                                         <button class="btn small ghost" data-testid="delete-run" onclick={delete(r.id.clone())}>{"Delete"}</button>
