@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { openPage, waitForRun, chooseTopics, cellVerdicts, setUp, addMockProvider } from './harness.mjs';
+import { openPage, waitForRun, chooseTopics, setUp, addMockProvider } from './harness.mjs';
 
 const env = setUp({ delayMs: 0 });
 
@@ -68,8 +68,8 @@ test('a reload in the middle of a 1,000-probe run keeps every finished reply and
   const bar = page.getByTestId('progress');
   assert.equal(Number(await bar.getAttribute('data-done')), before, 'every finished reply is back');
   assert.equal(Number(await bar.getAttribute('data-total')), 1000);
-  const verdicts = await cellVerdicts(page);
-  assert.equal(Object.values(verdicts).filter((v) => v !== 'pending').length, before);
+  // The matrix draws only the rows in view, so the restored cells are counted in the saved
+  // run's export below, not on screen.
 
   // Every request made before the reload is back in the run's ledger, answered or not.
   await page.getByTestId('tab-runs').click();
