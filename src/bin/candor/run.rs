@@ -10,7 +10,7 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use candor::core::dialect::{ChatParams, Dialect};
+use candor::core::dialect::{probe_label, ChatParams, Dialect};
 use candor::core::http::HttpRequest;
 use candor::core::ledger::{Ledger, LedgerEntry, LedgerEvent, Purpose, PurposeKind};
 use candor::core::pack::{Pack, BUILTIN_PACK_JSON};
@@ -92,18 +92,8 @@ pub fn run(args: &RunArgs) -> ExitCode {
         }
         for job in jobs {
             let probe = run.probes[job.cell.probe].clone();
-            let what = match job.attempt {
-                1 => format!("probe {}", probe.id),
-                n => format!("probe {} (try {n})", probe.id),
-            };
-            let params = ChatParams {
-                model: config.model.clone(),
-                prompt: probe.prompt.clone(),
-                stream: true,
-                max_tokens: None,
-                temperature: None,
-                think: args.think,
-            };
+            let what = probe_label(&probe.id, job.attempt);
+            let params = ChatParams::probe(&config.model, &probe.prompt, args.think);
             let req = config.dialect.chat_request(&config.endpoint(), &params);
             let purpose =
                 Purpose::new(PurposeKind::Probe, &config.id, &config.name, what).for_model(&config.model);

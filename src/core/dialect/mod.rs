@@ -51,6 +51,29 @@ pub struct ChatParams {
     pub think: Option<bool>,
 }
 
+impl ChatParams {
+    /// A probe as a run sends it: `prompt` to `model`, streamed, every setting left to the
+    /// server except `think`.
+    pub fn probe(model: &str, prompt: &str, think: Option<bool>) -> ChatParams {
+        ChatParams {
+            model: model.to_string(),
+            prompt: prompt.to_string(),
+            stream: true,
+            max_tokens: None,
+            temperature: None,
+            think,
+        }
+    }
+}
+
+/// What the ledger calls a probe's request: its id, and which try it is after the first.
+pub fn probe_label(probe_id: &str, attempt: u32) -> String {
+    match attempt {
+        1 => format!("probe {probe_id}"),
+        n => format!("probe {probe_id} (try {n})"),
+    }
+}
+
 /// Token counts the server reported.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Usage {

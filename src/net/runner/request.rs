@@ -10,7 +10,7 @@ use web_sys::AbortController;
 
 use super::{Emit, RunHandle};
 use crate::core::demo;
-use crate::core::dialect::ChatParams;
+use crate::core::dialect::{probe_label, ChatParams};
 use crate::core::error::FetchError;
 use crate::core::http::HttpResponse;
 use crate::core::judge::{self, JudgeError, JudgeOutcome};
@@ -168,14 +168,7 @@ pub(super) async fn ask(
     ledger: &LedgerSink,
 ) -> Attempt {
     let cell = job.cell;
-    let params = ChatParams {
-        model: config.model.clone(),
-        prompt: probe.prompt.clone(),
-        stream: true,
-        max_tokens: None,
-        temperature: None,
-        think: None,
-    };
+    let params = ChatParams::probe(&config.model, &probe.prompt, None);
     let dialect = config.dialect;
     let req = dialect.chat_request(&config.endpoint(), &params);
     let Ok(controller) = AbortController::new() else {
@@ -203,10 +196,7 @@ pub(super) async fn ask(
     let buf = RefCell::new(DeltaBuffer::new(cell));
     let signal = controller.signal();
     // Each try is its own ledger entry; a retry says which try it is.
-    let what = match job.attempt {
-        1 => format!("probe {}", probe.id),
-        n => format!("probe {} (try {n})", probe.id),
-    };
+    let what = probe_label(&probe.id, job.attempt);
     let purpose = Purpose::new(PurposeKind::Probe, &config.id, &config.name, what).for_model(&config.model);
     let (ledger_id, result) = send(
         &req,
