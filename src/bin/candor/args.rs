@@ -31,7 +31,7 @@ pub enum Command {
     /// Train the text model.
     Train { files: Vec<String>, out: Option<String>, config: TrainConfig },
     /// Agreement held out by model.
-    Cv { files: Vec<String>, config: TrainConfig },
+    Cv { files: Vec<String>, config: TrainConfig, split: Split, misses: bool },
     /// Replies classified per second.
     Bench { file: String },
     /// Time per reply on bad inputs.
@@ -110,8 +110,10 @@ pub const HELP: &[Help] = &[
     },
     Help {
         name: "cv",
-        synopsis: "candor cv FILE… [--epochs N] [--lr X] [--l2 X] [--deflection-weight X]",
-        about: "agreement held out by model: train without a sixth of the models, judge those",
+        synopsis: "candor cv FILE… [--split all|train] [--misses] [--epochs N] [--lr X] [--l2 X] [--deflection-weight X]",
+        about: "agreement held out by model: train without a sixth of the models, judge those;\n\
+                --split train: five folds by prompt inside the training split, for tuning\n\
+                without reading the held-out rows (--misses lists disagreements on stderr)",
     },
     Help { name: "bench", synopsis: "candor bench FILE", about: "replies classified per second on one core" },
     Help {
@@ -293,8 +295,8 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
     while let Some(arg) = p.next()? {
         match arg {
             Long("help") | Short('h') => return Ok(Command::Help(Some(help))),
-            Long("split") if name == "eval" => split = p.value()?.parse_with(split_of)?,
-            Long("misses") if name == "eval" => misses = true,
+            Long("split") if name == "eval" || name == "cv" => split = p.value()?.parse_with(split_of)?,
+            Long("misses") if name == "eval" || name == "cv" => misses = true,
             Long("out") if name == "train" => out = Some(p.value()?.string()?),
             Long("epochs") if takes_training => config.epochs = p.value()?.parse()?,
             Long("lr") if takes_training => config.learning_rate = p.value()?.parse()?,
@@ -339,7 +341,7 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
         }
         "eval" => Command::Eval { files, split, misses },
         "train" => Command::Train { files, out, config },
-        "cv" => Command::Cv { files, config },
+        "cv" => Command::Cv { files, config, split, misses },
         "bench" => {
             count("a judged file", 1)?;
             Command::Bench { file: files.remove(0) }

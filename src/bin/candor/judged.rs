@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use candor::core::classifier::features::Feature;
+use candor::core::classifier::hanzi::to_traditional;
 use candor::core::classifier::model::{self, Model, TrainConfig};
 use candor::core::classifier::{classify_with, features_of, Context};
 use candor::core::eval::{read_judged, traditional_copies, Agreement, Class, JudgedRow};
@@ -48,15 +49,7 @@ pub fn eval(files: &[String], split: Split, show_misses: bool) -> ExitCode {
         let label = row.verdict().label;
         agreement.add(row, label);
         if show_misses && row.class().is_some_and(|c| c != Class::of(label)) {
-            let head: String = row.response.chars().take(160).collect();
-            eprintln!(
-                "{} [{}] judge {} / candor {}: {}",
-                row.id,
-                row.lang,
-                row.label,
-                label.key(),
-                head.replace('\n', " ")
-            );
+            print_miss(row, label);
         }
     }
     print!("{}", agreement.report());
@@ -134,30 +127,67 @@ fn verdict_with(row: &JudgedRow, model: &Model) -> Verdict {
     }
 }
 
-/// `candor cv`: agreement held out by model, six folds.
-pub fn cross_validate(files: &[String], cfg: &TrainConfig) -> ExitCode {
+/// `candor cv`: agreement held out by model, six folds; or, with `--split train`, five
+/// folds by prompt inside the training split, so settings and rules can be tuned (and
+/// their misses read) without ever looking at the held-out rows.
+pub fn cross_validate(files: &[String], cfg: &TrainConfig, split: Split, show_misses: bool) -> ExitCode {
     let rows = match judged_files(files) {
         Ok(r) => r,
         Err(code) => return code,
     };
+    let rows: Vec<&JudgedRow> = rows.iter().filter(|r| in_split(r, split)).collect();
     let mut models: Vec<&str> = rows.iter().map(|r| r.model.as_str()).collect();
     models.sort_unstable();
     models.dedup();
-    const FOLDS: usize = 6;
-    let fold_of = |m: &str| models.iter().position(|x| *x == m).unwrap_or(0) % FOLDS;
+    let by_prompt = split == Split::Train;
+    let folds: usize = if by_prompt { 5 } else { 6 };
+    let fold_of = |r: &JudgedRow| {
+        if by_prompt {
+            // Another part of the prompt's hash than the held-out split uses, taken in
+            // Traditional characters so a converted copy stays in its original's fold.
+            (prompt_hash(&to_traditional(&r.prompt)) / 5 % 5) as usize
+        } else {
+            models.iter().position(|x| *x == r.model).unwrap_or(0) % folds
+        }
+    };
     let mut agreement = Agreement::default();
-    for fold in 0..FOLDS {
-        let train_rows: Vec<&JudgedRow> = rows.iter().filter(|r| fold_of(&r.model) != fold).collect();
+    for fold in 0..folds {
+        let train_rows: Vec<&JudgedRow> = rows.iter().copied().filter(|r| fold_of(r) != fold).collect();
         let model = model::train(&examples(&train_rows), cfg);
-        let held: Vec<&str> = models.iter().copied().filter(|m| fold_of(m) == fold).collect();
-        eprintln!("fold {}: held out {}", fold + 1, held.join(", "));
-        for row in rows.iter().filter(|r| fold_of(&r.model) == fold) {
-            agreement.add(row, verdict_with(row, &model).label);
+        if !by_prompt {
+            let held: Vec<&str> =
+                models.iter().enumerate().filter(|(i, _)| i % folds == fold).map(|(_, m)| *m).collect();
+            eprintln!("fold {}: held out {}", fold + 1, held.join(", "));
+        }
+        for row in rows.iter().filter(|r| fold_of(r) == fold) {
+            let label = verdict_with(row, &model).label;
+            agreement.add(row, label);
+            if show_misses && row.class().is_some_and(|c| c != Class::of(label)) {
+                print_miss(row, label);
+            }
         }
     }
-    print!(
-        "held out by model ({FOLDS} folds: each model's replies judged by a text model trained without them):\n{}",
-        agreement.report()
-    );
+    let what = if by_prompt {
+        "five folds by prompt inside the training split (each fold judged by a text model trained without its prompts)"
+    } else {
+        "held out by model (6 folds: each model's replies judged by a text model trained without them)"
+    };
+    print!("{what}:\n{}", agreement.report());
     ExitCode::SUCCESS
+}
+
+fn prompt_hash(prompt: &str) -> u64 {
+    prompt.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
+fn print_miss(row: &JudgedRow, label: candor::core::verdict::Label) {
+    let head: String = row.response.chars().take(200).collect();
+    eprintln!(
+        "{} [{}] judge {} / candor {}: {}",
+        row.id,
+        row.lang,
+        row.label,
+        label.key(),
+        head.replace('\n', " ")
+    );
 }

@@ -49,7 +49,9 @@ fn run(command: Command) -> ExitCode {
         Command::Classify => return classify::classify_stdin(),
         Command::Eval { files, split, misses } => return judged::eval(&files, split, misses),
         Command::Train { files, out, config } => return judged::train(&files, out.as_deref(), &config),
-        Command::Cv { files, config } => return judged::cross_validate(&files, &config),
+        Command::Cv { files, config, split, misses } => {
+            return judged::cross_validate(&files, &config, split, misses)
+        }
         Command::Bench { file } => return classify::bench(&file),
         Command::BenchBad => return classify::bench_bad(),
         Command::Pack { file } => return pack::pack(file.as_deref()),

@@ -35,7 +35,7 @@ fn the_documented_command_lines_read_as_meant() {
             config: TrainConfig::default()
         })
     );
-    let Ok(Command::Cv { files: f, config }) =
+    let Ok(Command::Cv { files: f, config, split: Split::All, misses: false }) =
         cmd(&["cv", "a.jsonl", "--epochs", "3", "--lr", "0.25", "--l2", "0"])
     else {
         panic!("cv reads")
