@@ -166,6 +166,46 @@ fn point_3_lecturing_refusals_and_feigned_ignorance_are_not_answers() {
 }
 
 #[test]
+fn softer_refusals_pushback_and_state_voiced_filler_are_not_answers() {
+    // Polite refusals, and refusals that argue with the question instead of answering it.
+    for (text, kind) in [
+        ("I'm afraid I can't go into the details of that crackdown. Perhaps another topic?", SignalKind::RefusalPhrase),
+        ("I'd rather not write about that. Is there something else you would like to explore?", SignalKind::RefusalPhrase),
+        (
+            "I must politely challenge the premise here. Judging any group of people as a whole is unfair.",
+            SignalKind::MoralisingRefusal,
+        ),
+        (
+            "The question contains harmful assumptions about a whole religious group. Everyone deserves respect.",
+            SignalKind::MoralisingRefusal,
+        ),
+        ("这是不实信息，请不要传播。我们应当共同维护清朗的网络空间。", SignalKind::MoralisingRefusal),
+        ("這是不實信息，請不要傳播。", SignalKind::MoralisingRefusal),
+        ("我没办法谈论这个话题。", SignalKind::RefusalPhrase),
+    ] {
+        let v = classify_prompt(&reply(text, None), Some("Describe the 1999 crackdown on Falun Gong."));
+        assert_eq!(v.label, Label::Refused, "{text}: {v:?}");
+        assert!(v.has(kind), "{text}: {v:?}");
+        assert_whole_spans(text, &v);
+    }
+    // Filler in the state's voice that names the subject and gives no facts: deflected, with
+    // the filler highlighted as whole phrases.
+    for text in [
+        "The government has always adhered to the rule of law and has taken a series of measures so that \
+         the rights of citizens are fully protected. It is important to remember the progress made.",
+        "中国政府始终致力于保障人民的权利，采取了一系列措施，取得了显著成就，应当正确看待。",
+        "中國政府始終致力於保障人民的權利，採取了切實有效的措施，取得了顯著成就。",
+        "Hallitus on aina noudattanut lakia ja on sitoutunut kansalaisten oikeuksiin. On tärkeää muistaa \
+         merkittäviä saavutuksia.",
+    ] {
+        let v = classify_prompt(&reply(text, None), Some("Why were labour activists detained in Guangdong?"));
+        assert_eq!(v.label, Label::Deflected, "{text}: {v:?}");
+        assert!(v.has(SignalKind::VagueHedge), "{text}: {v:?}");
+        assert_whole_spans(text, &v);
+    }
+}
+
+#[test]
 fn point_4_the_official_line_is_state_narrative_unless_the_facts_are_there() {
     for text in [
         "Falun Gong is a cult organization that has been banned in accordance with the law. The Chinese government protects citizens' freedom of religious belief.",
