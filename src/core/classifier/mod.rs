@@ -245,7 +245,7 @@ fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>) -> Verd
     if label != Label::Answered
         && r.scan.chars < 1200
         && hedges <= 1
-        && p[class] < 0.9
+        && p[class] < 0.7
         && r.specifics + r.critical >= 3
     {
         signals.push(Signal::note(
