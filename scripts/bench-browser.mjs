@@ -182,9 +182,18 @@ say(`Candor browser benchmark · commit ${commit} · ${cpus().length} cores (${c
 async function gridScenario(name, probes, models, timeout) {
   fast.stats.peakInFlight = 0;
   const { context, page, errors } = await setUpPage(browser, site.url, fast, models, { probes });
+  const before = rendererRssKb(browserPid) / 1024;
   const r = await run(page, timeout);
   say(`${name}: ${probes} probes × ${models.length} models at 0 ms, 16 parallel each: ${r.done}/${r.total} replies in ${f1(r.secs)} s = ${f1(r.done / r.secs)} replies/s; peak ${fast.stats.peakInFlight} requests open at the server`);
-  say(`${name}: ${figuresLine(await viewFigures(page, browserPid))}`);
+  say(`${name}: ${figuresLine(await viewFigures(page, browserPid))}; ${f0(before)} MB resident before the run`);
+  // Whether the growth is memory the browser can give back: idle, then a critical
+  // memory-pressure notice (what Chromium sends when the system runs short).
+  const cdp = await context.newCDPSession(page);
+  await page.waitForTimeout(5000);
+  const idle = rendererRssKb(browserPid) / 1024;
+  await cdp.send('Memory.simulatePressureNotification', { level: 'critical' });
+  await page.waitForTimeout(3000);
+  say(`${name}: ${f0(idle)} MB resident after 5 s idle, ${f0(rendererRssKb(browserPid) / 1024)} MB after a critical memory-pressure notice`);
   if (errors.length) say(`${name}: page errors: ${errors.slice(0, 3).join(' | ')}`);
   await context.close();
 }
