@@ -109,6 +109,8 @@ test('an open model and a censoring chat service, cell by cell, in the matrix, t
 
   await t.test('the charts: answered share by topic, the language gap and the control gap', async () => {
     await page.getByTestId('charts').locator('summary').click();
+    // The charts are drawn on the browser's toggle event, a moment after the click.
+    await page.getByTestId('heatmap').locator('rect').first().waitFor();
     const heat = await page.getByTestId('heatmap').locator('rect title').allTextContents();
     assert.equal(heat.length, 8 * 2, 'four topics and their four control topics, two providers');
     const shareOf = (title) => Number(/: (\d+)%$/.exec(title)?.[1]);
