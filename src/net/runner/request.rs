@@ -4,8 +4,8 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use gloo_timers::callback::Timeout;
 use gloo_timers::future::TimeoutFuture;
-use wasm_bindgen_futures::spawn_local;
 use web_sys::AbortController;
 
 use super::{Emit, RunHandle};
@@ -177,16 +177,17 @@ pub(super) async fn ask(
     };
     handle.in_flight.borrow_mut().push(controller.clone());
     let timed_out = Rc::new(Cell::new(false));
-    {
+    // Cleared when the request ends: a pending timer would keep the request's controller,
+    // and through its signal the finished fetch, alive for the whole timeout.
+    let timer = {
         let (controller, timed_out) = (controller.clone(), timed_out.clone());
-        spawn_local(async move {
-            TimeoutFuture::new(REQUEST_TIMEOUT_MS).await;
+        Timeout::new(REQUEST_TIMEOUT_MS, move || {
             if !controller.signal().aborted() {
                 timed_out.set(true);
                 controller.abort();
             }
-        });
-    }
+        })
+    };
 
     let t0 = now_ms();
     emit(RunEvent::Started { cell, at_ms: t0 });
@@ -215,12 +216,8 @@ pub(super) async fn ask(
         },
     )
     .await;
-    // Stop the timeout from aborting a finished request, and forget the controller.
-    let finished = !signal.aborted();
+    timer.cancel();
     handle.in_flight.borrow_mut().retain(|c| c != &controller);
-    if finished {
-        controller.abort();
-    }
     buf.borrow_mut().flush(emit);
 
     // The body's times as the fetch measured them, when there was a body.
