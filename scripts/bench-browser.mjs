@@ -179,8 +179,9 @@ const browserPid = browser.process?.()?.pid ?? Number(execFileSync('pgrep', ['-o
 const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
 say(`Candor browser benchmark · commit ${commit} · ${cpus().length} cores (${cpus()[0]?.model ?? '?'}) · ${browser.version()}${quick ? ' · QUICK (÷10)' : ''}`);
 
-async function gridScenario(name, probes, models, timeout) {
+async function gridScenario(name, probes, models, timeout, reload = false) {
   fast.stats.peakInFlight = 0;
+  fast.requests.length = 0;
   const { context, page, errors } = await setUpPage(browser, site.url, fast, models, { probes });
   const before = rendererRssKb(browserPid) / 1024;
   const r = await run(page, timeout);
@@ -194,6 +195,27 @@ async function gridScenario(name, probes, models, timeout) {
   await cdp.send('Memory.simulatePressureNotification', { level: 'critical' });
   await page.waitForTimeout(3000);
   say(`${name}: ${f0(idle)} MB resident after 5 s idle, ${f0(rendererRssKb(browserPid) / 1024)} MB after a critical memory-pressure notice`);
+  if (reload) {
+    // A reload after the run: how long until the saved run is open again, and whether every
+    // cell and every request came back (counted in the run's JSON export).
+    await page.reload();
+    await page.getByTestId('run').waitFor();
+    const t0 = Date.now();
+    await page.getByTestId('tab-runs').click();
+    await page.getByTestId('open-run').first().click();
+    await page.waitForFunction(
+      (n) => Number(document.querySelector('[data-testid=progress]')?.dataset.done) === n,
+      r.done,
+      { timeout: 600_000, polling: 100 },
+    );
+    const secs = (Date.now() - t0) / 1000;
+    await page.getByTestId('tab-runs').click();
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 600_000 }), page.getByTestId('export-json').click()]);
+    const saved = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    const requests = saved.ledger.filter((e) => (e.purpose?.kind ?? 'probe') === 'probe').length;
+    const sent = fast.requests.filter((q) => q.method === 'POST' && q.path === '/v1/chat/completions').length;
+    say(`${name}: after a reload the run is open again in ${f1(secs)} s; its export holds ${saved.results.length} of ${r.done} cells and ${saved.ledger.length} ledger entries (${requests} probe requests; the server received ${sent})`);
+  }
   if (errors.length) say(`${name}: page errors: ${errors.slice(0, 3).join(' | ')}`);
   await context.close();
 }
@@ -208,7 +230,7 @@ try {
     say(`200 ms latency: ${n} probes × 1 model, 16 parallel: ${f1(r.done / r.secs)} probes/s (${f1(r.secs)} s); peak ${slow.stats.peakInFlight} requests open at the server`);
     await context.close();
   }
-  if (wanted('big')) await gridScenario('2,500 × 4', scale(2500), ['open-chat', 'censor-chat', 'censor-r1', 'think-distill'], 1_800_000);
+  if (wanted('big')) await gridScenario('2,500 × 4', scale(2500), ['open-chat', 'censor-chat', 'censor-r1', 'think-distill'], 1_800_000, true);
   if (wanted('long')) {
     for (const [label, chars] of [['1 MB one-line reply', 1_000_000], ['10 MB reply', 10_000_000]]) {
       const { context, page } = await setUpPage(browser, site.url, fast, [`long-${chars}`], { probes: 1, concurrency: 1, tag: 'Long' });
