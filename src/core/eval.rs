@@ -90,10 +90,13 @@ pub fn read_judged(text: &str) -> Result<Vec<JudgedRow>, String> {
 /// The fixed held-out split: the replies to one prompt in five (by a hash of the prompt's
 /// text) are never trained on, so held-out figures are on questions the model never saw.
 pub fn held_out(prompt: &str) -> bool {
-    let h = prompt
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-    h % 5 == 0
+    prompt_hash(prompt).is_multiple_of(5)
+}
+
+/// A fixed hash of a prompt's text (FNV-1a, 64 bits), for splits that must not change
+/// between runs or machines.
+pub fn prompt_hash(prompt: &str) -> u64 {
+    prompt.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
 }
 
 /// The same rows written in Traditional characters (`zh-Hant`), for the Simplified Chinese

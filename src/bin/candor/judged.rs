@@ -7,7 +7,7 @@ use candor::core::classifier::features::Feature;
 use candor::core::classifier::hanzi::to_traditional;
 use candor::core::classifier::model::{self, Model, TrainConfig};
 use candor::core::classifier::{classify_with, features_of, Context};
-use candor::core::eval::{read_judged, traditional_copies, Agreement, Class, JudgedRow};
+use candor::core::eval::{prompt_hash, read_judged, traditional_copies, Agreement, Class, JudgedRow};
 use candor::core::verdict::{classify_prompt, Outcome, Verdict};
 
 use crate::args::Split;
@@ -141,25 +141,31 @@ pub fn cross_validate(files: &[String], cfg: &TrainConfig, split: Split, show_mi
     models.dedup();
     let by_prompt = split == Split::Train;
     let folds: usize = if by_prompt { 5 } else { 6 };
-    let fold_of = |r: &JudgedRow| {
-        if by_prompt {
-            // Another part of the prompt's hash than the held-out split uses, taken in
-            // Traditional characters so a converted copy stays in its original's fold.
-            (prompt_hash(&to_traditional(&r.prompt)) / 5 % 5) as usize
-        } else {
-            models.iter().position(|x| *x == r.model).unwrap_or(0) % folds
-        }
-    };
+    // Each row's fold, worked out once.
+    let folds_of: Vec<usize> = rows
+        .iter()
+        .map(|r| {
+            if by_prompt {
+                // Another part of the prompt's hash than the held-out split uses, taken in
+                // Traditional characters so a converted copy stays in its original's fold.
+                (prompt_hash(&to_traditional(&r.prompt)) / 5 % 5) as usize
+            } else {
+                models.iter().position(|x| *x == r.model).unwrap_or(0) % folds
+            }
+        })
+        .collect();
+    let in_fold = |fold: usize| rows.iter().zip(&folds_of).filter(move |(_, f)| **f == fold).map(|(r, _)| *r);
     let mut agreement = Agreement::default();
     for fold in 0..folds {
-        let train_rows: Vec<&JudgedRow> = rows.iter().copied().filter(|r| fold_of(r) != fold).collect();
+        let train_rows: Vec<&JudgedRow> =
+            rows.iter().zip(&folds_of).filter(|(_, f)| **f != fold).map(|(r, _)| *r).collect();
         let model = model::train(&examples(&train_rows), cfg);
         if !by_prompt {
             let held: Vec<&str> =
                 models.iter().enumerate().filter(|(i, _)| i % folds == fold).map(|(_, m)| *m).collect();
             eprintln!("fold {}: held out {}", fold + 1, held.join(", "));
         }
-        for row in rows.iter().filter(|r| fold_of(r) == fold) {
+        for row in in_fold(fold) {
             let label = verdict_with(row, &model).label;
             agreement.add(row, label);
             if show_misses && row.class().is_some_and(|c| c != Class::of(label)) {
@@ -174,10 +180,6 @@ pub fn cross_validate(files: &[String], cfg: &TrainConfig, split: Split, show_mi
     };
     print!("{what}:\n{}", agreement.report());
     ExitCode::SUCCESS
-}
-
-fn prompt_hash(prompt: &str) -> u64 {
-    prompt.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
 }
 
 fn print_miss(row: &JudgedRow, label: candor::core::verdict::Label) {
