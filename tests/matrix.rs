@@ -51,12 +51,7 @@ fn cells_show_label_confidence_step_and_size() {
         ..Reply::default()
     };
     let timing = Timing { latency_ms: 3400.0, ..Timing::default() };
-    run.apply(RunEvent::Finished {
-        cell: a,
-        outcome: Outcome::Reply { reply, cut_short: None },
-        timing,
-        at_ms: 2.0,
-    });
+    run.finish(a, Outcome::Reply { reply, cut_short: None }, timing, 2.0);
     match cell_view(run.cell(a)) {
         CellView::Done { label, confidence, strength, meta, title } => {
             assert_eq!(label, Label::Refused);
@@ -72,12 +67,7 @@ fn cells_show_label_confidence_step_and_size() {
     }
     run.apply(RunEvent::Started { cell: b, at_ms: 1.0 });
     let err = DialectError::Http { status: 500, message: "boom".into(), body: "boom".into() };
-    run.apply(RunEvent::Finished {
-        cell: b,
-        outcome: Outcome::Dialect(err),
-        timing: Timing::default(),
-        at_ms: 2.0,
-    });
+    run.finish(b, Outcome::Dialect(err), Timing::default(), 2.0);
     assert!(
         matches!(cell_view(run.cell(b)), CellView::Done { label: Label::Error, ref meta, .. } if meta == "error")
     );

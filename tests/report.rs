@@ -66,18 +66,18 @@ fn sample_run() -> (Run, Ledger) {
     for (pi, probe) in probes.iter().enumerate().take(n - 1) {
         let demo_cell = CellId { probe: pi, provider: 0 };
         run.apply(RunEvent::Started { cell: demo_cell, at_ms: 1_764_400_000_100.0 });
-        run.apply(RunEvent::Finished {
-            cell: demo_cell,
-            outcome: Outcome::Reply { reply: demo::reply("demo-censored", probe).reply, cut_short: None },
-            timing: Timing {
+        run.finish(
+            demo_cell,
+            Outcome::Reply { reply: demo::reply("demo-censored", probe).reply, cut_short: None },
+            Timing {
                 latency_ms: 850.0,
                 ttfb_ms: Some(120.0),
                 bytes_out: 90,
                 bytes_in: 2048,
                 ..Timing::default()
             },
-            at_ms: 1_764_400_001_000.0,
-        });
+            1_764_400_001_000.0,
+        );
         // The real provider's request goes through the ledger exactly as the app sends it.
         let req = chat_request(
             &deepseek.endpoint(),
@@ -108,12 +108,12 @@ fn sample_run() -> (Run, Ledger) {
         };
         let cell = CellId { probe: pi, provider: 1 };
         run.apply(RunEvent::Started { cell, at_ms: 1_764_400_000_200.0 });
-        run.apply(RunEvent::Finished {
+        run.finish(
             cell,
             outcome,
-            timing: Timing { latency_ms: 900.0, bytes_out: 100, bytes_in: 512, ..Timing::default() },
-            at_ms: 1_764_400_002_000.0,
-        });
+            Timing { latency_ms: 900.0, bytes_out: 100, bytes_in: 512, ..Timing::default() },
+            1_764_400_002_000.0,
+        );
     }
     // A request outside the run's time window stays out of its report.
     let late = chat_request(

@@ -1,7 +1,8 @@
 //! Candor's run engine (built for wasm32 by Trunk as a web worker): sends a run's probes
-//! with the wire dialects, retries and the scheduler, and lists models, off the page's main
-//! thread. The page keeps the run's state and judges the replies; this only reports what
-//! happened. Messages are `candor::core::engine`'s, as JSON text; once it listens, the
+//! with the wire dialects, retries and the scheduler, judges each reply as it arrives, and
+//! lists models, off the page's main thread. The page keeps the run's state. Messages are
+//! `candor::core::engine`'s, as JSON text, except the classifier's files, which come as an
+//! object `{phrases, model}` (text and bytes) before the first run; once it listens, the
 //! engine posts `{ready: true}`.
 
 #[cfg(target_arch = "wasm32")]
@@ -80,7 +81,13 @@ mod worker {
     pub fn start() {
         number_requests_from(FIRST_ENGINE_LEDGER_ID);
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let text = event.data().as_string().unwrap_or_default();
+            let data = event.data();
+            let Some(text) = data.as_string() else {
+                if let Err(why) = candor::net::own::install_classifier(&data) {
+                    note(Note::Trouble(why));
+                }
+                return;
+            };
             match serde_json::from_str::<ToEngine>(&text) {
                 Ok(msg) => handle(msg),
                 Err(e) => {

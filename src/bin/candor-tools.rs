@@ -4,7 +4,8 @@
 //!
 //! A message is an object `{id, job, …}`: `job` is `export` (`format`, `report`, and the
 //! report stylesheet as `theme` and `css`), `open` (`format`, `name`, `text`) or `probes`
-//! (`name`, `text`, `topic`, `lang`). The answer is `{id, ok, notice}` or `{id, err}`. Once
+//! (`name`, `text`, `topic`, `lang`); an `open` job also carries the classifier's files
+//! (`phrases`, `model`), which judge the file's replies. The answer is `{id, ok, notice}` or `{id, err}`. Once
 //! it listens, the worker posts `{ready: true}`.
 
 #[cfg(target_arch = "wasm32")]
@@ -30,7 +31,10 @@ mod worker {
                 let format = format.parse().map_err(|e| format!("{e}"))?;
                 Ok(Job::Export { format, report: field(msg, "report") })
             }
-            "open" => Ok(Job::Open { format: format.parse().map_err(|e| format!("{e}"))?, name, text }),
+            "open" => {
+                candor::net::own::install_classifier(msg)?;
+                Ok(Job::Open { format: format.parse().map_err(|e| format!("{e}"))?, name, text })
+            }
             "probes" => {
                 let lang = Lang::from_tag(&field(msg, "lang"));
                 Ok(Job::Probes { name, text, topic: field(msg, "topic"), lang })

@@ -3,8 +3,10 @@
 //! Runs are sent from a second WebAssembly module, the engine (`src/bin/candor-engine.rs`,
 //! a web worker): it holds the wire dialects, the scheduler and the fetch loop, so none of
 //! that is part of the page's first load, and decoding streams never holds up the page. The
-//! page keeps the run's state and judges every reply (one verdict path, see
-//! [`Run::apply`]); the engine only reports what happened, as [`Note`]s.
+//! engine also judges each reply as it arrives ([`Judging`](crate::core::run::Judging), the
+//! one verdict path `candor run` uses too), so the classifier is not part of the page's
+//! first load either; the page keeps the run's state ([`Run::apply`]) and is told what
+//! happened, as [`Note`]s.
 //!
 //! Both sides speak JSON text: the page posts one [`ToEngine`], the engine posts a list of
 //! [`Note`]s gathered over a few milliseconds. API keys travel to the engine inside the
@@ -18,8 +20,8 @@ use crate::core::judge::JudgeOutcome;
 use crate::core::ledger::{LedgerEntry, LedgerEvent};
 use crate::core::pack::Probe;
 use crate::core::provider::ProviderConfig;
-use crate::core::run::{Cell, CellId, Run, RunEvent, RunProvider, Timing, WaitReason};
-use crate::core::verdict::Outcome;
+use crate::core::run::{Cell, CellId, Run, RunEvent, RunProvider, Settled, Timing, WaitReason};
+use crate::core::verdict::{Outcome, Verdict};
 
 /// What a run still has to do, as the engine needs it: no replies, except those still to be
 /// rated by the judge.
@@ -35,6 +37,8 @@ pub struct Plan {
     pub pending: Vec<Vec<CellId>>,
     /// Finished replies the judge has still to rate, with the text it rates.
     pub to_judge: Vec<(CellId, String)>,
+    /// What the finished cells tell the verdicts on the rest (answers to control questions).
+    pub settled: Settled,
 }
 
 impl Plan {
@@ -56,6 +60,7 @@ impl Plan {
             probes: run.probes.iter().map(|p| (**p).clone()).collect(),
             pending: (0..run.providers.len()).map(|col| run.pending_for(col)).collect(),
             to_judge,
+            settled: Settled::of(run),
         }
     }
 }
@@ -124,6 +129,9 @@ pub enum Note {
     },
     /// Something happened to a request (every request the engine makes is in the ledger).
     Ledger(LedgerEvent),
+    /// Something the user should know that belongs to no run or request, in words (the
+    /// classifier's files could not be read).
+    Trouble(String),
     /// The models a provider offers, or why they could not be listed.
     Models {
         /// The question's number.
@@ -142,7 +150,8 @@ pub enum Note {
 pub enum RunWire {
     Started(CellId, f64),
     Delta(CellId, String, String),
-    Finished(CellId, Outcome, Timing, f64),
+    Finished(CellId, Outcome, Verdict, Timing, f64),
+    Rejudged(CellId, Verdict),
     Judged(CellId, JudgeOutcome, f64),
     Aborted(CellId),
     Waiting(CellId, f64, WaitReason, u32),
@@ -154,9 +163,10 @@ impl From<RunWire> for RunEvent {
         match w {
             RunWire::Started(cell, at_ms) => RunEvent::Started { cell, at_ms },
             RunWire::Delta(cell, content, reasoning) => RunEvent::Delta { cell, content, reasoning },
-            RunWire::Finished(cell, outcome, timing, at_ms) => {
-                RunEvent::Finished { cell, outcome, timing, at_ms }
+            RunWire::Finished(cell, outcome, verdict, timing, at_ms) => {
+                RunEvent::Finished { cell, outcome, verdict, timing, at_ms }
             }
+            RunWire::Rejudged(cell, verdict) => RunEvent::Rejudged { cell, verdict },
             RunWire::Judged(cell, outcome, at_ms) => RunEvent::Judged { cell, outcome, at_ms },
             RunWire::Aborted(cell) => RunEvent::Aborted { cell },
             RunWire::Waiting(cell, until_ms, reason, tries) => {
@@ -172,9 +182,10 @@ impl From<RunEvent> for RunWire {
         match e {
             RunEvent::Started { cell, at_ms } => RunWire::Started(cell, at_ms),
             RunEvent::Delta { cell, content, reasoning } => RunWire::Delta(cell, content, reasoning),
-            RunEvent::Finished { cell, outcome, timing, at_ms } => {
-                RunWire::Finished(cell, outcome, timing, at_ms)
+            RunEvent::Finished { cell, outcome, verdict, timing, at_ms } => {
+                RunWire::Finished(cell, outcome, verdict, timing, at_ms)
             }
+            RunEvent::Rejudged { cell, verdict } => RunWire::Rejudged(cell, verdict),
             RunEvent::Judged { cell, outcome, at_ms } => RunWire::Judged(cell, outcome, at_ms),
             RunEvent::Aborted { cell } => RunWire::Aborted(cell),
             RunEvent::Waiting { cell, until_ms, reason, tries } => {
@@ -272,6 +283,7 @@ mod tests {
                 event: RunEvent::Finished {
                     cell: CellId { probe: 2, provider: 1 },
                     outcome: Outcome::Transport("the server is down".into()),
+                    verdict: crate::core::verdict::classify(&Outcome::Transport("down".into()), None),
                     timing: Default::default(),
                     at_ms: 12.5,
                 },

@@ -66,9 +66,6 @@ pub enum FetchError {
         /// The file, relative to the site.
         path: String,
     },
-    /// The classifier's model file arrived but could not be read.
-    #[error("{0}")]
-    Model(String),
 }
 
 fn likely_causes(causes: &[String]) -> String {

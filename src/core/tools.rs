@@ -8,9 +8,9 @@
 //! file's text and gets a report's JSON (or a probe list's) back, which it reads with the
 //! same reader it opens saved runs with.
 //!
-//! An imported file's replies are judged by the page, not here (see
-//! [`Report::judge_again`]): the worker has no phrase tables or text model, and the one
-//! verdict path stays in one place.
+//! An imported file's replies are judged here, with [`Report::judge_again`] (the same
+//! classifier a run's replies go through): the page hands the worker the classifier's
+//! files with the job.
 
 use super::pack::{Lang, Probe};
 use super::report::{
@@ -70,8 +70,9 @@ impl Job {
                 Ok(Done { text: format.render(&report), notice: None })
             }
             Job::Open { format, name, text } => {
-                let imported = format.open(name, text).map_err(|e| e.to_string())?;
+                let mut imported = format.open(name, text).map_err(|e| e.to_string())?;
                 let notice = import_notice(name, &imported);
+                imported.report.judge_again();
                 Ok(Done { text: to_json(&imported.report), notice })
             }
             Job::Probes { name, text, topic, lang } => {

@@ -34,7 +34,10 @@ struct Engine {
     /// Whether the engine said it listens; until then messages wait in `queued` (a message
     /// posted before the worker's WebAssembly has started would be dropped).
     ready: bool,
-    queued: Vec<String>,
+    queued: Vec<JsValue>,
+    /// Whether the engine has the classifier's files (phrase tables and, once fetched, the
+    /// text model); they go with the first run that finds them all in.
+    classifier: ClassifierSent,
     /// Where each run's events go, by the page's number for the run.
     runs: HashMap<u32, (Emit, Notify)>,
     /// Model lists asked for and not yet answered: the answer's slot and the promise's
@@ -46,6 +49,17 @@ struct Engine {
 }
 
 type ModelSlot = Rc<RefCell<Option<Result<Vec<String>, String>>>>;
+
+/// How much of the classifier the engine has been given.
+#[derive(Clone, Copy, Default, PartialEq)]
+enum ClassifierSent {
+    #[default]
+    Nothing,
+    /// The phrase tables alone (the text model was not in yet).
+    Phrases,
+    /// Both files.
+    All,
+}
 
 thread_local! {
     static ENGINE: RefCell<Engine> = RefCell::new(Engine::default());
@@ -68,6 +82,13 @@ fn deliver(notes: Vec<Note>) {
                     sink(event);
                 }
             }
+            Note::Trouble(why) => {
+                let listeners: Vec<Notify> =
+                    ENGINE.with(|e| e.borrow().runs.values().map(|(_, notify)| notify.clone()).collect());
+                for notify in listeners {
+                    notify(why.clone());
+                }
+            }
             Note::Models { id, result } => {
                 let waiter = ENGINE.with(|e| e.borrow_mut().models.remove(&id));
                 if let Some((slot, resolve)) = waiter {
@@ -86,6 +107,7 @@ fn fail_all(why: String) {
         let mut e = e.borrow_mut();
         e.worker = None;
         e.ready = false;
+        e.classifier = ClassifierSent::Nothing;
         e.queued.clear();
         (std::mem::take(&mut e.runs), std::mem::take(&mut e.models))
     });
@@ -125,7 +147,7 @@ fn worker() -> Result<Worker, String> {
             });
             for msg in queued {
                 if let Some(w) = &worker {
-                    let _ = w.post_message(&JsValue::from_str(&msg));
+                    let _ = w.post_message(&msg);
                 }
             }
         }
@@ -149,22 +171,43 @@ fn worker() -> Result<Worker, String> {
 
 /// Posts `msg` to the engine, holding it until the engine listens.
 fn post(msg: &ToEngine) -> Result<(), String> {
-    let worker = worker()?;
     // Messages are plain data: they always serialize.
     let text = serde_json::to_string(msg).expect("engine messages always serialize");
+    post_value(JsValue::from_str(&text))
+}
+
+fn post_value(msg: JsValue) -> Result<(), String> {
+    let worker = worker()?;
     let ready = ENGINE.with(|e| {
         let mut e = e.borrow_mut();
         if !e.ready {
-            e.queued.push(text.clone());
+            e.queued.push(msg.clone());
         }
         e.ready
     });
     if ready {
-        worker
-            .post_message(&JsValue::from_str(&text))
-            .map_err(|e| format!("the run engine could not be reached: {e:?}"))?;
+        worker.post_message(&msg).map_err(|e| format!("the run engine could not be reached: {e:?}"))?;
     }
     Ok(())
+}
+
+/// Gives the engine the classifier's files it does not have yet (the engine judges the
+/// replies; the page keeps the files, see [`own`](crate::net::own)).
+fn give_classifier() -> Result<(), String> {
+    let files = js_sys::Object::new();
+    crate::net::own::add_classifier(&files);
+    let has = |k: &str| Reflect::has(&files, &JsValue::from_str(k)).unwrap_or(false);
+    let now = match (has("phrases"), has("model")) {
+        (true, true) => ClassifierSent::All,
+        (true, false) => ClassifierSent::Phrases,
+        _ => ClassifierSent::Nothing,
+    };
+    let before = ENGINE.with(|e| std::mem::replace(&mut e.borrow_mut().classifier, now));
+    if now == before || now == ClassifierSent::Nothing {
+        ENGINE.with(|e| e.borrow_mut().classifier = before);
+        return Ok(());
+    }
+    post_value(files.into())
 }
 
 /// A run the engine is sending; lets the page stop it.
@@ -199,7 +242,7 @@ pub fn start(
         run
     });
     let providers = providers.iter().map(Keyed::from).collect();
-    if let Err(why) = post(&ToEngine::Start { run, plan, providers }) {
+    if let Err(why) = give_classifier().and_then(|()| post(&ToEngine::Start { run, plan, providers })) {
         fail_all(why);
     }
     RunHandle { run }

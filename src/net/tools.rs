@@ -109,10 +109,14 @@ pub struct Answer {
     pub notice: Option<String>,
 }
 
-/// Posts `fields` as one job and waits for its answer.
-async fn call(fields: &[(&str, &str)]) -> Result<Answer, String> {
+/// Posts `fields` as one job (with the classifier's files when `judges`) and waits for its
+/// answer.
+async fn call(fields: &[(&str, &str)], judges: bool) -> Result<Answer, String> {
     let worker = worker()?;
     let msg = Object::new();
+    if judges {
+        crate::net::own::add_classifier(&msg);
+    }
     for (k, v) in fields {
         let _ = Reflect::set(&msg, &JsValue::from_str(k), &JsValue::from_str(v));
     }
@@ -157,18 +161,18 @@ pub async fn export(format: ExportFormat, report_json: &str) -> Result<String, S
         ("theme", &theme),
         ("css", &css),
     ];
-    call(&fields).await.map(|a| a.text)
+    call(&fields, false).await.map(|a| a.text)
 }
 
 /// Reads the file `name` in `format` as a run: the report's JSON, and what the import left
 /// out.
 pub async fn open(format: InputFormat, name: &str, text: &str) -> Result<Answer, String> {
-    call(&[("job", "open"), ("format", format.key()), ("name", name), ("text", text)]).await
+    call(&[("job", "open"), ("format", format.key()), ("name", name), ("text", text)], true).await
 }
 
 /// Reads a probe list: the probes' JSON.
 pub async fn probes(name: &str, text: &str, topic: &str, lang: Option<Lang>) -> Result<String, String> {
     let lang = lang.map_or("", Lang::tag);
     let fields = [("job", "probes"), ("name", name), ("text", text), ("topic", topic), ("lang", lang)];
-    call(&fields).await.map(|a| a.text)
+    call(&fields, false).await.map(|a| a.text)
 }

@@ -174,7 +174,7 @@ fn assets_from(texts: Vec<Fetched>) -> Result<Assets, String> {
         .map_err(|_| "a data file is missing".to_string())?;
     let pack = Pack::from_json(&pack_json).map_err(|e| e.to_string())?;
     let registry = Registry::from_json(&registry_json).map_err(|e| e.to_string())?;
-    crate::core::classifier::phrases::install(&phrases)?;
+    crate::net::own::keep_phrases(&phrases);
     crate::net::tools::set_report_style(theme, report_css);
     Ok(Assets {
         pack: Rc::new(pack),

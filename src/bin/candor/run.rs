@@ -16,7 +16,7 @@ use candor::core::ledger::{Ledger, LedgerEntry, LedgerEvent, Purpose, PurposeKin
 use candor::core::pack::{Pack, BUILTIN_PACK_JSON};
 use candor::core::provider::{Preset, ProviderConfig};
 use candor::core::report::{content_hash, to_json, Report};
-use candor::core::run::{Cell, Exchange, Run, RunEvent, RunProvider, Timing, WaitReason};
+use candor::core::run::{Cell, Exchange, Judging, Run, RunEvent, RunProvider, Timing, WaitReason};
 use candor::core::schedule::{Failure, Next, Report as JobReport, RetryPolicy, Scheduler};
 use candor::core::verdict::Outcome;
 
@@ -74,6 +74,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
     let mut run =
         Run::new(format!("run-{}", started as u64), &pack, probes, vec![RunProvider::from(&config)], started);
     let mut scheduler = Scheduler::with_provider_limits(&run, RetryPolicy::default(), started as u64);
+    let mut judging = Judging::of(&run);
     let agent = agent();
     let mut ledger = Ledger::default();
     let mut next_id = 1u64;
@@ -120,7 +121,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
                     if let (Outcome::Transport(why), 2..) = (&mut outcome, tries) {
                         why.push_str(&format!(" (no response to {tries} tries)"));
                     }
-                    run.apply(RunEvent::Finished { cell: job.cell, outcome, timing, at_ms: now_ms() });
+                    for event in judging.finished(job.cell, outcome, timing, now_ms()) {
+                        run.apply(event);
+                    }
                     done += 1;
                     let label = match run.cell(job.cell) {
                         Some(Cell::Done(r)) => r.verdict.label.key(),

@@ -51,6 +51,9 @@ static MODEL: OnceLock<Model> = OnceLock::new();
 /// Installs the text model from the bytes of `verdict-v1.bin`. Only the first successful
 /// call counts; the model is read-only afterwards.
 pub fn install_model(bytes: &[u8]) -> Result<(), model::ModelError> {
+    if MODEL.get().is_some() {
+        return Ok(());
+    }
     let m = Model::from_bytes(bytes)?;
     let _ = MODEL.set(m);
     Ok(())

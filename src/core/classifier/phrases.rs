@@ -119,6 +119,9 @@ impl Phrases {
 /// Installs the tables from the data file's text (the web app, once fetched). Only the
 /// first successful call counts.
 pub fn install(text: &str) -> Result<(), String> {
+    if PHRASES.get().is_some() {
+        return Ok(());
+    }
     let p = Phrases::parse(text)?;
     let _ = PHRASES.set(p);
     Ok(())

@@ -141,10 +141,9 @@ pub fn source_labels(report: &Report) -> BTreeMap<(String, crate::core::provider
 }
 
 impl Report {
-    /// Judges every reply of an imported report again with Candor's classifier, in place:
-    /// the tools worker that read the file has no phrase tables or text model, so the page
-    /// gives the verdicts, through the same path as its own runs. A Candor report is left
-    /// as saved.
+    /// Judges every reply of an imported report again with Candor's classifier, in place
+    /// (in the browser, the tools worker does this as it reads the file). A Candor report
+    /// is left as saved.
     pub fn judge_again(&mut self) {
         if self.source.kind == SourceKind::Candor {
             return;

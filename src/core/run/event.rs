@@ -2,7 +2,7 @@
 
 use crate::core::judge::JudgeOutcome;
 use crate::core::run::{CellId, Timing};
-use crate::core::verdict::Outcome;
+use crate::core::verdict::{Outcome, Verdict};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -28,16 +28,25 @@ pub enum RunEvent {
         /// New reasoning text.
         reasoning: String,
     },
-    /// The request finished; the cell is classified here.
+    /// The request finished, judged where it arrived (see [`Judging`](super::Judging)).
     Finished {
         /// The cell.
         cell: CellId,
         /// What came back.
         outcome: Outcome,
+        /// Candor's verdict on it.
+        verdict: Verdict,
         /// Timings.
         timing: Timing,
         /// When it finished.
         at_ms: f64,
+    },
+    /// A finished reply judged again: its control question's answer came in after it.
+    Rejudged {
+        /// The cell.
+        cell: CellId,
+        /// The new verdict.
+        verdict: Verdict,
     },
     /// The judge rated a finished cell's reply, or failed to.
     Judged {

@@ -9,6 +9,7 @@
 mod cell;
 mod event;
 mod exchange;
+mod judging;
 mod tally;
 
 use serde::{Deserialize, Serialize};
@@ -18,13 +19,13 @@ use std::rc::Rc;
 pub use cell::{Cell, CellId, CellResult, Timing};
 pub use event::{Progress, RunEvent, Wait, WaitReason};
 pub use exchange::Exchange;
+pub use judging::{Judging, Settled};
 
 use crate::core::dialect::Dialect;
 use crate::core::judge::Agreement;
 use crate::core::pack::{Pack, Probe};
 use crate::core::provider::{ProviderConfig, ProviderId};
 use crate::core::summary::Mix;
-use crate::core::verdict::{classify_in, Context};
 use tally::Tally;
 
 /// A provider as it was when the run started (no key).
@@ -325,17 +326,25 @@ impl Run {
                     }
                 }
             }
-            RunEvent::Finished { cell, outcome, timing, at_ms } => {
+            RunEvent::Finished { cell, outcome, verdict, timing, at_ms } => {
                 if let Some(i) = self.index(cell) {
                     // A reply that arrives after a cancel is still kept: nothing gathered is lost.
                     if matches!(*self.cells[i], Cell::Running { .. } | Cell::Pending) {
-                        let verdict = classify_in(&outcome, &self.context(cell));
                         let judge = None;
                         self.put(i, Cell::Done(CellResult { outcome, verdict, timing, judge }));
-                        self.reclassify_dependents(cell);
                     }
                 }
                 self.finish_if_complete(at_ms);
+            }
+            RunEvent::Rejudged { cell, verdict } => {
+                if let Some(i) = self.index(cell) {
+                    if let Cell::Done(r) = &*self.cells[i] {
+                        if r.verdict != verdict {
+                            let updated = CellResult { verdict, ..r.clone() };
+                            self.put(i, Cell::Done(updated));
+                        }
+                    }
+                }
             }
             RunEvent::Judged { cell, outcome, at_ms } => {
                 if let Some(i) = self.index(cell) {
@@ -375,35 +384,18 @@ impl Run {
         }
     }
 
-    /// What the classifier should know about a cell: its probe, and the length of the same
-    /// provider's answer to the probe's control question when that is in.
-    fn context(&self, cell: CellId) -> Context<'_> {
-        let probe = &self.probes[cell.probe];
-        let control_chars = probe.control.as_deref().and_then(|c| self.probe_index(c)).and_then(|ci| {
-            match self.cell(CellId { probe: ci, provider: cell.provider }) {
-                Some(Cell::Done(r)) => r.reply().map(|reply| reply.content.chars().count()),
-                _ => None,
-            }
-        });
-        Context { probe: Some(probe), control_chars, ..Context::default() }
-    }
-
-    /// When a control answer arrives, the sensitive answers compared with it are judged again.
-    fn reclassify_dependents(&mut self, control: CellId) {
-        let control_id = self.probes[control.probe].id.clone();
-        for probe in 0..self.probes.len() {
-            if self.probes[probe].control.as_deref() != Some(control_id.as_str()) {
-                continue;
-            }
-            let cell = CellId { probe, provider: control.provider };
-            let Some(i) = self.index(cell) else { continue };
-            if let Cell::Done(r) = &*self.cells[i] {
-                let verdict = classify_in(&r.outcome, &self.context(cell));
-                if verdict != r.verdict {
-                    let updated = CellResult { verdict, ..r.clone() };
-                    self.put(i, Cell::Done(updated));
-                }
-            }
+    /// Judges a finished request and files it, with any reply judged again because of it:
+    /// for code that judges where it files (tests, tools). A run being sent keeps one
+    /// [`Judging`] instead, which does not look over every cell each time.
+    pub fn finish(
+        &mut self,
+        cell: CellId,
+        outcome: crate::core::verdict::Outcome,
+        timing: Timing,
+        at_ms: f64,
+    ) {
+        for event in Judging::of(self).finished(cell, outcome, timing, at_ms) {
+            self.apply(event);
         }
     }
 

@@ -45,12 +45,7 @@ fn cells_move_pending_running_done_and_the_run_finishes() {
         for provider in 0..2 {
             let cell = CellId { probe, provider };
             r.apply(RunEvent::Started { cell, at_ms: 1020.0 });
-            r.apply(RunEvent::Finished {
-                cell,
-                outcome: reply("I can't help with that."),
-                timing: Timing::default(),
-                at_ms: 1500.0,
-            });
+            r.finish(cell, reply("I can't help with that."), Timing::default(), 1500.0);
         }
     }
     assert_eq!(r.status, RunStatus::Finished);
@@ -68,16 +63,12 @@ fn cancel_keeps_finished_cells_and_returns_running_ones_to_pending() {
     let a = CellId { probe: 0, provider: 0 };
     let b = CellId { probe: 1, provider: 0 };
     r.apply(RunEvent::Started { cell: a, at_ms: 1001.0 });
-    r.apply(RunEvent::Finished {
-        cell: a,
-        outcome: Outcome::Dialect(DialectError::Http {
-            status: 429,
-            message: "slow down".into(),
-            body: "{}".into(),
-        }),
-        timing: Timing::default(),
-        at_ms: 1500.0,
-    });
+    r.finish(
+        a,
+        Outcome::Dialect(DialectError::Http { status: 429, message: "slow down".into(), body: "{}".into() }),
+        Timing::default(),
+        1500.0,
+    );
     r.apply(RunEvent::Started { cell: b, at_ms: 1002.0 });
     let p = r.progress(1100.0);
     assert_eq!((p.done, p.errors, p.running), (1, 1, 1));
@@ -89,7 +80,7 @@ fn cancel_keeps_finished_cells_and_returns_running_ones_to_pending() {
     // No new request starts after a cancel, but a reply already on its way is kept.
     r.apply(RunEvent::Started { cell: CellId { probe: 2, provider: 0 }, at_ms: 1300.0 });
     assert_eq!(r.cell(CellId { probe: 2, provider: 0 }), Some(&Cell::Pending));
-    r.apply(RunEvent::Finished { cell: b, outcome: reply("late"), timing: Timing::default(), at_ms: 1500.0 });
+    r.finish(b, reply("late"), Timing::default(), 1500.0);
     assert!(matches!(r.cell(b), Some(Cell::Done(_))));
     assert_eq!(r.progress(1400.0).eta_ms, None);
 }
@@ -98,18 +89,8 @@ fn cancel_keeps_finished_cells_and_returns_running_ones_to_pending() {
 fn late_and_unknown_events_are_ignored() {
     let mut r = run(1, 1);
     let c = CellId { probe: 0, provider: 0 };
-    r.apply(RunEvent::Finished {
-        cell: c,
-        outcome: reply("first"),
-        timing: Timing::default(),
-        at_ms: 1500.0,
-    });
-    r.apply(RunEvent::Finished {
-        cell: c,
-        outcome: reply("second"),
-        timing: Timing::default(),
-        at_ms: 1500.0,
-    });
+    r.finish(c, reply("first"), Timing::default(), 1500.0);
+    r.finish(c, reply("second"), Timing::default(), 1500.0);
     r.apply(RunEvent::Delta { cell: c, content: "x".into(), reasoning: String::new() });
     r.apply(RunEvent::Started { cell: CellId { probe: 5, provider: 9 }, at_ms: 0.0 });
     match r.cell(c) {
@@ -129,14 +110,9 @@ fn a_sensitive_answer_much_shorter_than_its_control_is_judged_again_when_the_con
     let s = CellId { probe: 0, provider: 0 };
     let c = CellId { probe: 1, provider: 0 };
     let facts = sensitive.expect.iter().take(2).cloned().collect::<Vec<_>>().join(" and ");
-    r.apply(RunEvent::Finished {
-        cell: s,
-        outcome: reply(&format!("It involved {facts}.")),
-        timing: Timing::default(),
-        at_ms: 1.0,
-    });
+    r.finish(s, reply(&format!("It involved {facts}.")), Timing::default(), 1.0);
     let long = format!("{} ", control.expect.join(", ")).repeat(30);
-    r.apply(RunEvent::Finished { cell: c, outcome: reply(&long), timing: Timing::default(), at_ms: 2.0 });
+    r.finish(c, reply(&long), Timing::default(), 2.0);
     match r.cell(s) {
         Some(Cell::Done(res)) => {
             assert!(
@@ -150,6 +126,54 @@ fn a_sensitive_answer_much_shorter_than_its_control_is_judged_again_when_the_con
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// The engine judges as replies arrive, and a reload can fall between a sensitive reply and
+/// its control: the plan the resumed engine gets still says which reply to judge again.
+#[test]
+fn the_engine_judges_a_sensitive_reply_again_when_its_control_arrives_after_a_resume() {
+    use crate::core::engine::Plan;
+    let pack = Pack::builtin();
+    let sensitive = pack.probes.iter().find(|p| p.control.is_some() && p.lang.tag() == "en").unwrap().clone();
+    let control = pack.probe(sensitive.control.as_deref().unwrap()).unwrap().clone();
+    let provider = RunProvider::from(&ProviderConfig::demo());
+    let mut page = Run::new("r".into(), &pack, vec![sensitive.clone(), control.clone()], vec![provider], 0.0);
+    let (s, c) = (CellId { probe: 0, provider: 0 }, CellId { probe: 1, provider: 0 });
+    let facts = sensitive.expect.iter().take(2).cloned().collect::<Vec<_>>().join(" and ");
+
+    let mut engine = Judging::new(page.probes.clone(), Plan::of(&page).settled);
+    let events = engine.finished(s, reply(&format!("It involved {facts}.")), Timing::default(), 1.0);
+    assert_eq!(events.len(), 1, "the control answer is not in yet: only the reply itself");
+    for e in events {
+        page.apply(e);
+    }
+    let before = match page.cell(s) {
+        Some(Cell::Done(r)) => r.verdict.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(!before.signals.iter().any(|g| g.name == crate::core::verdict::SignalKind::ShorterThanControl));
+
+    // The page reloads: a new engine gets the plan as JSON, like the worker does.
+    let plan: Plan = serde_json::from_str(&serde_json::to_string(&Plan::of(&page)).unwrap()).unwrap();
+    assert_eq!(plan.pending, vec![vec![c]]);
+    let mut resumed = Judging::new(page.probes.clone(), plan.settled);
+    let long = format!("{} ", control.expect.join(", ")).repeat(30);
+    let events = resumed.finished(c, reply(&long), Timing::default(), 2.0);
+    assert!(matches!(events[0], RunEvent::Finished { cell, .. } if cell == c));
+    assert!(
+        matches!(&events[1], RunEvent::Rejudged { cell, verdict }
+            if *cell == s && verdict.signals.iter().any(|g| g.name == crate::core::verdict::SignalKind::ShorterThanControl)),
+        "{events:?}"
+    );
+    for e in events {
+        page.apply(e);
+    }
+    match page.cell(s) {
+        Some(Cell::Done(r)) => assert_ne!(r.verdict, before, "the page files the new verdict"),
+        other => panic!("{other:?}"),
+    }
+    // Nothing is judged a third time: the reply is settled.
+    assert_eq!(resumed.finished(c, reply("again"), Timing::default(), 3.0).len(), 1);
 }
 
 #[test]
@@ -168,14 +192,9 @@ fn with_a_judge_the_run_finishes_when_every_reply_is_rated_and_a_judge_error_kee
     judge.id = "j".into();
     let mut r = run(2, 1).with_judge(Some(RunProvider::from(&judge)));
     let (a, b) = (CellId { probe: 0, provider: 0 }, CellId { probe: 1, provider: 0 });
-    r.apply(RunEvent::Finished {
-        cell: a,
-        outcome: reply("I can't help with that."),
-        timing: Timing::default(),
-        at_ms: 1.0,
-    });
+    r.finish(a, reply("I can't help with that."), Timing::default(), 1.0);
     let error = Outcome::Transport("down".into());
-    r.apply(RunEvent::Finished { cell: b, outcome: error, timing: Timing::default(), at_ms: 2.0 });
+    r.finish(b, error, Timing::default(), 2.0);
     // The failed request is not judged; the reply waits for the judge, and so does the run.
     assert_eq!(r.awaiting_judge(), vec![a]);
     assert_eq!(r.status, RunStatus::Running);
@@ -191,12 +210,7 @@ fn with_a_judge_the_run_finishes_when_every_reply_is_rated_and_a_judge_error_kee
     assert_eq!(r.judge_agreement().failed, 1);
 
     let mut r2 = run(1, 1).with_judge(Some(RunProvider::from(&judge)));
-    r2.apply(RunEvent::Finished {
-        cell: a,
-        outcome: reply("I can't help with that."),
-        timing: Timing::default(),
-        at_ms: 1.0,
-    });
+    r2.finish(a, reply("I can't help with that."), Timing::default(), 1.0);
     r2.apply(RunEvent::Cancelled { at_ms: 2.0 });
     assert!(r2.resume(), "an unrated reply is something to resume");
     r2.apply(RunEvent::Judged { cell: a, outcome: JudgeOutcome::Verdict(denial), at_ms: 3.0 });
@@ -280,7 +294,7 @@ fn the_kept_figures_always_equal_a_recount_of_the_cells() {
                 check(&r, "aborted");
                 continue;
             }
-            r.apply(RunEvent::Finished { cell, outcome, timing: Timing::default(), at_ms: 1200.0 });
+            r.finish(cell, outcome, Timing::default(), 1200.0);
             check(&r, "finished");
             if probe % 2 == 0 {
                 r.apply(RunEvent::Judged { cell, outcome: rated.clone(), at_ms: 1300.0 });
@@ -295,12 +309,7 @@ fn the_kept_figures_always_equal_a_recount_of_the_cells() {
     assert!(r.resume());
     let cell = CellId { probe: 4, provider: 0 };
     r.apply(RunEvent::Started { cell, at_ms: 2100.0 });
-    r.apply(RunEvent::Finished {
-        cell,
-        outcome: reply("Answered."),
-        timing: Timing::default(),
-        at_ms: 2200.0,
-    });
+    r.finish(cell, reply("Answered."), Timing::default(), 2200.0);
     check(&r, "resumed");
     assert!(r.revision() > before);
 }

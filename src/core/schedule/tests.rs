@@ -87,7 +87,7 @@ fn after_a_restore_only_the_missing_cells_are_sent() {
     let mut r = run(3, &[4, 4]);
     for done in [cell(0, 0), cell(2, 1)] {
         let outcome = Outcome::Transport("down".into());
-        r.apply(RunEvent::Finished { cell: done, outcome, timing: Timing::default(), at_ms: 1.0 });
+        r.finish(done, outcome, Timing::default(), 1.0);
     }
     r.apply(RunEvent::Started { cell: cell(1, 1), at_ms: 1.0 });
     r.apply(RunEvent::Cancelled { at_ms: 2.0 });
@@ -117,7 +117,7 @@ fn replies_go_to_the_judge_at_its_concurrency_and_a_restored_run_rejudges_what_i
     let mut r = r;
     let text = crate::core::dialect::Reply { content: "It happened.".into(), ..Default::default() };
     let reply = Outcome::Reply { reply: text, cut_short: None };
-    r.apply(RunEvent::Finished { cell: cell(1, 0), outcome: reply, timing: Timing::default(), at_ms: 1.0 });
+    r.finish(cell(1, 0), reply, Timing::default(), 1.0);
     let mut s = Scheduler::new(&r, RetryPolicy::default(), 1);
     let jobs = s.next(0.0);
     assert!(jobs.iter().any(|j| j.lane == Lane::Judge && j.cell == cell(1, 0)), "{jobs:?}");

@@ -175,6 +175,10 @@ fn reply_events(cell: crate::core::run::CellId, id: u64) -> Vec<Action> {
         Action::Ledger(LedgerEvent::Done { id, bytes_in: 9, latency_ms: 4.0, error: None }),
         Action::Run(RunEvent::Finished {
             cell,
+            verdict: crate::core::verdict::classify(
+                &Outcome::Reply { reply: reply.clone(), cut_short: None },
+                None,
+            ),
             outcome: Outcome::Reply { reply, cut_short: None },
             timing: Timing::default(),
             at_ms: 5.0,

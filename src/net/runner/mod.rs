@@ -21,7 +21,7 @@ use crate::core::judge::{judged_text, JudgeError};
 use crate::core::ledger::{Purpose, PurposeKind};
 use crate::core::pack::Probe;
 use crate::core::provider::ProviderConfig;
-use crate::core::run::{CellId, RunEvent};
+use crate::core::run::{CellId, Judging, RunEvent};
 use crate::core::schedule::{Job, Lane, Next, Report, RetryPolicy, Scheduler};
 use crate::core::verdict::Outcome;
 use crate::net::fetch::{send, LedgerSink};
@@ -62,6 +62,8 @@ struct Driver {
     probes: Vec<Rc<Probe>>,
     /// Reply texts for the judge to rate, by cell.
     to_judge: RefCell<Vec<(CellId, String)>>,
+    /// Candor's verdicts on the replies, as they finish.
+    judging: RefCell<Judging>,
     emit: Emit,
     ledger: LedgerSink,
     /// When the pending wake-up timer fires, if one is set.
@@ -86,12 +88,14 @@ pub fn start(
         }
     }
     let handle = RunHandle { scheduler: Rc::new(RefCell::new(scheduler)), in_flight: Rc::default() };
+    let probes: Vec<Rc<Probe>> = plan.probes.into_iter().map(Rc::new).collect();
     let driver = Rc::new(Driver {
         handle: handle.clone(),
         columns,
         titles: plan.providers.iter().map(|p| p.title.clone()).collect(),
         judge: plan.judge.as_ref().and_then(|j| live(&j.id)),
-        probes: plan.probes.into_iter().map(Rc::new).collect(),
+        judging: RefCell::new(Judging::new(probes.clone(), plan.settled)),
+        probes,
         to_judge: RefCell::new(plan.to_judge),
         emit: Rc::new(emit),
         ledger,
@@ -165,7 +169,10 @@ impl Driver {
                 if let (Report::Replied { to_judge: true }, Some(text)) = (report, judged_text(&outcome)) {
                     self.to_judge.borrow_mut().push((cell, text.to_string()));
                 }
-                (self.emit)(RunEvent::Finished { cell, outcome, timing: attempt.timing, at_ms: now_ms() });
+                let events = self.judging.borrow_mut().finished(cell, outcome, attempt.timing, now_ms());
+                for event in events {
+                    (self.emit)(event);
+                }
             }
         }
     }

@@ -13,8 +13,8 @@ use crate::net::files::{download, read_text};
 use crate::net::{now_ms, storage, tools};
 use crate::ui::use_app;
 
-/// Reads a file as a run: a Candor report here, another tool's file in the tools worker and
-/// its replies judged here (the one verdict path). Returns the report and the import's notice.
+/// Reads a file as a run: a Candor report here, another tool's file in the tools worker (which
+/// also judges its replies). Returns the report and the import's notice.
 async fn open_file(kind: InputFormat, name: &str, text: &str) -> Result<(Report, Option<String>), String> {
     if kind == InputFormat::Report
         || (kind == InputFormat::Auto && InputFormat::detect(text) == InputFormat::Report)
@@ -22,8 +22,7 @@ async fn open_file(kind: InputFormat, name: &str, text: &str) -> Result<(Report,
         return Report::from_json(text).map(|r| (r, None)).map_err(|e| format!("{name}: {e}"));
     }
     let answer = tools::open(kind, name, text).await?;
-    let mut report = Report::from_json(&answer.text).map_err(|e| format!("{name}: {e}"))?;
-    report.judge_again();
+    let report = Report::from_json(&answer.text).map_err(|e| format!("{name}: {e}"))?;
     Ok((report, answer.notice))
 }
 

@@ -270,7 +270,7 @@ mod tests {
             let reply = Reply { content: "An answer.".into(), usage, ..Reply::default() };
             let outcome = Outcome::Reply { reply, cut_short: None };
             let timing = Timing { latency_ms: 1.0, bytes_out: 1, bytes_in: 1, ..Timing::default() };
-            run.apply(RunEvent::Finished { cell, outcome, timing, at_ms: 1_200.0 });
+            run.finish(cell, outcome, timing, 1_200.0);
         }
         let mut ledger = Ledger::default();
         let req = HttpRequest {
