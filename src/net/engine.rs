@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect};
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -130,10 +131,11 @@ fn worker() -> Result<Worker, String> {
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         let data = event.data();
         if let Some(text) = data.as_string() {
-            // Read through a parsed value, like reports and stored cells: the replies' decoders
-            // are then the ones the page has already (one decoder per type, see ARCHITECTURE.md).
-            let notes = serde_json::from_str(&text).and_then(serde_json::from_value::<Vec<Note>>);
-            match notes {
+            // Read through a borrowed parsed value, like reports and stored cells: the replies'
+            // decoders are then the ones the page has already (one decoder per type, see
+            // ARCHITECTURE.md).
+            let value = serde_json::from_str::<serde_json::Value>(&text);
+            match value.and_then(|v| <Vec<Note>>::deserialize(&v)) {
                 Ok(notes) => deliver(notes),
                 Err(e) => fail_all(format!("the run engine sent a message the page cannot read ({e})")),
             }

@@ -35,14 +35,6 @@ struct Saved {
     judge: Option<ProviderId>,
 }
 
-/// Reads JSON text through a parsed `Value`, the way reports are read: types that reports
-/// hold too (cells, probes) then share one decoder in the app instead of two (measured: two
-/// decoders for the same types cost several KB of the first load).
-pub fn via_value<T: serde::de::DeserializeOwned>(json: &str) -> Option<T> {
-    let value: serde_json::Value = serde_json::from_str(json).ok()?;
-    T::deserialize(&value).ok()
-}
-
 fn local() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }

@@ -6,9 +6,9 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::core::pack::{Lang, Probe};
+use crate::core::persist::via_value;
 use crate::core::state::Action;
 use crate::net::files::read_text;
-use crate::net::storage::via_value;
 use crate::net::tools;
 use crate::ui::use_app;
 
