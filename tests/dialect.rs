@@ -45,6 +45,9 @@ fn golden_streaming_request() {
         max_tokens: Some(1024),
         temperature: Some(0.7),
         think: None,
+        top_p: None,
+        system: None,
+        effort: None,
     };
     let req = chat_request(&endpoint("https://api.deepseek.com/v1//", Some("sk-test-123")), &params);
     assert_eq!(req.method, "POST");
@@ -77,6 +80,9 @@ fn golden_non_streaming_request_without_key() {
         max_tokens: None,
         temperature: None,
         think: None,
+        top_p: None,
+        system: None,
+        effort: None,
     };
     for key in [None, Some(""), Some("  \n")] {
         let req = chat_request(&endpoint("http://localhost:11434/v1", key), &params);
@@ -101,6 +107,9 @@ fn non_streaming_request_with_only_temperature() {
         max_tokens: None,
         temperature: Some(0.0),
         think: None,
+        top_p: None,
+        system: None,
+        effort: None,
     };
     let req = chat_request(&endpoint("https://api.openai.com/v1/", Some(" sk-abc\n")), &params);
     assert_eq!(

@@ -30,6 +30,7 @@ fn candor_run(titles: &[&str]) -> Report {
             base_url: String::new(),
             simulated: false,
             dialect: Default::default(),
+            settings: Default::default(),
         })
         .collect();
     report

@@ -79,17 +79,8 @@ fn sample_run() -> (Run, Ledger) {
             1_764_400_001_000.0,
         );
         // The real provider's request goes through the ledger exactly as the app sends it.
-        let req = chat_request(
-            &deepseek.endpoint(),
-            &ChatParams {
-                model: deepseek.model.clone(),
-                prompt: probe.prompt.clone(),
-                stream: true,
-                max_tokens: None,
-                temperature: None,
-                think: None,
-            },
-        );
+        let req =
+            chat_request(&deepseek.endpoint(), &ChatParams::probe(&deepseek.model, &probe.prompt, None));
         let purpose = Purpose::new(PurposeKind::Probe, "ds", "DeepSeek", format!("probe {}", probe.id));
         ledger.apply(LedgerEvent::Sent(
             LedgerEntry::sent(pi as u64, 1_764_400_000_200.0, purpose, &req).into(),
@@ -118,14 +109,7 @@ fn sample_run() -> (Run, Ledger) {
     // A request outside the run's time window stays out of its report.
     let late = chat_request(
         &deepseek.endpoint(),
-        &ChatParams {
-            model: "x".into(),
-            prompt: "later".into(),
-            stream: false,
-            max_tokens: None,
-            temperature: None,
-            think: None,
-        },
+        &ChatParams { stream: false, ..ChatParams::probe("x", "later", None) },
     );
     let purpose = Purpose::new(PurposeKind::ModelList, "ds", "DeepSeek", "model list");
     run.apply(RunEvent::Cancelled { at_ms: 1_764_400_003_000.0 });

@@ -200,7 +200,7 @@ pub fn request(
         stream: false,
         max_tokens: None,
         temperature: Some(0.0),
-        think: None,
+        ..ChatParams::probe(model, "", None)
     };
     dialect.chat_request(endpoint, &params)
 }

@@ -245,7 +245,11 @@ pub enum PackError {
 impl Pack {
     /// Parses and validates a pack file.
     pub fn from_json(json: &str) -> Result<Pack, PackError> {
-        let file: PackFile = serde_json::from_str(json).map_err(|e| PackError::Json(e.to_string()))?;
+        // Through a parsed value, like reports: every type the app reads then has one decoder
+        // in its first load (a syntax error still says where it is).
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| PackError::Json(e.to_string()))?;
+        let file = PackFile::deserialize(&value).map_err(|e| PackError::Json(e.to_string()))?;
         Pack::from_file(file)
     }
 

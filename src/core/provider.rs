@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::dialect::{Dialect, Endpoint};
+use crate::core::dialect::{Dialect, Endpoint, Settings};
 
 /// A known kind of endpoint, with sensible defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -321,6 +321,10 @@ pub struct ProviderConfig {
     /// tried again.
     #[serde(default = "default_max_wait")]
     pub max_wait_s: u32,
+    /// What every probe is asked with besides the prompt (temperature, system prompt…);
+    /// all left to the server by default.
+    #[serde(default, skip_serializing_if = "Settings::is_default")]
+    pub settings: Settings,
     /// The API key. Never serialized: see the module docs.
     #[serde(skip)]
     pub api_key: Option<String>,
@@ -341,6 +345,7 @@ impl ProviderConfig {
             remember_key: false,
             max_tries: DEFAULT_TRIES,
             max_wait_s: DEFAULT_MAX_WAIT_S,
+            settings: Settings::default(),
             api_key: None,
         }
     }

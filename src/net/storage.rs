@@ -43,13 +43,9 @@ fn local() -> Option<web_sys::Storage> {
 pub fn load() -> Option<(Vec<ProviderConfig>, Selection, Option<ProviderId>)> {
     let store = local()?;
     let raw = store.get_item(SETTINGS_KEY).ok()??;
-    let mut saved: Saved = serde_json::from_str(&raw).ok()?;
-    let keys: BTreeMap<String, String> = store
-        .get_item(KEYS_KEY)
-        .ok()
-        .flatten()
-        .and_then(|k| serde_json::from_str(&k).ok())
-        .unwrap_or_default();
+    let mut saved: Saved = persist::via_value(&raw)?;
+    let keys: BTreeMap<String, String> =
+        store.get_item(KEYS_KEY).ok().flatten().and_then(|k| persist::via_value(&k)).unwrap_or_default();
     for p in &mut saved.providers {
         if p.remember_key {
             p.api_key = keys.get(p.id.as_str()).cloned();

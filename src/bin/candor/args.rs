@@ -4,7 +4,7 @@
 use std::ffi::OsString;
 
 use candor::core::classifier::model::TrainConfig;
-use candor::core::dialect::Dialect;
+use candor::core::dialect::{Dialect, Effort, Settings};
 use candor::core::report::{ExportFormat, InputFormat};
 use lexopt::prelude::*;
 
@@ -73,6 +73,8 @@ pub struct RunArgs {
     pub tries: u32,
     /// The longest wait before a retry, in seconds.
     pub max_wait_s: u32,
+    /// Temperature, top_p, max tokens, system prompt and reasoning effort, as given.
+    pub settings: Settings,
 }
 
 /// A subcommand's synopsis and what it does.
@@ -154,12 +156,13 @@ pub const HELP: &[Help] = &[
         name: "run",
         synopsis: "candor run --dialect openai|anthropic|gemini|ollama --base-url URL --model ID\n    \
                    [--api-key-env VAR] [--limit N] [--pack FILE] [--think|--no-think]\n    \
-                   [--tries N] [--max-wait SECONDS] --out run.json",
+                   [--tries N] [--max-wait SECONDS] [--temperature T] [--top-p P]\n    \
+                   [--max-tokens N] [--system TEXT] [--effort low|medium|high] --out run.json",
         about: "send a pack's probes (default: the built-in pack) to one model and write the\n\
                 report the app exports; the base URL ends in /v1 for openai and is the server\n\
                 root for the others; the key is read from the variable VAR, never printed;\n\
                 429, 503 and no response are tried again (default 3 tries, waits up to 60 s);\n\
-                progress goes to stderr",
+                settings not given are left to the server and not sent; progress goes to stderr",
     },
 ];
 
@@ -288,6 +291,7 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
         think: None,
         tries: 3,
         max_wait_s: 60,
+        settings: Settings::default(),
     };
     let mut dialect_given = false;
     let name = help.name;
@@ -322,6 +326,15 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
             Long("no-think") if name == "run" => run.think = Some(false),
             Long("tries") if name == "run" => run.tries = p.value()?.parse()?,
             Long("max-wait") if name == "run" => run.max_wait_s = p.value()?.parse()?,
+            Long("temperature") if name == "run" => run.settings.temperature = Some(p.value()?.parse()?),
+            Long("top-p") if name == "run" => run.settings.top_p = Some(p.value()?.parse()?),
+            Long("max-tokens") if name == "run" => run.settings.max_tokens = Some(p.value()?.parse()?),
+            Long("system") if name == "run" => run.settings.system = p.value()?.string()?,
+            Long("effort") if name == "run" => {
+                let value = p.value()?.string()?;
+                run.settings.effort =
+                    Some(Effort::from_key(&value).ok_or("the reasoning efforts are low, medium and high")?);
+            }
             Value(v) => files.push(v.string()?),
             _ => return Err(arg.unexpected()),
         }

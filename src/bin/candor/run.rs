@@ -70,6 +70,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
     config.api_key = api_key;
     config.max_tries = args.tries.max(1);
     config.max_wait_s = args.max_wait_s;
+    config.settings = args.settings.clone();
     let started = now_ms();
     let mut run =
         Run::new(format!("run-{}", started as u64), &pack, probes, vec![RunProvider::from(&config)], started);
@@ -94,14 +95,18 @@ pub fn run(args: &RunArgs) -> ExitCode {
         for job in jobs {
             let probe = run.probes[job.cell.probe].clone();
             let what = probe_label(&probe.id, job.attempt);
-            let params = ChatParams::probe(&config.model, &probe.prompt, args.think);
+            let params =
+                ChatParams::probe(&config.model, &probe.prompt, args.think).with_settings(&config.settings);
             let req = config.dialect.chat_request(&config.endpoint(), &params);
             let purpose =
                 Purpose::new(PurposeKind::Probe, &config.id, &config.name, what).for_model(&config.model);
             let id = next_id;
             next_id += 1;
             run.apply(RunEvent::Started { cell: job.cell, at_ms: now_ms() });
-            let (outcome, failure, timing) = ask(&agent, &req, config.dialect, id, purpose, &mut ledger);
+            let (mut outcome, failure, timing) = ask(&agent, &req, config.dialect, id, purpose, &mut ledger);
+            if let Outcome::Dialect(e) = &mut outcome {
+                config.settings.explain(e);
+            }
             let report = match failure {
                 Some(f) => JobReport::Failed(f),
                 None => JobReport::Replied { to_judge: false },

@@ -43,25 +43,37 @@ fn headers(endpoint: &Endpoint) -> Vec<(String, String)> {
 
 /// Builds the `POST {root}/v1/messages` request for one probe.
 ///
-/// `think: Some(true)` turns on extended thinking with a [`THINKING_BUDGET`] (the API then
-/// needs `max_tokens` above the budget and allows no temperature but 1, so none is sent).
+/// `think: Some(true)` turns on extended thinking with a [`THINKING_BUDGET`], a reasoning
+/// effort with that level's budget ([`Effort::budget`](super::Effort::budget)); the API then
+/// needs `max_tokens` above the budget and allows no temperature but 1 and no `top_p` below
+/// 0.95, so neither is sent. A system prompt is the top-level `system` field.
 pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
     let mut headers = headers(endpoint);
     headers.insert(0, ("content-type".to_owned(), "application/json".to_owned()));
     if params.stream {
         headers.push(("accept".to_owned(), "text/event-stream".to_owned()));
     }
-    let thinking = params.think == Some(true);
+    let budget = match (params.think, params.effort) {
+        (Some(false), _) => None,
+        (_, Some(effort)) => Some(effort.budget()),
+        (Some(true), None) => Some(THINKING_BUDGET),
+        (None, None) => None,
+    };
     let max_tokens = params.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS);
     let message = JsonObject::new().str("role", "user").str("content", &params.prompt).finish();
     let mut body = JsonObject::new()
         .str("model", &params.model)
-        .count("max_tokens", Some(if thinking { max_tokens.max(THINKING_BUDGET + 1024) } else { max_tokens }))
+        .count("max_tokens", Some(budget.map_or(max_tokens, |b| max_tokens.max(b + 1024))));
+    if let Some(system) = &params.system {
+        body = body.str("system", system);
+    }
+    body = body
         .raw("messages", &format!("[{message}]"))
         .bool("stream", params.stream)
-        .number("temperature", if thinking { None } else { params.temperature });
-    if thinking {
-        let config = JsonObject::new().str("type", "enabled").count("budget_tokens", Some(THINKING_BUDGET));
+        .number("temperature", if budget.is_some() { None } else { params.temperature })
+        .number("top_p", if budget.is_some() { None } else { params.top_p });
+    if let Some(budget) = budget {
+        let config = JsonObject::new().str("type", "enabled").count("budget_tokens", Some(budget));
         body = body.raw("thinking", &config.finish());
     }
     let body = body.finish();

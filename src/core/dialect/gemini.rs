@@ -62,11 +62,24 @@ pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
     let content = JsonObject::new().str("role", "user").raw("parts", &format!("[{part}]")).finish();
     let mut config = JsonObject::new()
         .number("temperature", params.temperature)
+        .number("topP", params.top_p)
         .count("maxOutputTokens", params.max_tokens);
+    let mut thinking = JsonObject::new();
     if let Some(include) = params.think {
-        config = config.raw("thinkingConfig", &JsonObject::new().bool("includeThoughts", include).finish());
+        thinking = thinking.bool("includeThoughts", include);
     }
-    let mut body = JsonObject::new().raw("contents", &format!("[{content}]"));
+    if let Some(effort) = params.effort {
+        thinking = thinking.count("thinkingBudget", Some(effort.budget()));
+    }
+    if !thinking.is_empty() {
+        config = config.raw("thinkingConfig", &thinking.finish());
+    }
+    let mut body = JsonObject::new();
+    if let Some(system) = &params.system {
+        let part = JsonObject::new().str("text", system).finish();
+        body = body.raw("systemInstruction", &JsonObject::new().raw("parts", &format!("[{part}]")).finish());
+    }
+    body = body.raw("contents", &format!("[{content}]"));
     if !config.is_empty() {
         body = body.raw("generationConfig", &config.finish());
     }

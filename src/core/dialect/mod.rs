@@ -49,6 +49,149 @@ pub struct ChatParams {
     /// extended thinking. The OpenAI-compatible dialect has no such switch.
     #[serde(default)]
     pub think: Option<bool>,
+    /// Nucleus sampling, when set.
+    #[serde(default)]
+    pub top_p: Option<f32>,
+    /// A system prompt, when set.
+    #[serde(default)]
+    pub system: Option<String>,
+    /// How hard a reasoning model should think, when set.
+    #[serde(default)]
+    pub effort: Option<Effort>,
+}
+
+/// How hard a reasoning model is asked to think. Each dialect says it its own way: OpenAI's
+/// `reasoning_effort`, a thinking budget for Anthropic and Gemini, Ollama's `think` level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Effort {
+    /// Little reasoning.
+    Low,
+    /// Some reasoning.
+    Medium,
+    /// Much reasoning.
+    High,
+}
+
+impl Effort {
+    /// Every level, in order.
+    pub const ALL: [Effort; 3] = [Effort::Low, Effort::Medium, Effort::High];
+
+    /// The level's name on the wire and in files: `low`, `medium`, `high`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Effort::Low => "low",
+            Effort::Medium => "medium",
+            Effort::High => "high",
+        }
+    }
+
+    /// The level named `key`.
+    pub fn from_key(key: &str) -> Option<Effort> {
+        Effort::ALL.into_iter().find(|e| e.key() == key)
+    }
+
+    /// The thinking budget in tokens, for dialects that take a budget rather than a level
+    /// (Anthropic's `budget_tokens`, Gemini's `thinkingBudget`): 1,024 (the smallest
+    /// Anthropic takes), 4,096 and 16,384.
+    pub fn budget(self) -> u32 {
+        match self {
+            Effort::Low => 1024,
+            Effort::Medium => 4096,
+            Effort::High => 16384,
+        }
+    }
+}
+
+/// What a provider is asked with besides the prompt, as the user set it. Whatever is unset
+/// is left to the server and not sent at all, so the request shows exactly what was chosen.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Sampling temperature.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f32>,
+    /// Nucleus sampling (`top_p`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f32>,
+    /// Upper bound on generated tokens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_tokens: Option<u32>,
+    /// A system prompt (none by default).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub system: String,
+    /// Reasoning effort.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effort: Option<Effort>,
+}
+
+impl Settings {
+    /// Whether everything is left to the server.
+    pub fn is_default(&self) -> bool {
+        *self == Settings::default()
+    }
+
+    /// The settings in words, e.g. `temperature 0.2, max tokens 512, system prompt (38
+    /// characters)`; `server defaults` when none is set.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(t) = self.temperature {
+            parts.push(format!("temperature {t}"));
+        }
+        if let Some(p) = self.top_p {
+            parts.push(format!("top_p {p}"));
+        }
+        if let Some(n) = self.max_tokens {
+            parts.push(format!("max tokens {n}"));
+        }
+        if let Some(e) = self.effort {
+            parts.push(format!("reasoning effort {}", e.key()));
+        }
+        if !self.system.is_empty() {
+            parts.push(format!("system prompt ({} characters)", self.system.chars().count()));
+        }
+        if parts.is_empty() {
+            "server defaults".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+
+    /// The setting a 400-class error names, when the server rejected one that was sent: the
+    /// setting's name as the provider's form shows it. `text` is the error's message and
+    /// body. Each dialect's own spelling of a field counts (`topP`, `maxOutputTokens`,
+    /// `num_predict`, `thinking`…).
+    pub fn rejected_by(&self, status: u16, text: &str) -> Option<&'static str> {
+        if !matches!(status, 400 | 422) {
+            return None;
+        }
+        let lower = text.to_ascii_lowercase();
+        let named = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+        let checks: [(bool, &[&str], &'static str); 5] = [
+            (self.temperature.is_some(), &["temperature"], "temperature"),
+            (self.top_p.is_some(), &["top_p", "topp"], "top p"),
+            (
+                self.max_tokens.is_some(),
+                &["max_tokens", "max_completion_tokens", "maxoutputtokens", "num_predict"],
+                "max tokens",
+            ),
+            (self.effort.is_some(), &["reasoning_effort", "reasoning", "thinking"], "reasoning effort"),
+            (!self.system.is_empty(), &["system"], "system prompt"),
+        ];
+        checks.into_iter().find(|(set, words, _)| *set && named(words)).map(|(_, _, name)| name)
+    }
+
+    /// Adds to an HTTP error which setting the server rejected, and what to do, when it
+    /// names one that was sent (see [`Settings::rejected_by`]).
+    pub fn explain(&self, error: &mut DialectError) {
+        if let DialectError::Http { status, message, body } = error {
+            if let Some(name) = self.rejected_by(*status, &format!("{message} {body}")) {
+                message.push_str(&format!(
+                    " (the endpoint rejected the {name} setting: clear it in this provider's settings and run again)"
+                ));
+            }
+        }
+    }
 }
 
 impl ChatParams {
@@ -62,7 +205,20 @@ impl ChatParams {
             max_tokens: None,
             temperature: None,
             think,
+            top_p: None,
+            system: None,
+            effort: None,
         }
+    }
+
+    /// The same request with the provider's `settings`.
+    pub fn with_settings(mut self, settings: &Settings) -> ChatParams {
+        self.temperature = settings.temperature;
+        self.top_p = settings.top_p;
+        self.max_tokens = settings.max_tokens;
+        self.system = (!settings.system.is_empty()).then(|| settings.system.clone());
+        self.effort = settings.effort;
+        self
     }
 }
 

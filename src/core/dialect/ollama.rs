@@ -31,16 +31,21 @@ fn key_headers(endpoint: &Endpoint) -> Vec<(String, String)> {
 pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
     let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
     headers.extend(key_headers(endpoint));
-    let message = JsonObject::new().str("role", "user").str("content", &params.prompt).finish();
     let mut body = JsonObject::new()
         .str("model", &params.model)
-        .raw("messages", &format!("[{message}]"))
+        .raw("messages", &super::openai::chat_messages(params))
         .bool("stream", params.stream);
-    if let Some(think) = params.think {
+    // A reasoning effort is a `think` level (models that take one, such as gpt-oss); it
+    // also turns thinking on.
+    if let Some(effort) = params.effort.filter(|_| params.think != Some(false)) {
+        body = body.str("think", effort.key());
+    } else if let Some(think) = params.think {
         body = body.bool("think", think);
     }
-    let options =
-        JsonObject::new().number("temperature", params.temperature).count("num_predict", params.max_tokens);
+    let options = JsonObject::new()
+        .number("temperature", params.temperature)
+        .number("top_p", params.top_p)
+        .count("num_predict", params.max_tokens);
     if !options.is_empty() {
         body = body.raw("options", &options.finish());
     }

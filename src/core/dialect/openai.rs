@@ -24,8 +24,9 @@ pub(crate) const RAW_FALLBACK_LIMIT: usize = 4 << 20;
 
 /// Builds the `POST {base_url}/chat/completions` request for one probe.
 ///
-/// The body is deterministic: `model`, `messages`, `stream`, then `max_tokens` and
-/// `temperature` when set, then `stream_options` when streaming.
+/// The body is deterministic: `model`, `messages` (a system message first when there is a
+/// system prompt), `stream`, then `max_tokens`, `temperature`, `top_p` and
+/// `reasoning_effort` when set, then `stream_options` when streaming.
 pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
     let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
     if let Some(key) = api_key(endpoint) {
@@ -34,13 +35,16 @@ pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
     if params.stream {
         headers.push(("Accept".to_owned(), "text/event-stream".to_owned()));
     }
-    let message = JsonObject::new().str("role", "user").str("content", &params.prompt).finish();
     let mut body = JsonObject::new()
         .str("model", &params.model)
-        .raw("messages", &format!("[{message}]"))
+        .raw("messages", &chat_messages(params))
         .bool("stream", params.stream)
         .count("max_tokens", params.max_tokens)
-        .number("temperature", params.temperature);
+        .number("temperature", params.temperature)
+        .number("top_p", params.top_p);
+    if let Some(effort) = params.effort {
+        body = body.str("reasoning_effort", effort.key());
+    }
     if params.stream {
         // Asks for a final usage chunk, which streamed replies otherwise omit.
         body = body.raw("stream_options", r#"{"include_usage":true}"#);
@@ -51,6 +55,19 @@ pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
         url: format!("{}/chat/completions", base_url(endpoint)),
         headers,
         body: Some(body),
+    }
+}
+
+/// The `messages` array of a chat request: the system prompt (when there is one), then the
+/// prompt. Ollama's native API takes the same array.
+pub(crate) fn chat_messages(params: &ChatParams) -> String {
+    let user = JsonObject::new().str("role", "user").str("content", &params.prompt).finish();
+    match &params.system {
+        Some(system) => {
+            let sys = JsonObject::new().str("role", "system").str("content", system).finish();
+            format!("[{sys},{user}]")
+        }
+        None => format!("[{user}]"),
     }
 }
 

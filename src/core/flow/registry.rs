@@ -125,7 +125,10 @@ pub enum FlowError {
 impl Registry {
     /// Parses and validates a registry file.
     pub fn from_json(json: &str) -> Result<Registry, FlowError> {
-        let registry: Registry = serde_json::from_str(json).map_err(|e| FlowError::Json(e.to_string()))?;
+        // Through a parsed value, like reports (one decoder per type in the app).
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| FlowError::Json(e.to_string()))?;
+        let registry = Registry::deserialize(&value).map_err(|e| FlowError::Json(e.to_string()))?;
         registry.validate()?;
         Ok(registry)
     }

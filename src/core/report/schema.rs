@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::dialect::Dialect;
+use crate::core::dialect::{Dialect, Settings};
 
 use crate::core::dialect::Usage;
 use crate::core::judge::{Agreement, JudgeOutcome};
@@ -168,6 +168,11 @@ pub struct ReportProvider {
     /// such reports read as they did before there was a choice.
     #[serde(default, skip_serializing_if = "Dialect::is_openai")]
     pub dialect: Dialect,
+    /// What every probe was asked with besides the prompt (temperature, top_p, max tokens,
+    /// system prompt, reasoning effort); not written when all were left to the server. The
+    /// exact body of each request is in the ledger.
+    #[serde(default, skip_serializing_if = "Settings::is_default")]
+    pub settings: Settings,
 }
 
 impl ReportProvider {
@@ -191,6 +196,7 @@ impl From<&RunProvider> for ReportProvider {
             base_url: p.base_url.clone(),
             simulated: p.simulated,
             dialect: p.dialect,
+            settings: p.settings.clone(),
         }
     }
 }
@@ -317,6 +323,7 @@ impl Report {
             concurrency: DEFAULT_CONCURRENCY,
             dialect: p.dialect,
             retry: (crate::core::provider::DEFAULT_TRIES, crate::core::provider::DEFAULT_MAX_WAIT_S),
+            settings: p.settings.clone(),
         };
         let providers = self.providers.iter().map(run_provider).collect();
         let mut run = Run::restore(

@@ -21,7 +21,7 @@ pub use event::{Progress, RunEvent, Wait, WaitReason};
 pub use exchange::Exchange;
 pub use judging::{Judging, Settled};
 
-use crate::core::dialect::Dialect;
+use crate::core::dialect::{Dialect, Settings};
 use crate::core::judge::Agreement;
 use crate::core::pack::{Pack, Probe};
 use crate::core::provider::{ProviderConfig, ProviderId};
@@ -51,6 +51,9 @@ pub struct RunProvider {
     /// them for the provider.
     #[serde(default = "default_retry")]
     pub retry: (u32, u32),
+    /// What every probe was asked with besides the prompt (absent: all left to the server).
+    #[serde(default, skip_serializing_if = "Settings::is_default")]
+    pub settings: Settings,
 }
 
 fn default_retry() -> (u32, u32) {
@@ -68,6 +71,7 @@ impl From<&ProviderConfig> for RunProvider {
             concurrency: p.concurrency.clamp(1, 16),
             dialect: p.dialect,
             retry: (p.max_tries.clamp(1, 10), p.max_wait_s.min(600)),
+            settings: p.settings.clone(),
         }
     }
 }

@@ -168,7 +168,7 @@ pub(super) async fn ask(
     ledger: &LedgerSink,
 ) -> Attempt {
     let cell = job.cell;
-    let params = ChatParams::probe(&config.model, &probe.prompt, None);
+    let params = ChatParams::probe(&config.model, &probe.prompt, None).with_settings(&config.settings);
     let dialect = config.dialect;
     let req = dialect.chat_request(&config.endpoint(), &params);
     let Ok(controller) = AbortController::new() else {
@@ -251,6 +251,10 @@ pub(super) async fn ask(
         }
         Ok(_) => exchange.finish(now_ms()),
     };
+    let mut outcome = outcome;
+    if let Outcome::Dialect(e) = &mut outcome {
+        config.settings.explain(e);
+    }
     if let Outcome::Reply { reply, .. } = &outcome {
         failure = None;
         ledger(LedgerEvent::Served {

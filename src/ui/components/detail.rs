@@ -45,6 +45,9 @@ fn reply_column(
                 <h3>{ &provider.title }</h3>
                 if provider.simulated { <span class="badge sim">{"simulated"}</span> }
             </header>
+            if !provider.settings.is_default() {
+                <p class="hint" data-testid="asked-with">{ format!("Asked with {}", provider.settings.describe()) }</p>
+            }
             if let Some(l) = source_label {
                 <p class="source-label" data-testid="source-label">{ format!("Label in the imported file: {}", describe_source_label(l)) }</p>
             }

@@ -1,11 +1,12 @@
 //! One provider's settings: name, dialect, URL, model (with the server's list), key,
-//! concurrency.
+//! concurrency, retries, and what each probe is asked with (temperature, top_p, max tokens,
+//! reasoning effort, system prompt).
 
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::core::dialect::Dialect;
+use crate::core::dialect::{Dialect, Effort};
 use crate::core::provider::ProviderConfig;
 use crate::core::state::{Action, ModelList};
 use crate::net::engine::fetch_models;
@@ -56,6 +57,31 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
             })
         }
     };
+    // A request setting left empty (or not a number) is left to the server.
+    let setting = {
+        let app = app.clone();
+        let p = p.clone();
+        move |f: fn(&mut ProviderConfig, &str)| {
+            let app = app.clone();
+            let p = p.clone();
+            Callback::from(move |e: Event| {
+                let mut next = p.clone();
+                let target = e.target_unchecked_into::<HtmlInputElement>();
+                f(&mut next, target.value().trim());
+                app.dispatch(Action::UpdateProvider(next));
+            })
+        }
+    };
+    let on_effort = {
+        let app = app.clone();
+        let p = p.clone();
+        Callback::from(move |e: Event| {
+            let mut next = p.clone();
+            next.settings.effort = Effort::from_key(&e.target_unchecked_into::<HtmlSelectElement>().value());
+            app.dispatch(Action::UpdateProvider(next));
+        })
+    };
+    let shown = |v: Option<f32>| v.map(|v| v.to_string()).unwrap_or_default();
     let on_dialect = {
         let app = app.clone();
         let p = p.clone();
@@ -173,6 +199,34 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
                         <input id={f("wait")} data-testid="provider-max-wait" type="number" min="0" max="600" value={p.max_wait_s.to_string()}
                             disabled={props.locked}
                             oninput={update(|p, v| p.max_wait_s = v.parse::<u32>().map_or(p.max_wait_s, |n| n.min(600)))} />
+                    }
+                    if !p.is_simulated() {
+                        <p class="hint span2" id={f("asked-hint")}>{"Each probe is asked with these; leave one empty to leave it to the server (then it is not sent). The ledger shows every request's exact body."}</p>
+                        <label for={f("temp")}>{"Temperature"}</label>
+                        <input id={f("temp")} data-testid="provider-temperature" type="number" min="0" max="2" step="0.1"
+                            placeholder="server default" value={shown(p.settings.temperature)} disabled={props.locked}
+                            aria-describedby={f("asked-hint")}
+                            onchange={setting(|p, v| p.settings.temperature = v.parse::<f64>().ok().map(|t| t.clamp(0.0, 2.0) as f32))} />
+                        <label for={f("top-p")}>{"Top p"}</label>
+                        <input id={f("top-p")} data-testid="provider-top-p" type="number" min="0" max="1" step="0.05"
+                            placeholder="server default" value={shown(p.settings.top_p)} disabled={props.locked}
+                            onchange={setting(|p, v| p.settings.top_p = v.parse::<f64>().ok().map(|t| t.clamp(0.0, 1.0) as f32))} />
+                        <label for={f("max-tokens")}>{"Max tokens"}</label>
+                        <input id={f("max-tokens")} data-testid="provider-max-tokens" type="number" min="1" step="1"
+                            placeholder="server default" value={p.settings.max_tokens.map(|n| n.to_string()).unwrap_or_default()}
+                            disabled={props.locked}
+                            onchange={setting(|p, v| p.settings.max_tokens = v.parse::<u32>().ok().filter(|n| *n > 0))} />
+                        <label for={f("effort")}>{"Reasoning effort"}</label>
+                        <select id={f("effort")} data-testid="provider-effort" disabled={props.locked} onchange={on_effort}>
+                            <option value="" selected={p.settings.effort.is_none()}>{"server default"}</option>
+                            { for Effort::ALL.iter().map(|e| html! {
+                                <option value={e.key()} selected={p.settings.effort == Some(*e)}>{ e.key() }</option>
+                            }) }
+                        </select>
+                        <label for={f("system")}>{"System prompt"}</label>
+                        <textarea id={f("system")} data-testid="provider-system" rows="2" placeholder="none"
+                            value={p.settings.system.clone()} disabled={props.locked}
+                            onchange={setting(|p, v| p.settings.system = v.to_string())} />
                     }
                 </div>
             </details>

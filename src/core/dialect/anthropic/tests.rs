@@ -20,6 +20,7 @@ fn params(stream: bool, think: Option<bool>) -> ChatParams {
         max_tokens: None,
         temperature: Some(0.2),
         think,
+        ..ChatParams::probe("", "", None)
     }
 }
 

@@ -24,6 +24,9 @@ fn requests_put_the_model_in_the_path_and_the_key_in_a_header() {
         max_tokens: Some(800),
         temperature: None,
         think: Some(true),
+        top_p: None,
+        system: None,
+        effort: None,
     };
     let req = chat_request(
         &endpoint("https://generativelanguage.googleapis.com/v1beta/", Some("AIza-secret")),

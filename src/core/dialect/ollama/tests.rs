@@ -24,6 +24,9 @@ fn requests() {
         max_tokens: Some(512),
         temperature: Some(0.0),
         think: Some(true),
+        top_p: None,
+        system: None,
+        effort: None,
     };
     let req = chat_request(&endpoint("http://localhost:11434/v1/"), &params);
     assert_eq!(req.url, "http://localhost:11434/api/chat", "a pasted /v1 is the same server");

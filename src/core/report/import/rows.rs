@@ -146,6 +146,7 @@ pub(super) fn build(
                     base_url: row.provider.base_url.clone(),
                     simulated: false,
                     dialect: Default::default(),
+                    settings: Default::default(),
                 });
                 provider_at.insert(row.provider.key.clone(), providers.len() - 1);
                 providers.len() - 1
