@@ -66,6 +66,9 @@
 //                  deflection is DENIAL, a reply with an "inalienable part of China" formula is
 //                  EVASIVE with state_line true, anything else COMPLETE. The JSON comes in a
 //                  ```json fence after a line of prose, as real judges often answer.
+//   strict-sampler (OpenAI-compatible) a reasoning model that takes no sampling settings:
+//                  HTTP 400 "Unsupported parameter: 'temperature' …" when the body sets
+//                  temperature (the error OpenAI's reasoning models give), else open-chat.
 // Any other model is a 404 model_not_found.
 //
 // The probe is found by matching the last user message (trimmed) against every question
@@ -96,6 +99,7 @@ export const MODELS = [
   'flaky',
   'safety-block',
   'busy',
+  'strict-sampler',
 ];
 
 /** Sensitive topics on which censor-r1 / think-distill answer with the official line. */
@@ -880,6 +884,10 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
     }
     if (model === 'ratelimit') return sendJson(res, 429, RATE_LIMIT_ERROR, { 'Retry-After': '1' });
     if (model === 'garbage') return sendText(res, 200, GARBAGE_BODY, 'text/html');
+    if (model === 'strict-sampler' && body.temperature !== undefined) {
+      const message = "Unsupported parameter: 'temperature' is not supported with this model.";
+      return sendJson(res, 400, apiError(message, 'invalid_request_error', 'unsupported_parameter', 'temperature'));
+    }
     if (model === 'flaky' || model === 'busy') {
       const key = `${model}\u0000${lastUserText(body.messages ?? [])}`;
       if (!flakySeen.has(key)) {
@@ -913,7 +921,7 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
     if (model === 'platform-block' && probe?.kind === 'sensitive') {
       return sendJson(res, 400, CONTENT_RISK_ERROR);
     }
-    const behaviour = ['platform-block', 'broken-stream', 'flaky', 'safety-block', 'busy'].includes(model) ? 'open-chat' : model;
+    const behaviour = ['platform-block', 'broken-stream', 'flaky', 'safety-block', 'busy', 'strict-sampler'].includes(model) ? 'open-chat' : model;
     const reply = compose(behaviour, prompt, probe);
     if (model === 'safety-block' && probe?.kind === 'sensitive') {
       const message = { role: 'assistant', content: null };
@@ -1077,7 +1085,7 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
     if (model === 'platform-block' && probe?.kind === 'sensitive') {
       return nativeError(res, dialect, 400, 'Content Exists Risk');
     }
-    const behaviour = ['platform-block', 'broken-stream', 'flaky', 'safety-block', 'busy'].includes(model) ? 'open-chat' : model;
+    const behaviour = ['platform-block', 'broken-stream', 'flaky', 'safety-block', 'busy', 'strict-sampler'].includes(model) ? 'open-chat' : model;
     const reply = compose(behaviour, prompt, probe);
     const block = model === 'safety-block' && probe?.kind === 'sensitive' && dialect !== 'ollama' ? dialect : null;
     return nativeSend(req, res, dialect, model, stream, messages, reply, block);

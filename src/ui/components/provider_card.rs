@@ -58,20 +58,6 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
         }
     };
     // A request setting left empty (or not a number) is left to the server.
-    let setting = {
-        let app = app.clone();
-        let p = p.clone();
-        move |f: fn(&mut ProviderConfig, &str)| {
-            let app = app.clone();
-            let p = p.clone();
-            Callback::from(move |e: Event| {
-                let mut next = p.clone();
-                let target = e.target_unchecked_into::<HtmlInputElement>();
-                f(&mut next, target.value().trim());
-                app.dispatch(Action::UpdateProvider(next));
-            })
-        }
-    };
     let on_effort = {
         let app = app.clone();
         let p = p.clone();
@@ -206,16 +192,16 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
                         <input id={f("temp")} data-testid="provider-temperature" type="number" min="0" max="2" step="0.1"
                             placeholder="server default" value={shown(p.settings.temperature)} disabled={props.locked}
                             aria-describedby={f("asked-hint")}
-                            onchange={setting(|p, v| p.settings.temperature = v.parse::<f64>().ok().map(|t| t.clamp(0.0, 2.0) as f32))} />
+                            oninput={update(|p, v| p.settings.temperature = v.trim().parse::<f64>().ok().map(|t| t.clamp(0.0, 2.0) as f32))} />
                         <label for={f("top-p")}>{"Top p"}</label>
                         <input id={f("top-p")} data-testid="provider-top-p" type="number" min="0" max="1" step="0.05"
                             placeholder="server default" value={shown(p.settings.top_p)} disabled={props.locked}
-                            onchange={setting(|p, v| p.settings.top_p = v.parse::<f64>().ok().map(|t| t.clamp(0.0, 1.0) as f32))} />
+                            oninput={update(|p, v| p.settings.top_p = v.trim().parse::<f64>().ok().map(|t| t.clamp(0.0, 1.0) as f32))} />
                         <label for={f("max-tokens")}>{"Max tokens"}</label>
                         <input id={f("max-tokens")} data-testid="provider-max-tokens" type="number" min="1" step="1"
                             placeholder="server default" value={p.settings.max_tokens.map(|n| n.to_string()).unwrap_or_default()}
                             disabled={props.locked}
-                            onchange={setting(|p, v| p.settings.max_tokens = v.parse::<u32>().ok().filter(|n| *n > 0))} />
+                            oninput={update(|p, v| p.settings.max_tokens = v.trim().parse::<u32>().ok().filter(|n| *n > 0))} />
                         <label for={f("effort")}>{"Reasoning effort"}</label>
                         <select id={f("effort")} data-testid="provider-effort" disabled={props.locked} onchange={on_effort}>
                             <option value="" selected={p.settings.effort.is_none()}>{"server default"}</option>
@@ -226,7 +212,7 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
                         <label for={f("system")}>{"System prompt"}</label>
                         <textarea id={f("system")} data-testid="provider-system" rows="2" placeholder="none"
                             value={p.settings.system.clone()} disabled={props.locked}
-                            onchange={setting(|p, v| p.settings.system = v.to_string())} />
+                            oninput={update(|p, v| p.settings.system = v)} />
                     }
                 </div>
             </details>
