@@ -273,7 +273,7 @@ test('lists the models', async () => {
   assert.equal(body.object, 'list');
   assert.deepEqual(
     body.data.map((m) => m.id),
-    ['censor-r1', 'open-chat', 'think-distill', 'ratelimit', 'platform-block', 'broken-stream', 'garbage', 'hostile-html', 'censor-chat', 'judge', 'flaky', 'safety-block', 'busy'],
+    ['censor-r1', 'open-chat', 'think-distill', 'ratelimit', 'platform-block', 'broken-stream', 'garbage', 'hostile-html', 'censor-chat', 'judge', 'flaky', 'safety-block', 'busy', 'strict-sampler'],
   );
   assert.deepEqual(body.data.map((m) => m.id), MODELS);
   for (const m of body.data) {
