@@ -48,6 +48,7 @@ fn golden_streaming_request() {
         top_p: None,
         system: None,
         effort: None,
+        route: None,
     };
     let req = chat_request(&endpoint("https://api.deepseek.com/v1//", Some("sk-test-123")), &params);
     assert_eq!(req.method, "POST");
@@ -83,6 +84,7 @@ fn golden_non_streaming_request_without_key() {
         top_p: None,
         system: None,
         effort: None,
+        route: None,
     };
     for key in [None, Some(""), Some("  \n")] {
         let req = chat_request(&endpoint("http://localhost:11434/v1", key), &params);
@@ -110,6 +112,7 @@ fn non_streaming_request_with_only_temperature() {
         top_p: None,
         system: None,
         effort: None,
+        route: None,
     };
     let req = chat_request(&endpoint("https://api.openai.com/v1/", Some(" sk-abc\n")), &params);
     assert_eq!(

@@ -16,6 +16,7 @@ fn settings() -> Settings {
         max_tokens: Some(512),
         system: "You are a careful historian.".into(),
         effort: Some(Effort::High),
+        route: String::new(),
     }
 }
 
@@ -159,4 +160,23 @@ fn settings_read_as_words() {
         settings().describe(),
         "temperature 0.2, top_p 0.9, max tokens 512, reasoning effort high, system prompt (28 characters)"
     );
+}
+
+#[test]
+fn an_openrouter_provider_pinned_to_one_upstream_asks_for_it_alone_and_is_its_own_column() {
+    let pinned = Settings { route: " deepinfra ".into(), ..Settings::default() };
+    let b = body(Dialect::Openai, &pinned);
+    assert_eq!(b["provider"], json!({"order": ["deepinfra"], "allow_fallbacks": false}));
+    assert!(body(Dialect::Openai, &Settings::default()).get("provider").is_none());
+    assert_eq!(pinned.describe(), "only through deepinfra");
+
+    let mut a = ProviderConfig::from_preset("a", Preset::OpenRouter);
+    a.model = "deepseek/deepseek-chat".into();
+    let mut b = a.clone();
+    b.id = "b".into();
+    b.settings = pinned;
+    assert!(a.routes() && b.routes());
+    assert_eq!(a.title(), "OpenRouter · deepseek/deepseek-chat");
+    assert_eq!(b.title(), "OpenRouter · deepseek/deepseek-chat via deepinfra");
+    assert_ne!(RunProvider::from(&a).title, RunProvider::from(&b).title);
 }

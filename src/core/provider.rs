@@ -360,14 +360,22 @@ impl ProviderConfig {
         self.preset.is_simulated()
     }
 
-    /// The name with the model, as shown in the matrix header.
+    /// The name with the model (and the upstream provider it is pinned to), as shown in the
+    /// matrix header: the same model behind two routes is two columns that say so.
     pub fn title(&self) -> String {
         let sim = if self.is_simulated() && !self.name.contains("simulated") { " (simulated)" } else { "" };
+        let route = self.settings.route.trim();
+        let via = if route.is_empty() { String::new() } else { format!(" via {route}") };
         if self.model.is_empty() || self.name.contains(&self.model) {
-            format!("{}{sim}", self.name)
+            format!("{}{sim}{via}", self.name)
         } else {
-            format!("{} · {}{sim}", self.name, self.model)
+            format!("{} · {}{sim}{via}", self.name, self.model)
         }
+    }
+
+    /// Whether the provider is OpenRouter, which can be pinned to one upstream provider.
+    pub fn routes(&self) -> bool {
+        self.preset == Preset::OpenRouter || self.base_url.contains("openrouter.ai")
     }
 
     /// Where requests go.

@@ -157,12 +157,14 @@ pub const HELP: &[Help] = &[
         synopsis: "candor run --dialect openai|anthropic|gemini|ollama --base-url URL --model ID\n    \
                    [--api-key-env VAR] [--limit N] [--pack FILE] [--think|--no-think]\n    \
                    [--tries N] [--max-wait SECONDS] [--temperature T] [--top-p P]\n    \
-                   [--max-tokens N] [--system TEXT] [--effort low|medium|high] --out run.json",
+                   [--max-tokens N] [--system TEXT] [--effort low|medium|high] [--route SLUG]\n    \
+                   --out run.json",
         about: "send a pack's probes (default: the built-in pack) to one model and write the\n\
                 report the app exports; the base URL ends in /v1 for openai and is the server\n\
                 root for the others; the key is read from the variable VAR, never printed;\n\
                 429, 503 and no response are tried again (default 3 tries, waits up to 60 s);\n\
-                settings not given are left to the server and not sent; progress goes to stderr",
+                settings not given are left to the server and not sent; --route pins an\n\
+                OpenRouter model to one upstream provider; progress goes to stderr",
     },
 ];
 
@@ -330,6 +332,7 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
             Long("top-p") if name == "run" => run.settings.top_p = Some(p.value()?.parse()?),
             Long("max-tokens") if name == "run" => run.settings.max_tokens = Some(p.value()?.parse()?),
             Long("system") if name == "run" => run.settings.system = p.value()?.string()?,
+            Long("route") if name == "run" => run.settings.route = p.value()?.string()?,
             Long("effort") if name == "run" => {
                 let value = p.value()?.string()?;
                 run.settings.effort =

@@ -58,6 +58,10 @@ pub struct ChatParams {
     /// How hard a reasoning model should think, when set.
     #[serde(default)]
     pub effort: Option<Effort>,
+    /// The one upstream provider a router is to use, when set (OpenAI-compatible dialect:
+    /// OpenRouter's `provider` object).
+    #[serde(default)]
+    pub route: Option<String>,
 }
 
 /// How hard a reasoning model is asked to think. Each dialect says it its own way: OpenAI's
@@ -123,6 +127,10 @@ pub struct Settings {
     /// Reasoning effort.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub effort: Option<Effort>,
+    /// The one upstream provider a router is to use (OpenRouter's `provider.order` with
+    /// `allow_fallbacks: false`); empty lets the router choose.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub route: String,
 }
 
 impl Settings {
@@ -149,6 +157,9 @@ impl Settings {
         }
         if !self.system.is_empty() {
             parts.push(format!("system prompt ({} characters)", self.system.chars().count()));
+        }
+        if !self.route.trim().is_empty() {
+            parts.push(format!("only through {}", self.route.trim()));
         }
         if parts.is_empty() {
             "server defaults".to_string()
@@ -208,6 +219,7 @@ impl ChatParams {
             top_p: None,
             system: None,
             effort: None,
+            route: None,
         }
     }
 
@@ -218,6 +230,8 @@ impl ChatParams {
         self.max_tokens = settings.max_tokens;
         self.system = (!settings.system.is_empty()).then(|| settings.system.clone());
         self.effort = settings.effort;
+        let route = settings.route.trim();
+        self.route = (!route.is_empty()).then(|| route.to_string());
         self
     }
 }

@@ -26,7 +26,8 @@ pub(crate) const RAW_FALLBACK_LIMIT: usize = 4 << 20;
 ///
 /// The body is deterministic: `model`, `messages` (a system message first when there is a
 /// system prompt), `stream`, then `max_tokens`, `temperature`, `top_p` and
-/// `reasoning_effort` when set, then `stream_options` when streaming.
+/// `reasoning_effort` and OpenRouter's `provider` routing when set, then `stream_options` when
+/// streaming.
 pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
     let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
     if let Some(key) = api_key(endpoint) {
@@ -44,6 +45,13 @@ pub fn chat_request(endpoint: &Endpoint, params: &ChatParams) -> HttpRequest {
         .number("top_p", params.top_p);
     if let Some(effort) = params.effort {
         body = body.str("reasoning_effort", effort.key());
+    }
+    if let Some(route) = &params.route {
+        // OpenRouter's provider routing: this upstream only, never a fallback.
+        let mut only = String::new();
+        super::wire::push_json_str(&mut only, route);
+        let routing = JsonObject::new().raw("order", &format!("[{only}]")).bool("allow_fallbacks", false);
+        body = body.raw("provider", &routing.finish());
     }
     if params.stream {
         // Asks for a final usage chunk, which streamed replies otherwise omit.

@@ -187,7 +187,7 @@ impl JsonObject {
 }
 
 /// Appends `s` as a JSON string literal.
-fn push_json_str(out: &mut String, s: &str) {
+pub(crate) fn push_json_str(out: &mut String, s: &str) {
     // A `str` always serializes.
     out.push_str(&serde_json::to_string(s).unwrap_or_default());
 }

@@ -209,6 +209,13 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
                                 <option value={e.key()} selected={p.settings.effort == Some(*e)}>{ e.key() }</option>
                             }) }
                         </select>
+                        if p.routes() {
+                            <label for={f("route")}>{"Only through"}</label>
+                            <input id={f("route")} data-testid="provider-route" placeholder="any upstream (OpenRouter chooses)"
+                                title="The one upstream provider OpenRouter may use (its slug, e.g. deepinfra); no fallback to another"
+                                value={p.settings.route.clone()} disabled={props.locked} spellcheck="false"
+                                oninput={update(|p, v| p.settings.route = v)} />
+                        }
                         <label for={f("system")}>{"System prompt"}</label>
                         <textarea id={f("system")} data-testid="provider-system" rows="2" placeholder="none"
                             value={p.settings.system.clone()} disabled={props.locked}

@@ -27,6 +27,7 @@ fn requests_put_the_model_in_the_path_and_the_key_in_a_header() {
         top_p: None,
         system: None,
         effort: None,
+        route: None,
     };
     let req = chat_request(
         &endpoint("https://generativelanguage.googleapis.com/v1beta/", Some("AIza-secret")),

@@ -27,6 +27,7 @@ fn requests() {
         top_p: None,
         system: None,
         effort: None,
+        route: None,
     };
     let req = chat_request(&endpoint("http://localhost:11434/v1/"), &params);
     assert_eq!(req.url, "http://localhost:11434/api/chat", "a pasted /v1 is the same server");
