@@ -40,7 +40,7 @@ fn rows_head_each_topic_once_and_name_what_a_control_mirrors() {
 fn cells_show_label_confidence_step_and_size() {
     let pack = Pack::builtin();
     let mut run = run_of(&pack, pack.probes.iter().take(2).cloned().collect());
-    let (a, b) = (CellId { probe: 0, provider: 0 }, CellId { probe: 1, provider: 0 });
+    let (a, b) = (CellId { probe: 0, provider: 0, sample: 0 }, CellId { probe: 1, provider: 0, sample: 0 });
     assert_eq!(cell_view(run.cell(a)), CellView::Queued);
     run.apply(RunEvent::Started { cell: a, at_ms: 1.0 });
     run.apply(RunEvent::Delta { cell: a, content: "x".repeat(1250), reasoning: String::new() });

@@ -125,19 +125,19 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
     };
     for (pi, probe) in a.probes.iter().enumerate() {
         for (vi, cell) in grid_a[pi].iter().enumerate() {
-            let Some(ra) = cell else { continue };
+            let Some((ra, ca)) = cell else { continue };
             let rb =
                 a_to_b.get(&vi).zip(probes_b.get(probe.id.as_str())).and_then(|(&bv, &bp)| grid_b[bp][bv]);
-            let Some(rb) = rb else {
+            let Some((rb, cb)) = rb else {
                 out.only_in_a.push(OnlyIn {
                     probe: probe.id.clone(),
                     provider: ra.provider.clone(),
-                    label: ra.verdict.label,
+                    label: ca.label,
                 });
                 continue;
             };
             out.compared += 1;
-            let changed = ra.verdict.label != rb.verdict.label;
+            let changed = ca.label != cb.label;
             let topic = match out.by_topic.iter_mut().find(|c| c.key == probe.topic) {
                 Some(c) => c,
                 None => {
@@ -159,15 +159,15 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
                     provider_a: ra.provider.clone(),
                     provider_b: rb.provider.clone(),
                     title: a.providers[vi].title.clone(),
-                    from: ra.verdict.label,
-                    to: rb.verdict.label,
+                    from: ca.label,
+                    to: cb.label,
                 });
             }
         }
     }
     for (pi, probe) in b.probes.iter().enumerate() {
         for (vi, cell) in grid_b[pi].iter().enumerate() {
-            let Some(rb) = cell else { continue };
+            let Some((rb, cb)) = cell else { continue };
             let in_a = b_to_a
                 .get(&vi)
                 .zip(probes_a.get(probe.id.as_str()))
@@ -177,7 +177,7 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
                 out.only_in_b.push(OnlyIn {
                     probe: probe.id.clone(),
                     provider: rb.provider.clone(),
-                    label: rb.verdict.label,
+                    label: cb.label,
                 });
             }
         }

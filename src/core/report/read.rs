@@ -26,7 +26,7 @@ pub enum ReportError {
     #[error("the file is not a Candor report: {0}")]
     NotAReport(String),
     /// A report of a version this build does not read.
-    #[error("`schema_version` is {found}, but this Candor reads version {SCHEMA_VERSION}; {advice}")]
+    #[error("`schema_version` is {found}, but this Candor reads versions 1 to {SCHEMA_VERSION}; {advice}")]
     Version {
         /// The version in the file.
         found: String,
@@ -122,7 +122,7 @@ impl Report {
             }
         }
         match obj.get("schema_version") {
-            Some(v) if v.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
+            Some(v) if v.as_u64().is_some_and(|n| (1..=u64::from(SCHEMA_VERSION)).contains(&n)) => {}
             Some(v) if v.as_u64().is_some_and(|n| n > u64::from(SCHEMA_VERSION)) => {
                 return Err(ReportError::Version {
                     found: v.to_string(),
@@ -148,7 +148,21 @@ impl Report {
             status: field(run_obj, "run", "status")?,
             started_ms: field(run_obj, "run", "started_ms")?,
             ended_ms: optional(run_obj, "run", "ended_ms")?,
+            samples: match run_obj.get("samples") {
+                None | Some(Value::Null) => 1,
+                Some(_) => field(run_obj, "run", "samples")?,
+            },
         };
+        if !(1..=crate::core::run::MAX_SAMPLES).contains(&run.samples) {
+            return Err(invalid(
+                "run.samples",
+                format!(
+                    "is {}; a run asks each probe 1 to {} times",
+                    run.samples,
+                    crate::core::run::MAX_SAMPLES
+                ),
+            ));
+        }
         let results = match obj.get("results") {
             Some(Value::Array(items)) => items
                 .iter()
@@ -188,7 +202,7 @@ impl Report {
     pub fn validate(&self) -> Result<(), ReportError> {
         let providers = unique_ids("providers", "provider", self.providers.iter().map(|p| p.id.as_str()))?;
         let probes = unique_ids("probes", "probe", self.probes.iter().map(|p| p.id.as_str()))?;
-        let mut cells: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut cells: HashMap<(&str, &str, usize), usize> = HashMap::new();
         for (i, r) in self.results.iter().enumerate() {
             if !probes.contains_key(r.probe.as_str()) {
                 return Err(invalid(
@@ -208,13 +222,22 @@ impl Report {
                     ),
                 ));
             }
-            if let Some(first) = cells.insert((r.probe.as_str(), r.provider.as_str()), i) {
+            if r.sample >= self.run.samples {
+                return Err(invalid(
+                    format!("results[{i}].sample"),
+                    format!(
+                        "is {}, but the run asked {} sample(s), numbered from 0",
+                        r.sample, self.run.samples
+                    ),
+                ));
+            }
+            if let Some(first) = cells.insert((r.probe.as_str(), r.provider.as_str(), r.sample), i) {
                 return Err(invalid(
                     format!("results[{i}]"),
                     format!(
-                        "a second result for probe `{}` and provider `{}` (the first is results[{first}]); \
-                         keep one",
-                        r.probe, r.provider
+                        "a second result for probe `{}`, provider `{}` and sample {} (the first is \
+                         results[{first}]); keep one",
+                        r.probe, r.provider, r.sample
                     ),
                 ));
             }
@@ -230,6 +253,7 @@ fn result_row(item: &Value, i: usize) -> Result<ResultRow, ReportError> {
     Ok(ResultRow {
         probe: field(obj, &path, "probe")?,
         provider: field(obj, &path, "provider")?,
+        sample: optional(obj, &path, "sample")?,
         outcome: field(obj, &path, "outcome")?,
         verdict: field(obj, &path, "verdict")?,
         timing: field(obj, &path, "timing")?,

@@ -7,6 +7,7 @@
 //! every streamed delta copies pointers, not replies.
 
 mod cell;
+mod consensus;
 mod event;
 mod exchange;
 mod tally;
@@ -16,6 +17,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 pub use cell::{Cell, CellId, CellResult, Timing};
+pub use consensus::Consensus;
 pub use event::{Progress, RunEvent, Wait, WaitReason};
 pub use exchange::Exchange;
 
@@ -71,6 +73,9 @@ impl From<&ProviderConfig> for RunProvider {
     }
 }
 
+/// The most samples a run may ask of each probe.
+pub const MAX_SAMPLES: usize = 10;
+
 /// Where the run stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RunStatus {
@@ -98,6 +103,9 @@ pub struct Run {
     pub providers: Vec<RunProvider>,
     /// The provider that rates every reply, when the run has a judge.
     pub judge: Option<RunProvider>,
+    /// How many times each probe is asked of each provider (1 to [`MAX_SAMPLES`]).
+    samples: usize,
+    /// Probe by probe, provider by provider, sample by sample.
     cells: Vec<Rc<Cell>>,
     /// What the cells add up to, kept up to date as they change.
     tally: Tally,
@@ -138,6 +146,7 @@ impl Run {
             tally: Tally::new(providers.len()),
             providers,
             judge: None,
+            samples: 1,
             cells,
             waits: Vec::new(),
             status,
@@ -165,6 +174,7 @@ impl Run {
             tally: Tally::new(providers.len()),
             providers,
             judge: None,
+            samples: 1,
             cells,
             waits: Vec::new(),
             status: RunStatus::Finished,
@@ -179,6 +189,55 @@ impl Run {
         self
     }
 
+    /// The run asking each probe `n` times of each provider (clamped to 1 to
+    /// [`MAX_SAMPLES`]); every cell pending. Call it on a new run, before any event.
+    pub fn with_samples(mut self, n: usize) -> Run {
+        self.samples = n.clamp(1, MAX_SAMPLES);
+        let len = self.probes.len() * self.providers.len() * self.samples;
+        self.cells = std::iter::repeat_with(|| Rc::new(Cell::Pending)).take(len).collect();
+        self.tally = Tally::new(self.providers.len());
+        self
+    }
+
+    /// How many times each probe is asked of each provider.
+    pub fn samples(&self) -> usize {
+        self.samples
+    }
+
+    /// Every sample of the (probe, provider) cell `id` (whatever its `sample`), in order.
+    pub fn samples_of(&self, id: CellId) -> &[Rc<Cell>] {
+        match self.index(CellId { sample: 0, ..id }) {
+            Some(i) => &self.cells[i..i + self.samples],
+            None => &[],
+        }
+    }
+
+    /// What the (probe, provider) cell `id` came to once every sample is in: the majority
+    /// of their verdicts, and the first sample with it (the one figures and exports stand on).
+    /// With one sample, that sample.
+    pub fn settled(&self, id: CellId) -> Option<(Consensus, &CellResult)> {
+        let done: Vec<&CellResult> = self
+            .samples_of(id)
+            .iter()
+            .map_while(|c| match &**c {
+                Cell::Done(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        if done.len() < self.samples {
+            return None;
+        }
+        let labels: Vec<_> = done.iter().map(|r| r.verdict.label).collect();
+        let c = Consensus::of(&labels)?;
+        Some((c, done[c.first]))
+    }
+
+    /// Every cell id of the run, in matrix order, samples together.
+    fn ids(&self) -> impl Iterator<Item = CellId> + '_ {
+        let (v, n) = (self.providers.len().max(1), self.samples);
+        (0..self.cells.len()).map(move |i| CellId { probe: i / n / v, provider: i / n % v, sample: i % n })
+    }
+
     /// Whether every cell is done and, with a judge, every reply to judge is judged.
     fn complete(&self) -> bool {
         self.tally.done() == self.cells.len() && (self.judge.is_none() || self.tally.awaiting_judge == 0)
@@ -186,7 +245,7 @@ impl Run {
 
     /// Replaces the cell at index `i`, keeping the tally up to date.
     fn put(&mut self, i: usize, cell: Cell) {
-        let provider = i % self.providers.len().max(1);
+        let provider = i / self.samples % self.providers.len().max(1);
         self.tally.count(provider, &self.cells[i], -1);
         self.tally.count(provider, &cell, 1);
         self.cells[i] = Rc::new(cell);
@@ -209,10 +268,7 @@ impl Run {
         if self.judge.is_none() {
             return Vec::new();
         }
-        (0..self.probes.len())
-            .flat_map(|probe| (0..self.providers.len()).map(move |provider| CellId { probe, provider }))
-            .filter(|&id| matches!(self.cell(id), Some(Cell::Done(r)) if r.awaits_judge()))
-            .collect()
+        self.ids().filter(|&id| matches!(self.cell(id), Some(Cell::Done(r)) if r.awaits_judge())).collect()
     }
 
     /// How often the judge agreed with the offline verdicts so far.
@@ -264,8 +320,8 @@ impl Run {
     }
 
     fn index(&self, id: CellId) -> Option<usize> {
-        (id.probe < self.probes.len() && id.provider < self.providers.len())
-            .then_some(id.probe * self.providers.len() + id.provider)
+        (id.probe < self.probes.len() && id.provider < self.providers.len() && id.sample < self.samples)
+            .then_some((id.probe * self.providers.len() + id.provider) * self.samples + id.sample)
     }
 
     /// The cell at `id`.
@@ -283,10 +339,10 @@ impl Run {
         self.probes.iter().position(|p| p.id == probe_id)
     }
 
-    /// The cells still to send for one provider, in order.
+    /// The cells still to send for one provider, in order (a probe's samples together).
     pub fn pending_for(&self, provider: usize) -> Vec<CellId> {
-        (0..self.probes.len())
-            .map(|probe| CellId { probe, provider })
+        self.ids()
+            .filter(|id| id.provider == provider)
             .filter(|&id| matches!(self.cell(id), Some(Cell::Pending)))
             .collect()
     }
@@ -380,7 +436,7 @@ impl Run {
     fn context(&self, cell: CellId) -> Context<'_> {
         let probe = &self.probes[cell.probe];
         let control_chars = probe.control.as_deref().and_then(|c| self.probe_index(c)).and_then(|ci| {
-            match self.cell(CellId { probe: ci, provider: cell.provider }) {
+            match self.cell(CellId { probe: ci, ..cell }) {
                 Some(Cell::Done(r)) => r.reply().map(|reply| reply.content.chars().count()),
                 _ => None,
             }
@@ -395,7 +451,7 @@ impl Run {
             if self.probes[probe].control.as_deref() != Some(control_id.as_str()) {
                 continue;
             }
-            let cell = CellId { probe, provider: control.provider };
+            let cell = CellId { probe, ..control };
             let Some(i) = self.index(cell) else { continue };
             if let Cell::Done(r) = &*self.cells[i] {
                 let verdict = classify_in(&r.outcome, &self.context(cell));

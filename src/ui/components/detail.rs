@@ -261,7 +261,7 @@ pub fn Detail() -> Html {
                 <nav class="links" aria-label="Related probes">{ for links }</nav>
                 <div class="replies">
                     { for run.providers.iter().enumerate().map(|(col, p)| {
-                        let cell = row.and_then(|r| run.cell_rc(CellId { probe: r, provider: col })).cloned();
+                        let cell = row.and_then(|r| run.cell_rc(CellId { probe: r, provider: col, sample: 0 })).cloned();
                         reply_column(probe.lang, p, cell, s.source_labels.get(&(probe_id.to_string(), p.id.clone())), run.judge.as_ref())
                     }) }
                 </div>

@@ -147,7 +147,7 @@ pub fn Matrix() -> Html {
             let probe = &run.probes[*pi];
             let probe_id = AttrValue::from(probe.id.clone());
             let cells = (0..cols).filter_map(|col| {
-                let cell = run.cell(CellId { probe: *pi, provider: col })?;
+                let cell = run.cell(CellId { probe: *pi, provider: col, sample: 0 })?;
                 Some(matrix_cell(cell, &probe_id, col, &on_open))
             });
             html! {
