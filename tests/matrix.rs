@@ -58,7 +58,8 @@ fn cells_show_label_confidence_step_and_size() {
         at_ms: 2.0,
     });
     match cell_view(run.cell(a)) {
-        CellView::Done { label, confidence, strength, meta, title } => {
+        CellView::Done { label, confidence, strength, meta, title, samples } => {
+            assert_eq!(samples, None, "a cell asked once has no sample figures");
             assert_eq!(label, Label::Refused);
             assert!(confidence.ends_with('%'));
             assert_eq!(meta, "23 ch · 3.4 s");

@@ -185,14 +185,9 @@ impl Saved {
 
 /// Every finished cell of `run`, with whether it carries a judge rating.
 fn finished_cells(run: &Run) -> impl Iterator<Item = (CellId, bool)> + '_ {
-    (0..run.probes.len()).flat_map(move |probe| {
-        (0..run.providers.len()).flat_map(move |provider| {
-            let id = CellId { probe, provider, sample: 0 };
-            run.samples_of(id).iter().enumerate().filter_map(move |(sample, c)| match &**c {
-                Cell::Done(r) => Some((CellId { sample, ..id }, r.judge.is_some())),
-                _ => None,
-            })
-        })
+    run.ids().filter_map(|id| match run.cell(id) {
+        Some(Cell::Done(r)) => Some((id, r.judge.is_some())),
+        _ => None,
     })
 }
 

@@ -426,8 +426,7 @@ impl Report {
                         if cell.len() < self.run.samples.max(1) {
                             return None;
                         }
-                        let labels: Vec<_> = cell.iter().map(|r| r.verdict.label).collect();
-                        Consensus::of(&labels).map(|c| (cell[c.first], c))
+                        Consensus::of(cell.len(), |i| cell[i].verdict.label).map(|c| (cell[c.first], c))
                     })
                     .collect()
             })

@@ -21,16 +21,18 @@ pub struct Consensus {
 }
 
 impl Consensus {
-    /// The consensus of the samples' verdicts, in sample order; `None` for no sample.
-    pub fn of(labels: &[Label]) -> Option<Consensus> {
+    /// The consensus of the verdicts of `total` samples, `label(i)` being sample `i`'s;
+    /// `None` for no sample.
+    pub fn of(total: usize, label: impl Fn(usize) -> Label) -> Option<Consensus> {
         let mut best: Option<Consensus> = None;
-        for (first, &label) in labels.iter().enumerate() {
-            if labels[..first].contains(&label) {
+        for first in 0..total {
+            let l = label(first);
+            if (0..first).any(|i| label(i) == l) {
                 continue;
             }
-            let agree = labels.iter().filter(|&&l| l == label).count();
+            let agree = (first..total).filter(|&i| label(i) == l).count();
             if best.is_none_or(|b| agree > b.agree) {
-                best = Some(Consensus { label, agree, total: labels.len(), first });
+                best = Some(Consensus { label: l, agree, total, first });
             }
         }
         best
@@ -57,34 +59,38 @@ mod tests {
     use super::*;
     use Label::*;
 
+    fn of(labels: &[Label]) -> Option<Consensus> {
+        Consensus::of(labels.len(), |i| labels[i])
+    }
+
     #[test]
     fn the_majority_wins_and_consistency_is_its_share() {
-        let c = Consensus::of(&[Refused, Answered, Refused]).unwrap();
+        let c = of(&[Refused, Answered, Refused]).unwrap();
         assert_eq!((c.label, c.agree, c.total, c.first), (Refused, 2, 3, 0));
         assert!(c.flips());
         assert!((c.consistency() - 2.0 / 3.0).abs() < 1e-9);
         assert_eq!(c.describe(), "2/3 agree");
-        let c = Consensus::of(&[Deflected, Answered, Answered]).unwrap();
+        let c = of(&[Deflected, Answered, Answered]).unwrap();
         assert_eq!((c.label, c.first), (Answered, 1));
     }
 
     #[test]
     fn samples_that_all_agree_do_not_flip() {
-        let c = Consensus::of(&[Answered; 4]).unwrap();
+        let c = of(&[Answered; 4]).unwrap();
         assert_eq!((c.label, c.agree, c.consistency()), (Answered, 4, 1.0));
         assert!(!c.flips());
-        let one = Consensus::of(&[Blocked]).unwrap();
+        let one = of(&[Blocked]).unwrap();
         assert_eq!((one.label, one.agree, one.total, one.flips()), (Blocked, 1, 1, false));
-        assert_eq!(Consensus::of(&[]), None);
+        assert_eq!(of(&[]), None);
     }
 
     #[test]
     fn a_tie_goes_to_the_verdict_seen_first() {
-        let c = Consensus::of(&[Answered, Refused, Refused, Answered]).unwrap();
+        let c = of(&[Answered, Refused, Refused, Answered]).unwrap();
         assert_eq!((c.label, c.agree, c.first), (Answered, 2, 0));
-        let c = Consensus::of(&[Error, Refused, Answered]).unwrap();
+        let c = of(&[Error, Refused, Answered]).unwrap();
         assert_eq!((c.label, c.agree, c.first), (Error, 1, 0));
-        let c = Consensus::of(&[StateNarrative, Refused, Refused, StateNarrative]).unwrap();
+        let c = of(&[StateNarrative, Refused, Refused, StateNarrative]).unwrap();
         assert_eq!(c.label, StateNarrative);
     }
 }

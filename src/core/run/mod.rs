@@ -26,7 +26,7 @@ use crate::core::judge::Agreement;
 use crate::core::pack::{Pack, Probe};
 use crate::core::provider::{ProviderConfig, ProviderId};
 use crate::core::summary::Mix;
-use crate::core::verdict::{classify_in, Context};
+use crate::core::verdict::{classify_in, Context, Label};
 use tally::Tally;
 
 /// A provider as it was when the run started (no key).
@@ -71,6 +71,20 @@ impl From<&ProviderConfig> for RunProvider {
             retry: (p.max_tries.clamp(1, 10), p.max_wait_s.min(600)),
         }
     }
+}
+
+/// What the samples of one (probe, provider) cell came to, once every one is done: their
+/// consensus and the first sample with the majority verdict.
+pub fn settled(samples: &[Rc<Cell>]) -> Option<(Consensus, &CellResult)> {
+    let done = |i: usize| match &*samples[i] {
+        Cell::Done(r) => Some(r),
+        _ => None,
+    };
+    if !(0..samples.len()).all(|i| done(i).is_some()) {
+        return None;
+    }
+    let c = Consensus::of(samples.len(), |i| done(i).map_or(Label::Error, |r| r.verdict.label))?;
+    Some((c, done(c.first)?))
 }
 
 /// The most samples a run may ask of each probe.
@@ -216,24 +230,11 @@ impl Run {
     /// of their verdicts, and the first sample with it (the one figures and exports stand on).
     /// With one sample, that sample.
     pub fn settled(&self, id: CellId) -> Option<(Consensus, &CellResult)> {
-        let done: Vec<&CellResult> = self
-            .samples_of(id)
-            .iter()
-            .map_while(|c| match &**c {
-                Cell::Done(r) => Some(r),
-                _ => None,
-            })
-            .collect();
-        if done.len() < self.samples {
-            return None;
-        }
-        let labels: Vec<_> = done.iter().map(|r| r.verdict.label).collect();
-        let c = Consensus::of(&labels)?;
-        Some((c, done[c.first]))
+        settled(self.samples_of(id))
     }
 
     /// Every cell id of the run, in matrix order, samples together.
-    fn ids(&self) -> impl Iterator<Item = CellId> + '_ {
+    pub fn ids(&self) -> impl Iterator<Item = CellId> + '_ {
         let (v, n) = (self.providers.len().max(1), self.samples);
         (0..self.cells.len()).map(move |i| CellId { probe: i / n / v, provider: i / n % v, sample: i % n })
     }
