@@ -21,13 +21,14 @@ pub fn sample_heading(title: &str, cells: &[std::rc::Rc<Cell>], sample: usize) -
         return which;
     }
     match settled(cells) {
-        Some((c, _)) if c.flips() => format!(
-            "{which} (majority {}, {}, {:.0}%: the verdict flips)",
-            c.label.title(),
-            c.describe(),
-            c.consistency() * 100.0
-        ),
-        Some((c, _)) => format!("{which} (all {})", c.label.title()),
+        Some((c, _)) => {
+            format!(
+                "{which} (majority {}, {}, {:.0}%)",
+                c.label.title(),
+                c.describe(),
+                c.consistency() * 100.0
+            )
+        }
         None => {
             let done = cells.iter().filter(|c| matches!(***c, Cell::Done(_))).count();
             format!("{which} ({done} of {n} in)")

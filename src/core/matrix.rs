@@ -111,7 +111,6 @@ fn done_view(r: &CellResult, samples: Option<Consensus>) -> CellView {
     // With samples, the line under the verdict says how many agree and, in words a screen
     // reader reads with the cell, whether the verdict flips.
     let meta = match samples {
-        Some(c) if c.flips() => format!("{} · flips", c.describe()),
         Some(c) => c.describe(),
         None if label == Label::Error => "error".to_string(),
         None => {

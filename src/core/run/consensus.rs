@@ -48,9 +48,9 @@ impl Consensus {
         self.agree as f64 / self.total.max(1) as f64
     }
 
-    /// `2/3 agree`.
+    /// `3/3 agree`, or `2/3 agree, flips` when the samples disagree.
     pub fn describe(&self) -> String {
-        format!("{}/{} agree", self.agree, self.total)
+        format!("{}/{} agree{}", self.agree, self.total, if self.flips() { ", flips" } else { "" })
     }
 }
 
@@ -69,7 +69,7 @@ mod tests {
         assert_eq!((c.label, c.agree, c.total, c.first), (Refused, 2, 3, 0));
         assert!(c.flips());
         assert!((c.consistency() - 2.0 / 3.0).abs() < 1e-9);
-        assert_eq!(c.describe(), "2/3 agree");
+        assert_eq!(c.describe(), "2/3 agree, flips");
         let c = of(&[Deflected, Answered, Answered]).unwrap();
         assert_eq!((c.label, c.first), (Answered, 1));
     }

@@ -87,6 +87,11 @@ pub fn settled(samples: &[Rc<Cell>]) -> Option<(Consensus, &CellResult)> {
     Some((c, done(c.first)?))
 }
 
+/// `len` pending cells.
+fn pending(len: usize) -> Vec<Rc<Cell>> {
+    std::iter::repeat_with(|| Rc::new(Cell::Pending)).take(len).collect()
+}
+
 /// The most samples a run may ask of each probe.
 pub const MAX_SAMPLES: usize = 10;
 
@@ -147,8 +152,7 @@ impl Run {
         providers: Vec<RunProvider>,
         started_ms: f64,
     ) -> Run {
-        let cells: Vec<Rc<Cell>> =
-            std::iter::repeat_with(|| Rc::new(Cell::Pending)).take(probes.len() * providers.len()).collect();
+        let cells: Vec<Rc<Cell>> = pending(probes.len() * providers.len());
         let status = if cells.is_empty() { RunStatus::Finished } else { RunStatus::Running };
         Run {
             id,
@@ -178,8 +182,7 @@ impl Run {
         providers: Vec<RunProvider>,
         started_ms: f64,
     ) -> Run {
-        let cells =
-            std::iter::repeat_with(|| Rc::new(Cell::Pending)).take(probes.len() * providers.len()).collect();
+        let cells = pending(probes.len() * providers.len());
         Run {
             id,
             pack,
@@ -208,7 +211,7 @@ impl Run {
     pub fn with_samples(mut self, n: usize) -> Run {
         self.samples = n.clamp(1, MAX_SAMPLES);
         let len = self.probes.len() * self.providers.len() * self.samples;
-        self.cells = std::iter::repeat_with(|| Rc::new(Cell::Pending)).take(len).collect();
+        self.cells = pending(len);
         self.tally = Tally::new(self.providers.len());
         self
     }

@@ -72,7 +72,7 @@ pub fn RunBar(props: &RunBarProps) -> Html {
             </button>
             <button class="btn" data-testid="cancel" onclick={on_cancel} disabled={!running}>{"Cancel"}</button>
             <label class="samples">{"Samples per probe "}
-                <input type="number" data-testid="samples" min="1" max={MAX_SAMPLES.to_string()} disabled={running}
+                <input type="number" min="1" max={MAX_SAMPLES.to_string()} disabled={running}
                     value={app.0.samples.to_string()} onchange={on_samples} />
             </label>
             if progress.as_ref().is_some_and(|line| line.resumable) {
