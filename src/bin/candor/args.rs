@@ -73,6 +73,8 @@ pub struct RunArgs {
     pub tries: u32,
     /// The longest wait before a retry, in seconds.
     pub max_wait_s: u32,
+    /// How many times each probe is asked (1 to 10).
+    pub samples: usize,
 }
 
 /// A subcommand's synopsis and what it does.
@@ -154,12 +156,13 @@ pub const HELP: &[Help] = &[
         name: "run",
         synopsis: "candor run --dialect openai|anthropic|gemini|ollama --base-url URL --model ID\n    \
                    [--api-key-env VAR] [--limit N] [--pack FILE] [--think|--no-think]\n    \
-                   [--tries N] [--max-wait SECONDS] --out run.json",
+                   [--tries N] [--max-wait SECONDS] [--samples N] --out run.json",
         about: "send a pack's probes (default: the built-in pack) to one model and write the\n\
                 report the app exports; the base URL ends in /v1 for openai and is the server\n\
                 root for the others; the key is read from the variable VAR, never printed;\n\
                 429, 503 and no response are tried again (default 3 tries, waits up to 60 s);\n\
-                progress goes to stderr",
+                --samples asks each probe N times (1 to 10): the report keeps every reply and\n\
+                each cell's majority verdict; progress goes to stderr",
     },
 ];
 
@@ -288,6 +291,7 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
         think: None,
         tries: 3,
         max_wait_s: 60,
+        samples: 1,
     };
     let mut dialect_given = false;
     let name = help.name;
@@ -322,6 +326,12 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
             Long("no-think") if name == "run" => run.think = Some(false),
             Long("tries") if name == "run" => run.tries = p.value()?.parse()?,
             Long("max-wait") if name == "run" => run.max_wait_s = p.value()?.parse()?,
+            Long("samples") if name == "run" => {
+                run.samples = p.value()?.parse()?;
+                if !(1..=candor::core::run::MAX_SAMPLES).contains(&run.samples) {
+                    return Err(format!("--samples takes 1 to {}", candor::core::run::MAX_SAMPLES).into());
+                }
+            }
             Value(v) => files.push(v.string()?),
             _ => return Err(arg.unexpected()),
         }

@@ -72,12 +72,18 @@ pub fn run(args: &RunArgs) -> ExitCode {
     config.max_wait_s = args.max_wait_s;
     let started = now_ms();
     let mut run =
-        Run::new(format!("run-{}", started as u64), &pack, probes, vec![RunProvider::from(&config)], started);
+        Run::new(format!("run-{}", started as u64), &pack, probes, vec![RunProvider::from(&config)], started)
+            .with_samples(args.samples);
     let mut scheduler = Scheduler::with_provider_limits(&run, RetryPolicy::default(), started as u64);
     let agent = agent();
     let mut ledger = Ledger::default();
     let mut next_id = 1u64;
-    let total = run.probes.len();
+    let total = run.probes.len() * run.samples();
+    // With samples, progress lines name the sample after the probe.
+    let name = |probe: &str, sample: usize| match args.samples {
+        1 => probe.to_string(),
+        n => format!("{probe} (sample {} of {n})", sample + 1),
+    };
     let mut done = 0usize;
     loop {
         let now = now_ms();
@@ -110,7 +116,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
                     let secs = ((at_ms - now_ms()) / 1000.0).max(0.0).ceil();
                     eprintln!(
                         "[{done}/{total}] {}: waiting {secs} s ({}) after try {tries}",
-                        probe.id,
+                        name(&probe.id, job.cell.sample),
                         reason_text(reason)
                     );
                     run.apply(RunEvent::Waiting { cell: job.cell, until_ms: at_ms, reason, tries });
@@ -126,7 +132,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
                         Some(Cell::Done(r)) => r.verdict.label.key(),
                         _ => "?",
                     };
-                    eprintln!("[{done}/{total}] {}: {label}", probe.id);
+                    eprintln!("[{done}/{total}] {}: {label}", name(&probe.id, job.cell.sample));
                 }
             }
             if scheduler.is_paused(0) {

@@ -123,8 +123,12 @@ impl Report {
                 )))
             }
         }
-        match obj.get("schema_version") {
-            Some(v) if v.as_u64().is_some_and(|n| (1..=u64::from(SCHEMA_VERSION)).contains(&n)) => {}
+        // The version as read is kept: a version-1 report written back stays version 1 (it has
+        // no samples, so it says nothing a version-1 reader would misread).
+        let version = match obj.get("schema_version") {
+            Some(v) if v.as_u64().is_some_and(|n| (1..=u64::from(SCHEMA_VERSION)).contains(&n)) => {
+                v.as_u64().unwrap_or(1) as u32
+            }
             Some(v) if v.as_u64().is_some_and(|n| n > u64::from(SCHEMA_VERSION)) => {
                 return Err(ReportError::Version {
                     found: v.to_string(),
@@ -138,7 +142,7 @@ impl Report {
                 })
             }
             None => return Err(invalid("schema_version", "missing; every report has it")),
-        }
+        };
         let run_obj = obj.get("run").and_then(Value::as_object).ok_or_else(|| {
             invalid(
                 "run",
@@ -164,7 +168,7 @@ impl Report {
         };
         let report = Report {
             schema: SCHEMA.to_string(),
-            schema_version: SCHEMA_VERSION,
+            schema_version: version,
             app_version: optional(&obj, "", "app_version")?,
             created_ms: optional(&obj, "", "created_ms")?,
             run,

@@ -156,7 +156,7 @@ pub fn to_html(report: &Report) -> String {
             match cell {
                 Some((_, c)) => {
                     let flips = if c.flips() {
-                        format!(" <span class=\"meta\">flips, {}</span>", c.describe())
+                        format!(" <span class=\"meta\">{}</span>", c.describe())
                     } else {
                         String::new()
                     };
