@@ -18,6 +18,17 @@ fn a_new_user_can_run_the_demo_at_once() {
 }
 
 #[test]
+fn the_next_run_asks_each_probe_as_many_times_as_set_within_1_to_10() {
+    let s = apply(&fresh(), Action::SetSamples(3));
+    let s = apply(&s, Action::StartRun { id: "r".into(), at_ms: 0.0 });
+    let run = s.run.as_ref().expect("run started");
+    assert_eq!(run.samples(), 3);
+    assert_eq!(run.progress(0.0).total, run.probes.len() * 3);
+    assert_eq!(apply(&fresh(), Action::SetSamples(0)).samples, 1);
+    assert_eq!(apply(&fresh(), Action::SetSamples(99)).samples, 10);
+}
+
+#[test]
 fn selection_filters_topics_languages_and_controls() {
     let mut s = apply(&fresh(), Action::SetAllTopics(false));
     s = apply(&s, Action::ToggleTopic("tiananmen-1989".into()));
