@@ -248,6 +248,14 @@ fn samples_ask_each_probe_again_and_the_report_keeps_every_reply() {
         .collect();
     assert_eq!(got, vec![(0, "answered"), (1, "refused"), (2, "answered")]);
     assert_eq!(report["ledger"].as_array().map(Vec::len), Some(4), "each request, retries included");
+    let whats: Vec<&str> = report["ledger"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["purpose"]["what"].as_str().unwrap_or_default())
+        .collect();
+    assert!(whats[3].ends_with(" · sample 3"), "the ledger names the sample: {whats:?}");
+    assert!(whats.iter().any(|w| w.ends_with(" · sample 2 (try 2)")), "{whats:?}");
     assert!(stderr.contains("[3/3]") && stderr.contains("(sample 3 of 3)"), "{stderr}");
     // The app's exports read the same file: the CSV has a row per sample and the majority.
     let file = std::env::temp_dir().join(format!("candor-samples-{}.json", std::process::id()));

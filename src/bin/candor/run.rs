@@ -98,7 +98,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
         }
         for job in jobs {
             let probe = run.probes[job.cell.probe].clone();
-            let what = probe_label(&probe.id, job.attempt);
+            let what = probe_label(&probe.id, job.cell.sample, job.attempt);
             let params = ChatParams::probe(&config.model, &probe.prompt, args.think);
             let req = config.dialect.chat_request(&config.endpoint(), &params);
             let purpose =
