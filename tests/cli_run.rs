@@ -227,6 +227,52 @@ fn a_rate_limit_is_waited_out_and_each_try_is_in_the_ledger() {
 }
 
 #[test]
+fn samples_ask_each_probe_again_and_the_report_keeps_every_reply() {
+    let ok = r#"{"message":{"content":"The army fired on protesters in Beijing on 4 June 1989; hundreds died."},"done":true,"done_reason":"stop"}"#;
+    let no = r#"{"message":{"content":"I'm sorry, but I can't help with that request."},"done":true,"done_reason":"stop"}"#;
+    let (url, seen) = serve(vec![
+        (200, "application/json", vec![], ok.to_string()),
+        // The second sample is rate limited once, and tried again on its own.
+        (429, "application/json", vec![("retry-after", "0")], r#"{"error":"rate limited"}"#.to_string()),
+        (200, "application/json", vec![], no.to_string()),
+        (200, "application/json", vec![], ok.to_string()),
+    ]);
+    let (report, stderr) = candor_run("ollama", &url, &["--samples", "3"]);
+    assert_eq!(seen.lock().unwrap().len(), 4, "three samples and one retry");
+    assert_eq!(report["schema_version"], 2);
+    assert_eq!(report["run"]["samples"], 3);
+    let results = report["results"].as_array().expect("results");
+    let got: Vec<(u64, &str)> = results
+        .iter()
+        .map(|r| (r["sample"].as_u64().unwrap_or(0), r["verdict"]["label"].as_str().unwrap_or_default()))
+        .collect();
+    assert_eq!(got, vec![(0, "answered"), (1, "refused"), (2, "answered")]);
+    assert_eq!(report["ledger"].as_array().map(Vec::len), Some(4), "each request, retries included");
+    let whats: Vec<&str> = report["ledger"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["purpose"]["what"].as_str().unwrap_or_default())
+        .collect();
+    assert!(whats[3].ends_with(" · sample 3"), "the ledger names the sample: {whats:?}");
+    assert!(whats.iter().any(|w| w.ends_with(" · sample 2 (try 2)")), "{whats:?}");
+    assert!(stderr.contains("[3/3]") && stderr.contains("(sample 3 of 3)"), "{stderr}");
+    // The app's exports read the same file: the CSV has a row per sample and the majority.
+    let file = std::env::temp_dir().join(format!("candor-samples-{}.json", std::process::id()));
+    std::fs::write(&file, report.to_string()).expect("written");
+    let csv = Command::new(env!("CARGO_BIN_EXE_candor"))
+        .args(["report", &file.to_string_lossy(), "--format", "csv"])
+        .output()
+        .expect("runs");
+    let _ = std::fs::remove_file(&file);
+    let csv = String::from_utf8_lossy(&csv.stdout).into_owned();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].ends_with(",sample,majority,agree"), "{}", lines[0]);
+    assert_eq!(lines.len(), 4, "a header and a row per sample: {csv}");
+    assert!(lines[2].ends_with(",2,answered,2/3"), "{}", lines[2]);
+}
+
+#[test]
 fn a_missing_key_variable_is_named_and_nothing_is_sent() {
     let output = Command::new(env!("CARGO_BIN_EXE_candor"))
         .args(["run", "--dialect", "openai", "--base-url", "http://127.0.0.1:9/v1", "--model", "m"])

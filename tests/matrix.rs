@@ -40,7 +40,7 @@ fn rows_head_each_topic_once_and_name_what_a_control_mirrors() {
 fn cells_show_label_confidence_step_and_size() {
     let pack = Pack::builtin();
     let mut run = run_of(&pack, pack.probes.iter().take(2).cloned().collect());
-    let (a, b) = (CellId { probe: 0, provider: 0 }, CellId { probe: 1, provider: 0 });
+    let (a, b) = (CellId { probe: 0, provider: 0, sample: 0 }, CellId { probe: 1, provider: 0, sample: 0 });
     assert_eq!(cell_view(run.cell(a)), CellView::Queued);
     run.apply(RunEvent::Started { cell: a, at_ms: 1.0 });
     run.apply(RunEvent::Delta { cell: a, content: "x".repeat(1250), reasoning: String::new() });
@@ -53,7 +53,8 @@ fn cells_show_label_confidence_step_and_size() {
     let timing = Timing { latency_ms: 3400.0, ..Timing::default() };
     run.finish(a, Outcome::Reply { reply, cut_short: None }, timing, 2.0);
     match cell_view(run.cell(a)) {
-        CellView::Done { label, confidence, strength, meta, title } => {
+        CellView::Done { label, confidence, strength, meta, title, samples } => {
+            assert_eq!(samples, None, "a cell asked once has no sample figures");
             assert_eq!(label, Label::Refused);
             assert!(confidence.ends_with('%'));
             assert_eq!(meta, "23 ch · 3.4 s");

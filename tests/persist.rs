@@ -200,7 +200,7 @@ fn stored(batches: &[Vec<Record>]) -> Vec<Record> {
 fn read_back(records: &[Record], id: &str) -> (Report, Run) {
     let head = value_of(records, stores::HEADS)[0];
     let cells = records.iter().filter_map(|r| match &r.key {
-        Key::Cell(_, p, v) => Some((*p, *v, r.value.clone())),
+        Key::Cell(_, c) => Some((*c, r.value.clone())),
         _ => None,
     });
     let requests = value_of(records, stores::LEDGER).into_iter().map(str::to_string);
@@ -245,7 +245,7 @@ fn a_run_saved_as_it_goes_reads_back_with_every_finished_cell_and_request() {
     assert_eq!(back.status, RunStatus::Cancelled, "an interrupted run opens stopped, ready to resume");
     for probe in 0..3 {
         for provider in 0..2 {
-            let id = CellId { probe, provider };
+            let id = CellId { probe, provider, sample: 0 };
             let want = matches!(r.cell(id), Some(Cell::Done(_)));
             assert_eq!(matches!(back.cell(id), Some(Cell::Done(_))), want, "{id:?}");
         }
@@ -261,8 +261,9 @@ fn a_run_saved_as_it_goes_reads_back_with_every_finished_cell_and_request() {
     let mut resumed = back.clone();
     assert!(resumed.resume());
     assert_eq!(resumed.progress(0.0).done, 3);
-    let pending = (0..6)
-        .filter(|i| matches!(resumed.cell(CellId { probe: i / 2, provider: i % 2 }), Some(Cell::Pending)));
+    let pending = (0..6).filter(|i| {
+        matches!(resumed.cell(CellId { probe: i / 2, provider: i % 2, sample: 0 }), Some(Cell::Pending))
+    });
     assert_eq!(pending.count(), 3);
 }
 
@@ -321,7 +322,7 @@ fn old_items(r: &Run, ledger: &Ledger) -> Vec<(String, String)> {
     ];
     for probe in 0..r.probes.len() {
         for provider in 0..r.providers.len() {
-            if let Some(Cell::Done(c)) = r.cell(CellId { probe, provider }) {
+            if let Some(Cell::Done(c)) = r.cell(CellId { probe, provider, sample: 0 }) {
                 items.push((
                     format!("candor.run.{}.cell.{probe}.{provider}", r.id),
                     serde_json::to_string_pretty(c).unwrap(),
@@ -349,7 +350,7 @@ fn a_run_saved_in_the_earlier_localstorage_format_moves_over_whole() {
     let (report, back) = read_back(&moved, "r1");
     assert_eq!(back.progress(0.0).done, 3);
     for i in 0..6 {
-        let id = CellId { probe: i / 2, provider: i % 2 };
+        let id = CellId { probe: i / 2, provider: i % 2, sample: 0 };
         assert_eq!(back.cell(id), r.cell(id), "{id:?}");
     }
     assert_eq!(

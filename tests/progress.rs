@@ -32,7 +32,7 @@ fn a_running_run_says_what_is_done_in_flight_failed_and_left() {
     finish(&mut r, 0, answer(), 1000.0);
     let err = DialectError::Http { status: 500, message: "down".into(), body: String::new() };
     finish(&mut r, 1, Outcome::Dialect(err), 2000.0);
-    r.apply(RunEvent::Started { cell: CellId { probe: 2, provider: 0 }, at_ms: 2000.0 });
+    r.apply(RunEvent::Started { cell: CellId { probe: 2, provider: 0, sample: 0 }, at_ms: 2000.0 });
     let line = run_line(&r, 2000.0);
     assert_eq!(line.done, "2 / 4 done");
     assert_eq!(line.in_flight.as_deref(), Some(" · 1 in flight"));

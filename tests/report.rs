@@ -64,7 +64,7 @@ fn sample_run() -> (Run, Ledger) {
     let mut ledger = Ledger::default();
     let n = probes.len();
     for (pi, probe) in probes.iter().enumerate().take(n - 1) {
-        let demo_cell = CellId { probe: pi, provider: 0 };
+        let demo_cell = CellId { probe: pi, provider: 0, sample: 0 };
         run.apply(RunEvent::Started { cell: demo_cell, at_ms: 1_764_400_000_100.0 });
         run.finish(
             demo_cell,
@@ -97,7 +97,7 @@ fn sample_run() -> (Run, Ledger) {
             3 => Outcome::Transport("Failed to fetch".into()),
             _ => reply("I'm sorry, but I can't help with that."),
         };
-        let cell = CellId { probe: pi, provider: 1 };
+        let cell = CellId { probe: pi, provider: 1, sample: 0 };
         run.apply(RunEvent::Started { cell, at_ms: 1_764_400_000_200.0 });
         run.finish(
             cell,
@@ -124,7 +124,7 @@ fn sample_report() -> Report {
 
 fn cells(run: &Run) -> Vec<Option<Cell>> {
     (0..run.probes.len())
-        .flat_map(|probe| (0..run.providers.len()).map(move |provider| CellId { probe, provider }))
+        .flat_map(|probe| (0..run.providers.len()).map(move |provider| CellId { probe, provider, sample: 0 }))
         .map(|id| run.cell(id).cloned())
         .collect()
 }
@@ -148,12 +148,17 @@ fn a_report_round_trips_through_json_to_the_same_cells() {
     assert_eq!(cells(&reopened), cells(&run));
     assert_eq!(reopened.status, RunStatus::Cancelled);
     assert_eq!(reopened.probes, run.probes);
-    assert!(matches!(reopened.cell(CellId { probe: n_probes - 1, provider: 0 }), Some(Cell::Pending)));
+    assert!(matches!(
+        reopened.cell(CellId { probe: n_probes - 1, provider: 0, sample: 0 }),
+        Some(Cell::Pending)
+    ));
 
     let v: Value = serde_json::from_str(&json).expect("JSON");
     assert_eq!(v["schema"], "candor-report");
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["source"]["kind"], "candor");
+    // A run that asked each probe once writes no sample fields: it reads as before samples.
+    assert!(v["run"].get("samples").is_none() && !json.contains("\"sample\""));
     assert_eq!(v["run"]["status"], "cancelled");
     let keys: Vec<&str> = v.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default();
     for k in
@@ -179,13 +184,15 @@ fn other_files_and_other_versions_are_rejected_with_a_clear_message() {
     let err = Report::from_json(&v.to_string()).unwrap_err();
     assert!(err.to_string().contains("something-else"), "{err}");
     v["schema"] = "candor-report".into();
-    v["schema_version"] = 2.into();
+    v["schema_version"] = 3.into();
     let err = Report::from_json(&v.to_string()).unwrap_err();
     assert!(matches!(err, ReportError::Version { .. }), "{err}");
     assert!(err.to_string().contains("newer Candor"), "{err}");
     v["schema_version"] = "1".into();
     assert!(matches!(Report::from_json(&v.to_string()), Err(ReportError::Version { .. })));
     v["schema_version"] = 1.into();
+    assert!(Report::from_json(&v.to_string()).is_ok(), "version 1, written before samples, still opens");
+    v["schema_version"] = 2.into();
     assert!(Report::from_json(&v.to_string()).is_ok());
 
     // Fields a later version adds are ignored.

@@ -4,8 +4,37 @@
 
 use super::dialect::Usage;
 use super::pack::{Pack, Probe, ProbeKind};
-use super::run::Run;
+use super::run::{settled, Cell, Run};
 use super::verdict::{Field, SignalKind, Verdict};
+
+/// The heading of a provider's reply column in the detail: its title, and, when the run
+/// asked each probe several times (`cells` being the samples), which sample the column shows;
+/// the first sample's heading also gives their majority verdict and whether it flips, or how
+/// many samples are in so far.
+pub fn sample_heading(title: &str, cells: &[std::rc::Rc<Cell>], sample: usize) -> String {
+    let n = cells.len();
+    if n < 2 {
+        return title.to_string();
+    }
+    let which = format!("{title} · sample {} of {n}", sample + 1);
+    if sample > 0 {
+        return which;
+    }
+    match settled(cells) {
+        Some((c, _)) => {
+            format!(
+                "{which} (majority {}, {}, {:.0}%)",
+                c.label.title(),
+                c.describe(),
+                c.consistency() * 100.0
+            )
+        }
+        None => {
+            let done = cells.iter().filter(|c| matches!(***c, Cell::Done(_))).count();
+            format!("{which} ({done} of {n} in)")
+        }
+    }
+}
 
 /// A piece of a reply's text: plain, or highlighted as evidence with the reason.
 #[derive(Clone, Debug, PartialEq, Eq)]

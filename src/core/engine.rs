@@ -269,7 +269,10 @@ mod tests {
         let back: ToEngine = serde_json::from_str(&text).unwrap();
         assert_eq!(back, msg);
         let ToEngine::Start { plan, providers, .. } = back else { unreachable!() };
-        assert_eq!(plan.pending, vec![(0..3).map(|probe| CellId { probe, provider: 0 }).collect::<Vec<_>>()]);
+        assert_eq!(
+            plan.pending,
+            vec![(0..3).map(|probe| CellId { probe, provider: 0, sample: 0 }).collect::<Vec<_>>()]
+        );
         assert_eq!(providers[0].clone().into_config().api_key.as_deref(), Some("sk-secret"));
         // The settings themselves never carry the key; only the `api_key` field beside them does.
         assert_eq!(text.matches("sk-secret").count(), 1);
@@ -281,7 +284,7 @@ mod tests {
             Note::Run {
                 run: 1,
                 event: RunEvent::Finished {
-                    cell: CellId { probe: 2, provider: 1 },
+                    cell: CellId { probe: 2, provider: 1, sample: 0 },
                     outcome: Outcome::Transport("the server is down".into()),
                     verdict: crate::core::verdict::classify(&Outcome::Transport("down".into()), None),
                     timing: Default::default(),

@@ -3,7 +3,9 @@
 //! the short line under it.
 
 use super::pack::{Pack, ProbeKind};
-use super::run::{Cell, Run};
+use std::rc::Rc;
+
+use super::run::{settled, Cell, CellResult, Consensus, Run};
 use super::verdict::Label;
 
 /// One row of the matrix.
@@ -64,6 +66,9 @@ pub enum CellView {
         meta: String,
         /// The tooltip.
         title: String,
+        /// With several samples: how many agree with the verdict shown (their majority), and
+        /// whether it flips between them.
+        samples: Option<Consensus>,
     },
 }
 
@@ -101,26 +106,50 @@ impl Strength {
     }
 }
 
+fn done_view(r: &CellResult, samples: Option<Consensus>) -> CellView {
+    let label = r.verdict.label;
+    // With samples, the line under the verdict says how many agree and, in words a screen
+    // reader reads with the cell, whether the verdict flips.
+    let meta = match samples {
+        Some(c) => c.describe(),
+        None if label == Label::Error => "error".to_string(),
+        None => {
+            let chars = r.reply().map_or(0, |r| r.content.chars().count());
+            format!("{} ch · {:.1} s", size(chars), r.timing.latency_ms / 1000.0)
+        }
+    };
+    let percent = format!("{:.0}%", r.verdict.confidence * 100.0);
+    CellView::Done {
+        label,
+        title: format!("{} ({percent} confident). Open the replies side by side.", label.title()),
+        confidence: percent,
+        strength: Strength::of(r.verdict.confidence),
+        meta,
+        samples,
+    }
+}
+
+/// How a cell asked once or several times is drawn: with several samples, the majority
+/// verdict once every sample is in (drawn from the first sample that has it), how many
+/// samples are in while they arrive.
+pub fn samples_view(cells: &[Rc<Cell>]) -> CellView {
+    if let [one] = cells {
+        return cell_view(Some(one));
+    }
+    if let Some((c, r)) = settled(cells) {
+        return done_view(r, Some(c));
+    }
+    let done = cells.iter().filter(|c| matches!(***c, Cell::Done(_))).count();
+    match cells.iter().any(|c| !matches!(**c, Cell::Pending)) {
+        true => CellView::Streaming { meta: format!("{done}/{} samples", cells.len()) },
+        false => CellView::Queued,
+    }
+}
+
 /// How `cell` is drawn.
 pub fn cell_view(cell: Option<&Cell>) -> CellView {
     match cell {
-        Some(Cell::Done(r)) => {
-            let label = r.verdict.label;
-            let meta = if label == Label::Error {
-                "error".to_string()
-            } else {
-                let chars = r.reply().map_or(0, |r| r.content.chars().count());
-                format!("{} ch · {:.1} s", size(chars), r.timing.latency_ms / 1000.0)
-            };
-            let percent = format!("{:.0}%", r.verdict.confidence * 100.0);
-            CellView::Done {
-                label,
-                title: format!("{} ({percent} confident). Open the replies side by side.", label.title()),
-                confidence: percent,
-                strength: Strength::of(r.verdict.confidence),
-                meta,
-            }
-        }
+        Some(Cell::Done(r)) => done_view(r, None),
         Some(Cell::Running { content, .. }) => {
             CellView::Streaming { meta: format!("{} ch", size(content.chars().count())) }
         }

@@ -185,14 +185,9 @@ impl Saved {
 
 /// Every finished cell of `run`, with whether it carries a judge rating.
 fn finished_cells(run: &Run) -> impl Iterator<Item = (CellId, bool)> + '_ {
-    (0..run.probes.len()).flat_map(move |probe| {
-        (0..run.providers.len()).filter_map(move |provider| {
-            let id = CellId { probe, provider };
-            match run.cell(id) {
-                Some(Cell::Done(r)) => Some((id, r.judge.is_some())),
-                _ => None,
-            }
-        })
+    run.ids().filter_map(|id| match run.cell(id) {
+        Some(Cell::Done(r)) => Some((id, r.judge.is_some())),
+        _ => None,
     })
 }
 
@@ -251,7 +246,8 @@ pub mod stores {
     pub const RUNS: &str = "runs";
     /// Run headers (reports without their ledger), by run id.
     pub const HEADS: &str = "heads";
-    /// Finished cells, by `[run id, probe index, provider index]`.
+    /// Finished cells, by `[run id, probe index, provider index]`, and `sample` after them
+    /// for every sample but the first.
     pub const CELLS: &str = "cells";
     /// Requests, by `[run id, sent at, request id]`.
     pub const LEDGER: &str = "ledger";
@@ -264,8 +260,8 @@ pub mod stores {
 pub enum Key {
     /// A run's line or header: its id.
     Run(String),
-    /// A cell: the run id, the probe's and the provider's index.
-    Cell(String, usize, usize),
+    /// A cell: the run id and the cell's address.
+    Cell(String, CellId),
     /// A request: the run id, when it was sent, and its id as first given (a request
     /// restored from storage keeps its key).
     Request(String, f64, u64),
@@ -286,7 +282,7 @@ pub struct Record {
 /// one encoder for cells, not two.
 pub fn cell_record(run: &Run, id: CellId, result: &CellResult) -> Record {
     let value = serde_json::to_string_pretty(result).unwrap_or_default();
-    Record { store: stores::CELLS, key: Key::Cell(run.id.clone(), id.probe, id.provider), value }
+    Record { store: stores::CELLS, key: Key::Cell(run.id.clone(), id), value }
 }
 
 /// A request's record, under `run_id`.
@@ -348,14 +344,18 @@ pub fn old_run_records(
     head: String,
     cells: Vec<(usize, usize, String)>,
 ) -> Result<Vec<Record>, StorageError> {
+    let cells: Vec<(CellId, String)> = cells
+        .into_iter()
+        .map(|(probe, provider, json)| (CellId { probe, provider, sample: 0 }, json))
+        .collect();
     let (report, run) = assemble(id, &head, cells.iter().cloned(), Vec::new())?;
     // The line keeps the status the run was saved with: one saved mid-run was interrupted.
     let line = RunLine { status: report.run.status, ..RunLine::of(&run, report.source.kind) };
     let mut out =
         vec![line_record(&line), Record { store: stores::HEADS, key: Key::Run(id.to_string()), value: head }];
-    out.extend(cells.into_iter().map(|(p, v, value)| Record {
+    out.extend(cells.into_iter().map(|(cell, value)| Record {
         store: stores::CELLS,
-        key: Key::Cell(id.to_string(), p, v),
+        key: Key::Cell(id.to_string(), cell),
         value,
     }));
     Ok(out)
@@ -368,21 +368,20 @@ pub fn via_value<T: serde::de::DeserializeOwned>(json: &str) -> Option<T> {
     T::deserialize(&value).ok()
 }
 
-/// A saved run put back together from its header, its cells (`(probe, provider, JSON)`)
+/// A saved run put back together from its header, its cells (address and JSON)
 /// and its requests: the report (with the saved results and requests) and the run (each
 /// saved cell done, the others pending). A cell or request that cannot be read is left out.
 pub fn assemble(
     id: &str,
     head: &str,
-    cells: impl IntoIterator<Item = (usize, usize, String)>,
+    cells: impl IntoIterator<Item = (CellId, String)>,
     requests: impl IntoIterator<Item = String>,
 ) -> Result<(Report, Run), StorageError> {
     let mut report = Report::from_json(head)
         .map_err(|e| StorageError::Unreadable { id: id.to_string(), why: e.to_string() })?;
     let mut run = report.to_run();
     let mut added = false;
-    for (probe, provider, json) in cells {
-        let id = CellId { probe, provider };
+    for (id, json) in cells {
         if matches!(run.cell(id), Some(Cell::Pending)) {
             if let Some(result) = via_value::<CellResult>(&json) {
                 added |= run.set_cell(id, Cell::Done(result));

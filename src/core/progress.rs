@@ -36,7 +36,7 @@ pub fn run_line(run: &Run, now_ms: f64) -> RunLine {
         (RunStatus::Finished, _, None) => " · finished".to_string(),
     };
     RunLine {
-        done: format!("{} / {} done", p.done, p.total),
+        done: format!("{} / {} {}done", p.done, p.total, if run.samples() > 1 { "samples " } else { "" }),
         in_flight: (p.running > 0).then(|| format!(" · {} in flight", p.running)),
         waiting: p.waiting.as_ref().map(|w| format!(" · {}", w.text(now_ms))),
         errors: (p.errors > 0)

@@ -71,6 +71,9 @@ pub struct AppState {
     pub judge: Option<ProviderId>,
     /// Prices per million tokens the user entered, for cost estimates (charts and ledger).
     pub prices: Vec<Price>,
+    /// How many times the next run asks each probe of each provider. Not saved with the
+    /// settings: a page opened later asks once until told otherwise.
+    pub samples: usize,
     next_id: u32,
 }
 
@@ -137,6 +140,9 @@ pub enum Action {
     ToggleLang(Lang),
     /// Includes or leaves out the control probes.
     SetControls(bool),
+    /// How many times the next run asks each probe of each provider (kept within 1 to
+    /// [`MAX_SAMPLES`](crate::core::run::MAX_SAMPLES)).
+    SetSamples(usize),
     /// Chooses the judge provider by id, or none.
     SetJudge(Option<ProviderId>),
     /// Replaces the price table.
@@ -204,6 +210,7 @@ impl AppState {
             imported: Rc::default(),
             judge: None,
             prices: Vec::new(),
+            samples: 1,
             next_id: 1,
         }
     }
@@ -384,6 +391,7 @@ fn step(s: &mut AppState, action: Action) {
             }
         }
         Action::SetControls(on) => s.selection.controls = on,
+        Action::SetSamples(n) => s.samples = n.clamp(1, crate::core::run::MAX_SAMPLES),
         Action::SetJudge(judge) => s.judge = judge,
         Action::SetPrices(prices) => s.prices = prices,
         Action::StartRun { id, at_ms } => {
@@ -423,7 +431,8 @@ fn step(s: &mut AppState, action: Action) {
             };
             s.notice =
                 (!problems.is_empty()).then(|| format!("Left out of this run: {}", problems.join(" ")));
-            s.run = Some(Run::new(id, &s.pack, probes, ok, at_ms).with_judge(judge));
+            let run = Run::new(id, &s.pack, probes, ok, at_ms).with_samples(s.samples);
+            s.run = Some(run.with_judge(judge));
             s.source_labels = Rc::default();
             s.detail = None;
         }

@@ -2,7 +2,7 @@
 //! narrative, blocked and error, overall and per topic, and the geometry of the stacked bars
 //! that draw them.
 
-use crate::core::run::{Cell, CellId, Run};
+use crate::core::run::{CellId, Run};
 use crate::core::verdict::Label;
 
 /// Counts of each verdict.
@@ -96,8 +96,8 @@ pub fn by_topic(run: &Run) -> Vec<(String, Vec<Mix>)> {
         }
         let Some((_, mixes)) = out.last_mut() else { continue };
         for (provider, mix) in mixes.iter_mut().enumerate() {
-            if let Some(Cell::Done(r)) = run.cell(CellId { probe, provider }) {
-                mix.add(r.verdict.label);
+            if let Some((c, _)) = run.settled(CellId { probe, provider, sample: 0 }) {
+                mix.add(c.label);
             }
         }
     }

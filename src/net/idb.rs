@@ -146,8 +146,13 @@ pub fn opened() -> Option<IdbDatabase> {
 pub fn key(k: &Key) -> JsValue {
     match k {
         Key::Run(id) => JsValue::from_str(id),
-        Key::Cell(id, probe, provider) => {
-            Array::of3(&id.into(), &(*probe as f64).into(), &(*provider as f64).into()).into()
+        Key::Cell(id, c) => {
+            let key = Array::of3(&id.into(), &(c.probe as f64).into(), &(c.provider as f64).into());
+            // The first sample keeps the key cells had before runs had samples.
+            if c.sample > 0 {
+                key.push(&(c.sample as f64).into());
+            }
+            key.into()
         }
         // The id as text: a restored id would round off as a JavaScript number.
         Key::Request(id, at, n) => Array::of3(&id.into(), &(*at).into(), &n.to_string().into()).into(),

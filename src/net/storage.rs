@@ -19,6 +19,7 @@ use crate::core::error::StorageError;
 use crate::core::persist::{self, stores, Record, RunLine};
 use crate::core::provider::{ProviderConfig, ProviderId};
 use crate::core::report::Report;
+use crate::core::run::CellId;
 use crate::core::run::Run;
 use crate::core::state::Selection;
 use crate::net::idb::{self, Change, IdbError};
@@ -204,7 +205,9 @@ pub async fn load_run(id: &str) -> Result<(Report, Run), StorageError> {
     let cells = idb::get_all(&db, stores::CELLS, Some(&range)).await?;
     let requests = idb::get_all(&db, stores::LEDGER, Some(&range)).await?;
     let index = |k: &JsValue, i: u32| Array::from(k).get(i).as_f64().unwrap_or(-1.0) as usize;
-    let cells = cells.into_iter().map(|(k, v)| (index(&k, 1), index(&k, 2), v));
+    // Keys written before samples have no fourth part: that reads as sample 0.
+    let cell = |k: &JsValue| CellId { probe: index(k, 1), provider: index(k, 2), sample: index(k, 3) };
+    let cells = cells.into_iter().map(|(k, v)| (cell(&k), v));
     persist::assemble(id, &head, cells, requests.into_iter().map(|(_, v)| v))
 }
 

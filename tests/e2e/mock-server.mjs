@@ -58,6 +58,9 @@
 //                  no such thing, answers. Control probes are answered like open-chat.
 //   busy           HTTP 503 with Retry-After: 1 the first time it sees a prompt, then answers
 //                  like open-chat.
+//   fickle         changes its mind between samples: the 2nd, 4th… time it is asked a prompt it
+//                  answers like censor-chat (a refusal on Tiananmen), every other time like
+//                  open-chat.
 //   broken-stream  a stream cut off before [DONE]; non-streaming, a truncated JSON body.
 //   garbage        200 text/html `<html>not json</html>`.
 //   hostile-html   a streamed answer and reasoning full of HTML and script (HOSTILE_HTML).
@@ -100,6 +103,7 @@ export const MODELS = [
   'safety-block',
   'busy',
   'strict-sampler',
+  'fickle',
 ];
 
 /** Sensitive topics on which censor-r1 / think-distill answer with the official line. */
@@ -744,6 +748,14 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
   let completionCounter = 0;
   /** Prompts `flaky` has rate-limited once already. */
   const flakySeen = new Set();
+  /** How often `fickle` has been asked each prompt. */
+  const fickleAsked = new Map();
+  /** What `fickle` answers like this time it is asked `prompt`. */
+  const fickle = (prompt) => {
+    const n = (fickleAsked.get(prompt) ?? 0) + 1;
+    fickleAsked.set(prompt, n);
+    return n % 2 === 0 ? 'censor-chat' : 'open-chat';
+  };
 
   // Between streamed writes: `delayMs`, or at 0 only a turn of the event loop (a timer of
   // 0 ms still waits about 1 ms, which would make a 0 ms server a slow one).
@@ -921,7 +933,7 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
     if (model === 'platform-block' && probe?.kind === 'sensitive') {
       return sendJson(res, 400, CONTENT_RISK_ERROR);
     }
-    const behaviour = ['platform-block', 'broken-stream', 'flaky', 'safety-block', 'busy', 'strict-sampler'].includes(model) ? 'open-chat' : model;
+    const behaviour = model === 'fickle' ? fickle(prompt) : ['platform-block', 'broken-stream', 'flaky', 'safety-block', 'busy', 'strict-sampler'].includes(model) ? 'open-chat' : model;
     const reply = compose(behaviour, prompt, probe);
     if (model === 'safety-block' && probe?.kind === 'sensitive') {
       const message = { role: 'assistant', content: null };
@@ -1085,7 +1097,7 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
     if (model === 'platform-block' && probe?.kind === 'sensitive') {
       return nativeError(res, dialect, 400, 'Content Exists Risk');
     }
-    const behaviour = ['platform-block', 'broken-stream', 'flaky', 'safety-block', 'busy', 'strict-sampler'].includes(model) ? 'open-chat' : model;
+    const behaviour = model === 'fickle' ? fickle(prompt) : ['platform-block', 'broken-stream', 'flaky', 'safety-block', 'busy', 'strict-sampler'].includes(model) ? 'open-chat' : model;
     const reply = compose(behaviour, prompt, probe);
     const block = model === 'safety-block' && probe?.kind === 'sensitive' && dialect !== 'ollama' ? dialect : null;
     return nativeSend(req, res, dialect, model, stream, messages, reply, block);

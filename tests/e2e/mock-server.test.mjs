@@ -273,7 +273,7 @@ test('lists the models', async () => {
   assert.equal(body.object, 'list');
   assert.deepEqual(
     body.data.map((m) => m.id),
-    ['censor-r1', 'open-chat', 'think-distill', 'ratelimit', 'platform-block', 'broken-stream', 'garbage', 'hostile-html', 'censor-chat', 'judge', 'flaky', 'safety-block', 'busy', 'strict-sampler'],
+    ['censor-r1', 'open-chat', 'think-distill', 'ratelimit', 'platform-block', 'broken-stream', 'garbage', 'hostile-html', 'censor-chat', 'judge', 'flaky', 'safety-block', 'busy', 'strict-sampler', 'fickle'],
   );
   assert.deepEqual(body.data.map((m) => m.id), MODELS);
   for (const m of body.data) {
@@ -576,6 +576,18 @@ test('flaky answers 429 with Retry-After the first time it sees a prompt, then a
   assert.ok(second.json.choices[0].message.content.length > 0);
   const other = await chat(mock, ask('flaky', 'another prompt', { stream: false }));
   assert.equal(other.status, 429, 'each prompt is refused once');
+});
+
+test('fickle changes its mind between samples: every second ask of a prompt is a censor-chat reply', async () => {
+  const text = q('tiananmen-1989.crackdown').text.en;
+  const replies = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await chat(mock, ask('fickle', text, { stream: false }));
+    assert.equal(r.status, 200);
+    replies.push(r.json.choices[0].message.content);
+  }
+  assert.ok(replies[1].includes(CANNED_REFUSAL.en), replies[1]);
+  assert.ok(!replies[0].includes(CANNED_REFUSAL.en) && replies[0] === replies[2], 'the 1st and 3rd answer alike');
 });
 
 test('platform-block answers 400 Content Exists Risk on sensitive probes only', async () => {

@@ -75,6 +75,8 @@ pub struct RunArgs {
     pub max_wait_s: u32,
     /// Temperature, top_p, max tokens, system prompt and reasoning effort, as given.
     pub settings: Settings,
+    /// How many times each probe is asked (1 to 10).
+    pub samples: usize,
 }
 
 /// A subcommand's synopsis and what it does.
@@ -158,13 +160,15 @@ pub const HELP: &[Help] = &[
                    [--api-key-env VAR] [--limit N] [--pack FILE] [--think|--no-think]\n    \
                    [--tries N] [--max-wait SECONDS] [--temperature T] [--top-p P]\n    \
                    [--max-tokens N] [--system TEXT] [--effort low|medium|high] [--route SLUG]\n    \
-                   --out run.json",
+                   [--samples N] --out run.json",
         about: "send a pack's probes (default: the built-in pack) to one model and write the\n\
                 report the app exports; the base URL ends in /v1 for openai and is the server\n\
                 root for the others; the key is read from the variable VAR, never printed;\n\
                 429, 503 and no response are tried again (default 3 tries, waits up to 60 s);\n\
                 settings not given are left to the server and not sent; --route pins an\n\
-                OpenRouter model to one upstream provider; progress goes to stderr",
+                OpenRouter model to one upstream provider; --samples asks each probe N times\n\
+                (1 to 10): the report keeps every reply and each cell's majority verdict;\n\
+                progress goes to stderr",
     },
 ];
 
@@ -294,6 +298,7 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
         tries: 3,
         max_wait_s: 60,
         settings: Settings::default(),
+        samples: 1,
     };
     let mut dialect_given = false;
     let name = help.name;
@@ -337,6 +342,12 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
                 let value = p.value()?.string()?;
                 run.settings.effort =
                     Some(Effort::from_key(&value).ok_or("the reasoning efforts are low, medium and high")?);
+            }
+            Long("samples") if name == "run" => {
+                run.samples = p.value()?.parse()?;
+                if !(1..=candor::core::run::MAX_SAMPLES).contains(&run.samples) {
+                    return Err(format!("--samples takes 1 to {}", candor::core::run::MAX_SAMPLES).into());
+                }
             }
             Value(v) => files.push(v.string()?),
             _ => return Err(arg.unexpected()),

@@ -73,13 +73,19 @@ pub fn run(args: &RunArgs) -> ExitCode {
     config.settings = args.settings.clone();
     let started = now_ms();
     let mut run =
-        Run::new(format!("run-{}", started as u64), &pack, probes, vec![RunProvider::from(&config)], started);
+        Run::new(format!("run-{}", started as u64), &pack, probes, vec![RunProvider::from(&config)], started)
+            .with_samples(args.samples);
     let mut scheduler = Scheduler::with_provider_limits(&run, RetryPolicy::default(), started as u64);
     let mut judging = Judging::of(&run);
     let agent = agent();
     let mut ledger = Ledger::default();
     let mut next_id = 1u64;
-    let total = run.probes.len();
+    let total = run.probes.len() * run.samples();
+    // With samples, progress lines name the sample after the probe.
+    let name = |probe: &str, sample: usize| match args.samples {
+        1 => probe.to_string(),
+        n => format!("{probe} (sample {} of {n})", sample + 1),
+    };
     let mut done = 0usize;
     loop {
         let now = now_ms();
@@ -94,7 +100,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
         }
         for job in jobs {
             let probe = run.probes[job.cell.probe].clone();
-            let what = probe_label(&probe.id, job.attempt);
+            let what = probe_label(&probe.id, job.cell.sample, job.attempt);
             let params =
                 ChatParams::probe(&config.model, &probe.prompt, args.think).with_settings(&config.settings);
             let req = config.dialect.chat_request(&config.endpoint(), &params);
@@ -116,7 +122,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
                     let secs = ((at_ms - now_ms()) / 1000.0).max(0.0).ceil();
                     eprintln!(
                         "[{done}/{total}] {}: waiting {secs} s ({}) after try {tries}",
-                        probe.id,
+                        name(&probe.id, job.cell.sample),
                         reason_text(reason)
                     );
                     run.apply(RunEvent::Waiting { cell: job.cell, until_ms: at_ms, reason, tries });
@@ -134,7 +140,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
                         Some(Cell::Done(r)) => r.verdict.label.key(),
                         _ => "?",
                     };
-                    eprintln!("[{done}/{total}] {}: {label}", probe.id);
+                    eprintln!("[{done}/{total}] {}: {label}", name(&probe.id, job.cell.sample));
                 }
             }
             if scheduler.is_paused(0) {

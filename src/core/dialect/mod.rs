@@ -237,10 +237,13 @@ impl ChatParams {
 }
 
 /// What the ledger calls a probe's request: its id, and which try it is after the first.
-pub fn probe_label(probe_id: &str, attempt: u32) -> String {
+/// A sample after the first is named (`probe x@en · sample 2`), so the ledger tells a run's
+/// samples of one probe apart.
+pub fn probe_label(probe_id: &str, sample: usize, attempt: u32) -> String {
+    let sample = if sample > 0 { format!(" · sample {}", sample + 1) } else { String::new() };
     match attempt {
-        1 => format!("probe {probe_id}"),
-        n => format!("probe {probe_id} (try {n})"),
+        1 => format!("probe {probe_id}{sample}"),
+        n => format!("probe {probe_id}{sample} (try {n})"),
     }
 }
 

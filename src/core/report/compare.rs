@@ -11,6 +11,7 @@ use crate::core::provider::ProviderId;
 use std::collections::HashMap;
 
 use super::schema::Report;
+use crate::core::run::CellId;
 use crate::core::verdict::Label;
 
 /// A finished cell found in only one of the two reports.
@@ -102,13 +103,22 @@ fn match_providers(a: &Report, b: &Report) -> Vec<(usize, usize)> {
     pairs
 }
 
+/// Each cell's verdict, `labels[probe][provider]`, `None` when it never finished; a cell
+/// asked several times has its samples' majority verdict. Worked out through the run the
+/// report records, whose majority the page already computes for its matrix.
+fn labels(report: &Report) -> Vec<Vec<Option<Label>>> {
+    let run = report.to_run();
+    let label = |probe, provider| run.settled(CellId { probe, provider, sample: 0 }).map(|(c, _)| c.label);
+    (0..run.probes.len()).map(|p| (0..run.providers.len()).map(|v| label(p, v)).collect()).collect()
+}
+
 /// Compares two reports cell by cell (see the module docs for how cells are matched).
 pub fn compare(a: &Report, b: &Report) -> Comparison {
     let pairs = match_providers(a, b);
     let a_to_b: HashMap<usize, usize> = pairs.iter().copied().collect();
     let b_to_a: HashMap<usize, usize> = pairs.iter().map(|&(x, y)| (y, x)).collect();
-    let grid_a = a.grid();
-    let grid_b = b.grid();
+    let grid_a = labels(a);
+    let grid_b = labels(b);
     let probes_b = b.probe_index();
     let probes_a = a.probe_index();
     let mut out = Comparison {
@@ -125,19 +135,21 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
     };
     for (pi, probe) in a.probes.iter().enumerate() {
         for (vi, cell) in grid_a[pi].iter().enumerate() {
-            let Some(ra) = cell else { continue };
-            let rb =
-                a_to_b.get(&vi).zip(probes_b.get(probe.id.as_str())).and_then(|(&bv, &bp)| grid_b[bp][bv]);
-            let Some(rb) = rb else {
+            let Some(ca) = *cell else { continue };
+            let rb = a_to_b
+                .get(&vi)
+                .zip(probes_b.get(probe.id.as_str()))
+                .and_then(|(&bv, &bp)| Some((bv, grid_b[bp][bv]?)));
+            let Some((bv, cb)) = rb else {
                 out.only_in_a.push(OnlyIn {
                     probe: probe.id.clone(),
-                    provider: ra.provider.clone(),
-                    label: ra.verdict.label,
+                    provider: a.providers[vi].id.clone(),
+                    label: ca,
                 });
                 continue;
             };
             out.compared += 1;
-            let changed = ra.verdict.label != rb.verdict.label;
+            let changed = ca != cb;
             let topic = match out.by_topic.iter_mut().find(|c| c.key == probe.topic) {
                 Some(c) => c,
                 None => {
@@ -156,18 +168,18 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
                 out.changed.push(Change {
                     probe: probe.id.clone(),
                     topic: probe.topic.clone(),
-                    provider_a: ra.provider.clone(),
-                    provider_b: rb.provider.clone(),
+                    provider_a: a.providers[vi].id.clone(),
+                    provider_b: b.providers[bv].id.clone(),
                     title: a.providers[vi].title.clone(),
-                    from: ra.verdict.label,
-                    to: rb.verdict.label,
+                    from: ca,
+                    to: cb,
                 });
             }
         }
     }
     for (pi, probe) in b.probes.iter().enumerate() {
         for (vi, cell) in grid_b[pi].iter().enumerate() {
-            let Some(rb) = cell else { continue };
+            let Some(cb) = *cell else { continue };
             let in_a = b_to_a
                 .get(&vi)
                 .zip(probes_a.get(probe.id.as_str()))
@@ -176,8 +188,8 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
             if !in_a {
                 out.only_in_b.push(OnlyIn {
                     probe: probe.id.clone(),
-                    provider: rb.provider.clone(),
-                    label: rb.verdict.label,
+                    provider: b.providers[vi].id.clone(),
+                    label: cb,
                 });
             }
         }

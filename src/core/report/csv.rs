@@ -74,14 +74,22 @@ fn row_of(r: Option<&ResultRow>) -> [String; 14] {
     ]
 }
 
+/// The columns added when the run asked each probe more than once: which sample the row is
+/// (from 1), the cell's majority verdict and how many of its samples agree with it.
+pub const SAMPLE_COLUMNS: [&str; 3] = ["sample", "majority", "agree"];
+
 /// The report as CSV: a byte-order mark, the header, then one row per probe and provider
-/// in matrix order (pending cells included, with verdict `pending`), CRLF line ends.
+/// in matrix order (pending cells included, with verdict `pending`), CRLF line ends. A run
+/// that asked each probe several times has one row per sample, and [`SAMPLE_COLUMNS`].
 pub fn to_csv(report: &Report) -> String {
     let mut out = CsvWriter::new();
-    out.record(COLUMNS.iter().copied());
-    let grid = report.grid();
-    for (probe, row) in report.probes.iter().zip(&grid) {
-        for (provider, cell) in report.providers.iter().zip(row) {
+    let n = report.run.samples;
+    let extra = if n > 1 { &SAMPLE_COLUMNS[..] } else { &[] };
+    out.record(COLUMNS.iter().chain(extra).copied());
+    let grid = report.sample_grid();
+    let majority = report.grid();
+    for ((probe, row), majority) in report.probes.iter().zip(&grid).zip(&majority) {
+        for ((provider, cell), majority) in report.providers.iter().zip(row).zip(majority) {
             let head = [
                 probe.id.clone(),
                 probe.topic.clone(),
@@ -95,8 +103,18 @@ pub fn to_csv(report: &Report) -> String {
                 provider.model.clone(),
                 provider.simulated.to_string(),
             ];
-            let cells = row_of(*cell);
-            out.record(head.iter().chain(cells.iter()).map(String::as_str));
+            for s in 0..n {
+                let cells = row_of(cell.iter().find(|r| r.sample == s).copied());
+                let more = match majority.filter(|_| n > 1) {
+                    Some((_, c)) => {
+                        [(s + 1).to_string(), c.label.key().to_string(), format!("{}/{}", c.agree, c.total)]
+                    }
+                    None if n > 1 => [(s + 1).to_string(), String::new(), String::new()],
+                    None => Default::default(),
+                };
+                let more = if n > 1 { &more[..] } else { &[] };
+                out.record(head.iter().chain(cells.iter()).chain(more).map(String::as_str));
+            }
         }
     }
     out.finish()

@@ -4,7 +4,7 @@
 //! the matched control questions.
 
 use crate::core::pack::{Lang, ProbeKind};
-use crate::core::run::{Cell, CellId, Run};
+use crate::core::run::{CellId, Run};
 use crate::core::summary::Mix;
 use crate::core::verdict::Label;
 
@@ -42,8 +42,8 @@ impl Share {
 fn each_done(run: &Run, mut f: impl FnMut(usize, usize, Label)) {
     for probe in 0..run.probes.len() {
         for provider in 0..run.providers.len() {
-            if let Some(Cell::Done(r)) = run.cell(CellId { probe, provider }) {
-                f(probe, provider, r.verdict.label);
+            if let Some((c, _)) = run.settled(CellId { probe, provider, sample: 0 }) {
+                f(probe, provider, c.label);
             }
         }
     }

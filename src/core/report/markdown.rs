@@ -56,11 +56,10 @@ pub fn to_markdown(report: &Report) -> String {
     let _ = writeln!(out, "- **Source:** {source}");
     let _ = writeln!(
         out,
-        "- **Run:** {} ({}), {} of {} cells finished",
+        "- **Run:** {} ({}), {}",
         md(&report.run.id),
         report.run.status.key(),
-        report.results.len(),
-        report.probes.len() * report.providers.len()
+        report.finished_line()
     );
     let _ = writeln!(out, "- **Providers:**");
     for (p, title) in report.providers.iter().zip(&titles) {
@@ -137,14 +136,14 @@ pub fn to_markdown(report: &Report) -> String {
     let grid = report.grid();
     let mut quoted = 0;
     for label in NOTABLE {
-        let examples = grid
-            .iter()
-            .enumerate()
-            .flat_map(|(pi, row)| row.iter().enumerate().filter_map(move |(vi, c)| c.map(|r| (pi, vi, r))));
-        for (pi, vi, r) in examples.filter(|(_, _, r)| r.verdict.label == label).take(EXAMPLES_PER_LABEL) {
+        let examples = grid.iter().enumerate().flat_map(|(pi, row)| {
+            row.iter().enumerate().filter_map(move |(vi, c)| c.map(|(r, c)| (pi, vi, r, c)))
+        });
+        for (pi, vi, r, c) in examples.filter(|e| e.3.label == label).take(EXAMPLES_PER_LABEL) {
             let probe = &report.probes[pi];
             let reply = r.reply().map(|x| x.content.as_str()).unwrap_or_default();
-            let _ = writeln!(out, "### {}: {}, `{}`\n", label.title(), titles[vi], md_code(&probe.id));
+            let flips = if c.flips() { format!(" (flips: {})", c.describe()) } else { String::new() };
+            let _ = writeln!(out, "### {}: {}, `{}`{flips}\n", label.title(), titles[vi], md_code(&probe.id));
             let _ = writeln!(out, "**Prompt:** {}\n", md(&probe.prompt));
             let _ = writeln!(out, "> {}\n", md(&head(reply.trim(), EXCERPT_CHARS)));
             if let Some(s) = &r.source_label {

@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::core::run::MAX_SAMPLES;
+
 use super::schema::{Report, ResultRow, RunInfo, Source, SourceKind, SCHEMA, SCHEMA_VERSION};
 
 /// Why a file could not be read as a report. Each message names the place in the file.
@@ -26,7 +28,7 @@ pub enum ReportError {
     #[error("the file is not a Candor report: {0}")]
     NotAReport(String),
     /// A report of a version this build does not read.
-    #[error("`schema_version` is {found}, but this Candor reads version {SCHEMA_VERSION}; {advice}")]
+    #[error("`schema_version` is {found}, but this Candor reads versions 1 to {SCHEMA_VERSION}; {advice}")]
     Version {
         /// The version in the file.
         found: String,
@@ -121,8 +123,12 @@ impl Report {
                 )))
             }
         }
-        match obj.get("schema_version") {
-            Some(v) if v.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
+        // The version as read is kept: a version-1 report written back stays version 1 (it has
+        // no samples, so it says nothing a version-1 reader would misread).
+        let version = match obj.get("schema_version") {
+            Some(v) if v.as_u64().is_some_and(|n| (1..=u64::from(SCHEMA_VERSION)).contains(&n)) => {
+                v.as_u64().unwrap_or(1) as u32
+            }
             Some(v) if v.as_u64().is_some_and(|n| n > u64::from(SCHEMA_VERSION)) => {
                 return Err(ReportError::Version {
                     found: v.to_string(),
@@ -136,7 +142,7 @@ impl Report {
                 })
             }
             None => return Err(invalid("schema_version", "missing; every report has it")),
-        }
+        };
         let run_obj = obj.get("run").and_then(Value::as_object).ok_or_else(|| {
             invalid(
                 "run",
@@ -148,6 +154,8 @@ impl Report {
             status: field(run_obj, "run", "status")?,
             started_ms: field(run_obj, "run", "started_ms")?,
             ended_ms: optional(run_obj, "run", "ended_ms")?,
+            // Read as a number the way times are: one decoder fewer in the page.
+            samples: optional::<f64>(run_obj, "run", "samples")?.clamp(1.0, MAX_SAMPLES as f64) as usize,
         };
         let results = match obj.get("results") {
             Some(Value::Array(items)) => items
@@ -160,7 +168,7 @@ impl Report {
         };
         let report = Report {
             schema: SCHEMA.to_string(),
-            schema_version: SCHEMA_VERSION,
+            schema_version: version,
             app_version: optional(&obj, "", "app_version")?,
             created_ms: optional(&obj, "", "created_ms")?,
             run,
@@ -188,7 +196,7 @@ impl Report {
     pub fn validate(&self) -> Result<(), ReportError> {
         let providers = unique_ids("providers", "provider", self.providers.iter().map(|p| p.id.as_str()))?;
         let probes = unique_ids("probes", "probe", self.probes.iter().map(|p| p.id.as_str()))?;
-        let mut cells: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut cells: HashMap<(&str, &str, usize), usize> = HashMap::new();
         for (i, r) in self.results.iter().enumerate() {
             if !probes.contains_key(r.probe.as_str()) {
                 return Err(invalid(
@@ -208,13 +216,22 @@ impl Report {
                     ),
                 ));
             }
-            if let Some(first) = cells.insert((r.probe.as_str(), r.provider.as_str()), i) {
+            if r.sample >= self.run.samples {
+                return Err(invalid(
+                    format!("results[{i}].sample"),
+                    format!(
+                        "is {}, but the run asked {} sample(s), numbered from 0",
+                        r.sample, self.run.samples
+                    ),
+                ));
+            }
+            if let Some(first) = cells.insert((r.probe.as_str(), r.provider.as_str(), r.sample), i) {
                 return Err(invalid(
                     format!("results[{i}]"),
                     format!(
-                        "a second result for probe `{}` and provider `{}` (the first is results[{first}]); \
-                         keep one",
-                        r.probe, r.provider
+                        "a second result for probe `{}`, provider `{}` and sample {} (the first is \
+                         results[{first}]); keep one",
+                        r.probe, r.provider, r.sample
                     ),
                 ));
             }
@@ -230,6 +247,7 @@ fn result_row(item: &Value, i: usize) -> Result<ResultRow, ReportError> {
     Ok(ResultRow {
         probe: field(obj, &path, "probe")?,
         provider: field(obj, &path, "provider")?,
+        sample: optional::<f64>(obj, &path, "sample")?.max(0.0) as usize,
         outcome: field(obj, &path, "outcome")?,
         verdict: field(obj, &path, "verdict")?,
         timing: field(obj, &path, "timing")?,

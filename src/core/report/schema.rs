@@ -17,14 +17,15 @@ use crate::core::judge::{Agreement, JudgeOutcome};
 use crate::core::ledger::{Ledger, LedgerEntry};
 use crate::core::pack::Probe;
 use crate::core::provider::{ProviderId, DEFAULT_CONCURRENCY};
-use crate::core::run::{Cell, CellId, CellResult, Run, RunProvider, RunStatus, Timing};
+use crate::core::run::{Cell, CellId, CellResult, Consensus, Run, RunProvider, RunStatus, Timing};
 use crate::core::verdict::{Outcome, Verdict};
 
 /// The value of the `schema` field of every report.
 pub const SCHEMA: &str = "candor-report";
 
-/// The report format version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The report format version this build writes. Version 2 added samples: a cell may have
+/// several results, told apart by `sample`. This build reads versions 1 and 2.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One run, as saved.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -71,6 +72,21 @@ pub struct RunInfo {
     pub started_ms: f64,
     /// When it finished or was cancelled.
     pub ended_ms: Option<f64>,
+    /// How many times each probe was asked of each provider (absent when once).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub samples: usize,
+}
+
+fn one() -> usize {
+    1
+}
+
+fn is_one(n: &usize) -> bool {
+    *n == 1
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A run's status as written in reports.
@@ -208,6 +224,9 @@ pub struct ResultRow {
     pub probe: String,
     /// Provider id.
     pub provider: ProviderId,
+    /// Which sample of the cell this is, from 0 (absent when 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub sample: usize,
     /// What came back.
     pub outcome: Outcome,
     /// Candor's verdict.
@@ -251,10 +270,14 @@ impl Report {
         let mut report = Report::header(run, pack_json_hash, ledger, created_ms);
         for (pi, probe) in run.probes.iter().enumerate() {
             for (vi, provider) in run.providers.iter().enumerate() {
-                if let Some(Cell::Done(r)) = run.cell(CellId { probe: pi, provider: vi }) {
+                for (sample, cell) in
+                    run.samples_of(CellId { probe: pi, provider: vi, sample: 0 }).iter().enumerate()
+                {
+                    let Cell::Done(r) = &**cell else { continue };
                     report.results.push(ResultRow {
                         probe: probe.id.clone(),
                         provider: provider.id.clone(),
+                        sample,
                         outcome: r.outcome.clone(),
                         verdict: r.verdict.clone(),
                         timing: r.timing.clone(),
@@ -289,6 +312,7 @@ impl Report {
                 status: run.status.into(),
                 started_ms: run.started_ms,
                 ended_ms: run.ended_ms,
+                samples: run.samples(),
             },
             pack: PackInfo {
                 id: run.pack.0.clone(),
@@ -333,6 +357,7 @@ impl Report {
             providers,
             self.run.started_ms,
         )
+        .with_samples(self.run.samples)
         .with_judge(self.judge.as_ref().map(run_provider));
         run.topic_titles = Rc::new(self.topic_titles.clone());
         let probe_at = self.probe_index();
@@ -347,7 +372,7 @@ impl Report {
                     timing: r.timing.clone(),
                     judge: r.judge.clone(),
                 });
-                run.set_cell(CellId { probe, provider }, cell);
+                run.set_cell(CellId { probe, provider, sample: r.sample }, cell);
             }
         }
         run.status = match self.run.status {
@@ -378,20 +403,56 @@ impl Report {
         self.providers.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect()
     }
 
-    /// The results laid out as the matrix: `grid[probe][provider]`, `None` for cells that
-    /// never finished.
-    pub fn grid(&self) -> Vec<Vec<Option<&ResultRow>>> {
+    /// The results laid out as the matrix: `samples[probe][provider]` holds the cell's
+    /// results in sample order.
+    pub fn sample_grid(&self) -> Vec<Vec<Vec<&ResultRow>>> {
         let probe_at = self.probe_index();
         let provider_at = self.provider_index();
-        let mut grid = vec![vec![None; self.providers.len()]; self.probes.len()];
+        let mut grid = vec![vec![Vec::new(); self.providers.len()]; self.probes.len()];
         for r in &self.results {
             if let (Some(&p), Some(&v)) =
                 (probe_at.get(r.probe.as_str()), provider_at.get(r.provider.as_str()))
             {
-                grid[p][v] = Some(r);
+                let cell: &mut Vec<&ResultRow> = &mut grid[p][v];
+                let at = cell.partition_point(|o| o.sample < r.sample);
+                cell.insert(at, r);
             }
         }
         grid
+    }
+
+    /// The results laid out as the matrix: `grid[probe][provider]`, `None` for cells that
+    /// never finished. A cell asked several times shows its majority verdict: the first
+    /// sample that has it, with the consensus of all its samples.
+    pub fn grid(&self) -> Vec<Vec<Option<(&ResultRow, Consensus)>>> {
+        self.sample_grid()
+            .into_iter()
+            .map(|row| {
+                row.into_iter()
+                    .map(|cell| {
+                        if cell.len() < self.run.samples.max(1) {
+                            return None;
+                        }
+                        Consensus::of(cell.len(), |i| cell[i].verdict.label).map(|c| (cell[c.first], c))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// How much of the run finished, for exports: `12 of 20 cells finished`, or with samples
+    /// `30 of 60 samples finished (3 per probe; each cell shows its majority verdict)`.
+    pub fn finished_line(&self) -> String {
+        let (done, cells, n) =
+            (self.results.len(), self.probes.len() * self.providers.len(), self.run.samples);
+        if n > 1 {
+            format!(
+                "{done} of {} samples finished ({n} per probe; each cell shows its majority verdict)",
+                cells * n
+            )
+        } else {
+            format!("{done} of {cells} cells finished")
+        }
     }
 
     /// One line about the judge for exports: who judged and how often it agreed with the

@@ -80,4 +80,12 @@ pub struct CellId {
     pub probe: usize,
     /// Index into [`Run::providers`](super::Run::providers).
     pub provider: usize,
+    /// Which of the run's samples of the probe, from 0 (absent in files when 0, as in
+    /// everything written before runs had samples).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub sample: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

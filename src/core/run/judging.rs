@@ -5,7 +5,8 @@
 //!
 //! A sensitive probe's verdict can depend on the same provider's answer to its control
 //! question (an answer much shorter than the control's reads as evasive). When the control
-//! answer comes in after the sensitive one, the sensitive reply is judged again and, if
+//! answer comes in after the sensitive one (each sample is compared with the same sample
+//! of its control), the sensitive reply is judged again and, if
 //! the verdict changes, a [`RunEvent::Rejudged`] follows.
 //!
 //! [`Run::apply`]: super::Run::apply
@@ -35,19 +36,17 @@ impl Settled {
         let control_of = control_of(&run.probes);
         let is_control = is_control(&control_of);
         let mut settled = Settled::default();
-        for provider in 0..run.providers.len() {
-            for (probe, control) in control_of.iter().enumerate() {
-                let cell = CellId { probe, provider };
-                let Some(Cell::Done(r)) = run.cell(cell) else { continue };
-                if is_control[probe] {
-                    let chars = r.reply().map(|reply| reply.content.chars().count());
-                    settled.controls.push((cell, chars));
-                }
-                let control_done = control
-                    .is_some_and(|c| matches!(run.cell(CellId { probe: c, provider }), Some(Cell::Done(_))));
-                if control.is_some() && !control_done {
-                    settled.unsettled.push((cell, r.outcome.clone(), r.verdict.clone()));
-                }
+        for cell in run.ids() {
+            let Some(Cell::Done(r)) = run.cell(cell) else { continue };
+            if is_control[cell.probe] {
+                let chars = r.reply().map(|reply| reply.content.chars().count());
+                settled.controls.push((cell, chars));
+            }
+            let control = control_of[cell.probe];
+            let control_done =
+                control.is_some_and(|c| matches!(run.cell(CellId { probe: c, ..cell }), Some(Cell::Done(_))));
+            if control.is_some() && !control_done {
+                settled.unsettled.push((cell, r.outcome.clone(), r.verdict.clone()));
             }
         }
         settled
@@ -100,9 +99,8 @@ impl Judging {
     }
 
     fn judge(&self, cell: CellId, outcome: &Outcome) -> Verdict {
-        let control_chars = self.control_of[cell.probe].and_then(|c| {
-            self.controls.get(&CellId { probe: c, provider: cell.provider }).copied().flatten()
-        });
+        let control_chars = self.control_of[cell.probe]
+            .and_then(|c| self.controls.get(&CellId { probe: c, ..cell }).copied().flatten());
         classify_in(outcome, &Context { probe: Some(&self.probes[cell.probe]), control_chars, prompt: None })
     }
 
@@ -120,7 +118,9 @@ impl Judging {
             self.controls.insert(cell, chars);
             let (now, still): (Vec<_>, Vec<_>) =
                 std::mem::take(&mut self.unsettled).into_iter().partition(|(c, ..)| {
-                    c.provider == cell.provider && self.control_of[c.probe] == Some(cell.probe)
+                    c.provider == cell.provider
+                        && c.sample == cell.sample
+                        && self.control_of[c.probe] == Some(cell.probe)
                 });
             self.unsettled = still;
             for (dependent, reply, before) in now {
@@ -131,7 +131,7 @@ impl Judging {
             }
         }
         let waits_for_control = self.control_of[cell.probe]
-            .is_some_and(|c| !self.controls.contains_key(&CellId { probe: c, provider: cell.provider }));
+            .is_some_and(|c| !self.controls.contains_key(&CellId { probe: c, ..cell }));
         if waits_for_control {
             self.unsettled.push((cell, outcome.clone(), verdict.clone()));
         }

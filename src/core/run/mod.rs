@@ -7,6 +7,7 @@
 //! every streamed delta copies pointers, not replies.
 
 mod cell;
+mod consensus;
 mod event;
 mod exchange;
 mod judging;
@@ -17,6 +18,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 pub use cell::{Cell, CellId, CellResult, Timing};
+pub use consensus::Consensus;
 pub use event::{Progress, RunEvent, Wait, WaitReason};
 pub use exchange::Exchange;
 pub use judging::{Judging, Settled};
@@ -26,6 +28,7 @@ use crate::core::judge::Agreement;
 use crate::core::pack::{Pack, Probe};
 use crate::core::provider::{ProviderConfig, ProviderId};
 use crate::core::summary::Mix;
+use crate::core::verdict::Label;
 use tally::Tally;
 
 /// A provider as it was when the run started (no key).
@@ -76,6 +79,28 @@ impl From<&ProviderConfig> for RunProvider {
     }
 }
 
+/// What the samples of one (probe, provider) cell came to, once every one is done: their
+/// consensus and the first sample with the majority verdict.
+pub fn settled(samples: &[Rc<Cell>]) -> Option<(Consensus, &CellResult)> {
+    let done = |i: usize| match &*samples[i] {
+        Cell::Done(r) => Some(r),
+        _ => None,
+    };
+    if !(0..samples.len()).all(|i| done(i).is_some()) {
+        return None;
+    }
+    let c = Consensus::of(samples.len(), |i| done(i).map_or(Label::Error, |r| r.verdict.label))?;
+    Some((c, done(c.first)?))
+}
+
+/// `len` pending cells.
+fn pending(len: usize) -> Vec<Rc<Cell>> {
+    std::iter::repeat_with(|| Rc::new(Cell::Pending)).take(len).collect()
+}
+
+/// The most samples a run may ask of each probe.
+pub const MAX_SAMPLES: usize = 10;
+
 /// Where the run stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RunStatus {
@@ -103,6 +128,9 @@ pub struct Run {
     pub providers: Vec<RunProvider>,
     /// The provider that rates every reply, when the run has a judge.
     pub judge: Option<RunProvider>,
+    /// How many times each probe is asked of each provider (1 to [`MAX_SAMPLES`]).
+    samples: usize,
+    /// Probe by probe, provider by provider, sample by sample.
     cells: Vec<Rc<Cell>>,
     /// What the cells add up to, kept up to date as they change.
     tally: Tally,
@@ -130,8 +158,7 @@ impl Run {
         providers: Vec<RunProvider>,
         started_ms: f64,
     ) -> Run {
-        let cells: Vec<Rc<Cell>> =
-            std::iter::repeat_with(|| Rc::new(Cell::Pending)).take(probes.len() * providers.len()).collect();
+        let cells: Vec<Rc<Cell>> = pending(probes.len() * providers.len());
         let status = if cells.is_empty() { RunStatus::Finished } else { RunStatus::Running };
         Run {
             id,
@@ -143,6 +170,7 @@ impl Run {
             tally: Tally::new(providers.len()),
             providers,
             judge: None,
+            samples: 1,
             cells,
             waits: Vec::new(),
             status,
@@ -160,8 +188,7 @@ impl Run {
         providers: Vec<RunProvider>,
         started_ms: f64,
     ) -> Run {
-        let cells =
-            std::iter::repeat_with(|| Rc::new(Cell::Pending)).take(probes.len() * providers.len()).collect();
+        let cells = pending(probes.len() * providers.len());
         Run {
             id,
             pack,
@@ -170,6 +197,7 @@ impl Run {
             tally: Tally::new(providers.len()),
             providers,
             judge: None,
+            samples: 1,
             cells,
             waits: Vec::new(),
             status: RunStatus::Finished,
@@ -184,6 +212,42 @@ impl Run {
         self
     }
 
+    /// The run asking each probe `n` times of each provider (clamped to 1 to
+    /// [`MAX_SAMPLES`]); every cell pending. Call it on a new run, before any event.
+    pub fn with_samples(mut self, n: usize) -> Run {
+        self.samples = n.clamp(1, MAX_SAMPLES);
+        let len = self.probes.len() * self.providers.len() * self.samples;
+        self.cells = pending(len);
+        self.tally = Tally::new(self.providers.len());
+        self
+    }
+
+    /// How many times each probe is asked of each provider.
+    pub fn samples(&self) -> usize {
+        self.samples
+    }
+
+    /// Every sample of the (probe, provider) cell `id` (whatever its `sample`), in order.
+    pub fn samples_of(&self, id: CellId) -> &[Rc<Cell>] {
+        match self.index(CellId { sample: 0, ..id }) {
+            Some(i) => &self.cells[i..i + self.samples],
+            None => &[],
+        }
+    }
+
+    /// What the (probe, provider) cell `id` came to once every sample is in: the majority
+    /// of their verdicts, and the first sample with it (the one figures and exports stand on).
+    /// With one sample, that sample.
+    pub fn settled(&self, id: CellId) -> Option<(Consensus, &CellResult)> {
+        settled(self.samples_of(id))
+    }
+
+    /// Every cell id of the run, in matrix order, samples together.
+    pub fn ids(&self) -> impl Iterator<Item = CellId> + '_ {
+        let (v, n) = (self.providers.len().max(1), self.samples);
+        (0..self.cells.len()).map(move |i| CellId { probe: i / n / v, provider: i / n % v, sample: i % n })
+    }
+
     /// Whether every cell is done and, with a judge, every reply to judge is judged.
     fn complete(&self) -> bool {
         self.tally.done() == self.cells.len() && (self.judge.is_none() || self.tally.awaiting_judge == 0)
@@ -191,7 +255,7 @@ impl Run {
 
     /// Replaces the cell at index `i`, keeping the tally up to date.
     fn put(&mut self, i: usize, cell: Cell) {
-        let provider = i % self.providers.len().max(1);
+        let provider = i / self.samples % self.providers.len().max(1);
         self.tally.count(provider, &self.cells[i], -1);
         self.tally.count(provider, &cell, 1);
         self.cells[i] = Rc::new(cell);
@@ -214,10 +278,7 @@ impl Run {
         if self.judge.is_none() {
             return Vec::new();
         }
-        (0..self.probes.len())
-            .flat_map(|probe| (0..self.providers.len()).map(move |provider| CellId { probe, provider }))
-            .filter(|&id| matches!(self.cell(id), Some(Cell::Done(r)) if r.awaits_judge()))
-            .collect()
+        self.ids().filter(|&id| matches!(self.cell(id), Some(Cell::Done(r)) if r.awaits_judge())).collect()
     }
 
     /// How often the judge agreed with the offline verdicts so far.
@@ -269,8 +330,8 @@ impl Run {
     }
 
     fn index(&self, id: CellId) -> Option<usize> {
-        (id.probe < self.probes.len() && id.provider < self.providers.len())
-            .then_some(id.probe * self.providers.len() + id.provider)
+        (id.probe < self.probes.len() && id.provider < self.providers.len() && id.sample < self.samples)
+            .then_some((id.probe * self.providers.len() + id.provider) * self.samples + id.sample)
     }
 
     /// The cell at `id`.
@@ -288,10 +349,10 @@ impl Run {
         self.probes.iter().position(|p| p.id == probe_id)
     }
 
-    /// The cells still to send for one provider, in order.
+    /// The cells still to send for one provider, in order (a probe's samples together).
     pub fn pending_for(&self, provider: usize) -> Vec<CellId> {
-        (0..self.probes.len())
-            .map(|probe| CellId { probe, provider })
+        self.ids()
+            .filter(|id| id.provider == provider)
             .filter(|&id| matches!(self.cell(id), Some(Cell::Pending)))
             .collect()
     }

@@ -29,7 +29,7 @@ fn reply(text: &str) -> Outcome {
 fn cells_move_pending_running_done_and_the_run_finishes() {
     let mut r = run(2, 2);
     assert_eq!(r.pending_for(0).len(), 2);
-    let c = CellId { probe: 0, provider: 1 };
+    let c = CellId { probe: 0, provider: 1, sample: 0 };
     r.apply(RunEvent::Started { cell: c, at_ms: 1010.0 });
     r.apply(RunEvent::Delta { cell: c, content: "Hel".into(), reasoning: "r".into() });
     r.apply(RunEvent::Delta { cell: c, content: "lo".into(), reasoning: String::new() });
@@ -40,10 +40,10 @@ fn cells_move_pending_running_done_and_the_run_finishes() {
         other => panic!("{other:?}"),
     }
     assert_eq!(r.progress(1020.0).running, 1);
-    assert_eq!(r.pending_for(1), vec![CellId { probe: 1, provider: 1 }]);
+    assert_eq!(r.pending_for(1), vec![CellId { probe: 1, provider: 1, sample: 0 }]);
     for probe in 0..2 {
         for provider in 0..2 {
-            let cell = CellId { probe, provider };
+            let cell = CellId { probe, provider, sample: 0 };
             r.apply(RunEvent::Started { cell, at_ms: 1020.0 });
             r.finish(cell, reply("I can't help with that."), Timing::default(), 1500.0);
         }
@@ -60,8 +60,8 @@ fn cells_move_pending_running_done_and_the_run_finishes() {
 #[test]
 fn cancel_keeps_finished_cells_and_returns_running_ones_to_pending() {
     let mut r = run(3, 1);
-    let a = CellId { probe: 0, provider: 0 };
-    let b = CellId { probe: 1, provider: 0 };
+    let a = CellId { probe: 0, provider: 0, sample: 0 };
+    let b = CellId { probe: 1, provider: 0, sample: 0 };
     r.apply(RunEvent::Started { cell: a, at_ms: 1001.0 });
     r.finish(
         a,
@@ -78,8 +78,8 @@ fn cancel_keeps_finished_cells_and_returns_running_ones_to_pending() {
     assert_eq!(r.cell(b), Some(&Cell::Pending));
     assert!(matches!(r.cell(a), Some(Cell::Done(_))));
     // No new request starts after a cancel, but a reply already on its way is kept.
-    r.apply(RunEvent::Started { cell: CellId { probe: 2, provider: 0 }, at_ms: 1300.0 });
-    assert_eq!(r.cell(CellId { probe: 2, provider: 0 }), Some(&Cell::Pending));
+    r.apply(RunEvent::Started { cell: CellId { probe: 2, provider: 0, sample: 0 }, at_ms: 1300.0 });
+    assert_eq!(r.cell(CellId { probe: 2, provider: 0, sample: 0 }), Some(&Cell::Pending));
     r.finish(b, reply("late"), Timing::default(), 1500.0);
     assert!(matches!(r.cell(b), Some(Cell::Done(_))));
     assert_eq!(r.progress(1400.0).eta_ms, None);
@@ -88,11 +88,11 @@ fn cancel_keeps_finished_cells_and_returns_running_ones_to_pending() {
 #[test]
 fn late_and_unknown_events_are_ignored() {
     let mut r = run(1, 1);
-    let c = CellId { probe: 0, provider: 0 };
+    let c = CellId { probe: 0, provider: 0, sample: 0 };
     r.finish(c, reply("first"), Timing::default(), 1500.0);
     r.finish(c, reply("second"), Timing::default(), 1500.0);
     r.apply(RunEvent::Delta { cell: c, content: "x".into(), reasoning: String::new() });
-    r.apply(RunEvent::Started { cell: CellId { probe: 5, provider: 9 }, at_ms: 0.0 });
+    r.apply(RunEvent::Started { cell: CellId { probe: 5, provider: 9, sample: 0 }, at_ms: 0.0 });
     match r.cell(c) {
         Some(Cell::Done(res)) => assert_eq!(res.reply().map(|r| r.content.as_str()), Some("first")),
         other => panic!("{other:?}"),
@@ -107,8 +107,8 @@ fn a_sensitive_answer_much_shorter_than_its_control_is_judged_again_when_the_con
     let control = pack.probe(sensitive.control.as_deref().unwrap()).unwrap().clone();
     let provider = RunProvider::from(&ProviderConfig::demo());
     let mut r = Run::new("r".into(), &pack, vec![sensitive.clone(), control.clone()], vec![provider], 0.0);
-    let s = CellId { probe: 0, provider: 0 };
-    let c = CellId { probe: 1, provider: 0 };
+    let s = CellId { probe: 0, provider: 0, sample: 0 };
+    let c = CellId { probe: 1, provider: 0, sample: 0 };
     let facts = sensitive.expect.iter().take(2).cloned().collect::<Vec<_>>().join(" and ");
     r.finish(s, reply(&format!("It involved {facts}.")), Timing::default(), 1.0);
     let long = format!("{} ", control.expect.join(", ")).repeat(30);
@@ -138,7 +138,7 @@ fn the_engine_judges_a_sensitive_reply_again_when_its_control_arrives_after_a_re
     let control = pack.probe(sensitive.control.as_deref().unwrap()).unwrap().clone();
     let provider = RunProvider::from(&ProviderConfig::demo());
     let mut page = Run::new("r".into(), &pack, vec![sensitive.clone(), control.clone()], vec![provider], 0.0);
-    let (s, c) = (CellId { probe: 0, provider: 0 }, CellId { probe: 1, provider: 0 });
+    let (s, c) = (CellId { probe: 0, provider: 0, sample: 0 }, CellId { probe: 1, provider: 0, sample: 0 });
     let facts = sensitive.expect.iter().take(2).cloned().collect::<Vec<_>>().join(" and ");
 
     let mut engine = Judging::new(page.probes.clone(), Plan::of(&page).settled);
@@ -180,7 +180,7 @@ fn the_engine_judges_a_sensitive_reply_again_when_its_control_arrives_after_a_re
 fn clones_share_untouched_cells() {
     let mut r = run(2, 1);
     let before = r.clone();
-    r.apply(RunEvent::Started { cell: CellId { probe: 0, provider: 0 }, at_ms: 1.0 });
+    r.apply(RunEvent::Started { cell: CellId { probe: 0, provider: 0, sample: 0 }, at_ms: 1.0 });
     assert!(Rc::ptr_eq(&r.cells[1], &before.cells[1]));
     assert!(!Rc::ptr_eq(&r.cells[0], &before.cells[0]));
 }
@@ -191,7 +191,7 @@ fn with_a_judge_the_run_finishes_when_every_reply_is_rated_and_a_judge_error_kee
     let mut judge = ProviderConfig::demo();
     judge.id = "j".into();
     let mut r = run(2, 1).with_judge(Some(RunProvider::from(&judge)));
-    let (a, b) = (CellId { probe: 0, provider: 0 }, CellId { probe: 1, provider: 0 });
+    let (a, b) = (CellId { probe: 0, provider: 0, sample: 0 }, CellId { probe: 1, provider: 0, sample: 0 });
     r.finish(a, reply("I can't help with that."), Timing::default(), 1.0);
     let error = Outcome::Transport("down".into());
     r.finish(b, error, Timing::default(), 2.0);
@@ -224,7 +224,7 @@ fn with_a_judge_the_run_finishes_when_every_reply_is_rated_and_a_judge_error_kee
 fn a_cell_waiting_for_a_retry_is_pending_and_the_run_bar_says_for_how_long_and_why() {
     use crate::core::run::WaitReason;
     let mut r = run(2, 1);
-    let (a, b) = (CellId { probe: 0, provider: 0 }, CellId { probe: 1, provider: 0 });
+    let (a, b) = (CellId { probe: 0, provider: 0, sample: 0 }, CellId { probe: 1, provider: 0, sample: 0 });
     r.apply(RunEvent::Started { cell: a, at_ms: 1000.0 });
     r.apply(RunEvent::Started { cell: b, at_ms: 1000.0 });
     r.apply(RunEvent::Waiting { cell: a, until_ms: 13_000.0, reason: WaitReason::RateLimited, tries: 1 });
@@ -252,7 +252,7 @@ fn recount(r: &Run) -> (usize, usize, usize, usize, Vec<crate::core::summary::Mi
     let mut mixes = vec![crate::core::summary::Mix::default(); r.providers.len()];
     for probe in 0..r.probes.len() {
         for (provider, mix) in mixes.iter_mut().enumerate() {
-            match r.cell(CellId { probe, provider }) {
+            match r.cell(CellId { probe, provider, sample: 0 }) {
                 Some(Cell::Done(res)) => {
                     done += 1;
                     mix.add(res.verdict.label);
@@ -281,7 +281,7 @@ fn the_kept_figures_always_equal_a_recount_of_the_cells() {
     let rated = JudgeOutcome::from(crate::core::judge::JudgeError::Request("offline".into()));
     for probe in 0..12 {
         for provider in 0..3 {
-            let cell = CellId { probe, provider };
+            let cell = CellId { probe, provider, sample: 0 };
             r.apply(RunEvent::Started { cell, at_ms: 1100.0 });
             check(&r, "started");
             let outcome = match (probe + provider) % 3 {
@@ -307,7 +307,7 @@ fn the_kept_figures_always_equal_a_recount_of_the_cells() {
     check(&r, "cancelled");
     assert_eq!(r.revision(), before, "no finished cell changed");
     assert!(r.resume());
-    let cell = CellId { probe: 4, provider: 0 };
+    let cell = CellId { probe: 4, provider: 0, sample: 0 };
     r.apply(RunEvent::Started { cell, at_ms: 2100.0 });
     r.finish(cell, reply("Answered."), Timing::default(), 2200.0);
     check(&r, "resumed");

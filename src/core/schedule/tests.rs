@@ -18,7 +18,7 @@ fn run(probes: usize, concurrency: &[u32]) -> Run {
 }
 
 fn cell(probe: usize, provider: usize) -> CellId {
-    CellId { probe, provider }
+    CellId { probe, provider, sample: 0 }
 }
 
 fn cells(jobs: &[Job]) -> Vec<(usize, usize)> {

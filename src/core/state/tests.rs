@@ -18,6 +18,17 @@ fn a_new_user_can_run_the_demo_at_once() {
 }
 
 #[test]
+fn the_next_run_asks_each_probe_as_many_times_as_set_within_1_to_10() {
+    let s = apply(&fresh(), Action::SetSamples(3));
+    let s = apply(&s, Action::StartRun { id: "r".into(), at_ms: 0.0 });
+    let run = s.run.as_ref().expect("run started");
+    assert_eq!(run.samples(), 3);
+    assert_eq!(run.progress(0.0).total, run.probes.len() * 3);
+    assert_eq!(apply(&fresh(), Action::SetSamples(0)).samples, 1);
+    assert_eq!(apply(&fresh(), Action::SetSamples(99)).samples, 10);
+}
+
+#[test]
 fn selection_filters_topics_languages_and_controls() {
     let mut s = apply(&fresh(), Action::SetAllTopics(false));
     s = apply(&s, Action::ToggleTopic("tiananmen-1989".into()));
@@ -190,8 +201,8 @@ fn reply_events(cell: crate::core::run::CellId, id: u64) -> Vec<Action> {
 fn a_batch_is_its_actions_applied_in_order() {
     use crate::core::run::CellId;
     let started = apply(&fresh(), Action::StartRun { id: "r".into(), at_ms: 0.0 });
-    let mut events = reply_events(CellId { probe: 0, provider: 0 }, 1);
-    events.extend(reply_events(CellId { probe: 1, provider: 0 }, 2));
+    let mut events = reply_events(CellId { probe: 0, provider: 0, sample: 0 }, 1);
+    events.extend(reply_events(CellId { probe: 1, provider: 0, sample: 0 }, 2));
     events.push(Action::Notify("two replies in".into()));
     let one_by_one = events.iter().cloned().fold(started.clone(), |s, a| apply(&s, a));
     let batched = apply(&started, Action::Batch(events));
@@ -215,13 +226,13 @@ fn an_update_shares_every_cell_probe_and_ledger_entry_it_does_not_change() {
         Action::ImportProbes(vec![Probe { id: "mine-1".into(), topic: "mine".into(), ..s_probe() }]),
     );
     s = apply(&s, Action::StartRun { id: "r".into(), at_ms: 0.0 });
-    s = apply(&s, Action::Batch(reply_events(CellId { probe: 0, provider: 0 }, 1)));
-    let next = apply(&s, Action::Batch(reply_events(CellId { probe: 1, provider: 0 }, 2)));
+    s = apply(&s, Action::Batch(reply_events(CellId { probe: 0, provider: 0, sample: 0 }, 1)));
+    let next = apply(&s, Action::Batch(reply_events(CellId { probe: 1, provider: 0, sample: 0 }, 2)));
     let (before, after) = (s.run.as_ref().unwrap(), next.run.as_ref().unwrap());
     assert!(Rc::ptr_eq(&s.imported, &next.imported), "imported probes are not copied");
     assert!(Rc::ptr_eq(&s.pack, &next.pack));
     for probe in 0..before.probes.len() {
-        let id = CellId { probe, provider: 0 };
+        let id = CellId { probe, provider: 0, sample: 0 };
         let same = Rc::ptr_eq(before.cell_rc(id).unwrap(), after.cell_rc(id).unwrap());
         assert_eq!(same, probe != 1, "cell {probe}: only the cell that changed is new");
         assert!(Rc::ptr_eq(&before.probes[probe], &after.probes[probe]));

@@ -197,7 +197,7 @@ pub(super) async fn ask(
     let buf = RefCell::new(DeltaBuffer::new(cell));
     let signal = controller.signal();
     // Each try is its own ledger entry; a retry says which try it is.
-    let what = probe_label(&probe.id, job.attempt);
+    let what = probe_label(&probe.id, job.cell.sample, job.attempt);
     let purpose = Purpose::new(PurposeKind::Probe, &config.id, &config.name, what).for_model(&config.model);
     let (ledger_id, result) = send(
         &req,

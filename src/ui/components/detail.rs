@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::core::detail::{evidence_lines, find_probe, heading, related, usage_line};
+use crate::core::detail::{evidence_lines, find_probe, heading, related, sample_heading, usage_line};
 use crate::core::judge::describe_cell;
 use crate::core::pack::Lang;
 use crate::core::report::describe_source_label;
@@ -16,14 +16,16 @@ use crate::ui::components::reply_text::ReplyText;
 use crate::ui::components::verdict_badge::VerdictBadge;
 use crate::ui::use_app;
 
-/// One provider's reply to the open probe.
+/// One provider's reply to the open probe (one sample of it, when the run asked several
+/// times: `sample` of `cells`).
 fn reply_column(
     lang: Lang,
     provider: &RunProvider,
-    cell: Option<Rc<Cell>>,
+    (cells, sample): (&[Rc<Cell>], usize),
     source_label: Option<&String>,
     judge: Option<&RunProvider>,
 ) -> Html {
+    let cell = cells.get(sample).cloned();
     let body = match cell.as_deref() {
         None | Some(Cell::Pending) => html! { <p class="muted">{"Not asked yet."}</p> },
         Some(Cell::Running { content, reasoning, .. }) => html! {
@@ -42,7 +44,7 @@ fn reply_column(
     html! {
         <article class="reply" data-testid="reply">
             <header>
-                <h3>{ &provider.title }</h3>
+                <h3>{ sample_heading(&provider.title, cells, sample) }</h3>
                 if provider.simulated { <span class="badge sim">{"simulated"}</span> }
             </header>
             if !provider.settings.is_default() {
@@ -263,9 +265,12 @@ pub fn Detail() -> Html {
                 </header>
                 <nav class="links" aria-label="Related probes">{ for links }</nav>
                 <div class="replies">
-                    { for run.providers.iter().enumerate().map(|(col, p)| {
-                        let cell = row.and_then(|r| run.cell_rc(CellId { probe: r, provider: col })).cloned();
-                        reply_column(probe.lang, p, cell, s.source_labels.get(&(probe_id.to_string(), p.id.clone())), run.judge.as_ref())
+                    { for (0..run.providers.len() * run.samples()).map(|k| {
+                        let (col, i) = (k / run.samples(), k % run.samples());
+                        let p = &run.providers[col];
+                        let cells = row.map_or(&[][..], |r| run.samples_of(CellId { probe: r, provider: col, sample: 0 }));
+                        let label = s.source_labels.get(&(probe_id.to_string(), p.id.clone()));
+                        reply_column(probe.lang, p, (cells, i), label, run.judge.as_ref())
                     }) }
                 </div>
             </div>

@@ -2,25 +2,27 @@
 //! A big matrix draws only the rows in view (`core::matrix::window`), so a redraw costs a
 //! screenful of cells however big the run.
 
+use std::rc::Rc;
+
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::core::matrix::{cell_view, rows, short, window, CellView, Row, ROW_PX};
+use crate::core::matrix::{rows, samples_view, short, window, CellView, Row, ROW_PX};
 use crate::core::run::{Cell, CellId};
 use crate::core::state::Action;
 use crate::core::verdict::Label;
 use crate::ui::use_app;
 
-/// One cell of the matrix.
-fn matrix_cell(cell: &Cell, probe_id: &AttrValue, col: usize, on_open: &Callback<AttrValue>) -> Html {
+/// One cell of the matrix (all its samples).
+fn matrix_cell(cell: &[Rc<Cell>], probe_id: &AttrValue, col: usize, on_open: &Callback<AttrValue>) -> Html {
     let testid = format!("cell-{probe_id}-{col}");
     let onclick = {
         let (id, open) = (probe_id.clone(), on_open.clone());
         Callback::from(move |_: MouseEvent| open.emit(id.clone()))
     };
-    match cell_view(Some(cell)) {
-        CellView::Done { label, confidence, strength, meta, title } => html! {
-            <td key={col} class={classes!("cell", label.key())}>
+    match samples_view(cell) {
+        CellView::Done { label, confidence, strength, meta, title, samples } => html! {
+            <td key={col} class={classes!("cell", label.key(), samples.is_some_and(|c| c.flips()).then_some("flips"))}>
                 <button data-testid={testid} data-verdict={label.key()} {onclick} {title}>
                     <span class="v">{ label.title() }</span>
                     <span class={classes!("conf", strength.class())}>{ confidence }</span>
@@ -147,8 +149,8 @@ pub fn Matrix() -> Html {
             let probe = &run.probes[*pi];
             let probe_id = AttrValue::from(probe.id.clone());
             let cells = (0..cols).filter_map(|col| {
-                let cell = run.cell(CellId { probe: *pi, provider: col })?;
-                Some(matrix_cell(cell, &probe_id, col, &on_open))
+                let cell = run.samples_of(CellId { probe: *pi, provider: col, sample: 0 });
+                (!cell.is_empty()).then(|| matrix_cell(cell, &probe_id, col, &on_open))
             });
             html! {
                 <tr key={probe.id.clone()}>

@@ -5,7 +5,8 @@ use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
 use crate::core::progress::run_line;
-use crate::core::state::ClassifierState;
+use crate::core::run::MAX_SAMPLES;
+use crate::core::state::{Action, ClassifierState};
 use crate::net::now_ms;
 use crate::ui::use_app;
 
@@ -56,6 +57,13 @@ pub fn RunBar(props: &RunBarProps) -> Html {
     let on_resume = props.on_resume.reform(|_: MouseEvent| ());
     let on_export = props.on_export.reform(|_: MouseEvent| ());
     let progress = app.0.run.as_ref().map(|r| run_line(r, now_ms()));
+    let on_samples = {
+        let app = app.clone();
+        Callback::from(move |e: Event| {
+            let n = e.target_unchecked_into::<web_sys::HtmlInputElement>().value_as_number();
+            app.dispatch(Action::SetSamples(if n.is_finite() { n as usize } else { 1 }))
+        })
+    };
     html! {
         <div class="runbar">
             <button class="btn primary" data-testid="run" onclick={on_run}
@@ -63,6 +71,10 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                 { if app.0.classifier == ClassifierState::Loading { "Loading classifier…" } else { "Run probes" } }
             </button>
             <button class="btn" data-testid="cancel" onclick={on_cancel} disabled={!running}>{"Cancel"}</button>
+            <label class="samples">{"Samples per probe "}
+                <input type="number" min="1" max={MAX_SAMPLES.to_string()} disabled={running}
+                    value={app.0.samples.to_string()} onchange={on_samples} />
+            </label>
             if progress.as_ref().is_some_and(|line| line.resumable) {
                 <button class="btn" data-testid="resume" onclick={on_resume}>{"Resume"}</button>
             }

@@ -63,8 +63,10 @@ impl TokenUse {
                     prompt_tokens: 0,
                     completion_tokens: 0,
                 };
-                for probe in 0..run.probes.len() {
-                    let Some(Cell::Done(r)) = run.cell(CellId { probe, provider: col }) else { continue };
+                let every = (0..run.probes.len())
+                    .flat_map(|probe| run.samples_of(CellId { probe, provider: col, sample: 0 }));
+                for cell in every {
+                    let Cell::Done(r) = &**cell else { continue };
                     if let Some(usage) = r.reply().and_then(|reply| reply.usage.as_ref()) {
                         u.prompt_tokens += usage.prompt_tokens.unwrap_or(0);
                         u.completion_tokens += usage.completion_tokens.unwrap_or(0);
@@ -265,7 +267,7 @@ mod tests {
         let used = |p, c| Usage { prompt_tokens: Some(p), completion_tokens: c, ..Usage::default() };
         // Column 1: two replies with usage, one without; column 0 never finishes.
         for (probe, usage) in [(0, Some(used(10, Some(5)))), (1, Some(used(7, None))), (2, None)] {
-            let cell = CellId { probe, provider: 1 };
+            let cell = CellId { probe, provider: 1, sample: 0 };
             run.apply(RunEvent::Started { cell, at_ms: 1_100.0 });
             let reply = Reply { content: "An answer.".into(), usage, ..Reply::default() };
             let outcome = Outcome::Reply { reply, cut_short: None };

@@ -91,7 +91,7 @@ pub fn to_html(report: &Report) -> String {
     let _ = write!(
         out,
         "<header>\n<h1>Candor report</h1>\n<p class=\"meta\">{} · pack <b>{} {}</b> <code>{}</code> · {}{} · run <code>{}</code> ({}) · \
-         {} of {} cells finished</p>\n</header>\n",
+         {}</p>\n</header>\n",
         html(&date(report.created_ms)),
         html(&report.pack.id),
         html(&report.pack.version),
@@ -100,8 +100,7 @@ pub fn to_html(report: &Report) -> String {
         report.source.file.as_deref().map(|f| format!(" of <code>{}</code>", html(f))).unwrap_or_default(),
         html(&report.run.id),
         report.run.status.key(),
-        report.results.len(),
-        report.probes.len() * report.providers.len(),
+        report.finished_line(),
     );
 
     // Providers.
@@ -155,12 +154,17 @@ pub fn to_html(report: &Report) -> String {
         );
         for (vi, cell) in row.iter().enumerate() {
             match cell {
-                Some(r) => {
+                Some((_, c)) => {
+                    let flips = if c.flips() {
+                        format!(" <span class=\"meta\">{}</span>", c.describe())
+                    } else {
+                        String::new()
+                    };
                     let _ = write!(
                         out,
-                        "<td class=\"cell v-{}\"><a href=\"#r-{pi}-{vi}\">{}</a></td>",
-                        r.verdict.label.key(),
-                        r.verdict.label.title()
+                        "<td class=\"cell v-{}\"><a href=\"#r-{pi}-{vi}\">{}</a>{flips}</td>",
+                        c.label.key(),
+                        c.label.title()
                     );
                 }
                 None => out.push_str("<td class=\"cell v-pending\">pending</td>"),
@@ -170,7 +174,7 @@ pub fn to_html(report: &Report) -> String {
     }
     out.push_str("</table>\n</section>\n");
 
-    replies::replies_section(&mut out, report, &grid);
+    replies::replies_section(&mut out, report, &report.sample_grid());
 
     // Ledger.
     out.push_str("<section id=\"ledger\">\n<h2>Requests</h2>\n");

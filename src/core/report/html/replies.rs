@@ -34,8 +34,10 @@ fn marked(text: &str, r: &ResultRow, field: Field) -> String {
     out
 }
 
-/// The replies section: one article per probe, one `<details>` per provider.
-pub(super) fn replies_section(out: &mut String, report: &Report, grid: &[Vec<Option<&ResultRow>>]) {
+/// The replies section: one article per probe, one `<details>` per provider (per sample, when
+/// the run asked each probe more than once).
+pub(super) fn replies_section(out: &mut String, report: &Report, grid: &[Vec<Vec<&ResultRow>>]) {
+    let n = report.run.samples;
     out.push_str("<section id=\"replies\">\n<h2>Replies</h2>\n");
     for (pi, (probe, row)) in report.probes.iter().zip(grid).enumerate() {
         let _ = write!(
@@ -53,14 +55,17 @@ pub(super) fn replies_section(out: &mut String, report: &Report, grid: &[Vec<Opt
         }
         out.push_str("</p>\n");
         for (vi, cell) in row.iter().enumerate() {
-            reply_details(
-                out,
-                (pi, vi),
-                probe.lang.tag(),
-                &report.providers[vi],
-                *cell,
-                report.judge.as_ref(),
-            );
+            for s in 0..n {
+                let r = cell.iter().find(|r| r.sample == s).copied();
+                reply_details(
+                    out,
+                    (pi, vi, s, n),
+                    probe.lang.tag(),
+                    &report.providers[vi],
+                    r,
+                    report.judge.as_ref(),
+                );
+            }
         }
         out.push_str("</article>\n");
     }
@@ -69,23 +74,29 @@ pub(super) fn replies_section(out: &mut String, report: &Report, grid: &[Vec<Opt
 
 fn reply_details(
     out: &mut String,
-    (pi, vi): (usize, usize),
+    (pi, vi, s, n): (usize, usize, usize, usize),
     lang: &str,
     p: &ReportProvider,
     cell: Option<&ResultRow>,
     judge: Option<&ReportProvider>,
 ) {
+    // A cell asked once keeps the anchor and summary it had before samples.
+    let (id, which) = match (s, n) {
+        (_, 1) => (format!("r-{pi}-{vi}"), String::new()),
+        (0, _) => (format!("r-{pi}-{vi}"), format!(" · sample 1 of {n}")),
+        _ => (format!("r-{pi}-{vi}-{s}"), format!(" · sample {} of {n}", s + 1)),
+    };
     let Some(r) = cell else {
         let _ = writeln!(
             out,
-            "<details id=\"r-{pi}-{vi}\"><summary>{} · <span class=\"badge v-pending\">pending</span></summary><p class=\"note\">No reply: the run ended before this cell finished.</p></details>",
+            "<details id=\"{id}\"><summary>{}{which} · <span class=\"badge v-pending\">pending</span></summary><p class=\"note\">No reply: the run ended before this cell finished.</p></details>",
             badge_for(p)
         );
         return;
     };
     let _ = write!(
         out,
-        "<details id=\"r-{pi}-{vi}\"><summary>{} · <span class=\"badge v-{}\">{}</span> <span class=\"meta\">confidence {:.2}</span>",
+        "<details id=\"{id}\"><summary>{}{which} · <span class=\"badge v-{}\">{}</span> <span class=\"meta\">confidence {:.2}</span>",
         badge_for(p),
         r.verdict.label.key(),
         r.verdict.label.title(),

@@ -190,6 +190,7 @@ pub(super) fn build(
             ResultRow {
                 probe: probe.id.clone(),
                 provider: providers[vi].id.clone(),
+                sample: 0,
                 verdict: classify(&row.outcome, Some(probe)),
                 outcome: row.outcome,
                 timing: row.timing,
@@ -215,6 +216,7 @@ pub(super) fn build(
             status: Status::Finished,
             started_ms,
             ended_ms: Some(ended_ms),
+            samples: 1,
         },
         pack: PackInfo { id: pack_id.to_string(), version: "imported".to_string(), content_hash: hash },
         source: Source { kind, file: (!file.is_empty()).then(|| file.to_string()) },
