@@ -4,6 +4,7 @@
 
 use candor::core::dialect::{DialectError, Reply};
 use candor::core::matrix::{cell_view, rows, short, size, CellView, Row, Strength};
+use candor::core::view::MatrixView;
 use candor::core::pack::{Pack, ProbeKind};
 use candor::core::provider::ProviderConfig;
 use candor::core::run::{CellId, Run, RunEvent, RunProvider, Timing};
@@ -24,7 +25,7 @@ fn rows_head_each_topic_once_and_name_what_a_control_mirrors() {
     let mut probes = same_topic.clone();
     probes.push(control.clone());
     let run = run_of(&pack, probes);
-    let got = rows(&run, &pack);
+    let got = rows(&run, &pack, &MatrixView::default());
     let topic_name = pack.topic(&sensitive.topic).unwrap().display_name().to_string();
     assert_eq!(got.len(), 5, "{got:?}");
     assert_eq!(got[0], Row::Topic { name: topic_name.clone(), note: "sensitive".into(), control: false });
@@ -58,8 +59,10 @@ fn cells_show_label_confidence_step_and_size() {
         at_ms: 2.0,
     });
     match cell_view(run.cell(a)) {
-        CellView::Done { label, confidence, strength, meta, title } => {
+        CellView::Done { label, manual, first, confidence, strength, meta, title } => {
             assert_eq!(label, Label::Refused);
+            assert!(!manual);
+            assert!(!first.is_empty() && title.ends_with(&format!("\n{first}")), "{title}");
             assert!(confidence.ends_with('%'));
             assert_eq!(meta, "23 ch · 3.4 s");
             assert!(title.starts_with("Refused ("), "{title}");

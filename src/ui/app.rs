@@ -19,6 +19,7 @@ use crate::core::report::schema::SourceKind;
 use crate::core::report::{content_hash, Report};
 use crate::core::run::RunStatus;
 use crate::core::state::{apply, Action, AppState, View};
+use crate::core::view::ViewLink;
 use crate::net::engine::{self, RunHandle};
 use crate::net::own;
 use crate::net::{now_ms, storage};
@@ -92,6 +93,60 @@ async fn restore_interrupted(store: UseReducerHandle<Store>) {
     }
 }
 
+/// Opens the view a link holds: its run first (from this browser's storage) when it names one
+/// that is not shown, then the page, the matrix view and the open probe.
+async fn open_link(store: UseReducerHandle<Store>, link: ViewLink) {
+    if let Some(id) = link.run.as_deref().filter(|id| store.0.run.as_ref().is_none_or(|r| r.id != *id)) {
+        match storage::load_run(id).await {
+            Ok((report, run)) => {
+                let ledger = report.ledger;
+                store.dispatch(Action::OpenRun { run, source_labels: Default::default(), notice: None, ledger });
+            }
+            Err(e) => store.dispatch(Action::Notify(e.to_string())),
+        }
+    }
+    store.dispatch(Action::OpenLink(link));
+}
+
+/// The URL's fragment, without its `#`.
+fn location_hash() -> String {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    hash.trim_start_matches('#').to_string()
+}
+
+/// Keeps the view (page, run, matrix view, open probe) in the URL's fragment, so a link
+/// reopens it: opened when the fragment changes (a link pasted into the address bar), written
+/// as the view changes (replacing the history entry, so Back leaves the app rather than
+/// undoing each filter). The start-up effect opens the fragment the page was loaded with.
+#[hook]
+fn use_link(store: &UseReducerHandle<Store>) {
+    // The fragment this hook last wrote: its own change is not a link to open.
+    let written = use_mut_ref(String::new);
+    {
+        let (store, written) = (store.clone(), written.clone());
+        use_effect_with((), move |_| {
+            let on_change = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+                let hash = location_hash();
+                if *written.borrow() != hash {
+                    wasm_bindgen_futures::spawn_local(open_link(store.clone(), ViewLink::parse(&hash)));
+                }
+            });
+            if let Some(w) = web_sys::window() {
+                w.set_onhashchange(Some(wasm_bindgen::JsCast::unchecked_ref(on_change.as_ref())));
+            }
+            // The listener lives as long as the page.
+            on_change.forget();
+        });
+    }
+    use_effect_with(store.0.link(), move |link| {
+        let hash = link.to_hash();
+        if location_hash() != hash {
+            let _ = web_sys::window().map(|w| w.location().replace(&format!("#{hash}")));
+        }
+        *written.borrow_mut() = hash;
+    });
+}
+
 /// Saves the current run as the core's persistence policy (`core::persist`) asks: each
 /// finished cell the moment it finishes, each request as it is sent and answered, the
 /// header when the status changes. Returns what the run bar should say when storage refused
@@ -102,7 +157,8 @@ fn use_persistence(store: &UseReducerHandle<Store>) -> Option<String> {
     let refusal = use_state(|| None::<String>);
     let key = store.0.run.as_ref().map(|r| {
         let p = r.progress(0.0);
-        (r.id.clone(), p.done, p.judging, r.status, persist::ledger_mark(&store.0.ledger))
+        // The revision: a verdict set by hand changes a finished cell and nothing else.
+        (r.id.clone(), p.done, p.judging, r.revision(), r.status, persist::ledger_mark(&store.0.ledger))
     });
     let store = store.clone();
     let note = refusal.clone();
@@ -238,12 +294,22 @@ pub fn Main(props: &MainProps) -> Html {
     let store = use_reducer(|| initial_state(&props.assets));
     let driver: Rc<RefCell<Option<(String, RunHandle)>>> = use_mut_ref(|| None);
     let storage_note = use_persistence(&store);
+    // The fragment the page was loaded with, read before the view is first written to it.
+    let loaded_with = use_mut_ref(location_hash);
+    use_link(&store);
 
     {
         let store = store.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(storage::ask_persistence());
-            wasm_bindgen_futures::spawn_local(restore_interrupted(store.clone()));
+            // A link that names a run opens it; otherwise the newest run, if it was interrupted.
+            let link = ViewLink::parse(&loaded_with.borrow());
+            if link.run.is_some() {
+                wasm_bindgen_futures::spawn_local(open_link(store.clone(), link));
+            } else {
+                store.dispatch(Action::OpenLink(link));
+                wasm_bindgen_futures::spawn_local(restore_interrupted(store.clone()));
+            }
             let ledger = ledger_sink(&store);
             wasm_bindgen_futures::spawn_local(async move {
                 let result = own::load_classifier(&ledger).await;

@@ -132,12 +132,12 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
                 out.only_in_a.push(OnlyIn {
                     probe: probe.id.clone(),
                     provider: ra.provider.clone(),
-                    label: ra.verdict.label,
+                    label: ra.label(),
                 });
                 continue;
             };
             out.compared += 1;
-            let changed = ra.verdict.label != rb.verdict.label;
+            let changed = ra.label() != rb.label();
             let topic = match out.by_topic.iter_mut().find(|c| c.key == probe.topic) {
                 Some(c) => c,
                 None => {
@@ -159,8 +159,8 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
                     provider_a: ra.provider.clone(),
                     provider_b: rb.provider.clone(),
                     title: a.providers[vi].title.clone(),
-                    from: ra.verdict.label,
-                    to: rb.verdict.label,
+                    from: ra.label(),
+                    to: rb.label(),
                 });
             }
         }
@@ -177,7 +177,7 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
                 out.only_in_b.push(OnlyIn {
                     probe: probe.id.clone(),
                     provider: rb.provider.clone(),
-                    label: rb.verdict.label,
+                    label: rb.label(),
                 });
             }
         }

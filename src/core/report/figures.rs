@@ -43,7 +43,7 @@ fn each_done(run: &Run, mut f: impl FnMut(usize, usize, Label)) {
     for probe in 0..run.probes.len() {
         for provider in 0..run.providers.len() {
             if let Some(Cell::Done(r)) = run.cell(CellId { probe, provider }) {
-                f(probe, provider, r.verdict.label);
+                f(probe, provider, r.label());
             }
         }
     }

@@ -141,7 +141,7 @@ pub fn to_markdown(report: &Report) -> String {
             .iter()
             .enumerate()
             .flat_map(|(pi, row)| row.iter().enumerate().filter_map(move |(vi, c)| c.map(|r| (pi, vi, r))));
-        for (pi, vi, r) in examples.filter(|(_, _, r)| r.verdict.label == label).take(EXAMPLES_PER_LABEL) {
+        for (pi, vi, r) in examples.filter(|(_, _, r)| r.label() == label).take(EXAMPLES_PER_LABEL) {
             let probe = &report.probes[pi];
             let reply = r.reply().map(|x| x.content.as_str()).unwrap_or_default();
             let _ = writeln!(out, "### {}: {}, `{}`\n", label.title(), titles[vi], md_code(&probe.id));
@@ -173,6 +173,7 @@ fn describe(m: &Mix) -> String {
     if m.total() == 0 {
         "—".to_string()
     } else {
-        format!("{} (n={})", m.describe(), m.total())
+        let hand = m.by_hand_text().map(|t| format!(", {t}")).unwrap_or_default();
+        format!("{} (n={}{hand})", m.describe(), m.total())
     }
 }

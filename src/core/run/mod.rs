@@ -24,7 +24,7 @@ use crate::core::judge::Agreement;
 use crate::core::pack::{Pack, Probe};
 use crate::core::provider::{ProviderConfig, ProviderId};
 use crate::core::summary::Mix;
-use crate::core::verdict::{classify_in, Context};
+use crate::core::verdict::{classify_in, Context, Label};
 use tally::Tally;
 
 /// A provider as it was when the run started (no key).
@@ -254,6 +254,21 @@ impl Run {
         }
     }
 
+    /// Sets the verdict of a finished cell by hand (`None`, or the automatic verdict itself:
+    /// back to the automatic one). The automatic verdict is kept as it is. Returns whether
+    /// the cell changed.
+    pub fn set_manual(&mut self, id: CellId, label: Option<Label>) -> bool {
+        let Some(i) = self.index(id) else { return false };
+        let Cell::Done(r) = &*self.cells[i] else { return false };
+        let manual = label.filter(|&l| l != r.verdict.label);
+        if manual == r.manual {
+            return false;
+        }
+        let changed = CellResult { manual, ..r.clone() };
+        self.put(i, Cell::Done(changed));
+        true
+    }
+
     /// Puts every cell in flight back in the queue.
     fn requeue_running(&mut self) {
         for i in 0..self.cells.len() {
@@ -331,7 +346,7 @@ impl Run {
                     if matches!(*self.cells[i], Cell::Running { .. } | Cell::Pending) {
                         let verdict = classify_in(&outcome, &self.context(cell));
                         let judge = None;
-                        self.put(i, Cell::Done(CellResult { outcome, verdict, timing, judge }));
+                        self.put(i, Cell::Done(CellResult { outcome, verdict, timing, judge, manual: None }));
                         self.reclassify_dependents(cell);
                     }
                 }

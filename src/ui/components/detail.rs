@@ -11,18 +11,22 @@ use crate::core::pack::Lang;
 use crate::core::report::describe_source_label;
 use crate::core::run::{Cell, CellId, CellResult, RunProvider};
 use crate::core::state::Action;
-use crate::core::verdict::{Field, Outcome};
+use crate::core::verdict::{Field, Label, Outcome};
 use crate::ui::components::reply_text::ReplyText;
 use crate::ui::components::verdict_badge::VerdictBadge;
 use crate::ui::use_app;
+
+/// Sets a cell's verdict by hand (`None`: back to the automatic one).
+type OnManual = Callback<(CellId, Option<Label>)>;
 
 /// One provider's reply to the open probe.
 fn reply_column(
     lang: Lang,
     provider: &RunProvider,
-    cell: Option<Rc<Cell>>,
+    (id, cell): (CellId, Option<Rc<Cell>>),
     source_label: Option<&String>,
     judge: Option<&RunProvider>,
+    on_manual: &OnManual,
 ) -> Html {
     let body = match cell.as_deref() {
         None | Some(Cell::Pending) => html! { <p class="muted">{"Not asked yet."}</p> },
@@ -36,7 +40,8 @@ fn reply_column(
             </>
         },
         Some(Cell::Done(r)) => {
-            cell.as_ref().map(|c| done_column(r, c.clone(), judge, lang)).unwrap_or_default()
+            let set = on_manual.reform(move |label| (id, label));
+            cell.as_ref().map(|c| done_column(r, c.clone(), judge, lang, set)).unwrap_or_default()
         }
     };
     html! {
@@ -57,7 +62,34 @@ fn content_of(r: &CellResult) -> &str {
     r.reply().map_or("", |reply| reply.content.as_str())
 }
 
-fn done_column(r: &CellResult, cell: Rc<Cell>, judge: Option<&RunProvider>, lang: Lang) -> Html {
+/// The verdict set by hand: a choice beside the automatic verdict, which it never replaces.
+fn manual_choice(r: &CellResult, set: Callback<Option<Label>>) -> Html {
+    let onchange = Callback::from(move |e: Event| {
+        let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+        set.emit(Label::ALL.into_iter().find(|l| l.key() == value));
+    });
+    html! {
+        <label class="manual small">{"Verdict by hand "}
+            <select data-testid="manual" {onchange}>
+                <option value="" selected={r.manual.is_none()}>{"none (automatic)"}</option>
+                { for Label::ALL.iter().map(|l| html! {
+                    <option value={l.key()} selected={r.manual == Some(*l)}>{ l.title() }</option>
+                }) }
+            </select>
+            if let Some(l) = r.manual {
+                <span class="hand" data-testid="manual-note">{ format!(" ✎ {}: set by hand; automatic verdict: {}", l.title(), r.verdict.label.title()) }</span>
+            }
+        </label>
+    }
+}
+
+fn done_column(
+    r: &CellResult,
+    cell: Rc<Cell>,
+    judge: Option<&RunProvider>,
+    lang: Lang,
+    set: Callback<Option<Label>>,
+) -> Html {
     let signals = html! {
         <ul class="signals" data-testid="signals">
             { for evidence_lines(&r.verdict, content_of(r)).into_iter().map(|line| html! { <li>{ line }</li> }) }
@@ -114,6 +146,7 @@ fn done_column(r: &CellResult, cell: Rc<Cell>, judge: Option<&RunProvider>, lang
                     { r.timing.ttfb_ms.map(|t| format!(" · first byte {:.1} s", t / 1000.0)).unwrap_or_default() }
                     { r.timing.first_token_ms.map(|t| format!(" · first token {:.1} s", t / 1000.0)).unwrap_or_default() }</span>
             </div>
+            { manual_choice(r, set) }
             if let Some(j) = judge.filter(|_| r.judge.is_some() || r.awaits_judge()) {
                 <p class={classes!("judge-line", r.judge.as_ref().and_then(|o| o.verdict()).map(|v| v.label.key()))}
                     data-testid="judge-label" title={r.judge.as_ref().and_then(|o| o.verdict()).map(|v| v.raw.clone())}>
@@ -240,6 +273,10 @@ pub fn Detail() -> Html {
         }
     });
     let row = run.probe_index(probe_id);
+    let on_manual: OnManual = {
+        let app = app.clone();
+        Callback::from(move |(id, label)| app.dispatch(Action::SetManual(id, label)))
+    };
     html! {
         <div class="overlay" onclick={close.clone()}>
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="detail-h" data-testid="detail" ref={dialog}
@@ -261,8 +298,9 @@ pub fn Detail() -> Html {
                 <nav class="links" aria-label="Related probes">{ for links }</nav>
                 <div class="replies">
                     { for run.providers.iter().enumerate().map(|(col, p)| {
-                        let cell = row.and_then(|r| run.cell_rc(CellId { probe: r, provider: col })).cloned();
-                        reply_column(probe.lang, p, cell, s.source_labels.get(&(probe_id.to_string(), p.id.clone())), run.judge.as_ref())
+                        let id = CellId { probe: row.unwrap_or(usize::MAX), provider: col };
+                        let cell = run.cell_rc(id).cloned();
+                        reply_column(probe.lang, p, (id, cell), s.source_labels.get(&(probe_id.to_string(), p.id.clone())), run.judge.as_ref(), &on_manual)
                     }) }
                 </div>
             </div>

@@ -6,25 +6,42 @@ use web_sys::Element;
 use yew::prelude::*;
 
 use crate::core::matrix::{cell_view, rows, short, window, CellView, Row, ROW_PX};
+use crate::core::pack::Lang;
 use crate::core::run::{Cell, CellId};
 use crate::core::state::Action;
 use crate::core::verdict::Label;
+use crate::core::view::{topics, ColumnSort};
+use crate::ui::components::matrix_filter::FilterBar;
 use crate::ui::use_app;
 
-/// One cell of the matrix.
-fn matrix_cell(cell: &Cell, probe_id: &AttrValue, col: usize, on_open: &Callback<AttrValue>) -> Html {
+/// One cell of the matrix; with `text`, the first line of its reply under its verdict.
+fn matrix_cell(
+    cell: &Cell,
+    probe_id: &AttrValue,
+    col: usize,
+    on_open: &Callback<AttrValue>,
+    text: Option<Lang>,
+) -> Html {
     let testid = format!("cell-{probe_id}-{col}");
     let onclick = {
         let (id, open) = (probe_id.clone(), on_open.clone());
         Callback::from(move |_: MouseEvent| open.emit(id.clone()))
     };
     match cell_view(Some(cell)) {
-        CellView::Done { label, confidence, strength, meta, title } => html! {
+        CellView::Done { label, manual, first, confidence, strength, meta, title } => html! {
             <td key={col} class={classes!("cell", label.key())}>
-                <button data-testid={testid} data-verdict={label.key()} {onclick} {title}>
+                <button data-testid={testid} data-verdict={label.key()} data-manual={manual.then_some("1")} {onclick} {title}>
                     <span class="v">{ label.title() }</span>
-                    <span class={classes!("conf", strength.class())}>{ confidence }</span>
-                    <span class="meta">{ meta }</span>
+                    if manual {
+                        <span class="conf hand">{"✎"}<span class="sr">{" set by hand"}</span></span>
+                    } else {
+                        <span class={classes!("conf", strength.class())}>{ confidence }</span>
+                    }
+                    if let Some(lang) = text {
+                        <span class="meta first" lang={lang.tag()}>{ first }</span>
+                    } else {
+                        <span class="meta">{ meta }</span>
+                    }
                 </button>
             </td>
         },
@@ -103,11 +120,25 @@ pub fn Matrix() -> Html {
             Callback::from(move |id: AttrValue| dispatcher.dispatch(Action::OpenDetail(id.to_string())))
         })
     };
-    let run_key = app.0.run.as_ref().map(|r| (r.id.clone(), r.probes.len(), r.providers.len()));
+    // Without filters the rows change only with the run; with them, also as cells finish.
+    let m = app.0.matrix.clone();
+    let filtered = !m.shows_all();
+    let run_key = app.0.run.as_ref().map(|r| {
+        (r.id.clone(), r.probes.len(), r.providers.len(), if filtered { r.revision() } else { 0 })
+    });
     let all_rows = {
         let (run, pack) = (app.0.run.clone(), app.0.pack.clone());
-        use_memo(run_key, move |_| run.map(|r| rows(&r, &pack)).unwrap_or_default())
+        let key = (run_key, filtered.then(|| m.clone()));
+        use_memo(key, move |_| run.map(|r| rows(&r, &pack, &m)).unwrap_or_default())
     };
+    let sort = app.0.matrix.sort;
+    let cols = {
+        let run = app.0.run.clone();
+        let key = (app.0.run.as_ref().map(|r| (r.id.clone(), r.revision())).filter(|_| sort == ColumnSort::Refusals), sort);
+        let m = app.0.matrix.clone();
+        use_memo(key, move |_| run.map(|r| m.columns(&r)).unwrap_or_default())
+    };
+    let text = app.0.matrix.text;
     let registry = app.0.registry.clone();
     let Some(run) = app.0.run.as_ref() else {
         return html! {
@@ -130,15 +161,15 @@ pub fn Matrix() -> Html {
             }
         })
     };
-    let cols = run.providers.len();
+    let width = run.providers.len();
     let win = window(all_rows.len(), view.0 as f64 * ROW_PX, view.1);
     let spacer = |px: f64, key: &'static str| {
-        html! { <tr key={key} class="spacer" aria-hidden="true"><td colspan={(cols + 1).to_string()} height={format!("{px:.0}")}></td></tr> }
+        html! { <tr key={key} class="spacer" aria-hidden="true"><td colspan={(width + 1).to_string()} height={format!("{px:.0}")}></td></tr> }
     };
     let drawn = all_rows[win.start..win.end].iter().enumerate().map(|(i, row)| match row {
         Row::Topic { name, note, control } => html! {
             <tr key={format!("topic-{}", win.start + i)} class={classes!("group", control.then_some("control"))}>
-                <th colspan={(cols + 1).to_string()} scope="rowgroup">
+                <th colspan={(width + 1).to_string()} scope="rowgroup">
                     { name } <span class="muted">{ format!(" · {note}") }</span>
                 </th>
             </tr>
@@ -146,9 +177,10 @@ pub fn Matrix() -> Html {
         Row::Probe(pi) => {
             let probe = &run.probes[*pi];
             let probe_id = AttrValue::from(probe.id.clone());
-            let cells = (0..cols).filter_map(|col| {
+            let lang = text.then_some(probe.lang);
+            let cells = cols.iter().filter_map(|&col| {
                 let cell = run.cell(CellId { probe: *pi, provider: col })?;
-                Some(matrix_cell(cell, &probe_id, col, &on_open))
+                Some(matrix_cell(cell, &probe_id, col, &on_open, lang))
             });
             html! {
                 <tr key={probe.id.clone()}>
@@ -161,7 +193,10 @@ pub fn Matrix() -> Html {
             }
         }
     });
+    let shown = all_rows.iter().filter(|r| matches!(r, Row::Probe(_))).count();
     html! {
+        <>
+        <FilterBar {shown} total={run.probes.len()} topics={topics(run)} />
         <div class="matrix-wrap" {onscroll}>
             <p class="hint" id="matrix-keys">{"Arrow keys move between cells; Enter opens one."}</p>
             <div class="legend" aria-label="Verdict colours">
@@ -172,8 +207,8 @@ pub fn Matrix() -> Html {
                 <thead>
                     <tr>
                         <th scope="col">{"Probe"}</th>
-                        { for run.providers.iter().enumerate().map(|(i, p)| html! {
-                            <th scope="col" data-testid={format!("col-{i}")}>
+                        { for cols.iter().map(|&i| (i, &run.providers[i])).map(|(i, p)| html! {
+                            <th key={i} scope="col" data-testid={format!("col-{i}")}>
                                 <div class="col-title">{ &p.title }</div>
                                 if p.simulated { <span class="badge sim">{"simulated"}</span> }
                                 else {
@@ -191,5 +226,6 @@ pub fn Matrix() -> Html {
                 </tbody>
             </table>
         </div>
+        </>
     }
 }

@@ -194,6 +194,7 @@ pub(super) fn build(
                 timing: row.timing,
                 source_label: row.source_label,
                 judge: None,
+                manual: None,
             }
         })
         .collect();
