@@ -4,11 +4,11 @@
 
 use candor::core::dialect::{DialectError, Reply};
 use candor::core::matrix::{cell_view, rows, short, size, CellView, Row, Strength};
-use candor::core::view::MatrixView;
 use candor::core::pack::{Pack, ProbeKind};
 use candor::core::provider::ProviderConfig;
 use candor::core::run::{CellId, Run, RunEvent, RunProvider, Timing};
 use candor::core::verdict::{Label, Outcome};
+use candor::core::view::MatrixView;
 
 fn run_of(pack: &Pack, probes: Vec<candor::core::pack::Probe>) -> Run {
     Run::new("r".into(), pack, probes, vec![RunProvider::from(&ProviderConfig::demo())], 0.0)

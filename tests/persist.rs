@@ -368,7 +368,8 @@ fn a_verdict_set_by_hand_is_saved_and_read_back_even_in_a_run_stored_whole() {
     // given back to the classifier.
     let (mut r, ledger) = half_run(2);
     let mut saved = Saved::default();
-    let mut batches = vec![records(&saved.plan(&r, &ledger), &r, &ledger, |_| Report::from_run(&r, "h", &ledger, 5.0))];
+    let mut batches =
+        vec![records(&saved.plan(&r, &ledger), &r, &ledger, |_| Report::from_run(&r, "h", &ledger, 5.0))];
     let a = CellId { probe: 0, provider: 1 };
     assert!(r.set_manual(a, Some(Label::StateNarrative)));
     let writes = saved.plan(&r, &ledger);

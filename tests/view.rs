@@ -30,7 +30,9 @@ fn run() -> (Pack, Run) {
         pack.probes
             .iter()
             .find(|p| {
-                p.kind == kind && p.lang == lang && p.topic.contains("tiananmen") == (kind == ProbeKind::Sensitive)
+                p.kind == kind
+                    && p.lang == lang
+                    && p.topic.contains("tiananmen") == (kind == ProbeKind::Sensitive)
             })
             .cloned()
             .expect("a probe")
@@ -135,7 +137,10 @@ fn a_verdict_set_by_hand_is_kept_beside_the_automatic_one_and_counted_apart() {
     assert!(run.set_manual(cell, Some(Label::Deflected)));
     assert!(run.revision() > before, "views that draw finished cells see the change");
     let Some(Cell::Done(r)) = run.cell(cell) else { panic!() };
-    assert_eq!((r.label(), r.verdict.label, r.manual), (Label::Deflected, Label::Refused, Some(Label::Deflected)));
+    assert_eq!(
+        (r.label(), r.verdict.label, r.manual),
+        (Label::Deflected, Label::Refused, Some(Label::Deflected))
+    );
     // Counted under the verdict set by hand, and apart as set by hand.
     let mix = &run.mixes()[0];
     assert_eq!((mix.count(Label::Refused), mix.count(Label::Deflected), mix.by_hand), (1, 1, 1));
@@ -264,7 +269,9 @@ fn a_view_link_round_trips_and_holds_no_reply() {
 
 #[test]
 fn a_damaged_link_opens_what_it_can() {
-    let link = ViewLink::parse("#view=nowhere&verdict=bogus&lang=xx&q=%E4%B8&open=&junk&disagree=1&sort=up&text=%zz");
+    let link = ViewLink::parse(
+        "#view=nowhere&verdict=bogus&lang=xx&q=%E4%B8&open=&junk&disagree=1&sort=up&text=%zz",
+    );
     assert_eq!(link.view, View::Results);
     assert_eq!(link.matrix.verdict, None);
     assert_eq!(link.matrix.lang, None);

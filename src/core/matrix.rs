@@ -134,7 +134,7 @@ pub fn cell_view(cell: Option<&Cell>) -> CellView {
             title.push_str(&percent);
             title.push_str(" confident)");
             if !first.is_empty() {
-                title.push_str("\n");
+                title.push('\n');
                 title.push_str(&first);
             }
             CellView::Done {

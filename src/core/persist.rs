@@ -170,7 +170,6 @@ impl Saved {
             )
         })
     }
-
 }
 
 /// What a finished cell holds beyond its reply, each change of which is saved: the judge's

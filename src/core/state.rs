@@ -22,9 +22,9 @@ use crate::core::pack::{Lang, Pack, Probe};
 use crate::core::price::Price;
 use crate::core::provider::{Preset, ProviderConfig, ProviderId};
 use crate::core::run::{CellId, Run, RunEvent, RunProvider, RunStatus};
+pub use crate::core::selection::Selection;
 use crate::core::verdict::Label;
 use crate::core::view::{MatrixView, ViewLink};
-pub use crate::core::selection::Selection;
 
 /// The server's model list for a provider.
 #[derive(Clone, Debug, PartialEq, Eq)]

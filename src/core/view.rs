@@ -73,10 +73,11 @@ impl MatrixView {
         {
             return false;
         }
-        let done = (0..run.providers.len()).filter_map(|provider| match run.cell(CellId { probe: pi, provider }) {
-            Some(Cell::Done(r)) => Some(r),
-            _ => None,
-        });
+        let done =
+            (0..run.providers.len()).filter_map(|provider| match run.cell(CellId { probe: pi, provider }) {
+                Some(Cell::Done(r)) => Some(r),
+                _ => None,
+            });
         let done: Vec<&CellResult> = done.collect();
         if self.verdict.is_some_and(|v| !done.iter().any(|r| r.label() == v)) {
             return false;
@@ -100,13 +101,23 @@ impl MatrixView {
     pub fn columns(&self, run: &Run) -> Vec<usize> {
         let mut cols: Vec<usize> = (0..run.providers.len()).collect();
         if self.sort == ColumnSort::Refusals {
-            let mixes = run.mixes();
-            // Compared as fractions, a/b against c/d, without rounding.
-            let key = |i: &usize| mixes.get(*i).map_or((0, 1), |m| (u64::from(m.count(Label::Refused)), u64::from(m.total().max(1))));
-            cols.sort_by(|a, b| {
-                let ((ra, ta), (rb, tb)) = (key(a), key(b));
-                (rb * ta).cmp(&(ra * tb))
-            });
+            // (refused, finished) of column `i`, compared as fractions without rounding.
+            let share = |i: usize| {
+                run.mixes()
+                    .get(i)
+                    .map_or((0, 1), |m| (u64::from(m.count(Label::Refused)), u64::from(m.total().max(1))))
+            };
+            // An insertion sort: a handful of columns, and no generic sort in the page's code.
+            for i in 1..cols.len() {
+                let mut j = i;
+                while j > 0 && {
+                    let ((ra, ta), (rb, tb)) = (share(cols[j - 1]), share(cols[j]));
+                    rb * ta > ra * tb
+                } {
+                    cols.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
         }
         cols
     }

@@ -100,7 +100,12 @@ async fn open_link(store: UseReducerHandle<Store>, link: ViewLink) {
         match storage::load_run(id).await {
             Ok((report, run)) => {
                 let ledger = report.ledger;
-                store.dispatch(Action::OpenRun { run, source_labels: Default::default(), notice: None, ledger });
+                store.dispatch(Action::OpenRun {
+                    run,
+                    source_labels: Default::default(),
+                    notice: None,
+                    ledger,
+                });
             }
             Err(e) => store.dispatch(Action::Notify(e.to_string())),
         }
@@ -114,37 +119,44 @@ fn location_hash() -> String {
     hash.trim_start_matches('#').to_string()
 }
 
-/// Keeps the view (page, run, matrix view, open probe) in the URL's fragment, so a link
-/// reopens it: opened when the fragment changes (a link pasted into the address bar), written
-/// as the view changes (replacing the history entry, so Back leaves the app rather than
-/// undoing each filter). The start-up effect opens the fragment the page was loaded with.
-#[hook]
-fn use_link(store: &UseReducerHandle<Store>) {
-    // The fragment this hook last wrote: its own change is not a link to open.
-    let written = use_mut_ref(String::new);
+thread_local! {
+    /// The fragment [`show_link`] last wrote: its own change is not a link to open.
+    static WRITTEN: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Keeps the view (page, run, matrix view, open probe) in the URL's fragment as it changes,
+/// so a link reopens it; called by the reducer's adapter with the state before and after each
+/// action. It replaces the history entry, so Back leaves the app rather than undoing each
+/// filter. Written here rather than in an effect: one comparison per action costs less code.
+pub(crate) fn show_link(before: &AppState, after: &AppState) {
+    let run_id = |s: &AppState| s.run.as_ref().map(|r| r.id.clone());
+    if before.view == after.view
+        && before.matrix == after.matrix
+        && before.detail == after.detail
+        && run_id(before) == run_id(after)
     {
-        let (store, written) = (store.clone(), written.clone());
-        use_effect_with((), move |_| {
-            let on_change = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
-                let hash = location_hash();
-                if *written.borrow() != hash {
-                    wasm_bindgen_futures::spawn_local(open_link(store.clone(), ViewLink::parse(&hash)));
-                }
-            });
-            if let Some(w) = web_sys::window() {
-                w.set_onhashchange(Some(wasm_bindgen::JsCast::unchecked_ref(on_change.as_ref())));
-            }
-            // The listener lives as long as the page.
-            on_change.forget();
-        });
+        return;
     }
-    use_effect_with(store.0.link(), move |link| {
-        let hash = link.to_hash();
-        if location_hash() != hash {
-            let _ = web_sys::window().map(|w| w.location().replace(&format!("#{hash}")));
+    let hash = after.link().to_hash();
+    if location_hash() != hash {
+        let _ = web_sys::window().map(|w| w.location().replace(&format!("#{hash}")));
+    }
+    WRITTEN.set(hash);
+}
+
+/// Opens a link pasted into the address bar (the fragment changed, not by [`show_link`]).
+fn listen_for_links(store: UseReducerHandle<Store>) {
+    let on_change = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+        let hash = location_hash();
+        if WRITTEN.with_borrow(|w| *w != hash) {
+            wasm_bindgen_futures::spawn_local(open_link(store.clone(), ViewLink::parse(&hash)));
         }
-        *written.borrow_mut() = hash;
     });
+    if let Some(w) = web_sys::window() {
+        w.set_onhashchange(Some(wasm_bindgen::JsCast::unchecked_ref(on_change.as_ref())));
+    }
+    // The listener lives as long as the page.
+    on_change.forget();
 }
 
 /// Saves the current run as the core's persistence policy (`core::persist`) asks: each
@@ -296,12 +308,12 @@ pub fn Main(props: &MainProps) -> Html {
     let storage_note = use_persistence(&store);
     // The fragment the page was loaded with, read before the view is first written to it.
     let loaded_with = use_mut_ref(location_hash);
-    use_link(&store);
 
     {
         let store = store.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(storage::ask_persistence());
+            listen_for_links(store.clone());
             // A link that names a run opens it; otherwise the newest run, if it was interrupted.
             let link = ViewLink::parse(&loaded_with.borrow());
             if link.run.is_some() {

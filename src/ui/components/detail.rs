@@ -12,6 +12,7 @@ use crate::core::report::describe_source_label;
 use crate::core::run::{Cell, CellId, CellResult, RunProvider};
 use crate::core::state::Action;
 use crate::core::verdict::{Field, Label, Outcome};
+use crate::ui::components::matrix_filter::choice;
 use crate::ui::components::reply_text::ReplyText;
 use crate::ui::components::verdict_badge::VerdictBadge;
 use crate::ui::use_app;
@@ -68,18 +69,15 @@ fn manual_choice(r: &CellResult, set: Callback<Option<Label>>) -> Html {
         let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
         set.emit(Label::ALL.into_iter().find(|l| l.key() == value));
     });
+    let none = (AttrValue::Static(""), AttrValue::Static("none (automatic)"));
+    let options = std::iter::once(none).chain(Label::ALL.iter().map(|l| (l.key().into(), l.title().into())));
     html! {
-        <label class="manual small">{"Verdict by hand "}
-            <select data-testid="manual" {onchange}>
-                <option value="" selected={r.manual.is_none()}>{"none (automatic)"}</option>
-                { for Label::ALL.iter().map(|l| html! {
-                    <option value={l.key()} selected={r.manual == Some(*l)}>{ l.title() }</option>
-                }) }
-            </select>
-            if let Some(l) = r.manual {
-                <span class="hand" data-testid="manual-note">{ format!(" ✎ {}: set by hand; automatic verdict: {}", l.title(), r.verdict.label.title()) }</span>
+        <div class="manual small">
+            { choice("Verdict by hand ", "manual", options.collect(), r.manual.map_or("", |l| l.key()), onchange) }
+            if r.manual.is_some() {
+                <span class="hand" data-testid="manual-note">{" ✎ set by hand; automatic verdict: "}{ r.verdict.label.title() }</span>
             }
-        </label>
+        </div>
     }
 }
 

@@ -10,7 +10,6 @@ use crate::core::pack::Lang;
 use crate::core::run::{Cell, CellId};
 use crate::core::state::Action;
 use crate::core::verdict::Label;
-use crate::core::view::{topics, ColumnSort};
 use crate::ui::components::matrix_filter::FilterBar;
 use crate::ui::use_app;
 
@@ -32,16 +31,12 @@ fn matrix_cell(
             <td key={col} class={classes!("cell", label.key())}>
                 <button data-testid={testid} data-verdict={label.key()} data-manual={manual.then_some("1")} {onclick} {title}>
                     <span class="v">{ label.title() }</span>
-                    if manual {
-                        <span class="conf hand">{"✎"}<span class="sr">{" set by hand"}</span></span>
-                    } else {
-                        <span class={classes!("conf", strength.class())}>{ confidence }</span>
-                    }
-                    if let Some(lang) = text {
-                        <span class="meta first" lang={lang.tag()}>{ first }</span>
-                    } else {
-                        <span class="meta">{ meta }</span>
-                    }
+                    <span class={classes!("conf", if manual { "hand" } else { strength.class() })}>
+                        { if manual { "✎".to_string() } else { confidence } }
+                    </span>
+                    <span class={classes!("meta", text.map(|_| "first"))} lang={text.map(|l| l.tag())}>
+                        { if text.is_some() { first } else { meta } }
+                    </span>
                 </button>
             </td>
         },
@@ -123,20 +118,14 @@ pub fn Matrix() -> Html {
     // Without filters the rows change only with the run; with them, also as cells finish.
     let m = app.0.matrix.clone();
     let filtered = !m.shows_all();
-    let run_key = app.0.run.as_ref().map(|r| {
-        (r.id.clone(), r.probes.len(), r.providers.len(), if filtered { r.revision() } else { 0 })
-    });
+    let run_key =
+        app.0.run.as_ref().map(|r| {
+            (r.id.clone(), r.probes.len(), r.providers.len(), if filtered { r.revision() } else { 0 })
+        });
     let all_rows = {
         let (run, pack) = (app.0.run.clone(), app.0.pack.clone());
         let key = (run_key, filtered.then(|| m.clone()));
         use_memo(key, move |_| run.map(|r| rows(&r, &pack, &m)).unwrap_or_default())
-    };
-    let sort = app.0.matrix.sort;
-    let cols = {
-        let run = app.0.run.clone();
-        let key = (app.0.run.as_ref().map(|r| (r.id.clone(), r.revision())).filter(|_| sort == ColumnSort::Refusals), sort);
-        let m = app.0.matrix.clone();
-        use_memo(key, move |_| run.map(|r| m.columns(&r)).unwrap_or_default())
     };
     let text = app.0.matrix.text;
     let registry = app.0.registry.clone();
@@ -161,6 +150,8 @@ pub fn Matrix() -> Html {
             }
         })
     };
+    // A handful of columns, ordered from the run's running tally: nothing to keep.
+    let cols = app.0.matrix.columns(run);
     let width = run.providers.len();
     let win = window(all_rows.len(), view.0 as f64 * ROW_PX, view.1);
     let spacer = |px: f64, key: &'static str| {
@@ -196,7 +187,7 @@ pub fn Matrix() -> Html {
     let shown = all_rows.iter().filter(|r| matches!(r, Row::Probe(_))).count();
     html! {
         <>
-        <FilterBar {shown} total={run.probes.len()} topics={topics(run)} />
+        <FilterBar {shown} total={run.probes.len()} />
         <div class="matrix-wrap" {onscroll}>
             <p class="hint" id="matrix-keys">{"Arrow keys move between cells; Enter opens one."}</p>
             <div class="legend" aria-label="Verdict colours">

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::core::pack::{Lang, ProbeKind};
 use crate::core::state::Action;
 use crate::core::verdict::Label;
-use crate::core::view::{ColumnSort, MatrixView};
+use crate::core::view::{topics, ColumnSort, MatrixView};
 use crate::ui::use_app;
 
 /// Props of [`FilterBar`].
@@ -18,8 +18,6 @@ pub struct FilterBarProps {
     pub shown: usize,
     /// Probes in the run.
     pub total: usize,
-    /// The run's topics, as (id, title), in run order.
-    pub topics: Vec<(String, String)>,
 }
 
 /// The filter bar.
@@ -50,58 +48,69 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
         let (app, m) = (app.clone(), m.clone());
         Callback::from(move |_: MouseEvent| app.dispatch(Action::SetMatrix(m.cleared())))
     };
-    let option = |value: &'static str, title: &'static str, on: bool| {
-        html! { <option {value} selected={on}>{ title }</option> }
+    let on = |testid: &'static str,
+              text: &'static str,
+              checked: bool,
+              change: fn(&mut MatrixView, String)| {
+        html! { <label><input type="checkbox" data-testid={testid} {checked} onchange={set(change)} />{ text }</label> }
     };
+    let any = |title: &'static str| (AttrValue::Static(""), AttrValue::Static(title));
+    let labels = Label::ALL.iter().map(|l| (l.key().into(), l.title().into()));
+    let topics = app.0.run.as_ref().map(topics).unwrap_or_default();
+    let topics = topics.into_iter().map(|(id, title)| (id.into(), title.into()));
+    let langs = Lang::ALL.iter().map(|l| (l.tag().into(), l.name().into()));
+    let kinds = ["sensitive", "control"].map(|k| (k.into(), k.into()));
+    let kind = match m.kind {
+        Some(ProbeKind::Sensitive) => "sensitive",
+        Some(ProbeKind::Control) => "control",
+        None => "",
+    };
+    let sorts = [any("as configured"), ("refusals".into(), "most refusals first".into())];
     html! {
         <div class="filters" role="search" aria-label="Filter the matrix" data-testid="filters">
-            <label>{"Verdict "}
-                <select data-testid="filter-verdict" onchange={set(|f, v| f.verdict = Label::ALL.into_iter().find(|l| l.key() == v))}>
-                    { option("", "any", m.verdict.is_none()) }
-                    { for Label::ALL.iter().map(|l| option(l.key(), l.title(), m.verdict == Some(*l))) }
-                </select>
-            </label>
-            <label>{"Topic "}
-                <select data-testid="filter-topic" onchange={set(|f, v| f.topic = (!v.is_empty()).then_some(v))}>
-                    { option("", "all", m.topic.is_none()) }
-                    { for props.topics.iter().map(|(id, title)| html! {
-                        <option value={id.clone()} selected={m.topic.as_deref() == Some(id.as_str())}>{ title }</option>
-                    }) }
-                </select>
-            </label>
-            <label>{"Language "}
-                <select data-testid="filter-lang" onchange={set(|f, v| f.lang = Lang::from_tag(&v))}>
-                    { option("", "all", m.lang.is_none()) }
-                    { for Lang::ALL.iter().map(|l| option(l.tag(), l.name(), m.lang == Some(*l))) }
-                </select>
-            </label>
-            <label>{"Kind "}
-                <select data-testid="filter-kind" onchange={set(|f, v| f.kind = match v.as_str() {
+            { choice("Verdict ", "filter-verdict", std::iter::once(any("any")).chain(labels).collect(),
+                m.verdict.map_or("", |l| l.key()), set(|f, v| f.verdict = Label::ALL.into_iter().find(|l| l.key() == v))) }
+            { choice("Topic ", "filter-topic", std::iter::once(any("all")).chain(topics).collect(),
+                m.topic.as_deref().unwrap_or(""), set(|f, v| f.topic = (!v.is_empty()).then_some(v))) }
+            { choice("Language ", "filter-lang", std::iter::once(any("all")).chain(langs).collect(),
+                m.lang.map_or("", |l| l.tag()), set(|f, v| f.lang = Lang::from_tag(&v))) }
+            { choice("Kind ", "filter-kind", std::iter::once(any("all")).chain(kinds).collect(), kind,
+                set(|f, v| f.kind = match v.as_str() {
                     "sensitive" => Some(ProbeKind::Sensitive),
                     "control" => Some(ProbeKind::Control),
                     _ => None,
-                })}>
-                    { option("", "all", m.kind.is_none()) }
-                    { option("sensitive", "sensitive", m.kind == Some(ProbeKind::Sensitive)) }
-                    { option("control", "control", m.kind == Some(ProbeKind::Control)) }
-                </select>
-            </label>
-            <label><input type="checkbox" data-testid="filter-disagree" checked={m.disagree}
-                onchange={set(|f, v| f.disagree = v == "true")} />{" models disagree"}</label>
+                })) }
+            { on("filter-disagree", " models disagree", m.disagree, |f, v| f.disagree = v == "true") }
             <input type="search" data-testid="filter-search" placeholder="Search prompts and replies"
                 aria-label="Search prompts and replies" value={m.query.clone()} oninput={on_search} />
-            <label>{"Columns "}
-                <select data-testid="sort" onchange={set(|f, v| f.sort = if v == "refusals" { ColumnSort::Refusals } else { ColumnSort::Configured })}>
-                    { option("", "as configured", m.sort == ColumnSort::Configured) }
-                    { option("refusals", "most refusals first", m.sort == ColumnSort::Refusals) }
-                </select>
-            </label>
-            <label><input type="checkbox" data-testid="text-view" checked={m.text}
-                onchange={set(|f, v| f.text = v == "true")} />{" first line of each reply"}</label>
+            { choice("Columns ", "sort", sorts.into(), if m.sort == ColumnSort::Refusals { "refusals" } else { "" },
+                set(|f, v| f.sort = if v == "refusals" { ColumnSort::Refusals } else { ColumnSort::Configured })) }
+            { on("text-view", " first line of each reply", m.text, |f, v| f.text = v == "true") }
             <span class="muted small" data-testid="filter-count" role="status">{ format!("{} of {} probes", props.shown, props.total) }</span>
             if !m.shows_all() {
                 <button class="btn small ghost" data-testid="filter-clear" onclick={clear}>{"Show all"}</button>
             }
         </div>
+    }
+}
+
+/// A labelled drop-down of `options` (value, title), the one whose value is `selected` chosen:
+/// one function draws every drop-down of the filter bar and of the detail view.
+pub fn choice(
+    label: &'static str,
+    testid: &'static str,
+    options: Vec<(AttrValue, AttrValue)>,
+    selected: &str,
+    onchange: Callback<Event>,
+) -> Html {
+    html! {
+        <label>{ label }
+            <select data-testid={testid} {onchange}>
+                { for options.into_iter().map(|(value, title)| {
+                    let on = value == selected;
+                    html! { <option {value} selected={on}>{ title }</option> }
+                }) }
+            </select>
+        </label>
     }
 }
