@@ -252,11 +252,12 @@ fn a_view_link_round_trips_and_holds_no_reply() {
     let hash = link.to_hash();
     assert!(
         hash.starts_with(
-            "view=results&run=run-1&verdict=state_narrative&topic=tiananmen-1989&lang=zh-Hant&kind=sensitive&disagree=1&q="
+            "view=results&run=run-1&verdict=state_narrative&topic=tiananmen-1989&lang=zh-Hant&kind=sensitive&disagree=1\
+             &sort=refusals&text=1&q="
         ),
         "{hash}"
     );
-    assert!(hash.contains("&sort=refusals&text=1&open="), "{hash}");
+    assert!(hash.contains("&open="), "{hash}");
     assert!(!hash.contains(' ') && !hash.contains('坦') && !hash.contains("=yes"), "encoded: {hash}");
     assert!(!hash.contains("Tiananmen%20Square") && !hash.contains("help"), "no reply text: {hash}");
     assert_eq!(ViewLink::parse(&format!("#{hash}")), link);
@@ -280,4 +281,37 @@ fn a_damaged_link_opens_what_it_can() {
     assert_eq!((link.matrix.sort, link.matrix.text), (ColumnSort::Configured, false));
     assert_eq!(link.open, None);
     assert_eq!(ViewLink::parse(""), ViewLink::default());
+}
+
+#[test]
+fn the_filter_bar_controls_set_the_fields_they_show() {
+    let (_, run) = run();
+    let mut view = MatrixView::default();
+    let controls = view.controls(&run);
+    let keys: Vec<&str> = controls.iter().map(|c| c.key).collect();
+    assert_eq!(keys, ["verdict", "topic", "lang", "kind", "disagree", "sort", "text"]);
+    let topic = &controls[1];
+    assert_eq!(topic.options[0], (String::new(), "all".to_string()), "the first choice unsets it");
+    assert_eq!(topic.options.len(), 3, "all, and the run's two topics: {:?}", topic.options);
+    assert!(controls[4].options.is_empty() && controls[6].options.is_empty(), "boxes to tick");
+    assert!(controls.iter().all(|c| c.value.is_empty()), "nothing set");
+    // Each control's options, chosen, set its field, and the control then shows it chosen.
+    for c in controls.iter().filter(|c| !c.options.is_empty()) {
+        for (value, _) in &c.options {
+            view.set(c.key, value.clone());
+            assert_eq!(view.value(c.key), *value, "{}", c.key);
+        }
+    }
+    for key in ["disagree", "text"] {
+        view.set(key, "1".into());
+        assert_eq!(view.controls(&run).iter().find(|c| c.key == key).map(|c| c.value.as_str()), Some("1"));
+    }
+    assert!(view.disagree && view.text);
+    view.set("sort", "refusals".into());
+    assert_eq!(view.sort, ColumnSort::Refusals);
+    view.set("lang", "klingon".into());
+    assert_eq!(view.lang, None, "a value it does not know unsets the field");
+    let before = view.clone();
+    view.set("nonsense", "1".into());
+    assert_eq!(view, before);
 }

@@ -168,6 +168,9 @@ pub enum Action {
     SetView(View),
     /// Looks at the matrix another way (filters, column order, text view).
     SetMatrix(MatrixView),
+    /// Sets one field of the matrix view (one of [`MatrixView::KEYS`]) from its value as the
+    /// filter bar's control holds it.
+    SetMatrixField(&'static str, String),
     /// Opens the view a link holds (page, matrix view, open probe); its run, if it names one,
     /// is opened first with [`Action::OpenRun`].
     OpenLink(ViewLink),
@@ -463,6 +466,7 @@ fn step(s: &mut AppState, action: Action) {
         Action::Ledger(event) => s.ledger.apply(event),
         Action::SetView(view) => s.view = view,
         Action::SetMatrix(m) => s.matrix = m,
+        Action::SetMatrixField(key, value) => s.matrix.set(key, value),
         Action::OpenLink(link) => {
             s.view = link.view;
             s.matrix = link.matrix;

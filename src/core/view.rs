@@ -64,6 +64,72 @@ impl MatrixView {
         MatrixView { sort: self.sort, text: self.text, ..MatrixView::default() }
     }
 
+    /// The names of the view's fields, in links and in [`MatrixView::set`], in the order the
+    /// filter bar shows them (the search, `q`, is drawn apart).
+    pub const KEYS: [&'static str; 8] = ["verdict", "topic", "lang", "kind", "disagree", "sort", "text", "q"];
+
+    /// Field `key` as a link writes it and the filter bar's control holds it: an option's
+    /// value, `1` for a ticked box, empty when the field is not set.
+    pub fn value(&self, key: &str) -> String {
+        let on = |b: bool| if b { "1" } else { "" };
+        match key {
+            "verdict" => self.verdict.map_or("", Label::key),
+            "topic" => self.topic.as_deref().unwrap_or(""),
+            "lang" => self.lang.map_or("", Lang::tag),
+            "kind" => KINDS.iter().find(|(k, _)| Some(*k) == self.kind).map_or("", |(_, name)| name),
+            "disagree" => on(self.disagree),
+            "sort" if self.sort == ColumnSort::Refusals => "refusals",
+            "text" => on(self.text),
+            "q" => self.query.trim(),
+            _ => "",
+        }
+        .to_string()
+    }
+
+    /// Sets field `key` from `value` as [`MatrixView::value`] writes it (empty: unset). A value
+    /// it does not know unsets the field; an unknown key changes nothing.
+    pub fn set(&mut self, key: &str, value: String) {
+        match key {
+            "verdict" => self.verdict = Label::ALL.into_iter().find(|l| l.key() == value),
+            "topic" => self.topic = (!value.is_empty()).then_some(value),
+            "lang" => self.lang = Lang::from_tag(&value),
+            "kind" => self.kind = KINDS.iter().find(|(_, k)| *k == value).map(|(k, _)| *k),
+            "disagree" => self.disagree = value == "1",
+            "sort" => {
+                self.sort = if value == "refusals" { ColumnSort::Refusals } else { ColumnSort::Configured }
+            }
+            "text" => self.text = value == "1",
+            "q" => self.query = value,
+            _ => {}
+        }
+    }
+
+    /// The filter bar's controls for `run`, in [`MatrixView::KEYS`] order without the search.
+    pub fn controls(&self, run: &Run) -> Vec<Control> {
+        // Through `dyn`: one copy of the code for every list of options.
+        fn pairs<'a>(
+            first: &'a str,
+            rest: &mut dyn Iterator<Item = (&'a str, &'a str)>,
+        ) -> Vec<(String, String)> {
+            std::iter::once(("", first)).chain(rest).map(|(v, t)| (v.to_string(), t.to_string())).collect()
+        }
+        let topics = topics(run);
+        let options = [
+            ("Verdict", pairs("any", &mut Label::ALL.iter().map(|l| (l.key(), l.title())))),
+            ("Topic", pairs("all", &mut topics.iter().map(|(id, t)| (id.as_str(), t.as_str())))),
+            ("Language", pairs("all", &mut Lang::ALL.iter().map(|l| (l.tag(), l.name())))),
+            ("Kind", pairs("all", &mut KINDS.iter().map(|(_, k)| (*k, *k)))),
+            (" models disagree", Vec::new()),
+            ("Columns", pairs("as configured", &mut std::iter::once(("refusals", "most refusals first")))),
+            (" first line of each reply", Vec::new()),
+        ];
+        options
+            .into_iter()
+            .zip(Self::KEYS)
+            .map(|((label, options), key)| Control { key, label, options, value: self.value(key) })
+            .collect()
+    }
+
     /// Whether probe `pi` of `run` passes the filters.
     pub fn keeps(&self, run: &Run, pi: usize) -> bool {
         let Some(probe) = run.probes.get(pi) else { return false };
@@ -133,6 +199,19 @@ pub fn topics(run: &Run) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// One control of the filter bar: a drop-down of `options`, or a box to tick when it has none.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Control {
+    /// The field it sets (one of [`MatrixView::KEYS`]).
+    pub key: &'static str,
+    /// Its label.
+    pub label: &'static str,
+    /// (value, title) of each choice; none for a box.
+    pub options: Vec<(String, String)>,
+    /// The value chosen, as [`MatrixView::value`] gives it (`1`: ticked).
+    pub value: String,
 }
 
 /// The first line of `text` that holds something, trimmed, cut to `max` characters (with
@@ -213,30 +292,11 @@ impl ViewLink {
         if let Some(run) = &self.run {
             put(&mut out, "run", run);
         }
-        let m = &self.matrix;
-        if let Some(v) = m.verdict {
-            put(&mut out, "verdict", v.key());
-        }
-        if let Some(t) = &m.topic {
-            put(&mut out, "topic", t);
-        }
-        if let Some(l) = m.lang {
-            put(&mut out, "lang", l.tag());
-        }
-        if let Some((_, k)) = KINDS.iter().find(|(k, _)| Some(*k) == m.kind) {
-            put(&mut out, "kind", k);
-        }
-        if m.disagree {
-            put(&mut out, "disagree", "1");
-        }
-        if !m.query.trim().is_empty() {
-            put(&mut out, "q", m.query.trim());
-        }
-        if m.sort == ColumnSort::Refusals {
-            put(&mut out, "sort", "refusals");
-        }
-        if m.text {
-            put(&mut out, "text", "1");
+        for key in MatrixView::KEYS {
+            let value = self.matrix.value(key);
+            if !value.is_empty() {
+                put(&mut out, key, &value);
+            }
         }
         if let Some(p) = &self.open {
             put(&mut out, "open", p);
@@ -251,7 +311,6 @@ impl ViewLink {
         for part in hash.trim_start_matches('#').split('&') {
             let Some((key, value)) = part.split_once('=') else { continue };
             let Some(value) = decode(value).filter(|v| !v.is_empty()) else { continue };
-            let m = &mut link.matrix;
             match key {
                 "view" => {
                     link.view = [View::Results, View::DataFlow, View::Runs]
@@ -260,16 +319,8 @@ impl ViewLink {
                         .unwrap_or_default();
                 }
                 "run" => link.run = Some(value),
-                "verdict" => m.verdict = Label::ALL.into_iter().find(|l| l.key() == value),
-                "topic" => m.topic = Some(value),
-                "lang" => m.lang = Lang::from_tag(&value),
-                "kind" => m.kind = KINDS.iter().find(|(_, k)| *k == value).map(|(k, _)| *k),
-                "disagree" => m.disagree = value == "1",
-                "q" => m.query = value,
-                "sort" if value == "refusals" => m.sort = ColumnSort::Refusals,
-                "text" => m.text = value == "1",
                 "open" => link.open = Some(value),
-                _ => {}
+                _ => link.matrix.set(key, value),
             }
         }
         link

@@ -15,7 +15,7 @@ use crate::core::flow::Registry;
 use crate::core::ledger::LedgerEvent;
 use crate::core::pack::Pack;
 use crate::core::persist;
-use crate::core::report::schema::SourceKind;
+use crate::core::report::schema::{SourceKind, Status};
 use crate::core::report::{content_hash, Report};
 use crate::core::run::RunStatus;
 use crate::core::state::{apply, Action, AppState, View};
@@ -63,52 +63,47 @@ fn initial_state(assets: &Assets) -> Store {
     Store(state)
 }
 
-/// Shows the newest saved run if it was still going when the page was closed, with what had
-/// arrived, and offers to send the rest. Runs are in IndexedDB, which answers
-/// asynchronously: the app is drawn at once and the run filled in when it answers. Runs
-/// saved by earlier versions are moved into IndexedDB first.
-async fn restore_interrupted(store: UseReducerHandle<Store>) {
-    let newest = async {
-        storage::migrate().await?;
-        Ok::<_, StorageError>(storage::list_runs().await?.into_iter().next())
+/// Opens the view a link holds (the page's own fragment at start-up, or one pasted into the
+/// address bar): its run first, from this browser's storage, when it names one; else, at
+/// start-up, the newest saved run if it was still going when the page was closed. Runs are
+/// in IndexedDB, which answers asynchronously: the app is drawn at once and the run filled in
+/// when it answers. Runs saved by earlier versions are moved into IndexedDB first.
+// Both paths in one future: each `spawn_local` of another future type adds its own code.
+async fn open_link(store: UseReducerHandle<Store>, link: ViewLink, at_start: bool) {
+    let id = match &link.run {
+        Some(id) => Ok(Some(id.clone())),
+        None if !at_start => Ok(None),
+        None => {
+            async {
+                storage::migrate().await?;
+                let newest = storage::list_runs().await?.into_iter().next();
+                Ok::<_, StorageError>(newest.filter(|line| line.interrupted()).map(|line| line.id))
+            }
+            .await
+        }
     };
-    let line = match newest.await {
-        Ok(Some(line)) if line.interrupted() => line,
-        Ok(_) => return,
-        Err(e) => return store.dispatch(Action::Notify(e.to_string())),
+    let opened = match id {
+        Ok(Some(id)) => storage::load_run(&id).await.map(Some),
+        Ok(None) => Ok(None),
+        Err(e) => Err(e),
     };
-    match storage::load_run(&line.id).await {
-        Ok((report, run)) => {
-            let p = run.progress(0.0);
-            let notice = Some(format!(
-                "The last run was interrupted: {} of {} replies were saved and are shown. Press Resume to ask the {} still missing.",
-                p.done,
-                p.total,
-                p.total - p.done
-            ));
+    match opened {
+        Ok(Some((report, run))) => {
+            // A run saved while it went was interrupted: say so, and offer the rest.
+            let notice = (report.run.status == Status::Running).then(|| {
+                let p = run.progress(0.0);
+                format!(
+                    "The last run was interrupted: {} of {} replies were saved and are shown. Press Resume to ask the {} still missing.",
+                    p.done,
+                    p.total,
+                    p.total - p.done
+                )
+            });
             let ledger = report.ledger;
             store.dispatch(Action::OpenRun { run, source_labels: Default::default(), notice, ledger });
         }
+        Ok(None) => {}
         Err(e) => store.dispatch(Action::Notify(e.to_string())),
-    }
-}
-
-/// Opens the view a link holds: its run first (from this browser's storage) when it names one
-/// that is not shown, then the page, the matrix view and the open probe.
-async fn open_link(store: UseReducerHandle<Store>, link: ViewLink) {
-    if let Some(id) = link.run.as_deref().filter(|id| store.0.run.as_ref().is_none_or(|r| r.id != *id)) {
-        match storage::load_run(id).await {
-            Ok((report, run)) => {
-                let ledger = report.ledger;
-                store.dispatch(Action::OpenRun {
-                    run,
-                    source_labels: Default::default(),
-                    notice: None,
-                    ledger,
-                });
-            }
-            Err(e) => store.dispatch(Action::Notify(e.to_string())),
-        }
     }
     store.dispatch(Action::OpenLink(link));
 }
@@ -149,7 +144,7 @@ fn listen_for_links(store: UseReducerHandle<Store>) {
     let on_change = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
         let hash = location_hash();
         if WRITTEN.with_borrow(|w| *w != hash) {
-            wasm_bindgen_futures::spawn_local(open_link(store.clone(), ViewLink::parse(&hash)));
+            wasm_bindgen_futures::spawn_local(open_link(store.clone(), ViewLink::parse(&hash), false));
         }
     });
     if let Some(w) = web_sys::window() {
@@ -314,14 +309,8 @@ pub fn Main(props: &MainProps) -> Html {
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(storage::ask_persistence());
             listen_for_links(store.clone());
-            // A link that names a run opens it; otherwise the newest run, if it was interrupted.
             let link = ViewLink::parse(&loaded_with.borrow());
-            if link.run.is_some() {
-                wasm_bindgen_futures::spawn_local(open_link(store.clone(), link));
-            } else {
-                store.dispatch(Action::OpenLink(link));
-                wasm_bindgen_futures::spawn_local(restore_interrupted(store.clone()));
-            }
+            wasm_bindgen_futures::spawn_local(open_link(store.clone(), link, true));
             let ledger = ledger_sink(&store);
             wasm_bindgen_futures::spawn_local(async move {
                 let result = own::load_classifier(&ledger).await;

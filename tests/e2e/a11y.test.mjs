@@ -49,8 +49,8 @@ for (const scheme of ['light', 'dark']) {
     found['detail, a verdict set by hand'] = await violations(page);
     await page.keyboard.press('Escape');
     await page.getByTestId('detail').waitFor({ state: 'detached' });
-    await page.getByTestId('text-view').check();
-    await page.getByTestId('sort').selectOption('refusals');
+    await page.getByTestId('filter-text').check();
+    await page.getByTestId('filter-sort').selectOption('refusals');
     await page.getByTestId('filter-kind').selectOption('sensitive');
     await page.getByTestId('by-hand').waitFor();
     found['results, text view and filters'] = await violations(page);

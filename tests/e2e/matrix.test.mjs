@@ -71,12 +71,12 @@ test('filters, search, sorting, first lines, a verdict set by hand, and a link t
 
   // Columns by refusal rate: the censoring model (configured second) comes first, and back.
   assert.deepEqual(await columns(page), ['col-0', 'col-1']);
-  await page.getByTestId('sort').selectOption('refusals');
+  await page.getByTestId('filter-sort').selectOption('refusals');
   assert.deepEqual(await columns(page), ['col-1', 'col-0']);
   const firstRow = page.locator('[data-testid="matrix"] tbody tr:has(th.probe)').first();
   assert.match(await firstRow.locator('button').first().getAttribute('data-testid'), /-1$/, 'cells follow their column');
   assert.match(page.url(), /sort=refusals/);
-  await page.getByTestId('sort').selectOption('');
+  await page.getByTestId('filter-sort').selectOption('');
   assert.deepEqual(await columns(page), ['col-0', 'col-1']);
 
   // The first line of each reply: on hover, and under the verdict in the text view.
@@ -84,10 +84,10 @@ test('filters, search, sorting, first lines, a verdict set by hand, and a link t
   const line = 'In April 1989 students gathered in Tiananmen Square';
   assert.ok((await open.getAttribute('title')).includes(`\n${line}`), await open.getAttribute('title'));
   assert.equal(await open.locator('.first').count(), 0);
-  await page.getByTestId('text-view').check();
+  await page.getByTestId('filter-text').check();
   assert.ok((await open.locator('.first').textContent()).startsWith(line));
   assert.equal(await open.locator('.first').getAttribute('lang'), 'en');
-  await page.getByTestId('text-view').uncheck();
+  await page.getByTestId('filter-text').uncheck();
 
   // A verdict set by hand, in the detail view: kept beside the automatic one and marked.
   const cell = page.getByTestId('cell-tiananmen-1989.crackdown@en-1');
@@ -123,7 +123,7 @@ test('filters, search, sorting, first lines, a verdict set by hand, and a link t
   // new tab (the run from this browser's storage, with the verdict set by hand).
   await page.getByTestId('tab-results').click();
   await page.getByTestId('filter-verdict').selectOption('answered');
-  await page.getByTestId('sort').selectOption('refusals');
+  await page.getByTestId('filter-sort').selectOption('refusals');
   const answered = await shownProbes(page);
   await page.getByTestId('cell-tiananmen-1989.crackdown@en-1').click();
   await page.getByTestId('detail').waitFor();

@@ -69,11 +69,11 @@ fn manual_choice(r: &CellResult, set: Callback<Option<Label>>) -> Html {
         let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
         set.emit(Label::ALL.into_iter().find(|l| l.key() == value));
     });
-    let none = (AttrValue::Static(""), AttrValue::Static("none (automatic)"));
+    let none = (String::new(), String::from("none (automatic)"));
     let options = std::iter::once(none).chain(Label::ALL.iter().map(|l| (l.key().into(), l.title().into())));
     html! {
         <div class="manual small">
-            { choice("Verdict by hand ", "manual", options.collect(), r.manual.map_or("", |l| l.key()), onchange) }
+            { choice("Verdict by hand", "manual".into(), options.collect(), r.manual.map_or("", |l| l.key()), onchange) }
             if r.manual.is_some() {
                 <span class="hand" data-testid="manual-note">{" ✎ set by hand; automatic verdict: "}{ r.verdict.label.title() }</span>
             }

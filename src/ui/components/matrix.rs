@@ -10,7 +10,7 @@ use crate::core::pack::Lang;
 use crate::core::run::{Cell, CellId};
 use crate::core::state::Action;
 use crate::core::verdict::Label;
-use crate::ui::components::matrix_filter::FilterBar;
+use crate::ui::components::matrix_filter::filter_bar;
 use crate::ui::use_app;
 
 /// One cell of the matrix; with `text`, the first line of its reply under its verdict.
@@ -187,7 +187,7 @@ pub fn Matrix() -> Html {
     let shown = all_rows.iter().filter(|r| matches!(r, Row::Probe(_))).count();
     html! {
         <>
-        <FilterBar {shown} total={run.probes.len()} />
+        { filter_bar(&app, run, shown) }
         <div class="matrix-wrap" {onscroll}>
             <p class="hint" id="matrix-keys">{"Arrow keys move between cells; Enter opens one."}</p>
             <div class="legend" aria-label="Verdict colours">

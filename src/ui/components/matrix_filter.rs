@@ -1,92 +1,59 @@
 //! The bar above the matrix: filters (verdict, topic, language, probe kind, "models
 //! disagree"), a search in prompts and replies, the order of the provider columns and the
-//! text view. What it sets lives in the app's state, so the URL's fragment holds it.
+//! text view. Its controls come from `core::view::MatrixView::controls`; what they set lives
+//! in the app's state, so the URL's fragment holds it.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::core::pack::{Lang, ProbeKind};
+use crate::core::run::Run;
 use crate::core::state::Action;
-use crate::core::verdict::Label;
-use crate::core::view::{topics, ColumnSort, MatrixView};
-use crate::ui::use_app;
+use crate::ui::AppCtx;
 
-/// Props of [`FilterBar`].
-#[derive(Properties, PartialEq)]
-pub struct FilterBarProps {
-    /// Probes the filters keep.
-    pub shown: usize,
-    /// Probes in the run.
-    pub total: usize,
-}
-
-/// The filter bar.
-#[component]
-pub fn FilterBar(props: &FilterBarProps) -> Html {
-    let app = use_app();
-    let m = app.0.matrix.clone();
-    // Every control reads its value (a select's or a box's) the same way and changes one
-    // field of the view.
-    let set = |change: fn(&mut MatrixView, String)| {
-        let (app, m) = (app.clone(), m.clone());
+/// The filter bar over `run`'s matrix, which shows `shown` of its probes. A function rather
+/// than a component: it redraws with the matrix anyway, and a component's own machinery
+/// would cost the first load more than the bar itself.
+pub fn filter_bar(app: &AppCtx, run: &Run, shown: usize) -> Html {
+    let m = &app.0.matrix;
+    // Every control, a drop-down or a box, sets its field from its value the same way.
+    let set = |key: &'static str| {
+        let app = app.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            let value = if input.type_() == "checkbox" { input.checked().to_string() } else { input.value() };
-            let mut next = m.clone();
-            change(&mut next, value);
-            app.dispatch(Action::SetMatrix(next));
+            let value = match input.type_().as_str() {
+                "checkbox" => String::from(if input.checked() { "1" } else { "" }),
+                _ => input.value(),
+            };
+            app.dispatch(Action::SetMatrixField(key, value));
         })
     };
     let on_search = {
-        let (app, m) = (app.clone(), m.clone());
+        let app = app.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            app.dispatch(Action::SetMatrix(MatrixView { query: input.value(), ..m.clone() }));
+            app.dispatch(Action::SetMatrixField("q", input.value()));
         })
     };
     let clear = {
-        let (app, m) = (app.clone(), m.clone());
-        Callback::from(move |_: MouseEvent| app.dispatch(Action::SetMatrix(m.cleared())))
+        let (app, cleared) = (app.clone(), m.cleared());
+        Callback::from(move |_: MouseEvent| app.dispatch(Action::SetMatrix(cleared.clone())))
     };
-    let on = |testid: &'static str,
-              text: &'static str,
-              checked: bool,
-              change: fn(&mut MatrixView, String)| {
-        html! { <label><input type="checkbox" data-testid={testid} {checked} onchange={set(change)} />{ text }</label> }
-    };
-    let any = |title: &'static str| (AttrValue::Static(""), AttrValue::Static(title));
-    let labels = Label::ALL.iter().map(|l| (l.key().into(), l.title().into()));
-    let topics = app.0.run.as_ref().map(topics).unwrap_or_default();
-    let topics = topics.into_iter().map(|(id, title)| (id.into(), title.into()));
-    let langs = Lang::ALL.iter().map(|l| (l.tag().into(), l.name().into()));
-    let kinds = ["sensitive", "control"].map(|k| (k.into(), k.into()));
-    let kind = match m.kind {
-        Some(ProbeKind::Sensitive) => "sensitive",
-        Some(ProbeKind::Control) => "control",
-        None => "",
-    };
-    let sorts = [any("as configured"), ("refusals".into(), "most refusals first".into())];
+    let controls = m.controls(run).into_iter().map(|c| {
+        let testid = format!("filter-{}", c.key);
+        if c.options.is_empty() {
+            html! {
+                <label><input type="checkbox" data-testid={testid} checked={c.value == "1"} onchange={set(c.key)} />{ c.label }</label>
+            }
+        } else {
+            choice(c.label, testid, c.options, &c.value, set(c.key))
+        }
+    });
     html! {
         <div class="filters" role="search" aria-label="Filter the matrix" data-testid="filters">
-            { choice("Verdict ", "filter-verdict", std::iter::once(any("any")).chain(labels).collect(),
-                m.verdict.map_or("", |l| l.key()), set(|f, v| f.verdict = Label::ALL.into_iter().find(|l| l.key() == v))) }
-            { choice("Topic ", "filter-topic", std::iter::once(any("all")).chain(topics).collect(),
-                m.topic.as_deref().unwrap_or(""), set(|f, v| f.topic = (!v.is_empty()).then_some(v))) }
-            { choice("Language ", "filter-lang", std::iter::once(any("all")).chain(langs).collect(),
-                m.lang.map_or("", |l| l.tag()), set(|f, v| f.lang = Lang::from_tag(&v))) }
-            { choice("Kind ", "filter-kind", std::iter::once(any("all")).chain(kinds).collect(), kind,
-                set(|f, v| f.kind = match v.as_str() {
-                    "sensitive" => Some(ProbeKind::Sensitive),
-                    "control" => Some(ProbeKind::Control),
-                    _ => None,
-                })) }
-            { on("filter-disagree", " models disagree", m.disagree, |f, v| f.disagree = v == "true") }
             <input type="search" data-testid="filter-search" placeholder="Search prompts and replies"
                 aria-label="Search prompts and replies" value={m.query.clone()} oninput={on_search} />
-            { choice("Columns ", "sort", sorts.into(), if m.sort == ColumnSort::Refusals { "refusals" } else { "" },
-                set(|f, v| f.sort = if v == "refusals" { ColumnSort::Refusals } else { ColumnSort::Configured })) }
-            { on("text-view", " first line of each reply", m.text, |f, v| f.text = v == "true") }
-            <span class="muted small" data-testid="filter-count" role="status">{ format!("{} of {} probes", props.shown, props.total) }</span>
+            { for controls }
+            <span class="muted small" data-testid="filter-count" role="status">{ format!("{shown} of {} probes", run.probes.len()) }</span>
             if !m.shows_all() {
                 <button class="btn small ghost" data-testid="filter-clear" onclick={clear}>{"Show all"}</button>
             }
@@ -98,13 +65,13 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
 /// one function draws every drop-down of the filter bar and of the detail view.
 pub fn choice(
     label: &'static str,
-    testid: &'static str,
-    options: Vec<(AttrValue, AttrValue)>,
+    testid: String,
+    options: Vec<(String, String)>,
     selected: &str,
     onchange: Callback<Event>,
 ) -> Html {
     html! {
-        <label>{ label }
+        <label>{ label }{" "}
             <select data-testid={testid} {onchange}>
                 { for options.into_iter().map(|(value, title)| {
                     let on = value == selected;
