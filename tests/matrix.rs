@@ -8,6 +8,7 @@ use candor::core::pack::{Pack, ProbeKind};
 use candor::core::provider::ProviderConfig;
 use candor::core::run::{CellId, Run, RunEvent, RunProvider, Timing};
 use candor::core::verdict::{Label, Outcome};
+use candor::core::view::MatrixView;
 
 fn run_of(pack: &Pack, probes: Vec<candor::core::pack::Probe>) -> Run {
     Run::new("r".into(), pack, probes, vec![RunProvider::from(&ProviderConfig::demo())], 0.0)
@@ -24,7 +25,7 @@ fn rows_head_each_topic_once_and_name_what_a_control_mirrors() {
     let mut probes = same_topic.clone();
     probes.push(control.clone());
     let run = run_of(&pack, probes);
-    let got = rows(&run, &pack);
+    let got = rows(&run, &pack, &MatrixView::default());
     let topic_name = pack.topic(&sensitive.topic).unwrap().display_name().to_string();
     assert_eq!(got.len(), 5, "{got:?}");
     assert_eq!(got[0], Row::Topic { name: topic_name.clone(), note: "sensitive".into(), control: false });
@@ -53,9 +54,11 @@ fn cells_show_label_confidence_step_and_size() {
     let timing = Timing { latency_ms: 3400.0, ..Timing::default() };
     run.finish(a, Outcome::Reply { reply, cut_short: None }, timing, 2.0);
     match cell_view(run.cell(a)) {
-        CellView::Done { label, confidence, strength, meta, title, samples } => {
+        CellView::Done { label, manual, first, confidence, strength, meta, title, samples } => {
             assert_eq!(samples, None, "a cell asked once has no sample figures");
             assert_eq!(label, Label::Refused);
+            assert!(!manual);
+            assert!(!first.is_empty() && title.ends_with(&format!("\n{first}")), "{title}");
             assert!(confidence.ends_with('%'));
             assert_eq!(meta, "23 ch · 3.4 s");
             assert!(title.starts_with("Refused ("), "{title}");

@@ -361,3 +361,42 @@ fn a_run_saved_in_the_earlier_localstorage_format_moves_over_whole() {
     assert!(read_old_run("gone", items).is_err(), "a run whose header is missing is not moved");
     assert!(old_run_ids("not json").is_empty());
 }
+
+#[test]
+fn a_verdict_set_by_hand_is_saved_and_read_back_even_in_a_run_stored_whole() {
+    use candor::core::verdict::Label;
+    // A running run: the cell is saved again when its verdict is set by hand, and when it is
+    // given back to the classifier.
+    let (mut r, ledger) = half_run(2);
+    let mut saved = Saved::default();
+    let mut batches =
+        vec![records(&saved.plan(&r, &ledger), &r, &ledger, |_| Report::from_run(&r, "h", &ledger, 5.0))];
+    let a = CellId { probe: 0, provider: 1, sample: 0 };
+    assert!(r.set_manual(a, Some(Label::StateNarrative)));
+    let writes = saved.plan(&r, &ledger);
+    assert_eq!(cells(&writes), vec![a]);
+    batches.push(records(&writes, &r, &ledger, |_| Report::from_run(&r, "h", &ledger, 5.0)));
+    assert!(saved.plan(&r, &ledger).is_empty());
+    let (report, back) = read_back(&stored(&batches), "r1");
+    let Some(Cell::Done(c)) = back.cell(a) else { panic!() };
+    assert_eq!((c.manual, c.verdict.label), (Some(Label::StateNarrative), Label::Answered));
+    assert_eq!(report.results.iter().filter(|x| x.manual.is_some()).count(), 1);
+    r.set_manual(a, None);
+    assert_eq!(cells(&saved.plan(&r, &ledger)), vec![a], "given back: saved again");
+
+    // A stopped run opened from storage keeps its results in its header; a verdict set by
+    // hand afterwards is a cell record, and it wins when the run is read back.
+    r.apply(RunEvent::Cancelled { at_ms: 1500.0 });
+    let mut saved = Saved::default();
+    let whole = records(&saved.plan(&r, &ledger), &r, &ledger, |_| Report::from_run(&r, "h", &ledger, 5.0));
+    let b = CellId { probe: 0, provider: 0, sample: 0 };
+    r.set_manual(b, Some(Label::Refused));
+    let writes = saved.plan(&r, &ledger);
+    assert_eq!(cells(&writes), vec![b]);
+    let later = records(&writes, &r, &ledger, |_| Report::from_run(&r, "h", &ledger, 5.0));
+    let (_, back) = read_back(&stored(&[whole.clone(), later]), "r1");
+    let Some(Cell::Done(c)) = back.cell(b) else { panic!() };
+    assert_eq!((c.label(), c.verdict.label), (Label::Refused, Label::Answered));
+    let (_, before) = read_back(&whole, "r1");
+    assert!(matches!(before.cell(b), Some(Cell::Done(c)) if c.manual.is_none()));
+}

@@ -255,9 +255,9 @@ fn csv_keeps_chinese_quotes_and_line_breaks_and_defuses_formulas() {
     );
     let header = &records[0].1;
     assert_eq!(header[0], "probe_id");
-    assert_eq!(header.len(), 22);
-    assert_eq!(header.last().map(String::as_str), Some("judge_error"));
-    assert!(records.iter().all(|(_, r)| r.len() == 22));
+    assert_eq!(header.len(), 23);
+    assert_eq!(header.last().map(String::as_str), Some("manual_verdict"));
+    assert!(records.iter().all(|(_, r)| r.len() == 23));
     let col = |name: &str| header.iter().position(|h| h == name).expect(name);
     let rows: Vec<&Vec<String>> = records[1..].iter().map(|(_, r)| r).collect();
 

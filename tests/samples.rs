@@ -241,3 +241,36 @@ fn every_sample_is_saved_under_its_own_key_and_read_back() {
         1
     );
 }
+
+#[test]
+fn a_verdict_set_by_hand_is_the_cells_and_counts_once_whatever_the_samples() {
+    let mut r = sampled();
+    // Probe 0's samples: answered, refused, answered. The cell stands on sample 0.
+    assert!(!r.set_manual(id(1, 0, 0), Some(Label::Refused)), "probe 1 has no sample in: nothing to set");
+    assert!(r.set_manual(id(0, 0, 2), Some(Label::Deflected)), "any sample's id names the cell");
+    let Some((c, stands)) = r.settled(id(0, 0, 0)) else { panic!("settled") };
+    assert_eq!((c.label, c.first), (Label::Answered, 0), "the majority stays the automatic one");
+    assert_eq!(stands.label(), Label::Deflected);
+    assert_eq!(stands.manual, Some(Label::Deflected));
+    match samples_view(r.samples_of(id(0, 0, 0))) {
+        CellView::Done { label, manual, samples, .. } => {
+            assert_eq!(label, Label::Deflected);
+            assert!(manual);
+            assert_eq!(samples.map(|c| c.describe()), Some("2/3 agree, flips".to_string()));
+        }
+        other => panic!("{other:?}"),
+    }
+    let topic = &candor::core::summary::by_topic(&r)[0].1[0];
+    assert_eq!(
+        (topic.count(Label::Deflected), topic.count(Label::Answered), topic.total(), topic.by_hand),
+        (1, 0, 1, 1),
+        "one cell, counted once, under its verdict by hand"
+    );
+    // Exported and read back, the cell keeps it.
+    let back = Report::from_json(&to_json(&Report::from_run(&r, "t", &Ledger::default(), 2000.0))).unwrap();
+    let run = back.to_run();
+    assert_eq!(run.settled(id(0, 0, 0)).map(|(_, s)| s.label()), Some(Label::Deflected));
+    // Back to the automatic verdict.
+    assert!(r.set_manual(id(0, 0, 1), None));
+    assert_eq!(r.settled(id(0, 0, 0)).map(|(_, s)| s.label()), Some(Label::Answered));
+}

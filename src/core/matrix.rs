@@ -6,7 +6,8 @@ use super::pack::{Pack, ProbeKind};
 use std::rc::Rc;
 
 use super::run::{settled, Cell, CellResult, Consensus, Run};
-use super::verdict::Label;
+use super::verdict::{Label, Outcome};
+use super::view::{first_line, MatrixView};
 
 /// One row of the matrix.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,11 +25,13 @@ pub enum Row {
     Probe(usize),
 }
 
-/// The matrix's rows in the run's probe order, with a heading whenever the topic changes.
-pub fn rows(run: &Run, pack: &Pack) -> Vec<Row> {
+/// The matrix's rows that `view`'s filters keep, in the run's probe order, with a heading
+/// whenever the topic changes.
+pub fn rows(run: &Run, pack: &Pack, view: &MatrixView) -> Vec<Row> {
+    let all = view.shows_all();
     let mut out = Vec::with_capacity(run.probes.len() + 16);
     let mut topic: Option<&str> = None;
-    for (i, probe) in run.probes.iter().enumerate() {
+    for (i, probe) in run.probes.iter().enumerate().filter(|(i, _)| all || view.keeps(run, *i)) {
         if topic != Some(probe.topic.as_str()) {
             topic = Some(&probe.topic);
             let t = pack.topic(&probe.topic);
@@ -56,8 +59,12 @@ pub enum CellView {
     },
     /// Finished.
     Done {
-        /// The verdict.
+        /// The verdict that counts (the one set by hand when there is one).
         label: Label,
+        /// Whether it was set by hand.
+        manual: bool,
+        /// The first line of the reply (or of the error), for the text view.
+        first: String,
         /// "85%".
         confidence: String,
         /// The emphasis step of the confidence figure.
@@ -107,7 +114,7 @@ impl Strength {
 }
 
 fn done_view(r: &CellResult, samples: Option<Consensus>) -> CellView {
-    let label = r.verdict.label;
+    let label = r.label();
     // With samples, the line under the verdict says how many agree and, in words a screen
     // reader reads with the cell, whether the verdict flips.
     let meta = match samples {
@@ -119,9 +126,28 @@ fn done_view(r: &CellResult, samples: Option<Consensus>) -> CellView {
         }
     };
     let percent = format!("{:.0}%", r.verdict.confidence * 100.0);
+    let first = match &r.outcome {
+        Outcome::Reply { reply, .. } => first_line(&reply.content, 120),
+        Outcome::Dialect(e) => first_line(&e.to_string(), 120),
+        Outcome::Transport(msg) => first_line(msg, 120),
+    };
+    let mut title = label.title().to_string();
+    if r.manual.is_some() {
+        title.push_str(", set by hand; automatic verdict: ");
+        title.push_str(r.verdict.label.title());
+    }
+    title.push_str(" (");
+    title.push_str(&percent);
+    title.push_str(" confident)");
+    if !first.is_empty() {
+        title.push('\n');
+        title.push_str(&first);
+    }
     CellView::Done {
         label,
-        title: format!("{} ({percent} confident). Open the replies side by side.", label.title()),
+        manual: r.manual.is_some(),
+        first,
+        title,
         confidence: percent,
         strength: Strength::of(r.verdict.confidence),
         meta,

@@ -27,3 +27,4 @@ pub mod state;
 pub mod summary;
 pub mod tools;
 pub mod verdict;
+pub mod view;

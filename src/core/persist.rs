@@ -8,7 +8,7 @@
 //! - a header: the run's report without its ledger (and, while the run goes, without its
 //!   results);
 //! - one record per finished cell, written the moment it finishes and again when the judge's
-//!   rating arrives;
+//!   rating arrives or a verdict is set by hand;
 //! - one record per request of the ledger, written when it is sent and again as its
 //!   response arrives.
 //!
@@ -19,7 +19,7 @@
 //! user is told and offered an export), but later writes are still tried: storage that was
 //! full may have room again once old runs are deleted.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -50,9 +50,8 @@ pub enum Write {
 #[derive(Debug, Default)]
 pub struct Saved {
     run_id: String,
-    cells: HashSet<CellId>,
-    /// Saved cells whose judge rating is saved too (a rating arrives after its reply).
-    judged: HashSet<CellId>,
+    /// Saved cells, each with the [`cell_stage`] it was saved at.
+    cells: HashMap<CellId, u8>,
     head_status: Option<RunStatus>,
     /// The run was first seen stopped: its results may be stored in its header only, so
     /// they are written one by one if it resumes.
@@ -95,9 +94,7 @@ impl Saved {
         if self.run_id != run.id {
             *self = Saved { run_id: run.id.clone(), ..Saved::default() };
             if run.status != RunStatus::Running {
-                for (id, judged) in finished_cells(run) {
-                    self.mark(id, judged);
-                }
+                self.cells = finished_cells(run).collect();
                 self.requests = ledger.entries().map(|e| (e.id, stage(e))).collect();
                 self.whole_only = true;
                 self.head_status = Some(run.status);
@@ -115,10 +112,9 @@ impl Saved {
             self.head_status = Some(run.status);
         }
         let before = writes.len();
-        for (id, judged) in finished_cells(run) {
-            if !self.cells.contains(&id) || (judged && !self.judged.contains(&id)) {
+        for (id, stage) in finished_cells(run) {
+            if self.cells.insert(id, stage) != Some(stage) {
                 writes.push(Write::Cell(id));
-                self.mark(id, judged);
             }
         }
         if !head && writes.len() > before {
@@ -174,19 +170,18 @@ impl Saved {
             )
         })
     }
-
-    fn mark(&mut self, id: CellId, judged: bool) {
-        self.cells.insert(id);
-        if judged {
-            self.judged.insert(id);
-        }
-    }
 }
 
-/// Every finished cell of `run`, with whether it carries a judge rating.
-fn finished_cells(run: &Run) -> impl Iterator<Item = (CellId, bool)> + '_ {
+/// What a finished cell holds beyond its reply, each change of which is saved: the judge's
+/// rating (it arrives after the reply) and the verdict set by hand.
+fn cell_stage(r: &CellResult) -> u8 {
+    u8::from(r.judge.is_some()) | r.manual.map_or(0, |l| 2 + l as u8) << 1
+}
+
+/// Every finished cell of `run`, with its [`cell_stage`].
+fn finished_cells(run: &Run) -> impl Iterator<Item = (CellId, u8)> + '_ {
     run.ids().filter_map(|id| match run.cell(id) {
-        Some(Cell::Done(r)) => Some((id, r.judge.is_some())),
+        Some(Cell::Done(r)) => Some((id, cell_stage(r))),
         _ => None,
     })
 }
@@ -381,11 +376,12 @@ pub fn assemble(
         .map_err(|e| StorageError::Unreadable { id: id.to_string(), why: e.to_string() })?;
     let mut run = report.to_run();
     let mut added = false;
+    // A cell record is never older than the header's result for the same cell (a run stored
+    // whole keeps its results in the header, and a verdict set by hand later is saved as a
+    // cell), so the record wins.
     for (id, json) in cells {
-        if matches!(run.cell(id), Some(Cell::Pending)) {
-            if let Some(result) = via_value::<CellResult>(&json) {
-                added |= run.set_cell(id, Cell::Done(result));
-            }
+        if let Some(result) = via_value::<CellResult>(&json) {
+            added |= run.set_cell(id, Cell::Done(result));
         }
     }
     if added {

@@ -14,14 +14,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use crate::core::detail::find_probe;
 use crate::core::error::FetchError;
 use crate::core::flow::Registry;
 use crate::core::ledger::{Ledger, LedgerEntry, LedgerEvent};
 use crate::core::pack::{Lang, Pack, Probe};
 use crate::core::price::Price;
 use crate::core::provider::{Preset, ProviderConfig, ProviderId};
-use crate::core::run::{Run, RunEvent, RunProvider, RunStatus};
+use crate::core::run::{CellId, Run, RunEvent, RunProvider, RunStatus};
 pub use crate::core::selection::Selection;
+use crate::core::verdict::Label;
+use crate::core::view::{MatrixView, ViewLink};
 
 /// The server's model list for a provider.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,6 +77,8 @@ pub struct AppState {
     /// How many times the next run asks each probe of each provider. Not saved with the
     /// settings: a page opened later asks once until told otherwise.
     pub samples: usize,
+    /// How the matrix is looked at: its filters, column order and text view.
+    pub matrix: MatrixView,
     next_id: u32,
 }
 
@@ -89,9 +94,10 @@ pub enum ClassifierState {
 }
 
 /// The pages of the app.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum View {
     /// The matrix and the verdict mix.
+    #[default]
     Results,
     /// Where requests went: diagram, destinations, ledger.
     DataFlow,
@@ -166,6 +172,17 @@ pub enum Action {
     Ledger(LedgerEvent),
     /// Shows another page.
     SetView(View),
+    /// Looks at the matrix another way (filters, column order, text view).
+    SetMatrix(MatrixView),
+    /// Sets one field of the matrix view (one of [`MatrixView::KEYS`]) from its value as the
+    /// filter bar's control holds it.
+    SetMatrixField(&'static str, String),
+    /// Opens the view a link holds (page, matrix view, open probe); its run, if it names one,
+    /// is opened first with [`Action::OpenRun`].
+    OpenLink(ViewLink),
+    /// Sets the verdict of a finished cell of the current run by hand, or (`None`) gives it
+    /// back to the classifier.
+    SetManual(CellId, Option<Label>),
     /// The text model finished loading, or failed to.
     Classifier(Result<(), FetchError>),
     /// Shows a saved or imported run.
@@ -211,7 +228,18 @@ impl AppState {
             judge: None,
             prices: Vec::new(),
             samples: 1,
+            matrix: MatrixView::default(),
             next_id: 1,
+        }
+    }
+
+    /// The view as a link holds it: the page, the run, the matrix view, the open probe.
+    pub fn link(&self) -> ViewLink {
+        ViewLink {
+            view: self.view,
+            run: self.run.as_ref().map(|r| r.id.clone()),
+            matrix: self.matrix.clone(),
+            open: self.detail.clone(),
         }
     }
 
@@ -446,6 +474,19 @@ fn step(s: &mut AppState, action: Action) {
         Action::Notify(msg) => s.notice = Some(msg),
         Action::Ledger(event) => s.ledger.apply(event),
         Action::SetView(view) => s.view = view,
+        Action::SetMatrix(m) => s.matrix = m,
+        Action::SetMatrixField(key, value) => s.matrix.set(key, value),
+        Action::OpenLink(link) => {
+            s.view = link.view;
+            s.matrix = link.matrix;
+            let known = |p: &String| s.run.as_ref().is_some_and(|r| find_probe(r, &s.pack, p).is_some());
+            s.detail = link.open.filter(known);
+        }
+        Action::SetManual(cell, label) => {
+            if let Some(run) = s.run.as_mut() {
+                run.set_manual(cell, label);
+            }
+        }
         Action::Classifier(Ok(())) => s.classifier = ClassifierState::Ready,
         Action::OpenRun { run, source_labels, notice, ledger } => {
             if s.running() {

@@ -2,13 +2,15 @@
 //! narrative, blocked and error, overall and per topic, and the geometry of the stacked bars
 //! that draw them.
 
-use crate::core::run::{CellId, Run};
+use crate::core::run::{CellId, CellResult, Run};
 use crate::core::verdict::Label;
 
 /// Counts of each verdict.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Mix {
     counts: [u32; 6],
+    /// How many of them carry a verdict set by hand (counted under that verdict).
+    pub by_hand: u32,
 }
 
 fn slot(l: Label) -> usize {
@@ -25,6 +27,23 @@ impl Mix {
     pub fn remove(&mut self, l: Label) {
         let c = &mut self.counts[slot(l)];
         *c = c.saturating_sub(1);
+    }
+
+    /// Adds a finished cell: its verdict that counts, and whether it was set by hand.
+    pub fn add_cell(&mut self, r: &CellResult) {
+        self.add(r.label());
+        self.by_hand += u32::from(r.manual.is_some());
+    }
+
+    /// Takes a finished cell away.
+    pub fn remove_cell(&mut self, r: &CellResult) {
+        self.remove(r.label());
+        self.by_hand -= u32::from(r.manual.is_some()).min(self.by_hand);
+    }
+
+    /// "2 set by hand", or nothing when none was.
+    pub fn by_hand_text(&self) -> Option<String> {
+        (self.by_hand > 0).then(|| format!("{} set by hand", self.by_hand))
     }
 
     /// How many of a label.
@@ -96,8 +115,8 @@ pub fn by_topic(run: &Run) -> Vec<(String, Vec<Mix>)> {
         }
         let Some((_, mixes)) = out.last_mut() else { continue };
         for (provider, mix) in mixes.iter_mut().enumerate() {
-            if let Some((c, _)) = run.settled(CellId { probe, provider, sample: 0 }) {
-                mix.add(c.label);
+            if let Some((_, r)) = run.settled(CellId { probe, provider, sample: 0 }) {
+                mix.add_cell(r);
             }
         }
     }

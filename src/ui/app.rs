@@ -15,10 +15,11 @@ use crate::core::flow::Registry;
 use crate::core::ledger::LedgerEvent;
 use crate::core::pack::Pack;
 use crate::core::persist;
-use crate::core::report::schema::SourceKind;
+use crate::core::report::schema::{SourceKind, Status};
 use crate::core::report::{content_hash, Report};
 use crate::core::run::RunStatus;
 use crate::core::state::{apply, Action, AppState, View};
+use crate::core::view::ViewLink;
 use crate::net::engine::{self, RunHandle};
 use crate::net::own;
 use crate::net::{now_ms, storage};
@@ -62,34 +63,95 @@ fn initial_state(assets: &Assets) -> Store {
     Store(state)
 }
 
-/// Shows the newest saved run if it was still going when the page was closed, with what had
-/// arrived, and offers to send the rest. Runs are in IndexedDB, which answers
-/// asynchronously: the app is drawn at once and the run filled in when it answers. Runs
-/// saved by earlier versions are moved into IndexedDB first.
-async fn restore_interrupted(store: UseReducerHandle<Store>) {
-    let newest = async {
-        storage::migrate().await?;
-        Ok::<_, StorageError>(storage::list_runs().await?.into_iter().next())
+/// Opens the view a link holds (the page's own fragment at start-up, or one pasted into the
+/// address bar): its run first, from this browser's storage, when it names one; else, at
+/// start-up, the newest saved run if it was still going when the page was closed. Runs are
+/// in IndexedDB, which answers asynchronously: the app is drawn at once and the run filled in
+/// when it answers. Runs saved by earlier versions are moved into IndexedDB first.
+// Both paths in one future: each `spawn_local` of another future type adds its own code.
+async fn open_link(store: UseReducerHandle<Store>, link: ViewLink, at_start: bool) {
+    let id = match &link.run {
+        Some(id) => Ok(Some(id.clone())),
+        None if !at_start => Ok(None),
+        None => {
+            async {
+                storage::migrate().await?;
+                let newest = storage::list_runs().await?.into_iter().next();
+                Ok::<_, StorageError>(newest.filter(|line| line.interrupted()).map(|line| line.id))
+            }
+            .await
+        }
     };
-    let line = match newest.await {
-        Ok(Some(line)) if line.interrupted() => line,
-        Ok(_) => return,
-        Err(e) => return store.dispatch(Action::Notify(e.to_string())),
+    let opened = match id {
+        Ok(Some(id)) => storage::load_run(&id).await.map(Some),
+        Ok(None) => Ok(None),
+        Err(e) => Err(e),
     };
-    match storage::load_run(&line.id).await {
-        Ok((report, run)) => {
-            let p = run.progress(0.0);
-            let notice = Some(format!(
-                "The last run was interrupted: {} of {} replies were saved and are shown. Press Resume to ask the {} still missing.",
-                p.done,
-                p.total,
-                p.total - p.done
-            ));
+    match opened {
+        Ok(Some((report, run))) => {
+            // A run saved while it went was interrupted: say so, and offer the rest.
+            let notice = (report.run.status == Status::Running).then(|| {
+                let p = run.progress(0.0);
+                format!(
+                    "The last run was interrupted: {} of {} replies were saved and are shown. Press Resume to ask the {} still missing.",
+                    p.done,
+                    p.total,
+                    p.total - p.done
+                )
+            });
             let ledger = report.ledger;
             store.dispatch(Action::OpenRun { run, source_labels: Default::default(), notice, ledger });
         }
+        Ok(None) => {}
         Err(e) => store.dispatch(Action::Notify(e.to_string())),
     }
+    store.dispatch(Action::OpenLink(link));
+}
+
+/// The URL's fragment, without its `#`.
+fn location_hash() -> String {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    hash.trim_start_matches('#').to_string()
+}
+
+thread_local! {
+    /// The fragment [`show_link`] last wrote: its own change is not a link to open.
+    static WRITTEN: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Keeps the view (page, run, matrix view, open probe) in the URL's fragment as it changes,
+/// so a link reopens it; called by the reducer's adapter with the state before and after each
+/// action. It replaces the history entry, so Back leaves the app rather than undoing each
+/// filter. Written here rather than in an effect: one comparison per action costs less code.
+pub(crate) fn show_link(before: &AppState, after: &AppState) {
+    let run_id = |s: &AppState| s.run.as_ref().map(|r| r.id.clone());
+    if before.view == after.view
+        && before.matrix == after.matrix
+        && before.detail == after.detail
+        && run_id(before) == run_id(after)
+    {
+        return;
+    }
+    let hash = after.link().to_hash();
+    if location_hash() != hash {
+        let _ = web_sys::window().map(|w| w.location().replace(&format!("#{hash}")));
+    }
+    WRITTEN.set(hash);
+}
+
+/// Opens a link pasted into the address bar (the fragment changed, not by [`show_link`]).
+fn listen_for_links(store: UseReducerHandle<Store>) {
+    let on_change = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+        let hash = location_hash();
+        if WRITTEN.with_borrow(|w| *w != hash) {
+            wasm_bindgen_futures::spawn_local(open_link(store.clone(), ViewLink::parse(&hash), false));
+        }
+    });
+    if let Some(w) = web_sys::window() {
+        w.set_onhashchange(Some(wasm_bindgen::JsCast::unchecked_ref(on_change.as_ref())));
+    }
+    // The listener lives as long as the page.
+    on_change.forget();
 }
 
 /// Saves the current run as the core's persistence policy (`core::persist`) asks: each
@@ -102,7 +164,8 @@ fn use_persistence(store: &UseReducerHandle<Store>) -> Option<String> {
     let refusal = use_state(|| None::<String>);
     let key = store.0.run.as_ref().map(|r| {
         let p = r.progress(0.0);
-        (r.id.clone(), p.done, p.judging, r.status, persist::ledger_mark(&store.0.ledger))
+        // The revision: a verdict set by hand changes a finished cell and nothing else.
+        (r.id.clone(), p.done, p.judging, r.revision(), r.status, persist::ledger_mark(&store.0.ledger))
     });
     let store = store.clone();
     let note = refusal.clone();
@@ -238,12 +301,16 @@ pub fn Main(props: &MainProps) -> Html {
     let store = use_reducer(|| initial_state(&props.assets));
     let driver: Rc<RefCell<Option<(String, RunHandle)>>> = use_mut_ref(|| None);
     let storage_note = use_persistence(&store);
+    // The fragment the page was loaded with, read before the view is first written to it.
+    let loaded_with = use_mut_ref(location_hash);
 
     {
         let store = store.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(storage::ask_persistence());
-            wasm_bindgen_futures::spawn_local(restore_interrupted(store.clone()));
+            listen_for_links(store.clone());
+            let link = ViewLink::parse(&loaded_with.borrow());
+            wasm_bindgen_futures::spawn_local(open_link(store.clone(), link, true));
             let ledger = ledger_sink(&store);
             wasm_bindgen_futures::spawn_local(async move {
                 let result = own::load_classifier(&ledger).await;

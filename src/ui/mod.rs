@@ -21,7 +21,9 @@ impl Reducible for Store {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        Rc::new(Store(apply(&self.0, action)))
+        let next = apply(&self.0, action);
+        app::show_link(&self.0, &next);
+        Rc::new(Store(next))
     }
 }
 

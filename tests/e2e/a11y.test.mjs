@@ -1,7 +1,8 @@
 // End to end: every page of the app checked with axe-core (the accessibility rules of
 // WCAG 2.1 A and AA), in the light and the dark colour scheme: no serious or critical
 // violation on the settings, the matrix after a run, a cell's detail, the data flow, the
-// saved runs and the charts.
+// saved runs and the charts, and the matrix filtered, sorted, in its text view, with a verdict
+// set by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -42,8 +43,17 @@ for (const scheme of ['light', 'dark']) {
     await page.locator('[data-testid^="cell-"]').first().click();
     await page.getByTestId('detail').waitFor();
     found.detail = await violations(page);
+    // A verdict set by hand, then the matrix with it, filtered, sorted, in its text view.
+    await page.getByTestId('manual').first().selectOption('deflected');
+    await page.getByTestId('manual-note').waitFor();
+    found['detail, a verdict set by hand'] = await violations(page);
     await page.keyboard.press('Escape');
     await page.getByTestId('detail').waitFor({ state: 'detached' });
+    await page.getByTestId('filter-text').check();
+    await page.getByTestId('filter-sort').selectOption('refusals');
+    await page.getByTestId('filter-kind').selectOption('sensitive');
+    await page.getByTestId('by-hand').waitFor();
+    found['results, text view and filters'] = await violations(page);
 
     for (const tab of ['flow', 'runs']) {
       await page.getByTestId(`tab-${tab}`).click();

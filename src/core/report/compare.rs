@@ -108,7 +108,7 @@ fn match_providers(a: &Report, b: &Report) -> Vec<(usize, usize)> {
 /// report records, whose majority the page already computes for its matrix.
 fn labels(report: &Report) -> Vec<Vec<Option<Label>>> {
     let run = report.to_run();
-    let label = |probe, provider| run.settled(CellId { probe, provider, sample: 0 }).map(|(c, _)| c.label);
+    let label = |probe, provider| run.settled(CellId { probe, provider, sample: 0 }).map(|(_, r)| r.label());
     (0..run.probes.len()).map(|p| (0..run.providers.len()).map(|v| label(p, v)).collect()).collect()
 }
 

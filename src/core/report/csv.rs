@@ -13,7 +13,7 @@ use crate::core::judge::JudgeOutcome;
 use crate::core::pack::ProbeKind;
 
 /// The columns of the export, in order.
-pub const COLUMNS: [&str; 22] = [
+pub const COLUMNS: [&str; 23] = [
     "probe_id",
     "topic",
     "language",
@@ -36,15 +36,16 @@ pub const COLUMNS: [&str; 22] = [
     "judge_label",
     "judge_state_line",
     "judge_error",
+    "manual_verdict",
 ];
 
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
-fn row_of(r: Option<&ResultRow>) -> [String; 14] {
+fn row_of(r: Option<&ResultRow>) -> [String; 15] {
     let Some(r) = r else {
-        let mut empty: [String; 14] = Default::default();
+        let mut empty: [String; 15] = Default::default();
         empty[0] = "pending".into();
         return empty;
     };
@@ -71,6 +72,7 @@ fn row_of(r: Option<&ResultRow>) -> [String; 14] {
         opt(judged.map(|v| v.label.key())),
         opt(judged.map(|v| v.state_line)),
         opt(judge_error),
+        opt(r.manual.map(|l| l.key())),
     ]
 }
 

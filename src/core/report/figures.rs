@@ -42,8 +42,8 @@ impl Share {
 fn each_done(run: &Run, mut f: impl FnMut(usize, usize, Label)) {
     for probe in 0..run.probes.len() {
         for provider in 0..run.providers.len() {
-            if let Some((c, _)) = run.settled(CellId { probe, provider, sample: 0 }) {
-                f(probe, provider, c.label);
+            if let Some((_, r)) = run.settled(CellId { probe, provider, sample: 0 }) {
+                f(probe, provider, r.label());
             }
         }
     }

@@ -139,7 +139,7 @@ pub fn to_markdown(report: &Report) -> String {
         let examples = grid.iter().enumerate().flat_map(|(pi, row)| {
             row.iter().enumerate().filter_map(move |(vi, c)| c.map(|(r, c)| (pi, vi, r, c)))
         });
-        for (pi, vi, r, c) in examples.filter(|e| e.3.label == label).take(EXAMPLES_PER_LABEL) {
+        for (pi, vi, r, c) in examples.filter(|e| e.2.label() == label).take(EXAMPLES_PER_LABEL) {
             let probe = &report.probes[pi];
             let reply = r.reply().map(|x| x.content.as_str()).unwrap_or_default();
             let flips = if c.flips() { format!(" (flips: {})", c.describe()) } else { String::new() };
@@ -172,6 +172,7 @@ fn describe(m: &Mix) -> String {
     if m.total() == 0 {
         "—".to_string()
     } else {
-        format!("{} (n={})", m.describe(), m.total())
+        let hand = m.by_hand_text().map(|t| format!(", {t}")).unwrap_or_default();
+        format!("{} (n={}{hand})", m.describe(), m.total())
     }
 }

@@ -253,5 +253,6 @@ fn result_row(item: &Value, i: usize) -> Result<ResultRow, ReportError> {
         timing: field(obj, &path, "timing")?,
         source_label: optional(obj, &path, "source_label")?,
         judge: optional(obj, &path, "judge")?,
+        manual: optional(obj, &path, "manual")?,
     })
 }

@@ -18,7 +18,7 @@ use crate::core::ledger::{Ledger, LedgerEntry};
 use crate::core::pack::Probe;
 use crate::core::provider::{ProviderId, DEFAULT_CONCURRENCY};
 use crate::core::run::{Cell, CellId, CellResult, Consensus, Run, RunProvider, RunStatus, Timing};
-use crate::core::verdict::{Outcome, Verdict};
+use crate::core::verdict::{Label, Outcome, Verdict};
 
 /// The value of the `schema` field of every report.
 pub const SCHEMA: &str = "candor-report";
@@ -239,9 +239,17 @@ pub struct ResultRow {
     /// What the run's judge made of the reply; absent without a judge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub judge: Option<JudgeOutcome>,
+    /// The verdict a person set by hand, beside Candor's (absent when none was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual: Option<Label>,
 }
 
 impl ResultRow {
+    /// The verdict that counts: the one set by hand when there is one, else Candor's.
+    pub fn label(&self) -> Label {
+        self.manual.unwrap_or(self.verdict.label)
+    }
+
     /// The reply, when the outcome is one.
     pub fn reply(&self) -> Option<&crate::core::dialect::Reply> {
         match &self.outcome {
@@ -283,6 +291,7 @@ impl Report {
                         timing: r.timing.clone(),
                         source_label: None,
                         judge: r.judge.clone(),
+                        manual: r.manual,
                     });
                 }
             }
@@ -371,6 +380,7 @@ impl Report {
                     verdict: r.verdict.clone(),
                     timing: r.timing.clone(),
                     judge: r.judge.clone(),
+                    manual: r.manual,
                 });
                 run.set_cell(CellId { probe, provider, sample: r.sample }, cell);
             }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::dialect::Reply;
 use crate::core::judge::{judged_text, JudgeOutcome};
-use crate::core::verdict::{Outcome, Verdict};
+use crate::core::verdict::{Label, Outcome, Verdict};
 
 /// Timings and sizes of one request.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -36,9 +36,18 @@ pub struct CellResult {
     /// What the run's judge made of the reply, once it answered. Never replaces `verdict`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub judge: Option<JudgeOutcome>,
+    /// The verdict a person set by hand, kept beside `verdict` (which stays as the
+    /// classifier gave it). Cells saved before it existed have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual: Option<Label>,
 }
 
 impl CellResult {
+    /// The verdict that counts: the one set by hand when there is one, else the automatic.
+    pub fn label(&self) -> Label {
+        self.manual.unwrap_or(self.verdict.label)
+    }
+
     /// The reply, when there is one.
     pub fn reply(&self) -> Option<&Reply> {
         match &self.outcome {

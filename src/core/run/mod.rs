@@ -236,7 +236,8 @@ impl Run {
     }
 
     /// What the (probe, provider) cell `id` came to once every sample is in: the majority
-    /// of their verdicts, and the first sample with it (the one figures and exports stand on).
+    /// of their verdicts, and the first sample with it (the one figures and exports stand on,
+    /// and the one that keeps a verdict set by hand: its [`CellResult::label`] is the cell's).
     /// With one sample, that sample.
     pub fn settled(&self, id: CellId) -> Option<(Consensus, &CellResult)> {
         settled(self.samples_of(id))
@@ -320,6 +321,23 @@ impl Run {
         }
     }
 
+    /// Sets the verdict of a finished cell by hand (`None`, or the automatic verdict itself:
+    /// back to the automatic one). The automatic verdict is kept as it is. Returns whether
+    /// the cell changed. With several samples the verdict set by hand is the cell's, kept on
+    /// the sample the cell stands on (see [`Run::settled`]), once every sample is in.
+    pub fn set_manual(&mut self, id: CellId, label: Option<Label>) -> bool {
+        let Some((c, _)) = self.settled(id) else { return false };
+        let Some(i) = self.index(CellId { sample: c.first, ..id }) else { return false };
+        let Cell::Done(r) = &*self.cells[i] else { return false };
+        let manual = label.filter(|&l| l != r.verdict.label);
+        if manual == r.manual {
+            return false;
+        }
+        let changed = CellResult { manual, ..r.clone() };
+        self.put(i, Cell::Done(changed));
+        true
+    }
+
     /// Puts every cell in flight back in the queue.
     fn requeue_running(&mut self) {
         for i in 0..self.cells.len() {
@@ -396,7 +414,7 @@ impl Run {
                     // A reply that arrives after a cancel is still kept: nothing gathered is lost.
                     if matches!(*self.cells[i], Cell::Running { .. } | Cell::Pending) {
                         let judge = None;
-                        self.put(i, Cell::Done(CellResult { outcome, verdict, timing, judge }));
+                        self.put(i, Cell::Done(CellResult { outcome, verdict, timing, judge, manual: None }));
                     }
                 }
                 self.finish_if_complete(at_ms);

@@ -38,9 +38,9 @@ impl Tally {
                 self.revision += 1;
                 if let Some(m) = self.mixes.get_mut(provider) {
                     if sign > 0 {
-                        m.add(r.verdict.label);
+                        m.add_cell(r);
                     } else {
-                        m.remove(r.verdict.label);
+                        m.remove_cell(r);
                     }
                 }
                 if r.awaits_judge() {

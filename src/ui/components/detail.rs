@@ -9,21 +9,26 @@ use crate::core::detail::{evidence_lines, find_probe, heading, related, sample_h
 use crate::core::judge::describe_cell;
 use crate::core::pack::Lang;
 use crate::core::report::describe_source_label;
-use crate::core::run::{Cell, CellId, CellResult, RunProvider};
+use crate::core::run::{settled, Cell, CellId, CellResult, RunProvider};
 use crate::core::state::Action;
-use crate::core::verdict::{Field, Outcome};
+use crate::core::verdict::{Field, Label, Outcome};
+use crate::ui::components::matrix_filter::choice;
 use crate::ui::components::reply_text::ReplyText;
 use crate::ui::components::verdict_badge::VerdictBadge;
 use crate::ui::use_app;
 
+/// Sets a cell's verdict by hand (`None`: back to the automatic one).
+type OnManual = Callback<(CellId, Option<Label>)>;
+
 /// One provider's reply to the open probe (one sample of it, when the run asked several
-/// times: `sample` of `cells`).
+/// times: `sample` of `cells`, the samples of cell `id`).
 fn reply_column(
     lang: Lang,
     provider: &RunProvider,
-    (cells, sample): (&[Rc<Cell>], usize),
+    (id, cells, sample): (CellId, &[Rc<Cell>], usize),
     source_label: Option<&String>,
     judge: Option<&RunProvider>,
+    on_manual: &OnManual,
 ) -> Html {
     let cell = cells.get(sample).cloned();
     let body = match cell.as_deref() {
@@ -38,7 +43,10 @@ fn reply_column(
             </>
         },
         Some(Cell::Done(r)) => {
-            cell.as_ref().map(|c| done_column(r, c.clone(), judge, lang)).unwrap_or_default()
+            // The verdict by hand is the cell's: it is set on the sample the cell stands on.
+            let stands = settled(cells).is_some_and(|(c, _)| c.first == sample);
+            let set = stands.then(|| on_manual.reform(move |label| (id, label)));
+            cell.as_ref().map(|c| done_column(r, c.clone(), judge, lang, set)).unwrap_or_default()
         }
     };
     html! {
@@ -62,7 +70,31 @@ fn content_of(r: &CellResult) -> &str {
     r.reply().map_or("", |reply| reply.content.as_str())
 }
 
-fn done_column(r: &CellResult, cell: Rc<Cell>, judge: Option<&RunProvider>, lang: Lang) -> Html {
+/// The verdict set by hand: a choice beside the automatic verdict, which it never replaces.
+fn manual_choice(r: &CellResult, set: Callback<Option<Label>>) -> Html {
+    let onchange = Callback::from(move |e: Event| {
+        let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+        set.emit(Label::ALL.into_iter().find(|l| l.key() == value));
+    });
+    let none = (String::new(), String::from("none (automatic)"));
+    let options = std::iter::once(none).chain(Label::ALL.iter().map(|l| (l.key().into(), l.title().into())));
+    html! {
+        <div class="manual small">
+            { choice("Verdict by hand", "manual".into(), options.collect(), r.manual.map_or("", |l| l.key()), onchange) }
+            if r.manual.is_some() {
+                <span class="hand" data-testid="manual-note">{" ✎ set by hand; automatic verdict: "}{ r.verdict.label.title() }</span>
+            }
+        </div>
+    }
+}
+
+fn done_column(
+    r: &CellResult,
+    cell: Rc<Cell>,
+    judge: Option<&RunProvider>,
+    lang: Lang,
+    set: Option<Callback<Option<Label>>>,
+) -> Html {
     let signals = html! {
         <ul class="signals" data-testid="signals">
             { for evidence_lines(&r.verdict, content_of(r)).into_iter().map(|line| html! { <li>{ line }</li> }) }
@@ -119,6 +151,7 @@ fn done_column(r: &CellResult, cell: Rc<Cell>, judge: Option<&RunProvider>, lang
                     { r.timing.ttfb_ms.map(|t| format!(" · first byte {:.1} s", t / 1000.0)).unwrap_or_default() }
                     { r.timing.first_token_ms.map(|t| format!(" · first token {:.1} s", t / 1000.0)).unwrap_or_default() }</span>
             </div>
+            if let Some(set) = set { { manual_choice(r, set) } }
             if let Some(j) = judge.filter(|_| r.judge.is_some() || r.awaits_judge()) {
                 <p class={classes!("judge-line", r.judge.as_ref().and_then(|o| o.verdict()).map(|v| v.label.key()))}
                     data-testid="judge-label" title={r.judge.as_ref().and_then(|o| o.verdict()).map(|v| v.raw.clone())}>
@@ -245,6 +278,10 @@ pub fn Detail() -> Html {
         }
     });
     let row = run.probe_index(probe_id);
+    let on_manual: OnManual = {
+        let app = app.clone();
+        Callback::from(move |(id, label)| app.dispatch(Action::SetManual(id, label)))
+    };
     html! {
         <div class="overlay" onclick={close.clone()}>
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="detail-h" data-testid="detail" ref={dialog}
@@ -268,9 +305,10 @@ pub fn Detail() -> Html {
                     { for (0..run.providers.len() * run.samples()).map(|k| {
                         let (col, i) = (k / run.samples(), k % run.samples());
                         let p = &run.providers[col];
-                        let cells = row.map_or(&[][..], |r| run.samples_of(CellId { probe: r, provider: col, sample: 0 }));
+                        let id = CellId { probe: row.unwrap_or(usize::MAX), provider: col, sample: 0 };
+                        let cells = row.map_or(&[][..], |_| run.samples_of(id));
                         let label = s.source_labels.get(&(probe_id.to_string(), p.id.clone()));
-                        reply_column(probe.lang, p, (cells, i), label, run.judge.as_ref())
+                        reply_column(probe.lang, p, (id, cells, i), label, run.judge.as_ref(), &on_manual)
                     }) }
                 </div>
             </div>

@@ -8,25 +8,38 @@ use web_sys::Element;
 use yew::prelude::*;
 
 use crate::core::matrix::{rows, samples_view, short, window, CellView, Row, ROW_PX};
+use crate::core::pack::Lang;
 use crate::core::run::{Cell, CellId};
 use crate::core::state::Action;
 use crate::core::verdict::Label;
+use crate::ui::components::matrix_filter::filter_bar;
 use crate::ui::use_app;
 
-/// One cell of the matrix (all its samples).
-fn matrix_cell(cell: &[Rc<Cell>], probe_id: &AttrValue, col: usize, on_open: &Callback<AttrValue>) -> Html {
+/// One cell of the matrix (all its samples); with `text`, the first line of its reply under
+/// its verdict.
+fn matrix_cell(
+    cell: &[Rc<Cell>],
+    probe_id: &AttrValue,
+    col: usize,
+    on_open: &Callback<AttrValue>,
+    text: Option<Lang>,
+) -> Html {
     let testid = format!("cell-{probe_id}-{col}");
     let onclick = {
         let (id, open) = (probe_id.clone(), on_open.clone());
         Callback::from(move |_: MouseEvent| open.emit(id.clone()))
     };
     match samples_view(cell) {
-        CellView::Done { label, confidence, strength, meta, title, samples } => html! {
+        CellView::Done { label, manual, first, confidence, strength, meta, title, samples } => html! {
             <td key={col} class={classes!("cell", label.key(), samples.is_some_and(|c| c.flips()).then_some("flips"))}>
-                <button data-testid={testid} data-verdict={label.key()} {onclick} {title}>
+                <button data-testid={testid} data-verdict={label.key()} data-manual={manual.then_some("1")} {onclick} {title}>
                     <span class="v">{ label.title() }</span>
-                    <span class={classes!("conf", strength.class())}>{ confidence }</span>
-                    <span class="meta">{ meta }</span>
+                    <span class={classes!("conf", if manual { "hand" } else { strength.class() })}>
+                        { if manual { "✎".to_string() } else { confidence } }
+                    </span>
+                    <span class={classes!("meta", text.map(|_| "first"))} lang={text.map(|l| l.tag())}>
+                        { if text.is_some() { first } else { meta } }
+                    </span>
                 </button>
             </td>
         },
@@ -105,11 +118,19 @@ pub fn Matrix() -> Html {
             Callback::from(move |id: AttrValue| dispatcher.dispatch(Action::OpenDetail(id.to_string())))
         })
     };
-    let run_key = app.0.run.as_ref().map(|r| (r.id.clone(), r.probes.len(), r.providers.len()));
+    // Without filters the rows change only with the run; with them, also as cells finish.
+    let m = app.0.matrix.clone();
+    let filtered = !m.shows_all();
+    let run_key =
+        app.0.run.as_ref().map(|r| {
+            (r.id.clone(), r.probes.len(), r.providers.len(), if filtered { r.revision() } else { 0 })
+        });
     let all_rows = {
         let (run, pack) = (app.0.run.clone(), app.0.pack.clone());
-        use_memo(run_key, move |_| run.map(|r| rows(&r, &pack)).unwrap_or_default())
+        let key = (run_key, filtered.then(|| m.clone()));
+        use_memo(key, move |_| run.map(|r| rows(&r, &pack, &m)).unwrap_or_default())
     };
+    let text = app.0.matrix.text;
     let registry = app.0.registry.clone();
     let Some(run) = app.0.run.as_ref() else {
         return html! {
@@ -132,15 +153,17 @@ pub fn Matrix() -> Html {
             }
         })
     };
-    let cols = run.providers.len();
+    // A handful of columns, ordered from the run's running tally: nothing to keep.
+    let cols = app.0.matrix.columns(run);
+    let width = run.providers.len();
     let win = window(all_rows.len(), view.0 as f64 * ROW_PX, view.1);
     let spacer = |px: f64, key: &'static str| {
-        html! { <tr key={key} class="spacer" aria-hidden="true"><td colspan={(cols + 1).to_string()} height={format!("{px:.0}")}></td></tr> }
+        html! { <tr key={key} class="spacer" aria-hidden="true"><td colspan={(width + 1).to_string()} height={format!("{px:.0}")}></td></tr> }
     };
     let drawn = all_rows[win.start..win.end].iter().enumerate().map(|(i, row)| match row {
         Row::Topic { name, note, control } => html! {
             <tr key={format!("topic-{}", win.start + i)} class={classes!("group", control.then_some("control"))}>
-                <th colspan={(cols + 1).to_string()} scope="rowgroup">
+                <th colspan={(width + 1).to_string()} scope="rowgroup">
                     { name } <span class="muted">{ format!(" · {note}") }</span>
                 </th>
             </tr>
@@ -148,9 +171,10 @@ pub fn Matrix() -> Html {
         Row::Probe(pi) => {
             let probe = &run.probes[*pi];
             let probe_id = AttrValue::from(probe.id.clone());
-            let cells = (0..cols).filter_map(|col| {
+            let lang = text.then_some(probe.lang);
+            let cells = cols.iter().filter_map(|&col| {
                 let cell = run.samples_of(CellId { probe: *pi, provider: col, sample: 0 });
-                (!cell.is_empty()).then(|| matrix_cell(cell, &probe_id, col, &on_open))
+                (!cell.is_empty()).then(|| matrix_cell(cell, &probe_id, col, &on_open, lang))
             });
             html! {
                 <tr key={probe.id.clone()}>
@@ -163,7 +187,10 @@ pub fn Matrix() -> Html {
             }
         }
     });
+    let shown = all_rows.iter().filter(|r| matches!(r, Row::Probe(_))).count();
     html! {
+        <>
+        { filter_bar(&app, run, shown) }
         <div class="matrix-wrap" {onscroll}>
             <p class="hint" id="matrix-keys">{"Arrow keys move between cells; Enter opens one."}</p>
             <div class="legend" aria-label="Verdict colours">
@@ -174,8 +201,8 @@ pub fn Matrix() -> Html {
                 <thead>
                     <tr>
                         <th scope="col">{"Probe"}</th>
-                        { for run.providers.iter().enumerate().map(|(i, p)| html! {
-                            <th scope="col" data-testid={format!("col-{i}")}>
+                        { for cols.iter().map(|&i| (i, &run.providers[i])).map(|(i, p)| html! {
+                            <th key={i} scope="col" data-testid={format!("col-{i}")}>
                                 <div class="col-title">{ &p.title }</div>
                                 if p.simulated { <span class="badge sim">{"simulated"}</span> }
                                 else {
@@ -193,5 +220,6 @@ pub fn Matrix() -> Html {
                 </tbody>
             </table>
         </div>
+        </>
     }
 }

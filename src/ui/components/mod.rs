@@ -7,6 +7,7 @@ pub mod import_probes;
 pub mod judge_picker;
 pub mod ledger_table;
 pub mod matrix;
+pub mod matrix_filter;
 pub mod notice;
 pub mod probe_picker;
 pub mod provider_card;

@@ -38,6 +38,8 @@ pub fn Summary() -> Html {
     if providers.iter().all(|m| m.total() == 0) {
         return html! {};
     }
+    let mut by_hand = Mix::default();
+    by_hand.by_hand = providers.iter().map(|m| m.by_hand).sum();
     let topics = if *open { by_topic(run) } else { Vec::new() };
     let shown = Label::ALL;
     html! {
@@ -69,6 +71,9 @@ pub fn Summary() -> Html {
                     }) }
                 </tbody>
             </table>
+            if let Some(line) = by_hand.by_hand_text() {
+                <p class="small" data-testid="by-hand">{ line }{" (✎), counted under the verdict set by hand; the automatic verdicts are kept beside them."}</p>
+            }
             <details class="by-topic" {ontoggle}>
                 <summary>{"By topic"}</summary>
                 <table class="mix">

@@ -92,7 +92,15 @@ pub(super) fn mix_section(out: &mut String, report: &Report, titles: &[String], 
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</table>\n</section>\n");
+    out.push_str("</table>\n");
+    let by_hand: u32 = mixes.iter().map(|m| m.by_hand).sum();
+    if by_hand > 0 {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\" id=\"by-hand\">{by_hand} verdicts set by hand (✎), counted above under the verdict set by hand.</p>"
+        );
+    }
+    out.push_str("</section>\n");
 }
 
 /// Topic × provider heatmap of the answered share.

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use super::schema::{Report, ReportProvider};
+use super::schema::{Report, ReportProvider, ResultRow};
 use super::text::{date, head, html};
 use crate::core::pack::ProbeKind;
 use crate::core::summary::by_provider;
@@ -57,6 +57,14 @@ fn badge_for(p: &ReportProvider) -> String {
         format!(r#"{} <span class="sim">simulated</span>"#, html(&p.title))
     } else {
         html(&p.title)
+    }
+}
+
+/// The tooltip attribute of a verdict set by hand, naming the automatic one; empty otherwise.
+fn by_hand_title(r: &ResultRow) -> String {
+    match r.manual {
+        Some(_) => format!(" title=\"set by hand; automatic verdict: {}\"", r.verdict.label.title()),
+        None => String::new(),
     }
 }
 
@@ -154,7 +162,7 @@ pub fn to_html(report: &Report) -> String {
         );
         for (vi, cell) in row.iter().enumerate() {
             match cell {
-                Some((_, c)) => {
+                Some((r, c)) => {
                     let flips = if c.flips() {
                         format!(" <span class=\"meta\">{}</span>", c.describe())
                     } else {
@@ -162,9 +170,11 @@ pub fn to_html(report: &Report) -> String {
                     };
                     let _ = write!(
                         out,
-                        "<td class=\"cell v-{}\"><a href=\"#r-{pi}-{vi}\">{}</a>{flips}</td>",
-                        c.label.key(),
-                        c.label.title()
+                        "<td class=\"cell v-{}\"{}><a href=\"#r-{pi}-{vi}\">{}{}</a>{flips}</td>",
+                        r.label().key(),
+                        by_hand_title(r),
+                        r.label().title(),
+                        if r.manual.is_some() { " ✎" } else { "" }
                     );
                 }
                 None => out.push_str("<td class=\"cell v-pending\">pending</td>"),

@@ -98,10 +98,17 @@ fn reply_details(
         out,
         "<details id=\"{id}\"><summary>{}{which} · <span class=\"badge v-{}\">{}</span> <span class=\"meta\">confidence {:.2}</span>",
         badge_for(p),
-        r.verdict.label.key(),
-        r.verdict.label.title(),
+        r.label().key(),
+        r.label().title(),
         r.verdict.confidence
     );
+    if r.manual.is_some() {
+        let _ = write!(
+            out,
+            " <span class=\"meta\">· set by hand; automatic verdict: {}</span>",
+            r.verdict.label.title()
+        );
+    }
     if let Some(s) = &r.source_label {
         let _ = write!(
             out,

@@ -196,6 +196,7 @@ pub(super) fn build(
                 timing: row.timing,
                 source_label: row.source_label,
                 judge: None,
+                manual: None,
             }
         })
         .collect();
