@@ -9,6 +9,7 @@ pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod flow;
+pub mod i18n;
 pub mod http;
 pub mod judge;
 pub mod ledger;
