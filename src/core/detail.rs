@@ -193,7 +193,7 @@ pub fn related(probe: &Probe, run: &Run, pack: &Pack) -> Vec<Related> {
 
 /// The line above the prompt: topic, language and kind ("Taiwan · English · sensitive").
 pub fn heading(probe: &Probe, pack: &Pack) -> String {
-    let topic = pack.topic(&probe.topic).map_or(probe.topic.as_str(), |t| t.display_name());
+    let topic = pack.topic(&probe.topic).map_or(probe.topic.as_str(), |t| t.ui_name());
     let kind = if probe.kind == ProbeKind::Sensitive { "sensitive" } else { "control" };
     format!("{topic} · {} · {kind}", probe.lang.label())
 }

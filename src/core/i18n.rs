@@ -3,7 +3,7 @@
 //! Every string the interface shows is a [`Msg`]; its English text is compiled in (the
 //! table below), and the two Chinese catalogues are data files (`static/i18n/zh-Hans.json`,
 //! `zh-Hant.json`: one object, a [`Msg`]'s name to its text) that the page fetches only when
-//! that language is chosen. [`t`] gives a message in the language in use, [`tf`] fills in its
+//! that language is chosen. [`tr`] gives a message in the language in use, [`tf`] fills in its
 //! `{name}` placeholders. A catalogue is a small table of our own rather than Fluent: the
 //! interface's plurals and placeholders are simple, and `fluent-bundle` costs far more of the
 //! first load than the page can spare (measured).
@@ -195,6 +195,9 @@ messages! {
     Cancelled = " · cancelled; finished replies are kept",
     FinishedIn = " · finished in {time}",
     Finished = " · finished",
+    RateLimited = "rate limited",
+    ServerBusy = "server busy",
+    NoResponse = "no response",
     Seconds = "{s} s",
     MinutesSeconds = "{m} min {s} s",
     // Verdicts.
@@ -388,7 +391,7 @@ thread_local! {
 
 /// Keeps `catalogue` as `lang`'s texts for the rest of the page's life.
 pub fn install(lang: UiLang, catalogue: Catalogue) {
-    // Leaked on purpose: at most one per language, and texts handed out by [`t`] borrow it.
+    // Leaked on purpose: at most one per language, and texts handed out by [`tr`] borrow it.
     let kept: &'static Catalogue = Box::leak(Box::new(catalogue));
     LOADED.with_borrow_mut(|l| l.push((lang, kept)));
 }
@@ -415,7 +418,7 @@ pub fn current() -> UiLang {
 }
 
 /// `msg` in the interface's language.
-pub fn t(msg: Msg) -> &'static str {
+pub fn tr(msg: Msg) -> &'static str {
     match ACTIVE.get().1 {
         Some(c) => c.get(msg),
         None => ENGLISH[msg as usize].1,
@@ -425,7 +428,7 @@ pub fn t(msg: Msg) -> &'static str {
 /// `msg` in the interface's language with each `{name}` replaced by its value in `args`
 /// (a placeholder with no value is left as it is).
 pub fn tf(msg: Msg, args: &[(&str, &dyn Display)]) -> String {
-    fill(t(msg), args)
+    fill(tr(msg), args)
 }
 
 /// `text` with each `{name}` replaced by its value in `args`.
@@ -505,12 +508,12 @@ mod tests {
         assert_eq!(c.get(Msg::Cancel), "Cancel");
         assert!(Catalogue::from_json("[1]").is_err());
         assert!(!select(UiLang::ZhHans));
-        assert_eq!(t(Msg::RunProbes), "Run probes");
+        assert_eq!(tr(Msg::RunProbes), "Run probes");
         install(UiLang::ZhHans, c);
         assert!(ready(UiLang::ZhHans) && select(UiLang::ZhHans));
-        assert_eq!((current(), t(Msg::RunProbes)), (UiLang::ZhHans, "运行探针"));
+        assert_eq!((current(), tr(Msg::RunProbes)), (UiLang::ZhHans, "运行探针"));
         assert!(select(UiLang::En));
-        assert_eq!(t(Msg::RunProbes), "Run probes");
+        assert_eq!(tr(Msg::RunProbes), "Run probes");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! heading for each topic, then its probes) and, for each cell, its label, confidence and
 //! the short line under it.
 
+use super::i18n::{self, tf, Msg};
 use super::pack::{Pack, ProbeKind};
 use super::run::{Cell, Run};
 use super::verdict::Label;
@@ -30,10 +31,10 @@ pub fn rows(run: &Run, pack: &Pack) -> Vec<Row> {
         if topic != Some(probe.topic.as_str()) {
             topic = Some(&probe.topic);
             let t = pack.topic(&probe.topic);
-            let name = t.map_or(probe.topic.as_str(), |t| t.display_name()).to_string();
+            let name = t.map_or(probe.topic.as_str(), |t| t.ui_name()).to_string();
             let note = match t.and_then(|t| t.mirrors.as_deref()) {
-                Some(m) => format!("control for {}", pack.topic(m).map_or(m, |t| t.display_name())),
-                None => "sensitive".to_string(),
+                Some(m) => tf(Msg::ControlFor, &[("topic", &pack.topic(m).map_or(m, |t| t.ui_name()))]),
+                None => i18n::tr(Msg::Sensitive).to_string(),
             };
             out.push(Row::Topic { name, note, control: probe.kind == ProbeKind::Control });
         }
@@ -107,7 +108,7 @@ pub fn cell_view(cell: Option<&Cell>) -> CellView {
         Some(Cell::Done(r)) => {
             let label = r.verdict.label;
             let meta = if label == Label::Error {
-                "error".to_string()
+                i18n::tr(Msg::CellError).to_string()
             } else {
                 let chars = r.reply().map_or(0, |r| r.content.chars().count());
                 format!("{} ch · {:.1} s", size(chars), r.timing.latency_ms / 1000.0)
@@ -115,14 +116,14 @@ pub fn cell_view(cell: Option<&Cell>) -> CellView {
             let percent = format!("{:.0}%", r.verdict.confidence * 100.0);
             CellView::Done {
                 label,
-                title: format!("{} ({percent} confident). Open the replies side by side.", label.title()),
+                title: tf(Msg::CellTitle, &[("verdict", &label.title()), ("percent", &percent)]),
                 confidence: percent,
                 strength: Strength::of(r.verdict.confidence),
                 meta,
             }
         }
         Some(Cell::Running { content, .. }) => {
-            CellView::Streaming { meta: format!("{} ch", size(content.chars().count())) }
+            CellView::Streaming { meta: tf(Msg::Chars, &[("n", &size(content.chars().count()))]) }
         }
         _ => CellView::Queued,
     }

@@ -279,14 +279,12 @@ impl AppState {
             .filter(|p| self.selection.topics.contains(&p.topic) && self.selection.langs.contains(&p.lang));
         let probes = self.selection.probes(&self.pack).len() + imported.count();
         let providers = self.runnable_providers().0.len();
-        let s = if providers == 1 { "" } else { "s" };
+        use crate::core::i18n::{tf, Msg};
         let n = probes * providers;
-        let judge = if self.judge_provider().is_some() {
-            format!(", and up to {n} to the judge")
-        } else {
-            String::new()
-        };
-        format!("{probes} probes × {providers} provider{s} = {n} requests{judge}")
+        let judge =
+            if self.judge_provider().is_some() { tf(Msg::RunSizeJudge, &[("n", &n)]) } else { String::new() };
+        let size = if providers == 1 { Msg::RunSizeOne } else { Msg::RunSize };
+        tf(size, &[("probes", &probes), ("providers", &providers), ("n", &n)]) + &judge
     }
 
     /// The chosen judge provider, when it still exists.

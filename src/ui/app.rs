@@ -12,6 +12,7 @@ use yew::prelude::*;
 use crate::core::engine::Plan;
 use crate::core::error::StorageError;
 use crate::core::flow::Registry;
+use crate::core::i18n::{self, tf, tr, Msg, UiLang};
 use crate::core::ledger::LedgerEvent;
 use crate::core::pack::Pack;
 use crate::core::persist;
@@ -20,12 +21,13 @@ use crate::core::report::{content_hash, Report};
 use crate::core::run::RunStatus;
 use crate::core::state::{apply, Action, AppState, View};
 use crate::net::engine::{self, RunHandle};
-use crate::net::own;
+use crate::net::{lang, own};
 use crate::net::{now_ms, storage};
 use crate::ui::components::charts::Charts;
 use crate::ui::components::data_flow::DataFlow;
 use crate::ui::components::detail::Detail;
 use crate::ui::components::judge_picker::JudgePicker;
+use crate::ui::components::lang_switch::LangSwitch;
 use crate::ui::components::matrix::Matrix;
 use crate::ui::components::notice::Notice;
 use crate::ui::components::probe_picker::ProbePicker;
@@ -43,6 +45,8 @@ pub struct Assets {
     pack_hash: String,
     registry: Rc<Registry>,
     ledger: Vec<LedgerEvent>,
+    /// What to tell the user once the app is drawn (the interface language failed to load).
+    notice: Option<String>,
 }
 
 fn initial_state(assets: &Assets) -> Store {
@@ -58,6 +62,9 @@ fn initial_state(assets: &Assets) -> Store {
     }
     if let Some((providers, selection, judge)) = storage::load() {
         state = apply(&state, Action::Restore { providers, selection: Some(selection), judge });
+    }
+    if let Some(notice) = &assets.notice {
+        state = apply(&state, Action::Notify(notice.clone()));
     }
     Store(state)
 }
@@ -79,11 +86,9 @@ async fn restore_interrupted(store: UseReducerHandle<Store>) {
     match storage::load_run(&line.id).await {
         Ok((report, run)) => {
             let p = run.progress(0.0);
-            let notice = Some(format!(
-                "The last run was interrupted: {} of {} replies were saved and are shown. Press Resume to ask the {} still missing.",
-                p.done,
-                p.total,
-                p.total - p.done
+            let notice = Some(tf(
+                Msg::Interrupted,
+                &[("done", &p.done), ("total", &p.total), ("missing", &(p.total - p.done))],
             ));
             let ledger = report.ledger;
             store.dispatch(Action::OpenRun { run, source_labels: Default::default(), notice, ledger });
@@ -139,7 +144,7 @@ fn use_persistence(store: &UseReducerHandle<Store>) -> Option<String> {
         wasm_bindgen_futures::spawn_local(async move {
             if let Err(e) = done.await {
                 let why = match e {
-                    StorageError::Full => "the browser's storage for this site is full".to_string(),
+                    StorageError::Full => tr(Msg::StorageFull).to_string(),
                     StorageError::Refused(why) => why,
                     other => other.to_string(),
                 };
@@ -181,6 +186,7 @@ fn assets_from(texts: Vec<Fetched>) -> Result<Assets, String> {
         pack_hash: content_hash(&pack_json),
         registry: Rc::new(registry),
         ledger: Vec::new(),
+        notice: None,
     })
 }
 
@@ -196,9 +202,13 @@ pub fn App() -> Html {
                 let events = events.clone();
                 Rc::new(move |e| events.borrow_mut().push(e))
             };
-            let texts: Rc<RefCell<Vec<Option<Fetched>>>> =
-                Rc::new(RefCell::new(vec![None; DATA_FILES.len()]));
-            for (i, (path, what)) in DATA_FILES.into_iter().enumerate() {
+            // The interface language's catalogue comes with the data files, so the app is
+            // drawn in its language from the start.
+            let ui = lang::preferred();
+            let files: Vec<(&str, &str)> =
+                DATA_FILES.into_iter().chain(ui.file().map(|f| (f, "interface language"))).collect();
+            let texts: Rc<RefCell<Vec<Option<Fetched>>>> = Rc::new(RefCell::new(vec![None; files.len()]));
+            for (i, (path, what)) in files.into_iter().enumerate() {
                 let (texts, sink, events, assets) =
                     (texts.clone(), sink.clone(), events.clone(), assets.clone());
                 wasm_bindgen_futures::spawn_local(async move {
@@ -206,19 +216,30 @@ pub fn App() -> Html {
                     texts.borrow_mut()[i] = Some(text.map_err(String::from));
                     // The last file in completes the start-up.
                     if texts.borrow().iter().all(Option::is_some) {
-                        let all = texts.take().into_iter().flatten().collect();
-                        assets.set(Some(assets_from(all).map(|a| Assets { ledger: events.take(), ..a })));
+                        let mut all: Vec<Fetched> = texts.take().into_iter().flatten().collect();
+                        let catalogue = all.split_off(DATA_FILES.len()).pop();
+                        let notice = match catalogue.map(|c| c.and_then(|c| lang::install(ui, Some(&c)))) {
+                            Some(Err(error)) => Some(tf(
+                                Msg::LangLoadFailed,
+                                &[("lang", &ui.native_name()), ("error", &error)],
+                            )),
+                            _ => None,
+                        };
+                        assets.set(Some(assets_from(all).map(|a| Assets {
+                            ledger: events.take(),
+                            notice,
+                            ..a
+                        })));
                     }
                 });
             }
         });
     }
     match &*assets {
-        None => html! { <div class="loading" data-testid="loading">{"Loading Candor…"}</div> },
+        None => html! { <div class="loading" data-testid="loading">{ tr(Msg::Loading) }</div> },
         Some(Err(e)) => html! {
             <div class="loading error-text" role="alert">
-                { format!("Candor could not load its data files ({e}). If you host it, check that the packs/, registry/, model/ and report/ \
-                   folders were copied with the rest of dist/; then reload.") }
+                { tf(Msg::LoadFailed, &[("error", e)]) }
             </div>
         },
         Some(Ok(a)) => html! { <Main assets={a.clone()} /> },
@@ -238,6 +259,29 @@ pub fn Main(props: &MainProps) -> Html {
     let store = use_reducer(|| initial_state(&props.assets));
     let driver: Rc<RefCell<Option<(String, RunHandle)>>> = use_mut_ref(|| None);
     let storage_note = use_persistence(&store);
+    // The interface's language; a change redraws everything below (see the keyed root).
+    let ui_lang = use_state(i18n::current);
+    let on_lang = {
+        let (store, ui_lang) = (store.clone(), ui_lang.clone());
+        Callback::from(move |next: UiLang| {
+            let (store, ui_lang) = (store.clone(), ui_lang.clone());
+            let ledger = ledger_sink(&store);
+            wasm_bindgen_futures::spawn_local(async move {
+                match lang::switch(next, &ledger).await {
+                    Ok(()) => {
+                        lang::remember(next);
+                        ui_lang.set(next);
+                        // The switch is drawn afresh too: keep the keyboard's place on it.
+                        gloo_timers::callback::Timeout::new(0, lang::focus_switch).forget();
+                    }
+                    Err(error) => store.dispatch(Action::Notify(tf(
+                        Msg::LangLoadFailed,
+                        &[("lang", &next.native_name()), ("error", &error)],
+                    ))),
+                }
+            });
+        })
+    };
 
     {
         let store = store.clone();
@@ -315,17 +359,19 @@ pub fn Main(props: &MainProps) -> Html {
 
     html! {
         <ContextProvider<AppCtx> context={store.clone()}>
+          // Keyed by the language: switching it draws every component afresh in the new words.
+          <div class="ui-root" key={ui_lang.tag()}>
             <header class="topbar">
                 <div class="brand">
                     <span class="logo" aria-hidden="true">{"◐"}</span>
                     <h1>{"Candor"}</h1>
-                    <span class="tagline">{"What models say about sensitive topics, side by side"}</span>
+                    <span class="tagline">{ tr(Msg::Tagline) }</span>
                 </div>
-                <nav class="tabs" role="tablist" aria-label="Pages">
+                <nav class="tabs" role="tablist" aria-label={tr(Msg::Pages)}>
                     { for [
-                        (View::Results, "Results".to_string()),
-                        (View::DataFlow, format!("Data flow ({})", store.0.ledger.len())),
-                        (View::Runs, "Runs & reports".to_string()),
+                        (View::Results, tr(Msg::TabResults).to_string()),
+                        (View::DataFlow, tf(Msg::TabFlow, &[("n", &store.0.ledger.len())])),
+                        (View::Runs, tr(Msg::TabRuns).to_string()),
                     ]
                         .into_iter()
                         .map(|(v, label)| {
@@ -337,7 +383,8 @@ pub fn Main(props: &MainProps) -> Html {
                             }
                         }) }
                 </nav>
-                <div class="privacy-note">{"Runs in your browser. Prompts go only to the providers you configure; keys stay here."}</div>
+                <div class="privacy-note">{ tr(Msg::PrivacyNote) }</div>
+                <LangSwitch lang={*ui_lang} on_change={on_lang} />
             </header>
             <main class="layout">
                 <aside class="sidebar">
@@ -366,6 +413,7 @@ pub fn Main(props: &MainProps) -> Html {
                 </section>
             </main>
             <Detail />
+          </div>
         </ContextProvider<AppCtx>>
     }
 }

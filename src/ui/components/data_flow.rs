@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::core::flow::{diagram, traffic, Place};
+use crate::core::i18n::{tf, tr, Msg};
 use crate::ui::components::ledger_table::LedgerTable;
 use crate::ui::use_app;
 
@@ -12,7 +13,7 @@ fn fact_cell(value: &str, detail: Option<&str>, source: &str) -> Html {
         <td>
             { value }
             if let Some(d) = detail { <span class="dest-tag">{ d }</span> }
-            <a class="dest-tag" href={source.to_string()} target="_blank" rel="noopener noreferrer">{"source"}</a>
+            <a class="dest-tag" href={source.to_string()} target="_blank" rel="noopener noreferrer">{ tr(Msg::Source) }</a>
         </td>
     }
 }
@@ -35,8 +36,8 @@ pub fn DataFlow() -> Html {
                     { counts }
                     { fact_cell(&dest.storage.value, dest.storage.detail.as_deref(), &dest.storage.source) }
                     { fact_cell(&dest.trains_on_api_data.value, dest.trains_on_api_data.detail.as_deref(), &dest.trains_on_api_data.source) }
-                    <td><a href={dest.policy.clone()} target="_blank" rel="noopener noreferrer">{"policy"}</a>
-                        <span class="dest-tag">{ format!("read {}", dest.read) }</span></td>
+                    <td><a href={dest.policy.clone()} target="_blank" rel="noopener noreferrer">{ tr(Msg::PolicyLink) }</a>
+                        <span class="dest-tag">{ tf(Msg::ReadOn, &[("date", &dest.read)]) }</span></td>
                 </tr>
             },
             other => html! {
@@ -52,13 +53,10 @@ pub fn DataFlow() -> Html {
     html! {
         <>
             <section class="panel flow" aria-labelledby="flow-h">
-                <h2 id="flow-h">{"Where your prompts go"}</h2>
-                <p class="hint">{"Candor runs entirely in this browser. It sends prompts only to the providers you configured, \
-                    shown here with who operates each host and under which country's law. The page's Content-Security-Policy \
-                    forbids loading scripts, styles, fonts or images from anywhere but its own origin. A copy of the \
-                    site's own files (and nothing else) is kept in the browser so the app opens offline."}</p>
+                <h2 id="flow-h">{ tr(Msg::WhereGo) }</h2>
+                <p class="hint">{ tr(Msg::FlowHint) }</p>
                 <svg data-testid="flow-diagram" viewBox={format!("0 0 {} {}", d.width, d.height)} role="img"
-                    aria-label="Diagram of where requests go">
+                    aria-label={tr(Msg::DiagramLabel)}>
                     { for d.zones.iter().map(|z| html! {
                         <g>
                             <rect class={classes!("zone", z.tint.css_class())} x={z.x.to_string()} y={z.y.to_string()}
@@ -84,12 +82,12 @@ pub fn DataFlow() -> Html {
                 </svg>
             </section>
             <section class="panel" aria-labelledby="dest-h">
-                <h2 id="dest-h">{"Destinations"}</h2>
+                <h2 id="dest-h">{ tr(Msg::Destinations) }</h2>
                 <table class="dest" data-testid="destinations">
                     <thead>
                         <tr>
-                            <th scope="col">{"Host"}</th><th scope="col">{"Law"}</th><th scope="col">{"Requests · sent · received"}</th>
-                            <th scope="col">{"API data stored in"}</th><th scope="col">{"Trains on API data"}</th><th scope="col">{"Policy"}</th>
+                            <th scope="col">{ tr(Msg::Host) }</th><th scope="col">{ tr(Msg::Law) }</th><th scope="col">{ tr(Msg::RequestsSentReceived) }</th>
+                            <th scope="col">{ tr(Msg::StoredIn) }</th><th scope="col">{ tr(Msg::TrainsOn) }</th><th scope="col">{ tr(Msg::Policy) }</th>
                         </tr>
                     </thead>
                     <tbody>{ for rows }</tbody>

@@ -5,6 +5,7 @@
 use web_sys::Element;
 use yew::prelude::*;
 
+use crate::core::i18n::{tr, Msg};
 use crate::core::matrix::{cell_view, rows, short, window, CellView, Row, ROW_PX};
 use crate::core::run::{Cell, CellId};
 use crate::core::state::Action;
@@ -31,13 +32,13 @@ fn matrix_cell(cell: &Cell, probe_id: &AttrValue, col: usize, on_open: &Callback
         CellView::Streaming { meta } => html! {
             <td key={col} class="cell running">
                 <button data-testid={testid} data-verdict="running" {onclick}>
-                    <span class="v">{"streaming"}</span>
+                    <span class="v">{ tr(Msg::Streaming) }</span>
                     <span class="meta">{ meta }</span>
                 </button>
             </td>
         },
         CellView::Queued => html! {
-            <td key={col} class="cell pending" data-testid={testid} data-verdict="pending"><span class="meta">{"queued"}</span></td>
+            <td key={col} class="cell pending" data-testid={testid} data-verdict="pending"><span class="meta">{ tr(Msg::Queued) }</span></td>
         },
     }
 }
@@ -112,10 +113,8 @@ pub fn Matrix() -> Html {
     let Some(run) = app.0.run.as_ref() else {
         return html! {
             <div class="empty" data-testid="empty">
-                <h2>{"No run yet"}</h2>
-                <p>{"Press "}<strong>{"Run probes"}</strong>{" to ask the chosen probes of every enabled provider. \
-                    The Demo provider is simulated and needs no network, so you can try it at once; add DeepSeek, \
-                    OpenAI, OpenRouter or a local Ollama server on the left to probe real models."}</p>
+                <h2>{ tr(Msg::NoRunYet) }</h2>
+                <p>{ tr(Msg::EmptyBefore) }<strong>{ tr(Msg::RunProbes) }</strong>{ tr(Msg::EmptyAfter) }</p>
             </div>
         };
     };
@@ -163,22 +162,22 @@ pub fn Matrix() -> Html {
     });
     html! {
         <div class="matrix-wrap" {onscroll}>
-            <p class="hint" id="matrix-keys">{"Arrow keys move between cells; Enter opens one."}</p>
-            <div class="legend" aria-label="Verdict colours">
+            <p class="hint" id="matrix-keys">{ tr(Msg::MatrixKeys) }</p>
+            <div class="legend" aria-label={tr(Msg::VerdictColours)}>
                 { for Label::ALL.iter().map(|l| html! { <span class={classes!("chip", l.key())}>{ l.title() }</span> }) }
             </div>
             <table class={classes!("matrix", win.partial().then_some("virtual"))} data-testid="matrix" data-rows={all_rows.len().to_string()}
                 onkeydown={Callback::from(move_focus)} aria-describedby="matrix-keys">
                 <thead>
                     <tr>
-                        <th scope="col">{"Probe"}</th>
+                        <th scope="col">{ tr(Msg::Probe) }</th>
                         { for run.providers.iter().enumerate().map(|(i, p)| html! {
                             <th scope="col" data-testid={format!("col-{i}")}>
                                 <div class="col-title">{ &p.title }</div>
-                                if p.simulated { <span class="badge sim">{"simulated"}</span> }
+                                if p.simulated { <span class="badge sim">{ tr(Msg::Simulated) }</span> }
                                 else {
                                     <div class="muted small" data-testid={format!("dest-{i}")}
-                                        title="Where this provider's requests go">{ registry.place(&p.base_url).label() }</div>
+                                        title={tr(Msg::WhereRequestsGo)}>{ registry.place(&p.base_url).label() }</div>
                                 }
                             </th>
                         }) }

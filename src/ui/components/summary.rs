@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::core::i18n::{tf, tr, Msg};
 use crate::core::summary::{by_provider, by_topic, Mix};
 use crate::core::verdict::Label;
 use crate::ui::use_app;
@@ -42,17 +43,17 @@ pub fn Summary() -> Html {
     let shown = Label::ALL;
     html! {
         <section class="panel summary" aria-labelledby="summary-h">
-            <h2 id="summary-h">{"Verdict mix"}</h2>
+            <h2 id="summary-h">{ tr(Msg::VerdictMix) }</h2>
             if let Some(line) = run.judge.as_ref().and_then(|_| run.judge_agreement().describe()) {
                 <p class="judge-agreement" data-testid="judge-agreement">{ line }</p>
             }
             <table class="mix" data-testid="mix">
                 <thead>
                     <tr>
-                        <th scope="col">{"Provider"}</th>
-                        <th scope="col">{"Replies"}</th>
+                        <th scope="col">{ tr(Msg::Provider) }</th>
+                        <th scope="col">{ tr(Msg::Replies) }</th>
                         { for shown.iter().map(|l| html! { <th scope="col" class={classes!("num", l.key())}>{ l.title() }</th> }) }
-                        <th scope="col" class="barcol">{"Mix"}</th>
+                        <th scope="col" class="barcol">{ tr(Msg::Mix) }</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -70,24 +71,24 @@ pub fn Summary() -> Html {
                 </tbody>
             </table>
             <details class="by-topic" {ontoggle}>
-                <summary>{"By topic"}</summary>
+                <summary>{ tr(Msg::ByTopic) }</summary>
                 <table class="mix">
                     <thead>
                         <tr>
-                            <th scope="col">{"Topic"}</th>
+                            <th scope="col">{ tr(Msg::Topic) }</th>
                             { for run.providers.iter().map(|p| html! { <th scope="col">{ &p.title }</th> }) }
                         </tr>
                     </thead>
                     <tbody>
                         { for topics.iter().map(|(topic, mixes)| {
-                            let name = app.0.pack.topic(topic).map_or(topic.as_str(), |t| t.display_name());
+                            let name = app.0.pack.topic(topic).map_or(topic.as_str(), |t| t.ui_name());
                             html! {
                                 <tr>
                                     <th scope="row">{ name }</th>
                                     { for mixes.iter().map(|m| html! {
                                         <td>
                                             { bar(m, 120.0, 10.0) }
-                                            <span class="small muted">{ format!(" {:.0}% answered", m.share(Label::Answered) * 100.0) }</span>
+                                            <span class="small muted">{ tf(Msg::AnsweredShare, &[("percent", &format!("{:.0}%", m.share(Label::Answered) * 100.0))]) }</span>
                                         </td>
                                     }) }
                                 </tr>
