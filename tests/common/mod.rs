@@ -30,6 +30,7 @@ pub fn answer(text: &str) -> Outcome {
 }
 
 /// Sends and finishes one cell with `outcome` at `at_ms`.
+#[allow(dead_code)] // not every test file uses every helper
 pub fn finish_with(run: &mut Run, probe: usize, provider: usize, outcome: Outcome, at_ms: f64) -> CellId {
     let cell = CellId { probe, provider };
     run.apply(RunEvent::Started { cell, at_ms: at_ms.min(1010.0) });
