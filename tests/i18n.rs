@@ -5,7 +5,7 @@
 mod common;
 use std::collections::BTreeMap;
 
-use candor::core::i18n::{self, placeholders, tr, Catalogue, Msg, UiLang, ENGLISH};
+use candor::core::i18n::{self, placeholders, tr, Catalogue, Msg, UiLang, ENGLISH, KEYS};
 use candor::core::progress::run_line;
 use candor::core::verdict::Label;
 
@@ -30,12 +30,11 @@ fn entries(json: &str) -> BTreeMap<String, String> {
 
 fn check(name: &str, json: &str, other_script: &str) {
     let map = entries(json);
-    let keys: Vec<&str> = ENGLISH.iter().map(|(k, _)| *k).collect();
-    let missing: Vec<&&str> = keys.iter().filter(|k| !map.contains_key(**k)).collect();
+    let missing: Vec<&&str> = KEYS.iter().filter(|k| !map.contains_key(**k)).collect();
     assert!(missing.is_empty(), "{name}: no text for {missing:?}");
-    let extra: Vec<&String> = map.keys().filter(|k| !keys.contains(&k.as_str())).collect();
+    let extra: Vec<&String> = map.keys().filter(|k| !KEYS.contains(&k.as_str())).collect();
     assert!(extra.is_empty(), "{name}: keys that are no message: {extra:?}");
-    for (key, english) in ENGLISH {
+    for (key, english) in KEYS.iter().zip(ENGLISH) {
         let text = &map[*key];
         assert!(!text.trim().is_empty(), "{name}: {key} is empty");
         assert_eq!(placeholders(text), placeholders(english), "{name}: {key} changes the placeholders");
@@ -74,6 +73,13 @@ fn core_words_follow_the_chosen_language() {
     let run = common::run("r", 4, 1);
     assert_eq!(run_line(&run, 0.0).done, "0 / 4 done");
     assert_eq!(Label::Refused.title(), "Refused");
+
+    // Read back, every message has its file's text.
+    let catalogue = Catalogue::from_json(HANT).unwrap();
+    let hant = entries(HANT);
+    for &msg in Msg::ALL {
+        assert_eq!(catalogue.get(msg), hant[msg.key()], "{}", msg.key());
+    }
 
     i18n::install(UiLang::ZhHant, Catalogue::from_json(HANT).unwrap());
     assert!(i18n::select(UiLang::ZhHant));

