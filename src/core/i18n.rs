@@ -103,6 +103,13 @@ macro_rules! messages {
 
         /// Each message's English text, indexed by the message.
         pub const ENGLISH: &[&str] = &[$($en,)*];
+
+        /// Every English text, one after the other: the page keeps them as one string and
+        /// where each ends ([`ENDS`]), a quarter of the room of a table of `&str`.
+        const BLOB: &str = concat!($($en,)*);
+
+        /// Each English text's length in bytes.
+        const LENS: &[usize] = &[$($en.len(),)*];
     };
 }
 
@@ -261,6 +268,8 @@ messages! {
     PromptTokens = "{n} prompt tokens",
     CompletionTokens = "{n} completion tokens",
     TotalCost = "Estimated total: ${total}",
+    NoPrice = "no price",
+    TokensSum = "{prompt} + {completion} tokens",
     // Detail.
     NotAsked = "Not asked yet.",
     StreamingDots = "Streaming…",
@@ -421,6 +430,30 @@ impl Msg {
 /// How many messages there are.
 const COUNT: usize = KEYS.len();
 
+/// Where each message's English text ends in [`BLOB`].
+const ENDS: [u16; COUNT] = {
+    let mut ends = [0u16; COUNT];
+    let (mut i, mut at) = (0, 0);
+    while i < COUNT {
+        at += LENS[i];
+        ends[i] = at as u16;
+        i += 1;
+    }
+    assert!(at == BLOB.len() && at <= u16::MAX as usize);
+    ends
+};
+
+/// `msg` in English.
+pub fn english(msg: Msg) -> &'static str {
+    english_at(msg as usize)
+}
+
+/// The English text of the `i`th message.
+fn english_at(i: usize) -> &'static str {
+    let start = if i == 0 { 0 } else { ENDS[i - 1] as usize };
+    &BLOB[start..ENDS[i] as usize]
+}
+
 /// Whether key `a` sorts before key `b` (byte order, as a JSON object's keys are sorted).
 const fn before(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -466,10 +499,10 @@ impl Catalogue {
         if map.len() != COUNT {
             return Err(format!("{} texts for {COUNT} messages", map.len()));
         }
-        let mut entries: Vec<(&String, &serde_json::Value)> = map.iter().collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut texts: Vec<Box<str>> = ENGLISH.iter().map(|&en| en.into()).collect();
-        for (&msg, (_, text)) in BY_KEY.iter().zip(entries) {
+        // A parsed object's entries come sorted by key (serde_json's map is a BTreeMap), the
+        // order of BY_KEY; `tests/i18n.rs` reads every shipped text back through here.
+        let mut texts: Vec<Box<str>> = (0..COUNT).map(|i| english_at(i).into()).collect();
+        for (&msg, text) in BY_KEY.iter().zip(map.values()) {
             if let Some(text) = text.as_str().filter(|t| !t.is_empty()) {
                 texts[msg as usize] = text.into();
             }
@@ -519,15 +552,17 @@ pub fn current() -> UiLang {
 }
 
 /// `msg` in the interface's language.
+#[inline(never)]
 pub fn tr(msg: Msg) -> &'static str {
     match ACTIVE.get().1 {
         Some(c) => c.get(msg),
-        None => ENGLISH[msg as usize],
+        None => english(msg),
     }
 }
 
 /// `msg` in the interface's language with each `{name}` replaced by its value in `args`
 /// (a placeholder with no value is left as it is).
+#[inline(never)]
 pub fn tf(msg: Msg, args: &[(&str, &dyn Display)]) -> String {
     fill(tr(msg), args)
 }
@@ -600,6 +635,9 @@ mod tests {
         keys.dedup();
         assert_eq!(keys.len(), Msg::ALL.len());
         assert_eq!(Msg::RunProbes.key(), "RunProbes");
+        for (&m, en) in Msg::ALL.iter().zip(ENGLISH) {
+            assert_eq!(english(m), *en);
+        }
         // The compiler's order is the sorted order.
         let by_key: Vec<&str> = BY_KEY.iter().map(|&m| KEYS[m as usize]).collect();
         assert_eq!(by_key, keys);

@@ -27,7 +27,7 @@ use crate::ui::components::charts::Charts;
 use crate::ui::components::data_flow::DataFlow;
 use crate::ui::components::detail::Detail;
 use crate::ui::components::judge_picker::JudgePicker;
-use crate::ui::components::lang_switch::LangSwitch;
+use crate::ui::components::lang_switch::lang_switch;
 use crate::ui::components::matrix::Matrix;
 use crate::ui::components::notice::Notice;
 use crate::ui::components::probe_picker::ProbePicker;
@@ -35,7 +35,7 @@ use crate::ui::components::providers_panel::ProvidersPanel;
 use crate::ui::components::run_bar::RunBar;
 use crate::ui::components::runs_page::RunsPage;
 use crate::ui::components::summary::Summary;
-use crate::ui::{ledger_sink, AppCtx, Store};
+use crate::ui::{ledger_sink, tx, txf, AppCtx, Store};
 
 /// The site's data files, fetched at start-up rather than compiled in (it keeps the
 /// WebAssembly small), with the ledger events of fetching them.
@@ -236,10 +236,10 @@ pub fn App() -> Html {
         });
     }
     match &*assets {
-        None => html! { <div class="loading" data-testid="loading">{ tr(Msg::Loading) }</div> },
+        None => html! { <div class="loading" data-testid="loading">{ tx(Msg::Loading) }</div> },
         Some(Err(e)) => html! {
             <div class="loading error-text" role="alert">
-                { tf(Msg::LoadFailed, &[("error", e)]) }
+                { txf(Msg::LoadFailed, &[("error", e)]) }
             </div>
         },
         Some(Ok(a)) => html! { <Main assets={a.clone()} /> },
@@ -365,7 +365,7 @@ pub fn Main(props: &MainProps) -> Html {
                 <div class="brand">
                     <span class="logo" aria-hidden="true">{"◐"}</span>
                     <h1>{"Candor"}</h1>
-                    <span class="tagline">{ tr(Msg::Tagline) }</span>
+                    <span class="tagline">{ tx(Msg::Tagline) }</span>
                 </div>
                 <nav class="tabs" role="tablist" aria-label={tr(Msg::Pages)}>
                     { for [
@@ -383,8 +383,8 @@ pub fn Main(props: &MainProps) -> Html {
                             }
                         }) }
                 </nav>
-                <div class="privacy-note">{ tr(Msg::PrivacyNote) }</div>
-                <LangSwitch lang={*ui_lang} on_change={on_lang} />
+                <div class="privacy-note">{ tx(Msg::PrivacyNote) }</div>
+                { lang_switch(*ui_lang, &on_lang) }
             </header>
             <main class="layout">
                 <aside class="sidebar">

@@ -116,6 +116,10 @@ test('each language from the switch: the main path in its words, and the choice 
     const topicName = pack.topics.find((t) => t.id === 'tiananmen-1989').name[lang];
     assert.ok((await page.locator('tr.group th').first().textContent()).includes(topicName), `${lang}: topic heading`);
     assert.equal((await page.locator('#summary-h').textContent()).trim(), m.VerdictMix);
+    // With the charts and the verdict mix by topic open.
+    await page.locator('[data-testid=charts] > summary').click();
+    await page.getByTestId('heatmap').waitFor();
+    await page.locator('details.by-topic > summary').click();
     assertNoLeftovers(await interfaceText(page), lang, 'results');
 
     // A cell's detail.

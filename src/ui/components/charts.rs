@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::core::i18n::{tf, tr, Msg};
+use crate::core::i18n::{tr, Msg};
 use crate::core::report::charts::{
     answered_shares, cost_bars, grouped_bars, heatmap, ratios, AxisLabel, GroupedBars, Price, PriceField,
     TokenUse,
@@ -13,6 +13,7 @@ use crate::core::report::figures::{control_gap, has_controls, language_gap, topi
 use crate::core::report::text::pct;
 use crate::core::state::Action;
 use crate::ui::use_app;
+use crate::ui::{tx, txf};
 use web_sys::HtmlInputElement;
 
 fn label_end(l: &AxisLabel) -> Html {
@@ -21,7 +22,7 @@ fn label_end(l: &AxisLabel) -> Html {
 
 fn grouped(g: &GroupedBars, groups: &[String], testid: &str) -> Html {
     if g.bars.is_empty() {
-        return html! { <p class="muted">{ tr(Msg::NothingToShow) }</p> };
+        return html! { <p class="muted">{ tx(Msg::NothingToShow) }</p> };
     }
     html! {
         <>
@@ -66,7 +67,7 @@ pub fn Charts() -> Html {
     if !*open {
         return html! {
             <details class="panel charts" data-testid="charts" {ontoggle}>
-                <summary><h2>{ tr(Msg::Charts) }</h2></summary>
+                <summary><h2>{ tx(Msg::Charts) }</h2></summary>
             </details>
         };
     }
@@ -123,10 +124,10 @@ pub fn Charts() -> Html {
     };
     html! {
         <details class="panel charts" data-testid="charts" {ontoggle}>
-            <summary><h2>{ tr(Msg::Charts) }</h2></summary>
-            <h3>{ tr(Msg::AnsweredByTopic) }</h3>
+            <summary><h2>{ tx(Msg::Charts) }</h2></summary>
+            <h3>{ tx(Msg::AnsweredByTopic) }</h3>
             if heat.cells.is_empty() {
-                <p class="muted">{ tr(Msg::NothingFinished) }</p>
+                <p class="muted">{ tx(Msg::NothingFinished) }</p>
             } else {
                 <svg class="chart" data-testid="heatmap" viewBox={format!("0 0 {:.1} {:.1}", heat.width, heat.height)}
                     width={format!("{:.0}", heat.width)} role="img" aria-label={tr(Msg::HeatmapLabel)}>
@@ -149,15 +150,15 @@ pub fn Charts() -> Html {
                     }) }
                 </svg>
             }
-            <h3>{ tr(Msg::LanguageGap) }</h3>
+            <h3>{ tx(Msg::LanguageGap) }</h3>
             { grouped(&lang_chart, &titles, "language-gap") }
-            <h3>{ tr(Msg::ControlGap) }</h3>
+            <h3>{ tx(Msg::ControlGap) }</h3>
             if has_controls(run) { { grouped(&ctrl_chart, &titles, "control-gap") } }
-            else { <p class="muted">{ tr(Msg::NoControls) }</p> }
-            <h3>{ tr(Msg::TokensCost) }</h3>
-            <p class="hint">{ tr(Msg::PricesHint) }</p>
+            else { <p class="muted">{ tx(Msg::NoControls) }</p> }
+            <h3>{ tx(Msg::TokensCost) }</h3>
+            <p class="hint">{ tx(Msg::PricesHint) }</p>
             <table class="mix prices">
-                <thead><tr><th>{ tr(Msg::ModelPattern) }</th><th>{ tr(Msg::PriceInput) }</th><th>{ tr(Msg::PriceOutput) }</th></tr></thead>
+                <thead><tr><th>{ tx(Msg::ModelPattern) }</th><th>{ tx(Msg::PriceInput) }</th><th>{ tx(Msg::PriceOutput) }</th></tr></thead>
                 <tbody>
                     { for prices.iter().enumerate().map(|(i, p)| html! {
                         <tr>
@@ -168,7 +169,7 @@ pub fn Charts() -> Html {
                     }) }
                 </tbody>
             </table>
-            <button class="btn small" onclick={add_price}>{ tr(Msg::AddPrice) }</button>
+            <button class="btn small" onclick={add_price}>{ tx(Msg::AddPrice) }</button>
             <svg class="chart" data-testid="cost" viewBox={format!("0 0 {:.1} {:.1}", cost.width.max(1.0), cost.height.max(1.0))}
                 width={format!("{:.0}", cost.width)} role="img" aria-label={tr(Msg::CostLabel)}>
                 { for cost.bars.iter().map(|b| html! {
@@ -176,15 +177,15 @@ pub fn Charts() -> Html {
                         <text class="axis-label" x={format!("{:.1}", b.tokens_x - 6.0)} y={format!("{:.1}", b.y + b.h / 2.0)}
                             text-anchor="end" dominant-baseline="middle">{ &b.label }</text>
                         <rect class="series s0" x={format!("{:.1}", b.tokens_x)} y={format!("{:.1}", b.y)} width={format!("{:.2}", b.prompt_w)} height={format!("{:.1}", b.h)}>
-                            <title>{ tf(Msg::PromptTokens, &[("n", &b.prompt_tokens)]) }</title></rect>
+                            <title>{ txf(Msg::PromptTokens, &[("n", &b.prompt_tokens)]) }</title></rect>
                         <rect class="series s1" x={format!("{:.1}", b.tokens_x + b.prompt_w)} y={format!("{:.1}", b.y)} width={format!("{:.2}", b.completion_w)} height={format!("{:.1}", b.h)}>
-                            <title>{ tf(Msg::CompletionTokens, &[("n", &b.completion_tokens)]) }</title></rect>
+                            <title>{ txf(Msg::CompletionTokens, &[("n", &b.completion_tokens)]) }</title></rect>
                         <text class="value" x={format!("{:.1}", b.tokens_x + b.prompt_w + b.completion_w + 4.0)} y={format!("{:.1}", b.y + b.h / 2.0)}
                             dominant-baseline="middle">{ b.value_text() }</text>
                     </g>
                 }) }
             </svg>
-            if let Some(total) = cost.total_cost { <p data-testid="total-cost">{ tf(Msg::TotalCost, &[("total", &format!("{total:.4}"))]) }</p> }
+            if let Some(total) = cost.total_cost { <p data-testid="total-cost">{ txf(Msg::TotalCost, &[("total", &format!("{total:.4}"))]) }</p> }
         </details>
     }
 }

@@ -16,6 +16,7 @@ use crate::core::verdict::{Field, Outcome};
 use crate::ui::components::reply_text::ReplyText;
 use crate::ui::components::verdict_badge::VerdictBadge;
 use crate::ui::use_app;
+use crate::ui::{tx, txf};
 
 /// One provider's reply to the open probe.
 fn reply_column(
@@ -26,12 +27,12 @@ fn reply_column(
     judge: Option<&RunProvider>,
 ) -> Html {
     let body = match cell.as_deref() {
-        None | Some(Cell::Pending) => html! { <p class="muted">{ tr(Msg::NotAsked) }</p> },
+        None | Some(Cell::Pending) => html! { <p class="muted">{ tx(Msg::NotAsked) }</p> },
         Some(Cell::Running { content, reasoning, .. }) => html! {
             <>
-                <p class="muted">{ tr(Msg::StreamingDots) }</p>
+                <p class="muted">{ tx(Msg::StreamingDots) }</p>
                 if !reasoning.is_empty() {
-                    <details open=true class="reasoning"><summary>{ tr(Msg::Reasoning) }</summary><div class="text" lang={lang.tag()}>{ reasoning }</div></details>
+                    <details open=true class="reasoning"><summary>{ tx(Msg::Reasoning) }</summary><div class="text" lang={lang.tag()}>{ reasoning }</div></details>
                 }
                 <div class="text" data-testid="reply-text" lang={lang.tag()}>{ content }</div>
             </>
@@ -44,10 +45,10 @@ fn reply_column(
         <article class="reply" data-testid="reply">
             <header>
                 <h3>{ &provider.title }</h3>
-                if provider.simulated { <span class="badge sim">{ tr(Msg::Simulated) }</span> }
+                if provider.simulated { <span class="badge sim">{ tx(Msg::Simulated) }</span> }
             </header>
             if let Some(l) = source_label {
-                <p class="source-label" data-testid="source-label">{ tf(Msg::SourceLabel, &[("label", &describe_source_label(l))]) }</p>
+                <p class="source-label" data-testid="source-label">{ txf(Msg::SourceLabel, &[("label", &describe_source_label(l))]) }</p>
             }
             { body }
         </article>
@@ -69,11 +70,11 @@ fn done_column(r: &CellResult, cell: Rc<Cell>, judge: Option<&RunProvider>, lang
             let reasoning = match reply.reasoning.as_deref() {
                 None => html! {},
                 Some(text) if text.trim().is_empty() => html! {
-                    <p class="reasoning empty" data-testid="reasoning-empty">{ tr(Msg::ReasoningEmpty) }</p>
+                    <p class="reasoning empty" data-testid="reasoning-empty">{ tx(Msg::ReasoningEmpty) }</p>
                 },
                 Some(t) => html! {
                     <details class="reasoning" data-testid="reasoning">
-                        <summary>{ tf(Msg::ReasoningChars, &[("n", &t.chars().count())]) }</summary>
+                        <summary>{ txf(Msg::ReasoningChars, &[("n", &t.chars().count())]) }</summary>
                         <ReplyText cell={cell.clone()} field={Field::Reasoning} {lang} />
                     </details>
                 },
@@ -84,13 +85,13 @@ fn done_column(r: &CellResult, cell: Rc<Cell>, judge: Option<&RunProvider>, lang
                     { reasoning }
                     <ReplyText {cell} field={Field::Content} {lang} />
                     if let Some(why) = cut_short {
-                        <p class="error-text">{ tf(Msg::CutShort, &[("why", why)]) }</p>
+                        <p class="error-text">{ txf(Msg::CutShort, &[("why", why)]) }</p>
                     }
                     <dl class="facts">
-                        if let Some(m) = &reply.model { <dt>{ tr(Msg::ServedBy) }</dt><dd>{ m }</dd> }
-                        if let Some(u) = &reply.upstream_provider { <dt>{ tr(Msg::Upstream) }</dt><dd>{ u }</dd> }
-                        if let Some(f) = &reply.finish_reason { <dt>{ tr(Msg::FinishReason) }</dt><dd>{ f }</dd> }
-                        if let Some(u) = usage { <dt>{ tr(Msg::Tokens) }</dt><dd>{ u }</dd> }
+                        if let Some(m) = &reply.model { <dt>{ tx(Msg::ServedBy) }</dt><dd>{ m }</dd> }
+                        if let Some(u) = &reply.upstream_provider { <dt>{ tx(Msg::Upstream) }</dt><dd>{ u }</dd> }
+                        if let Some(f) = &reply.finish_reason { <dt>{ tx(Msg::FinishReason) }</dt><dd>{ f }</dd> }
+                        if let Some(u) = usage { <dt>{ tx(Msg::Tokens) }</dt><dd>{ u }</dd> }
                     </dl>
                 </>
             }
@@ -99,7 +100,7 @@ fn done_column(r: &CellResult, cell: Rc<Cell>, judge: Option<&RunProvider>, lang
             <div class="text error-text" data-testid="reply-error">
                 { e.to_string() }
                 if let crate::core::dialect::DialectError::Http { body, .. } = e {
-                    <details><summary>{ tr(Msg::ResponseBody) }</summary><pre>{ body }</pre></details>
+                    <details><summary>{ tx(Msg::ResponseBody) }</summary><pre>{ body }</pre></details>
                 }
             </div>
         },
@@ -250,9 +251,9 @@ pub fn Detail() -> Html {
                         <p class="muted small">{ heading(probe, &s.pack) }</p>
                         <h2 id="detail-h" data-testid="detail-prompt" lang={probe.lang.tag()}>{ &probe.prompt }</h2>
                         if probe.lang != Lang::En && !cjk_fonts() {
-                            <p class="hint" data-testid="no-cjk-font">{ tf(Msg::NoCjkFont, &[("lang", &probe.lang.name())]) }</p>
+                            <p class="hint" data-testid="no-cjk-font">{ txf(Msg::NoCjkFont, &[("lang", &probe.lang.name())]) }</p>
                         }
-                        <p class="muted small">{ tf(Msg::HonestAnswer, &[("list", &probe.expect.join(", "))]) }</p>
+                        <p class="muted small">{ txf(Msg::HonestAnswer, &[("list", &probe.expect.join(", "))]) }</p>
                     </div>
                     <button class="btn ghost" onclick={close} aria-label={tr(Msg::Close)} data-testid="detail-close">{"✕"}</button>
                 </header>

@@ -11,6 +11,7 @@ use crate::core::state::Action;
 use crate::net::files::read_text;
 use crate::net::storage::via_value;
 use crate::net::tools;
+use crate::ui::tx;
 use crate::ui::use_app;
 
 /// Reads a probe list in the tools worker (see [`crate::core::tools::read_probe_list`]).
@@ -63,17 +64,17 @@ pub fn ImportProbes() -> Html {
     };
     html! {
         <details class="import-probes">
-            <summary>{ tr(Msg::ImportProbes) }</summary>
-            <p class="hint">{ tr(Msg::ImportHint) }</p>
+            <summary>{ tx(Msg::ImportProbes) }</summary>
+            <p class="hint">{ tx(Msg::ImportHint) }</p>
             <div class="fields">
-                <label for="import-topic">{ tr(Msg::Topic) }</label>
+                <label for="import-topic">{ tx(Msg::Topic) }</label>
                 <input id="import-topic" data-testid="import-topic" value={(*topic).clone()} oninput={on_topic} />
-                <label for="import-lang">{ tr(Msg::Language) }</label>
+                <label for="import-lang">{ tx(Msg::Language) }</label>
                 <select id="import-lang" data-testid="import-lang" onchange={on_lang}>
-                    <option value="" selected={lang.is_none()}>{ tr(Msg::AsFileSays) }</option>
+                    <option value="" selected={lang.is_none()}>{ tx(Msg::AsFileSays) }</option>
                     { for Lang::ALL.iter().map(|l| html! { <option value={l.tag()} selected={*lang == Some(*l)}>{ l.label() }</option> }) }
                 </select>
-                <label for="import-probes-file">{ tr(Msg::File) }</label>
+                <label for="import-probes-file">{ tx(Msg::File) }</label>
                 <input id="import-probes-file" type="file" data-testid="import-probes" accept=".csv,.jsonl,.txt,text/plain" onchange={on_file} />
             </div>
         </details>

@@ -3,11 +3,12 @@
 use yew::prelude::*;
 
 use crate::core::flow::format_bytes;
-use crate::core::i18n::{tf, tr, Msg};
+use crate::core::i18n::{tr, Msg};
 use crate::core::ledger::{LedgerEntry, LEDGER_PAGE};
 use crate::core::price::Price;
 use crate::core::report::text::clock;
 use crate::ui::use_app;
+use crate::ui::{tx, txf};
 
 fn headers(list: &[(String, String)]) -> Html {
     html! {
@@ -39,22 +40,22 @@ fn row(e: &LedgerEntry, prices: &[Price]) -> Html {
             <div class="ledger-detail">
                 <dl class="facts">
                     <dt>{"URL"}</dt><dd>{ &e.url }</dd>
-                    if let Some(t) = e.ttfb_ms { <dt>{ tr(Msg::Headers) }</dt><dd>{ format!("{t:.0} ms") }</dd> }
-                    if let Some(t) = e.first_token_ms { <dt>{ tr(Msg::FirstTokenFact) }</dt><dd>{ format!("{t:.0} ms") }</dd> }
-                    if let Some(t) = e.last_token_ms { <dt>{ tr(Msg::LastToken) }</dt><dd>{ format!("{t:.0} ms") }</dd> }
-                    if let Some(m) = &e.served_model { <dt>{ tr(Msg::ServedBy) }</dt><dd>{ m }</dd> }
-                    if let Some(u) = &e.upstream { <dt>{ tr(Msg::Upstream) }</dt><dd>{ u }</dd> }
-                    if let Some(t) = e.usage_text(prices) { <dt>{ tr(Msg::TokensCostFact) }</dt><dd data-testid="ledger-cost">{ t }</dd> }
-                    if let Some(err) = &e.error { <dt>{ tr(Msg::ErrorFact) }</dt><dd class="error-text">{ err }</dd> }
+                    if let Some(t) = e.ttfb_ms { <dt>{ tx(Msg::Headers) }</dt><dd>{ format!("{t:.0} ms") }</dd> }
+                    if let Some(t) = e.first_token_ms { <dt>{ tx(Msg::FirstTokenFact) }</dt><dd>{ format!("{t:.0} ms") }</dd> }
+                    if let Some(t) = e.last_token_ms { <dt>{ tx(Msg::LastToken) }</dt><dd>{ format!("{t:.0} ms") }</dd> }
+                    if let Some(m) = &e.served_model { <dt>{ tx(Msg::ServedBy) }</dt><dd>{ m }</dd> }
+                    if let Some(u) = &e.upstream { <dt>{ tx(Msg::Upstream) }</dt><dd>{ u }</dd> }
+                    if let Some(t) = e.usage_text(prices) { <dt>{ tx(Msg::TokensCostFact) }</dt><dd data-testid="ledger-cost">{ t }</dd> }
+                    if let Some(err) = &e.error { <dt>{ tx(Msg::ErrorFact) }</dt><dd class="error-text">{ err }</dd> }
                 </dl>
-                <h4>{ tr(Msg::RequestHeaders) }</h4>
+                <h4>{ tx(Msg::RequestHeaders) }</h4>
                 { headers(&e.request_headers) }
                 if let Some(body) = &e.request_body {
-                    <h4>{ tf(Msg::RequestBody, &[("size", &format_bytes(e.bytes_out))]) }</h4>
+                    <h4>{ txf(Msg::RequestBody, &[("size", &format_bytes(e.bytes_out))]) }</h4>
                     <pre data-testid="ledger-body">{ body }</pre>
                 }
                 if !e.response_headers.is_empty() {
-                    <h4>{ tr(Msg::ResponseHeaders) }</h4>
+                    <h4>{ tx(Msg::ResponseHeaders) }</h4>
                     { headers(&e.response_headers) }
                 }
             </div>
@@ -75,24 +76,24 @@ pub fn LedgerTable() -> Html {
     let ledger = &app.0.ledger;
     html! {
         <section class="panel" aria-labelledby="ledger-h">
-            <h2 id="ledger-h">{ tf(Msg::LedgerTitle, &[("n", &ledger.len())]) }</h2>
-            <p class="hint">{ tr(Msg::LedgerHint) }</p>
+            <h2 id="ledger-h">{ txf(Msg::LedgerTitle, &[("n", &ledger.len())]) }</h2>
+            <p class="hint">{ tx(Msg::LedgerHint) }</p>
             if ledger.is_empty() {
-                <p class="muted" data-testid="ledger-empty">{ tr(Msg::LedgerEmpty) }</p>
+                <p class="muted" data-testid="ledger-empty">{ tx(Msg::LedgerEmpty) }</p>
             } else {
                 <div class="ledger" data-testid="ledger">
                     <div class="ledger-head" aria-hidden="true">
-                        <span class="t">{ tr(Msg::ColTime) }</span><span class="p">{ tr(Msg::ColProvider) }</span><span class="w">{ tr(Msg::ColFor) }</span>
-                        <span class="m">{ tr(Msg::ColMethod) }</span><span class="h">{ tr(Msg::ColHost) }</span><span class="s">{ tr(Msg::ColStatus) }</span>
-                        <span class="b">{ tr(Msg::ColBytes) }</span><span class="l">{ tr(Msg::ColTaken) }</span>
+                        <span class="t">{ tx(Msg::ColTime) }</span><span class="p">{ tx(Msg::ColProvider) }</span><span class="w">{ tx(Msg::ColFor) }</span>
+                        <span class="m">{ tx(Msg::ColMethod) }</span><span class="h">{ tx(Msg::ColHost) }</span><span class="s">{ tx(Msg::ColStatus) }</span>
+                        <span class="b">{ tx(Msg::ColBytes) }</span><span class="l">{ tx(Msg::ColTaken) }</span>
                     </div>
                     { for ledger.entries().rev().take(*shown).map(|e| row(e, &app.0.prices)) }
                 </div>
                 if ledger.len() > *shown {
                     <p class="hint" data-testid="ledger-more">
-                        { tf(Msg::ShowingNewest, &[("n", &*shown), ("total", &ledger.len())]) }
-                        <button class="btn small" onclick={more}>{ tf(Msg::ShowMore, &[("n", &LEDGER_PAGE)]) }</button>
-                        { tr(Msg::InExports) }
+                        { txf(Msg::ShowingNewest, &[("n", &*shown), ("total", &ledger.len())]) }
+                        <button class="btn small" onclick={more}>{ txf(Msg::ShowMore, &[("n", &LEDGER_PAGE)]) }</button>
+                        { tx(Msg::InExports) }
                     </p>
                 }
             }

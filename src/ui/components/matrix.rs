@@ -10,6 +10,7 @@ use crate::core::matrix::{cell_view, rows, short, window, CellView, Row, ROW_PX}
 use crate::core::run::{Cell, CellId};
 use crate::core::state::Action;
 use crate::core::verdict::Label;
+use crate::ui::tx;
 use crate::ui::use_app;
 
 /// One cell of the matrix.
@@ -32,13 +33,13 @@ fn matrix_cell(cell: &Cell, probe_id: &AttrValue, col: usize, on_open: &Callback
         CellView::Streaming { meta } => html! {
             <td key={col} class="cell running">
                 <button data-testid={testid} data-verdict="running" {onclick}>
-                    <span class="v">{ tr(Msg::Streaming) }</span>
+                    <span class="v">{ tx(Msg::Streaming) }</span>
                     <span class="meta">{ meta }</span>
                 </button>
             </td>
         },
         CellView::Queued => html! {
-            <td key={col} class="cell pending" data-testid={testid} data-verdict="pending"><span class="meta">{ tr(Msg::Queued) }</span></td>
+            <td key={col} class="cell pending" data-testid={testid} data-verdict="pending"><span class="meta">{ tx(Msg::Queued) }</span></td>
         },
     }
 }
@@ -113,8 +114,8 @@ pub fn Matrix() -> Html {
     let Some(run) = app.0.run.as_ref() else {
         return html! {
             <div class="empty" data-testid="empty">
-                <h2>{ tr(Msg::NoRunYet) }</h2>
-                <p>{ tr(Msg::EmptyBefore) }<strong>{ tr(Msg::RunProbes) }</strong>{ tr(Msg::EmptyAfter) }</p>
+                <h2>{ tx(Msg::NoRunYet) }</h2>
+                <p>{ tx(Msg::EmptyBefore) }<strong>{ tx(Msg::RunProbes) }</strong>{ tx(Msg::EmptyAfter) }</p>
             </div>
         };
     };
@@ -162,7 +163,7 @@ pub fn Matrix() -> Html {
     });
     html! {
         <div class="matrix-wrap" {onscroll}>
-            <p class="hint" id="matrix-keys">{ tr(Msg::MatrixKeys) }</p>
+            <p class="hint" id="matrix-keys">{ tx(Msg::MatrixKeys) }</p>
             <div class="legend" aria-label={tr(Msg::VerdictColours)}>
                 { for Label::ALL.iter().map(|l| html! { <span class={classes!("chip", l.key())}>{ l.title() }</span> }) }
             </div>
@@ -170,11 +171,11 @@ pub fn Matrix() -> Html {
                 onkeydown={Callback::from(move_focus)} aria-describedby="matrix-keys">
                 <thead>
                     <tr>
-                        <th scope="col">{ tr(Msg::Probe) }</th>
+                        <th scope="col">{ tx(Msg::Probe) }</th>
                         { for run.providers.iter().enumerate().map(|(i, p)| html! {
                             <th scope="col" data-testid={format!("col-{i}")}>
                                 <div class="col-title">{ &p.title }</div>
-                                if p.simulated { <span class="badge sim">{ tr(Msg::Simulated) }</span> }
+                                if p.simulated { <span class="badge sim">{ tx(Msg::Simulated) }</span> }
                                 else {
                                     <div class="muted small" data-testid={format!("dest-{i}")}
                                         title={tr(Msg::WhereRequestsGo)}>{ registry.place(&p.base_url).label() }</div>

@@ -3,11 +3,12 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::core::i18n::{tf, tr, Msg};
+use crate::core::i18n::{tf, Msg};
 use crate::core::pack::{Lang, ProbeKind};
 use crate::core::state::Action;
 use crate::ui::components::import_probes::ImportProbes;
 use crate::ui::use_app;
+use crate::ui::{tx, txf};
 
 /// Topic, language and control filters over the pack.
 #[component]
@@ -36,12 +37,12 @@ pub fn ProbePicker() -> Html {
     };
     html! {
         <section class="panel" aria-labelledby="probes-h">
-            <h2 id="probes-h">{ tr(Msg::Probes) }</h2>
+            <h2 id="probes-h">{ tx(Msg::Probes) }</h2>
             <p class="hint">{ format!("{} v{}", s.pack.title, s.pack.version) }</p>
             <fieldset disabled={locked}>
-                <legend>{ tr(Msg::Topics) }
-                    <button class="btn link" onclick={all(true)}>{ tr(Msg::TopicsAll) }</button>
-                    <button class="btn link" onclick={all(false)} data-testid="topics-none">{ tr(Msg::TopicsNone) }</button>
+                <legend>{ tx(Msg::Topics) }
+                    <button class="btn link" onclick={all(true)}>{ tx(Msg::TopicsAll) }</button>
+                    <button class="btn link" onclick={all(false)} data-testid="topics-none">{ tx(Msg::TopicsNone) }</button>
                 </legend>
                 { for s.pack.topics.iter().filter(|t| t.kind == ProbeKind::Sensitive).map(|topic| html! {
                     <label class="check">
@@ -60,15 +61,15 @@ pub fn ProbePicker() -> Html {
                         <label class="check imported">
                             <input type="checkbox" data-testid={format!("topic-{topic}")} checked={sel.topics.contains(topic)}
                                 onchange={dispatch(Action::ToggleTopic(topic.clone()))} />
-                            { tf(Msg::ImportedTopic, &[("topic", topic), ("n", n)]) }
-                            <button class="btn link" onclick={remove} aria-label={tf(Msg::ForgetTopic, &[("topic", topic)])}>{ tr(Msg::Forget) }</button>
+                            { txf(Msg::ImportedTopic, &[("topic", topic), ("n", n)]) }
+                            <button class="btn link" onclick={remove} aria-label={tf(Msg::ForgetTopic, &[("topic", topic)])}>{ tx(Msg::Forget) }</button>
                         </label>
                     }
                 }) }
             </fieldset>
             <ImportProbes />
             <fieldset disabled={locked}>
-                <legend>{ tr(Msg::Languages) }</legend>
+                <legend>{ tx(Msg::Languages) }</legend>
                 { for Lang::ALL.iter().map(|&l| html! {
                     <label class="check">
                         <input type="checkbox" data-testid={format!("lang-{}", l.tag())} checked={sel.langs.contains(&l)}
@@ -78,7 +79,7 @@ pub fn ProbePicker() -> Html {
                 }) }
                 <label class="check">
                     <input type="checkbox" data-testid="controls" checked={sel.controls} onchange={on_controls} />
-                    { tr(Msg::Controls) }
+                    { tx(Msg::Controls) }
                 </label>
             </fieldset>
             <p class="count" data-testid="probe-count">

@@ -11,6 +11,7 @@ use crate::core::provider::ProviderConfig;
 use crate::core::state::{Action, ModelList};
 use crate::net::engine::fetch_models;
 use crate::ui::use_app;
+use crate::ui::{tx, txf};
 
 /// Props of [`ProviderCard`].
 #[derive(Properties, PartialEq)]
@@ -105,34 +106,34 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
                         onchange={toggle(|p, v| p.enabled = v)} aria-label={tr(Msg::IncludeInRuns)} />
                     <strong>{ p.title() }</strong>
                 </label>
-                if p.is_simulated() { <span class="badge sim">{ tr(Msg::Simulated) }</span> }
+                if p.is_simulated() { <span class="badge sim">{ tx(Msg::Simulated) }</span> }
                 <button class="btn small ghost" onclick={on_remove} disabled={props.locked}
-                    aria-label={tf(Msg::RemoveNamed, &[("name", &p.name)])}>{ tr(Msg::Remove) }</button>
+                    aria-label={tf(Msg::RemoveNamed, &[("name", &p.name)])}>{ tx(Msg::Remove) }</button>
             </div>
             <details open={start_open}>
-                <summary>{ tr(Msg::Settings) }</summary>
+                <summary>{ tx(Msg::Settings) }</summary>
                 <div class="fields">
-                    <label for={f("name")}>{ tr(Msg::Name) }</label>
+                    <label for={f("name")}>{ tx(Msg::Name) }</label>
                     <input id={f("name")} data-testid="provider-name" value={p.name.clone()} disabled={props.locked}
                         oninput={update(|p, v| p.name = v)} />
                     if !p.is_simulated() {
-                        <label for={f("dialect")}>{ tr(Msg::ApiDialect) }</label>
+                        <label for={f("dialect")}>{ tx(Msg::ApiDialect) }</label>
                         <select id={f("dialect")} data-testid="provider-dialect" disabled={props.locked} onchange={on_dialect}>
                             { for Dialect::ALL.iter().map(|d| html! {
                                 <option value={d.key()} selected={*d == p.dialect}>{ d.label() }</option>
                             }) }
                         </select>
-                        <label for={f("url")}>{ tr(Msg::BaseUrl) }</label>
+                        <label for={f("url")}>{ tx(Msg::BaseUrl) }</label>
                         <input id={f("url")} data-testid="provider-url" value={p.base_url.clone()} disabled={props.locked}
                             placeholder={url_hint} spellcheck="false" oninput={update(|p, v| p.base_url = v)} />
                     }
-                    <label for={f("model")}>{ tr(Msg::Model) }</label>
+                    <label for={f("model")}>{ tx(Msg::Model) }</label>
                     <div class="row">
                         <input id={f("model")} data-testid="provider-model" list={list_id.clone()} value={p.model.clone()}
                             disabled={props.locked} spellcheck="false" oninput={update(|p, v| p.model = v)} />
                         <button class="btn small" data-testid="load-models" onclick={on_models}
                             disabled={props.locked || matches!(models, Some(ModelList::Loading))}
-                            title={tr(Msg::ListModelsTitle)}>{ tr(Msg::ListModels) }</button>
+                            title={tr(Msg::ListModelsTitle)}>{ tx(Msg::ListModels) }</button>
                     </div>
                     <datalist id={list_id}>
                         if let Some(ModelList::Loaded(ms)) = models {
@@ -140,15 +141,15 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
                         }
                     </datalist>
                     { match models {
-                        Some(ModelList::Loading) => html! { <p class="hint">{ tr(Msg::AskingModels) }</p> },
+                        Some(ModelList::Loading) => html! { <p class="hint">{ tx(Msg::AskingModels) }</p> },
                         Some(ModelList::Loaded(ms)) => html! {
-                            <p class="hint" data-testid="models-loaded">{ tf(Msg::ModelsOffered, &[("n", &ms.len())]) }</p>
+                            <p class="hint" data-testid="models-loaded">{ txf(Msg::ModelsOffered, &[("n", &ms.len())]) }</p>
                         },
-                        Some(ModelList::Failed(e)) => html! { <p class="error-text">{ tf(Msg::ModelsFailed, &[("error", e)]) }</p> },
+                        Some(ModelList::Failed(e)) => html! { <p class="error-text">{ txf(Msg::ModelsFailed, &[("error", e)]) }</p> },
                         None => html! {},
                     } }
                     if !p.is_simulated() {
-                        <label for={f("key")}>{ tr(Msg::ApiKey) }</label>
+                        <label for={f("key")}>{ tx(Msg::ApiKey) }</label>
                         <input id={f("key")} data-testid="provider-key" type="password" autocomplete="off" spellcheck="false"
                             value={p.api_key.clone().unwrap_or_default()} disabled={props.locked}
                             placeholder={tr(if p.preset.needs_key() { Msg::KeyRequired } else { Msg::KeyOptional })}
@@ -156,21 +157,21 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
                         <label class="inline span2">
                             <input type="checkbox" checked={p.remember_key} disabled={props.locked}
                                 onchange={toggle(|p, v| p.remember_key = v)} />
-                            { tr(Msg::RememberKey) }
+                            { tx(Msg::RememberKey) }
                         </label>
                     }
-                    <label for={f("conc")}>{ tr(Msg::Parallel) }</label>
+                    <label for={f("conc")}>{ tx(Msg::Parallel) }</label>
                     <input id={f("conc")} type="number" min="1" max="16" value={p.concurrency.to_string()} disabled={props.locked}
                         oninput={update(|p, v| p.concurrency = v.parse::<u32>().map_or(p.concurrency, |n| n.clamp(1, 16)))} />
                     if let Some(note) = p.concurrency_note() {
                         <p class="hint span2" data-testid="concurrency-note">{ note }</p>
                     }
                     if !p.is_simulated() {
-                        <label for={f("tries")} title={tr(Msg::TriesTitle)}>{ tr(Msg::Tries) }</label>
+                        <label for={f("tries")} title={tr(Msg::TriesTitle)}>{ tx(Msg::Tries) }</label>
                         <input id={f("tries")} data-testid="provider-tries" type="number" min="1" max="10" value={p.max_tries.to_string()}
                             disabled={props.locked}
                             oninput={update(|p, v| p.max_tries = v.parse::<u32>().map_or(p.max_tries, |n| n.clamp(1, 10)))} />
-                        <label for={f("wait")}>{ tr(Msg::LongestWait) }</label>
+                        <label for={f("wait")}>{ tx(Msg::LongestWait) }</label>
                         <input id={f("wait")} data-testid="provider-max-wait" type="number" min="0" max="600" value={p.max_wait_s.to_string()}
                             disabled={props.locked}
                             oninput={update(|p, v| p.max_wait_s = v.parse::<u32>().map_or(p.max_wait_s, |n| n.min(600)))} />

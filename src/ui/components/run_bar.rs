@@ -8,6 +8,7 @@ use crate::core::i18n::{tr, Msg};
 use crate::core::progress::run_line;
 use crate::core::state::ClassifierState;
 use crate::net::now_ms;
+use crate::ui::tx;
 use crate::ui::use_app;
 
 /// Props of [`RunBar`].
@@ -61,11 +62,11 @@ pub fn RunBar(props: &RunBarProps) -> Html {
         <div class="runbar">
             <button class="btn primary" data-testid="run" onclick={on_run}
                 disabled={running || app.0.classifier == ClassifierState::Loading}>
-                { tr(if app.0.classifier == ClassifierState::Loading { Msg::LoadingClassifier } else { Msg::RunProbes }) }
+                { tx(if app.0.classifier == ClassifierState::Loading { Msg::LoadingClassifier } else { Msg::RunProbes }) }
             </button>
-            <button class="btn" data-testid="cancel" onclick={on_cancel} disabled={!running}>{ tr(Msg::Cancel) }</button>
+            <button class="btn" data-testid="cancel" onclick={on_cancel} disabled={!running}>{ tx(Msg::Cancel) }</button>
             if progress.as_ref().is_some_and(|line| line.resumable) {
-                <button class="btn" data-testid="resume" onclick={on_resume}>{ tr(Msg::Resume) }</button>
+                <button class="btn" data-testid="resume" onclick={on_resume}>{ tx(Msg::Resume) }</button>
             }
             if let Some(line) = progress {
                 <div class="progress" data-testid="progress" ref={progress_ref} tabindex="-1" data-done={line.progress.done.to_string()} data-total={line.progress.total.to_string()}
@@ -84,7 +85,7 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                 <p class="storage-note error-text" role="alert" data-testid="storage-refused">
                     { note }
                     { " " }
-                    <button class="btn small" data-testid="storage-export" onclick={on_export}>{ tr(Msg::ExportRun) }</button>
+                    <button class="btn small" data-testid="storage-export" onclick={on_export}>{ tx(Msg::ExportRun) }</button>
                 </p>
             }
         </div>

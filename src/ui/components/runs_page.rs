@@ -13,6 +13,7 @@ use crate::core::state::Action;
 use crate::net::files::{download, read_text};
 use crate::net::{now_ms, storage, tools};
 use crate::ui::use_app;
+use crate::ui::{tx, txf};
 
 /// Reads a file as a run: a Candor report here, another tool's file in the tools worker and
 /// its replies judged here (the one verdict path). Returns the report and the import's notice.
@@ -181,29 +182,29 @@ pub fn RunsPage() -> Html {
     html! {
         <>
             <section class="panel" aria-labelledby="export-h">
-                <h2 id="export-h">{ tr(Msg::ExportThisRun) }</h2>
+                <h2 id="export-h">{ tx(Msg::ExportThisRun) }</h2>
                 if has_run {
-                    <p class="hint">{ tr(Msg::ExportHint) }</p>
+                    <p class="hint">{ tx(Msg::ExportHint) }</p>
                     <div class="row-buttons">
                         { for ExportFormat::ALL.into_iter().map(|f| html! {
                             <button class="btn" data-testid={format!("export-{}", f.extension())} onclick={export(f)}>{ f.title() }</button>
                         }) }
                     </div>
                 } else {
-                    <p class="muted">{ tr(Msg::NoRunExport) }</p>
+                    <p class="muted">{ tx(Msg::NoRunExport) }</p>
                 }
             </section>
             <section class="panel" aria-labelledby="saved-h">
-                <h2 id="saved-h">{ tf(Msg::SavedRuns, &[("n", &runs.len())]) }</h2>
-                <p class="hint">{ tr(Msg::SavedHint) }</p>
+                <h2 id="saved-h">{ txf(Msg::SavedRuns, &[("n", &runs.len())]) }</h2>
+                <p class="hint">{ tx(Msg::SavedHint) }</p>
                 if let Some(usage) = &saved.usage {
                     <p class="hint" data-testid="storage-usage">{ usage }</p>
                 }
                 if runs.is_empty() {
-                    <p class="muted">{ tr(Msg::NoneYet) }</p>
+                    <p class="muted">{ tx(Msg::NoneYet) }</p>
                 } else {
                     <table class="mix" data-testid="saved-runs">
-                        <thead><tr><th>{ tr(Msg::Started) }</th><th>{ tr(Msg::SourceCol) }</th><th>{ tr(Msg::Providers) }</th><th class="num">{ tr(Msg::Cells) }</th><th></th></tr></thead>
+                        <thead><tr><th>{ tx(Msg::Started) }</th><th>{ tx(Msg::SourceCol) }</th><th>{ tx(Msg::Providers) }</th><th class="num">{ tx(Msg::Cells) }</th><th></th></tr></thead>
                         <tbody>
                             { for runs.iter().map(|r| html! {
                                 <tr data-testid="saved-run">
@@ -212,8 +213,8 @@ pub fn RunsPage() -> Html {
                                     <td>{ r.providers.join(", ") }</td>
                                     <td class="num">{ if r.done == r.cells { r.cells.to_string() } else { tf(Msg::OfTotal, &[("n", &r.done), ("total", &r.cells)]) } }</td>
                                     <td class="row-buttons">
-                                        <button class="btn small" data-testid="open-run" onclick={open(r.id.clone())}>{ tr(Msg::Open) }</button>
-                                        <button class="btn small ghost" data-testid="delete-run" onclick={delete(r.id.clone())}>{ tr(Msg::Delete) }</button>
+                                        <button class="btn small" data-testid="open-run" onclick={open(r.id.clone())}>{ tx(Msg::Open) }</button>
+                                        <button class="btn small ghost" data-testid="delete-run" onclick={delete(r.id.clone())}>{ tx(Msg::Delete) }</button>
                                     </td>
                                 </tr>
                             }) }
@@ -222,8 +223,8 @@ pub fn RunsPage() -> Html {
                 }
             </section>
             <section class="panel" aria-labelledby="import-h">
-                <h2 id="import-h">{ tr(Msg::OpenOrImport) }</h2>
-                <p class="hint">{ tr(Msg::ImportResultsHint) }</p>
+                <h2 id="import-h">{ tx(Msg::OpenOrImport) }</h2>
+                <p class="hint">{ tx(Msg::ImportResultsHint) }</p>
                 <div class="row-buttons">
                     <select data-testid="import-kind" onchange={on_kind} aria-label={tr(Msg::FileFormat)}>
                         { for InputFormat::ALL.into_iter().map(|f| html! {
@@ -234,9 +235,9 @@ pub fn RunsPage() -> Html {
                 </div>
             </section>
             <section class="panel" aria-labelledby="compare-h">
-                <h2 id="compare-h">{ tr(Msg::CompareRuns) }</h2>
+                <h2 id="compare-h">{ tx(Msg::CompareRuns) }</h2>
                 if runs.len() < 2 {
-                    <p class="muted">{ tr(Msg::TwoRunsNeeded) }</p>
+                    <p class="muted">{ tx(Msg::TwoRunsNeeded) }</p>
                 } else {
                     <div class="row-buttons">
                         <select ref={pick_a} data-testid="compare-a" aria-label={tr(Msg::FirstRun)}>
@@ -246,28 +247,28 @@ pub fn RunsPage() -> Html {
                         <select ref={pick_b} data-testid="compare-b" aria-label={tr(Msg::SecondRun)}>
                             { for runs.iter().enumerate().map(|(i, r)| html! { <option value={r.id.clone()} selected={i == 0}>{ format!("{} · {}", date(r.started_ms), r.providers.join(", ")) }</option> }) }
                         </select>
-                        <button class="btn" data-testid="compare" onclick={on_compare}>{ tr(Msg::Compare) }</button>
+                        <button class="btn" data-testid="compare" onclick={on_compare}>{ tx(Msg::Compare) }</button>
                     </div>
                     { match &*comparison {
                         None => html! {},
                         Some(Err(e)) => html! { <p class="error-text">{ e }</p> },
                         Some(Ok(c)) => html! {
                             <div data-testid="comparison">
-                                <p><strong>{ tf(Msg::ChangedOf, &[("n", &c.changed.len()), ("total", &c.compared)]) }</strong>
-                                    { tf(Msg::OnlyIn, &[("a", &c.only_in_a.len()), ("b", &c.only_in_b.len())]) }</p>
+                                <p><strong>{ txf(Msg::ChangedOf, &[("n", &c.changed.len()), ("total", &c.compared)]) }</strong>
+                                    { txf(Msg::OnlyIn, &[("a", &c.only_in_a.len()), ("b", &c.only_in_b.len())]) }</p>
                                 if let Some(why) = c.why_nothing_compared() {
                                     <p class="notice" data-testid="nothing-compared">{ why }</p>
                                 }
                                 <table class="mix">
-                                    <thead><tr><th>{ tr(Msg::ChangedByProvider) }</th><th class="num">{ tr(Msg::Changed) }</th><th class="num">{ tr(Msg::Compared) }</th></tr></thead>
+                                    <thead><tr><th>{ tx(Msg::ChangedByProvider) }</th><th class="num">{ tx(Msg::Changed) }</th><th class="num">{ tx(Msg::Compared) }</th></tr></thead>
                                     <tbody>{ for c.by_provider.iter().map(|k| html! { <tr><td>{ &k.key }</td><td class="num">{ k.changed }</td><td class="num">{ k.compared }</td></tr> }) }</tbody>
                                 </table>
                                 <table class="mix">
-                                    <thead><tr><th>{ tr(Msg::ChangedByTopic) }</th><th class="num">{ tr(Msg::Changed) }</th><th class="num">{ tr(Msg::Compared) }</th></tr></thead>
+                                    <thead><tr><th>{ tx(Msg::ChangedByTopic) }</th><th class="num">{ tx(Msg::Changed) }</th><th class="num">{ tx(Msg::Compared) }</th></tr></thead>
                                     <tbody>{ for c.by_topic.iter().map(|k| html! { <tr><td>{ &k.key }</td><td class="num">{ k.changed }</td><td class="num">{ k.compared }</td></tr> }) }</tbody>
                                 </table>
                                 <table class="mix changes">
-                                    <thead><tr><th>{ tr(Msg::Probe) }</th><th>{ tr(Msg::Provider) }</th><th>{ tr(Msg::Was) }</th><th>{ tr(Msg::Now) }</th></tr></thead>
+                                    <thead><tr><th>{ tx(Msg::Probe) }</th><th>{ tx(Msg::Provider) }</th><th>{ tx(Msg::Was) }</th><th>{ tx(Msg::Now) }</th></tr></thead>
                                     <tbody>{ for c.changed.iter().take(300).map(|ch| html! {
                                         <tr data-testid="change">
                                             <td>{ &ch.probe }</td><td>{ &ch.title }</td>

@@ -2,10 +2,11 @@
 
 use yew::prelude::*;
 
-use crate::core::i18n::{tf, tr, Msg};
+use crate::core::i18n::Msg;
 use crate::core::summary::{by_provider, by_topic, Mix};
 use crate::core::verdict::Label;
 use crate::ui::use_app;
+use crate::ui::{tx, txf};
 
 fn bar(mix: &Mix, width: f64, height: f64) -> Html {
     let segments = mix.bar(width);
@@ -43,17 +44,17 @@ pub fn Summary() -> Html {
     let shown = Label::ALL;
     html! {
         <section class="panel summary" aria-labelledby="summary-h">
-            <h2 id="summary-h">{ tr(Msg::VerdictMix) }</h2>
+            <h2 id="summary-h">{ tx(Msg::VerdictMix) }</h2>
             if let Some(line) = run.judge.as_ref().and_then(|_| run.judge_agreement().describe()) {
                 <p class="judge-agreement" data-testid="judge-agreement">{ line }</p>
             }
             <table class="mix" data-testid="mix">
                 <thead>
                     <tr>
-                        <th scope="col">{ tr(Msg::Provider) }</th>
-                        <th scope="col">{ tr(Msg::Replies) }</th>
+                        <th scope="col">{ tx(Msg::Provider) }</th>
+                        <th scope="col">{ tx(Msg::Replies) }</th>
                         { for shown.iter().map(|l| html! { <th scope="col" class={classes!("num", l.key())}>{ l.title() }</th> }) }
-                        <th scope="col" class="barcol">{ tr(Msg::Mix) }</th>
+                        <th scope="col" class="barcol">{ tx(Msg::Mix) }</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -71,11 +72,11 @@ pub fn Summary() -> Html {
                 </tbody>
             </table>
             <details class="by-topic" {ontoggle}>
-                <summary>{ tr(Msg::ByTopic) }</summary>
+                <summary>{ tx(Msg::ByTopic) }</summary>
                 <table class="mix">
                     <thead>
                         <tr>
-                            <th scope="col">{ tr(Msg::Topic) }</th>
+                            <th scope="col">{ tx(Msg::Topic) }</th>
                             { for run.providers.iter().map(|p| html! { <th scope="col">{ &p.title }</th> }) }
                         </tr>
                     </thead>
@@ -88,7 +89,7 @@ pub fn Summary() -> Html {
                                     { for mixes.iter().map(|m| html! {
                                         <td>
                                             { bar(m, 120.0, 10.0) }
-                                            <span class="small muted">{ tf(Msg::AnsweredShare, &[("percent", &format!("{:.0}%", m.share(Label::Answered) * 100.0))]) }</span>
+                                            <span class="small muted">{ txf(Msg::AnsweredShare, &[("percent", &format!("{:.0}%", m.share(Label::Answered) * 100.0))]) }</span>
                                         </td>
                                     }) }
                                 </tr>
