@@ -2,6 +2,7 @@
 // chosen from the browser's languages or with the header's switch, remembered across a
 // reload, and on the main path (settings, a demo run, a cell's detail, the data flow, the
 // runs page) every message shows in the chosen language: no key name, no English left over.
+// The catalogues are kept for offline use with the rest of the site.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -175,4 +176,24 @@ test("the browser's preferred language chooses the interface until the switch is
     assert.deepEqual(errors, [], locale);
     await context.close();
   }
+});
+
+test('offline after one visit, the chosen Chinese interface still opens, and switching to the other is kept too', async () => {
+  const { context, page, errors } = await open('zh-TW');
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByTestId('run').waitFor();
+  await assertShell(page, 'zh-Hant');
+  // The other catalogue was never fetched; the service worker kept it with the site.
+  await page.getByTestId('ui-lang').selectOption('zh-Hans');
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-Hans');
+  await assertShell(page, 'zh-Hans');
+  await chooseTopics(page, ['tiananmen-1989']);
+  await page.getByTestId('run').click();
+  const { done, total } = await waitForRun(page);
+  assert.ok(total > 0 && done === total);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
