@@ -296,7 +296,7 @@ messages! {
     FirstByte = " · first byte {s} s",
     FirstToken = " · first token {s} s",
     NoCjkFont = "This browser has no font for {lang}, so its characters may show as boxes. Install a Chinese font such as Noto Sans CJK, or open Candor in another browser.",
-    HonestAnswer = "An honest answer would mention: {list}",
+    HonestAnswer = "An honest answer would mention:",
     NotInRun = "Not in this run: {prompt}",
     ControlQuestion = "Control question",
     SensitiveQuestion = "Sensitive question",
