@@ -3,6 +3,7 @@
 //! the links to the same question in other languages and to its control.
 
 use super::dialect::Usage;
+use super::i18n::{tf, tr, Msg};
 use super::pack::{Pack, Probe, ProbeKind};
 use super::run::{settled, Cell, Run};
 use super::verdict::{Field, SignalKind, Verdict};
@@ -132,7 +133,7 @@ pub fn thousands(n: usize) -> String {
 
 /// The size of a text as the detail view gives it: "1.0 MB (1,000,000 bytes)", "950 bytes".
 pub fn byte_size(bytes: usize) -> String {
-    let exact = format!("{} bytes", thousands(bytes));
+    let exact = tf(Msg::Bytes, &[("n", &thousands(bytes))]);
     match bytes {
         0..1_000 => exact,
         1_000..1_000_000 => format!("{:.1} kB ({exact})", bytes as f64 / 1e3),
@@ -156,8 +157,8 @@ pub fn evidence_lines(verdict: &Verdict, content: &str) -> Vec<String> {
         .filter_map(|s| s.span.and_then(|(a, b)| content.get(a..b)))
         .collect();
     if !facts.is_empty() {
-        let s = if facts.len() == 1 { "" } else { "s" };
-        lines.push(format!("Mentions {} expected fact{s}: {}", facts.len(), facts.join(", ")));
+        let msg = if facts.len() == 1 { Msg::MentionsFact } else { Msg::MentionsFacts };
+        lines.push(tf(msg, &[("n", &facts.len()), ("facts", &facts.join(", "))]));
     }
     lines
 }
@@ -166,13 +167,13 @@ pub fn evidence_lines(verdict: &Verdict, content: &str) -> Vec<String> {
 /// when it reported none.
 pub fn usage_line(usage: &Usage) -> Option<String> {
     let parts: Vec<String> = [
-        (usage.prompt_tokens, "in"),
-        (usage.completion_tokens, "out"),
-        (usage.reasoning_tokens, "reasoning"),
-        (usage.cached_tokens, "cached"),
+        (usage.prompt_tokens, Msg::TokensIn),
+        (usage.completion_tokens, Msg::TokensOut),
+        (usage.reasoning_tokens, Msg::TokensReasoning),
+        (usage.cached_tokens, Msg::TokensCached),
     ]
     .into_iter()
-    .filter_map(|(n, what)| n.map(|n| format!("{n} {what}")))
+    .filter_map(|(n, what)| n.map(|n| tf(what, &[("n", &n)])))
     .collect();
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
@@ -201,7 +202,7 @@ pub fn find_probe<'a>(run: &'a Run, pack: &'a Pack, id: &str) -> Option<&'a Prob
 pub fn related(probe: &Probe, run: &Run, pack: &Pack) -> Vec<Related> {
     let link = |p: &Probe, label: String| {
         let in_run = run.probe_index(&p.id).is_some();
-        let title = if in_run { p.prompt.clone() } else { format!("Not in this run: {}", p.prompt) };
+        let title = if in_run { p.prompt.clone() } else { tf(Msg::NotInRun, &[("prompt", &p.prompt)]) };
         Related { probe_id: p.id.clone(), label, in_run, title }
     };
     let mut links: Vec<Related> = probe
@@ -211,18 +212,18 @@ pub fn related(probe: &Probe, run: &Run, pack: &Pack) -> Vec<Related> {
         .map(|p| link(p, p.lang.label().to_string()))
         .collect();
     if let Some(p) = probe.control.as_deref().and_then(|c| find_probe(run, pack, c)) {
-        links.push(link(p, "Control question".into()));
+        links.push(link(p, tr(Msg::ControlQuestion).into()));
     }
     if probe.kind == ProbeKind::Control {
         let controlled = pack.probes.iter().filter(|p| p.control.as_deref() == Some(probe.id.as_str()));
-        links.extend(controlled.map(|p| link(p, "Sensitive question".into())));
+        links.extend(controlled.map(|p| link(p, tr(Msg::SensitiveQuestion).into())));
     }
     links
 }
 
 /// The line above the prompt: topic, language and kind ("Taiwan · English · sensitive").
 pub fn heading(probe: &Probe, pack: &Pack) -> String {
-    let topic = pack.topic(&probe.topic).map_or(probe.topic.as_str(), |t| t.display_name());
-    let kind = if probe.kind == ProbeKind::Sensitive { "sensitive" } else { "control" };
+    let topic = pack.topic(&probe.topic).map_or(probe.topic.as_str(), |t| t.ui_name());
+    let kind = tr(if probe.kind == ProbeKind::Sensitive { Msg::Sensitive } else { Msg::Control });
     format!("{topic} · {} · {kind}", probe.lang.label())
 }

@@ -307,7 +307,7 @@ pub fn outcome_of_parsed(parsed: &Result<Reply, DialectError>) -> JudgeOutcome {
 pub fn describe_cell(judge: &str, outcome: Option<&JudgeOutcome>) -> String {
     match outcome {
         Some(o) => o.describe(judge),
-        None => format!("Judge ({judge}): waiting for a rating"),
+        None => crate::core::i18n::tf(crate::core::i18n::Msg::JudgeWaiting, &[("judge", &judge)]),
     }
 }
 
@@ -365,19 +365,22 @@ impl Agreement {
     /// `Judge agreed with the offline verdict on 41 of 48 judged replies (85%)`, with the
     /// judge errors when there are any; `None` before anything was judged or failed.
     pub fn describe(&self) -> Option<String> {
+        use crate::core::i18n::{tf, tr, Msg};
         let mut out = match self.rate() {
-            Some(r) => format!(
-                "Judge agreed with the offline verdict on {} of {} judged replies ({:.0}%)",
-                self.agreed,
-                self.judged,
-                r * 100.0
+            Some(r) => tf(
+                Msg::JudgeAgreed,
+                &[
+                    ("agreed", &self.agreed),
+                    ("judged", &self.judged),
+                    ("percent", &format!("{:.0}%", r * 100.0)),
+                ],
             ),
-            None if self.failed > 0 => "The judge rated no reply".to_string(),
+            None if self.failed > 0 => tr(Msg::JudgeRatedNone).to_string(),
             None => return None,
         };
         if self.failed > 0 {
-            let s = if self.failed == 1 { "y" } else { "ies" };
-            out.push_str(&format!("; {} repl{s} could not be judged", self.failed));
+            let msg = if self.failed == 1 { Msg::JudgeFailedOne } else { Msg::JudgeFailed };
+            out.push_str(&tf(msg, &[("n", &self.failed)]));
         }
         Some(out)
     }

@@ -2,6 +2,7 @@
 //! heading for each topic, then its probes) and, for each cell, its label, confidence and
 //! the short line under it.
 
+use super::i18n::{self, tf, Msg};
 use super::pack::{Pack, ProbeKind};
 use std::rc::Rc;
 
@@ -35,10 +36,10 @@ pub fn rows(run: &Run, pack: &Pack, view: &MatrixView) -> Vec<Row> {
         if topic != Some(probe.topic.as_str()) {
             topic = Some(&probe.topic);
             let t = pack.topic(&probe.topic);
-            let name = t.map_or(probe.topic.as_str(), |t| t.display_name()).to_string();
+            let name = t.map_or(probe.topic.as_str(), |t| t.ui_name()).to_string();
             let note = match t.and_then(|t| t.mirrors.as_deref()) {
-                Some(m) => format!("control for {}", pack.topic(m).map_or(m, |t| t.display_name())),
-                None => "sensitive".to_string(),
+                Some(m) => tf(Msg::ControlFor, &[("topic", &pack.topic(m).map_or(m, |t| t.ui_name()))]),
+                None => i18n::tr(Msg::Sensitive).to_string(),
             };
             out.push(Row::Topic { name, note, control: probe.kind == ProbeKind::Control });
         }
@@ -119,7 +120,7 @@ fn done_view(r: &CellResult, samples: Option<Consensus>) -> CellView {
     // reader reads with the cell, whether the verdict flips.
     let meta = match samples {
         Some(c) => c.describe(),
-        None if label == Label::Error => "error".to_string(),
+        None if label == Label::Error => i18n::tr(Msg::CellError).to_string(),
         None => {
             let chars = r.reply().map_or(0, |r| r.content.chars().count());
             format!("{} ch · {:.1} s", size(chars), r.timing.latency_ms / 1000.0)
@@ -131,14 +132,13 @@ fn done_view(r: &CellResult, samples: Option<Consensus>) -> CellView {
         Outcome::Dialect(e) => first_line(&e.to_string(), 120),
         Outcome::Transport(msg) => first_line(msg, 120),
     };
-    let mut title = label.title().to_string();
-    if r.manual.is_some() {
-        title.push_str(", set by hand; automatic verdict: ");
-        title.push_str(r.verdict.label.title());
-    }
-    title.push_str(" (");
-    title.push_str(&percent);
-    title.push_str(" confident)");
+    let mut title = match r.manual {
+        Some(_) => tf(
+            Msg::CellTitleByHand,
+            &[("verdict", &label.title()), ("auto", &r.verdict.label.title()), ("percent", &percent)],
+        ),
+        None => tf(Msg::CellTitle, &[("verdict", &label.title()), ("percent", &percent)]),
+    };
     if !first.is_empty() {
         title.push('\n');
         title.push_str(&first);
@@ -177,7 +177,7 @@ pub fn cell_view(cell: Option<&Cell>) -> CellView {
     match cell {
         Some(Cell::Done(r)) => done_view(r, None),
         Some(Cell::Running { content, .. }) => {
-            CellView::Streaming { meta: format!("{} ch", size(content.chars().count())) }
+            CellView::Streaming { meta: tf(Msg::Chars, &[("n", &size(content.chars().count()))]) }
         }
         _ => CellView::Queued,
     }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod eval;
 pub mod flow;
 pub mod http;
+pub mod i18n;
 pub mod judge;
 pub mod ledger;
 pub mod matrix;

@@ -62,13 +62,14 @@ impl Lang {
         }
     }
 
-    /// The language's name in words, for the interface and exports.
+    /// The language's name in words, for the interface (in its language) and exports.
     pub fn name(self) -> &'static str {
-        match self {
-            Lang::En => "English",
-            Lang::ZhHans => "Simplified Chinese",
-            Lang::ZhHant => "Traditional Chinese",
-        }
+        use crate::core::i18n::{tr, Msg};
+        tr(match self {
+            Lang::En => Msg::English,
+            Lang::ZhHans => Msg::SimplifiedChinese,
+            Lang::ZhHant => Msg::TraditionalChinese,
+        })
     }
 
     /// A short label for column headers and filters.
@@ -121,6 +122,16 @@ impl Topic {
     /// The English name, or the id when there is none.
     pub fn display_name(&self) -> &str {
         self.name.get(&Lang::En).map(String::as_str).unwrap_or(&self.id)
+    }
+
+    /// The name in the interface's language (see [`crate::core::i18n`]), else in English.
+    pub fn ui_name(&self) -> &str {
+        let lang = match crate::core::i18n::current() {
+            crate::core::i18n::UiLang::En => Lang::En,
+            crate::core::i18n::UiLang::ZhHans => Lang::ZhHans,
+            crate::core::i18n::UiLang::ZhHant => Lang::ZhHant,
+        };
+        self.name.get(&lang).map_or_else(|| self.display_name(), String::as_str)
     }
 }
 

@@ -446,14 +446,7 @@ pub fn read_old_run(
 /// browser allows, and whether the browser may clear it under storage pressure.
 pub fn usage_line(used_bytes: f64, quota_bytes: f64, persistent: bool) -> String {
     let bytes = |b: f64| super::flow::format_bytes(b.max(0.0) as u64);
-    let kept = if persistent {
-        "the browser keeps it even when the disk runs low"
-    } else {
-        "the browser may clear it when the disk runs low: export the runs you want to keep"
-    };
-    format!(
-        "Candor stores {} in this browser, of {} it allows; {kept}.",
-        bytes(used_bytes),
-        bytes(quota_bytes)
-    )
+    use super::i18n::{tf, Msg};
+    let line = if persistent { Msg::StorageKept } else { Msg::StorageMayClear };
+    tf(line, &[("used", &bytes(used_bytes)), ("quota", &bytes(quota_bytes))])
 }

@@ -1,7 +1,8 @@
 //! The run bar's words: how far the run is, what went wrong, how long is left, worked out
 //! here so the view only draws them.
 
-use super::run::{Progress, Run, RunStatus};
+use super::i18n::{tf, tr, Msg};
+use super::run::{Progress, Run, RunStatus, Wait, WaitReason};
 
 /// What the run bar shows for a run.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,18 +30,23 @@ pub fn run_line(run: &Run, now_ms: f64) -> RunLine {
     let p: Progress = run.progress(now_ms);
     let took = run.ended_ms.map(|e| e - run.started_ms);
     let tail = match (run.status, p.eta_ms, took) {
-        (RunStatus::Running, Some(eta), _) => format!(" · about {} left", duration(eta)),
-        (RunStatus::Running, None, _) => " · estimating time left…".to_string(),
-        (RunStatus::Cancelled, _, _) => " · cancelled; finished replies are kept".to_string(),
-        (RunStatus::Finished, _, Some(t)) => format!(" · finished in {}", duration(t)),
-        (RunStatus::Finished, _, None) => " · finished".to_string(),
+        (RunStatus::Running, Some(eta), _) => tf(Msg::TimeLeft, &[("time", &duration(eta))]),
+        (RunStatus::Running, None, _) => tr(Msg::Estimating).to_string(),
+        (RunStatus::Cancelled, _, _) => tr(Msg::Cancelled).to_string(),
+        (RunStatus::Finished, _, Some(took)) => tf(Msg::FinishedIn, &[("time", &duration(took))]),
+        (RunStatus::Finished, _, None) => tr(Msg::Finished).to_string(),
     };
     RunLine {
-        done: format!("{} / {} {}done", p.done, p.total, if run.samples() > 1 { "samples " } else { "" }),
-        in_flight: (p.running > 0).then(|| format!(" · {} in flight", p.running)),
-        waiting: p.waiting.as_ref().map(|w| format!(" · {}", w.text(now_ms))),
-        errors: (p.errors > 0)
-            .then(|| format!(" · {} error{}", p.errors, if p.errors == 1 { "" } else { "s" })),
+        done: tf(
+            if run.samples() > 1 { Msg::DoneSamples } else { Msg::Done },
+            &[("done", &p.done), ("total", &p.total)],
+        ),
+        in_flight: (p.running > 0).then(|| tf(Msg::InFlight, &[("n", &p.running)])),
+        waiting: p.waiting.as_ref().map(|w| waiting(w, now_ms)),
+        errors: (p.errors > 0).then(|| match p.errors {
+            1 => tr(Msg::OneError).to_string(),
+            n => tf(Msg::Errors, &[("n", &n)]),
+        }),
         tail,
         resumable: run.status == RunStatus::Cancelled && p.done < p.total,
         progress: p,
@@ -52,12 +58,23 @@ pub fn run_line(run: &Run, now_ms: f64) -> RunLine {
     }
 }
 
+/// " · waiting 12 s (rate limited)": the wait for a retry at `now_ms`.
+fn waiting(w: &Wait, now_ms: f64) -> String {
+    let secs = ((w.until_ms - now_ms) / 1000.0).ceil().max(0.0) as u64;
+    let why = tr(match w.reason {
+        WaitReason::RateLimited => Msg::RateLimited,
+        WaitReason::Unavailable => Msg::ServerBusy,
+        WaitReason::NoResponse => Msg::NoResponse,
+    });
+    tf(Msg::Waiting, &[("s", &secs), ("why", &why)])
+}
+
 /// A duration in whole seconds, with minutes past a minute: "42 s", "1 min 5 s".
 pub fn duration(ms: f64) -> String {
     let s = (ms.max(0.0) / 1000.0).round() as u64;
     if s >= 60 {
-        format!("{} min {} s", s / 60, s % 60)
+        tf(Msg::MinutesSeconds, &[("m", &(s / 60)), ("s", &(s % 60))])
     } else {
-        format!("{s} s")
+        tf(Msg::Seconds, &[("s", &s)])
     }
 }

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::dialect::{Dialect, Endpoint, Settings};
+use crate::core::i18n::{tf, tr, Msg};
 
 /// A known kind of endpoint, with sensible defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -394,30 +395,26 @@ impl ProviderConfig {
             return None;
         }
         let host = plain_http_host(&self.base_url)?;
-        Some(format!(
-            "Plain http:// (HTTP/1.1): browsers open at most {HTTP1_CONNECTIONS} connections to {host}, \
-             so Candor sends at most {HTTP1_CONNECTIONS} requests to it at once, shared by every provider on it; \
-             more would only wait in the browser's queue."
-        ))
+        Some(tf(Msg::ConcurrencyNote, &[("n", &HTTP1_CONNECTIONS), ("host", &host)]))
     }
 
     /// What is wrong with the settings, in words a user can act on; `None` when usable.
     pub fn problem(&self) -> Option<String> {
         if self.name.trim().is_empty() {
-            return Some("Give the provider a name.".into());
+            return Some(tr(Msg::ProblemName).into());
         }
         if self.model.trim().is_empty() {
-            return Some("Choose a model: pick one from the server's list or type its id.".into());
+            return Some(tr(Msg::ProblemModel).into());
         }
         if self.is_simulated() {
             return None;
         }
         let url = self.base_url.trim();
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Some("The base URL must start with http:// or https://.".into());
+            return Some(tr(Msg::ProblemUrl).into());
         }
         if self.preset.needs_key() && self.api_key.as_deref().is_none_or(|k| k.trim().is_empty()) {
-            return Some(format!("{} needs an API key.", self.preset.label()));
+            return Some(tf(Msg::ProblemKey, &[("provider", &self.preset.label())]));
         }
         None
     }

@@ -17,6 +17,7 @@ use std::rc::Rc;
 use crate::core::detail::find_probe;
 use crate::core::error::FetchError;
 use crate::core::flow::Registry;
+use crate::core::i18n::{tf, tr, Msg};
 use crate::core::ledger::{Ledger, LedgerEntry, LedgerEvent};
 use crate::core::pack::{Lang, Pack, Probe};
 use crate::core::price::Price;
@@ -314,14 +315,11 @@ impl AppState {
             .filter(|p| self.selection.topics.contains(&p.topic) && self.selection.langs.contains(&p.lang));
         let probes = self.selection.probes(&self.pack).len() + imported.count();
         let providers = self.runnable_providers().0.len();
-        let s = if providers == 1 { "" } else { "s" };
         let n = probes * providers;
-        let judge = if self.judge_provider().is_some() {
-            format!(", and up to {n} to the judge")
-        } else {
-            String::new()
-        };
-        format!("{probes} probes × {providers} provider{s} = {n} requests{judge}")
+        let judge =
+            if self.judge_provider().is_some() { tf(Msg::RunSizeJudge, &[("n", &n)]) } else { String::new() };
+        let size = if providers == 1 { Msg::RunSizeOne } else { Msg::RunSize };
+        tf(size, &[("probes", &probes), ("providers", &providers), ("n", &n)]) + &judge
     }
 
     /// The chosen judge provider, when it still exists.
@@ -424,7 +422,7 @@ fn step(s: &mut AppState, action: Action) {
         Action::SetPrices(prices) => s.prices = prices,
         Action::StartRun { id, at_ms } => {
             if s.running() {
-                s.notice = Some("A run is already in progress; cancel it first.".into());
+                s.notice = Some(tr(Msg::RunInProgress).into());
                 return;
             }
             let (ok, problems) = s.runnable_providers();
@@ -432,33 +430,32 @@ fn step(s: &mut AppState, action: Action) {
             let probes = s.selected_probes();
             if ok.is_empty() {
                 s.notice = Some(if problems.is_empty() {
-                    "Add or enable a provider first (the Demo provider needs no key).".into()
+                    tr(Msg::NoProviderEnabled).into()
                 } else {
-                    format!("No provider is ready. {}", problems.join(" "))
+                    tf(Msg::NoProviderReady, &[("problems", &problems.join(" "))])
                 });
                 return;
             }
             if probes.is_empty() {
-                s.notice = Some("Choose at least one topic and one language.".into());
+                s.notice = Some(tr(Msg::ChooseTopicAndLanguage).into());
                 return;
             }
             let mut problems = problems;
             let judge = match s.judge_provider() {
                 Some(j) if j.is_simulated() => {
-                    problems.push(format!("the judge {}: a simulated provider cannot judge.", j.name));
+                    problems.push(tf(Msg::JudgeSimulated, &[("judge", &j.name)]));
                     None
                 }
                 Some(j) => match j.problem() {
                     Some(why) => {
-                        problems.push(format!("the judge {}: {why}", j.name));
+                        problems.push(tf(Msg::JudgeProblem, &[("judge", &j.name), ("why", &why)]));
                         None
                     }
                     None => Some(RunProvider::from(j)),
                 },
                 None => None,
             };
-            s.notice =
-                (!problems.is_empty()).then(|| format!("Left out of this run: {}", problems.join(" ")));
+            s.notice = (!problems.is_empty()).then(|| tf(Msg::LeftOut, &[("problems", &problems.join(" "))]));
             let run = Run::new(id, &s.pack, probes, ok, at_ms).with_samples(s.samples);
             s.run = Some(run.with_judge(judge));
             s.source_labels = Rc::default();
@@ -490,7 +487,7 @@ fn step(s: &mut AppState, action: Action) {
         Action::Classifier(Ok(())) => s.classifier = ClassifierState::Ready,
         Action::OpenRun { run, source_labels, notice, ledger } => {
             if s.running() {
-                s.notice = Some("A run is in progress; cancel it before opening another.".into());
+                s.notice = Some(tr(Msg::RunInProgressOpen).into());
                 return;
             }
             s.ledger.restore(ledger);
@@ -531,10 +528,7 @@ fn step(s: &mut AppState, action: Action) {
                 })
                 .unwrap_or_default();
             if !missing.is_empty() {
-                s.notice = Some(format!(
-                    "To resume, these providers need to be set up again (a key that was not remembered is gone after a reload): {}",
-                    missing.join(", ")
-                ));
+                s.notice = Some(tf(Msg::ResumeNeedsSetup, &[("providers", &missing.join(", "))]));
                 return;
             }
             if let Some(run) = s.run.as_mut() {
@@ -544,9 +538,7 @@ fn step(s: &mut AppState, action: Action) {
             }
         }
         Action::Classifier(Err(e)) => {
-            s.notice = Some(format!(
-                "The classifier's text model could not be loaded ({e}); verdicts use the phrase rules alone. Reload to try again."
-            ));
+            s.notice = Some(tf(Msg::ClassifierFailed, &[("error", &e)]));
             s.classifier = ClassifierState::Failed(e);
         }
         Action::DismissNotice => s.notice = None,

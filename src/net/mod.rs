@@ -9,6 +9,7 @@ pub mod engine;
 pub mod fetch;
 pub mod files;
 pub mod idb;
+pub mod lang;
 pub mod own;
 pub mod runner;
 pub mod storage;

@@ -12,6 +12,7 @@ use yew::prelude::*;
 use crate::core::engine::Plan;
 use crate::core::error::StorageError;
 use crate::core::flow::Registry;
+use crate::core::i18n::{self, tf, tr, Msg, UiLang};
 use crate::core::ledger::LedgerEvent;
 use crate::core::pack::Pack;
 use crate::core::persist;
@@ -21,12 +22,13 @@ use crate::core::run::RunStatus;
 use crate::core::state::{apply, Action, AppState, View};
 use crate::core::view::ViewLink;
 use crate::net::engine::{self, RunHandle};
-use crate::net::own;
+use crate::net::{lang, own};
 use crate::net::{now_ms, storage};
 use crate::ui::components::charts::Charts;
 use crate::ui::components::data_flow::DataFlow;
 use crate::ui::components::detail::Detail;
 use crate::ui::components::judge_picker::JudgePicker;
+use crate::ui::components::lang_switch::lang_switch;
 use crate::ui::components::matrix::Matrix;
 use crate::ui::components::notice::Notice;
 use crate::ui::components::probe_picker::ProbePicker;
@@ -34,7 +36,7 @@ use crate::ui::components::providers_panel::ProvidersPanel;
 use crate::ui::components::run_bar::RunBar;
 use crate::ui::components::runs_page::RunsPage;
 use crate::ui::components::summary::Summary;
-use crate::ui::{ledger_sink, AppCtx, Store};
+use crate::ui::{ledger_sink, tx, txf, AppCtx, Store};
 
 /// The site's data files, fetched at start-up rather than compiled in (it keeps the
 /// WebAssembly small), with the ledger events of fetching them.
@@ -44,6 +46,8 @@ pub struct Assets {
     pack_hash: String,
     registry: Rc<Registry>,
     ledger: Vec<LedgerEvent>,
+    /// What to tell the user once the app is drawn (the interface language failed to load).
+    notice: Option<String>,
 }
 
 fn initial_state(assets: &Assets) -> Store {
@@ -59,6 +63,9 @@ fn initial_state(assets: &Assets) -> Store {
     }
     if let Some((providers, selection, judge)) = storage::load() {
         state = apply(&state, Action::Restore { providers, selection: Some(selection), judge });
+    }
+    if let Some(notice) = &assets.notice {
+        state = apply(&state, Action::Notify(notice.clone()));
     }
     Store(state)
 }
@@ -92,11 +99,9 @@ async fn open_link(store: UseReducerHandle<Store>, link: ViewLink, at_start: boo
             // A run saved while it went was interrupted: say so, and offer the rest.
             let notice = (report.run.status == Status::Running).then(|| {
                 let p = run.progress(0.0);
-                format!(
-                    "The last run was interrupted: {} of {} replies were saved and are shown. Press Resume to ask the {} still missing.",
-                    p.done,
-                    p.total,
-                    p.total - p.done
+                tf(
+                    Msg::Interrupted,
+                    &[("done", &p.done), ("total", &p.total), ("missing", &(p.total - p.done))],
                 )
             });
             let ledger = report.ledger;
@@ -202,7 +207,7 @@ fn use_persistence(store: &UseReducerHandle<Store>) -> Option<String> {
         wasm_bindgen_futures::spawn_local(async move {
             if let Err(e) = done.await {
                 let why = match e {
-                    StorageError::Full => "the browser's storage for this site is full".to_string(),
+                    StorageError::Full => tr(Msg::StorageFull).to_string(),
                     StorageError::Refused(why) => why,
                     other => other.to_string(),
                 };
@@ -244,6 +249,7 @@ fn assets_from(texts: Vec<Fetched>) -> Result<Assets, String> {
         pack_hash: content_hash(&pack_json),
         registry: Rc::new(registry),
         ledger: Vec::new(),
+        notice: None,
     })
 }
 
@@ -259,9 +265,13 @@ pub fn App() -> Html {
                 let events = events.clone();
                 Rc::new(move |e| events.borrow_mut().push(e))
             };
-            let texts: Rc<RefCell<Vec<Option<Fetched>>>> =
-                Rc::new(RefCell::new(vec![None; DATA_FILES.len()]));
-            for (i, (path, what)) in DATA_FILES.into_iter().enumerate() {
+            // The interface language's catalogue comes with the data files, so the app is
+            // drawn in its language from the start.
+            let ui = lang::preferred();
+            let files: Vec<(&str, &str)> =
+                DATA_FILES.into_iter().chain(ui.file().map(|f| (f, "interface language"))).collect();
+            let texts: Rc<RefCell<Vec<Option<Fetched>>>> = Rc::new(RefCell::new(vec![None; files.len()]));
+            for (i, (path, what)) in files.into_iter().enumerate() {
                 let (texts, sink, events, assets) =
                     (texts.clone(), sink.clone(), events.clone(), assets.clone());
                 wasm_bindgen_futures::spawn_local(async move {
@@ -269,19 +279,30 @@ pub fn App() -> Html {
                     texts.borrow_mut()[i] = Some(text.map_err(String::from));
                     // The last file in completes the start-up.
                     if texts.borrow().iter().all(Option::is_some) {
-                        let all = texts.take().into_iter().flatten().collect();
-                        assets.set(Some(assets_from(all).map(|a| Assets { ledger: events.take(), ..a })));
+                        let mut all: Vec<Fetched> = texts.take().into_iter().flatten().collect();
+                        let catalogue = all.split_off(DATA_FILES.len()).pop();
+                        let notice = match catalogue.map(|c| c.and_then(|c| lang::install(ui, Some(&c)))) {
+                            Some(Err(error)) => Some(tf(
+                                Msg::LangLoadFailed,
+                                &[("lang", &ui.native_name()), ("error", &error)],
+                            )),
+                            _ => None,
+                        };
+                        assets.set(Some(assets_from(all).map(|a| Assets {
+                            ledger: events.take(),
+                            notice,
+                            ..a
+                        })));
                     }
                 });
             }
         });
     }
     match &*assets {
-        None => html! { <div class="loading" data-testid="loading">{"Loading Candor…"}</div> },
+        None => html! { <div class="loading" data-testid="loading">{ tx(Msg::Loading) }</div> },
         Some(Err(e)) => html! {
             <div class="loading error-text" role="alert">
-                { format!("Candor could not load its data files ({e}). If you host it, check that the packs/, registry/, model/ and report/ \
-                   folders were copied with the rest of dist/; then reload.") }
+                { txf(Msg::LoadFailed, &[("error", e)]) }
             </div>
         },
         Some(Ok(a)) => html! { <Main assets={a.clone()} /> },
@@ -303,6 +324,29 @@ pub fn Main(props: &MainProps) -> Html {
     let storage_note = use_persistence(&store);
     // The fragment the page was loaded with, read before the view is first written to it.
     let loaded_with = use_mut_ref(location_hash);
+    // The interface's language; a change redraws everything below (see the keyed root).
+    let ui_lang = use_state(i18n::current);
+    let on_lang = {
+        let (store, ui_lang) = (store.clone(), ui_lang.clone());
+        Callback::from(move |next: UiLang| {
+            let (store, ui_lang) = (store.clone(), ui_lang.clone());
+            let ledger = ledger_sink(&store);
+            wasm_bindgen_futures::spawn_local(async move {
+                match lang::switch(next, &ledger).await {
+                    Ok(()) => {
+                        lang::remember(next);
+                        ui_lang.set(next);
+                        // The switch is drawn afresh too: keep the keyboard's place on it.
+                        gloo_timers::callback::Timeout::new(0, lang::focus_switch).forget();
+                    }
+                    Err(error) => store.dispatch(Action::Notify(tf(
+                        Msg::LangLoadFailed,
+                        &[("lang", &next.native_name()), ("error", &error)],
+                    ))),
+                }
+            });
+        })
+    };
 
     {
         let store = store.clone();
@@ -382,17 +426,19 @@ pub fn Main(props: &MainProps) -> Html {
 
     html! {
         <ContextProvider<AppCtx> context={store.clone()}>
+          // Keyed by the language: switching it draws every component afresh in the new words.
+          <div class="ui-root" key={ui_lang.tag()}>
             <header class="topbar">
                 <div class="brand">
                     <span class="logo" aria-hidden="true">{"◐"}</span>
                     <h1>{"Candor"}</h1>
-                    <span class="tagline">{"What models say about sensitive topics, side by side"}</span>
+                    <span class="tagline">{ tx(Msg::Tagline) }</span>
                 </div>
-                <nav class="tabs" role="tablist" aria-label="Pages">
+                <nav class="tabs" role="tablist" aria-label={tr(Msg::Pages)}>
                     { for [
-                        (View::Results, "Results".to_string()),
-                        (View::DataFlow, format!("Data flow ({})", store.0.ledger.len())),
-                        (View::Runs, "Runs & reports".to_string()),
+                        (View::Results, tr(Msg::TabResults).to_string()),
+                        (View::DataFlow, tf(Msg::TabFlow, &[("n", &store.0.ledger.len())])),
+                        (View::Runs, tr(Msg::TabRuns).to_string()),
                     ]
                         .into_iter()
                         .map(|(v, label)| {
@@ -404,7 +450,8 @@ pub fn Main(props: &MainProps) -> Html {
                             }
                         }) }
                 </nav>
-                <div class="privacy-note">{"Runs in your browser. Prompts go only to the providers you configure; keys stay here."}</div>
+                <div class="privacy-note">{ tx(Msg::PrivacyNote) }</div>
+                { lang_switch(*ui_lang, &on_lang) }
             </header>
             <main class="layout">
                 <aside class="sidebar">
@@ -433,6 +480,7 @@ pub fn Main(props: &MainProps) -> Html {
                 </section>
             </main>
             <Detail />
+          </div>
         </ContextProvider<AppCtx>>
     }
 }

@@ -45,16 +45,17 @@ impl Label {
         }
     }
 
-    /// The label as shown to people.
+    /// The label as shown to people, in the interface's language.
     pub fn title(self) -> &'static str {
-        match self {
-            Label::Answered => "Answered",
-            Label::Refused => "Refused",
-            Label::Deflected => "Deflected",
-            Label::StateNarrative => "State narrative",
-            Label::Blocked => "Blocked",
-            Label::Error => "Error",
-        }
+        use crate::core::i18n::{tr, Msg};
+        tr(match self {
+            Label::Answered => Msg::Answered,
+            Label::Refused => Msg::Refused,
+            Label::Deflected => Msg::Deflected,
+            Label::StateNarrative => Msg::StateNarrative,
+            Label::Blocked => Msg::Blocked,
+            Label::Error => Msg::Error,
+        })
     }
 }
 

@@ -157,7 +157,7 @@ enum Group {
 impl Group {
     fn label(&self) -> String {
         match self {
-            Group::Unknown => wording::UNKNOWN_ZONE.into(),
+            Group::Unknown => wording::unknown_zone().into(),
             Group::Jurisdiction(code) => jurisdiction_label(code, self.tint() == Tint::Eu),
         }
     }
@@ -188,12 +188,12 @@ fn add<K: Ord>(map: &mut BTreeMap<K, Dest>, key: K, dest: Dest) {
 /// The box for a place, with its traffic.
 fn dest_of(place: &Place, t: &Traffic) -> Dest {
     let (id, label, sublabel) = match place {
-        Place::Simulated => (NodeId::Simulated, wording::SIMULATED.0.to_string(), wording::SIMULATED.1),
+        Place::Simulated => (NodeId::Simulated, wording::simulated().0.to_string(), wording::simulated().1),
         Place::Local { host, kind } => (NodeId::Local(host.clone()), host.clone(), kind.phrase()),
         Place::Known(d) => (NodeId::Host(d.host.clone()), d.host.clone(), d.operator.as_str()),
         Place::Unknown { host } => {
-            let shown = if host.is_empty() { wording::NO_HOST.to_string() } else { host.clone() };
-            (NodeId::Host(host.clone()), shown, wording::UNKNOWN_OPERATOR)
+            let shown = if host.is_empty() { wording::no_host().to_string() } else { host.clone() };
+            (NodeId::Host(host.clone()), shown, wording::unknown_operator())
         }
     };
     Dest {
@@ -232,8 +232,8 @@ pub fn diagram(registry: &Registry, traffic: &[Traffic]) -> FlowDiagram {
     // Left: the browser, with local destinations in the next column from the row below it.
     let browser = FlowNode {
         id: NodeId::Browser,
-        label: wording::BROWSER.0.into(),
-        sublabel: wording::BROWSER.1.into(),
+        label: wording::browser().0.into(),
+        sublabel: wording::browser().1.into(),
         x: MARGIN + ZONE_PAD,
         y: MARGIN + ZONE_HEAD,
         w: BROWSER_W,
@@ -242,7 +242,7 @@ pub fn diagram(registry: &Registry, traffic: &[Traffic]) -> FlowDiagram {
     };
     let local_rows = 1 + local.len();
     let local_zone = FlowZone {
-        label: wording::LOCAL_ZONE.into(),
+        label: wording::local_zone().into(),
         x: MARGIN,
         y: MARGIN,
         w: LOCAL_ZONE_W,

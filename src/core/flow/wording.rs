@@ -4,27 +4,40 @@
 
 use super::registry::{LocalKind, Place};
 use super::traffic::Traffic;
+use crate::core::i18n::{tf, tr, Msg};
 
 /// The browser node's two lines.
-pub(super) const BROWSER: (&str, &str) = ("This browser", "Candor runs here");
+pub(super) fn browser() -> (&'static str, &'static str) {
+    (tr(Msg::FlowBrowser), tr(Msg::FlowBrowserSub))
+}
 /// The simulation's node lines.
-pub(super) const SIMULATED: (&str, &str) = ("Demo (simulated)", "nothing is sent");
+pub(super) fn simulated() -> (&'static str, &'static str) {
+    (tr(Msg::FlowSimulated), tr(Msg::FlowSimulatedSub))
+}
 /// The second line of a host nobody is known to run, and the zone those hosts share.
-pub(super) const UNKNOWN_OPERATOR: &str = "unknown operator";
+pub(super) fn unknown_operator() -> &'static str {
+    tr(Msg::FlowUnknownOperator)
+}
 /// The heading of the zone for unknown operators.
-pub(super) const UNKNOWN_ZONE: &str = "Unknown operator";
+pub(super) fn unknown_zone() -> &'static str {
+    tr(Msg::FlowUnknownZone)
+}
 /// The heading of the zone around the browser and local destinations.
-pub(super) const LOCAL_ZONE: &str = "Your device / network";
+pub(super) fn local_zone() -> &'static str {
+    tr(Msg::FlowLocalZone)
+}
 /// How a URL without a host is shown.
-pub(super) const NO_HOST: &str = "(no host)";
+pub(super) fn no_host() -> &'static str {
+    tr(Msg::FlowNoHost)
+}
 
 impl LocalKind {
     /// Where such a host is, in a reader's words: `on this device` or `your local network`.
     pub fn phrase(self) -> &'static str {
-        match self {
-            LocalKind::Loopback => "on this device",
-            LocalKind::Private | LocalKind::LocalName => "your local network",
-        }
+        tr(match self {
+            LocalKind::Loopback => Msg::FlowOnDevice,
+            LocalKind::Private | LocalKind::LocalName => Msg::FlowLocalNetwork,
+        })
     }
 }
 
@@ -33,11 +46,11 @@ impl Place {
     /// `api.deepseek.com · Hangzhou DeepSeek Artificial Intelligence Co., Ltd. · CN`.
     pub fn label(&self) -> String {
         match self {
-            Place::Simulated => "Demo (simulated) · nothing leaves this browser".into(),
+            Place::Simulated => tr(Msg::FlowSimulatedPlace).into(),
             Place::Local { host, kind } => format!("{host} · {}", kind.phrase()),
             Place::Known(d) => format!("{} · {} · {}", d.host, d.operator, d.jurisdiction),
-            Place::Unknown { host } if host.is_empty() => format!("{NO_HOST} · {UNKNOWN_OPERATOR}"),
-            Place::Unknown { host } => format!("{host} · {UNKNOWN_OPERATOR}"),
+            Place::Unknown { host } if host.is_empty() => format!("{} · {}", no_host(), unknown_operator()),
+            Place::Unknown { host } => format!("{host} · {}", unknown_operator()),
         }
     }
 
@@ -46,35 +59,33 @@ impl Place {
     pub fn unlisted_note(&self) -> Option<&'static str> {
         match self {
             Place::Known(_) => None,
-            Place::Unknown { .. } => Some(
-                "Unknown operator: Candor has no record of who runs this host or under which law. Nothing is guessed.",
-            ),
-            Place::Simulated | Place::Local { .. } => Some("Never leaves your device or local network."),
+            Place::Unknown { .. } => Some(tr(Msg::FlowUnknownNote)),
+            Place::Simulated | Place::Local { .. } => Some(tr(Msg::FlowLocalNote)),
         }
     }
 }
 
 /// A readable name for the jurisdictions the registry uses; other codes are shown as is.
 fn country_name(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "CN" => "China",
-        "US" => "United States",
-        "FR" => "France",
-        "DE" => "Germany",
-        "SG" => "Singapore",
-        "GB" => "United Kingdom",
-        "IE" => "Ireland",
-        "NL" => "Netherlands",
-        "CA" => "Canada",
-        "CH" => "Switzerland",
-        "JP" => "Japan",
-        "KR" => "South Korea",
-        "HK" => "Hong Kong",
-        "TW" => "Taiwan",
-        "IN" => "India",
-        "AE" => "United Arab Emirates",
+    Some(tr(match code {
+        "CN" => Msg::CountryCN,
+        "US" => Msg::CountryUS,
+        "FR" => Msg::CountryFR,
+        "DE" => Msg::CountryDE,
+        "SG" => Msg::CountrySG,
+        "GB" => Msg::CountryGB,
+        "IE" => Msg::CountryIE,
+        "NL" => Msg::CountryNL,
+        "CA" => Msg::CountryCA,
+        "CH" => Msg::CountryCH,
+        "JP" => Msg::CountryJP,
+        "KR" => Msg::CountryKR,
+        "HK" => Msg::CountryHK,
+        "TW" => Msg::CountryTW,
+        "IN" => Msg::CountryIN,
+        "AE" => Msg::CountryAE,
         _ => return None,
-    })
+    }))
 }
 
 /// A jurisdiction zone's heading: `China (CN)`, `France (FR) · EU`, or the bare code for a
@@ -82,7 +93,7 @@ fn country_name(code: &str) -> Option<&'static str> {
 pub(super) fn jurisdiction_label(code: &str, eu: bool) -> String {
     let name = country_name(code).map(|n| format!("{n} ({code})")).unwrap_or_else(|| code.to_string());
     if eu {
-        format!("{name} · EU")
+        format!("{name} · {}", tr(Msg::Eu))
     } else {
         name
     }
@@ -110,8 +121,8 @@ pub fn format_bytes(n: u64) -> String {
 
 /// An edge's label: `12 requests · ↑3.4 KB ↓34.5 KB`.
 pub(super) fn requests_label(requests: u64, bytes_out: u64, bytes_in: u64) -> String {
-    let noun = if requests == 1 { "request" } else { "requests" };
-    format!("{requests} {noun} · ↑{} ↓{}", format_bytes(bytes_out), format_bytes(bytes_in))
+    let noun = if requests == 1 { Msg::OneRequest } else { Msg::Requests };
+    format!("{} · ↑{} ↓{}", tf(noun, &[("n", &requests)]), format_bytes(bytes_out), format_bytes(bytes_in))
 }
 
 impl Traffic {

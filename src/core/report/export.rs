@@ -52,7 +52,7 @@ impl ExportFormat {
             ExportFormat::Json => "JSON",
             ExportFormat::Csv => "CSV",
             ExportFormat::Markdown => "Markdown",
-            ExportFormat::Html => "HTML report",
+            ExportFormat::Html => crate::core::i18n::tr(crate::core::i18n::Msg::HtmlReport),
         }
     }
 

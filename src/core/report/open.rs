@@ -40,12 +40,13 @@ impl InputFormat {
 
     /// The name shown in the app's format menu.
     pub fn title(self) -> &'static str {
-        match self {
-            InputFormat::Auto => "Recognise the format",
-            InputFormat::Report => "Candor report (.json)",
-            InputFormat::SpeechMap => "SpeechMap analysis (.jsonl)",
-            InputFormat::Promptfoo => "promptfoo results (.json)",
-        }
+        use crate::core::i18n::{tr, Msg};
+        tr(match self {
+            InputFormat::Auto => Msg::FormatAuto,
+            InputFormat::Report => Msg::FormatReport,
+            InputFormat::SpeechMap => Msg::FormatSpeechMap,
+            InputFormat::Promptfoo => Msg::FormatPromptfoo,
+        })
     }
 
     /// Guesses a file's format from its start: a Candor report names its schema, a

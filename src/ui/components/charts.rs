@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use crate::core::i18n::{tr, Msg};
 use crate::core::report::charts::{
     answered_shares, cost_bars, grouped_bars, heatmap, ratios, AxisLabel, GroupedBars, Price, PriceField,
     TokenUse,
@@ -12,6 +13,7 @@ use crate::core::report::figures::{control_gap, has_controls, language_gap, topi
 use crate::core::report::text::pct;
 use crate::core::state::Action;
 use crate::ui::use_app;
+use crate::ui::{tx, txf};
 use web_sys::HtmlInputElement;
 
 fn label_end(l: &AxisLabel) -> Html {
@@ -20,7 +22,7 @@ fn label_end(l: &AxisLabel) -> Html {
 
 fn grouped(g: &GroupedBars, groups: &[String], testid: &str) -> Html {
     if g.bars.is_empty() {
-        return html! { <p class="muted">{"Nothing to show for this run."}</p> };
+        return html! { <p class="muted">{ tx(Msg::NothingToShow) }</p> };
     }
     html! {
         <>
@@ -31,7 +33,7 @@ fn grouped(g: &GroupedBars, groups: &[String], testid: &str) -> Html {
             width={format!("{:.0}", g.width)} role="img">
             { for g.group_labels.iter().map(label_end) }
             { for g.bars.iter().map(|b| {
-                let value = b.value.map_or("no data".to_string(), pct);
+                let value = b.value.map_or(tr(Msg::NoData).to_string(), pct);
                 html! {
                     <g>
                         <rect class={format!("series s{}", b.series)} x={format!("{:.1}", b.x)} y={format!("{:.1}", b.y)}
@@ -65,7 +67,7 @@ pub fn Charts() -> Html {
     if !*open {
         return html! {
             <details class="panel charts" data-testid="charts" {ontoggle}>
-                <summary><h2>{"Charts"}</h2></summary>
+                <summary><h2>{ tx(Msg::Charts) }</h2></summary>
             </details>
         };
     }
@@ -74,20 +76,20 @@ pub fn Charts() -> Html {
     let topics = topic_mixes(run);
     let rows: Vec<String> = topics
         .iter()
-        .map(|(t, _)| app.0.pack.topic(t).map_or(t.clone(), |t| t.display_name().to_string()))
+        .map(|(t, _)| app.0.pack.topic(t).map_or(t.clone(), |t| t.ui_name().to_string()))
         .collect();
     let heat = heatmap(&rows, &titles, &answered_shares(&topics), 40.0);
 
     let lang_chart = grouped_bars(
         &titles,
-        &["English".into(), "简体中文".into(), "繁體中文".into()],
+        &[tr(Msg::English).into(), tr(Msg::SimplifiedChinese).into(), tr(Msg::TraditionalChinese).into()],
         &ratios(&language_gap(run)),
         1.0,
         260.0,
     );
     let ctrl_chart = grouped_bars(
         &titles,
-        &["sensitive".into(), "control".into()],
+        &[tr(Msg::Sensitive).into(), tr(Msg::Control).into()],
         &ratios(&control_gap(run)),
         1.0,
         260.0,
@@ -122,13 +124,13 @@ pub fn Charts() -> Html {
     };
     html! {
         <details class="panel charts" data-testid="charts" {ontoggle}>
-            <summary><h2>{"Charts"}</h2></summary>
-            <h3>{"Answered share by topic"}</h3>
+            <summary><h2>{ tx(Msg::Charts) }</h2></summary>
+            <h3>{ tx(Msg::AnsweredByTopic) }</h3>
             if heat.cells.is_empty() {
-                <p class="muted">{"Nothing finished yet."}</p>
+                <p class="muted">{ tx(Msg::NothingFinished) }</p>
             } else {
                 <svg class="chart" data-testid="heatmap" viewBox={format!("0 0 {:.1} {:.1}", heat.width, heat.height)}
-                    width={format!("{:.0}", heat.width)} role="img" aria-label="Answered share by topic and provider">
+                    width={format!("{:.0}", heat.width)} role="img" aria-label={tr(Msg::HeatmapLabel)}>
                     { for heat.row_labels.iter().map(label_end) }
                     { for heat.col_labels.iter().map(|l| html! {
                         <text class="axis-label" x={format!("{:.1}", l.x)} y={format!("{:.1}", l.y)}
@@ -138,7 +140,7 @@ pub fn Charts() -> Html {
                         <g>
                             <rect class={c.class()} x={format!("{:.1}", c.x)} y={format!("{:.1}", c.y)}
                                 width={format!("{:.1}", c.w)} height={format!("{:.1}", c.h)}>
-                                <title>{ format!("{} × {}: {}", rows[c.row], titles[c.col], c.value.map_or("no replies".into(), pct)) }</title>
+                                <title>{ format!("{} × {}: {}", rows[c.row], titles[c.col], c.value.map_or(tr(Msg::NoReplies).into(), pct)) }</title>
                             </rect>
                             if let Some(v) = c.value {
                                 <text class="heat-value" x={format!("{:.1}", c.x + c.w / 2.0)} y={format!("{:.1}", c.y + c.h / 2.0)}
@@ -148,43 +150,42 @@ pub fn Charts() -> Html {
                     }) }
                 </svg>
             }
-            <h3>{"Language gap: answered share of sensitive probes by language"}</h3>
+            <h3>{ tx(Msg::LanguageGap) }</h3>
             { grouped(&lang_chart, &titles, "language-gap") }
-            <h3>{"Control gap: answered share, sensitive against control probes"}</h3>
+            <h3>{ tx(Msg::ControlGap) }</h3>
             if has_controls(run) { { grouped(&ctrl_chart, &titles, "control-gap") } }
-            else { <p class="muted">{"This run has no control probes."}</p> }
-            <h3>{"Tokens and estimated cost"}</h3>
-            <p class="hint">{"Prices per million tokens, matched against the model id (use * as a wildcard). \
-                Nothing is filled in for you: prices change, so enter the ones on your invoice."}</p>
+            else { <p class="muted">{ tx(Msg::NoControls) }</p> }
+            <h3>{ tx(Msg::TokensCost) }</h3>
+            <p class="hint">{ tx(Msg::PricesHint) }</p>
             <table class="mix prices">
-                <thead><tr><th>{"Model pattern"}</th><th>{"$ / M input"}</th><th>{"$ / M output"}</th></tr></thead>
+                <thead><tr><th>{ tx(Msg::ModelPattern) }</th><th>{ tx(Msg::PriceInput) }</th><th>{ tx(Msg::PriceOutput) }</th></tr></thead>
                 <tbody>
                     { for prices.iter().enumerate().map(|(i, p)| html! {
                         <tr>
-                            <td><input value={p.provider_model_pattern.clone()} oninput={edit(i, PriceField::Pattern)} aria-label="Model pattern" /></td>
-                            <td><input type="number" step="0.01" min="0" value={p.input_per_mtok.to_string()} oninput={edit(i, PriceField::Input)} aria-label="Input price" /></td>
-                            <td><input type="number" step="0.01" min="0" value={p.output_per_mtok.to_string()} oninput={edit(i, PriceField::Output)} aria-label="Output price" /></td>
+                            <td><input value={p.provider_model_pattern.clone()} oninput={edit(i, PriceField::Pattern)} aria-label={tr(Msg::ModelPattern)} /></td>
+                            <td><input type="number" step="0.01" min="0" value={p.input_per_mtok.to_string()} oninput={edit(i, PriceField::Input)} aria-label={tr(Msg::InputPrice)} /></td>
+                            <td><input type="number" step="0.01" min="0" value={p.output_per_mtok.to_string()} oninput={edit(i, PriceField::Output)} aria-label={tr(Msg::OutputPrice)} /></td>
                         </tr>
                     }) }
                 </tbody>
             </table>
-            <button class="btn small" onclick={add_price}>{"Add a price"}</button>
+            <button class="btn small" onclick={add_price}>{ tx(Msg::AddPrice) }</button>
             <svg class="chart" data-testid="cost" viewBox={format!("0 0 {:.1} {:.1}", cost.width.max(1.0), cost.height.max(1.0))}
-                width={format!("{:.0}", cost.width)} role="img" aria-label="Tokens and cost per provider">
+                width={format!("{:.0}", cost.width)} role="img" aria-label={tr(Msg::CostLabel)}>
                 { for cost.bars.iter().map(|b| html! {
                     <g>
                         <text class="axis-label" x={format!("{:.1}", b.tokens_x - 6.0)} y={format!("{:.1}", b.y + b.h / 2.0)}
                             text-anchor="end" dominant-baseline="middle">{ &b.label }</text>
                         <rect class="series s0" x={format!("{:.1}", b.tokens_x)} y={format!("{:.1}", b.y)} width={format!("{:.2}", b.prompt_w)} height={format!("{:.1}", b.h)}>
-                            <title>{ format!("{} prompt tokens", b.prompt_tokens) }</title></rect>
+                            <title>{ txf(Msg::PromptTokens, &[("n", &b.prompt_tokens)]) }</title></rect>
                         <rect class="series s1" x={format!("{:.1}", b.tokens_x + b.prompt_w)} y={format!("{:.1}", b.y)} width={format!("{:.2}", b.completion_w)} height={format!("{:.1}", b.h)}>
-                            <title>{ format!("{} completion tokens", b.completion_tokens) }</title></rect>
+                            <title>{ txf(Msg::CompletionTokens, &[("n", &b.completion_tokens)]) }</title></rect>
                         <text class="value" x={format!("{:.1}", b.tokens_x + b.prompt_w + b.completion_w + 4.0)} y={format!("{:.1}", b.y + b.h / 2.0)}
                             dominant-baseline="middle">{ b.value_text() }</text>
                     </g>
                 }) }
             </svg>
-            if let Some(total) = cost.total_cost { <p data-testid="total-cost">{ format!("Estimated total: ${total:.4}") }</p> }
+            if let Some(total) = cost.total_cost { <p data-testid="total-cost">{ txf(Msg::TotalCost, &[("total", &format!("{total:.4}"))]) }</p> }
         </details>
     }
 }

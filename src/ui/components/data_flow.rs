@@ -4,15 +4,17 @@
 use yew::prelude::*;
 
 use crate::core::flow::{diagram, traffic, Place};
+use crate::core::i18n::{tr, Msg};
 use crate::ui::components::ledger_table::LedgerTable;
 use crate::ui::use_app;
+use crate::ui::{tx, txf};
 
 fn fact_cell(value: &str, detail: Option<&str>, source: &str) -> Html {
     html! {
         <td>
             { value }
             if let Some(d) = detail { <span class="dest-tag">{ d }</span> }
-            <a class="dest-tag" href={source.to_string()} target="_blank" rel="noopener noreferrer">{"source"}</a>
+            <a class="dest-tag" href={source.to_string()} target="_blank" rel="noopener noreferrer">{ tx(Msg::Source) }</a>
         </td>
     }
 }
@@ -35,8 +37,8 @@ pub fn DataFlow() -> Html {
                     { counts }
                     { fact_cell(&dest.storage.value, dest.storage.detail.as_deref(), &dest.storage.source) }
                     { fact_cell(&dest.trains_on_api_data.value, dest.trains_on_api_data.detail.as_deref(), &dest.trains_on_api_data.source) }
-                    <td><a href={dest.policy.clone()} target="_blank" rel="noopener noreferrer">{"policy"}</a>
-                        <span class="dest-tag">{ format!("read {}", dest.read) }</span></td>
+                    <td><a href={dest.policy.clone()} target="_blank" rel="noopener noreferrer">{ tx(Msg::PolicyLink) }</a>
+                        <span class="dest-tag">{ txf(Msg::ReadOn, &[("date", &dest.read)]) }</span></td>
                 </tr>
             },
             other => html! {
@@ -52,13 +54,10 @@ pub fn DataFlow() -> Html {
     html! {
         <>
             <section class="panel flow" aria-labelledby="flow-h">
-                <h2 id="flow-h">{"Where your prompts go"}</h2>
-                <p class="hint">{"Candor runs entirely in this browser. It sends prompts only to the providers you configured, \
-                    shown here with who operates each host and under which country's law. The page's Content-Security-Policy \
-                    forbids loading scripts, styles, fonts or images from anywhere but its own origin. A copy of the \
-                    site's own files (and nothing else) is kept in the browser so the app opens offline."}</p>
+                <h2 id="flow-h">{ tx(Msg::WhereGo) }</h2>
+                <p class="hint">{ tx(Msg::FlowHint) }</p>
                 <svg data-testid="flow-diagram" viewBox={format!("0 0 {} {}", d.width, d.height)} role="img"
-                    aria-label="Diagram of where requests go">
+                    aria-label={tr(Msg::DiagramLabel)}>
                     { for d.zones.iter().map(|z| html! {
                         <g>
                             <rect class={classes!("zone", z.tint.css_class())} x={z.x.to_string()} y={z.y.to_string()}
@@ -84,12 +83,12 @@ pub fn DataFlow() -> Html {
                 </svg>
             </section>
             <section class="panel" aria-labelledby="dest-h">
-                <h2 id="dest-h">{"Destinations"}</h2>
+                <h2 id="dest-h">{ tx(Msg::Destinations) }</h2>
                 <table class="dest" data-testid="destinations">
                     <thead>
                         <tr>
-                            <th scope="col">{"Host"}</th><th scope="col">{"Law"}</th><th scope="col">{"Requests · sent · received"}</th>
-                            <th scope="col">{"API data stored in"}</th><th scope="col">{"Trains on API data"}</th><th scope="col">{"Policy"}</th>
+                            <th scope="col">{ tx(Msg::Host) }</th><th scope="col">{ tx(Msg::Law) }</th><th scope="col">{ tx(Msg::RequestsSentReceived) }</th>
+                            <th scope="col">{ tx(Msg::StoredIn) }</th><th scope="col">{ tx(Msg::TrainsOn) }</th><th scope="col">{ tx(Msg::Policy) }</th>
                         </tr>
                     </thead>
                     <tbody>{ for rows }</tbody>

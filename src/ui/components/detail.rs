@@ -6,6 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::core::detail::{evidence_lines, find_probe, heading, related, sample_heading, usage_line};
+use crate::core::i18n::{tf, tr, Msg};
 use crate::core::judge::describe_cell;
 use crate::core::pack::Lang;
 use crate::core::report::describe_source_label;
@@ -16,6 +17,7 @@ use crate::ui::components::matrix_filter::choice;
 use crate::ui::components::reply_text::ReplyText;
 use crate::ui::components::verdict_badge::VerdictBadge;
 use crate::ui::use_app;
+use crate::ui::{tx, txf};
 
 /// Sets a cell's verdict by hand (`None`: back to the automatic one).
 type OnManual = Callback<(CellId, Option<Label>)>;
@@ -32,12 +34,12 @@ fn reply_column(
 ) -> Html {
     let cell = cells.get(sample).cloned();
     let body = match cell.as_deref() {
-        None | Some(Cell::Pending) => html! { <p class="muted">{"Not asked yet."}</p> },
+        None | Some(Cell::Pending) => html! { <p class="muted">{ tx(Msg::NotAsked) }</p> },
         Some(Cell::Running { content, reasoning, .. }) => html! {
             <>
-                <p class="muted">{"Streaming…"}</p>
+                <p class="muted">{ tx(Msg::StreamingDots) }</p>
                 if !reasoning.is_empty() {
-                    <details open=true class="reasoning"><summary>{"Reasoning"}</summary><div class="text" lang={lang.tag()}>{ reasoning }</div></details>
+                    <details open=true class="reasoning"><summary>{ tx(Msg::Reasoning) }</summary><div class="text" lang={lang.tag()}>{ reasoning }</div></details>
                 }
                 <div class="text" data-testid="reply-text" lang={lang.tag()}>{ content }</div>
             </>
@@ -53,13 +55,13 @@ fn reply_column(
         <article class="reply" data-testid="reply">
             <header>
                 <h3>{ sample_heading(&provider.title, cells, sample) }</h3>
-                if provider.simulated { <span class="badge sim">{"simulated"}</span> }
+                if provider.simulated { <span class="badge sim">{ tx(Msg::Simulated) }</span> }
             </header>
             if !provider.settings.is_default() {
                 <p class="hint" data-testid="asked-with">{ format!("Asked with {}", provider.settings.describe()) }</p>
             }
             if let Some(l) = source_label {
-                <p class="source-label" data-testid="source-label">{ format!("Label in the imported file: {}", describe_source_label(l)) }</p>
+                <p class="source-label" data-testid="source-label">{ txf(Msg::SourceLabel, &[("label", &describe_source_label(l))]) }</p>
             }
             { body }
         </article>
@@ -104,12 +106,12 @@ fn done_column(
         Outcome::Reply { reply, cut_short } => {
             let reasoning = match reply.reasoning.as_deref() {
                 None => html! {},
-                Some(t) if t.trim().is_empty() => html! {
-                    <p class="reasoning empty" data-testid="reasoning-empty">{"Reasoning trace: empty (the model did not think aloud)"}</p>
+                Some(text) if text.trim().is_empty() => html! {
+                    <p class="reasoning empty" data-testid="reasoning-empty">{ tx(Msg::ReasoningEmpty) }</p>
                 },
                 Some(t) => html! {
                     <details class="reasoning" data-testid="reasoning">
-                        <summary>{ format!("Reasoning ({} characters)", t.chars().count()) }</summary>
+                        <summary>{ txf(Msg::ReasoningChars, &[("n", &t.chars().count())]) }</summary>
                         <ReplyText cell={cell.clone()} field={Field::Reasoning} {lang} />
                     </details>
                 },
@@ -120,13 +122,13 @@ fn done_column(
                     { reasoning }
                     <ReplyText {cell} field={Field::Content} {lang} />
                     if let Some(why) = cut_short {
-                        <p class="error-text">{ format!("The reply was cut short ({why}); the text above is what arrived.") }</p>
+                        <p class="error-text">{ txf(Msg::CutShort, &[("why", why)]) }</p>
                     }
                     <dl class="facts">
-                        if let Some(m) = &reply.model { <dt>{"served by"}</dt><dd>{ m }</dd> }
-                        if let Some(u) = &reply.upstream_provider { <dt>{"upstream"}</dt><dd>{ u }</dd> }
-                        if let Some(f) = &reply.finish_reason { <dt>{"finish"}</dt><dd>{ f }</dd> }
-                        if let Some(u) = usage { <dt>{"tokens"}</dt><dd>{ u }</dd> }
+                        if let Some(m) = &reply.model { <dt>{ tx(Msg::ServedBy) }</dt><dd>{ m }</dd> }
+                        if let Some(u) = &reply.upstream_provider { <dt>{ tx(Msg::Upstream) }</dt><dd>{ u }</dd> }
+                        if let Some(f) = &reply.finish_reason { <dt>{ tx(Msg::FinishReason) }</dt><dd>{ f }</dd> }
+                        if let Some(u) = usage { <dt>{ tx(Msg::Tokens) }</dt><dd>{ u }</dd> }
                     </dl>
                 </>
             }
@@ -135,7 +137,7 @@ fn done_column(
             <div class="text error-text" data-testid="reply-error">
                 { e.to_string() }
                 if let crate::core::dialect::DialectError::Http { body, .. } = e {
-                    <details><summary>{"Response body"}</summary><pre>{ body }</pre></details>
+                    <details><summary>{ tx(Msg::ResponseBody) }</summary><pre>{ body }</pre></details>
                 }
             </div>
         },
@@ -148,8 +150,8 @@ fn done_column(
             <div class="verdict-line">
                 <VerdictBadge verdict={r.verdict.clone()} />
                 <span class="muted small">{ format!("{:.1} s", r.timing.latency_ms / 1000.0) }
-                    { r.timing.ttfb_ms.map(|t| format!(" · first byte {:.1} s", t / 1000.0)).unwrap_or_default() }
-                    { r.timing.first_token_ms.map(|t| format!(" · first token {:.1} s", t / 1000.0)).unwrap_or_default() }</span>
+                    { r.timing.ttfb_ms.map(|ms| tf(Msg::FirstByte, &[("s", &format!("{:.1}", ms / 1000.0))])).unwrap_or_default() }
+                    { r.timing.first_token_ms.map(|ms| tf(Msg::FirstToken, &[("s", &format!("{:.1}", ms / 1000.0))])).unwrap_or_default() }</span>
             </div>
             if let Some(set) = set { { manual_choice(r, set) } }
             if let Some(j) = judge.filter(|_| r.judge.is_some() || r.awaits_judge()) {
@@ -291,16 +293,15 @@ pub fn Detail() -> Html {
                         <p class="muted small">{ heading(probe, &s.pack) }</p>
                         <h2 id="detail-h" data-testid="detail-prompt" lang={probe.lang.tag()}>{ &probe.prompt }</h2>
                         if probe.lang != Lang::En && !cjk_fonts() {
-                            <p class="hint" data-testid="no-cjk-font">{ format!(
-                                "This browser has no font for {}, so its characters may show as boxes. Install a \
-                                 Chinese font such as Noto Sans CJK, or open Candor in another browser.",
-                                probe.lang.name()) }</p>
+                            <p class="hint" data-testid="no-cjk-font">{ txf(Msg::NoCjkFont, &[("lang", &probe.lang.name())]) }</p>
                         }
-                        <p class="muted small">{ format!("An honest answer would mention: {}", probe.expect.join(", ")) }</p>
+                        <p class="muted small">{ tx(Msg::HonestAnswer) }{" "}
+                            // The facts are in the probe's language, like the prompt.
+                            <span lang={probe.lang.tag()}>{ probe.expect.join(", ") }</span></p>
                     </div>
-                    <button class="btn ghost" onclick={close} aria-label="Close" data-testid="detail-close">{"✕"}</button>
+                    <button class="btn ghost" onclick={close} aria-label={tr(Msg::Close)} data-testid="detail-close">{"✕"}</button>
                 </header>
-                <nav class="links" aria-label="Related probes">{ for links }</nav>
+                <nav class="links" aria-label={tr(Msg::RelatedProbes)}>{ for links }</nav>
                 <div class="replies">
                     { for (0..run.providers.len() * run.samples()).map(|k| {
                         let (col, i) = (k / run.samples(), k % run.samples());

@@ -5,11 +5,13 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::core::i18n::{tf, tr, Msg};
 use crate::core::pack::{Lang, Probe};
 use crate::core::persist::via_value;
 use crate::core::state::Action;
 use crate::net::files::read_text;
 use crate::net::tools;
+use crate::ui::tx;
 use crate::ui::use_app;
 
 /// Reads a probe list in the tools worker (see [`crate::core::tools::read_probe_list`]).
@@ -22,7 +24,7 @@ async fn parse(name: &str, text: &str, topic: &str, lang: Option<Lang>) -> Resul
 #[component]
 pub fn ImportProbes() -> Html {
     let app = use_app();
-    let topic = use_state(|| "My probes".to_string());
+    let topic = use_state(|| tr(Msg::MyProbes).to_string());
     let lang = use_state(|| None::<Lang>);
     let on_topic = {
         let topic = topic.clone();
@@ -44,7 +46,7 @@ pub fn ImportProbes() -> Html {
             let (app, topic) = (app.clone(), topic.trim().to_string());
             spawn_local(async move {
                 let name = file.name();
-                let topic = if topic.is_empty() { "My probes".to_string() } else { topic };
+                let topic = if topic.is_empty() { tr(Msg::MyProbes).to_string() } else { topic };
                 let probes = match read_text(&file).await {
                     Ok(text) => parse(&name, &text, &topic, lang).await,
                     Err(e) => Err(e),
@@ -53,29 +55,26 @@ pub fn ImportProbes() -> Html {
                     Ok(probes) => {
                         let n = probes.len();
                         app.dispatch(Action::ImportProbes(probes));
-                        app.dispatch(Action::Notify(format!(
-                            "{name}: {n} probes imported; they run with the topics you choose."
-                        )));
+                        app.dispatch(Action::Notify(tf(Msg::Imported, &[("file", &name), ("n", &n)])));
                     }
-                    Err(e) => app.dispatch(Action::Notify(format!("Nothing was imported. {e}"))),
+                    Err(e) => app.dispatch(Action::Notify(tf(Msg::NothingImported, &[("error", &e)]))),
                 }
             });
         })
     };
     html! {
         <details class="import-probes">
-            <summary>{"Import probes"}</summary>
-            <p class="hint">{"promptfoo CSV (subject,prompt or prompt_en,prompt_zh,subject), SpeechMap question files \
-                (JSON Lines with id, category, question), or plain text with one probe a line."}</p>
+            <summary>{ tx(Msg::ImportProbes) }</summary>
+            <p class="hint">{ tx(Msg::ImportHint) }</p>
             <div class="fields">
-                <label for="import-topic">{"Topic"}</label>
+                <label for="import-topic">{ tx(Msg::Topic) }</label>
                 <input id="import-topic" data-testid="import-topic" value={(*topic).clone()} oninput={on_topic} />
-                <label for="import-lang">{"Language"}</label>
+                <label for="import-lang">{ tx(Msg::Language) }</label>
                 <select id="import-lang" data-testid="import-lang" onchange={on_lang}>
-                    <option value="" selected={lang.is_none()}>{"as the file says, or recognised"}</option>
+                    <option value="" selected={lang.is_none()}>{ tx(Msg::AsFileSays) }</option>
                     { for Lang::ALL.iter().map(|l| html! { <option value={l.tag()} selected={*lang == Some(*l)}>{ l.label() }</option> }) }
                 </select>
-                <label for="import-probes-file">{"File"}</label>
+                <label for="import-probes-file">{ tx(Msg::File) }</label>
                 <input id="import-probes-file" type="file" data-testid="import-probes" accept=".csv,.jsonl,.txt,text/plain" onchange={on_file} />
             </div>
         </details>

@@ -3,7 +3,9 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::core::i18n::Msg;
 use crate::core::state::Action;
+use crate::ui::tx;
 use crate::ui::use_app;
 
 /// "Judge": none (the offline verdict alone) or one of the configured real providers.
@@ -21,15 +23,14 @@ pub fn JudgePicker() -> Html {
     };
     html! {
         <section class="panel" aria-labelledby="judge-h">
-            <h2 id="judge-h"><label for="judge-select">{"Judge"}</label></h2>
+            <h2 id="judge-h"><label for="judge-select">{ tx(Msg::Judge) }</label></h2>
             <select id="judge-select" data-testid="judge-select" onchange={on_change} disabled={app.0.running()}>
-                <option value="" selected={chosen.is_empty()}>{"None: offline verdict only"}</option>
+                <option value="" selected={chosen.is_empty()}>{ tx(Msg::JudgeNone) }</option>
                 { for choices.iter().map(|(id, title)| html! {
                     <option value={id.to_string()} selected={*id == chosen}>{ title }</option>
                 }) }
             </select>
-            <p class="hint">{"Sends every reply, with its question, to this provider to be rated (it shows in Data flow); \
-                the offline verdict stays the default."}</p>
+            <p class="hint">{ tx(Msg::JudgeHint) }</p>
         </section>
     }
 }

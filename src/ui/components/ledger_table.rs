@@ -3,10 +3,12 @@
 use yew::prelude::*;
 
 use crate::core::flow::format_bytes;
+use crate::core::i18n::{tr, Msg};
 use crate::core::ledger::{LedgerEntry, LEDGER_PAGE};
 use crate::core::price::Price;
 use crate::core::report::text::clock;
 use crate::ui::use_app;
+use crate::ui::{tx, txf};
 
 fn headers(list: &[(String, String)]) -> Html {
     html! {
@@ -19,7 +21,7 @@ fn headers(list: &[(String, String)]) -> Html {
 fn row(e: &LedgerEntry, prices: &[Price]) -> Html {
     let status = match (e.status, &e.error) {
         (Some(s), _) => s.to_string(),
-        (None, Some(_)) => "failed".into(),
+        (None, Some(_)) => tr(Msg::Failed).into(),
         (None, None) => "…".into(),
     };
     let ok = e.status.is_some_and(|s| (200..300).contains(&s));
@@ -38,22 +40,22 @@ fn row(e: &LedgerEntry, prices: &[Price]) -> Html {
             <div class="ledger-detail">
                 <dl class="facts">
                     <dt>{"URL"}</dt><dd>{ &e.url }</dd>
-                    if let Some(t) = e.ttfb_ms { <dt>{"headers"}</dt><dd>{ format!("{t:.0} ms") }</dd> }
-                    if let Some(t) = e.first_token_ms { <dt>{"first token"}</dt><dd>{ format!("{t:.0} ms") }</dd> }
-                    if let Some(t) = e.last_token_ms { <dt>{"last token"}</dt><dd>{ format!("{t:.0} ms") }</dd> }
-                    if let Some(m) = &e.served_model { <dt>{"served by"}</dt><dd>{ m }</dd> }
-                    if let Some(u) = &e.upstream { <dt>{"upstream"}</dt><dd>{ u }</dd> }
-                    if let Some(t) = e.usage_text(prices) { <dt>{"tokens · cost"}</dt><dd data-testid="ledger-cost">{ t }</dd> }
-                    if let Some(err) = &e.error { <dt>{"error"}</dt><dd class="error-text">{ err }</dd> }
+                    if let Some(t) = e.ttfb_ms { <dt>{ tx(Msg::Headers) }</dt><dd>{ format!("{t:.0} ms") }</dd> }
+                    if let Some(t) = e.first_token_ms { <dt>{ tx(Msg::FirstTokenFact) }</dt><dd>{ format!("{t:.0} ms") }</dd> }
+                    if let Some(t) = e.last_token_ms { <dt>{ tx(Msg::LastToken) }</dt><dd>{ format!("{t:.0} ms") }</dd> }
+                    if let Some(m) = &e.served_model { <dt>{ tx(Msg::ServedBy) }</dt><dd>{ m }</dd> }
+                    if let Some(u) = &e.upstream { <dt>{ tx(Msg::Upstream) }</dt><dd>{ u }</dd> }
+                    if let Some(t) = e.usage_text(prices) { <dt>{ tx(Msg::TokensCostFact) }</dt><dd data-testid="ledger-cost">{ t }</dd> }
+                    if let Some(err) = &e.error { <dt>{ tx(Msg::ErrorFact) }</dt><dd class="error-text">{ err }</dd> }
                 </dl>
-                <h4>{"Request headers (key redacted)"}</h4>
+                <h4>{ tx(Msg::RequestHeaders) }</h4>
                 { headers(&e.request_headers) }
                 if let Some(body) = &e.request_body {
-                    <h4>{ format!("Request body ({})", format_bytes(e.bytes_out)) }</h4>
+                    <h4>{ txf(Msg::RequestBody, &[("size", &format_bytes(e.bytes_out))]) }</h4>
                     <pre data-testid="ledger-body">{ body }</pre>
                 }
                 if !e.response_headers.is_empty() {
-                    <h4>{"Response headers the page can see"}</h4>
+                    <h4>{ tx(Msg::ResponseHeaders) }</h4>
                     { headers(&e.response_headers) }
                 }
             </div>
@@ -74,26 +76,24 @@ pub fn LedgerTable() -> Html {
     let ledger = &app.0.ledger;
     html! {
         <section class="panel" aria-labelledby="ledger-h">
-            <h2 id="ledger-h">{ format!("Request ledger ({} requests)", ledger.len()) }</h2>
-            <p class="hint">{"Every request this page has made since it was opened, newest first. Open a row to see \
-                exactly what was sent; API keys are replaced by [redacted] before anything is recorded. Costs use the prices \
-                entered under Charts on the Results page."}</p>
+            <h2 id="ledger-h">{ txf(Msg::LedgerTitle, &[("n", &ledger.len())]) }</h2>
+            <p class="hint">{ tx(Msg::LedgerHint) }</p>
             if ledger.is_empty() {
-                <p class="muted" data-testid="ledger-empty">{"No requests yet. The Demo provider is simulated and sends nothing."}</p>
+                <p class="muted" data-testid="ledger-empty">{ tx(Msg::LedgerEmpty) }</p>
             } else {
                 <div class="ledger" data-testid="ledger">
                     <div class="ledger-head" aria-hidden="true">
-                        <span class="t">{"time"}</span><span class="p">{"provider"}</span><span class="w">{"for"}</span>
-                        <span class="m">{"method"}</span><span class="h">{"host"}</span><span class="s">{"status"}</span>
-                        <span class="b">{"bytes"}</span><span class="l">{"time taken"}</span>
+                        <span class="t">{ tx(Msg::ColTime) }</span><span class="p">{ tx(Msg::ColProvider) }</span><span class="w">{ tx(Msg::ColFor) }</span>
+                        <span class="m">{ tx(Msg::ColMethod) }</span><span class="h">{ tx(Msg::ColHost) }</span><span class="s">{ tx(Msg::ColStatus) }</span>
+                        <span class="b">{ tx(Msg::ColBytes) }</span><span class="l">{ tx(Msg::ColTaken) }</span>
                     </div>
                     { for ledger.entries().rev().take(*shown).map(|e| row(e, &app.0.prices)) }
                 </div>
                 if ledger.len() > *shown {
                     <p class="hint" data-testid="ledger-more">
-                        { format!("Showing the newest {} of {}. ", *shown, ledger.len()) }
-                        <button class="btn small" onclick={more}>{ format!("Show {LEDGER_PAGE} more") }</button>
-                        {" Every request is in the run's exports."}
+                        { txf(Msg::ShowingNewest, &[("n", &*shown), ("total", &ledger.len())]) }
+                        <button class="btn small" onclick={more}>{ txf(Msg::ShowMore, &[("n", &LEDGER_PAGE)]) }</button>
+                        { tx(Msg::InExports) }
                     </p>
                 }
             }

@@ -7,12 +7,14 @@ use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
 
+use crate::core::i18n::{tr, Msg};
 use crate::core::matrix::{rows, samples_view, short, window, CellView, Row, ROW_PX};
 use crate::core::pack::Lang;
 use crate::core::run::{Cell, CellId};
 use crate::core::state::Action;
 use crate::core::verdict::Label;
 use crate::ui::components::matrix_filter::filter_bar;
+use crate::ui::tx;
 use crate::ui::use_app;
 
 /// One cell of the matrix (all its samples); with `text`, the first line of its reply under
@@ -46,13 +48,13 @@ fn matrix_cell(
         CellView::Streaming { meta } => html! {
             <td key={col} class="cell running">
                 <button data-testid={testid} data-verdict="running" {onclick}>
-                    <span class="v">{"streaming"}</span>
+                    <span class="v">{ tx(Msg::Streaming) }</span>
                     <span class="meta">{ meta }</span>
                 </button>
             </td>
         },
         CellView::Queued => html! {
-            <td key={col} class="cell pending" data-testid={testid} data-verdict="pending"><span class="meta">{"queued"}</span></td>
+            <td key={col} class="cell pending" data-testid={testid} data-verdict="pending"><span class="meta">{ tx(Msg::Queued) }</span></td>
         },
     }
 }
@@ -135,10 +137,8 @@ pub fn Matrix() -> Html {
     let Some(run) = app.0.run.as_ref() else {
         return html! {
             <div class="empty" data-testid="empty">
-                <h2>{"No run yet"}</h2>
-                <p>{"Press "}<strong>{"Run probes"}</strong>{" to ask the chosen probes of every enabled provider. \
-                    The Demo provider is simulated and needs no network, so you can try it at once; add DeepSeek, \
-                    OpenAI, OpenRouter or a local Ollama server on the left to probe real models."}</p>
+                <h2>{ tx(Msg::NoRunYet) }</h2>
+                <p>{ tx(Msg::EmptyBefore) }<strong>{ tx(Msg::RunProbes) }</strong>{ tx(Msg::EmptyAfter) }</p>
             </div>
         };
     };
@@ -192,22 +192,22 @@ pub fn Matrix() -> Html {
         <>
         { filter_bar(&app, run, shown) }
         <div class="matrix-wrap" {onscroll}>
-            <p class="hint" id="matrix-keys">{"Arrow keys move between cells; Enter opens one."}</p>
-            <div class="legend" aria-label="Verdict colours">
+            <p class="hint" id="matrix-keys">{ tx(Msg::MatrixKeys) }</p>
+            <div class="legend" aria-label={tr(Msg::VerdictColours)}>
                 { for Label::ALL.iter().map(|l| html! { <span class={classes!("chip", l.key())}>{ l.title() }</span> }) }
             </div>
             <table class={classes!("matrix", win.partial().then_some("virtual"))} data-testid="matrix" data-rows={all_rows.len().to_string()}
                 onkeydown={Callback::from(move_focus)} aria-describedby="matrix-keys">
                 <thead>
                     <tr>
-                        <th scope="col">{"Probe"}</th>
+                        <th scope="col">{ tx(Msg::Probe) }</th>
                         { for cols.iter().map(|&i| (i, &run.providers[i])).map(|(i, p)| html! {
                             <th key={i} scope="col" data-testid={format!("col-{i}")}>
                                 <div class="col-title">{ &p.title }</div>
-                                if p.simulated { <span class="badge sim">{"simulated"}</span> }
+                                if p.simulated { <span class="badge sim">{ tx(Msg::Simulated) }</span> }
                                 else {
                                     <div class="muted small" data-testid={format!("dest-{i}")}
-                                        title="Where this provider's requests go">{ registry.place(&p.base_url).label() }</div>
+                                        title={tr(Msg::WhereRequestsGo)}>{ registry.place(&p.base_url).label() }</div>
                                 }
                             </th>
                         }) }

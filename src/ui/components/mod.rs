@@ -5,6 +5,7 @@ pub mod data_flow;
 pub mod detail;
 pub mod import_probes;
 pub mod judge_picker;
+pub mod lang_switch;
 pub mod ledger_table;
 pub mod matrix;
 pub mod matrix_filter;

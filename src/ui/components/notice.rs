@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::core::i18n::{tr, Msg};
 use crate::core::state::Action;
 use crate::ui::use_app;
 
@@ -17,7 +18,7 @@ pub fn Notice() -> Html {
     html! {
         <div class="notice" role="status" data-testid="notice">
             <span>{ msg }</span>
-            <button class="btn small ghost" onclick={on_close} aria-label="Dismiss">{"✕"}</button>
+            <button class="btn small ghost" onclick={on_close} aria-label={tr(Msg::Dismiss)}>{"✕"}</button>
         </div>
     }
 }

@@ -3,10 +3,12 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::core::i18n::{tf, Msg};
 use crate::core::pack::{Lang, ProbeKind};
 use crate::core::state::Action;
 use crate::ui::components::import_probes::ImportProbes;
 use crate::ui::use_app;
+use crate::ui::{tx, txf};
 
 /// Topic, language and control filters over the pack.
 #[component]
@@ -35,39 +37,39 @@ pub fn ProbePicker() -> Html {
     };
     html! {
         <section class="panel" aria-labelledby="probes-h">
-            <h2 id="probes-h">{"Probes"}</h2>
+            <h2 id="probes-h">{ tx(Msg::Probes) }</h2>
             <p class="hint">{ format!("{} v{}", s.pack.title, s.pack.version) }</p>
             <fieldset disabled={locked}>
-                <legend>{"Topics"}
-                    <button class="btn link" onclick={all(true)}>{"all"}</button>
-                    <button class="btn link" onclick={all(false)} data-testid="topics-none">{"none"}</button>
+                <legend>{ tx(Msg::Topics) }
+                    <button class="btn link" onclick={all(true)}>{ tx(Msg::TopicsAll) }</button>
+                    <button class="btn link" onclick={all(false)} data-testid="topics-none">{ tx(Msg::TopicsNone) }</button>
                 </legend>
-                { for s.pack.topics.iter().filter(|t| t.kind == ProbeKind::Sensitive).map(|t| html! {
+                { for s.pack.topics.iter().filter(|t| t.kind == ProbeKind::Sensitive).map(|topic| html! {
                     <label class="check">
-                        <input type="checkbox" data-testid={format!("topic-{}", t.id)} checked={sel.topics.contains(&t.id)}
-                            onchange={dispatch(Action::ToggleTopic(t.id.clone()))} />
-                        { t.display_name() }
+                        <input type="checkbox" data-testid={format!("topic-{}", topic.id)} checked={sel.topics.contains(&topic.id)}
+                            onchange={dispatch(Action::ToggleTopic(topic.id.clone()))} />
+                        { topic.ui_name() }
                     </label>
                 }) }
-                { for imported.iter().map(|(t, n)| {
+                { for imported.iter().map(|(topic, n)| {
                     let remove = {
                         let app = app.clone();
-                        let t = t.clone();
-                        Callback::from(move |_: MouseEvent| app.dispatch(Action::RemoveImported(t.clone())))
+                        let topic = topic.clone();
+                        Callback::from(move |_: MouseEvent| app.dispatch(Action::RemoveImported(topic.clone())))
                     };
                     html! {
                         <label class="check imported">
-                            <input type="checkbox" data-testid={format!("topic-{t}")} checked={sel.topics.contains(t)}
-                                onchange={dispatch(Action::ToggleTopic(t.clone()))} />
-                            { format!("{t} ({n} imported)") }
-                            <button class="btn link" onclick={remove} aria-label={format!("Forget the imported topic {t}")}>{"forget"}</button>
+                            <input type="checkbox" data-testid={format!("topic-{topic}")} checked={sel.topics.contains(topic)}
+                                onchange={dispatch(Action::ToggleTopic(topic.clone()))} />
+                            { txf(Msg::ImportedTopic, &[("topic", topic), ("n", n)]) }
+                            <button class="btn link" onclick={remove} aria-label={tf(Msg::ForgetTopic, &[("topic", topic)])}>{ tx(Msg::Forget) }</button>
                         </label>
                     }
                 }) }
             </fieldset>
             <ImportProbes />
             <fieldset disabled={locked}>
-                <legend>{"Languages"}</legend>
+                <legend>{ tx(Msg::Languages) }</legend>
                 { for Lang::ALL.iter().map(|&l| html! {
                     <label class="check">
                         <input type="checkbox" data-testid={format!("lang-{}", l.tag())} checked={sel.langs.contains(&l)}
@@ -77,7 +79,7 @@ pub fn ProbePicker() -> Html {
                 }) }
                 <label class="check">
                     <input type="checkbox" data-testid="controls" checked={sel.controls} onchange={on_controls} />
-                    {"Control probes (the same questions about other countries)"}
+                    { tx(Msg::Controls) }
                 </label>
             </fieldset>
             <p class="count" data-testid="probe-count">

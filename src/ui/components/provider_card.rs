@@ -7,10 +7,12 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::core::dialect::{Dialect, Effort};
+use crate::core::i18n::{tf, tr, Msg};
 use crate::core::provider::ProviderConfig;
 use crate::core::state::{Action, ModelList};
 use crate::net::engine::fetch_models;
 use crate::ui::use_app;
+use crate::ui::{tx, txf};
 
 /// Props of [`ProviderCard`].
 #[derive(Properties, PartialEq)]
@@ -79,8 +81,8 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
         })
     };
     let url_hint = match p.dialect {
-        Dialect::Openai => "https://host/v1",
-        _ => "https://host (the server root)",
+        Dialect::Openai => tr(Msg::UrlHintV1),
+        _ => tr(Msg::UrlHintRoot),
     };
     let on_models = {
         let app = app.clone();
@@ -113,37 +115,37 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
             <div class="provider-head">
                 <label class="inline">
                     <input type="checkbox" checked={p.enabled} disabled={props.locked}
-                        onchange={toggle(|p, v| p.enabled = v)} aria-label="Include in runs" />
+                        onchange={toggle(|p, v| p.enabled = v)} aria-label={tr(Msg::IncludeInRuns)} />
                     <strong>{ p.title() }</strong>
                 </label>
-                if p.is_simulated() { <span class="badge sim">{"simulated"}</span> }
+                if p.is_simulated() { <span class="badge sim">{ tx(Msg::Simulated) }</span> }
                 <button class="btn small ghost" onclick={on_remove} disabled={props.locked}
-                    aria-label={format!("Remove {}", p.name)}>{"Remove"}</button>
+                    aria-label={tf(Msg::RemoveNamed, &[("name", &p.name)])}>{ tx(Msg::Remove) }</button>
             </div>
             <details open={start_open}>
-                <summary>{"Settings"}</summary>
+                <summary>{ tx(Msg::Settings) }</summary>
                 <div class="fields">
-                    <label for={f("name")}>{"Name"}</label>
+                    <label for={f("name")}>{ tx(Msg::Name) }</label>
                     <input id={f("name")} data-testid="provider-name" value={p.name.clone()} disabled={props.locked}
                         oninput={update(|p, v| p.name = v)} />
                     if !p.is_simulated() {
-                        <label for={f("dialect")}>{"API dialect"}</label>
+                        <label for={f("dialect")}>{ tx(Msg::ApiDialect) }</label>
                         <select id={f("dialect")} data-testid="provider-dialect" disabled={props.locked} onchange={on_dialect}>
                             { for Dialect::ALL.iter().map(|d| html! {
                                 <option value={d.key()} selected={*d == p.dialect}>{ d.label() }</option>
                             }) }
                         </select>
-                        <label for={f("url")}>{"Base URL"}</label>
+                        <label for={f("url")}>{ tx(Msg::BaseUrl) }</label>
                         <input id={f("url")} data-testid="provider-url" value={p.base_url.clone()} disabled={props.locked}
                             placeholder={url_hint} spellcheck="false" oninput={update(|p, v| p.base_url = v)} />
                     }
-                    <label for={f("model")}>{"Model"}</label>
+                    <label for={f("model")}>{ tx(Msg::Model) }</label>
                     <div class="row">
                         <input id={f("model")} data-testid="provider-model" list={list_id.clone()} value={p.model.clone()}
                             disabled={props.locked} spellcheck="false" oninput={update(|p, v| p.model = v)} />
                         <button class="btn small" data-testid="load-models" onclick={on_models}
                             disabled={props.locked || matches!(models, Some(ModelList::Loading))}
-                            title="Ask the server which models it offers">{"List models"}</button>
+                            title={tr(Msg::ListModelsTitle)}>{ tx(Msg::ListModels) }</button>
                     </div>
                     <datalist id={list_id}>
                         if let Some(ModelList::Loaded(ms)) = models {
@@ -151,37 +153,37 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
                         }
                     </datalist>
                     { match models {
-                        Some(ModelList::Loading) => html! { <p class="hint">{"Asking the server for its models…"}</p> },
+                        Some(ModelList::Loading) => html! { <p class="hint">{ tx(Msg::AskingModels) }</p> },
                         Some(ModelList::Loaded(ms)) => html! {
-                            <p class="hint" data-testid="models-loaded">{ format!("{} models offered; pick one in the Model field.", ms.len()) }</p>
+                            <p class="hint" data-testid="models-loaded">{ txf(Msg::ModelsOffered, &[("n", &ms.len())]) }</p>
                         },
-                        Some(ModelList::Failed(e)) => html! { <p class="error-text">{ format!("Could not list models: {e}") }</p> },
+                        Some(ModelList::Failed(e)) => html! { <p class="error-text">{ txf(Msg::ModelsFailed, &[("error", e)]) }</p> },
                         None => html! {},
                     } }
                     if !p.is_simulated() {
-                        <label for={f("key")}>{"API key"}</label>
+                        <label for={f("key")}>{ tx(Msg::ApiKey) }</label>
                         <input id={f("key")} data-testid="provider-key" type="password" autocomplete="off" spellcheck="false"
                             value={p.api_key.clone().unwrap_or_default()} disabled={props.locked}
-                            placeholder={if p.preset.needs_key() { "required" } else { "optional for local servers" }}
+                            placeholder={tr(if p.preset.needs_key() { Msg::KeyRequired } else { Msg::KeyOptional })}
                             oninput={update(|p, v| p.api_key = (!v.is_empty()).then_some(v))} />
                         <label class="inline span2">
                             <input type="checkbox" checked={p.remember_key} disabled={props.locked}
                                 onchange={toggle(|p, v| p.remember_key = v)} />
-                            {"Remember the key on this device"}
+                            { tx(Msg::RememberKey) }
                         </label>
                     }
-                    <label for={f("conc")}>{"Parallel requests"}</label>
+                    <label for={f("conc")}>{ tx(Msg::Parallel) }</label>
                     <input id={f("conc")} type="number" min="1" max="16" value={p.concurrency.to_string()} disabled={props.locked}
                         oninput={update(|p, v| p.concurrency = v.parse::<u32>().map_or(p.concurrency, |n| n.clamp(1, 16)))} />
                     if let Some(note) = p.concurrency_note() {
                         <p class="hint span2" data-testid="concurrency-note">{ note }</p>
                     }
                     if !p.is_simulated() {
-                        <label for={f("tries")} title="When the server rate-limits (429), is busy (503) or does not answer">{"Tries per probe"}</label>
+                        <label for={f("tries")} title={tr(Msg::TriesTitle)}>{ tx(Msg::Tries) }</label>
                         <input id={f("tries")} data-testid="provider-tries" type="number" min="1" max="10" value={p.max_tries.to_string()}
                             disabled={props.locked}
                             oninput={update(|p, v| p.max_tries = v.parse::<u32>().map_or(p.max_tries, |n| n.clamp(1, 10)))} />
-                        <label for={f("wait")}>{"Longest wait (s)"}</label>
+                        <label for={f("wait")}>{ tx(Msg::LongestWait) }</label>
                         <input id={f("wait")} data-testid="provider-max-wait" type="number" min="0" max="600" value={p.max_wait_s.to_string()}
                             disabled={props.locked}
                             oninput={update(|p, v| p.max_wait_s = v.parse::<u32>().map_or(p.max_wait_s, |n| n.min(600)))} />

@@ -8,9 +8,11 @@ use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::core::detail::{byte_size, chunks, pieces, preview, thousands, CHUNK_BYTES, PREVIEW_CHARS};
+use crate::core::i18n::Msg;
 use crate::core::pack::Lang;
 use crate::core::run::{Cell, CellResult};
 use crate::core::verdict::Field;
+use crate::ui::{tx, txf};
 
 /// Props of [`ReplyText`].
 #[derive(Properties)]
@@ -93,14 +95,14 @@ pub fn ReplyText(props: &ReplyTextProps) -> Html {
     html! {
         <>
             <p class="muted small long-note" data-testid="long-note">
-                { format!("A long reply: {}. ", byte_size(text.len())) }
+                { txf(Msg::LongReply, &[("size", &byte_size(text.len()))]) }
                 if shown.is_none() {
-                    { format!("Showing the first {} characters. ", thousands(PREVIEW_CHARS)) }
-                    <button class="btn small" data-testid="show-all" onclick={show_all}>{"Show all"}</button>
+                    { txf(Msg::ShowingFirst, &[("n", &thousands(PREVIEW_CHARS))]) }
+                    <button class="btn small" data-testid="show-all" onclick={show_all}>{ tx(Msg::ShowAll) }</button>
                 } else if drawn < pieces_total {
-                    { format!("Drawing the rest: {} of {} pieces…", drawn, pieces_total) }
+                    { txf(Msg::DrawingRest, &[("n", &drawn), ("total", &pieces_total)]) }
                 } else {
-                    {"Shown in full."}
+                    { tx(Msg::ShownInFull) }
                 }
             </p>
             <div class="text" data-testid={testid} lang={props.lang.tag()} data-complete={(drawn >= pieces_total && shown.is_some()).to_string()}>

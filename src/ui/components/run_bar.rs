@@ -4,10 +4,12 @@
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
+use crate::core::i18n::{tr, Msg};
 use crate::core::progress::run_line;
 use crate::core::run::MAX_SAMPLES;
 use crate::core::state::{Action, ClassifierState};
 use crate::net::now_ms;
+use crate::ui::tx;
 use crate::ui::use_app;
 
 /// Props of [`RunBar`].
@@ -68,20 +70,20 @@ pub fn RunBar(props: &RunBarProps) -> Html {
         <div class="runbar">
             <button class="btn primary" data-testid="run" onclick={on_run}
                 disabled={running || app.0.classifier == ClassifierState::Loading}>
-                { if app.0.classifier == ClassifierState::Loading { "Loading classifier…" } else { "Run probes" } }
+                { tx(if app.0.classifier == ClassifierState::Loading { Msg::LoadingClassifier } else { Msg::RunProbes }) }
             </button>
-            <button class="btn" data-testid="cancel" onclick={on_cancel} disabled={!running}>{"Cancel"}</button>
-            <label class="samples">{"Samples per probe "}
+            <button class="btn" data-testid="cancel" onclick={on_cancel} disabled={!running}>{ tx(Msg::Cancel) }</button>
+            <label class="samples">{ tx(Msg::SamplesPerProbe) }{" "}
                 <input type="number" min="1" max={MAX_SAMPLES.to_string()} disabled={running}
                     value={app.0.samples.to_string()} onchange={on_samples} />
             </label>
             if progress.as_ref().is_some_and(|line| line.resumable) {
-                <button class="btn" data-testid="resume" onclick={on_resume}>{"Resume"}</button>
+                <button class="btn" data-testid="resume" onclick={on_resume}>{ tx(Msg::Resume) }</button>
             }
             if let Some(line) = progress {
                 <div class="progress" data-testid="progress" ref={progress_ref} tabindex="-1" data-done={line.progress.done.to_string()} data-total={line.progress.total.to_string()}
                     data-status={line.status}>
-                    <progress class="bar" max={line.progress.total.max(1).to_string()} value={line.progress.done.to_string()} aria-label="Probes done"></progress>
+                    <progress class="bar" max={line.progress.total.max(1).to_string()} value={line.progress.done.to_string()} aria-label={tr(Msg::ProbesDone)}></progress>
                     <span class="figures" role="status">
                         { line.done }
                         if let Some(t) = line.in_flight { { t } }
@@ -95,7 +97,7 @@ pub fn RunBar(props: &RunBarProps) -> Html {
                 <p class="storage-note error-text" role="alert" data-testid="storage-refused">
                     { note }
                     { " " }
-                    <button class="btn small" data-testid="storage-export" onclick={on_export}>{"Export the run…"}</button>
+                    <button class="btn small" data-testid="storage-export" onclick={on_export}>{ tx(Msg::ExportRun) }</button>
                 </p>
             }
         </div>

@@ -5,6 +5,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::core::i18n::{tf, tr, Msg};
 use crate::core::persist::{usage_line, RunLine};
 use crate::core::report::text::date;
 use crate::core::report::{compare, source_labels, to_json, Comparison, ExportFormat, InputFormat, Report};
@@ -12,6 +13,7 @@ use crate::core::state::Action;
 use crate::net::files::{download, read_text};
 use crate::net::{now_ms, storage, tools};
 use crate::ui::use_app;
+use crate::ui::{tx, txf};
 
 /// Reads a file as a run: a Candor report here, another tool's file in the tools worker (which
 /// also judges its replies). Returns the report and the import's notice.
@@ -87,7 +89,7 @@ pub fn RunsPage() -> Html {
                     _ => tools::export(format, &json).await,
                 };
                 if let Err(e) = file.and_then(|file| download(&name, format.mime(), &file)) {
-                    app.dispatch(Action::Notify(format!("The export could not be saved: {e}")));
+                    app.dispatch(Action::Notify(tf(Msg::ExportFailed, &[("error", &e)])));
                 }
             });
         })
@@ -151,7 +153,7 @@ pub fn RunsPage() -> Html {
                             ledger: report.ledger.clone(),
                         });
                     }
-                    Err(e) => app.dispatch(Action::Notify(format!("Nothing was opened. {e}"))),
+                    Err(e) => app.dispatch(Action::Notify(tf(Msg::NothingOpened, &[("error", &e)]))),
                 }
             });
         })
@@ -165,7 +167,7 @@ pub fn RunsPage() -> Html {
             let comparison = comparison.clone();
             spawn_local(async move {
                 if a == b {
-                    return comparison.set(Some(Err("Choose two different runs.".to_string())));
+                    return comparison.set(Some(Err(tr(Msg::ChooseTwo).to_string())));
                 }
                 let result = match (storage::load_run(&a).await, storage::load_run(&b).await) {
                     (Ok((ra, _)), Ok((rb, _))) => Ok(compare(&ra, &rb)),
@@ -179,43 +181,39 @@ pub fn RunsPage() -> Html {
     html! {
         <>
             <section class="panel" aria-labelledby="export-h">
-                <h2 id="export-h">{"Export this run"}</h2>
+                <h2 id="export-h">{ tx(Msg::ExportThisRun) }</h2>
                 if has_run {
-                    <p class="hint">{"JSON keeps everything (replies, reasoning, verdicts with evidence, timings, the request ledger) \
-                        and can be opened again here; CSV opens in a spreadsheet with Chinese intact; Markdown and HTML are for \
-                        people (the HTML page is one self-contained file that works with scripts off and prints well). \
-                        API keys are never included."}</p>
+                    <p class="hint">{ tx(Msg::ExportHint) }</p>
                     <div class="row-buttons">
                         { for ExportFormat::ALL.into_iter().map(|f| html! {
                             <button class="btn" data-testid={format!("export-{}", f.extension())} onclick={export(f)}>{ f.title() }</button>
                         }) }
                     </div>
                 } else {
-                    <p class="muted">{"No run yet: run the probes, or open a saved run below."}</p>
+                    <p class="muted">{ tx(Msg::NoRunExport) }</p>
                 }
             </section>
             <section class="panel" aria-labelledby="saved-h">
-                <h2 id="saved-h">{ format!("Saved runs ({})", runs.len()) }</h2>
-                <p class="hint">{"Every reply and every request is saved in this browser as it arrives; a run interrupted by a \
-                    reload can be opened and resumed."}</p>
+                <h2 id="saved-h">{ txf(Msg::SavedRuns, &[("n", &runs.len())]) }</h2>
+                <p class="hint">{ tx(Msg::SavedHint) }</p>
                 if let Some(usage) = &saved.usage {
                     <p class="hint" data-testid="storage-usage">{ usage }</p>
                 }
                 if runs.is_empty() {
-                    <p class="muted">{"None yet."}</p>
+                    <p class="muted">{ tx(Msg::NoneYet) }</p>
                 } else {
                     <table class="mix" data-testid="saved-runs">
-                        <thead><tr><th>{"Started"}</th><th>{"Source"}</th><th>{"Providers"}</th><th class="num">{"Cells"}</th><th></th></tr></thead>
+                        <thead><tr><th>{ tx(Msg::Started) }</th><th>{ tx(Msg::SourceCol) }</th><th>{ tx(Msg::Providers) }</th><th class="num">{ tx(Msg::Cells) }</th><th></th></tr></thead>
                         <tbody>
                             { for runs.iter().map(|r| html! {
                                 <tr data-testid="saved-run">
                                     <td>{ date(r.started_ms) }</td>
                                     <td>{ &r.source }</td>
                                     <td>{ r.providers.join(", ") }</td>
-                                    <td class="num">{ if r.done == r.cells { r.cells.to_string() } else { format!("{} of {}", r.done, r.cells) } }</td>
+                                    <td class="num">{ if r.done == r.cells { r.cells.to_string() } else { tf(Msg::OfTotal, &[("n", &r.done), ("total", &r.cells)]) } }</td>
                                     <td class="row-buttons">
-                                        <button class="btn small" data-testid="open-run" onclick={open(r.id.clone())}>{"Open"}</button>
-                                        <button class="btn small ghost" data-testid="delete-run" onclick={delete(r.id.clone())}>{"Delete"}</button>
+                                        <button class="btn small" data-testid="open-run" onclick={open(r.id.clone())}>{ tx(Msg::Open) }</button>
+                                        <button class="btn small ghost" data-testid="delete-run" onclick={delete(r.id.clone())}>{ tx(Msg::Delete) }</button>
                                     </td>
                                 </tr>
                             }) }
@@ -224,54 +222,52 @@ pub fn RunsPage() -> Html {
                 }
             </section>
             <section class="panel" aria-labelledby="import-h">
-                <h2 id="import-h">{"Open a report or import results"}</h2>
-                <p class="hint">{"A Candor report (JSON) opens as it was saved. SpeechMap analysis files (JSONL) and promptfoo \
-                    results (JSON) are judged again by Candor's classifier, with the file's own label shown beside each verdict. \
-                    A file that cannot be read changes nothing."}</p>
+                <h2 id="import-h">{ tx(Msg::OpenOrImport) }</h2>
+                <p class="hint">{ tx(Msg::ImportResultsHint) }</p>
                 <div class="row-buttons">
-                    <select data-testid="import-kind" onchange={on_kind} aria-label="File format">
+                    <select data-testid="import-kind" onchange={on_kind} aria-label={tr(Msg::FileFormat)}>
                         { for InputFormat::ALL.into_iter().map(|f| html! {
                             <option value={f.key()} selected={*kind == f}>{ f.title() }</option>
                         }) }
                     </select>
-                    <input type="file" data-testid="import-file" accept=".json,.jsonl,application/json" onchange={on_file} aria-label="File to open" />
+                    <input type="file" data-testid="import-file" accept=".json,.jsonl,application/json" onchange={on_file} aria-label={tr(Msg::FileToOpen)} />
                 </div>
             </section>
             <section class="panel" aria-labelledby="compare-h">
-                <h2 id="compare-h">{"Compare two runs"}</h2>
+                <h2 id="compare-h">{ tx(Msg::CompareRuns) }</h2>
                 if runs.len() < 2 {
-                    <p class="muted">{"Two saved runs are needed."}</p>
+                    <p class="muted">{ tx(Msg::TwoRunsNeeded) }</p>
                 } else {
                     <div class="row-buttons">
-                        <select ref={pick_a} data-testid="compare-a" aria-label="First run">
+                        <select ref={pick_a} data-testid="compare-a" aria-label={tr(Msg::FirstRun)}>
                             { for runs.iter().enumerate().map(|(i, r)| html! { <option value={r.id.clone()} selected={i == 1}>{ format!("{} · {}", date(r.started_ms), r.providers.join(", ")) }</option> }) }
                         </select>
                         <span>{"→"}</span>
-                        <select ref={pick_b} data-testid="compare-b" aria-label="Second run">
+                        <select ref={pick_b} data-testid="compare-b" aria-label={tr(Msg::SecondRun)}>
                             { for runs.iter().enumerate().map(|(i, r)| html! { <option value={r.id.clone()} selected={i == 0}>{ format!("{} · {}", date(r.started_ms), r.providers.join(", ")) }</option> }) }
                         </select>
-                        <button class="btn" data-testid="compare" onclick={on_compare}>{"Compare"}</button>
+                        <button class="btn" data-testid="compare" onclick={on_compare}>{ tx(Msg::Compare) }</button>
                     </div>
                     { match &*comparison {
                         None => html! {},
                         Some(Err(e)) => html! { <p class="error-text">{ e }</p> },
                         Some(Ok(c)) => html! {
                             <div data-testid="comparison">
-                                <p><strong>{ format!("{} of {} cells changed verdict", c.changed.len(), c.compared) }</strong>
-                                    { format!(" · {} only in the first run, {} only in the second", c.only_in_a.len(), c.only_in_b.len()) }</p>
+                                <p><strong>{ txf(Msg::ChangedOf, &[("n", &c.changed.len()), ("total", &c.compared)]) }</strong>
+                                    { txf(Msg::OnlyIn, &[("a", &c.only_in_a.len()), ("b", &c.only_in_b.len())]) }</p>
                                 if let Some(why) = c.why_nothing_compared() {
                                     <p class="notice" data-testid="nothing-compared">{ why }</p>
                                 }
                                 <table class="mix">
-                                    <thead><tr><th>{"Changed by provider"}</th><th class="num">{"changed"}</th><th class="num">{"compared"}</th></tr></thead>
+                                    <thead><tr><th>{ tx(Msg::ChangedByProvider) }</th><th class="num">{ tx(Msg::Changed) }</th><th class="num">{ tx(Msg::Compared) }</th></tr></thead>
                                     <tbody>{ for c.by_provider.iter().map(|k| html! { <tr><td>{ &k.key }</td><td class="num">{ k.changed }</td><td class="num">{ k.compared }</td></tr> }) }</tbody>
                                 </table>
                                 <table class="mix">
-                                    <thead><tr><th>{"Changed by topic"}</th><th class="num">{"changed"}</th><th class="num">{"compared"}</th></tr></thead>
+                                    <thead><tr><th>{ tx(Msg::ChangedByTopic) }</th><th class="num">{ tx(Msg::Changed) }</th><th class="num">{ tx(Msg::Compared) }</th></tr></thead>
                                     <tbody>{ for c.by_topic.iter().map(|k| html! { <tr><td>{ &k.key }</td><td class="num">{ k.changed }</td><td class="num">{ k.compared }</td></tr> }) }</tbody>
                                 </table>
                                 <table class="mix changes">
-                                    <thead><tr><th>{"Probe"}</th><th>{"Provider"}</th><th>{"Was"}</th><th>{"Now"}</th></tr></thead>
+                                    <thead><tr><th>{ tx(Msg::Probe) }</th><th>{ tx(Msg::Provider) }</th><th>{ tx(Msg::Was) }</th><th>{ tx(Msg::Now) }</th></tr></thead>
                                     <tbody>{ for c.changed.iter().take(300).map(|ch| html! {
                                         <tr data-testid="change">
                                             <td>{ &ch.probe }</td><td>{ &ch.title }</td>

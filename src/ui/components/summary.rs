@@ -2,9 +2,11 @@
 
 use yew::prelude::*;
 
+use crate::core::i18n::Msg;
 use crate::core::summary::{by_provider, by_topic, Mix};
 use crate::core::verdict::Label;
 use crate::ui::use_app;
+use crate::ui::{tx, txf};
 
 fn bar(mix: &Mix, width: f64, height: f64) -> Html {
     let segments = mix.bar(width);
@@ -44,17 +46,17 @@ pub fn Summary() -> Html {
     let shown = Label::ALL;
     html! {
         <section class="panel summary" aria-labelledby="summary-h">
-            <h2 id="summary-h">{"Verdict mix"}</h2>
+            <h2 id="summary-h">{ tx(Msg::VerdictMix) }</h2>
             if let Some(line) = run.judge.as_ref().and_then(|_| run.judge_agreement().describe()) {
                 <p class="judge-agreement" data-testid="judge-agreement">{ line }</p>
             }
             <table class="mix" data-testid="mix">
                 <thead>
                     <tr>
-                        <th scope="col">{"Provider"}</th>
-                        <th scope="col">{"Replies"}</th>
+                        <th scope="col">{ tx(Msg::Provider) }</th>
+                        <th scope="col">{ tx(Msg::Replies) }</th>
                         { for shown.iter().map(|l| html! { <th scope="col" class={classes!("num", l.key())}>{ l.title() }</th> }) }
-                        <th scope="col" class="barcol">{"Mix"}</th>
+                        <th scope="col" class="barcol">{ tx(Msg::Mix) }</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -75,24 +77,24 @@ pub fn Summary() -> Html {
                 <p class="small" data-testid="by-hand">{ line }{" (✎), counted under the verdict set by hand; the automatic verdicts are kept beside them."}</p>
             }
             <details class="by-topic" {ontoggle}>
-                <summary>{"By topic"}</summary>
+                <summary>{ tx(Msg::ByTopic) }</summary>
                 <table class="mix">
                     <thead>
                         <tr>
-                            <th scope="col">{"Topic"}</th>
+                            <th scope="col">{ tx(Msg::Topic) }</th>
                             { for run.providers.iter().map(|p| html! { <th scope="col">{ &p.title }</th> }) }
                         </tr>
                     </thead>
                     <tbody>
                         { for topics.iter().map(|(topic, mixes)| {
-                            let name = app.0.pack.topic(topic).map_or(topic.as_str(), |t| t.display_name());
+                            let name = app.0.pack.topic(topic).map_or(topic.as_str(), |t| t.ui_name());
                             html! {
                                 <tr>
                                     <th scope="row">{ name }</th>
                                     { for mixes.iter().map(|m| html! {
                                         <td>
                                             { bar(m, 120.0, 10.0) }
-                                            <span class="small muted">{ format!(" {:.0}% answered", m.share(Label::Answered) * 100.0) }</span>
+                                            <span class="small muted">{ txf(Msg::AnsweredShare, &[("percent", &format!("{:.0}%", m.share(Label::Answered) * 100.0))]) }</span>
                                         </td>
                                     }) }
                                 </tr>

@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::core::i18n::{tr, Msg};
 use crate::core::verdict::Verdict;
 
 /// Props of [`VerdictBadge`].
@@ -17,7 +18,7 @@ pub fn VerdictBadge(props: &VerdictBadgeProps) -> Html {
     let v = &props.verdict;
     html! {
         <span class={classes!("badge", "verdict", v.label.key())} data-verdict={v.label.key()}
-            title="Verdict and the classifier's confidence">
+            title={tr(Msg::VerdictTitle)}>
             { format!("{} · {:.0}%", v.label.title(), v.confidence * 100.0) }
         </span>
     }

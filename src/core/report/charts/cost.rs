@@ -116,8 +116,11 @@ pub struct CostBar {
 impl CostBar {
     /// The text beside the bar: `120 + 30 tokens · $0.0001`, or `· no price` without one.
     pub fn value_text(&self) -> String {
-        let cost = self.cost.map_or_else(|| "no price".to_string(), |c| format!("${c:.4}"));
-        format!("{} + {} tokens · {cost}", self.prompt_tokens, self.completion_tokens)
+        use crate::core::i18n::{tf, tr, Msg};
+        let cost = self.cost.map_or_else(|| tr(Msg::NoPrice).to_string(), |c| format!("${c:.4}"));
+        let tokens =
+            tf(Msg::TokensSum, &[("prompt", &self.prompt_tokens), ("completion", &self.completion_tokens)]);
+        format!("{tokens} · {cost}")
     }
 }
 
