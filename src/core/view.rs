@@ -8,6 +8,7 @@
 //! the same view: page names, ids, verdict and language names and the words searched for,
 //! never a key, a setting or a reply's text.
 
+use super::i18n::{tr, Msg};
 use super::pack::{Lang, ProbeKind};
 use super::run::{Cell, CellId, CellResult, Run};
 use super::state::View;
@@ -114,14 +115,25 @@ impl MatrixView {
             std::iter::once(("", first)).chain(rest).map(|(v, t)| (v.to_string(), t.to_string())).collect()
         }
         let topics = topics(run);
+        let all = tr(Msg::FilterAll);
+        let kinds = [(KINDS[0].1, tr(Msg::Sensitive)), (KINDS[1].1, tr(Msg::Control))];
         let options = [
-            ("Verdict", pairs("any", &mut Label::ALL.iter().map(|l| (l.key(), l.title())))),
-            ("Topic", pairs("all", &mut topics.iter().map(|(id, t)| (id.as_str(), t.as_str())))),
-            ("Language", pairs("all", &mut Lang::ALL.iter().map(|l| (l.tag(), l.name())))),
-            ("Kind", pairs("all", &mut KINDS.iter().map(|(_, k)| (*k, *k)))),
-            (" models disagree", Vec::new()),
-            ("Columns", pairs("as configured", &mut std::iter::once(("refusals", "most refusals first")))),
-            (" first line of each reply", Vec::new()),
+            (
+                tr(Msg::FilterVerdict),
+                pairs(tr(Msg::FilterAny), &mut Label::ALL.iter().map(|l| (l.key(), l.title()))),
+            ),
+            (tr(Msg::Topic), pairs(all, &mut topics.iter().map(|(id, t)| (id.as_str(), t.as_str())))),
+            (tr(Msg::Language), pairs(all, &mut Lang::ALL.iter().map(|l| (l.tag(), l.name())))),
+            (tr(Msg::FilterKind), pairs(all, &mut kinds.into_iter())),
+            (tr(Msg::FilterDisagree), Vec::new()),
+            (
+                tr(Msg::FilterColumns),
+                pairs(
+                    tr(Msg::FilterAsConfigured),
+                    &mut std::iter::once(("refusals", tr(Msg::FilterMostRefusals))),
+                ),
+            ),
+            (tr(Msg::FilterFirstLine), Vec::new()),
         ];
         options
             .into_iter()

@@ -58,7 +58,7 @@ fn reply_column(
                 if provider.simulated { <span class="badge sim">{ tx(Msg::Simulated) }</span> }
             </header>
             if !provider.settings.is_default() {
-                <p class="hint" data-testid="asked-with">{ format!("Asked with {}", provider.settings.describe()) }</p>
+                <p class="hint" data-testid="asked-with">{ txf(Msg::AskedWith, &[("settings", &provider.settings.describe())]) }</p>
             }
             if let Some(l) = source_label {
                 <p class="source-label" data-testid="source-label">{ txf(Msg::SourceLabel, &[("label", &describe_source_label(l))]) }</p>
@@ -78,13 +78,13 @@ fn manual_choice(r: &CellResult, set: Callback<Option<Label>>) -> Html {
         let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
         set.emit(Label::ALL.into_iter().find(|l| l.key() == value));
     });
-    let none = (String::new(), String::from("none (automatic)"));
+    let none = (String::new(), String::from(tr(Msg::NoneAutomatic)));
     let options = std::iter::once(none).chain(Label::ALL.iter().map(|l| (l.key().into(), l.title().into())));
     html! {
         <div class="manual small">
-            { choice("Verdict by hand", "manual".into(), options.collect(), r.manual.map_or("", |l| l.key()), onchange) }
+            { choice(tr(Msg::VerdictByHand), "manual".into(), options.collect(), r.manual.map_or("", |l| l.key()), onchange) }
             if r.manual.is_some() {
-                <span class="hand" data-testid="manual-note">{" ✎ set by hand; automatic verdict: "}{ r.verdict.label.title() }</span>
+                <span class="hand" data-testid="manual-note">{" ✎ "}{ tx(Msg::SetByHandNote) }{" "}{ r.verdict.label.title() }</span>
             }
         </div>
     }

@@ -6,9 +6,10 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::core::i18n::{tf, tr, Msg};
 use crate::core::run::Run;
 use crate::core::state::Action;
-use crate::ui::AppCtx;
+use crate::ui::{tx, AppCtx};
 
 /// The filter bar over `run`'s matrix, which shows `shown` of its probes. A function rather
 /// than a component: it redraws with the matrix anyway, and a component's own machinery
@@ -42,20 +43,20 @@ pub fn filter_bar(app: &AppCtx, run: &Run, shown: usize) -> Html {
         let testid = format!("filter-{}", c.key);
         if c.options.is_empty() {
             html! {
-                <label><input type="checkbox" data-testid={testid} checked={c.value == "1"} onchange={set(c.key)} />{ c.label }</label>
+                <label><input type="checkbox" data-testid={testid} checked={c.value == "1"} onchange={set(c.key)} />{" "}{ c.label }</label>
             }
         } else {
             choice(c.label, testid, c.options, &c.value, set(c.key))
         }
     });
     html! {
-        <div class="filters" role="search" aria-label="Filter the matrix" data-testid="filters">
-            <input type="search" data-testid="filter-search" placeholder="Search prompts and replies"
-                aria-label="Search prompts and replies" value={m.query.clone()} oninput={on_search} />
+        <div class="filters" role="search" aria-label={tr(Msg::FilterMatrix)} data-testid="filters">
+            <input type="search" data-testid="filter-search" placeholder={tr(Msg::SearchPromptsReplies)}
+                aria-label={tr(Msg::SearchPromptsReplies)} value={m.query.clone()} oninput={on_search} />
             { for controls }
-            <span class="muted small" data-testid="filter-count" role="status">{ format!("{shown} of {} probes", run.probes.len()) }</span>
+            <span class="muted small" data-testid="filter-count" role="status">{ tf(Msg::ProbesShown, &[("shown", &shown), ("total", &run.probes.len())]) }</span>
             if !m.shows_all() {
-                <button class="btn small ghost" data-testid="filter-clear" onclick={clear}>{"Show all"}</button>
+                <button class="btn small ghost" data-testid="filter-clear" onclick={clear}>{ tx(Msg::ShowAll) }</button>
             }
         </div>
     }
