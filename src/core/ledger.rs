@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::dialect::Usage;
 use crate::core::http::HttpRequest;
-use crate::core::price::{price_for, Price};
+use crate::core::price::{price_for, Price, Tokens};
 use crate::core::provider::ProviderId;
 
 /// What kind of request it was.
@@ -186,8 +186,7 @@ impl LedgerEntry {
         let usage = self.usage.as_ref()?;
         let model = self.purpose.model.as_deref().or(self.served_model.as_deref())?;
         let price = &prices[price_for(prices, self.purpose.provider_id.as_str(), model)?];
-        let (p, c) = (usage.prompt_tokens.unwrap_or(0), usage.completion_tokens.unwrap_or(0));
-        Some((p as f64 * price.input_per_mtok + c as f64 * price.output_per_mtok) / 1e6)
+        Some(price.cost(&Tokens::of(usage)))
     }
 
     /// `120 + 30 tokens · $0.0001`, `120 + 30 tokens · no price`, or `None` without usage.
@@ -410,6 +409,7 @@ mod tests {
             provider_model_pattern: "gpt-4o-mini".into(),
             input_per_mtok: 0.15,
             output_per_mtok: 0.6,
+            ..Price::default()
         }];
         assert!((e.cost(&prices).unwrap() - 0.0006).abs() < 1e-12);
         assert_eq!(e.usage_text(&prices).unwrap(), "2000 + 500 tokens · $0.0006");

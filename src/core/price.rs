@@ -1,8 +1,16 @@
 //! Model prices the user keeps (per million tokens) and how a request's model finds its
 //! price: used by the ledger (each request's cost) and the cost chart.
 
+use crate::core::dialect::Usage;
+
 /// A price of a model, per million tokens, in whatever currency the user keeps.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Prompt tokens served from the provider's cache and reasoning tokens are priced apart
+/// when the user gives their prices, since most providers bill them differently (cache
+/// reads far below fresh input); left empty they cost what fresh input and output do.
+/// Every dialect reports cached tokens within the prompt count and reasoning tokens within
+/// the completion count (see [`Usage`]), so neither is paid twice.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Price {
     /// Matched case-insensitively against the model id and against
     /// `<provider id>/<model id>`; `*` stands for any run of characters, `?` for one.
@@ -11,6 +19,10 @@ pub struct Price {
     pub input_per_mtok: f64,
     /// Price of a million completion tokens.
     pub output_per_mtok: f64,
+    /// Price of a million prompt tokens read from the cache; `None`: as fresh input.
+    pub cached_per_mtok: Option<f64>,
+    /// Price of a million reasoning tokens; `None`: as output.
+    pub reasoning_per_mtok: Option<f64>,
 }
 
 /// Which column of the price table an edit is for.
@@ -22,19 +34,70 @@ pub enum PriceField {
     Input,
     /// The price of a million completion tokens.
     Output,
+    /// The price of a million cached prompt tokens (empty: as input).
+    Cached,
+    /// The price of a million reasoning tokens (empty: as output).
+    Reasoning,
+}
+
+/// Token counts of one request or summed over many, as the cost is reckoned from them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tokens {
+    /// Prompt tokens, cached ones included.
+    pub prompt: u64,
+    /// Of them, read from the provider's cache.
+    pub cached: u64,
+    /// Completion tokens, reasoning included.
+    pub completion: u64,
+    /// Of them, spent on reasoning.
+    pub reasoning: u64,
+}
+
+impl Tokens {
+    /// Adds one request's usage (a count the server left out adds nothing).
+    pub fn add(&mut self, u: &Usage) {
+        self.prompt += u.prompt_tokens.unwrap_or(0);
+        self.cached += u.cached_tokens.unwrap_or(0);
+        self.completion += u.completion_tokens.unwrap_or(0);
+        self.reasoning += u.reasoning_tokens.unwrap_or(0);
+    }
+
+    /// One request's usage.
+    pub fn of(u: &Usage) -> Tokens {
+        let mut t = Tokens::default();
+        t.add(u);
+        t
+    }
 }
 
 impl Price {
     /// The price with one field set from what the user typed. A price that is not a
-    /// number (or is negative) counts as 0, so a half-typed value never breaks the chart.
+    /// number (or is negative) counts as 0, so a half-typed value never breaks the chart;
+    /// the cached and reasoning prices, left empty, follow the input and output prices.
     pub fn with(mut self, field: PriceField, text: &str) -> Price {
         let amount = || text.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0).unwrap_or(0.0);
+        let optional = || (!text.trim().is_empty()).then(amount);
         match field {
             PriceField::Pattern => self.provider_model_pattern = text.to_string(),
             PriceField::Input => self.input_per_mtok = amount(),
             PriceField::Output => self.output_per_mtok = amount(),
+            PriceField::Cached => self.cached_per_mtok = optional(),
+            PriceField::Reasoning => self.reasoning_per_mtok = optional(),
         }
         self
+    }
+
+    /// The cost of `t`: fresh and cached prompt tokens, then plain and reasoning completion
+    /// tokens, each at its price. A part larger than its whole (a server's miscount) is held
+    /// to the whole.
+    pub fn cost(&self, t: &Tokens) -> f64 {
+        let cached = t.cached.min(t.prompt);
+        let reasoning = t.reasoning.min(t.completion);
+        ((t.prompt - cached) as f64 * self.input_per_mtok
+            + cached as f64 * self.cached_per_mtok.unwrap_or(self.input_per_mtok)
+            + (t.completion - reasoning) as f64 * self.output_per_mtok
+            + reasoning as f64 * self.reasoning_per_mtok.unwrap_or(self.output_per_mtok))
+            / 1e6
     }
 }
 
@@ -78,7 +141,7 @@ mod tests {
 
     #[test]
     fn typed_prices_never_break_the_chart() {
-        let p = Price { provider_model_pattern: String::new(), input_per_mtok: 1.0, output_per_mtok: 2.0 };
+        let p = Price { input_per_mtok: 1.0, output_per_mtok: 2.0, ..Price::default() };
         let p = p.with(PriceField::Pattern, "gpt-*").with(PriceField::Input, " 0.15 ");
         assert_eq!(
             (p.provider_model_pattern.as_str(), p.input_per_mtok, p.output_per_mtok),
@@ -90,6 +153,34 @@ mod tests {
         }
         assert_eq!(p.clone().with(PriceField::Output, "abc").output_per_mtok, 0.0);
         assert_eq!(p.with(PriceField::Output, "1.").output_per_mtok, 1.0);
+    }
+
+    #[test]
+    fn cached_and_reasoning_tokens_have_their_own_price_or_follow_input_and_output() {
+        let t = Tokens { prompt: 1_000_000, cached: 400_000, completion: 2_000_000, reasoning: 500_000 };
+        let mut p = Price { input_per_mtok: 1.0, output_per_mtok: 4.0, ..Price::default() };
+        // Unset: every prompt token at the input price, every completion token at the output's.
+        assert!((p.cost(&t) - (1.0 + 8.0)).abs() < 1e-9, "{}", p.cost(&t));
+        p = p.with(PriceField::Cached, "0.1").with(PriceField::Reasoning, "6");
+        assert_eq!((p.cached_per_mtok, p.reasoning_per_mtok), (Some(0.1), Some(6.0)));
+        // 0.6 M fresh × 1 + 0.4 M cached × 0.1 + 1.5 M output × 4 + 0.5 M reasoning × 6.
+        assert!((p.cost(&t) - (0.6 + 0.04 + 6.0 + 3.0)).abs() < 1e-9, "{}", p.cost(&t));
+        // Emptied again: back to the input and output prices.
+        assert_eq!(p.clone().with(PriceField::Cached, " ").cached_per_mtok, None);
+        // A count of cached tokens above the prompt's is held to it.
+        let odd = Tokens { prompt: 100, cached: 500, ..Tokens::default() };
+        assert!((p.cost(&odd) - 100.0 * 0.1 / 1e6).abs() < 1e-12);
+        // Usage as the dialects report it adds up.
+        let u = Usage {
+            prompt_tokens: Some(10),
+            cached_tokens: Some(4),
+            completion_tokens: Some(7),
+            reasoning_tokens: None,
+            total_tokens: Some(17),
+        };
+        let mut sum = Tokens::of(&u);
+        sum.add(&u);
+        assert_eq!(sum, Tokens { prompt: 20, cached: 8, completion: 14, reasoning: 0 });
     }
 
     #[test]

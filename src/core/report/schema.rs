@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::dialect::{Dialect, Settings};
 
-use crate::core::dialect::Usage;
 use crate::core::judge::{Agreement, JudgeOutcome};
 use crate::core::ledger::{Ledger, LedgerEntry};
 use crate::core::pack::Probe;
@@ -485,21 +484,12 @@ impl Report {
         let mut out: Vec<super::charts::TokenUse> = self
             .providers
             .iter()
-            .map(|p| super::charts::TokenUse {
-                provider: p.id.clone(),
-                title: p.display_title(),
-                model: p.model.clone(),
-                prompt_tokens: 0,
-                completion_tokens: 0,
-            })
+            .map(|p| super::charts::TokenUse::new(p.id.clone(), p.display_title(), p.model.clone()))
             .collect();
         for r in &self.results {
             let Some(&v) = provider_at.get(r.provider.as_str()) else { continue };
-            if let Some(Usage { prompt_tokens, completion_tokens, .. }) =
-                r.reply().and_then(|x| x.usage.as_ref())
-            {
-                out[v].prompt_tokens += prompt_tokens.unwrap_or(0);
-                out[v].completion_tokens += completion_tokens.unwrap_or(0);
+            if let Some(u) = r.reply().and_then(|x| x.usage.as_ref()) {
+                out[v].add(u);
             }
         }
         if let Some(j) = &self.judge {

@@ -114,11 +114,7 @@ pub fn Charts() -> Html {
         let first = usage.first().map(|u| u.model.clone()).unwrap_or_default();
         Callback::from(move |_: MouseEvent| {
             let mut next = prices.clone();
-            next.push(Price {
-                provider_model_pattern: first.clone(),
-                input_per_mtok: 0.0,
-                output_per_mtok: 0.0,
-            });
+            next.push(Price { provider_model_pattern: first.clone(), ..Price::default() });
             app.dispatch(Action::SetPrices(next));
         })
     };
@@ -156,15 +152,17 @@ pub fn Charts() -> Html {
             if has_controls(run) { { grouped(&ctrl_chart, &titles, "control-gap") } }
             else { <p class="muted">{ tx(Msg::NoControls) }</p> }
             <h3>{ tx(Msg::TokensCost) }</h3>
-            <p class="hint">{ tx(Msg::PricesHint) }</p>
+            <p class="hint">{ tx(Msg::PricesHint) }{" "}{ tx(Msg::PricesParts) }</p>
             <table class="mix prices">
-                <thead><tr><th>{ tx(Msg::ModelPattern) }</th><th>{ tx(Msg::PriceInput) }</th><th>{ tx(Msg::PriceOutput) }</th></tr></thead>
+                <thead><tr><th>{ tx(Msg::ModelPattern) }</th><th>{ tx(Msg::PriceInput) }</th><th>{ tx(Msg::PriceCached) }</th><th>{ tx(Msg::PriceOutput) }</th><th>{ tx(Msg::PriceReasoning) }</th></tr></thead>
                 <tbody>
                     { for prices.iter().enumerate().map(|(i, p)| html! {
                         <tr>
                             <td><input value={p.provider_model_pattern.clone()} oninput={edit(i, PriceField::Pattern)} aria-label={tr(Msg::ModelPattern)} /></td>
                             <td><input type="number" step="0.01" min="0" value={p.input_per_mtok.to_string()} oninput={edit(i, PriceField::Input)} aria-label={tr(Msg::InputPrice)} /></td>
+                            <td><input type="number" step="0.01" min="0" value={p.cached_per_mtok.map(|v| v.to_string())} placeholder={tr(Msg::AsInput)} oninput={edit(i, PriceField::Cached)} aria-label={tr(Msg::CachedPrice)} data-testid="price-cached" /></td>
                             <td><input type="number" step="0.01" min="0" value={p.output_per_mtok.to_string()} oninput={edit(i, PriceField::Output)} aria-label={tr(Msg::OutputPrice)} /></td>
+                            <td><input type="number" step="0.01" min="0" value={p.reasoning_per_mtok.map(|v| v.to_string())} placeholder={tr(Msg::AsOutput)} oninput={edit(i, PriceField::Reasoning)} aria-label={tr(Msg::ReasoningPrice)} data-testid="price-reasoning" /></td>
                         </tr>
                     }) }
                 </tbody>

@@ -3,7 +3,7 @@
 
 use super::{label_width, short, BAR_H, GROUP_GAP, VALUE_W};
 use crate::core::ledger::{LedgerEntry, PurposeKind};
-use crate::core::price::{price_for, Price};
+use crate::core::price::{price_for, Price, Tokens};
 use crate::core::run::{Cell, CellId, Run};
 
 /// Tokens one provider used in a run.
@@ -19,9 +19,44 @@ pub struct TokenUse {
     pub prompt_tokens: u64,
     /// Completion tokens (reasoning included where the server counts it there), summed.
     pub completion_tokens: u64,
+    /// Of the prompt tokens, those read from the provider's cache, summed.
+    pub cached_tokens: u64,
+    /// Of the completion tokens, those spent on reasoning, summed.
+    pub reasoning_tokens: u64,
 }
 
 impl TokenUse {
+    /// A provider's row with no tokens yet.
+    pub fn new(provider: crate::core::provider::ProviderId, title: String, model: String) -> TokenUse {
+        TokenUse {
+            provider,
+            title,
+            model,
+            prompt_tokens: 0,
+            completion_tokens: 0,
+            cached_tokens: 0,
+            reasoning_tokens: 0,
+        }
+    }
+
+    /// Adds one reply's or request's usage.
+    pub fn add(&mut self, u: &crate::core::dialect::Usage) {
+        self.prompt_tokens += u.prompt_tokens.unwrap_or(0);
+        self.completion_tokens += u.completion_tokens.unwrap_or(0);
+        self.cached_tokens += u.cached_tokens.unwrap_or(0);
+        self.reasoning_tokens += u.reasoning_tokens.unwrap_or(0);
+    }
+
+    /// The summed counts, as a price reckons them.
+    pub fn tokens(&self) -> Tokens {
+        Tokens {
+            prompt: self.prompt_tokens,
+            cached: self.cached_tokens,
+            completion: self.completion_tokens,
+            reasoning: self.reasoning_tokens,
+        }
+    }
+
     /// The tokens of a run's judge, summed over the judge requests in `entries` (the
     /// ledger), as one more row of the cost chart titled `Judge: <title>`.
     pub fn of_judge<'a>(
@@ -30,19 +65,16 @@ impl TokenUse {
         model: &str,
         entries: impl IntoIterator<Item = &'a LedgerEntry>,
     ) -> TokenUse {
-        let mut out = TokenUse {
-            provider: crate::core::provider::ProviderId::new(judge_id),
-            title: format!("Judge: {title}"),
-            model: model.to_string(),
-            prompt_tokens: 0,
-            completion_tokens: 0,
-        };
+        let mut out = TokenUse::new(
+            crate::core::provider::ProviderId::new(judge_id),
+            format!("Judge: {title}"),
+            model.to_string(),
+        );
         let judged = entries
             .into_iter()
             .filter(|e| e.purpose.kind == PurposeKind::Judge && e.purpose.provider_id == *judge_id);
         for u in judged.filter_map(|e| e.usage.as_ref()) {
-            out.prompt_tokens += u.prompt_tokens.unwrap_or(0);
-            out.completion_tokens += u.completion_tokens.unwrap_or(0);
+            out.add(u);
         }
         out
     }
@@ -56,20 +88,13 @@ impl TokenUse {
             .iter()
             .enumerate()
             .map(|(col, p)| {
-                let mut u = TokenUse {
-                    provider: p.id.clone(),
-                    title: p.title.clone(),
-                    model: p.model.clone(),
-                    prompt_tokens: 0,
-                    completion_tokens: 0,
-                };
+                let mut u = TokenUse::new(p.id.clone(), p.title.clone(), p.model.clone());
                 let every = (0..run.probes.len())
                     .flat_map(|probe| run.samples_of(CellId { probe, provider: col, sample: 0 }));
                 for cell in every {
                     let Cell::Done(r) = &**cell else { continue };
                     if let Some(usage) = r.reply().and_then(|reply| reply.usage.as_ref()) {
-                        u.prompt_tokens += usage.prompt_tokens.unwrap_or(0);
-                        u.completion_tokens += usage.completion_tokens.unwrap_or(0);
+                        u.add(usage);
                     }
                 }
                 u
@@ -139,7 +164,7 @@ pub struct CostChart {
     pub height: f64,
 }
 
-/// Lays out tokens and cost (tokens ÷ 1,000,000 × price) per provider. Token bars share
+/// Lays out tokens and cost (tokens ÷ 1,000,000 × price, see [`Price::cost`]) per provider. Token bars share
 /// one scale (the most tokens is `bar_len` long), cost bars another. A provider without a
 /// matching price has no cost bar.
 pub fn cost_bars(usage: &[TokenUse], prices: &[Price], bar_len: f64) -> CostChart {
@@ -153,11 +178,7 @@ pub fn cost_bars(usage: &[TokenUse], prices: &[Price], bar_len: f64) -> CostChar
         .iter()
         .map(|u| {
             let price = price_for(prices, &u.provider, &u.model);
-            let cost = price.map(|i| {
-                (u.prompt_tokens as f64 * prices[i].input_per_mtok
-                    + u.completion_tokens as f64 * prices[i].output_per_mtok)
-                    / 1e6
-            });
+            let cost = price.map(|i| prices[i].cost(&u.tokens()));
             (price, cost)
         })
         .collect();
@@ -209,6 +230,8 @@ mod tests {
                 model: "deepseek-chat".into(),
                 prompt_tokens: 1_000_000,
                 completion_tokens: 1_000_000,
+                cached_tokens: 0,
+                reasoning_tokens: 0,
             },
             TokenUse {
                 provider: "or".into(),
@@ -216,6 +239,8 @@ mod tests {
                 model: "qwen/qwen3".into(),
                 prompt_tokens: 500_000,
                 completion_tokens: 0,
+                cached_tokens: 0,
+                reasoning_tokens: 0,
             },
             TokenUse {
                 provider: "x".into(),
@@ -223,6 +248,8 @@ mod tests {
                 model: "mystery".into(),
                 prompt_tokens: 0,
                 completion_tokens: 0,
+                cached_tokens: 0,
+                reasoning_tokens: 0,
             },
         ];
         let prices = vec![
@@ -230,8 +257,14 @@ mod tests {
                 provider_model_pattern: "DeepSeek-*".into(),
                 input_per_mtok: 0.27,
                 output_per_mtok: 1.10,
+                ..Price::default()
             },
-            Price { provider_model_pattern: "or/*".into(), input_per_mtok: 2.0, output_per_mtok: 8.0 },
+            Price {
+                provider_model_pattern: "or/*".into(),
+                input_per_mtok: 2.0,
+                output_per_mtok: 8.0,
+                ..Price::default()
+            },
         ];
         let c = cost_bars(&usage, &prices, 100.0);
         assert_eq!(c.bars.len(), 3);
@@ -269,7 +302,9 @@ mod tests {
         run.judge = Some(RunProvider::from(&ProviderConfig::from_preset("p2", Preset::OpenAi)));
         let used = |p, c| Usage { prompt_tokens: Some(p), completion_tokens: c, ..Usage::default() };
         // Column 1: two replies with usage, one without; column 0 never finishes.
-        for (probe, usage) in [(0, Some(used(10, Some(5)))), (1, Some(used(7, None))), (2, None)] {
+        // The first reply read 4 of its prompt tokens from the cache and reasoned for 2.
+        let cached = Usage { cached_tokens: Some(4), reasoning_tokens: Some(2), ..used(10, Some(5)) };
+        for (probe, usage) in [(0, Some(cached)), (1, Some(used(7, None))), (2, None)] {
             let cell = CellId { probe, provider: 1, sample: 0 };
             run.apply(RunEvent::Started { cell, at_ms: 1_100.0 });
             let reply = Reply { content: "An answer.".into(), usage, ..Reply::default() };
@@ -300,6 +335,17 @@ mod tests {
         let rows: Vec<(&str, u64, u64)> =
             u.iter().map(|u| (u.provider.as_str(), u.prompt_tokens, u.completion_tokens)).collect();
         assert_eq!(rows, [("demo", 0, 0), ("p1", 17, 5), ("p2", 100, 3)]);
+        assert_eq!(u[1].tokens(), Tokens { prompt: 17, cached: 4, completion: 5, reasoning: 2 });
+        // Cached input at a tenth of the price, reasoning at the output price.
+        let price = Price {
+            provider_model_pattern: "*".into(),
+            input_per_mtok: 1.0,
+            output_per_mtok: 2.0,
+            cached_per_mtok: Some(0.1),
+            reasoning_per_mtok: None,
+        };
+        let chart = cost_bars(&u[1..2], &[price], 100.0);
+        assert!((chart.bars[0].cost.unwrap() - (13.0 + 0.4 + 10.0) / 1e6).abs() < 1e-15);
         assert_eq!(u[2].title, format!("Judge: {}", run.judge.as_ref().unwrap().title));
         run.judge = None;
         assert_eq!(TokenUse::of_run(&run, ledger.entries()).len(), 2);
