@@ -303,7 +303,11 @@ impl AppState {
     /// [`ProviderConfig::columns`]), keys included: what the run engine matches a run's
     /// columns and judge to, by id.
     pub fn column_configs(&self) -> Vec<ProviderConfig> {
-        self.providers.iter().flat_map(ProviderConfig::columns).collect()
+        let mut out = Vec::new();
+        for p in self.providers.iter() {
+            out.extend(p.columns());
+        }
+        out
     }
 
     /// The providers that can be chosen as judge, as (id, title): every configured provider
