@@ -261,16 +261,23 @@ impl From<String> for ProviderId {
 /// of its ASCII letters: Unicode case tables would cost the page more than model ids need).
 pub fn model_choices(p: &ProviderConfig, offered: &[String], query: &str) -> Vec<(String, bool)> {
     let chosen = p.models();
-    let words: Vec<String> = query.split_ascii_whitespace().map(str::to_ascii_lowercase).collect();
-    let unlisted = chosen.iter().copied().filter(|c| !offered.iter().any(|m| m == c));
-    unlisted
-        .chain(offered.iter().map(String::as_str))
-        .filter(|m| {
-            let m = m.to_ascii_lowercase();
-            words.iter().all(|w| m.contains(w.as_str()))
-        })
-        .map(|m| (m.to_string(), chosen.contains(&m)))
-        .collect()
+    let query = query.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut add = |m: &str| {
+        let lower = m.to_ascii_lowercase();
+        if query.split_ascii_whitespace().all(|w| lower.contains(w)) {
+            out.push((m.to_string(), chosen.contains(&m)));
+        }
+    };
+    for c in &chosen {
+        if !offered.iter().any(|m| m == c) {
+            add(c);
+        }
+    }
+    for m in offered {
+        add(m);
+    }
+    out
 }
 
 /// The pseudo base URL of the simulated provider; it is never fetched.
@@ -399,12 +406,17 @@ impl ProviderConfig {
     }
 
     /// Every model chosen, the first one first: trimmed, without blanks or repeats.
-    pub fn models(&self) -> Vec<&str> {
+    pub fn models<'a>(&'a self) -> Vec<&'a str> {
         let mut out: Vec<&str> = Vec::new();
-        for m in std::iter::once(&self.model).chain(&self.more_models).map(|m| m.trim()) {
+        let mut add = |m: &'a str| {
+            let m = m.trim();
             if !m.is_empty() && !out.contains(&m) {
                 out.push(m);
             }
+        };
+        add(&self.model);
+        for m in &self.more_models {
+            add(m);
         }
         out
     }

@@ -438,12 +438,12 @@ fn step(s: &mut AppState, action: Action) {
             }
             let problems = s.runnable_providers().1;
             // A column has its provider's settings, so it is ready exactly when its provider is.
-            let ok: Vec<RunProvider> = s
-                .column_configs()
-                .iter()
-                .filter(|c| c.enabled && c.problem().is_none())
-                .map(RunProvider::from)
-                .collect();
+            let mut ok: Vec<RunProvider> = Vec::new();
+            for c in s.column_configs() {
+                if c.enabled && c.problem().is_none() {
+                    ok.push(RunProvider::from(&c));
+                }
+            }
             let probes = s.selected_probes();
             if ok.is_empty() {
                 s.notice = Some(if problems.is_empty() {
