@@ -255,6 +255,31 @@ impl From<String> for ProviderId {
     }
 }
 
+/// The boxes of the model list, each a model and whether it is chosen: the chosen models
+/// the server does not list first (so each can still be taken out), then the server's list;
+/// only those matching `query` (every word of it appears in the model id, whatever the case
+/// of its ASCII letters: Unicode case tables would cost the page more than model ids need).
+pub fn model_choices(p: &ProviderConfig, offered: &[String], query: &str) -> Vec<(String, bool)> {
+    let chosen = p.models();
+    let query = query.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut add = |m: &str| {
+        let lower = m.to_ascii_lowercase();
+        if query.split_ascii_whitespace().all(|w| lower.contains(w)) {
+            out.push((m.to_string(), chosen.contains(&m)));
+        }
+    };
+    for c in &chosen {
+        if !offered.iter().any(|m| m == c) {
+            add(c);
+        }
+    }
+    for m in offered {
+        add(m);
+    }
+    out
+}
+
 /// The pseudo base URL of the simulated provider; it is never fetched.
 pub const DEMO_BASE_URL: &str = "demo://simulated";
 
@@ -305,8 +330,13 @@ pub struct ProviderConfig {
     /// OpenAI-compatible, the only dialect there was.
     #[serde(default)]
     pub dialect: Dialect,
-    /// Model id.
+    /// Model id: the provider's first column.
     pub model: String,
+    /// Further models asked through the same endpoint, key and settings, each its own
+    /// column (see [`ProviderConfig::columns`]). Absent in settings saved before there was
+    /// a choice, and when there is only one model.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_models: Vec<String>,
     /// Requests in flight at once (1–16).
     pub concurrency: u32,
     /// Whether runs include this provider.
@@ -341,6 +371,7 @@ impl ProviderConfig {
             base_url: preset.base_url().to_string(),
             dialect: preset.dialect(),
             model: preset.default_model().to_string(),
+            more_models: Vec::new(),
             concurrency: DEFAULT_CONCURRENCY,
             enabled: true,
             remember_key: false,
@@ -372,6 +403,53 @@ impl ProviderConfig {
         } else {
             format!("{} · {}{sim}{via}", self.name, self.model)
         }
+    }
+
+    /// Every model chosen, the first one first: trimmed, without blanks or repeats.
+    pub fn models<'a>(&'a self) -> Vec<&'a str> {
+        let mut out: Vec<&str> = Vec::new();
+        let mut add = |m: &'a str| {
+            let m = m.trim();
+            if !m.is_empty() && !out.contains(&m) {
+                out.push(m);
+            }
+        };
+        add(&self.model);
+        for m in &self.more_models {
+            add(m);
+        }
+        out
+    }
+
+    /// One provider per chosen model, each a column of a run: the same endpoint, key and
+    /// settings. The first keeps the provider's id, so runs and reports of a one-model
+    /// provider read as before; each other one is `<id>/<model>`, which stays the same
+    /// whatever else is chosen, so a saved run resumes each column with its own model.
+    pub fn columns(&self) -> Vec<ProviderConfig> {
+        let mut out = vec![ProviderConfig { more_models: Vec::new(), ..self.clone() }];
+        for m in self.models().into_iter().skip(1) {
+            let id = ProviderId(format!("{}/{m}", self.id));
+            out.push(ProviderConfig { id, model: m.to_string(), ..out[0].clone() });
+        }
+        out
+    }
+
+    /// Adds `model` to the chosen models (`on`) or takes it out. The provider always keeps
+    /// one model: taking out the only one leaves it, as typed.
+    pub fn choose_model(&mut self, model: &str, on: bool) {
+        let chosen: Vec<String> = self.models().into_iter().map(String::from).collect();
+        if on && chosen.iter().any(|m| m == model) {
+            return;
+        }
+        let mut next: Vec<String> = chosen.iter().filter(|m| *m != model).cloned().collect();
+        if on {
+            next.push(model.to_string());
+        }
+        if next.is_empty() {
+            return;
+        }
+        self.model = next.remove(0);
+        self.more_models = next;
     }
 
     /// Whether the provider is OpenRouter, which can be pinned to one upstream provider.

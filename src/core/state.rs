@@ -299,6 +299,17 @@ impl AppState {
         self.providers.iter().find(|p| p.id == id)
     }
 
+    /// Every configured provider as the columns a run asks (one per chosen model, see
+    /// [`ProviderConfig::columns`]), keys included: what the run engine matches a run's
+    /// columns and judge to, by id.
+    pub fn column_configs(&self) -> Vec<ProviderConfig> {
+        let mut out = Vec::new();
+        for p in self.providers.iter() {
+            out.extend(p.columns());
+        }
+        out
+    }
+
     /// The providers that can be chosen as judge, as (id, title): every configured provider
     /// that reaches a real model, whether or not it is also probed.
     pub fn judge_choices(&self) -> Vec<(ProviderId, String)> {
@@ -314,7 +325,7 @@ impl AppState {
             .iter()
             .filter(|p| self.selection.topics.contains(&p.topic) && self.selection.langs.contains(&p.lang));
         let probes = self.selection.probes(&self.pack).len() + imported.count();
-        let providers = self.runnable_providers().0.len();
+        let providers: usize = self.runnable_providers().0.iter().map(|p| p.models().len()).sum();
         let n = probes * providers;
         let judge =
             if self.judge_provider().is_some() { tf(Msg::RunSizeJudge, &[("n", &n)]) } else { String::new() };
@@ -425,8 +436,14 @@ fn step(s: &mut AppState, action: Action) {
                 s.notice = Some(tr(Msg::RunInProgress).into());
                 return;
             }
-            let (ok, problems) = s.runnable_providers();
-            let ok: Vec<RunProvider> = ok.into_iter().map(RunProvider::from).collect();
+            let problems = s.runnable_providers().1;
+            // A column has its provider's settings, so it is ready exactly when its provider is.
+            let mut ok: Vec<RunProvider> = Vec::new();
+            for c in s.column_configs() {
+                if c.enabled && c.problem().is_none() {
+                    ok.push(RunProvider::from(&c));
+                }
+            }
             let probes = s.selected_probes();
             if ok.is_empty() {
                 s.notice = Some(if problems.is_empty() {
@@ -515,6 +532,7 @@ fn step(s: &mut AppState, action: Action) {
             s.selection.topics.remove(&topic);
         }
         Action::ResumeRun => {
+            let columns = s.column_configs();
             let missing: Vec<String> = s
                 .run
                 .as_ref()
@@ -522,7 +540,9 @@ fn step(s: &mut AppState, action: Action) {
                     r.providers
                         .iter()
                         .chain(&r.judge)
-                        .filter(|p| s.provider(&p.id).is_none_or(|c| c.problem().is_some()))
+                        .filter(|p| {
+                            columns.iter().find(|c| c.id == p.id).is_none_or(|c| c.problem().is_some())
+                        })
                         .map(|p| p.title.clone())
                         .collect()
                 })

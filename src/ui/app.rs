@@ -394,7 +394,7 @@ pub fn Main(props: &MainProps) -> Html {
                     let notify = store.dispatcher();
                     let handle = engine::start(
                         Plan::of(run),
-                        &store.0.providers,
+                        &store.0.column_configs(),
                         move |ev| crate::ui::dispatch_batched(&dispatcher, Action::Run(ev)),
                         ledger_sink(&store),
                         move |why| notify.dispatch(Action::Notify(why)),

@@ -1,4 +1,5 @@
-//! One provider's settings: name, dialect, URL, model (with the server's list), key,
+//! One provider's settings: name, dialect, URL, models (ticked in the server's list, each
+//! its own column), key,
 //! concurrency, retries, and what each probe is asked with (temperature, top_p, max tokens,
 //! reasoning effort, system prompt).
 
@@ -8,7 +9,7 @@ use yew::prelude::*;
 
 use crate::core::dialect::{Dialect, Effort};
 use crate::core::i18n::{tf, tr, Msg};
-use crate::core::provider::ProviderConfig;
+use crate::core::provider::{model_choices, ProviderConfig};
 use crate::core::state::{Action, ModelList};
 use crate::net::engine::fetch_models;
 use crate::ui::use_app;
@@ -98,13 +99,27 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
             });
         })
     };
+    let query = use_state(String::new);
+    let on_query = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| query.set(input_value(&e)))
+    };
+    let choose = |model: String| {
+        let app = app.clone();
+        let p = p.clone();
+        Callback::from(move |e: Event| {
+            let mut next = p.clone();
+            next.choose_model(&model, e.target_unchecked_into::<HtmlInputElement>().checked());
+            app.dispatch(Action::UpdateProvider(next));
+        })
+    };
+    let chosen = p.models();
     let on_remove = {
         let app = app.clone();
         let id = id.clone();
         Callback::from(move |_| app.dispatch(Action::RemoveProvider(id.clone())))
     };
     let models = app.0.models.get(&p.id);
-    let list_id = format!("models-{id}");
     let problem = p.problem();
     // Open the settings of a provider that is not ready yet, once; after that the user
     // decides (a constant attribute value is never re-applied by Yew).
@@ -141,25 +156,41 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
                     }
                     <label for={f("model")}>{ tx(Msg::Model) }</label>
                     <div class="row">
-                        <input id={f("model")} data-testid="provider-model" list={list_id.clone()} value={p.model.clone()}
+                        <input id={f("model")} data-testid="provider-model" value={p.model.clone()}
                             disabled={props.locked} spellcheck="false" oninput={update(|p, v| p.model = v)} />
                         <button class="btn small" data-testid="load-models" onclick={on_models}
                             disabled={props.locked || matches!(models, Some(ModelList::Loading))}
                             title={tr(Msg::ListModelsTitle)}>{ tx(Msg::ListModels) }</button>
                     </div>
-                    <datalist id={list_id}>
-                        if let Some(ModelList::Loaded(ms)) = models {
-                            { for ms.iter().map(|m| html! { <option value={m.clone()} /> }) }
-                        }
-                    </datalist>
                     { match models {
                         Some(ModelList::Loading) => html! { <p class="hint">{ tx(Msg::AskingModels) }</p> },
-                        Some(ModelList::Loaded(ms)) => html! {
-                            <p class="hint" data-testid="models-loaded">{ txf(Msg::ModelsOffered, &[("n", &ms.len())]) }</p>
-                        },
+                        Some(ModelList::Loaded(ms)) => {
+                            let choices = model_choices(p, ms, &query);
+                            let none = choices.is_empty();
+                            html! { <>
+                                <p class="hint" data-testid="models-loaded">{ txf(Msg::ModelsOffered, &[("n", &ms.len())]) }</p>
+                                <input class="span2" type="search" data-testid="model-search" value={(*query).clone()}
+                                    placeholder={tr(Msg::SearchModels)} aria-label={tr(Msg::SearchModels)} spellcheck="false"
+                                    oninput={on_query} />
+                                <fieldset class="model-choices span2" data-testid="model-choices" disabled={props.locked}
+                                    aria-label={tr(Msg::Model)}>
+                                    { for choices.into_iter().map(|(m, on)| html! {
+                                        <label class="inline">
+                                            <input type="checkbox" checked={on} onchange={choose(m.clone())} />{ m }
+                                        </label>
+                                    }) }
+                                </fieldset>
+                                if none {
+                                    <p class="hint">{ tx(Msg::NoModelMatches) }</p>
+                                }
+                            </> }
+                        }
                         Some(ModelList::Failed(e)) => html! { <p class="error-text">{ txf(Msg::ModelsFailed, &[("error", e)]) }</p> },
                         None => html! {},
                     } }
+                    if chosen.len() > 1 {
+                        <p class="hint" data-testid="models-chosen">{ txf(Msg::ModelsChosen, &[("models", &chosen.join(", "))]) }</p>
+                    }
                     if !p.is_simulated() {
                         <label for={f("key")}>{ tx(Msg::ApiKey) }</label>
                         <input id={f("key")} data-testid="provider-key" type="password" autocomplete="off" spellcheck="false"
