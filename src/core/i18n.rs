@@ -87,7 +87,9 @@ impl UiLang {
 /// no key names (measured: about 1.5 KB of the first load, gzipped).
 macro_rules! messages {
     ($($name:ident = $en:literal,)*) => {
-        /// One string of the interface. Its documentation is its English text.
+        /// One string of the interface. Its documentation is its English text (which may
+        /// hold square brackets, as in "[redacted]": they are text, not links).
+        #[allow(rustdoc::broken_intra_doc_links)]
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum Msg {
             $(#[doc = $en] $name,)*
