@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMock, NARRATIVE_TOPICS, DEFLECTION, HOSTILE_HTML } from './mock-server.mjs';
-import { launch, openPage, serveDist, waitForRun, chooseTopics, cellVerdicts, loadPack, setUp, addMockProvider } from './harness.mjs';
+import { launch, openPage, serveDist, waitForRun, chooseTopics, cellVerdicts, loadPack, setUp, addMockProvider, chooseEnglishOnly } from './harness.mjs';
 
 const pack = loadPack();
 const env = setUp({ delayMs: 2 });
@@ -217,10 +217,7 @@ test('hostile HTML in a model reply is shown as text, never rendered or run', as
   const { context, page } = await openPage(env.chromium.browser, env.site.url);
   await page.getByTestId('provider-demo').getByRole('checkbox', { name: 'Include in runs' }).uncheck();
   await addProvider(page, 'p1', 'Hostile', 'hostile-html');
-  await chooseTopics(page, ['tibet-dalai-lama']);
-  await page.getByTestId('lang-zh-Hans').uncheck();
-  await page.getByTestId('lang-zh-Hant').uncheck();
-  await page.getByTestId('controls').uncheck();
+  await chooseEnglishOnly(page, ['tibet-dalai-lama']);
   await page.getByTestId('run').click();
   await waitForRun(page);
   await page.locator('[data-testid^="cell-"]').first().click();

@@ -5,7 +5,7 @@
 // storm is waited out with no error cell, and no key ever appears in a URL.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, waitForRun, chooseTopics, cellVerdicts, setUp } from './harness.mjs';
+import { openPage, waitForRun, cellVerdicts, setUp, chooseEnglishOnly } from './harness.mjs';
 
 const env = setUp({ delayMs: 1 });
 const KEYS = { anthropic: 'sk-ant-KEY-5151', gemini: 'AIza-KEY-6262' };
@@ -27,10 +27,7 @@ async function addProvider(page, preset, id, { model, key, dialect }) {
 }
 
 async function pickProbes(page) {
-  await chooseTopics(page, ['tiananmen-1989']);
-  await page.getByTestId('lang-zh-Hans').uncheck();
-  await page.getByTestId('lang-zh-Hant').uncheck();
-  await page.getByTestId('controls').uncheck();
+  await chooseEnglishOnly(page, ['tiananmen-1989']);
 }
 
 test('Anthropic, Gemini and Ollama providers are asked in their own dialects; provider blocks are blocked cells', async () => {

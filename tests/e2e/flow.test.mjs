@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMock } from './mock-server.mjs';
-import { launch, openPage, serveDist, waitForRun, chooseTopics } from './harness.mjs';
+import { launch, openPage, serveDist, waitForRun, chooseTopics, chooseEnglishOnly } from './harness.mjs';
 
 const KEY = 'sk-flow-test-SECRET-987';
 let site, mock, noCors, chromium;
@@ -102,10 +102,7 @@ test('a request that fails before any response says why, for the provider at han
   const { context, page } = await openPage(chromium.browser, site.url);
   await page.getByTestId('provider-demo').getByRole('checkbox', { name: 'Include in runs' }).uncheck();
   await addProvider(page, 'p1', 'ollama', noCors.url, 'open-chat');
-  await chooseTopics(page, ['great-firewall']);
-  await page.getByTestId('lang-zh-Hans').uncheck();
-  await page.getByTestId('lang-zh-Hant').uncheck();
-  await page.getByTestId('controls').uncheck();
+  await chooseEnglishOnly(page, ['great-firewall']);
   await page.getByTestId('run').click();
   const { done, total } = await waitForRun(page);
   assert.equal(done, total);

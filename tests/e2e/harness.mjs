@@ -78,6 +78,14 @@ export async function chooseTopics(page, topics) {
 }
 
 /** Every cell's verdict, keyed by probe id and column. */
+/** Chooses `topics` and asks their English sensitive probes only (no Chinese, no controls). */
+export async function chooseEnglishOnly(page, topics) {
+  await chooseTopics(page, topics);
+  await page.getByTestId('lang-zh-Hans').uncheck();
+  await page.getByTestId('lang-zh-Hant').uncheck();
+  await page.getByTestId('controls').uncheck();
+}
+
 export async function cellVerdicts(page) {
   return page.$$eval('[data-testid^="cell-"]', (els) =>
     Object.fromEntries(els.map((e) => [e.dataset.testid.slice(5), e.dataset.verdict])),

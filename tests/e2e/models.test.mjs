@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { openPage, waitForRun, chooseTopics, cellVerdicts, setUp } from './harness.mjs';
+import { openPage, waitForRun, cellVerdicts, setUp, chooseEnglishOnly } from './harness.mjs';
 
 const env = setUp({ delayMs: 1 });
 const KEY = 'sk-multi-KEY-7373';
@@ -44,10 +44,7 @@ test('two models ticked in one provider entry are two columns sharing its URL an
   assert.equal(await card.getByTestId('models-chosen').textContent(), 'Columns: open-chat, censor-chat');
   assert.equal(await card.getByTestId('provider-model').inputValue(), 'open-chat');
 
-  await chooseTopics(page, ['tiananmen-1989']);
-  await page.getByTestId('lang-zh-Hans').uncheck();
-  await page.getByTestId('lang-zh-Hant').uncheck();
-  await page.getByTestId('controls').uncheck();
+  await chooseEnglishOnly(page, ['tiananmen-1989']);
   env.mock.requests.length = 0;
   await page.getByTestId('run').click();
   const { done, total } = await waitForRun(page);

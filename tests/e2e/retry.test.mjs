@@ -4,7 +4,7 @@
 // the ledger lists both tries of each probe.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, waitForRun, chooseTopics, cellVerdicts, setUp, addMockProvider } from './harness.mjs';
+import { openPage, waitForRun, cellVerdicts, setUp, addMockProvider, chooseEnglishOnly } from './harness.mjs';
 
 const env = setUp({ delayMs: 1 });
 
@@ -12,10 +12,7 @@ test('a rate-limited probe waits as the server asks, is tried again and gets its
   const { context, page } = await openPage(env.chromium.browser, env.site.url);
   await page.getByTestId('provider-demo').getByRole('checkbox', { name: 'Include in runs' }).uncheck();
   await addMockProvider(page, env.mock.url, 'p1', 'Flaky', 'flaky', undefined, { listModels: false });
-  await chooseTopics(page, ['great-firewall']);
-  await page.getByTestId('lang-zh-Hans').uncheck();
-  await page.getByTestId('lang-zh-Hant').uncheck();
-  await page.getByTestId('controls').uncheck();
+  await chooseEnglishOnly(page, ['great-firewall']);
   env.mock.requests.length = 0;
   await page.getByTestId('run').click();
   // The run bar says why it waits while the cells wait (about a second).

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { openPage, waitForRun, chooseTopics, cellVerdicts, setUp, addMockProvider } from './harness.mjs';
+import { openPage, waitForRun, cellVerdicts, setUp, addMockProvider, chooseEnglishOnly } from './harness.mjs';
 
 const env = setUp({ delayMs: 1 });
 
@@ -14,10 +14,7 @@ test('three samples per probe: the majority with a flips marker, every sample in
   const { context, page, logs } = await openPage(env.chromium.browser, env.site.url);
   await page.getByTestId('provider-demo').getByRole('checkbox', { name: 'Include in runs' }).uncheck();
   await addMockProvider(page, env.mock.url, 'p1', 'Fickle', 'fickle', undefined, { listModels: false });
-  await chooseTopics(page, ['tiananmen-1989']);
-  await page.getByTestId('lang-zh-Hans').uncheck();
-  await page.getByTestId('lang-zh-Hant').uncheck();
-  await page.getByTestId('controls').uncheck();
+  await chooseEnglishOnly(page, ['tiananmen-1989']);
   // The input is found by its label, as a screen reader user finds it, and set from the keyboard.
   const samples = page.getByLabel('Samples per probe');
   assert.equal(await samples.inputValue(), '1');

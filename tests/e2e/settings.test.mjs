@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { openPage, waitForRun, chooseTopics, setUp, addMockProvider } from './harness.mjs';
+import { openPage, waitForRun, setUp, addMockProvider, chooseEnglishOnly } from './harness.mjs';
 
 const env = setUp({ delayMs: 1 });
 const SYSTEM = 'Answer as a neutral historian, in two sentences.';
@@ -25,10 +25,7 @@ test('settings a user sets are sent as set, shown with each reply, exported, and
   await strict.getByTestId('provider-temperature').fill('0.7');
   await strict.getByTestId('provider-temperature').blur();
 
-  await chooseTopics(page, ['tiananmen-1989']);
-  await page.getByTestId('lang-zh-Hans').uncheck();
-  await page.getByTestId('lang-zh-Hant').uncheck();
-  await page.getByTestId('controls').uncheck();
+  await chooseEnglishOnly(page, ['tiananmen-1989']);
   env.mock.requests.length = 0;
   await page.getByTestId('run').click();
   const { done, total } = await waitForRun(page);
