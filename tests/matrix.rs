@@ -44,7 +44,7 @@ fn cells_show_label_confidence_step_and_size() {
     let (a, b) = (CellId { probe: 0, provider: 0, sample: 0 }, CellId { probe: 1, provider: 0, sample: 0 });
     assert_eq!(cell_view(run.cell(a)), CellView::Queued);
     run.apply(RunEvent::Started { cell: a, at_ms: 1.0 });
-    run.apply(RunEvent::Delta { cell: a, content: "x".repeat(1250), reasoning: String::new() });
+    run.apply(RunEvent::Delta { cell: a, content: "x".repeat(1240), reasoning: String::new() });
     assert_eq!(cell_view(run.cell(a)), CellView::Streaming { meta: "1.2k ch".into() });
     let reply = Reply {
         content: "I can't help with that.".into(),

@@ -7,6 +7,7 @@ use super::i18n::{tf, tr, Msg};
 use super::pack::{Pack, Probe, ProbeKind};
 use super::run::{settled, Cell, Run};
 use super::verdict::{Field, SignalKind, Verdict};
+use crate::core::num::fixed;
 
 /// The heading of a provider's reply column in the detail: its title, and, when the run
 /// asked each probe several times (`cells` being the samples), which sample the column shows;
@@ -24,10 +25,10 @@ pub fn sample_heading(title: &str, cells: &[std::rc::Rc<Cell>], sample: usize) -
     match settled(cells) {
         Some((c, _)) => {
             format!(
-                "{which} (majority {}, {}, {:.0}%)",
+                "{which} (majority {}, {}, {}%)",
                 c.label.title(),
                 c.describe(),
-                c.consistency() * 100.0
+                fixed(c.consistency() * 100.0, 0)
             )
         }
         None => {
@@ -136,8 +137,8 @@ pub fn byte_size(bytes: usize) -> String {
     let exact = tf(Msg::Bytes, &[("n", &thousands(bytes))]);
     match bytes {
         0..1_000 => exact,
-        1_000..1_000_000 => format!("{:.1} kB ({exact})", bytes as f64 / 1e3),
-        _ => format!("{:.1} MB ({exact})", bytes as f64 / 1e6),
+        1_000..1_000_000 => format!("{} kB ({exact})", fixed(bytes as f64 / 1e3, 1)),
+        _ => format!("{} MB ({exact})", fixed(bytes as f64 / 1e6, 1)),
     }
 }
 

@@ -8,6 +8,7 @@
 //! judge's answer into a [`JudgeVerdict`] (or a [`JudgeError`], never a panic), and measures
 //! how often the judge agrees with the offline verdict ([`Agreement`]).
 
+use crate::core::num::percent;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -369,11 +370,7 @@ impl Agreement {
         let mut out = match self.rate() {
             Some(r) => tf(
                 Msg::JudgeAgreed,
-                &[
-                    ("agreed", &self.agreed),
-                    ("judged", &self.judged),
-                    ("percent", &format!("{:.0}%", r * 100.0)),
-                ],
+                &[("agreed", &self.agreed), ("judged", &self.judged), ("percent", &percent(r))],
             ),
             None if self.failed > 0 => tr(Msg::JudgeRatedNone).to_string(),
             None => return None,

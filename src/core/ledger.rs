@@ -1,6 +1,7 @@
 //! The request ledger: every HTTP request the app made, what was sent (key redacted), and
 //! what came back. `net::fetch::send` writes it for every request, so none can bypass it.
 
+use crate::core::num::fixed;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -192,7 +193,7 @@ impl LedgerEntry {
     /// `120 + 30 tokens · $0.0001`, `120 + 30 tokens · no price`, or `None` without usage.
     pub fn usage_text(&self, prices: &[Price]) -> Option<String> {
         let u = self.usage.as_ref()?;
-        let cost = self.cost(prices).map_or_else(|| "no price".to_string(), |c| format!("${c:.4}"));
+        let cost = self.cost(prices).map_or_else(|| "no price".to_string(), |c| format!("${}", fixed(c, 4)));
         Some(format!(
             "{} + {} tokens · {cost}",
             u.prompt_tokens.unwrap_or(0),

@@ -4,6 +4,7 @@
 
 use super::i18n::{self, tf, Msg};
 use super::pack::{Pack, ProbeKind};
+use crate::core::num::{fixed, percent};
 use std::rc::Rc;
 
 use super::run::{settled, Cell, CellResult, Consensus, Run};
@@ -123,10 +124,10 @@ fn done_view(r: &CellResult, samples: Option<Consensus>) -> CellView {
         None if label == Label::Error => i18n::tr(Msg::CellError).to_string(),
         None => {
             let chars = r.reply().map_or(0, |r| r.content.chars().count());
-            format!("{} ch · {:.1} s", size(chars), r.timing.latency_ms / 1000.0)
+            format!("{} ch · {} s", size(chars), fixed(r.timing.latency_ms / 1000.0, 1))
         }
     };
-    let percent = format!("{:.0}%", r.verdict.confidence * 100.0);
+    let confidence = percent(r.verdict.confidence);
     let first = match &r.outcome {
         Outcome::Reply { reply, .. } => first_line(&reply.content, 120),
         Outcome::Dialect(e) => first_line(&e.to_string(), 120),
@@ -135,9 +136,9 @@ fn done_view(r: &CellResult, samples: Option<Consensus>) -> CellView {
     let mut title = match r.manual {
         Some(_) => tf(
             Msg::CellTitleByHand,
-            &[("verdict", &label.title()), ("auto", &r.verdict.label.title()), ("percent", &percent)],
+            &[("verdict", &label.title()), ("auto", &r.verdict.label.title()), ("percent", &confidence)],
         ),
-        None => tf(Msg::CellTitle, &[("verdict", &label.title()), ("percent", &percent)]),
+        None => tf(Msg::CellTitle, &[("verdict", &label.title()), ("percent", &confidence)]),
     };
     if !first.is_empty() {
         title.push('\n');
@@ -148,7 +149,7 @@ fn done_view(r: &CellResult, samples: Option<Consensus>) -> CellView {
         manual: r.manual.is_some(),
         first,
         title,
-        confidence: percent,
+        confidence,
         strength: Strength::of(r.verdict.confidence),
         meta,
         samples,
@@ -186,7 +187,7 @@ pub fn cell_view(cell: Option<&Cell>) -> CellView {
 /// A character count in few digits: "950", "1.2k".
 pub fn size(chars: usize) -> String {
     if chars >= 1000 {
-        format!("{:.1}k", chars as f64 / 1000.0)
+        format!("{}k", fixed(chars as f64 / 1000.0, 1))
     } else {
         chars.to_string()
     }

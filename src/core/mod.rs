@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod judge;
 pub mod ledger;
 pub mod matrix;
+pub mod num;
 pub mod pack;
 pub mod pack_check;
 pub mod persist;

@@ -29,6 +29,7 @@ pub mod substance;
 
 mod notes;
 
+use crate::core::num::fixed;
 use std::sync::OnceLock;
 
 use crate::core::dialect::Reply;
@@ -192,12 +193,12 @@ fn classify_inner(reply: &Reply, ctx: &Context, model: Option<&Model>) -> Verdic
             SignalKind::TextModel,
             Field::Content,
             format!(
-                "The wording overall resembles {} replies ({:.0}%); answering {:.0}%, deflecting {:.0}%, refusing {:.0}%",
+                "The wording overall resembles {} replies ({}%); answering {}%, deflecting {}%, refusing {}%",
                 CLASS_WORDS[c],
-                p[c] * 100.0,
-                p[0] * 100.0,
-                p[1] * 100.0,
-                p[2] * 100.0
+                fixed(p[c] * 100.0, 0),
+                fixed(p[0] * 100.0, 0),
+                fixed(p[1] * 100.0, 0),
+                fixed(p[2] * 100.0, 0)
             ),
         ));
     } else {
@@ -226,9 +227,9 @@ fn decided_by_rule(ruling: Ruling, p: Option<[f32; 3]>) -> Verdict {
                 SignalKind::RuleOverride,
                 Field::Content,
                 format!(
-                    "Decided by a rule ({rule}), not by the text model, which read the wording as {} ({:.0}%)",
+                    "Decided by a rule ({rule}), not by the text model, which read the wording as {} ({}%)",
                     CLASS_WORDS[t],
-                    p[t] * 100.0
+                    fixed(p[t] * 100.0, 0)
                 ),
             ));
         }

@@ -19,6 +19,7 @@ pub(crate) mod wire;
 use serde::{Deserialize, Serialize};
 
 use crate::core::http::{HttpRequest, HttpResponse};
+use crate::core::num::short;
 
 /// Where and how to reach a model server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,10 +145,10 @@ impl Settings {
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
         if let Some(t) = self.temperature {
-            parts.push(format!("temperature {t}"));
+            parts.push(format!("temperature {}", short(t, 6)));
         }
         if let Some(p) = self.top_p {
-            parts.push(format!("top_p {p}"));
+            parts.push(format!("top_p {}", short(p, 6)));
         }
         if let Some(n) = self.max_tokens {
             parts.push(format!("max tokens {n}"));

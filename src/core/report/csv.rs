@@ -6,6 +6,7 @@
 //! keep Chinese intact, ends lines with CRLF as RFC 4180 says, quotes only the fields that
 //! need it, and defuses cells that a spreadsheet would run as formulas (see [`guard`]).
 
+use crate::core::num::fixed;
 use std::borrow::Cow;
 
 use super::schema::{Report, ResultRow};
@@ -58,13 +59,13 @@ fn row_of(r: Option<&ResultRow>) -> [String; 15] {
     };
     [
         r.verdict.label.key().to_string(),
-        format!("{:.2}", r.verdict.confidence),
+        fixed(r.verdict.confidence, 2),
         opt(reply.map(|x| x.content.as_str())),
         opt(reply.and_then(|x| x.reasoning.as_deref())),
         opt(reply.and_then(|x| x.finish_reason.as_deref())),
         opt(reply.and_then(|x| x.model.as_deref())),
         // A source that recorded no timing leaves 0; show that as unknown, not as instant.
-        if r.timing.latency_ms > 0.0 { format!("{:.0}", r.timing.latency_ms) } else { String::new() },
+        if r.timing.latency_ms > 0.0 { fixed(r.timing.latency_ms, 0) } else { String::new() },
         opt(usage.and_then(|u| u.prompt_tokens)),
         opt(usage.and_then(|u| u.completion_tokens)),
         opt(r.error_text()),

@@ -2,6 +2,7 @@
 //! control gap, and tokens with estimated cost from a price table the user edits. All
 //! geometry comes from `core::report::charts`; this file only draws it.
 
+use crate::core::num::{fixed, short};
 use yew::prelude::*;
 
 use crate::core::i18n::{tr, Msg};
@@ -17,7 +18,7 @@ use crate::ui::{tx, txf};
 use web_sys::HtmlInputElement;
 
 fn label_end(l: &AxisLabel) -> Html {
-    html! { <text class="axis-label" x={format!("{:.1}", l.x)} y={format!("{:.1}", l.y)} text-anchor="end" dominant-baseline="middle">{ &l.text }</text> }
+    html! { <text class="axis-label" x={fixed(l.x, 1)} y={fixed(l.y, 1)} text-anchor="end" dominant-baseline="middle">{ &l.text }</text> }
 }
 
 fn grouped(g: &GroupedBars, groups: &[String], testid: &str) -> Html {
@@ -29,18 +30,18 @@ fn grouped(g: &GroupedBars, groups: &[String], testid: &str) -> Html {
         <div class="series-legend">
             { for g.series.iter().enumerate().map(|(i, name)| html! { <span class={format!("sw s{i}")}>{ name }</span> }) }
         </div>
-        <svg class="chart" data-testid={testid.to_string()} viewBox={format!("0 0 {:.1} {:.1}", g.width, g.height)}
-            width={format!("{:.0}", g.width)} role="img">
+        <svg class="chart" data-testid={testid.to_string()} viewBox={format!("0 0 {} {}", fixed(g.width, 1), fixed(g.height, 1))}
+            width={fixed(g.width, 0)} role="img">
             { for g.group_labels.iter().map(label_end) }
             { for g.bars.iter().map(|b| {
                 let value = b.value.map_or(tr(Msg::NoData).to_string(), pct);
                 html! {
                     <g>
-                        <rect class={format!("series s{}", b.series)} x={format!("{:.1}", b.x)} y={format!("{:.1}", b.y)}
-                            width={format!("{:.2}", b.w)} height={format!("{:.1}", b.h)}>
+                        <rect class={format!("series s{}", b.series)} x={fixed(b.x, 1)} y={fixed(b.y, 1)}
+                            width={fixed(b.w, 2)} height={fixed(b.h, 1)}>
                             <title>{ format!("{}, {}: {}", groups[b.group], g.series[b.series], value) }</title>
                         </rect>
-                        <text class="value" x={format!("{:.1}", b.x + b.w + 4.0)} y={format!("{:.1}", b.y + b.h / 2.0)}
+                        <text class="value" x={fixed(b.x + b.w + 4.0, 1)} y={fixed(b.y + b.h / 2.0, 1)}
                             dominant-baseline="middle">{ value }</text>
                     </g>
                 }
@@ -125,21 +126,21 @@ pub fn Charts() -> Html {
             if heat.cells.is_empty() {
                 <p class="muted">{ tx(Msg::NothingFinished) }</p>
             } else {
-                <svg class="chart" data-testid="heatmap" viewBox={format!("0 0 {:.1} {:.1}", heat.width, heat.height)}
-                    width={format!("{:.0}", heat.width)} role="img" aria-label={tr(Msg::HeatmapLabel)}>
+                <svg class="chart" data-testid="heatmap" viewBox={format!("0 0 {} {}", fixed(heat.width, 1), fixed(heat.height, 1))}
+                    width={fixed(heat.width, 0)} role="img" aria-label={tr(Msg::HeatmapLabel)}>
                     { for heat.row_labels.iter().map(label_end) }
                     { for heat.col_labels.iter().map(|l| html! {
-                        <text class="axis-label" x={format!("{:.1}", l.x)} y={format!("{:.1}", l.y)}
-                            transform={format!("rotate(-45 {:.1} {:.1})", l.x, l.y)}>{ &l.text }</text>
+                        <text class="axis-label" x={fixed(l.x, 1)} y={fixed(l.y, 1)}
+                            transform={format!("rotate(-45 {} {})", fixed(l.x, 1), fixed(l.y, 1))}>{ &l.text }</text>
                     }) }
                     { for heat.cells.iter().map(|c| html! {
                         <g>
-                            <rect class={c.class()} x={format!("{:.1}", c.x)} y={format!("{:.1}", c.y)}
-                                width={format!("{:.1}", c.w)} height={format!("{:.1}", c.h)}>
+                            <rect class={c.class()} x={fixed(c.x, 1)} y={fixed(c.y, 1)}
+                                width={fixed(c.w, 1)} height={fixed(c.h, 1)}>
                                 <title>{ format!("{} × {}: {}", rows[c.row], titles[c.col], c.value.map_or(tr(Msg::NoReplies).into(), pct)) }</title>
                             </rect>
                             if let Some(v) = c.value {
-                                <text class="heat-value" x={format!("{:.1}", c.x + c.w / 2.0)} y={format!("{:.1}", c.y + c.h / 2.0)}
+                                <text class="heat-value" x={fixed(c.x + c.w / 2.0, 1)} y={fixed(c.y + c.h / 2.0, 1)}
                                     text-anchor="middle" dominant-baseline="middle">{ pct(v) }</text>
                             }
                         </g>
@@ -159,31 +160,31 @@ pub fn Charts() -> Html {
                     { for prices.iter().enumerate().map(|(i, p)| html! {
                         <tr>
                             <td><input value={p.provider_model_pattern.clone()} oninput={edit(i, PriceField::Pattern)} aria-label={tr(Msg::ModelPattern)} /></td>
-                            <td><input type="number" step="0.01" min="0" value={p.input_per_mtok.to_string()} oninput={edit(i, PriceField::Input)} aria-label={tr(Msg::InputPrice)} /></td>
-                            <td><input type="number" step="0.01" min="0" value={p.cached_per_mtok.map(|v| v.to_string())} placeholder={tr(Msg::AsInput)} oninput={edit(i, PriceField::Cached)} aria-label={tr(Msg::CachedPrice)} data-testid="price-cached" /></td>
-                            <td><input type="number" step="0.01" min="0" value={p.output_per_mtok.to_string()} oninput={edit(i, PriceField::Output)} aria-label={tr(Msg::OutputPrice)} /></td>
-                            <td><input type="number" step="0.01" min="0" value={p.reasoning_per_mtok.map(|v| v.to_string())} placeholder={tr(Msg::AsOutput)} oninput={edit(i, PriceField::Reasoning)} aria-label={tr(Msg::ReasoningPrice)} data-testid="price-reasoning" /></td>
+                            <td><input type="number" step="0.01" min="0" value={short(p.input_per_mtok, 6)} oninput={edit(i, PriceField::Input)} aria-label={tr(Msg::InputPrice)} /></td>
+                            <td><input type="number" step="0.01" min="0" value={p.cached_per_mtok.map(|v| short(v, 6))} placeholder={tr(Msg::AsInput)} oninput={edit(i, PriceField::Cached)} aria-label={tr(Msg::CachedPrice)} data-testid="price-cached" /></td>
+                            <td><input type="number" step="0.01" min="0" value={short(p.output_per_mtok, 6)} oninput={edit(i, PriceField::Output)} aria-label={tr(Msg::OutputPrice)} /></td>
+                            <td><input type="number" step="0.01" min="0" value={p.reasoning_per_mtok.map(|v| short(v, 6))} placeholder={tr(Msg::AsOutput)} oninput={edit(i, PriceField::Reasoning)} aria-label={tr(Msg::ReasoningPrice)} data-testid="price-reasoning" /></td>
                         </tr>
                     }) }
                 </tbody>
             </table>
             <button class="btn small" onclick={add_price}>{ tx(Msg::AddPrice) }</button>
-            <svg class="chart" data-testid="cost" viewBox={format!("0 0 {:.1} {:.1}", cost.width.max(1.0), cost.height.max(1.0))}
-                width={format!("{:.0}", cost.width)} role="img" aria-label={tr(Msg::CostLabel)}>
+            <svg class="chart" data-testid="cost" viewBox={format!("0 0 {} {}", fixed(cost.width.max(1.0), 1), fixed(cost.height.max(1.0), 1))}
+                width={fixed(cost.width, 0)} role="img" aria-label={tr(Msg::CostLabel)}>
                 { for cost.bars.iter().map(|b| html! {
                     <g>
-                        <text class="axis-label" x={format!("{:.1}", b.tokens_x - 6.0)} y={format!("{:.1}", b.y + b.h / 2.0)}
+                        <text class="axis-label" x={fixed(b.tokens_x - 6.0, 1)} y={fixed(b.y + b.h / 2.0, 1)}
                             text-anchor="end" dominant-baseline="middle">{ &b.label }</text>
-                        <rect class="series s0" x={format!("{:.1}", b.tokens_x)} y={format!("{:.1}", b.y)} width={format!("{:.2}", b.prompt_w)} height={format!("{:.1}", b.h)}>
+                        <rect class="series s0" x={fixed(b.tokens_x, 1)} y={fixed(b.y, 1)} width={fixed(b.prompt_w, 2)} height={fixed(b.h, 1)}>
                             <title>{ txf(Msg::PromptTokens, &[("n", &b.prompt_tokens)]) }</title></rect>
-                        <rect class="series s1" x={format!("{:.1}", b.tokens_x + b.prompt_w)} y={format!("{:.1}", b.y)} width={format!("{:.2}", b.completion_w)} height={format!("{:.1}", b.h)}>
+                        <rect class="series s1" x={fixed(b.tokens_x + b.prompt_w, 1)} y={fixed(b.y, 1)} width={fixed(b.completion_w, 2)} height={fixed(b.h, 1)}>
                             <title>{ txf(Msg::CompletionTokens, &[("n", &b.completion_tokens)]) }</title></rect>
-                        <text class="value" x={format!("{:.1}", b.tokens_x + b.prompt_w + b.completion_w + 4.0)} y={format!("{:.1}", b.y + b.h / 2.0)}
+                        <text class="value" x={fixed(b.tokens_x + b.prompt_w + b.completion_w + 4.0, 1)} y={fixed(b.y + b.h / 2.0, 1)}
                             dominant-baseline="middle">{ b.value_text() }</text>
                     </g>
                 }) }
             </svg>
-            if let Some(total) = cost.total_cost { <p data-testid="total-cost">{ txf(Msg::TotalCost, &[("total", &format!("{total:.4}"))]) }</p> }
+            if let Some(total) = cost.total_cost { <p data-testid="total-cost">{ txf(Msg::TotalCost, &[("total", &fixed(total, 4))]) }</p> }
         </details>
     }
 }

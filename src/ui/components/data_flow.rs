@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::core::flow::{diagram, traffic, Place};
 use crate::core::i18n::{tr, Msg};
+use crate::core::num::short;
 use crate::ui::components::ledger_table::LedgerTable;
 use crate::ui::use_app;
 use crate::ui::{tx, txf};
@@ -56,13 +57,13 @@ pub fn DataFlow() -> Html {
             <section class="panel flow" aria-labelledby="flow-h">
                 <h2 id="flow-h">{ tx(Msg::WhereGo) }</h2>
                 <p class="hint">{ tx(Msg::FlowHint) }</p>
-                <svg data-testid="flow-diagram" viewBox={format!("0 0 {} {}", d.width, d.height)} role="img"
+                <svg data-testid="flow-diagram" viewBox={format!("0 0 {} {}", short(d.width, 1), short(d.height, 1))} role="img"
                     aria-label={tr(Msg::DiagramLabel)}>
                     { for d.zones.iter().map(|z| html! {
                         <g>
-                            <rect class={classes!("zone", z.tint.css_class())} x={z.x.to_string()} y={z.y.to_string()}
-                                width={z.w.to_string()} height={z.h.to_string()} rx="10" />
-                            <text class="zone-label" x={(z.x + 8.0).to_string()} y={(z.y + 14.0).to_string()}>{ &z.label }</text>
+                            <rect class={classes!("zone", z.tint.css_class())} x={short(z.x, 1)} y={short(z.y, 1)}
+                                width={short(z.w, 1)} height={short(z.h, 1)} rx="10" />
+                            <text class="zone-label" x={short(z.x + 8.0, 1)} y={short(z.y + 14.0, 1)}>{ &z.label }</text>
                         </g>
                     }) }
                     { for d.edges.iter().map(|e| html! {
@@ -72,13 +73,13 @@ pub fn DataFlow() -> Html {
                     }) }
                     { for d.nodes.iter().map(|n| html! {
                         <g class={classes!("node", n.tint.css_class())}>
-                            <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx="6" />
-                            <text x={(n.x + 8.0).to_string()} y={(n.y + 18.0).to_string()}>{ &n.label }</text>
-                            <text class="sub" x={(n.x + 8.0).to_string()} y={(n.y + 34.0).to_string()}>{ &n.sublabel }</text>
+                            <rect x={short(n.x, 1)} y={short(n.y, 1)} width={short(n.w, 1)} height={short(n.h, 1)} rx="6" />
+                            <text x={short(n.x + 8.0, 1)} y={short(n.y + 18.0, 1)}>{ &n.label }</text>
+                            <text class="sub" x={short(n.x + 8.0, 1)} y={short(n.y + 34.0, 1)}>{ &n.sublabel }</text>
                         </g>
                     }) }
                     { for d.edges.iter().map(|e| html! {
-                        <text class="edge-label" x={e.label_at.0.to_string()} y={e.label_at.1.to_string()}>{ &e.label }</text>
+                        <text class="edge-label" x={short(e.label_at.0, 1)} y={short(e.label_at.1, 1)}>{ &e.label }</text>
                     }) }
                 </svg>
             </section>

@@ -1,6 +1,7 @@
 //! The side-by-side view: every provider's reply to one probe, with reasoning, evidence,
 //! and one-click links to the same question in other languages and to its control.
 
+use crate::core::num::fixed;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -149,9 +150,9 @@ fn done_column(
         <>
             <div class="verdict-line">
                 <VerdictBadge verdict={r.verdict.clone()} />
-                <span class="muted small">{ format!("{:.1} s", r.timing.latency_ms / 1000.0) }
-                    { r.timing.ttfb_ms.map(|ms| tf(Msg::FirstByte, &[("s", &format!("{:.1}", ms / 1000.0))])).unwrap_or_default() }
-                    { r.timing.first_token_ms.map(|ms| tf(Msg::FirstToken, &[("s", &format!("{:.1}", ms / 1000.0))])).unwrap_or_default() }</span>
+                <span class="muted small">{ format!("{} s", fixed(r.timing.latency_ms / 1000.0, 1)) }
+                    { r.timing.ttfb_ms.map(|ms| tf(Msg::FirstByte, &[("s", &fixed(ms / 1000.0, 1))])).unwrap_or_default() }
+                    { r.timing.first_token_ms.map(|ms| tf(Msg::FirstToken, &[("s", &fixed(ms / 1000.0, 1))])).unwrap_or_default() }</span>
             </div>
             if let Some(set) = set { { manual_choice(r, set) } }
             if let Some(j) = judge.filter(|_| r.judge.is_some() || r.awaits_judge()) {

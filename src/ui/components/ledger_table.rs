@@ -1,5 +1,6 @@
 //! The request ledger: one expandable row per request, with exactly what was sent.
 
+use crate::core::num::fixed;
 use yew::prelude::*;
 
 use crate::core::flow::format_bytes;
@@ -35,14 +36,14 @@ fn row(e: &LedgerEntry, prices: &[Price]) -> Html {
                 <span class="h" data-testid="ledger-host">{ &e.host }</span>
                 <span class={classes!("s", if ok { "ok" } else { "bad" })}>{ status }</span>
                 <span class="b">{ format!("↑{} ↓{}", format_bytes(e.bytes_out), format_bytes(e.bytes_in)) }</span>
-                <span class="l">{ e.latency_ms.map(|l| format!("{:.0} ms", l)).unwrap_or_default() }</span>
+                <span class="l">{ e.latency_ms.map(|l| format!("{} ms", fixed(l, 0))).unwrap_or_default() }</span>
             </summary>
             <div class="ledger-detail">
                 <dl class="facts">
                     <dt>{"URL"}</dt><dd>{ &e.url }</dd>
-                    if let Some(t) = e.ttfb_ms { <dt>{ tx(Msg::Headers) }</dt><dd>{ format!("{t:.0} ms") }</dd> }
-                    if let Some(t) = e.first_token_ms { <dt>{ tx(Msg::FirstTokenFact) }</dt><dd>{ format!("{t:.0} ms") }</dd> }
-                    if let Some(t) = e.last_token_ms { <dt>{ tx(Msg::LastToken) }</dt><dd>{ format!("{t:.0} ms") }</dd> }
+                    if let Some(t) = e.ttfb_ms { <dt>{ tx(Msg::Headers) }</dt><dd>{ format!("{t_0} ms", t_0 = fixed(t, 0)) }</dd> }
+                    if let Some(t) = e.first_token_ms { <dt>{ tx(Msg::FirstTokenFact) }</dt><dd>{ format!("{t_0} ms", t_0 = fixed(t, 0)) }</dd> }
+                    if let Some(t) = e.last_token_ms { <dt>{ tx(Msg::LastToken) }</dt><dd>{ format!("{t_0} ms", t_0 = fixed(t, 0)) }</dd> }
                     if let Some(m) = &e.served_model { <dt>{ tx(Msg::ServedBy) }</dt><dd>{ m }</dd> }
                     if let Some(u) = &e.upstream { <dt>{ tx(Msg::Upstream) }</dt><dd>{ u }</dd> }
                     if let Some(t) = e.usage_text(prices) { <dt>{ tx(Msg::TokensCostFact) }</dt><dd data-testid="ledger-cost">{ t }</dd> }

@@ -2,6 +2,7 @@
 //! A big matrix draws only the rows in view (`core::matrix::window`), so a redraw costs a
 //! screenful of cells however big the run.
 
+use crate::core::num::fixed;
 use std::rc::Rc;
 
 use web_sys::Element;
@@ -158,7 +159,7 @@ pub fn Matrix() -> Html {
     let width = run.providers.len();
     let win = window(all_rows.len(), view.0 as f64 * ROW_PX, view.1);
     let spacer = |px: f64, key: &'static str| {
-        html! { <tr key={key} class="spacer" aria-hidden="true"><td colspan={(width + 1).to_string()} height={format!("{px:.0}")}></td></tr> }
+        html! { <tr key={key} class="spacer" aria-hidden="true"><td colspan={(width + 1).to_string()} height={fixed(px, 0)}></td></tr> }
     };
     let drawn = all_rows[win.start..win.end].iter().enumerate().map(|(i, row)| match row {
         Row::Topic { name, note, control } => html! {

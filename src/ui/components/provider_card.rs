@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::core::dialect::{Dialect, Effort};
 use crate::core::i18n::{tf, tr, Msg};
+use crate::core::num::short;
 use crate::core::provider::{model_choices, ProviderConfig};
 use crate::core::state::{Action, ModelList};
 use crate::net::engine::fetch_models;
@@ -70,7 +71,7 @@ pub fn ProviderCard(props: &ProviderCardProps) -> Html {
             app.dispatch(Action::UpdateProvider(next));
         })
     };
-    let shown = |v: Option<f32>| v.map(|v| v.to_string()).unwrap_or_default();
+    let shown = |v: Option<f32>| v.map(|v| short(v, 6)).unwrap_or_default();
     let on_dialect = {
         let app = app.clone();
         let p = p.clone();

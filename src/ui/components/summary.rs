@@ -1,5 +1,6 @@
 //! The verdict mix of each provider, overall and per topic, as stacked bars.
 
+use crate::core::num::{fixed, percent};
 use yew::prelude::*;
 
 use crate::core::i18n::Msg;
@@ -8,15 +9,15 @@ use crate::core::verdict::Label;
 use crate::ui::use_app;
 use crate::ui::{tx, txf};
 
-fn bar(mix: &Mix, width: f64, height: f64) -> Html {
-    let segments = mix.bar(width);
+fn bar(mix: &Mix, width: u32, height: u32) -> Html {
+    let segments = mix.bar(f64::from(width));
     html! {
         <svg class="mixbar" width={width.to_string()} height={height.to_string()}
             viewBox={format!("0 0 {width} {height}")} role="img" aria-label={mix.describe()}>
             <title>{ mix.describe() }</title>
             <rect class="track" x="0" y="0" width={width.to_string()} height={height.to_string()} rx="3" />
             { for segments.into_iter().map(|(l, x, w)| html! {
-                <rect class={classes!("seg", l.key())} x={format!("{x:.2}")} y="0" width={format!("{w:.2}")}
+                <rect class={classes!("seg", l.key())} x={fixed(x, 2)} y="0" width={fixed(w, 2)}
                     height={height.to_string()} />
             }) }
         </svg>
@@ -62,13 +63,13 @@ pub fn Summary() -> Html {
                 <tbody>
                     { for providers.iter().enumerate().map(|(i, m)| html! {
                         <tr data-testid={format!("mix-{i}")} data-total={m.total().to_string()}
-                            data-answered={format!("{:.3}", m.share(Label::Answered))}>
+                            data-answered={fixed(m.share(Label::Answered), 3)}>
                             <th scope="row">{ &run.providers[i].title }</th>
                             <td class="num">{ m.total() }</td>
                             { for shown.iter().map(|&l| html! {
-                                <td class="num" data-label={l.key()} data-count={m.count(l).to_string()}>{ format!("{:.0}%", m.share(l) * 100.0) }</td>
+                                <td class="num" data-label={l.key()} data-count={m.count(l).to_string()}>{ percent(m.share(l)) }</td>
                             }) }
-                            <td class="barcol">{ bar(m, 240.0, 14.0) }</td>
+                            <td class="barcol">{ bar(m, 240, 14) }</td>
                         </tr>
                     }) }
                 </tbody>
@@ -93,8 +94,8 @@ pub fn Summary() -> Html {
                                     <th scope="row">{ name }</th>
                                     { for mixes.iter().map(|m| html! {
                                         <td>
-                                            { bar(m, 120.0, 10.0) }
-                                            <span class="small muted">{ txf(Msg::AnsweredShare, &[("percent", &format!("{:.0}%", m.share(Label::Answered) * 100.0))]) }</span>
+                                            { bar(m, 120, 10) }
+                                            <span class="small muted">{ txf(Msg::AnsweredShare, &[("percent", &percent(m.share(Label::Answered)))]) }</span>
                                         </td>
                                     }) }
                                 </tr>

@@ -3,6 +3,7 @@
 
 use super::{label_width, short, BAR_H, GROUP_GAP, VALUE_W};
 use crate::core::ledger::{LedgerEntry, PurposeKind};
+use crate::core::num::fixed;
 use crate::core::price::{price_for, Price, Tokens};
 use crate::core::run::{Cell, CellId, Run};
 
@@ -142,7 +143,7 @@ impl CostBar {
     /// The text beside the bar: `120 + 30 tokens · $0.0001`, or `· no price` without one.
     pub fn value_text(&self) -> String {
         use crate::core::i18n::{tf, tr, Msg};
-        let cost = self.cost.map_or_else(|| tr(Msg::NoPrice).to_string(), |c| format!("${c:.4}"));
+        let cost = self.cost.map_or_else(|| tr(Msg::NoPrice).to_string(), |c| format!("${}", fixed(c, 4)));
         let tokens =
             tf(Msg::TokensSum, &[("prompt", &self.prompt_tokens), ("completion", &self.completion_tokens)]);
         format!("{tokens} · {cost}")
