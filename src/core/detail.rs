@@ -215,8 +215,13 @@ pub fn related(probe: &Probe, run: &Run, pack: &Pack) -> Vec<Related> {
         links.push(link(p, tr(Msg::ControlQuestion).into()));
     }
     if probe.kind == ProbeKind::Control {
-        let controlled = pack.probes.iter().filter(|p| p.control.as_deref() == Some(probe.id.as_str()));
-        links.extend(controlled.map(|p| link(p, tr(Msg::SensitiveQuestion).into())));
+        // The run's own probes first (a question asked ad hoc names a control that is not in
+        // the pack), then the pack's that the run did not ask.
+        let names = |p: &&Probe| p.control.as_deref() == Some(probe.id.as_str());
+        let asked: Vec<&Probe> = run.probes.iter().map(|p| &**p).filter(names).collect();
+        let more = pack.probes.iter().filter(names).filter(|p| !asked.iter().any(|q| q.id == p.id));
+        let controlled: Vec<&Probe> = asked.iter().copied().chain(more).collect();
+        links.extend(controlled.into_iter().map(|p| link(p, tr(Msg::SensitiveQuestion).into())));
     }
     links
 }
