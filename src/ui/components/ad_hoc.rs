@@ -42,7 +42,7 @@ pub fn AdHocBox() -> Html {
         <details class="panel adhoc" data-testid="adhoc">
             <summary>{ tx(Msg::AdHoc) }</summary>
             <form onsubmit={on_send}>
-                <fieldset class="fields" disabled={app.0.running()}>
+                <fieldset class="fields">
                     <label for="adhoc-q">{ tx(Msg::AdHocQuestion) }</label>
                     <textarea id="adhoc-q" rows="3" ref={question} data-testid="adhoc-question" />
                     <label for="adhoc-c">{ tx(Msg::AdHocControl) }</label>
