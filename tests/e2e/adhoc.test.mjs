@@ -18,6 +18,7 @@ test('one question and its control go to every enabled model, side by side, and 
   await addMockProvider(page, env.mock.url, 'p1', 'Censor', 'censor-chat', null, { listModels: false });
   await page.getByText('Ask one question').click();
   await page.getByLabel('Question', { exact: true }).fill(QUESTION.prompt);
+  assert.equal(await page.getByTestId('adhoc-lang').inputValue(), '', 'recognised unless chosen');
   const control = page.getByLabel('Control question (optional)');
   await control.fill(CONTROL.prompt);
   env.mock.requests.length = 0;
@@ -32,6 +33,7 @@ test('one question and its control go to every enabled model, side by side, and 
   const { done, total } = await waitForRun(page);
   assert.deepEqual({ done, total }, { done: 4, total: 4 }, 'two probes, two providers, nothing else');
   assert.equal(await detail.getByTestId('detail-prompt').textContent(), QUESTION.prompt);
+  assert.match(await detail.locator('.dialog-head p').first().textContent(), /^ad-hoc · English · sensitive$/, 'the language is recognised from the text');
   const verdicts = () => detail.locator('[data-testid=reply] .badge.verdict').evaluateAll((els) => els.map((e) => e.dataset.verdict));
   const heads = await detail.locator('[data-testid=reply] h3').allTextContents();
   assert.equal(heads.length, 2);

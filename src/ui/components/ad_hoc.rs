@@ -49,7 +49,7 @@ pub fn AdHocBox() -> Html {
                     <textarea id="adhoc-c" rows="2" ref={control} data-testid="adhoc-control" />
                     <label for="adhoc-lang">{ tx(Msg::Language) }</label>
                     <select id="adhoc-lang" ref={lang} data-testid="adhoc-lang">
-                        <option value="">{ tx(Msg::AdHocDetect) }</option>
+                        <option value="" selected=true>{ tx(Msg::AdHocDetect) }</option>
                         { for Lang::ALL.iter().map(|l| html! { <option value={l.tag()}>{ l.label() }</option> }) }
                     </select>
                     <p class="hint">{ tx(Msg::AdHocHint) }</p>
