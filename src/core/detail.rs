@@ -215,13 +215,13 @@ pub fn related(probe: &Probe, run: &Run, pack: &Pack) -> Vec<Related> {
         links.push(link(p, tr(Msg::ControlQuestion).into()));
     }
     if probe.kind == ProbeKind::Control {
-        // The run's own probes first (a question asked ad hoc names a control that is not in
-        // the pack), then the pack's that the run did not ask.
-        let names = |p: &&Probe| p.control.as_deref() == Some(probe.id.as_str());
-        let asked: Vec<&Probe> = run.probes.iter().map(|p| &**p).filter(names).collect();
-        let more = pack.probes.iter().filter(names).filter(|p| !asked.iter().any(|q| q.id == p.id));
-        let controlled: Vec<&Probe> = asked.iter().copied().chain(more).collect();
-        links.extend(controlled.into_iter().map(|p| link(p, tr(Msg::SensitiveQuestion).into())));
+        // A control the pack does not have (one asked ad hoc) is named by the run's probes.
+        let in_pack = pack.probe(&probe.id).is_some();
+        let (pack_probes, own) =
+            if in_pack { (&pack.probes[..], &[][..]) } else { (&[][..], &run.probes[..]) };
+        let all = pack_probes.iter().chain(own.iter().map(|p| &**p));
+        let controlled = all.filter(|p| p.control.as_deref() == Some(probe.id.as_str()));
+        links.extend(controlled.map(|p| link(p, tr(Msg::SensitiveQuestion).into())));
     }
     links
 }

@@ -10,6 +10,7 @@ use crate::core::i18n::Msg;
 use crate::core::pack::Lang;
 use crate::core::state::Action;
 use crate::net::now_ms;
+use crate::ui::components::import_probes::lang_options;
 use crate::ui::{tx, use_app};
 
 /// The box above the results.
@@ -49,8 +50,7 @@ pub fn AdHocBox() -> Html {
                     <textarea id="adhoc-c" rows="2" ref={control} data-testid="adhoc-control" />
                     <label for="adhoc-lang">{ tx(Msg::Language) }</label>
                     <select id="adhoc-lang" ref={lang} data-testid="adhoc-lang">
-                        <option value="" selected=true>{ tx(Msg::AdHocDetect) }</option>
-                        { for Lang::ALL.iter().map(|l| html! { <option value={l.tag()}>{ l.label() }</option> }) }
+                        { lang_options(Msg::AdHocDetect, None) }
                     </select>
                     <p class="hint">{ tx(Msg::AdHocHint) }</p>
                     <div class="row span2">
