@@ -216,7 +216,12 @@ pub fn related(probe: &Probe, run: &Run, pack: &Pack) -> Vec<Related> {
         links.push(link(p, tr(Msg::ControlQuestion).into()));
     }
     if probe.kind == ProbeKind::Control {
-        let controlled = pack.probes.iter().filter(|p| p.control.as_deref() == Some(probe.id.as_str()));
+        // A control the pack does not have (one asked ad hoc) is named by the run's probes.
+        let in_pack = pack.probe(&probe.id).is_some();
+        let (pack_probes, own) =
+            if in_pack { (&pack.probes[..], &[][..]) } else { (&[][..], &run.probes[..]) };
+        let all = pack_probes.iter().chain(own.iter().map(|p| &**p));
+        let controlled = all.filter(|p| p.control.as_deref() == Some(probe.id.as_str()));
         links.extend(controlled.map(|p| link(p, tr(Msg::SensitiveQuestion).into())));
     }
     links

@@ -1,5 +1,6 @@
 //! The pure core of Candor: no browser imports, tested natively.
 
+pub mod adhoc;
 pub mod advice;
 pub mod classifier;
 pub mod demo;

@@ -14,12 +14,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use crate::core::adhoc::{self, AdHoc};
 use crate::core::detail::find_probe;
 use crate::core::error::FetchError;
 use crate::core::flow::Registry;
 use crate::core::i18n::{tf, tr, Msg};
 use crate::core::ledger::{Ledger, LedgerEntry, LedgerEvent};
-use crate::core::pack::{Lang, Pack, Probe};
+use crate::core::pack::{Lang, Pack, Probe, ProbeKind};
 use crate::core::price::Price;
 use crate::core::provider::{Preset, ProviderConfig, ProviderId};
 use crate::core::run::{CellId, Run, RunEvent, RunProvider, RunStatus};
@@ -161,6 +162,11 @@ pub enum Action {
         /// Clock.
         at_ms: f64,
     },
+    /// The ad-hoc box's question (and its control, unless blank; see
+    /// [`crate::core::adhoc`]). With a run id and a clock: asks it of every enabled provider,
+    /// as a run of just those probes, and opens its replies side by side. Without: keeps it in
+    /// the user's own probe set, which later runs ask while its topic is chosen.
+    AdHoc(AdHoc, Option<(String, f64)>),
     /// Something happened in the run.
     Run(RunEvent),
     /// Opens the side-by-side view of a probe.
@@ -263,18 +269,22 @@ impl AppState {
     }
 
     /// The probes a run would ask: the pack's chosen probes, then imported probes whose
-    /// topic is chosen (in the chosen languages).
+    /// topic is chosen (in the chosen languages; control questions kept from the ad-hoc box
+    /// only with the controls).
     pub fn selected_probes(&self) -> Vec<Probe> {
         let mut out = self.selection.probes(&self.pack);
-        out.extend(
-            self.imported
-                .iter()
-                .filter(|p| {
-                    self.selection.topics.contains(&p.topic) && self.selection.langs.contains(&p.lang)
-                })
-                .cloned(),
-        );
+        out.extend(self.chosen_imported().cloned());
         out
+    }
+
+    /// The imported probes the selection chooses.
+    fn chosen_imported(&self) -> impl Iterator<Item = &Probe> {
+        let sel = &self.selection;
+        self.imported.iter().filter(move |p| {
+            sel.topics.contains(&p.topic)
+                && sel.langs.contains(&p.lang)
+                && (sel.controls || p.kind == ProbeKind::Sensitive)
+        })
     }
 
     /// The topics of imported probes, in import order.
@@ -320,11 +330,7 @@ impl AppState {
     /// requests`, and with a judge `, and up to 72 to the judge`.
     pub fn run_size_text(&self) -> String {
         // Counted, not copied: the picker draws this line at every update.
-        let imported = self
-            .imported
-            .iter()
-            .filter(|p| self.selection.topics.contains(&p.topic) && self.selection.langs.contains(&p.lang));
-        let probes = self.selection.probes(&self.pack).len() + imported.count();
+        let probes = self.selection.probes(&self.pack).len() + self.chosen_imported().count();
         let providers: usize = self.runnable_providers().0.iter().map(|p| p.models().len()).sum();
         let n = probes * providers;
         let judge =
@@ -432,51 +438,27 @@ fn step(s: &mut AppState, action: Action) {
         Action::SetJudge(judge) => s.judge = judge,
         Action::SetPrices(prices) => s.prices = prices,
         Action::StartRun { id, at_ms } => {
-            if s.running() {
-                s.notice = Some(tr(Msg::RunInProgress).into());
-                return;
-            }
-            let problems = s.runnable_providers().1;
-            // A column has its provider's settings, so it is ready exactly when its provider is.
-            let mut ok: Vec<RunProvider> = Vec::new();
-            for c in s.column_configs() {
-                if c.enabled && c.problem().is_none() {
-                    ok.push(RunProvider::from(&c));
-                }
-            }
             let probes = s.selected_probes();
-            if ok.is_empty() {
-                s.notice = Some(if problems.is_empty() {
-                    tr(Msg::NoProviderEnabled).into()
-                } else {
-                    tf(Msg::NoProviderReady, &[("problems", &problems.join(" "))])
-                });
+            start_run(s, id, at_ms, probes);
+        }
+        Action::AdHoc(texts, ask) => {
+            let topic = if ask.is_some() { adhoc::TOPIC.to_string() } else { adhoc::my_topic() };
+            let Some(probes) = texts.probes(&topic) else {
+                s.notice = Some(tr(Msg::AdHocEmpty).into());
                 return;
-            }
-            if probes.is_empty() {
-                s.notice = Some(tr(Msg::ChooseTopicAndLanguage).into());
-                return;
-            }
-            let mut problems = problems;
-            let judge = match s.judge_provider() {
-                Some(j) if j.is_simulated() => {
-                    problems.push(tf(Msg::JudgeSimulated, &[("judge", &j.name)]));
-                    None
-                }
-                Some(j) => match j.problem() {
-                    Some(why) => {
-                        problems.push(tf(Msg::JudgeProblem, &[("judge", &j.name), ("why", &why)]));
-                        None
-                    }
-                    None => Some(RunProvider::from(j)),
-                },
-                None => None,
             };
-            s.notice = (!problems.is_empty()).then(|| tf(Msg::LeftOut, &[("problems", &problems.join(" "))]));
-            let run = Run::new(id, &s.pack, probes, ok, at_ms).with_samples(s.samples);
-            s.run = Some(run.with_judge(judge));
-            s.source_labels = Rc::default();
-            s.detail = None;
+            let first = probes[0].id.clone();
+            match ask {
+                Some((id, at_ms)) => {
+                    if start_run(s, id, at_ms, probes) {
+                        s.detail = Some(first);
+                    }
+                }
+                None => {
+                    s.notice = Some(tf(Msg::AdHocKept, &[("topic", &topic)]));
+                    step(s, Action::ImportProbes(probes));
+                }
+            }
         }
         Action::Run(event) => {
             if let Some(run) = s.run.as_mut() {
@@ -563,6 +545,57 @@ fn step(s: &mut AppState, action: Action) {
         }
         Action::DismissNotice => s.notice = None,
     }
+}
+
+/// Starts a run of `probes` with every enabled provider (and the judge, when one is chosen
+/// and ready); says in the notice why not, or which providers were left out. Whether it
+/// started.
+fn start_run(s: &mut AppState, id: String, at_ms: f64, probes: Vec<Probe>) -> bool {
+    if s.running() {
+        s.notice = Some(tr(Msg::RunInProgress).into());
+        return false;
+    }
+    let problems = s.runnable_providers().1;
+    // A column has its provider's settings, so it is ready exactly when its provider is.
+    let ok: Vec<RunProvider> = s
+        .column_configs()
+        .iter()
+        .filter(|c| c.enabled && c.problem().is_none())
+        .map(RunProvider::from)
+        .collect();
+    if ok.is_empty() {
+        s.notice = Some(if problems.is_empty() {
+            tr(Msg::NoProviderEnabled).into()
+        } else {
+            tf(Msg::NoProviderReady, &[("problems", &problems.join(" "))])
+        });
+        return false;
+    }
+    if probes.is_empty() {
+        s.notice = Some(tr(Msg::ChooseTopicAndLanguage).into());
+        return false;
+    }
+    let mut problems = problems;
+    let judge = match s.judge_provider() {
+        Some(j) if j.is_simulated() => {
+            problems.push(tf(Msg::JudgeSimulated, &[("judge", &j.name)]));
+            None
+        }
+        Some(j) => match j.problem() {
+            Some(why) => {
+                problems.push(tf(Msg::JudgeProblem, &[("judge", &j.name), ("why", &why)]));
+                None
+            }
+            None => Some(RunProvider::from(j)),
+        },
+        None => None,
+    };
+    s.notice = (!problems.is_empty()).then(|| tf(Msg::LeftOut, &[("problems", &problems.join(" "))]));
+    let run = Run::new(id, &s.pack, probes, ok, at_ms).with_samples(s.samples);
+    s.run = Some(run.with_judge(judge));
+    s.source_labels = Rc::default();
+    s.detail = None;
+    true
 }
 
 #[cfg(test)]

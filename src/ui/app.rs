@@ -24,6 +24,7 @@ use crate::core::view::ViewLink;
 use crate::net::engine::{self, RunHandle};
 use crate::net::{lang, own};
 use crate::net::{now_ms, storage};
+use crate::ui::components::ad_hoc::AdHocBox;
 use crate::ui::components::charts::Charts;
 use crate::ui::components::data_flow::DataFlow;
 use crate::ui::components::detail::Detail;
@@ -473,6 +474,7 @@ pub fn Main(props: &MainProps) -> Html {
                     } else if store.0.view == View::Runs {
                         <RunsPage />
                     } else {
+                        <AdHocBox />
                         <Summary />
                         <Charts />
                         <Matrix />

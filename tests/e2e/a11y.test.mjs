@@ -33,6 +33,8 @@ for (const scheme of ['light', 'dark']) {
     await page.goto(env.site.url);
     await page.getByTestId('run').waitFor();
     const found = {};
+    // The ad-hoc question box open, with the settings.
+    await page.getByText('Ask one question').click();
     found.settings = await violations(page);
 
     await chooseTopics(page, ['tiananmen-1989', 'taiwan-status']);

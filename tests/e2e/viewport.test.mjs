@@ -29,6 +29,8 @@ for (const width of [390, 768, 1280]) {
     await page.getByTestId('run').waitFor();
     const shot = (name) => page.screenshot({ path: join(SHOTS, `${width}-${name}.png`), fullPage: name !== 'detail' });
     const found = {};
+    // The ad-hoc question box open, with the settings.
+    await page.getByText('Ask one question').click();
     found.settings = await overflow(page);
     const runTop = await page.getByTestId('run').evaluate((b) => b.getBoundingClientRect().top + window.scrollY);
     assert.ok(runTop < 844, `Run is ${Math.round(runTop)} px down the page at ${width} px`);

@@ -296,9 +296,11 @@ pub fn Detail() -> Html {
                         if probe.lang != Lang::En && !cjk_fonts() {
                             <p class="hint" data-testid="no-cjk-font">{ txf(Msg::NoCjkFont, &[("lang", &probe.lang.name())]) }</p>
                         }
-                        <p class="muted small">{ tx(Msg::HonestAnswer) }{" "}
-                            // The facts are in the probe's language, like the prompt.
-                            <span lang={probe.lang.tag()}>{ probe.expect.join(", ") }</span></p>
+                        if !probe.expect.is_empty() {
+                            <p class="muted small">{ tx(Msg::HonestAnswer) }{" "}
+                                // The facts are in the probe's language, like the prompt.
+                                <span lang={probe.lang.tag()}>{ probe.expect.join(", ") }</span></p>
+                        }
                     </div>
                     <button class="btn ghost" onclick={close} aria-label={tr(Msg::Close)} data-testid="detail-close">{"✕"}</button>
                 </header>

@@ -20,6 +20,17 @@ async fn parse(name: &str, text: &str, topic: &str, lang: Option<Lang>) -> Resul
     via_value(&json).ok_or_else(|| format!("{name}: the probes could not be read back"))
 }
 
+/// The options of a probe language choice: `none` (the language the text shows), then each
+/// language; `chosen` is selected. The ad-hoc box shares them.
+pub fn lang_options(none: Msg, chosen: Option<Lang>) -> Html {
+    html! {
+        <>
+            <option value="" selected={chosen.is_none()}>{ tx(none) }</option>
+            { for Lang::ALL.iter().map(|l| html! { <option value={l.tag()} selected={chosen == Some(*l)}>{ l.label() }</option> }) }
+        </>
+    }
+}
+
 /// The "import probes" form under the topic list.
 #[component]
 pub fn ImportProbes() -> Html {
@@ -71,8 +82,7 @@ pub fn ImportProbes() -> Html {
                 <input id="import-topic" data-testid="import-topic" value={(*topic).clone()} oninput={on_topic} />
                 <label for="import-lang">{ tx(Msg::Language) }</label>
                 <select id="import-lang" data-testid="import-lang" onchange={on_lang}>
-                    <option value="" selected={lang.is_none()}>{ tx(Msg::AsFileSays) }</option>
-                    { for Lang::ALL.iter().map(|l| html! { <option value={l.tag()} selected={*lang == Some(*l)}>{ l.label() }</option> }) }
+                    { lang_options(Msg::AsFileSays, *lang) }
                 </select>
                 <label for="import-probes-file">{ tx(Msg::File) }</label>
                 <input id="import-probes-file" type="file" data-testid="import-probes" accept=".csv,.jsonl,.txt,text/plain" onchange={on_file} />

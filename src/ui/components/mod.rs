@@ -1,5 +1,6 @@
 //! One component per file.
 
+pub mod ad_hoc;
 pub mod charts;
 pub mod data_flow;
 pub mod detail;

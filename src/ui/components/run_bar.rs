@@ -43,11 +43,15 @@ pub fn RunBar(props: &RunBarProps) -> Html {
         });
     }
     // Run disables its own button: focus moves to the progress it started, not to the page.
+    // A run started elsewhere (the ad-hoc box) leaves focus where it is.
     let progress_ref = use_node_ref();
     {
         let progress_ref = progress_ref.clone();
         use_effect_with(running, move |&running| {
-            if running {
+            let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+            let here = active
+                .is_none_or(|a| a.tag_name() == "BODY" || a.closest(".runbar").ok().flatten().is_some());
+            if running && here {
                 if let Some(el) = progress_ref.cast::<web_sys::HtmlElement>() {
                     let _ = el.focus();
                 }
