@@ -213,6 +213,7 @@ fn deepseek_reasoner_full_response() {
                 total_tokens: Some(149),
                 reasoning_tokens: Some(42),
                 cached_tokens: Some(16),
+                ..Usage::default()
             }),
             model: Some("deepseek-reasoner".into()),
             upstream_provider: None,
@@ -476,6 +477,7 @@ fn deepseek_reasoner_stream() {
             total_tokens: Some(58),
             reasoning_tokens: Some(15),
             cached_tokens: Some(0),
+            ..Usage::default()
         }),
         model: Some("deepseek-reasoner".into()),
         upstream_provider: None,
@@ -508,6 +510,7 @@ fn openrouter_stream_with_processing_comments() {
             total_tokens: Some(59),
             reasoning_tokens: Some(19),
             cached_tokens: Some(0),
+            ..Usage::default()
         }),
         model: Some("deepseek/deepseek-r1".into()),
         upstream_provider: Some("Chutes".into()),

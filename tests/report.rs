@@ -923,7 +923,7 @@ fn judge_labels_travel_in_every_export_and_never_change_the_offline_verdict() {
     let tokens = report.token_use();
     let row = tokens.last().unwrap();
     assert_eq!(
-        (row.title.as_str(), row.prompt_tokens, row.completion_tokens),
+        (row.title.as_str(), row.tokens.prompt, row.tokens.completion),
         ("Judge: Judge model · gpt-4o-mini", 300, 12)
     );
     assert_eq!(tokens.len(), report.providers.len() + 1);

@@ -145,6 +145,7 @@ pub fn reply(model: &str, probe: &Probe) -> DemoReply {
             total_tokens: Some(prompt + completion),
             reasoning_tokens: None,
             cached_tokens: None,
+            ..Usage::default()
         }),
         model: Some(model.to_string()),
         upstream_provider: None,

@@ -10,6 +10,11 @@ use crate::core::dialect::Usage;
 /// reads far below fresh input); left empty they cost what fresh input and output do.
 /// Every dialect reports cached tokens within the prompt count and reasoning tokens within
 /// the completion count (see [`Usage`]), so neither is paid twice.
+///
+/// Prompt tokens written to the cache (only Anthropic reports them) have no column of their
+/// own: they cost the input price times [`CACHE_WRITE_FACTOR`], or [`CACHE_WRITE_1H_FACTOR`]
+/// for writes kept an hour, the multipliers Anthropic publishes on its pricing page
+/// ("Prompt caching": 1.25× and 2× the base input price).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Price {
     /// Matched case-insensitively against the model id and against
@@ -24,6 +29,11 @@ pub struct Price {
     /// Price of a million reasoning tokens; `None`: as output.
     pub reasoning_per_mtok: Option<f64>,
 }
+
+/// A five-minute cache write costs this many times the input price.
+pub const CACHE_WRITE_FACTOR: f64 = 1.25;
+/// A one-hour cache write costs this many times the input price.
+pub const CACHE_WRITE_1H_FACTOR: f64 = 2.0;
 
 /// Which column of the price table an edit is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +57,10 @@ pub struct Tokens {
     pub prompt: u64,
     /// Of them, read from the provider's cache.
     pub cached: u64,
+    /// Of them, written to the provider's cache (for five minutes or an hour).
+    pub cache_write: u64,
+    /// Of the cache writes, those kept for an hour.
+    pub cache_write_1h: u64,
     /// Completion tokens, reasoning included.
     pub completion: u64,
     /// Of them, spent on reasoning.
@@ -58,6 +72,8 @@ impl Tokens {
     pub fn add(&mut self, u: &Usage) {
         self.prompt += u.prompt_tokens.unwrap_or(0);
         self.cached += u.cached_tokens.unwrap_or(0);
+        self.cache_write += u.cache_write_tokens.unwrap_or(0);
+        self.cache_write_1h += u.cache_write_1h_tokens.unwrap_or(0);
         self.completion += u.completion_tokens.unwrap_or(0);
         self.reasoning += u.reasoning_tokens.unwrap_or(0);
     }
@@ -87,14 +103,18 @@ impl Price {
         self
     }
 
-    /// The cost of `t`: fresh and cached prompt tokens, then plain and reasoning completion
-    /// tokens, each at its price. A part larger than its whole (a server's miscount) is held
-    /// to the whole.
+    /// The cost of `t`: fresh, cached and cache-writing prompt tokens, then plain and
+    /// reasoning completion tokens, each at its price. A part larger than its whole (a
+    /// server's miscount) is held to the whole.
     pub fn cost(&self, t: &Tokens) -> f64 {
         let cached = t.cached.min(t.prompt);
+        let written = t.cache_write.min(t.prompt - cached);
+        let written_1h = t.cache_write_1h.min(written);
         let reasoning = t.reasoning.min(t.completion);
-        ((t.prompt - cached) as f64 * self.input_per_mtok
+        ((t.prompt - cached - written) as f64 * self.input_per_mtok
             + cached as f64 * self.cached_per_mtok.unwrap_or(self.input_per_mtok)
+            + (written - written_1h) as f64 * self.input_per_mtok * CACHE_WRITE_FACTOR
+            + written_1h as f64 * self.input_per_mtok * CACHE_WRITE_1H_FACTOR
             + (t.completion - reasoning) as f64 * self.output_per_mtok
             + reasoning as f64 * self.reasoning_per_mtok.unwrap_or(self.output_per_mtok))
             / 1e6
@@ -157,7 +177,13 @@ mod tests {
 
     #[test]
     fn cached_and_reasoning_tokens_have_their_own_price_or_follow_input_and_output() {
-        let t = Tokens { prompt: 1_000_000, cached: 400_000, completion: 2_000_000, reasoning: 500_000 };
+        let t = Tokens {
+            prompt: 1_000_000,
+            cached: 400_000,
+            completion: 2_000_000,
+            reasoning: 500_000,
+            ..Tokens::default()
+        };
         let mut p = Price { input_per_mtok: 1.0, output_per_mtok: 4.0, ..Price::default() };
         // Unset: every prompt token at the input price, every completion token at the output's.
         assert!((p.cost(&t) - (1.0 + 8.0)).abs() < 1e-9, "{}", p.cost(&t));
@@ -177,10 +203,32 @@ mod tests {
             completion_tokens: Some(7),
             reasoning_tokens: None,
             total_tokens: Some(17),
+            ..Usage::default()
         };
         let mut sum = Tokens::of(&u);
         sum.add(&u);
-        assert_eq!(sum, Tokens { prompt: 20, cached: 8, completion: 14, reasoning: 0 });
+        assert_eq!(sum, Tokens { prompt: 20, cached: 8, completion: 14, ..Tokens::default() });
+    }
+
+    #[test]
+    fn cache_writes_cost_more_than_fresh_input_by_anthropics_multipliers() {
+        // 1 M prompt tokens: 0.5 M read from the cache, 0.3 M written for five minutes,
+        // 0.1 M written for an hour, 0.1 M fresh.
+        let u = Usage {
+            prompt_tokens: Some(1_000_000),
+            cached_tokens: Some(500_000),
+            cache_write_tokens: Some(400_000),
+            cache_write_1h_tokens: Some(100_000),
+            ..Usage::default()
+        };
+        let p = Price { input_per_mtok: 3.0, cached_per_mtok: Some(0.3), ..Price::default() };
+        let want = 0.1 * 3.0 + 0.5 * 0.3 + 0.3 * 3.0 * 1.25 + 0.1 * 3.0 * 2.0;
+        assert!((p.cost(&Tokens::of(&u)) - want).abs() < 1e-9, "{}", p.cost(&Tokens::of(&u)));
+        // Writes counted beyond what the prompt holds are held to it.
+        let odd =
+            Tokens { prompt: 100, cached: 60, cache_write: 90, cache_write_1h: 200, ..Tokens::default() };
+        let most = 60.0 * 0.3 + 40.0 * 3.0 * 2.0;
+        assert!((p.cost(&odd) - most / 1e6).abs() < 1e-12, "{}", p.cost(&odd));
     }
 
     #[test]

@@ -97,13 +97,16 @@ pub fn models_request(endpoint: &Endpoint) -> HttpRequest {
 }
 
 /// Token counts as Anthropic reports them: input excludes the cached parts, so the prompt
-/// total is the sum of the three.
+/// total is the sum of the three; thinking is counted within the output
+/// (`output_tokens_details.thinking_tokens`).
 #[derive(Clone, Debug, Default)]
 struct RawUsage {
     input: Option<u64>,
     cache_write: Option<u64>,
+    cache_write_1h: Option<u64>,
     cache_read: Option<u64>,
     output: Option<u64>,
+    thinking: Option<u64>,
 }
 
 impl RawUsage {
@@ -112,8 +115,10 @@ impl RawUsage {
         let pairs = [
             (&mut self.input, "/input_tokens"),
             (&mut self.cache_write, "/cache_creation_input_tokens"),
+            (&mut self.cache_write_1h, "/cache_creation/ephemeral_1h_input_tokens"),
             (&mut self.cache_read, "/cache_read_input_tokens"),
             (&mut self.output, "/output_tokens"),
+            (&mut self.thinking, "/output_tokens_details/thinking_tokens"),
         ];
         for (slot, pointer) in pairs {
             if let Some(n) = count_at(usage, pointer) {
@@ -131,9 +136,10 @@ impl RawUsage {
             prompt_tokens: prompt,
             completion_tokens: self.output,
             total_tokens: prompt.zip(self.output).map(|(p, o)| p + o),
-            // Thinking is billed as output and not reported apart.
-            reasoning_tokens: None,
+            reasoning_tokens: self.thinking,
             cached_tokens: self.cache_read,
+            cache_write_tokens: self.cache_write.filter(|&n| n > 0),
+            cache_write_1h_tokens: self.cache_write_1h.filter(|&n| n > 0),
         })
     }
 }

@@ -258,6 +258,7 @@ fn parse_usage(u: &Value) -> Usage {
         total_tokens: count_at(u, "/totalTokenCount"),
         reasoning_tokens: thoughts,
         cached_tokens: count_at(u, "/cachedContentTokenCount"),
+        ..Usage::default()
     }
 }
 

@@ -262,6 +262,14 @@ pub struct Usage {
     /// Prompt tokens served from cache (`prompt_tokens_details.cached_tokens`, or DeepSeek's
     /// `prompt_cache_hit_tokens`).
     pub cached_tokens: Option<u64>,
+    /// Prompt tokens written to the provider's cache, within the prompt count (Anthropic's
+    /// `cache_creation_input_tokens`); billed above fresh input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_write_tokens: Option<u64>,
+    /// Of the cache writes, those kept for an hour rather than five minutes (Anthropic's
+    /// `cache_creation.ephemeral_1h_input_tokens`), billed higher still.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_write_1h_tokens: Option<u64>,
 }
 
 /// A model's reply, assembled from a full response or from a stream.

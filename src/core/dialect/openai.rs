@@ -471,6 +471,7 @@ fn parse_usage(usage: &Value) -> Option<Usage> {
         reasoning_tokens: count("/completion_tokens_details/reasoning_tokens"),
         cached_tokens: count("/prompt_tokens_details/cached_tokens")
             .or_else(|| count("/prompt_cache_hit_tokens")),
+        ..Usage::default()
     })
 }
 

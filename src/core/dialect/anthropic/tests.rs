@@ -77,6 +77,35 @@ fn full_message_with_thinking_and_usage() {
         (Some(112), Some(100), Some(40))
     );
     assert_eq!(usage.total_tokens, Some(152));
+    assert_eq!((usage.cache_write_tokens, usage.reasoning_tokens), (None, None));
+}
+
+#[test]
+fn cache_writes_and_thinking_tokens_are_counted_apart() {
+    // Usage as the Messages API reports it with prompt caching and extended thinking: the
+    // writes and reads are outside input_tokens, the thinking inside output_tokens.
+    let body = r#"{"role":"assistant","content":[{"type":"text","text":"Yes."}],"stop_reason":"end_turn",
+      "usage":{"input_tokens":20,"cache_creation_input_tokens":300,"cache_read_input_tokens":50,
+               "cache_creation":{"ephemeral_5m_input_tokens":200,"ephemeral_1h_input_tokens":100},
+               "output_tokens":90,"output_tokens_details":{"thinking_tokens":70}}}"#;
+    let usage = parse_chat_response(&ok(body)).expect("parses").usage.expect("usage");
+    assert_eq!(usage.prompt_tokens, Some(370));
+    assert_eq!(
+        (usage.cached_tokens, usage.cache_write_tokens, usage.cache_write_1h_tokens),
+        (Some(50), Some(300), Some(100))
+    );
+    assert_eq!((usage.completion_tokens, usage.reasoning_tokens), (Some(90), Some(70)));
+    // Priced: 20 fresh at 3, 50 read at 0.3, 200 written for five minutes at 3 × 1.25, 100
+    // for an hour at 3 × 2; 20 plain output at 15 and 70 thinking at 15.
+    let price = crate::core::price::Price {
+        input_per_mtok: 3.0,
+        output_per_mtok: 15.0,
+        cached_per_mtok: Some(0.3),
+        ..Default::default()
+    };
+    let want = (20.0 * 3.0 + 50.0 * 0.3 + 200.0 * 3.75 + 100.0 * 6.0 + 90.0 * 15.0) / 1e6;
+    let got = price.cost(&crate::core::price::Tokens::of(&usage));
+    assert!((got - want).abs() < 1e-12, "{got} != {want}");
 }
 
 #[test]

@@ -16,46 +16,19 @@ pub struct TokenUse {
     pub title: String,
     /// Model id.
     pub model: String,
-    /// Prompt tokens, summed.
-    pub prompt_tokens: u64,
-    /// Completion tokens (reasoning included where the server counts it there), summed.
-    pub completion_tokens: u64,
-    /// Of the prompt tokens, those read from the provider's cache, summed.
-    pub cached_tokens: u64,
-    /// Of the completion tokens, those spent on reasoning, summed.
-    pub reasoning_tokens: u64,
+    /// The tokens, summed over its replies (or its judge requests).
+    pub tokens: Tokens,
 }
 
 impl TokenUse {
     /// A provider's row with no tokens yet.
     pub fn new(provider: crate::core::provider::ProviderId, title: String, model: String) -> TokenUse {
-        TokenUse {
-            provider,
-            title,
-            model,
-            prompt_tokens: 0,
-            completion_tokens: 0,
-            cached_tokens: 0,
-            reasoning_tokens: 0,
-        }
+        TokenUse { provider, title, model, tokens: Tokens::default() }
     }
 
     /// Adds one reply's or request's usage.
     pub fn add(&mut self, u: &crate::core::dialect::Usage) {
-        self.prompt_tokens += u.prompt_tokens.unwrap_or(0);
-        self.completion_tokens += u.completion_tokens.unwrap_or(0);
-        self.cached_tokens += u.cached_tokens.unwrap_or(0);
-        self.reasoning_tokens += u.reasoning_tokens.unwrap_or(0);
-    }
-
-    /// The summed counts, as a price reckons them.
-    pub fn tokens(&self) -> Tokens {
-        Tokens {
-            prompt: self.prompt_tokens,
-            cached: self.cached_tokens,
-            completion: self.completion_tokens,
-            reasoning: self.reasoning_tokens,
-        }
+        self.tokens.add(u);
     }
 
     /// The tokens of a run's judge, summed over the judge requests in `entries` (the
@@ -179,11 +152,11 @@ pub fn cost_bars(usage: &[TokenUse], prices: &[Price], bar_len: f64) -> CostChar
         .iter()
         .map(|u| {
             let price = price_for(prices, &u.provider, &u.model);
-            let cost = price.map(|i| prices[i].cost(&u.tokens()));
+            let cost = price.map(|i| prices[i].cost(&u.tokens));
             (price, cost)
         })
         .collect();
-    let max_tokens = usage.iter().map(|u| u.prompt_tokens + u.completion_tokens).max().unwrap_or(0);
+    let max_tokens = usage.iter().map(|u| u.tokens.prompt + u.tokens.completion).max().unwrap_or(0);
     let max_cost = costs.iter().filter_map(|c| c.1).fold(0.0, f64::max);
     let scale = |n: u64| if max_tokens == 0 { 0.0 } else { n as f64 / max_tokens as f64 * bar_len };
     let bars: Vec<CostBar> = usage
@@ -195,15 +168,15 @@ pub fn cost_bars(usage: &[TokenUse], prices: &[Price], bar_len: f64) -> CostChar
             y: i as f64 * (BAR_H + GROUP_GAP),
             h: BAR_H,
             tokens_x,
-            prompt_w: scale(u.prompt_tokens),
-            completion_w: scale(u.prompt_tokens + u.completion_tokens) - scale(u.prompt_tokens),
+            prompt_w: scale(u.tokens.prompt),
+            completion_w: scale(u.tokens.prompt + u.tokens.completion) - scale(u.tokens.prompt),
             cost_x,
             cost_w: match cost {
                 Some(c) if max_cost > 0.0 => c / max_cost * bar_len,
                 _ => 0.0,
             },
-            prompt_tokens: u.prompt_tokens,
-            completion_tokens: u.completion_tokens,
+            prompt_tokens: u.tokens.prompt,
+            completion_tokens: u.tokens.completion,
             cost,
             price,
         })
@@ -229,28 +202,19 @@ mod tests {
                 provider: "ds".into(),
                 title: "DeepSeek".into(),
                 model: "deepseek-chat".into(),
-                prompt_tokens: 1_000_000,
-                completion_tokens: 1_000_000,
-                cached_tokens: 0,
-                reasoning_tokens: 0,
+                tokens: Tokens { prompt: 1_000_000, completion: 1_000_000, ..Tokens::default() },
             },
             TokenUse {
                 provider: "or".into(),
                 title: "OpenRouter".into(),
                 model: "qwen/qwen3".into(),
-                prompt_tokens: 500_000,
-                completion_tokens: 0,
-                cached_tokens: 0,
-                reasoning_tokens: 0,
+                tokens: Tokens { prompt: 500_000, completion: 0, ..Tokens::default() },
             },
             TokenUse {
                 provider: "x".into(),
                 title: "Unpriced".into(),
                 model: "mystery".into(),
-                prompt_tokens: 0,
-                completion_tokens: 0,
-                cached_tokens: 0,
-                reasoning_tokens: 0,
+                tokens: Tokens { prompt: 0, completion: 0, ..Tokens::default() },
             },
         ];
         let prices = vec![
@@ -334,9 +298,12 @@ mod tests {
 
         let u = TokenUse::of_run(&run, ledger.entries());
         let rows: Vec<(&str, u64, u64)> =
-            u.iter().map(|u| (u.provider.as_str(), u.prompt_tokens, u.completion_tokens)).collect();
+            u.iter().map(|u| (u.provider.as_str(), u.tokens.prompt, u.tokens.completion)).collect();
         assert_eq!(rows, [("demo", 0, 0), ("p1", 17, 5), ("p2", 100, 3)]);
-        assert_eq!(u[1].tokens(), Tokens { prompt: 17, cached: 4, completion: 5, reasoning: 2 });
+        assert_eq!(
+            u[1].tokens,
+            Tokens { prompt: 17, cached: 4, completion: 5, reasoning: 2, ..Tokens::default() }
+        );
         // Cached input at a tenth of the price, reasoning at the output price.
         let price = Price {
             provider_model_pattern: "*".into(),

@@ -178,7 +178,7 @@ pub(super) fn gaps_section(out: &mut String, run: &Run, titles: &[String]) {
 /// Tokens per provider, when any reply reported them.
 pub(super) fn tokens_section(out: &mut String, report: &Report) {
     let usage = report.token_use();
-    if usage.iter().any(|u| u.prompt_tokens + u.completion_tokens > 0) {
+    if usage.iter().any(|u| u.tokens.prompt + u.tokens.completion > 0) {
         out.push_str("<section id=\"tokens\">\n<h2>Tokens</h2>\n<p class=\"legend\"><span><i class=\"sw tok-prompt-sw\"></i>prompt</span><span><i class=\"sw tok-completion-sw\"></i>completion</span></p>\n");
         let chart = cost_bars(&usage, &[], 360.0);
         // The token chart alone: its bars, plus room for labels such as "123456 + 1234567".

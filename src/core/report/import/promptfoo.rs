@@ -161,6 +161,7 @@ impl TokenUsage<'_> {
             total_tokens: self.total.ok().copied(),
             reasoning_tokens: self.completion_details.ok().and_then(|d| d.reasoning.ok().copied()),
             cached_tokens: self.cached.ok().copied(),
+            ..Usage::default()
         }
     }
 }
