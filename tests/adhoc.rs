@@ -112,7 +112,7 @@ fn a_kept_question_joins_the_users_probes_and_the_next_run() {
     let selected: Vec<String> = s.selected_probes().into_iter().map(|p| p.prompt).collect();
     assert_eq!(selected, [QUESTION]);
     s = apply(&s, Action::SetControls(true));
-    assert!(s.run_size_text().starts_with("2 probes × 1 provider"), "{}", s.run_size_text());
+    assert!(s.run_size_text().starts_with("2 probes × 1 model"), "{}", s.run_size_text());
     s = apply(&s, Action::StartRun { id: "r".into(), at_ms: 0.0 });
     let run = s.run.as_ref().unwrap();
     assert_eq!(run.probes.len(), 2);

@@ -105,7 +105,10 @@ fn a_run_has_a_column_per_model_the_engine_gets_the_key_and_the_report_does_not(
     p.more_models = vec!["qwen-72b".into()];
     let s = state_with(p);
     let n = s.selected_probes().len();
-    assert!(s.run_size_text().starts_with(&format!("{n} probes × 2 providers")), "{}", s.run_size_text());
+    assert_eq!(s.run_size_text(), format!("{n} probes × 2 models = {} requests", n * 2));
+    // Samples multiply the requests, and the line says so.
+    let three = apply(&s, Action::SetSamples(3));
+    assert_eq!(three.run_size_text(), format!("{n} probes × 2 models × 3 samples = {} requests", n * 6));
     let s = apply(&s, Action::StartRun { id: "r".into(), at_ms: 0.0 });
     let run = s.run.as_ref().expect("run started");
     let cols: Vec<(&str, &str, &str)> =

@@ -326,17 +326,24 @@ impl AppState {
         self.providers.iter().filter(|p| !p.is_simulated()).map(|p| (p.id.clone(), p.title())).collect()
     }
 
-    /// The size of the next run, for the probe picker: `36 probes × 2 providers = 72
-    /// requests`, and with a judge `, and up to 72 to the judge`.
+    /// The size of the next run, for the probe picker: `36 probes × 2 models = 72
+    /// requests` (every ticked model is a column), `× 3 samples` when each probe is asked
+    /// more than once, and with a judge `, and up to 72 to the judge`.
     pub fn run_size_text(&self) -> String {
         // Counted, not copied: the picker draws this line at every update.
         let probes = self.selection.probes(&self.pack).len() + self.chosen_imported().count();
-        let providers: usize = self.runnable_providers().0.iter().map(|p| p.models().len()).sum();
-        let n = probes * providers;
+        let models: usize = self.runnable_providers().0.iter().map(|p| p.models().len()).sum();
+        let samples = self.samples.max(1);
+        let n = probes * models * samples;
         let judge =
             if self.judge_provider().is_some() { tf(Msg::RunSizeJudge, &[("n", &n)]) } else { String::new() };
-        let size = if providers == 1 { Msg::RunSizeOne } else { Msg::RunSize };
-        tf(size, &[("probes", &probes), ("providers", &providers), ("n", &n)]) + &judge
+        let size = match (models, samples) {
+            (1, 1) => Msg::RunSizeOne,
+            (_, 1) => Msg::RunSize,
+            (1, _) => Msg::RunSizeSamplesOne,
+            _ => Msg::RunSizeSamples,
+        };
+        tf(size, &[("probes", &probes), ("models", &models), ("samples", &samples), ("n", &n)]) + &judge
     }
 
     /// The chosen judge provider, when it still exists.

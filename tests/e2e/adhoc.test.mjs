@@ -61,7 +61,7 @@ test('one question and its control go to every enabled model, side by side, and 
   assert.match(await page.getByTestId('notice').textContent(), /my-probes/);
   assert.ok(await page.getByTestId('topic-my-probes').isChecked());
   await chooseTopics(page, ['my-probes']);
-  assert.match(await page.getByTestId('probe-count').textContent(), /^2 probes × 2 providers = 4 requests/);
+  assert.match(await page.getByTestId('probe-count').textContent(), /^2 probes × 2 models = 4 requests/);
   await page.getByTestId('run').click();
   assert.equal((await waitForRun(page)).done, 4);
   const cells = Object.entries(await cellVerdicts(page));

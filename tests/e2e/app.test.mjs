@@ -24,7 +24,7 @@ test('a first-time user runs the simulated demo provider at once', async () => {
   await page.getByTestId('empty').waitFor();
   await chooseTopics(page, ['tiananmen-1989', 'taiwan-status']);
   const count = await page.getByTestId('probe-count').textContent();
-  assert.match(count, /^36 probes × 1 provider = 36 requests$/, count);
+  assert.match(count, /^36 probes × 1 model = 36 requests$/, count);
   await page.getByTestId('run').click();
   const { done, total } = await waitForRun(page);
   assert.equal(done, 36);

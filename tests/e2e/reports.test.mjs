@@ -192,7 +192,7 @@ test('imported probe lists run like the pack\'s, under the topic the user names;
   await page.getByTestId('topic-press-freedom').waitFor();
   await page.getByTestId('topics-none').click();
   await page.getByTestId('topic-press-freedom').check();
-  assert.match(await page.getByTestId('probe-count').textContent(), new RegExp(`^${lines.length} probes × 1 provider`));
+  assert.match(await page.getByTestId('probe-count').textContent(), new RegExp(`^${lines.length} probes × 1 model`));
   await page.getByTestId('run').click();
   const { done, total } = await waitForRun(page);
   assert.equal(total, lines.length);

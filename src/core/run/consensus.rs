@@ -5,6 +5,7 @@
 //! first (the lowest sample number) is the majority. So the figure is decided by the samples
 //! alone, never by an order of verdicts, and the same samples always give the same answer.
 
+use crate::core::i18n::{tf, Msg};
 use crate::core::verdict::Label;
 
 /// The majority verdict of a cell's samples.
@@ -48,9 +49,11 @@ impl Consensus {
         self.agree as f64 / self.total.max(1) as f64
     }
 
-    /// `3/3 agree`, or `2/3 agree, flips` when the samples disagree.
+    /// `3/3 agree`, or `2/3 agree, flips` when the samples disagree (in the interface's
+    /// language).
     pub fn describe(&self) -> String {
-        format!("{}/{} agree{}", self.agree, self.total, if self.flips() { ", flips" } else { "" })
+        let msg = if self.flips() { Msg::SamplesFlip } else { Msg::SamplesAgree };
+        tf(msg, &[("agree", &self.agree), ("total", &self.total)])
     }
 }
 

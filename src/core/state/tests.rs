@@ -136,7 +136,7 @@ fn a_chosen_judge_goes_with_the_run_and_a_removed_one_is_forgotten() {
     let n = s.selected_probes().len();
     assert_eq!(
         s.run_size_text(),
-        format!("{n} probes × 2 providers = {} requests, and up to {} to the judge", n * 2, n * 2)
+        format!("{n} probes × 2 models = {} requests, and up to {} to the judge", n * 2, n * 2)
     );
     let started = apply(&s, Action::StartRun { id: "r".into(), at_ms: 0.0 });
     let run = started.run.as_ref().unwrap();
@@ -154,7 +154,7 @@ fn a_chosen_judge_goes_with_the_run_and_a_removed_one_is_forgotten() {
 
     let s = apply(&s, Action::RemoveProvider(judge.clone()));
     assert_eq!(s.judge, None);
-    assert_eq!(s.run_size_text(), format!("{n} probes × 2 providers = {} requests", n * 2));
+    assert_eq!(s.run_size_text(), format!("{n} probes × 2 models = {} requests", n * 2));
     let restored = apply(
         &fresh(),
         Action::Restore { providers: vec![ProviderConfig::demo()], selection: None, judge: Some(judge) },
