@@ -78,6 +78,8 @@ fn asking_runs_only_the_typed_probes_with_every_enabled_provider_and_opens_them(
     assert_eq!(run.providers.len(), 1, "the demo, the one provider enabled");
     assert_eq!(run.progress(0.0).total, 2);
     assert_eq!(s.detail.as_deref(), Some(run.probes[0].id.as_str()), "the replies open side by side");
+    // Its topic reads as words in the matrix and the exports, not as an id.
+    assert_eq!(run.topic_title(&run.probes[0].topic), "Asked ad hoc");
     // The control links back to the question it controls for, though the pack has neither.
     let links = related(&run.probes[1], run, &s.pack);
     assert!(links.iter().any(|l| l.probe_id == run.probes[0].id && l.in_run), "{links:?}");

@@ -211,6 +211,7 @@ messages! {
     AdHocSend = "Ask every model",
     AdHocKeep = "Add to my probes",
     AdHocEmpty = "Type a question first.",
+    AdHocTopic = "Asked ad hoc",
     AdHocKept = "Added to your probes under the topic {topic}; runs ask it while that topic is chosen.",
     English = "English",
     SimplifiedChinese = "Simplified Chinese",

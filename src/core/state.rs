@@ -458,6 +458,10 @@ fn step(s: &mut AppState, action: Action) {
             match ask {
                 Some((id, at_ms)) => {
                     if start_run(s, id, at_ms, probes) {
+                        if let Some(run) = s.run.as_mut() {
+                            Rc::make_mut(&mut run.topic_titles)
+                                .insert(topic, tr(Msg::AdHocTopic).to_string());
+                        }
                         s.detail = Some(first);
                     }
                 }
