@@ -74,3 +74,43 @@ fn the_built_in_pack_passes_its_check() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("sensitive and") && stdout.contains("control probes"), "{stdout}");
 }
+
+/// The `candor run` and `candor compare` command lines of the example monitoring workflow and
+/// of docs/MONITORING.md's shell examples (continuations joined; prose mentions left out).
+fn documented_commands() -> Vec<String> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut out = Vec::new();
+    for file in ["examples/github-actions/nightly-probes.yml", "docs/MONITORING.md"] {
+        let text = std::fs::read_to_string(format!("{root}/{file}")).expect("the file exists");
+        let joined = text.replace("\\\n", " ");
+        for line in joined.lines() {
+            let line = line.trim().trim_start_matches("./");
+            if line.starts_with("candor run ") || line.starts_with("candor compare ") {
+                out.push(line.split(" #").next().unwrap_or_default().trim().to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_monitoring_example_uses_only_options_the_commands_have() {
+    let commands = documented_commands();
+    assert!(commands.iter().any(|c| c.starts_with("candor run ")), "{commands:?}");
+    assert!(
+        commands.iter().any(|c| c.starts_with("candor compare ") && c.contains("--exit-code")),
+        "{commands:?}"
+    );
+    for command in &commands {
+        let sub = command.split_whitespace().nth(1).expect("a subcommand");
+        let (code, help, _) = candor(&[sub, "--help"]);
+        assert_eq!(code, 0);
+        for flag in command.split_whitespace().filter(|w| w.starts_with("--")) {
+            let flag = flag.split('=').next().unwrap_or(flag);
+            assert!(
+                help.contains(flag),
+                "`{command}` uses {flag}, which `candor {sub}` does not have:\n{help}"
+            );
+        }
+    }
+}

@@ -1015,6 +1015,36 @@ fn exports_name_topics_by_their_titles_and_keep_them_through_a_saved_report() {
 }
 
 #[test]
+fn compare_with_exit_code_fails_a_scheduled_job_when_a_verdict_changed() {
+    let dir = std::env::temp_dir().join(format!("candor-compare-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let a = sample_report();
+    let mut b = a.clone();
+    let flipped =
+        b.results.iter_mut().find(|r| r.verdict.label != Label::Refused).expect("a cell not refused");
+    flipped.verdict.label = Label::Refused;
+    let (pa, pb) = (dir.join("a.json"), dir.join("b.json"));
+    std::fs::write(&pa, to_json(&a)).expect("write");
+    std::fs::write(&pb, to_json(&b)).expect("write");
+    let (pa, pb) = (pa.to_string_lossy().into_owned(), pb.to_string_lossy().into_owned());
+
+    // Without the flag a change is reported and the command succeeds; with it, exit 1.
+    let (code, stdout, _) = candor(&["compare", &pa, &pb]);
+    assert_eq!(code, 0);
+    assert!(String::from_utf8_lossy(&stdout).contains("1 changed"), "{}", String::from_utf8_lossy(&stdout));
+    let (code, stdout, _) = candor(&["compare", &pa, &pb, "--exit-code"]);
+    assert_eq!(code, 1);
+    assert!(String::from_utf8_lossy(&stdout).contains("→ refused"), "the change is still listed");
+    // The same report twice: nothing changed, exit 0.
+    assert_eq!(candor(&["compare", &pa, &pa, "--exit-code"]).0, 0);
+    // A report that cannot be read is trouble, not a change: exit 2.
+    let (code, _, stderr) = candor(&["compare", &pa, "/no/such/report.json", "--exit-code"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.starts_with("candor: "), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_comparison_of_runs_with_no_probe_in_common_says_so() {
     let a = sample_report();
     let same = compare(&a, &a);

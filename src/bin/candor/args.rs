@@ -45,7 +45,7 @@ pub enum Command {
     /// Render a saved report.
     Report { file: String, format: ExportFormat },
     /// Which cells changed verdict between two reports.
-    Compare { a: String, b: String },
+    Compare { a: String, b: String, exit_code: bool },
     /// Send a pack's probes to one model and write the report.
     Run(Box<RunArgs>),
 }
@@ -151,8 +151,10 @@ pub const HELP: &[Help] = &[
     },
     Help {
         name: "compare",
-        synopsis: "candor compare A.json B.json",
-        about: "which cells changed verdict between two reports, per provider and topic",
+        synopsis: "candor compare A.json B.json [--exit-code]",
+        about: "which cells changed verdict between two reports, per provider and topic;\n\
+                --exit-code: exit status 1 when any cell changed, 2 when a report cannot be\n\
+                read (for scheduled monitoring)",
     },
     Help {
         name: "run",
@@ -301,6 +303,7 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
         samples: 1,
     };
     let mut dialect_given = false;
+    let mut exit_code = false;
     let name = help.name;
     let takes_training = matches!(name, "train" | "cv");
     while let Some(arg) = p.next()? {
@@ -308,6 +311,7 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
             Long("help") | Short('h') => return Ok(Command::Help(Some(help))),
             Long("split") if name == "eval" || name == "cv" => split = p.value()?.parse_with(split_of)?,
             Long("misses") if name == "eval" || name == "cv" => misses = true,
+            Long("exit-code") if name == "compare" => exit_code = true,
             Long("out") if name == "train" => out = Some(p.value()?.string()?),
             Long("epochs") if takes_training => config.epochs = p.value()?.parse()?,
             Long("lr") if takes_training => config.learning_rate = p.value()?.parse()?,
@@ -419,7 +423,7 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
         "compare" => {
             count("two report files", 2)?;
             let b = files.remove(1);
-            Command::Compare { a: files.remove(0), b }
+            Command::Compare { a: files.remove(0), b, exit_code }
         }
         other => return Err(format!("unknown command `{other}`").into()),
     })

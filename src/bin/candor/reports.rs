@@ -74,11 +74,19 @@ pub fn render(path: &str, format: ExportFormat) -> ExitCode {
     }
 }
 
-/// `candor compare A B`: which cells changed verdict.
-pub fn compare_reports(a: &str, b: &str) -> ExitCode {
+/// `candor compare A B`: which cells changed verdict. With `exit_code` the status says it
+/// the way `diff` does: 0 when no cell changed, 1 when any did (a scheduled job then fails
+/// and someone looks), 2 when a report cannot be read.
+pub fn compare_reports(a: &str, b: &str, exit_code: bool) -> ExitCode {
     let (ra, rb) = match (load_report(a), load_report(b)) {
         (Ok(ra), Ok(rb)) => (ra, rb),
+        (Err(_), _) | (_, Err(_)) if exit_code => return ExitCode::from(2),
         (Err(code), _) | (_, Err(code)) => return code,
     };
-    emit(&report::compare(&ra, &rb).describe())
+    let comparison = report::compare(&ra, &rb);
+    let shown = emit(&comparison.describe());
+    if exit_code && !comparison.changed.is_empty() {
+        return ExitCode::from(1);
+    }
+    shown
 }
