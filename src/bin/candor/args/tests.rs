@@ -75,7 +75,11 @@ fn the_documented_command_lines_read_as_meant() {
     );
     assert_eq!(
         cmd(&["compare", "old.json", "new.json"]),
-        Ok(Command::Compare { a: "old.json".into(), b: "new.json".into() })
+        Ok(Command::Compare { a: "old.json".into(), b: "new.json".into(), exit_code: false })
+    );
+    assert_eq!(
+        cmd(&["compare", "--exit-code", "old.json", "new.json"]),
+        Ok(Command::Compare { a: "old.json".into(), b: "new.json".into(), exit_code: true })
     );
 }
 
