@@ -177,6 +177,7 @@ messages! {
     ProblemModel = "Choose a model: pick one from the server's list or type its id.",
     ProblemUrl = "The base URL must start with http:// or https://.",
     ProblemKey = "{provider} needs an API key.",
+    ProblemKeyChar = "The {provider} key holds a character that cannot be sent in a request header ({char}); copy the key again.",
     ConcurrencyNote = "Plain http:// (HTTP/1.1): browsers open at most {n} connections to {host}, so Candor sends at most {n} requests to it at once, shared by every provider on it; more would only wait in the browser's queue.",
     // Probes.
     Probes = "Probes",

@@ -494,6 +494,18 @@ impl ProviderConfig {
         if self.preset.needs_key() && self.api_key.as_deref().is_none_or(|k| k.trim().is_empty()) {
             return Some(tf(Msg::ProblemKey, &[("provider", &self.preset.label())]));
         }
+        // A key travels in a header, where the browser refuses anything but printable ASCII
+        // (a bullet or a line break pasted with it). Said here, before the run, rather than as
+        // an error in every cell; the character is named, never the key.
+        let key = self.api_key.as_deref().map_or("", str::trim);
+        if let Some(c) = key.chars().find(|c| !c.is_ascii_graphic() && *c != ' ') {
+            let shown = if c.is_control() || c.is_whitespace() {
+                format!("U+{:04X}", u32::from(c))
+            } else {
+                format!("{c} (U+{:04X})", u32::from(c))
+            };
+            return Some(tf(Msg::ProblemKeyChar, &[("provider", &self.preset.label()), ("char", &shown)]));
+        }
         None
     }
 }
@@ -501,6 +513,21 @@ impl ProviderConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_with_a_character_no_header_can_carry_is_a_problem_that_names_the_character_only() {
+        let mut p = ProviderConfig::from_preset("p1", Preset::DeepSeek);
+        p.api_key = Some("  sk-abc123  ".into());
+        assert_eq!(p.problem(), None, "spaces around a pasted key are trimmed when it is sent");
+        for (key, named) in
+            [("sk-abc•def", "• (U+2022)"), ("sk-abc\ndef", "U+000A"), ("sk-abc\u{200b}def", "U+200B")]
+        {
+            p.api_key = Some(key.into());
+            let problem = p.problem().expect("a problem");
+            assert!(problem.contains(named), "{problem}");
+            assert!(!problem.contains("abc"), "the key is never shown: {problem}");
+        }
+    }
 
     #[test]
     fn key_is_never_serialized() {
