@@ -184,7 +184,7 @@ messages! {
     Topics = "Topics",
     TopicsAll = "all",
     TopicsNone = "none",
-    ImportedTopic = "{topic} ({n} imported)",
+    ImportedTopic = "{topic} ({n} added by you)",
     ForgetTopic = "Forget the imported topic {topic}",
     Forget = "forget",
     Languages = "Languages",
