@@ -20,7 +20,8 @@ fn decimals(v: f64, digits: usize) -> String {
     if v.is_infinite() {
         return if v > 0.0 { "inf" } else { "-inf" }.to_string();
     }
-    let unit = 10u64.pow(digits.min(9) as u32);
+    let digits = digits.min(9);
+    let unit = 10u64.pow(digits as u32);
     let n = (v.abs() * unit as f64).round() as u64;
     let sign = if v < 0.0 && n > 0 { "-" } else { "" };
     if unit == 1 {
@@ -62,6 +63,7 @@ mod tests {
         assert_eq!(fixed(0.000_12, 4), "0.0001");
         assert_eq!(fixed(7.0, 3), "7.000");
         assert_eq!(fixed(0.05, 1), "0.1");
+        assert_eq!(fixed(1.5, 12), "1.500000000", "at most nine decimals");
     }
 
     #[test]
