@@ -164,7 +164,7 @@ fn script(c: u32) -> Option<usize> {
 /// Chinese, Cyrillic and Arabic fragments) say nothing the judges count as an answer,
 /// whatever model or language produced them, and their n-grams are too scattered to learn.
 /// Counted while the characters are collected, so it costs next to nothing.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct ForeignRuns {
     letters: [u32; 8],
     runs: [u32; 8],
@@ -199,18 +199,20 @@ impl ForeignRuns {
 }
 
 /// Folds and collects up to `max` characters, counting runs of each script on the way.
-fn collect_chars(text: &str, max: usize, buf: &mut Vec<u32>, scripts: &mut ForeignRuns) {
+/// Returns the byte offset where it stopped (the text's length when it read it all).
+fn collect_chars(text: &str, max: usize, buf: &mut Vec<u32>, scripts: &mut ForeignRuns) -> usize {
     buf.clear();
     let mut last_space = true;
-    for c in text.chars() {
+    for (i, c) in text.char_indices() {
         if let Some(f) = fold_step(&mut last_space, c) {
             scripts.push(f);
             buf.push(f);
             if buf.len() >= max {
-                break;
+                return i + c.len_utf8();
             }
         }
     }
+    text.len()
 }
 
 /// The features of one reply.
@@ -218,8 +220,15 @@ pub fn extract(answer: &str, rules: &RuleFacts, out: &mut Vec<Feature>) {
     out.clear();
     let mut chars = Vec::with_capacity(ANSWER_CHARS);
     let mut scripts = ForeignRuns::default();
-    collect_chars(answer, ANSWER_CHARS, &mut chars, &mut scripts);
+    let read = collect_chars(answer, ANSWER_CHARS, &mut chars, &mut scripts);
     let cjk = scripts.letters[7] as usize;
+    // The same count over the whole reply: a long essay that falls apart halfway through is
+    // as evasive as one that does so at once, and only a count of scripts is cheap enough to
+    // take over all of it. Runs are letters alone, so whitespace needs no folding here.
+    let mut whole = scripts.clone();
+    for c in answer[read..].chars() {
+        whole.push(fold_char(c));
+    }
     let n = chars.len();
     if n > 0 {
         // Each n-gram group is scaled so the group has about unit norm whatever its length.
@@ -306,6 +315,8 @@ pub fn extract(answer: &str, rules: &RuleFacts, out: &mut Vec<Feature>) {
         let level = edges.iter().filter(|&&e| value >= e).count();
         out.push((named_level(name, level), 1.0));
     }
+    let level = [1, 3, 8, 20].iter().filter(|&&e| whole.foreign() >= e).count();
+    out.push((named_level("foreign-all", level), 1.0));
 }
 
 /// The answer characters (after folding) that feature extraction read, with their byte
