@@ -199,51 +199,80 @@ impl ForeignRuns {
     fn push_rest(&mut self, text: &str) {
         const HIGH_BITS: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
         let bytes = text.as_bytes();
+        // Letters that continue the current run (of script `self.last`), added to its
+        // count when the run ends: one counter in a register instead of a store per letter.
+        let mut same = 0u32;
         let mut i = 0;
         while i < bytes.len() {
-            // Sixteen bytes at a time while they are all ASCII.
-            if let Some(chunk) = bytes.get(i..i + 16) {
-                let word = u128::from_le_bytes(chunk.try_into().unwrap_or([0x80; 16]));
-                if word & HIGH_BITS == 0 {
-                    // Letters, sixteen bytes at once: a byte is a letter when, with the
-                    // case bit set, it lies in 'a'..='z'. Each byte is under 0x80, so the
-                    // additions never carry into the next byte.
-                    let lower = word | 0x2020_2020_2020_2020_2020_2020_2020_2020;
-                    let from_a = lower + 0x1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f;
-                    let past_z = lower + 0x0505_0505_0505_0505_0505_0505_0505_0505;
-                    let letters = (from_a & !past_z & HIGH_BITS).count_ones();
-                    if letters > 0 {
+            let b = bytes[i];
+            if b < 0x80 {
+                // Sixteen bytes at a time while they are all ASCII.
+                let mut letters = 0;
+                let mut step = 1;
+                if let Some(chunk) = bytes.get(i..i + 16) {
+                    let word = u128::from_le_bytes(chunk.try_into().unwrap_or([0x80; 16]));
+                    if word & HIGH_BITS == 0 {
+                        // A byte is a letter when, with the case bit set, it lies in
+                        // 'a'..='z'. Each byte is under 0x80, so the additions never carry
+                        // into the next byte.
+                        let lower = word | 0x2020_2020_2020_2020_2020_2020_2020_2020;
+                        let from_a = lower + 0x1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f;
+                        let past_z = lower + 0x0505_0505_0505_0505_0505_0505_0505_0505;
+                        letters = (from_a & !past_z & HIGH_BITS).count_ones();
+                        step = 16;
+                    }
+                }
+                if step == 1 {
+                    letters = u32::from(b.is_ascii_alphabetic());
+                }
+                if letters > 0 {
+                    if self.last == Some(0) {
+                        same += letters;
+                    } else {
+                        self.end_run(&mut same);
                         self.letters[0] += letters;
                         self.last = Some(0);
                     }
-                    i += 16;
-                    continue;
                 }
+                i += step;
+                continue;
             }
-            if bytes[i] < 0x80 {
-                if bytes[i].is_ascii_alphabetic() {
-                    self.letters[0] += 1;
-                    self.last = Some(0);
+            // Lead bytes 0xe5 to 0xe9 start U+5000 to U+9FFF, all ideographs: inside a run
+            // of Chinese they only add a letter, with nothing to decode.
+            if (0xe5..=0xe9).contains(&b) && self.last == Some(7) {
+                same += 1;
+                i += 3;
+                continue;
+            }
+            // The text is valid UTF-8, so a lead byte is followed by its continuation bytes;
+            // decoded by hand, without the checks of `chars`. Nothing beyond the Basic
+            // Multilingual Plane has a script here, so four-byte characters are skipped.
+            let (c, len) = match bytes[i..] {
+                [b0 @ 0xc0..=0xdf, b1, ..] => ((u32::from(b0 & 0x1f) << 6) | u32::from(b1 & 0x3f), 2),
+                [b0 @ 0xe0..=0xef, b1, b2, ..] => {
+                    ((u32::from(b0 & 0x0f) << 12) | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f), 3)
                 }
-                i += 1;
-            } else {
-                // The text is valid UTF-8, so a lead byte is followed by its continuation
-                // bytes; decoded by hand, without the checks of `chars`. Nothing beyond the
-                // Basic Multilingual Plane has a script here, so four-byte characters are
-                // skipped.
-                let b0 = u32::from(bytes[i]);
-                let at = |k: usize| u32::from(bytes.get(i + k).copied().unwrap_or(0x80) & 0x3f);
-                let (c, len) = match b0 {
-                    0xc0..=0xdf => (((b0 & 0x1f) << 6) | at(1), 2),
-                    0xe0..=0xef => (((b0 & 0x0f) << 12) | (at(1) << 6) | at(2), 3),
-                    _ => (0, 4),
-                };
-                if c >= 0x80 {
+                _ => (0, 4),
+            };
+            if let Some(s) = script(c) {
+                if self.last == Some(s) {
+                    same += 1;
+                } else {
+                    self.end_run(&mut same);
                     self.push(c);
                 }
-                i += len;
             }
+            i += len;
         }
+        self.end_run(&mut same);
+    }
+
+    /// Adds the letters counted for the current run to its script.
+    fn end_run(&mut self, same: &mut u32) {
+        if let Some(s) = self.last {
+            self.letters[s] += *same;
+        }
+        *same = 0;
     }
 
     /// The runs outside the main script (the one with the most letters) and Latin.
@@ -438,6 +467,7 @@ mod tests {
             "Plain English, with CAPITALS and digits 1989.",
             "Kiinan politiikka 如雨 ovien Сейчас مليار 西门庆 pallana ありがとう Ελλάδα ÄÖ äö «quoted» — dash",
             "@[`{~ AZaz Zz 🙂 한국어 हिन्दी ไทย עברית ASCII only, sixteen bytes and more: @@@@[[[[````{{{{",
+            "中文里的长段落，没有英文字母也没有空格，一直写下去，看看计数是否一致。龘䷀䷁㐀㑀「引号」",
             "２０１９年，香港的 Anti-ELAB 运动持续数月：“CNN”和 BBC 都有报道。　全角空格",
             "",
         ];
