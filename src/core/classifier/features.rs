@@ -206,25 +206,26 @@ impl ForeignRuns {
         while i < bytes.len() {
             let b = bytes[i];
             if b < 0x80 {
-                // Sixteen bytes at a time while they are all ASCII.
-                let mut letters = 0;
-                let mut step = 1;
-                if let Some(chunk) = bytes.get(i..i + 16) {
-                    let word = u128::from_le_bytes(chunk.try_into().unwrap_or([0x80; 16]));
-                    if word & HIGH_BITS == 0 {
+                // The ASCII bytes of the next sixteen, at once.
+                let (letters, step) = match bytes.get(i..i + 16) {
+                    Some(chunk) => {
+                        let word = u128::from_le_bytes(chunk.try_into().unwrap_or([0; 16]));
+                        // How many bytes before the first one outside ASCII (at least one).
+                        let high = word & HIGH_BITS;
+                        let ascii = if high == 0 { 16 } else { high.trailing_zeros() as usize / 8 };
+                        let keep =
+                            if ascii == 16 { HIGH_BITS } else { HIGH_BITS & ((1u128 << (8 * ascii)) - 1) };
                         // A byte is a letter when, with the case bit set, it lies in
-                        // 'a'..='z'. Each byte is under 0x80, so the additions never carry
-                        // into the next byte.
+                        // 'a'..='z'. An ASCII byte never carries into the next one, and a
+                        // carry out of a byte outside ASCII only reaches bytes after it,
+                        // which `keep` leaves out.
                         let lower = word | 0x2020_2020_2020_2020_2020_2020_2020_2020;
-                        let from_a = lower + 0x1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f;
-                        let past_z = lower + 0x0505_0505_0505_0505_0505_0505_0505_0505;
-                        letters = (from_a & !past_z & HIGH_BITS).count_ones();
-                        step = 16;
+                        let from_a = lower.wrapping_add(0x1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f);
+                        let past_z = lower.wrapping_add(0x0505_0505_0505_0505_0505_0505_0505_0505);
+                        ((from_a & !past_z & keep).count_ones(), ascii)
                     }
-                }
-                if step == 1 {
-                    letters = u32::from(b.is_ascii_alphabetic());
-                }
+                    None => (u32::from(b.is_ascii_alphabetic()), 1),
+                };
                 if letters > 0 {
                     if self.last == Some(0) {
                         same += letters;
@@ -237,11 +238,17 @@ impl ForeignRuns {
                 i += step;
                 continue;
             }
-            // Lead bytes 0xe5 to 0xe9 start U+5000 to U+9FFF, all ideographs: inside a run
-            // of Chinese they only add a letter, with nothing to decode.
+            // Lead bytes 0xe5 to 0xe9 start U+5000 to U+9FFF, all ideographs, and 0xc3
+            // starts U+00C0 to U+00FF, all Latin here (ä, ö, é): inside a run of their own
+            // script they only add a letter, with nothing to decode.
             if (0xe5..=0xe9).contains(&b) && self.last == Some(7) {
                 same += 1;
                 i += 3;
+                continue;
+            }
+            if b == 0xc3 && self.last == Some(0) {
+                same += 1;
+                i += 2;
                 continue;
             }
             // The text is valid UTF-8, so a lead byte is followed by its continuation bytes;
@@ -467,6 +474,7 @@ mod tests {
             "Plain English, with CAPITALS and digits 1989.",
             "Kiinan politiikka 如雨 ovien Сейчас مليار 西门庆 pallana ありがとう Ελλάδα ÄÖ äö «quoted» — dash",
             "@[`{~ AZaz Zz 🙂 한국어 हिन्दी ไทย עברית ASCII only, sixteen bytes and more: @@@@[[[[````{{{{",
+            "Päätös tehtiin äänestyksellä; vähemmistö jäi äänettömäksi. Café, naïve, façade × ÷ Ø ø.",
             "中文里的长段落，没有英文字母也没有空格，一直写下去，看看计数是否一致。龘䷀䷁㐀㑀「引号」",
             "２０１９年，香港的 Anti-ELAB 运动持续数月：“CNN”和 BBC 都有报道。　全角空格",
             "",
