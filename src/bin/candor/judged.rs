@@ -3,9 +3,8 @@
 
 use std::process::ExitCode;
 
-use candor::core::classifier::features::Feature;
 use candor::core::classifier::hanzi::to_traditional;
-use candor::core::classifier::model::{self, Model, TrainConfig};
+use candor::core::classifier::model::{self, Example, Model, TrainConfig};
 use candor::core::classifier::{classify_with, features_of, Context};
 use candor::core::eval::{prompt_hash, read_judged, traditional_copies, Agreement, Class, JudgedRow};
 use candor::core::verdict::{classify_prompt, Outcome, Verdict};
@@ -65,19 +64,28 @@ pub fn judged(path: &str) -> Result<Vec<JudgedRow>, ExitCode> {
     })
 }
 
-/// Training examples: rows the judges labelled, in file order. Each long reply also
-/// gives a second example cut to its opening paragraph, with the same label: the judged
-/// replies are mostly essays, and without this the model reads any short answer (the
-/// kind Candor's factual probes get) as evasive.
-fn examples(rows: &[&JudgedRow]) -> Vec<(Vec<Feature>, usize)> {
+/// How much the cut opening of a long reply counts as a training example.
+const CUT_WEIGHT: f32 = 0.15;
+/// Where a long reply is cut for that example, in characters.
+const CUT_CHARS: usize = 500;
+
+/// Training examples: rows the judges labelled, in file order. Each long reply also gives
+/// a second example cut to its opening, with the same label: the judged replies are mostly
+/// essays, and without it the model reads any short answer (the kind Candor's factual
+/// probes get) as evasive. That example counts for little ([`CUT_WEIGHT`]): an essay the
+/// judges call evasive often opens like an answer, and at full weight the cut openings
+/// taught the model that answer-like openings are evasive (measured by five folds on the
+/// training split: 0.939 binary at full weight, 0.942 at 0.15, 0.943 with none, which
+/// reads the built-in demo's short Chinese answers as evasive).
+fn examples(rows: &[&JudgedRow]) -> Vec<Example> {
     let mut out = Vec::new();
     for r in rows {
         let Some(class) = r.class() else { continue };
-        let prompt = Some(r.prompt.as_str());
-        out.push((features_of(&r.response, r.reasoning.as_deref(), prompt), class as usize));
+        let (reasoning, prompt) = (r.reasoning.as_deref(), Some(r.prompt.as_str()));
+        out.push((features_of(&r.response, reasoning, prompt), class as usize, 1.0));
         if r.response.len() > 1200 {
-            let cut = r.response.char_indices().nth(500).map_or(r.response.len(), |(i, _)| i);
-            out.push((features_of(&r.response[..cut], r.reasoning.as_deref(), prompt), class as usize));
+            let cut = r.response.char_indices().nth(CUT_CHARS).map_or(r.response.len(), |(i, _)| i);
+            out.push((features_of(&r.response[..cut], reasoning, prompt), class as usize, CUT_WEIGHT));
         }
     }
     out

@@ -164,7 +164,7 @@ fn script(c: u32) -> Option<usize> {
 /// Chinese, Cyrillic and Arabic fragments) say nothing the judges count as an answer,
 /// whatever model or language produced them, and their n-grams are too scattered to learn.
 /// Counted while the characters are collected, so it costs next to nothing.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct ForeignRuns {
     letters: [u32; 8],
     runs: [u32; 8],
@@ -172,7 +172,7 @@ struct ForeignRuns {
 }
 
 impl ForeignRuns {
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, c: u32) {
         if c < 0x80 {
             // Folded ASCII letters are lower case; runs of Latin itself are never counted.
@@ -191,6 +191,97 @@ impl ForeignRuns {
         }
     }
 
+    /// Counts the rest of a text as [`ForeignRuns::push`] would count its folded
+    /// characters, at a fraction of the cost: a stretch of ASCII only counts its letters
+    /// (and ends any run of another script when it has one), and only the characters
+    /// outside ASCII are decoded. Folding never turns a character outside ASCII into a
+    /// letter, so it is not needed here.
+    fn push_rest(&mut self, text: &str) {
+        const HIGH_BITS: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
+        let bytes = text.as_bytes();
+        // Letters that continue the current run (of script `self.last`), added to its
+        // count when the run ends: one counter in a register instead of a store per letter.
+        let mut same = 0u32;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                // The ASCII bytes of the next sixteen, at once.
+                let (letters, step) = match bytes.get(i..i + 16) {
+                    Some(chunk) => {
+                        let word = u128::from_le_bytes(chunk.try_into().unwrap_or([0; 16]));
+                        // How many bytes before the first one outside ASCII (at least one).
+                        let high = word & HIGH_BITS;
+                        let ascii = if high == 0 { 16 } else { high.trailing_zeros() as usize / 8 };
+                        let keep =
+                            if ascii == 16 { HIGH_BITS } else { HIGH_BITS & ((1u128 << (8 * ascii)) - 1) };
+                        // A byte is a letter when, with the case bit set, it lies in
+                        // 'a'..='z'. An ASCII byte never carries into the next one, and a
+                        // carry out of a byte outside ASCII only reaches bytes after it,
+                        // which `keep` leaves out.
+                        let lower = word | 0x2020_2020_2020_2020_2020_2020_2020_2020;
+                        let from_a = lower.wrapping_add(0x1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f);
+                        let past_z = lower.wrapping_add(0x0505_0505_0505_0505_0505_0505_0505_0505);
+                        ((from_a & !past_z & keep).count_ones(), ascii)
+                    }
+                    None => (u32::from(b.is_ascii_alphabetic()), 1),
+                };
+                if letters > 0 {
+                    if self.last == Some(0) {
+                        same += letters;
+                    } else {
+                        self.end_run(&mut same);
+                        self.letters[0] += letters;
+                        self.last = Some(0);
+                    }
+                }
+                i += step;
+                continue;
+            }
+            // Lead bytes 0xe5 to 0xe9 start U+5000 to U+9FFF, all ideographs, and 0xc3
+            // starts U+00C0 to U+00FF, all Latin here (ä, ö, é): inside a run of their own
+            // script they only add a letter, with nothing to decode.
+            if (0xe5..=0xe9).contains(&b) && self.last == Some(7) {
+                same += 1;
+                i += 3;
+                continue;
+            }
+            if b == 0xc3 && self.last == Some(0) {
+                same += 1;
+                i += 2;
+                continue;
+            }
+            // The text is valid UTF-8, so a lead byte is followed by its continuation bytes;
+            // decoded by hand, without the checks of `chars`. Nothing beyond the Basic
+            // Multilingual Plane has a script here, so four-byte characters are skipped.
+            let (c, len) = match bytes[i..] {
+                [b0 @ 0xc0..=0xdf, b1, ..] => ((u32::from(b0 & 0x1f) << 6) | u32::from(b1 & 0x3f), 2),
+                [b0 @ 0xe0..=0xef, b1, b2, ..] => {
+                    ((u32::from(b0 & 0x0f) << 12) | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f), 3)
+                }
+                _ => (0, 4),
+            };
+            if let Some(s) = script(c) {
+                if self.last == Some(s) {
+                    same += 1;
+                } else {
+                    self.end_run(&mut same);
+                    self.push(c);
+                }
+            }
+            i += len;
+        }
+        self.end_run(&mut same);
+    }
+
+    /// Adds the letters counted for the current run to its script.
+    fn end_run(&mut self, same: &mut u32) {
+        if let Some(s) = self.last {
+            self.letters[s] += *same;
+        }
+        *same = 0;
+    }
+
     /// The runs outside the main script (the one with the most letters) and Latin.
     fn foreign(&self) -> usize {
         let main = (0..8).max_by_key(|&s| (self.letters[s], 8 - s)).unwrap_or(0);
@@ -199,18 +290,21 @@ impl ForeignRuns {
 }
 
 /// Folds and collects up to `max` characters, counting runs of each script on the way.
-fn collect_chars(text: &str, max: usize, buf: &mut Vec<u32>, scripts: &mut ForeignRuns) {
+/// Returns the byte offset where it stopped (the text's length when it read it all).
+fn collect_chars(text: &str, max: usize, buf: &mut Vec<u32>, scripts: &mut ForeignRuns) -> usize {
     buf.clear();
     let mut last_space = true;
-    for c in text.chars() {
+    let mut rest = text.chars();
+    while let Some(c) = rest.next() {
         if let Some(f) = fold_step(&mut last_space, c) {
             scripts.push(f);
             buf.push(f);
             if buf.len() >= max {
-                break;
+                return text.len() - rest.as_str().len();
             }
         }
     }
+    text.len()
 }
 
 /// The features of one reply.
@@ -218,8 +312,13 @@ pub fn extract(answer: &str, rules: &RuleFacts, out: &mut Vec<Feature>) {
     out.clear();
     let mut chars = Vec::with_capacity(ANSWER_CHARS);
     let mut scripts = ForeignRuns::default();
-    collect_chars(answer, ANSWER_CHARS, &mut chars, &mut scripts);
+    let read = collect_chars(answer, ANSWER_CHARS, &mut chars, &mut scripts);
     let cjk = scripts.letters[7] as usize;
+    // The same count over the whole reply: a long essay that falls apart halfway through is
+    // as evasive as one that does so at once, and only a count of scripts is cheap enough to
+    // take over all of it.
+    let mut whole = scripts.clone();
+    whole.push_rest(&answer[read..]);
     let n = chars.len();
     if n > 0 {
         // Each n-gram group is scaled so the group has about unit norm whatever its length.
@@ -306,6 +405,8 @@ pub fn extract(answer: &str, rules: &RuleFacts, out: &mut Vec<Feature>) {
         let level = edges.iter().filter(|&&e| value >= e).count();
         out.push((named_level(name, level), 1.0));
     }
+    let level = [1, 3, 8, 20].iter().filter(|&&e| whole.foreign() >= e).count();
+    out.push((named_level("foreign-all", level), 1.0));
 }
 
 /// The answer characters (after folding) that feature extraction read, with their byte
@@ -365,6 +466,32 @@ mod tests {
         let jumble = "Kiinan politiikka 如雨 ovien ajoisiontaamia Сейчас مليار 西门庆 pallana ありがとう \
                       Конфигурация وقت 专利 données Ελλάδα 数十万 дом بر 吆喝 laivassa";
         assert_eq!(level(jumble), Some(3));
+    }
+
+    #[test]
+    fn the_fast_count_of_scripts_matches_the_folded_one() {
+        let texts = [
+            "Plain English, with CAPITALS and digits 1989.",
+            "Kiinan politiikka 如雨 ovien Сейчас مليار 西门庆 pallana ありがとう Ελλάδα ÄÖ äö «quoted» — dash",
+            "@[`{~ AZaz Zz 🙂 한국어 हिन्दी ไทย עברית ASCII only, sixteen bytes and more: @@@@[[[[````{{{{",
+            "Päätös tehtiin äänestyksellä; vähemmistö jäi äänettömäksi. Café, naïve, façade × ÷ Ø ø.",
+            "中文里的长段落，没有英文字母也没有空格，一直写下去，看看计数是否一致。龘䷀䷁㐀㑀「引号」",
+            "２０１９年，香港的 Anti-ELAB 运动持续数月：“CNN”和 BBC 都有报道。　全角空格",
+            "",
+        ];
+        for text in texts {
+            let mut folded = ForeignRuns::default();
+            for c in text.chars() {
+                folded.push(fold_char(c));
+            }
+            let mut fast = ForeignRuns::default();
+            fast.push_rest(text);
+            assert_eq!(
+                (folded.letters, folded.runs, folded.last),
+                (fast.letters, fast.runs, fast.last),
+                "{text}"
+            );
+        }
     }
 
     #[test]

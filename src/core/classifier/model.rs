@@ -154,9 +154,13 @@ impl Default for TrainConfig {
     }
 }
 
+/// One training example: its features, its class, and how much it counts (1 for a judged
+/// reply as it is).
+pub type Example = (Vec<Feature>, usize, f32);
+
 /// Trains a model by stochastic gradient descent. Deterministic: the same examples and
 /// settings give the same weights, bit for bit.
-pub fn train(examples: &[(Vec<Feature>, usize)], cfg: &TrainConfig) -> Model {
+pub fn train(examples: &[Example], cfg: &TrainConfig) -> Model {
     let mut weights = vec![0f32; BUCKETS * CLASSES];
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut rng = cfg.seed | 1;
@@ -171,7 +175,7 @@ pub fn train(examples: &[(Vec<Feature>, usize)], cfg: &TrainConfig) -> Model {
             order.swap(i, (rng % (i as u64 + 1)) as usize);
         }
         for &i in &order {
-            let (features, label) = &examples[i];
+            let (features, label, example_weight) = &examples[i];
             let lr = cfg.learning_rate * (1.0 - step as f32 / steps as f32).max(0.05);
             step += 1;
             let mut z = [0f32; CLASSES];
@@ -181,7 +185,7 @@ pub fn train(examples: &[(Vec<Feature>, usize)], cfg: &TrainConfig) -> Model {
                 }
             }
             let p = softmax(z);
-            let weight = if *label == 1 { cfg.deflection_weight } else { 1.0 };
+            let weight = example_weight * if *label == 1 { cfg.deflection_weight } else { 1.0 };
             for (c, &pc) in p.iter().enumerate() {
                 let g = weight * (pc - if c == *label { 1.0 } else { 0.0 });
                 for &(b, v) in features {
@@ -200,10 +204,10 @@ mod tests {
 
     #[test]
     fn learns_a_separable_toy_problem_and_round_trips_through_bytes() {
-        let ex: Vec<(Vec<Feature>, usize)> =
-            (0..30).map(|i| (vec![(i % 3, 1.0), (100 + (i % 3), 0.5)], (i % 3) as usize)).collect();
+        let ex: Vec<Example> =
+            (0..30).map(|i| (vec![(i % 3, 1.0), (100 + (i % 3), 0.5)], (i % 3) as usize, 1.0)).collect();
         let m = train(&ex, &TrainConfig { epochs: 20, ..TrainConfig::default() });
-        for (f, label) in &ex {
+        for (f, label, _) in &ex {
             let p = m.probabilities(f);
             let best = (0..CLASSES).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap();
             assert_eq!(best, *label);
