@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 file="${1:-../shared/data/dev-responses.jsonl}"
 cargo build --release --quiet --bin candor
-target/release/candor bench "$file"
+candor="${CARGO_TARGET_DIR:-target}/release/candor"
+"$candor" bench "$file"
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -19,10 +20,10 @@ lines=$(wc -l < "$tmp/in.jsonl")
 best=""
 for _ in 1 2 3; do
   start=$(date +%s%N)
-  target/release/candor classify < "$tmp/in.jsonl" > "$tmp/out.jsonl"
+  "$candor" classify < "$tmp/in.jsonl" > "$tmp/out.jsonl"
   ns=$(( $(date +%s%N) - start ))
   if [ -z "$best" ] || [ "$ns" -lt "$best" ]; then best=$ns; fi
 done
 awk -v n="$lines" -v ns="$best" \
   'BEGIN { printf "candor classify (JSON Lines in and out): %d lines in %.2f s: %.0f replies/s\n", n, ns / 1e9, n / (ns / 1e9) }'
-target/release/candor bench-bad
+"$candor" bench-bad
