@@ -26,6 +26,14 @@ const CATALOGUES = {
 /** `text` with its `{name}` placeholders filled from `args`. */
 const fill = (text, args = {}) => text.replace(/\{(\w+)\}/g, (all, name) => (name in args ? String(args[name]) : all));
 
+/** Waits until the page is ready to run: Run is enabled once the classifier has loaded (until
+ * then it says "Loading classifier…", in the page's language). */
+const ready = (page) =>
+  page.waitForFunction(() => {
+    const run = document.querySelector('[data-testid=run]');
+    return run !== null && !run.disabled;
+  });
+
 /** A new page in a browser whose preferred language is `locale`. */
 async function open(locale) {
   const context = await env.chromium.browser.newContext({ viewport: { width: 1280, height: 900 }, locale });
@@ -33,7 +41,7 @@ async function open(locale) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(env.site.url);
-  await page.getByTestId('run').waitFor();
+  await ready(page);
   return { context, page, errors };
 }
 
@@ -148,7 +156,7 @@ test('each language from the switch: the main path in its words, and the choice 
 
     // Remembered: a reload opens in the same language, whatever the browser prefers.
     await page.reload();
-    await page.getByTestId('run').waitFor();
+    await ready(page);
     await assertShell(page, lang);
     // A Chinese catalogue is one of Candor's own files, fetched with the others and listed
     // in the ledger; English needs none.
@@ -172,7 +180,7 @@ test("the browser's preferred language chooses the interface until the switch is
       await page.getByTestId('ui-lang').selectOption('en');
       await page.waitForFunction(() => document.documentElement.lang === 'en');
       await page.reload();
-      await page.getByTestId('run').waitFor();
+      await ready(page);
       await assertShell(page, 'en');
     }
     assert.deepEqual(errors, [], locale);
@@ -186,7 +194,7 @@ test('offline after one visit, the chosen Chinese interface still opens, and swi
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
   await context.setOffline(true);
   await page.reload();
-  await page.getByTestId('run').waitFor();
+  await ready(page);
   await assertShell(page, 'zh-Hant');
   // The other catalogue was never fetched; the service worker kept it with the site.
   await page.getByTestId('ui-lang').selectOption('zh-Hans');
