@@ -87,6 +87,8 @@ mod tests {
             for d in 0..4 {
                 let ours = fixed(v, d);
                 let std = format!("{v:.d$}");
+                // The standard formatter keeps the sign of a negative value that rounds to
+                // zero ("-0.0"); `fixed` drops it.
                 let std = if std == "-0"
                     || std.starts_with("-0.") && std.trim_start_matches(['-', '0', '.']).is_empty()
                 {
