@@ -7,7 +7,7 @@ use super::i18n::{tf, tr, Msg};
 use super::pack::{Pack, Probe, ProbeKind};
 use super::run::{settled, Cell, Run};
 use super::verdict::{Field, SignalKind, Verdict};
-use crate::core::num::fixed;
+use crate::core::num::{fixed, percent};
 
 /// The heading of a provider's reply column in the detail: its title, and, when the run
 /// asked each probe several times (`cells` being the samples), which sample the column shows;
@@ -24,12 +24,7 @@ pub fn sample_heading(title: &str, cells: &[std::rc::Rc<Cell>], sample: usize) -
     }
     match settled(cells) {
         Some((c, _)) => {
-            format!(
-                "{which} (majority {}, {}, {}%)",
-                c.label.title(),
-                c.describe(),
-                fixed(c.consistency() * 100.0, 0)
-            )
+            format!("{which} (majority {}, {}, {})", c.label.title(), c.describe(), percent(c.consistency()))
         }
         None => {
             let done = cells.iter().filter(|c| matches!(***c, Cell::Done(_))).count();

@@ -39,9 +39,6 @@ pub fn short(v: impl Into<f64>, digits: usize) -> String {
     if s.contains('.') {
         s.truncate(s.trim_end_matches('0').trim_end_matches('.').len());
     }
-    if s == "-0" {
-        s.remove(0);
-    }
     s
 }
 

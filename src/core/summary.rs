@@ -2,7 +2,7 @@
 //! narrative, blocked and error, overall and per topic, and the geometry of the stacked bars
 //! that draw them.
 
-use crate::core::num::fixed;
+use crate::core::num::percent;
 use crate::core::run::{CellId, CellResult, Run};
 use crate::core::verdict::Label;
 
@@ -72,7 +72,7 @@ impl Mix {
         Label::ALL
             .iter()
             .filter(|&&l| self.count(l) > 0)
-            .map(|&l| format!("{} {}%", l.title().to_ascii_lowercase(), fixed(self.share(l) * 100.0, 0)))
+            .map(|&l| format!("{} {}", l.title().to_ascii_lowercase(), percent(self.share(l))))
             .collect::<Vec<_>>()
             .join(" · ")
     }

@@ -18,7 +18,7 @@ use crate::core::pack::Pack;
 use crate::core::persist;
 use crate::core::report::schema::{SourceKind, Status};
 use crate::core::report::{content_hash, Report};
-use crate::core::run::RunStatus;
+use crate::core::run::{Run, RunStatus};
 use crate::core::state::{apply, Action, AppState, View};
 use crate::core::view::ViewLink;
 use crate::net::engine::{self, RunHandle};
@@ -410,7 +410,7 @@ pub fn Main(props: &MainProps) -> Html {
         let store = store.clone();
         Callback::from(move |_| {
             let at = now_ms();
-            store.dispatch(Action::StartRun { id: format!("run-{}", at as u64), at_ms: at });
+            store.dispatch(Action::StartRun { id: Run::id_at(at), at_ms: at });
         })
     };
     let on_cancel = {

@@ -72,9 +72,8 @@ pub fn run(args: &RunArgs) -> ExitCode {
     config.max_wait_s = args.max_wait_s;
     config.settings = args.settings.clone();
     let started = now_ms();
-    let mut run =
-        Run::new(format!("run-{}", started as u64), &pack, probes, vec![RunProvider::from(&config)], started)
-            .with_samples(args.samples);
+    let mut run = Run::new(Run::id_at(started), &pack, probes, vec![RunProvider::from(&config)], started)
+        .with_samples(args.samples);
     let mut scheduler = Scheduler::with_provider_limits(&run, RetryPolicy::default(), started as u64);
     let mut judging = Judging::of(&run);
     let agent = agent();

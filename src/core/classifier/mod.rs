@@ -29,7 +29,7 @@ pub mod substance;
 
 mod notes;
 
-use crate::core::num::fixed;
+use crate::core::num::percent;
 use std::sync::OnceLock;
 
 use crate::core::dialect::Reply;
@@ -193,12 +193,12 @@ fn classify_inner(reply: &Reply, ctx: &Context, model: Option<&Model>) -> Verdic
             SignalKind::TextModel,
             Field::Content,
             format!(
-                "The wording overall resembles {} replies ({}%); answering {}%, deflecting {}%, refusing {}%",
+                "The wording overall resembles {} replies ({}); answering {}, deflecting {}, refusing {}",
                 CLASS_WORDS[c],
-                fixed(p[c] * 100.0, 0),
-                fixed(p[0] * 100.0, 0),
-                fixed(p[1] * 100.0, 0),
-                fixed(p[2] * 100.0, 0)
+                percent(p[c]),
+                percent(p[0]),
+                percent(p[1]),
+                percent(p[2])
             ),
         ));
     } else {
@@ -227,9 +227,9 @@ fn decided_by_rule(ruling: Ruling, p: Option<[f32; 3]>) -> Verdict {
                 SignalKind::RuleOverride,
                 Field::Content,
                 format!(
-                    "Decided by a rule ({rule}), not by the text model, which read the wording as {} ({}%)",
+                    "Decided by a rule ({rule}), not by the text model, which read the wording as {} ({})",
                     CLASS_WORDS[t],
-                    fixed(p[t] * 100.0, 0)
+                    percent(p[t])
                 ),
             ));
         }

@@ -33,7 +33,7 @@ impl Share {
     /// `40% (2/5)`, or `—` without data.
     pub fn describe(&self) -> String {
         match self.ratio() {
-            Some(r) => format!("{} ({}/{})", super::text::pct(r), self.answered, self.total),
+            Some(r) => format!("{} ({}/{})", crate::core::num::percent(r), self.answered, self.total),
             None => "—".to_string(),
         }
     }

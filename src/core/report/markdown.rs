@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 
 use super::figures::{control_gap, has_controls, language_gap, topic_mixes};
 use super::schema::Report;
-use super::text::{date, head, md, md_code, pct};
+use super::text::{date, head, md, md_code};
+use crate::core::num::percent;
 use crate::core::pack::Lang;
 use crate::core::summary::{by_provider, Mix};
 use crate::core::verdict::Label;
@@ -83,7 +84,13 @@ pub fn to_markdown(report: &Report) -> String {
     table_head(&mut out, &header, 1);
     for (title, mix) in titles.iter().zip(&mixes) {
         let mut row = vec![title.clone(), mix.total().to_string()];
-        row.extend(Label::ALL.iter().map(|&l| if mix.total() == 0 { "—".into() } else { pct(mix.share(l)) }));
+        row.extend(Label::ALL.iter().map(|&l| {
+            if mix.total() == 0 {
+                "—".into()
+            } else {
+                percent(mix.share(l))
+            }
+        }));
         table_row(&mut out, &row);
     }
 

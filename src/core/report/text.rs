@@ -1,7 +1,6 @@
 //! Small text helpers the exports and imports share: the content hash, escaping for HTML,
-//! Markdown and CSV, dates, percentages, and guessing a prompt's language from its script.
+//! Markdown and CSV, dates, and guessing a prompt's language from its script.
 
-use crate::core::num::percent;
 use crate::core::pack::Lang;
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -87,11 +86,6 @@ pub fn head(s: &str, n: usize) -> String {
         Some((i, _)) => format!("{}…", s[..i].trim_end()),
         None => s.to_string(),
     }
-}
-
-/// A share as a whole percentage, e.g. `40%`.
-pub fn pct(share: f64) -> String {
-    percent(share)
 }
 
 /// Milliseconds since the Unix epoch as `YYYY-MM-DD HH:MM UTC`; `unknown date` for 0 or

@@ -145,6 +145,12 @@ pub struct Run {
 }
 
 impl Run {
+    /// The id of a run started at `started_ms` (ms since the Unix epoch): `run-<ms>`, the same
+    /// from the app's Run button, its ad-hoc box and `candor run`.
+    pub fn id_at(started_ms: f64) -> String {
+        format!("run-{}", started_ms as u64)
+    }
+
     /// The title of topic `id`, or the id itself when the run has none for it.
     pub fn topic_title<'a>(&'a self, id: &'a str) -> &'a str {
         self.topic_titles.get(id).map_or(id, String::as_str)

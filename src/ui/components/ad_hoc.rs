@@ -8,6 +8,7 @@ use yew::prelude::*;
 use crate::core::adhoc::AdHoc;
 use crate::core::i18n::Msg;
 use crate::core::pack::Lang;
+use crate::core::run::Run;
 use crate::core::state::Action;
 use crate::net::now_ms;
 use crate::ui::components::import_probes::lang_options;
@@ -32,7 +33,7 @@ pub fn AdHocBox() -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let at_ms = now_ms();
-            app.dispatch(Action::AdHoc(texts(), Some((format!("run-{}", at_ms as u64), at_ms))));
+            app.dispatch(Action::AdHoc(texts(), Some((Run::id_at(at_ms), at_ms))));
         })
     };
     let on_keep = {

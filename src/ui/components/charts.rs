@@ -2,7 +2,7 @@
 //! control gap, and tokens with estimated cost from a price table the user edits. All
 //! geometry comes from `core::report::charts`; this file only draws it.
 
-use crate::core::num::{fixed, short};
+use crate::core::num::{fixed, percent, short};
 use yew::prelude::*;
 
 use crate::core::i18n::{tr, Msg};
@@ -11,7 +11,6 @@ use crate::core::report::charts::{
     TokenUse,
 };
 use crate::core::report::figures::{control_gap, has_controls, language_gap, topic_mixes};
-use crate::core::report::text::pct;
 use crate::core::state::Action;
 use crate::ui::use_app;
 use crate::ui::{tx, txf};
@@ -34,7 +33,7 @@ fn grouped(g: &GroupedBars, groups: &[String], testid: &str) -> Html {
             width={fixed(g.width, 0)} role="img">
             { for g.group_labels.iter().map(label_end) }
             { for g.bars.iter().map(|b| {
-                let value = b.value.map_or(tr(Msg::NoData).to_string(), pct);
+                let value = b.value.map_or(tr(Msg::NoData).to_string(), percent);
                 html! {
                     <g>
                         <rect class={format!("series s{}", b.series)} x={fixed(b.x, 1)} y={fixed(b.y, 1)}
@@ -137,11 +136,11 @@ pub fn Charts() -> Html {
                         <g>
                             <rect class={c.class()} x={fixed(c.x, 1)} y={fixed(c.y, 1)}
                                 width={fixed(c.w, 1)} height={fixed(c.h, 1)}>
-                                <title>{ format!("{} × {}: {}", rows[c.row], titles[c.col], c.value.map_or(tr(Msg::NoReplies).into(), pct)) }</title>
+                                <title>{ format!("{} × {}: {}", rows[c.row], titles[c.col], c.value.map_or(tr(Msg::NoReplies).into(), percent)) }</title>
                             </rect>
                             if let Some(v) = c.value {
                                 <text class="heat-value" x={fixed(c.x + c.w / 2.0, 1)} y={fixed(c.y + c.h / 2.0, 1)}
-                                    text-anchor="middle" dominant-baseline="middle">{ pct(v) }</text>
+                                    text-anchor="middle" dominant-baseline="middle">{ percent(v) }</text>
                             }
                         </g>
                     }) }

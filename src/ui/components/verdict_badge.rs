@@ -1,6 +1,6 @@
 //! A verdict as a coloured label with its confidence.
 
-use crate::core::num::fixed;
+use crate::core::num::percent;
 use yew::prelude::*;
 
 use crate::core::i18n::{tr, Msg};
@@ -20,7 +20,7 @@ pub fn VerdictBadge(props: &VerdictBadgeProps) -> Html {
     html! {
         <span class={classes!("badge", "verdict", v.label.key())} data-verdict={v.label.key()}
             title={tr(Msg::VerdictTitle)}>
-            { format!("{} · {}%", v.label.title(), fixed(v.confidence * 100.0, 0)) }
+            { format!("{} · {}", v.label.title(), percent(v.confidence)) }
         </span>
     }
 }

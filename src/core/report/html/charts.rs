@@ -4,13 +4,14 @@
 use std::fmt::Write as _;
 
 use super::{badge_for, legend};
+use crate::core::num::percent;
 use crate::core::pack::Lang;
 use crate::core::report::charts::{
     answered_shares, cost_bars, grouped_bars, heatmap, ratios, stacked_bars, AxisLabel,
 };
 use crate::core::report::figures::{control_gap, has_controls, language_gap, topic_mixes};
 use crate::core::report::schema::Report;
-use crate::core::report::text::{html, pct};
+use crate::core::report::text::html;
 use crate::core::run::Run;
 use crate::core::summary::Mix;
 use crate::core::verdict::Label;
@@ -67,7 +68,7 @@ pub(super) fn mix_section(out: &mut String, report: &Report, titles: &[String], 
                 row.y,
                 row.h,
                 l.title(),
-                pct(w / 480.0),
+                percent(w / 480.0),
                 row.total
             );
         }
@@ -87,7 +88,7 @@ pub(super) fn mix_section(out: &mut String, report: &Report, titles: &[String], 
     for (p, mix) in report.providers.iter().zip(mixes) {
         let _ = write!(out, "<tr><td>{}</td>", badge_for(p));
         for l in Label::ALL {
-            let cell = if mix.total() == 0 { "—".to_string() } else { pct(mix.share(l)) };
+            let cell = if mix.total() == 0 { "—".to_string() } else { percent(mix.share(l)) };
             let _ = write!(out, "<td class=\"num\">{cell}</td>");
         }
         out.push_str("</tr>\n");
@@ -127,7 +128,8 @@ pub(super) fn topics_section(out: &mut String, run: &Run, titles: &[String]) {
         }
         for c in &heat.cells {
             let n = topics[c.row].1[c.col].total();
-            let what = c.value.map_or("no replies".to_string(), |v| format!("{} answered (n={n})", pct(v)));
+            let what =
+                c.value.map_or("no replies".to_string(), |v| format!("{} answered (n={n})", percent(v)));
             let _ = write!(
                 out,
                 r#"<rect class="{}" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}"><title>{} × {}: {}</title></rect>"#,
@@ -147,7 +149,7 @@ pub(super) fn topics_section(out: &mut String, run: &Run, titles: &[String]) {
                     c.x + c.w / 2.0,
                     c.y + c.h / 2.0,
                     if c.on_dark() { "on-dark" } else { "on-light" },
-                    pct(v)
+                    percent(v)
                 );
             }
         }
@@ -230,7 +232,7 @@ fn grouped_svg(
         x = g.axis_x - 0.5
     );
     for b in &g.bars {
-        let label = b.value.map_or("no data".to_string(), pct);
+        let label = b.value.map_or("no data".to_string(), percent);
         let _ = write!(
             out,
             r#"<rect class="s{}" x="{:.1}" y="{:.1}" width="{:.2}" height="{:.1}"><title>{}, {}: {}</title></rect><text x="{:.1}" y="{:.1}" dominant-baseline="middle">{}</text>"#,
