@@ -3,13 +3,15 @@
 //! and which reads back as saved (also when an earlier version saved the set).
 
 use candor::core::adhoc::{lang_of, my_topic, AdHoc, TOPIC};
-use candor::core::detail::related;
+use candor::core::detail::{heading, related};
 use candor::core::flow::Registry;
 use candor::core::i18n::{self, Catalogue, UiLang};
+use candor::core::matrix::{rows, Row};
 use candor::core::pack::{Lang, Pack, Probe, ProbeKind};
 use candor::core::persist::via_value;
 use candor::core::report::text::slug;
 use candor::core::state::{apply, Action, AppState};
+use candor::core::view::{topics, MatrixView};
 
 const HANS: &str = include_str!("../static/i18n/zh-Hans.json");
 const HANT: &str = include_str!("../static/i18n/zh-Hant.json");
@@ -78,8 +80,18 @@ fn asking_runs_only_the_typed_probes_with_every_enabled_provider_and_opens_them(
     assert_eq!(run.providers.len(), 1, "the demo, the one provider enabled");
     assert_eq!(run.progress(0.0).total, 2);
     assert_eq!(s.detail.as_deref(), Some(run.probes[0].id.as_str()), "the replies open side by side");
-    // Its topic reads as words in the matrix and the exports, not as an id.
+    // Its topic reads as words in the matrix, the detail and the exports, not as an id.
     assert_eq!(run.topic_title(&run.probes[0].topic), "Asked ad hoc");
+    assert!(heading(&run.probes[0], run, &s.pack).starts_with("Asked ad hoc · English"));
+    let names: Vec<String> = rows(run, &s.pack, &MatrixView::default())
+        .into_iter()
+        .filter_map(|r| match r {
+            Row::Topic { name, .. } => Some(name),
+            Row::Probe(_) => None,
+        })
+        .collect();
+    assert_eq!(names, ["Asked ad hoc"]);
+    assert_eq!(topics(run, &s.pack), [(TOPIC.to_string(), "Asked ad hoc".to_string())], "the topic filter");
     // The control links back to the question it controls for, though the pack has neither.
     let links = related(&run.probes[1], run, &s.pack);
     assert!(links.iter().any(|l| l.probe_id == run.probes[0].id && l.in_run), "{links:?}");

@@ -119,8 +119,8 @@ fn related_links_name_languages_and_controls_and_say_what_the_run_did_not_ask() 
         && l.label == "Sensitive question"
         && l.in_run
         && l.title == probe.prompt));
-    assert!(heading(control, &pack).ends_with(" · control"));
-    assert!(heading(probe, &pack).ends_with(&format!(" · {} · sensitive", probe.lang.label())));
+    assert!(heading(control, &run, &pack).ends_with(" · control"));
+    assert!(heading(probe, &run, &pack).ends_with(&format!(" · {} · sensitive", probe.lang.label())));
 }
 
 #[test]

@@ -287,9 +287,9 @@ fn a_damaged_link_opens_what_it_can() {
 
 #[test]
 fn the_filter_bar_controls_set_the_fields_they_show() {
-    let (_, run) = run();
+    let (pack, run) = run();
     let mut view = MatrixView::default();
-    let controls = view.controls(&run);
+    let controls = view.controls(&run, &pack);
     let keys: Vec<&str> = controls.iter().map(|c| c.key).collect();
     assert_eq!(keys, ["verdict", "topic", "lang", "kind", "disagree", "sort", "text"]);
     let topic = &controls[1];
@@ -306,7 +306,10 @@ fn the_filter_bar_controls_set_the_fields_they_show() {
     }
     for key in ["disagree", "text"] {
         view.set(key, "1".into());
-        assert_eq!(view.controls(&run).iter().find(|c| c.key == key).map(|c| c.value.as_str()), Some("1"));
+        assert_eq!(
+            view.controls(&run, &pack).iter().find(|c| c.key == key).map(|c| c.value.as_str()),
+            Some("1")
+        );
     }
     assert!(view.disagree && view.text);
     view.set("sort", "refusals".into());

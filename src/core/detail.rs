@@ -223,8 +223,8 @@ pub fn related(probe: &Probe, run: &Run, pack: &Pack) -> Vec<Related> {
 }
 
 /// The line above the prompt: topic, language and kind ("Taiwan · English · sensitive").
-pub fn heading(probe: &Probe, pack: &Pack) -> String {
-    let topic = pack.topic(&probe.topic).map_or(probe.topic.as_str(), |t| t.ui_name());
+pub fn heading(probe: &Probe, run: &Run, pack: &Pack) -> String {
+    let topic = run.topic_name(pack, &probe.topic);
     let kind = tr(if probe.kind == ProbeKind::Sensitive { Msg::Sensitive } else { Msg::Control });
     format!("{topic} · {} · {kind}", probe.lang.label())
 }

@@ -37,7 +37,7 @@ pub fn rows(run: &Run, pack: &Pack, view: &MatrixView) -> Vec<Row> {
         if topic != Some(probe.topic.as_str()) {
             topic = Some(&probe.topic);
             let t = pack.topic(&probe.topic);
-            let name = t.map_or(probe.topic.as_str(), |t| t.ui_name()).to_string();
+            let name = run.topic_name(pack, &probe.topic).to_string();
             let note = match t.and_then(|t| t.mirrors.as_deref()) {
                 Some(m) => tf(Msg::ControlFor, &[("topic", &pack.topic(m).map_or(m, |t| t.ui_name()))]),
                 None => i18n::tr(Msg::Sensitive).to_string(),

@@ -9,7 +9,7 @@
 //! never a key, a setting or a reply's text.
 
 use super::i18n::{tr, Msg};
-use super::pack::{Lang, ProbeKind};
+use super::pack::{Lang, Pack, ProbeKind};
 use super::run::{Cell, CellId, CellResult, Run};
 use super::state::View;
 use super::verdict::Label;
@@ -105,8 +105,9 @@ impl MatrixView {
         }
     }
 
-    /// The filter bar's controls for `run`, in [`MatrixView::KEYS`] order without the search.
-    pub fn controls(&self, run: &Run) -> Vec<Control> {
+    /// The filter bar's controls for `run`, in [`MatrixView::KEYS`] order without the search;
+    /// topics are named as `pack` names them in the interface's language.
+    pub fn controls(&self, run: &Run, pack: &Pack) -> Vec<Control> {
         // Through `dyn`: one copy of the code for every list of options.
         fn pairs<'a>(
             first: &'a str,
@@ -114,7 +115,7 @@ impl MatrixView {
         ) -> Vec<(String, String)> {
             std::iter::once(("", first)).chain(rest).map(|(v, t)| (v.to_string(), t.to_string())).collect()
         }
-        let topics = topics(run);
+        let topics = topics(run, pack);
         let all = tr(Msg::FilterAll);
         let kinds = [(KINDS[0].1, tr(Msg::Sensitive)), (KINDS[1].1, tr(Msg::Control))];
         let options = [
@@ -201,13 +202,13 @@ impl MatrixView {
     }
 }
 
-/// The run's topics as (id, title), in the order the run first meets them: the topic
-/// filter's choices.
-pub fn topics(run: &Run) -> Vec<(String, String)> {
+/// The run's topics as (id, name as the interface shows it), in the order the run first
+/// meets them: the topic filter's choices.
+pub fn topics(run: &Run, pack: &Pack) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for p in &run.probes {
         if !out.iter().any(|(id, _)| *id == p.topic) {
-            out.push((p.topic.clone(), run.topic_title(&p.topic).to_string()));
+            out.push((p.topic.clone(), run.topic_name(pack, &p.topic).to_string()));
         }
     }
     out

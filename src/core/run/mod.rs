@@ -156,6 +156,13 @@ impl Run {
         self.topic_titles.get(id).map_or(id, String::as_str)
     }
 
+    /// The name the interface shows for topic `id`: the pack's, in the interface's language,
+    /// for a topic of `pack`; else the run's own title for it (an ad-hoc question's topic, or
+    /// a topic of a report opened from elsewhere); else the id.
+    pub fn topic_name<'a>(&'a self, pack: &'a Pack, id: &'a str) -> &'a str {
+        pack.topic(id).map_or_else(|| self.topic_title(id), |t| t.ui_name())
+    }
+
     /// A new run with every cell pending.
     pub fn new(
         id: String,

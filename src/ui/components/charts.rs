@@ -74,10 +74,7 @@ pub fn Charts() -> Html {
     let titles: Vec<String> = run.providers.iter().map(|p| p.title.clone()).collect();
 
     let topics = topic_mixes(run);
-    let rows: Vec<String> = topics
-        .iter()
-        .map(|(t, _)| app.0.pack.topic(t).map_or(t.clone(), |t| t.ui_name().to_string()))
-        .collect();
+    let rows: Vec<String> = topics.iter().map(|(t, _)| run.topic_name(&app.0.pack, t).to_string()).collect();
     let heat = heatmap(&rows, &titles, &answered_shares(&topics), 40.0);
 
     let lang_chart = grouped_bars(

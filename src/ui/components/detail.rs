@@ -291,7 +291,7 @@ pub fn Detail() -> Html {
                 onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} onkeydown={on_key} tabindex="-1">
                 <header class="dialog-head">
                     <div>
-                        <p class="muted small">{ heading(probe, &s.pack) }</p>
+                        <p class="muted small">{ heading(probe, run, &s.pack) }</p>
                         <h2 id="detail-h" data-testid="detail-prompt" lang={probe.lang.tag()}>{ &probe.prompt }</h2>
                         if probe.lang != Lang::En && !cjk_fonts() {
                             <p class="hint" data-testid="no-cjk-font">{ txf(Msg::NoCjkFont, &[("lang", &probe.lang.name())]) }</p>

@@ -39,7 +39,7 @@ pub fn filter_bar(app: &AppCtx, run: &Run, shown: usize) -> Html {
         let (app, cleared) = (app.clone(), m.cleared());
         Callback::from(move |_: MouseEvent| app.dispatch(Action::SetMatrix(cleared.clone())))
     };
-    let controls = m.controls(run).into_iter().map(|c| {
+    let controls = m.controls(run, &app.0.pack).into_iter().map(|c| {
         let testid = format!("filter-{}", c.key);
         if c.options.is_empty() {
             html! {

@@ -88,7 +88,7 @@ pub fn Summary() -> Html {
                     </thead>
                     <tbody>
                         { for topics.iter().map(|(topic, mixes)| {
-                            let name = app.0.pack.topic(topic).map_or(topic.as_str(), |t| t.ui_name());
+                            let name = run.topic_name(&app.0.pack, topic);
                             html! {
                                 <tr>
                                     <th scope="row">{ name }</th>
