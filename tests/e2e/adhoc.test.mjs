@@ -33,7 +33,7 @@ test('one question and its control go to every enabled model, side by side, and 
   const { done, total } = await waitForRun(page);
   assert.deepEqual({ done, total }, { done: 4, total: 4 }, 'two probes, two providers, nothing else');
   assert.equal(await detail.getByTestId('detail-prompt').textContent(), QUESTION.prompt);
-  assert.match(await detail.locator('.dialog-head p').first().textContent(), /^ad-hoc · English · sensitive$/, 'the language is recognised from the text');
+  assert.match(await detail.locator('.dialog-head p').first().textContent(), /^Asked ad hoc · English · sensitive$/, 'the language is recognised from the text');
   const verdicts = () => detail.locator('[data-testid=reply] .badge.verdict').evaluateAll((els) => els.map((e) => e.dataset.verdict));
   const heads = await detail.locator('[data-testid=reply] h3').allTextContents();
   assert.equal(heads.length, 2);
