@@ -174,7 +174,13 @@ fn the_reducer_sets_verdicts_by_hand_and_opens_links() {
     let mut s = AppState::new(pack, "h".into(), registry);
     s = apply(
         &s,
-        Action::OpenRun { run, source_labels: Default::default(), notice: None, ledger: Vec::new() },
+        Action::OpenRun {
+            run,
+            source_labels: Default::default(),
+            notice: None,
+            ledger: Vec::new(),
+            at_start: false,
+        },
     );
     let cell = CellId { probe: 2, provider: 1, sample: 0 };
     s = apply(&s, Action::SetManual(cell, Some(Label::StateNarrative)));
@@ -186,12 +192,47 @@ fn the_reducer_sets_verdicts_by_hand_and_opens_links() {
         matrix: MatrixView { verdict: Some(Label::Answered), text: true, ..Default::default() },
         open: probe.clone(),
     };
-    s = apply(&s, Action::OpenLink(link.clone()));
+    s = apply(&s, Action::OpenLink { link: link.clone(), at_start: false });
     assert_eq!(s.link(), link, "the state holds the whole view");
     assert_eq!(s.detail, probe);
     // A link to a probe the run does not have opens no detail.
-    s = apply(&s, Action::OpenLink(ViewLink { open: Some("no-such-probe".into()), ..link }));
+    s = apply(
+        &s,
+        Action::OpenLink { link: ViewLink { open: Some("no-such-probe".into()), ..link }, at_start: false },
+    );
     assert_eq!(s.detail, None);
+}
+
+#[test]
+fn a_page_chosen_while_the_start_up_link_loads_its_run_stays_shown() {
+    let (pack, run) = run();
+    let registry = candor::core::flow::Registry::builtin();
+    let link = ViewLink { view: View::DataFlow, run: Some("run-1".into()), ..Default::default() };
+    let opened = |at_start| Action::OpenRun {
+        run: run.clone(),
+        source_labels: Default::default(),
+        notice: Some("interrupted".into()),
+        ledger: Vec::new(),
+        at_start,
+    };
+    // Nobody chose a page: the start-up link's page is shown once its run is in.
+    let mut s = AppState::new(pack.clone(), "h".into(), registry.clone());
+    s = apply(&s, opened(true));
+    s = apply(&s, Action::OpenLink { link: link.clone(), at_start: true });
+    assert_eq!(s.view, View::DataFlow);
+    // The user went to Runs while IndexedDB answered: the run and its notice arrive, the page stays.
+    let mut s = AppState::new(pack.clone(), "h".into(), registry.clone());
+    s = apply(&s, Action::SetView(View::Runs));
+    s = apply(&s, opened(true));
+    s = apply(&s, Action::OpenLink { link: link.clone(), at_start: true });
+    assert_eq!(s.view, View::Runs);
+    assert!(s.run.is_some());
+    assert_eq!(s.notice.as_deref(), Some("interrupted"));
+    // A link pasted later, or a run opened from the Runs page, shows its page as asked.
+    s = apply(&s, Action::OpenLink { link: link.clone(), at_start: false });
+    assert_eq!(s.view, View::DataFlow);
+    s = apply(&s, opened(false));
+    assert_eq!(s.view, View::Results);
 }
 
 #[test]

@@ -81,6 +81,9 @@ pub struct AppState {
     pub samples: usize,
     /// How the matrix is looked at: its filters, column order and text view.
     pub matrix: MatrixView,
+    /// Whether the user has chosen a page since the app opened: the view a start-up link
+    /// asked for, applied once the saved run it names has loaded, then leaves their page be.
+    page_chosen: bool,
     next_id: u32,
 }
 
@@ -185,8 +188,14 @@ pub enum Action {
     /// filter bar's control holds it.
     SetMatrixField(&'static str, String),
     /// Opens the view a link holds (page, matrix view, open probe); its run, if it names one,
-    /// is opened first with [`Action::OpenRun`].
-    OpenLink(ViewLink),
+    /// is opened first with [`Action::OpenRun`]. The link the page was opened with
+    /// (`at_start`) keeps the page the user chose while its run loaded.
+    OpenLink {
+        /// The view.
+        link: ViewLink,
+        /// Whether this is the link the page was opened with.
+        at_start: bool,
+    },
     /// Sets the verdict of a finished cell of the current run by hand, or (`None`) gives it
     /// back to the classifier.
     SetManual(CellId, Option<Label>),
@@ -202,6 +211,9 @@ pub enum Action {
         notice: Option<String>,
         /// The requests the saved run made, so its ledger can be seen and exported again.
         ledger: Vec<LedgerEntry>,
+        /// Opened at start-up (the page's link, or the run a closed page left going): the
+        /// page the user chose meanwhile stays; otherwise the results are shown.
+        at_start: bool,
     },
     /// Sends the missing cells of a stopped run.
     ResumeRun,
@@ -236,6 +248,7 @@ impl AppState {
             prices: Vec::new(),
             samples: 1,
             matrix: MatrixView::default(),
+            page_chosen: false,
             next_id: 1,
         }
     }
@@ -480,11 +493,16 @@ fn step(s: &mut AppState, action: Action) {
         Action::CloseDetail => s.detail = None,
         Action::Notify(msg) => s.notice = Some(msg),
         Action::Ledger(event) => s.ledger.apply(event),
-        Action::SetView(view) => s.view = view,
+        Action::SetView(view) => {
+            s.view = view;
+            s.page_chosen = true;
+        }
         Action::SetMatrix(m) => s.matrix = m,
         Action::SetMatrixField(key, value) => s.matrix.set(key, value),
-        Action::OpenLink(link) => {
-            s.view = link.view;
+        Action::OpenLink { link, at_start } => {
+            if !(at_start && s.page_chosen) {
+                s.view = link.view;
+            }
             s.matrix = link.matrix;
             let known = |p: &String| s.run.as_ref().is_some_and(|r| find_probe(r, &s.pack, p).is_some());
             s.detail = link.open.filter(known);
@@ -495,7 +513,7 @@ fn step(s: &mut AppState, action: Action) {
             }
         }
         Action::Classifier(Ok(())) => s.classifier = ClassifierState::Ready,
-        Action::OpenRun { run, source_labels, notice, ledger } => {
+        Action::OpenRun { run, source_labels, notice, ledger, at_start } => {
             if s.running() {
                 s.notice = Some(tr(Msg::RunInProgressOpen).into());
                 return;
@@ -504,7 +522,9 @@ fn step(s: &mut AppState, action: Action) {
             s.run = Some(run);
             s.source_labels = Rc::new(source_labels);
             s.detail = None;
-            s.view = View::Results;
+            if !(at_start && s.page_chosen) {
+                s.view = View::Results;
+            }
             s.notice = notice;
         }
         Action::ImportProbes(probes) => {

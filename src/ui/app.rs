@@ -106,12 +106,18 @@ async fn open_link(store: UseReducerHandle<Store>, link: ViewLink, at_start: boo
                 )
             });
             let ledger = report.ledger;
-            store.dispatch(Action::OpenRun { run, source_labels: Default::default(), notice, ledger });
+            store.dispatch(Action::OpenRun {
+                run,
+                source_labels: Default::default(),
+                notice,
+                ledger,
+                at_start,
+            });
         }
         Ok(None) => {}
         Err(e) => store.dispatch(Action::Notify(e.to_string())),
     }
-    store.dispatch(Action::OpenLink(link));
+    store.dispatch(Action::OpenLink { link, at_start });
 }
 
 /// The URL's fragment, without its `#`.

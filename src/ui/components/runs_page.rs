@@ -105,6 +105,7 @@ pub fn RunsPage() -> Html {
                         source_labels: source_labels(&report),
                         notice: None,
                         ledger: report.ledger,
+                        at_start: false,
                     }),
                     Err(e) => app.dispatch(Action::Notify(e.to_string())),
                 }
@@ -151,6 +152,7 @@ pub fn RunsPage() -> Html {
                             source_labels: source_labels(&report),
                             notice,
                             ledger: report.ledger.clone(),
+                            at_start: false,
                         });
                     }
                     Err(e) => app.dispatch(Action::Notify(tf(Msg::NothingOpened, &[("error", &e)]))),
