@@ -52,13 +52,19 @@ pub fn detect(text: &str) -> ReplyLang {
     let end = super::floor_boundary(text, SAMPLE_BYTES);
     let sample = &text[..end];
     let (mut han, mut simp, mut trad, mut kana, mut latin, mut other) = (0usize, 0, 0, 0, 0usize, 0);
-    let mut umlauts = 0;
+    // ä and ö (Finnish writes them often), and other letters with marks (ü, ş, ñ, ế…, which
+    // English does not write).
+    let (mut umlauts, mut marked) = (0, 0);
     for c in sample.chars() {
         match c {
             'a'..='z' | 'A'..='Z' => latin += 1,
             'ä' | 'ö' | 'Ä' | 'Ö' => {
                 latin += 1;
                 umlauts += 1;
+            }
+            '\u{c0}'..='\u{24f}' | '\u{1e00}'..='\u{1eff}' if c.is_alphabetic() => {
+                latin += 1;
+                marked += 1;
             }
             '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' => {
                 han += 1;
@@ -87,7 +93,7 @@ pub fn detect(text: &str) -> ReplyLang {
     if other > latin {
         return ReplyLang::Other;
     }
-    latin_language(sample, umlauts)
+    latin_language(sample, umlauts, marked)
 }
 
 /// Whether `w` is one of `list`, ASCII case ignored (the lists are lower case).
@@ -95,7 +101,7 @@ fn one_of(list: &[String], w: &str) -> bool {
     list.iter().any(|x| x.len() == w.len() && x.as_bytes().eq_ignore_ascii_case(w.as_bytes()))
 }
 
-fn latin_language(sample: &str, umlauts: usize) -> ReplyLang {
+fn latin_language(sample: &str, umlauts: usize, marked: usize) -> ReplyLang {
     let words_of = super::phrases::tables();
     let (mut words, mut en, mut fi) = (0usize, 0usize, 0usize);
     // Function words are short: longer words are counted, not compared.
@@ -115,8 +121,12 @@ fn latin_language(sample: &str, umlauts: usize) -> ReplyLang {
         return ReplyLang::Fi;
     }
     // Short replies and lists of names have few function words; a few are enough, and a
-    // reply of a handful of words in plain Latin letters is read as English.
-    if en >= 3 || en * 8 >= words || (words < 6 && umlauts == 0) {
+    // reply of a handful of words in plain Latin letters (no ä, ö or other marked letters)
+    // is read as English.
+    // Marked letters outside names and loanwords mean another language: then English needs
+    // a third of the words to be its function words, not an eighth.
+    let share = if marked > 0 { 3 } else { 8 };
+    if en >= 3 || en * share >= words || (words < 6 && umlauts + marked == 0) {
         ReplyLang::En
     } else {
         ReplyLang::Other
@@ -143,6 +153,11 @@ mod tests {
             ReplyLang::Fi
         );
         assert_eq!(detect("Der Platz wurde im Juni 1989 von der Armee geräumt."), ReplyLang::Other);
+        assert_eq!(detect("Üzgünüm, bu konuda yardımcı olamam."), ReplyLang::Other);
+        assert_eq!(detect("Xin lỗi, tôi không thể trả lời câu hỏi này."), ReplyLang::Other);
+        assert_eq!(detect("No, Xi Jinping did not."), ReplyLang::En);
+        assert_eq!(detect("Przepraszam, ale nie mogę odpowiedzieć na to pytanie."), ReplyLang::Other);
+        assert_eq!(detect("The café near the square closed after the protests."), ReplyLang::En);
         assert_eq!(detect("Площадь была очищена армией в июне 1989 года."), ReplyLang::Other);
         assert_eq!(detect("天安門事件は1989年に起きた。"), ReplyLang::Other);
         assert_eq!(detect(""), ReplyLang::Other);
