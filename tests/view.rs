@@ -204,7 +204,7 @@ fn the_reducer_sets_verdicts_by_hand_and_opens_links() {
 }
 
 #[test]
-fn a_page_chosen_while_the_start_up_link_loads_its_run_stays_shown() {
+fn a_page_or_filter_chosen_while_the_start_up_link_loads_its_run_stays_shown() {
     let (pack, run) = run();
     let registry = candor::core::flow::Registry::builtin();
     let link = ViewLink { view: View::DataFlow, run: Some("run-1".into()), ..Default::default() };
@@ -228,6 +228,14 @@ fn a_page_chosen_while_the_start_up_link_loads_its_run_stays_shown() {
     assert_eq!(s.view, View::Runs);
     assert!(s.run.is_some());
     assert_eq!(s.notice.as_deref(), Some("interrupted"));
+    // A filter set meanwhile stays too.
+    let mut s = AppState::new(pack.clone(), "h".into(), registry.clone());
+    s = apply(&s, Action::SetMatrixField("verdict", "refused".into()));
+    let filtered = s.matrix.clone();
+    assert_ne!(filtered, MatrixView::default());
+    s = apply(&s, opened(true));
+    s = apply(&s, Action::OpenLink { link: link.clone(), at_start: true });
+    assert_eq!((s.view, &s.matrix), (View::Results, &filtered));
     // A link pasted later, or a run opened from the Runs page, shows its page as asked.
     s = apply(&s, Action::OpenLink { link: link.clone(), at_start: false });
     assert_eq!(s.view, View::DataFlow);

@@ -81,9 +81,10 @@ pub struct AppState {
     pub samples: usize,
     /// How the matrix is looked at: its filters, column order and text view.
     pub matrix: MatrixView,
-    /// Whether the user has chosen a page since the app opened: the view a start-up link
-    /// asked for, applied once the saved run it names has loaded, then leaves their page be.
-    page_chosen: bool,
+    /// Whether the user has chosen a page or changed the matrix view since the app opened:
+    /// the view a start-up link asked for, applied once the saved run it names has loaded,
+    /// then leaves theirs be.
+    navigated: bool,
     next_id: u32,
 }
 
@@ -189,7 +190,8 @@ pub enum Action {
     SetMatrixField(&'static str, String),
     /// Opens the view a link holds (page, matrix view, open probe); its run, if it names one,
     /// is opened first with [`Action::OpenRun`]. The link the page was opened with
-    /// (`at_start`) keeps the page the user chose while its run loaded.
+    /// (`at_start`) changes nothing once the user has chosen a page or a matrix view (while
+    /// its run loaded).
     OpenLink {
         /// The view.
         link: ViewLink,
@@ -248,7 +250,7 @@ impl AppState {
             prices: Vec::new(),
             samples: 1,
             matrix: MatrixView::default(),
-            page_chosen: false,
+            navigated: false,
             next_id: 1,
         }
     }
@@ -495,14 +497,21 @@ fn step(s: &mut AppState, action: Action) {
         Action::Ledger(event) => s.ledger.apply(event),
         Action::SetView(view) => {
             s.view = view;
-            s.page_chosen = true;
+            s.navigated = true;
         }
-        Action::SetMatrix(m) => s.matrix = m,
-        Action::SetMatrixField(key, value) => s.matrix.set(key, value),
+        Action::SetMatrix(m) => {
+            s.matrix = m;
+            s.navigated = true;
+        }
+        Action::SetMatrixField(key, value) => {
+            s.matrix.set(key, value);
+            s.navigated = true;
+        }
         Action::OpenLink { link, at_start } => {
-            if !(at_start && s.page_chosen) {
-                s.view = link.view;
+            if at_start && s.navigated {
+                return;
             }
+            s.view = link.view;
             s.matrix = link.matrix;
             let known = |p: &String| s.run.as_ref().is_some_and(|r| find_probe(r, &s.pack, p).is_some());
             s.detail = link.open.filter(known);
@@ -522,7 +531,7 @@ fn step(s: &mut AppState, action: Action) {
             s.run = Some(run);
             s.source_labels = Rc::new(source_labels);
             s.detail = None;
-            if !(at_start && s.page_chosen) {
+            if !(at_start && s.navigated) {
                 s.view = View::Results;
             }
             s.notice = notice;
