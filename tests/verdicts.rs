@@ -106,6 +106,11 @@ fn point_1_canned_lines_are_refusals_that_name_the_service_wording() {
         assert!(s.reason.contains(&text[a..b]), "{}", s.reason);
         assert!(s.reason.contains("fixed"), "the reason says it is a fixed line: {}", s.reason);
         assert!(v.has(SignalKind::EmptyReasoning));
+        // The text model reads the fixed line as a refusal too, so the detail does not say a
+        // rule overruled it.
+        let model = v.signals.iter().find(|s| s.name == SignalKind::TextModel).expect("text model sentence");
+        assert!(model.reason.contains("resembles refusing"), "{}", model.reason);
+        assert!(!v.has(SignalKind::RuleOverride), "{v:?}");
         assert_whole_spans(text, &v);
     }
 }

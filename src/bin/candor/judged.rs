@@ -76,7 +76,8 @@ const CUT_CHARS: usize = 500;
 /// judges call evasive often opens like an answer, and at full weight the cut openings
 /// taught the model that answer-like openings are evasive (measured by five folds on the
 /// training split: 0.939 binary at full weight, 0.942 at 0.15, 0.943 with none, which
-/// reads the built-in demo's short Chinese answers as evasive).
+/// reads the built-in demo's short Chinese answers as evasive). Then one example per
+/// phrase of the tables ([`phrase_examples`]).
 fn examples(rows: &[&JudgedRow]) -> Vec<Example> {
     let mut out = Vec::new();
     for r in rows {
@@ -88,7 +89,29 @@ fn examples(rows: &[&JudgedRow]) -> Vec<Example> {
             out.push((features_of(&r.response[..cut], reasoning, prompt), class as usize, CUT_WEIGHT));
         }
     }
+    out.extend(phrase_examples());
     out
+}
+
+/// One example per refusal, lecturing, ignorance, canned-line and notice phrase of the
+/// tables, the phrase alone as the reply: the judged files hold few of the services' fixed
+/// lines, and without these the model read "Sorry, that's beyond my current scope. Let's
+/// talk about something else." as answering (92%), so every such cell said the rule had
+/// overruled it. With them it reads those lines as refusing; measured by five folds on the
+/// training split, agreement moved by no more than run-to-run noise (0.943 / 0.920 before,
+/// 0.942 / 0.919 after).
+fn phrase_examples() -> Vec<Example> {
+    use candor::core::classifier::phrases::{tables, Table};
+    let class = |table: &Table| match table {
+        Table::Canned | Table::Notice | Table::Refusal | Table::Moralising => Some(Class::Refusal),
+        Table::Ignorance => Some(Class::Deflection),
+        _ => None,
+    };
+    tables()
+        .entries
+        .iter()
+        .filter_map(|(table, phrase)| Some((features_of(phrase, None, None), class(table)? as usize, 1.0)))
+        .collect()
 }
 
 /// `candor train`: the text model from the training split, written to `out`.
