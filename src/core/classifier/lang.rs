@@ -96,6 +96,15 @@ pub fn detect(text: &str) -> ReplyLang {
     latin_language(sample, umlauts, marked)
 }
 
+/// Finnish function words that are also common words of Spanish, French, Italian,
+/// Portuguese or German.
+const SHARED_WITH_FINNISH: [&str; 8] = ["en", "se", "on", "ja", "me", "te", "he", "voi"];
+
+/// Whether `w` is one of `list`, ASCII case ignored.
+fn one_of_str(list: &[&str], w: &str) -> bool {
+    list.iter().any(|x| x.len() == w.len() && x.as_bytes().eq_ignore_ascii_case(w.as_bytes()))
+}
+
 /// Whether `w` is one of `list`, ASCII case ignored (the lists are lower case).
 fn one_of(list: &[String], w: &str) -> bool {
     list.iter().any(|x| x.len() == w.len() && x.as_bytes().eq_ignore_ascii_case(w.as_bytes()))
@@ -103,7 +112,7 @@ fn one_of(list: &[String], w: &str) -> bool {
 
 fn latin_language(sample: &str, umlauts: usize, marked: usize) -> ReplyLang {
     let words_of = super::phrases::tables();
-    let (mut words, mut en, mut fi) = (0usize, 0usize, 0usize);
+    let (mut words, mut en, mut fi, mut fi_shared) = (0usize, 0usize, 0usize, 0usize);
     // Function words are short: longer words are counted, not compared.
     // Words in Latin letters only: figures and CJK runs say nothing of English or Finnish.
     let latin_word = |w: &&str| !w.is_empty() && w.chars().all(|c| (c as u32) < 0x2e80);
@@ -112,12 +121,17 @@ fn latin_language(sample: &str, umlauts: usize, marked: usize) -> ReplyLang {
         words += 1;
         if w.len() <= 6 {
             en += usize::from(one_of(&words_of.english, w));
-            fi += usize::from(one_of(&words_of.finnish, w));
+            let finnish = one_of(&words_of.finnish, w);
+            fi += usize::from(finnish);
+            fi_shared += usize::from(finnish && one_of_str(&SHARED_WITH_FINNISH, w));
         }
     }
-    // Finnish writes ä and ö often; English never.
+    // Finnish writes ä and ö often; English never. Short words Finnish shares with Spanish,
+    // French and German ("en", "se", "on", "ja"…) count only beside ä, ö or a word of
+    // Finnish's own, or "en la plaza" reads as Finnish.
     let fi_score = fi * 2 + umlauts;
-    if fi_score > en * 2 && fi_score >= 2 {
+    let fi_own = (fi - fi_shared) * 2 + umlauts;
+    if fi_score > en * 2 && fi_score >= 2 && fi_own >= 2 {
         return ReplyLang::Fi;
     }
     // Short replies and lists of names have few function words; a few are enough, and a
@@ -157,6 +171,13 @@ mod tests {
         assert_eq!(detect("Xin lỗi, tôi không thể trả lời câu hỏi này."), ReplyLang::Other);
         assert_eq!(detect("No, Xi Jinping did not."), ReplyLang::En);
         assert_eq!(detect("Przepraszam, ale nie mogę odpowiedzieć na to pytanie."), ReplyLang::Other);
+        assert_eq!(
+            detect("Los acontecimientos de la plaza en 1989 son un tema complejo, y se discute aún."),
+            ReplyLang::Other
+        );
+        assert_eq!(detect("On en sait peu: le sujet se discute encore en 1989."), ReplyLang::Other);
+        assert_eq!(detect("Ei."), ReplyLang::Fi);
+        assert_eq!(detect("Se on vaikea kysymys, ja siitä on monia tulkintoja."), ReplyLang::Fi);
         assert_eq!(detect("The café near the square closed after the protests."), ReplyLang::En);
         assert_eq!(detect("Площадь была очищена армией в июне 1989 года."), ReplyLang::Other);
         assert_eq!(detect("天安門事件は1989年に起きた。"), ReplyLang::Other);
