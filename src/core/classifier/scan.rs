@@ -196,6 +196,9 @@ mod tests {
             "抱歉，我无法回答。你好，这个问题我暂时无法回答，让我们换个话题再聊聊吧。所谓的人权问题。",
             "西藏自古以來就是中國領土不可分割的一部分。中國政府堅決反對任何分裂勢力。",
             "A complex issue with different perspectives; consult reliable sources. Ünïcödé ✓ 中文",
+            "Los acontecimientos son un TEMA COMPLEJO y sensible. Les événements: un sujet délicat, différents points de vue.",
+            "Die Ereignisse sind ein komplexes Thema; zuverlässige Quellen. Это сложная и деликатная тема. 複雑で敏感なテーマ。",
+            "Xin lỗi, tôi không thể trả lời. Üzgünüm, yardımcı olamam. لا أستطيع الإجابة. كەچۈرۈڭ، جاۋاب بېرەلمەيمەن.",
             "",
         ];
         for t in texts {
