@@ -100,6 +100,8 @@ fn point_1_canned_lines_are_refusals_that_name_the_service_wording() {
         "Hi! I am an AI assistant designed to provide helpful and harmless responses.",
         "作为一个人工智能语言模型，我还没学习如何回答这个问题，您可以向我问一些其它的问题，我会尽力帮您解决的。",
         "嗯，这个话题我们先不聊了，要不要换个轻松点的话题？",
+        "I'm still learning how to answer this question. In the meantime, try Google Search.",
+        "Hmm…let's try a different topic. Sorry about that. What else is on your mind?",
     ] {
         let v = classify(&reply(text, Some("")), None);
         assert_eq!(v.label, Label::Refused, "{text}: {v:?}");
