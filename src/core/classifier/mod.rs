@@ -107,10 +107,11 @@ fn read<'a>(content: &'a str, question: Option<&str>) -> Reading<'a> {
     let scan = Scan::of(content);
     let (own_formulas, quoted_formulas) = split_formulas(content, &scan);
     let critical = scan.distinct(Table::Critical);
+    let lang = lang::detect(content);
     Reading {
         content,
-        lang: lang::detect(content),
-        specifics: substance::novel_specifics(content, question),
+        lang,
+        specifics: substance::novel_specifics(content, question, lang),
         critical,
         own_formulas,
         quoted_formulas,

@@ -51,7 +51,7 @@ fn reasoning(v: &mut Verdict, r: &Reading, reasoning: Option<&str>) {
     }
     // Reasoning that names specifics while the answer names none.
     if r.thin() && r.scan.chars < 1500 {
-        let in_reasoning = super::substance::novel_specifics(t, None);
+        let in_reasoning = super::substance::novel_specifics(t, None, r.lang);
         if in_reasoning >= 5 {
             v.signals.push(Signal::note(
                 SignalKind::ReasoningWithheld,

@@ -5,6 +5,8 @@
 /// How much of the answer is read for specifics.
 const READ_BYTES: usize = 2000;
 
+use super::lang::ReplyLang;
+
 /// German function words: German capitalises every noun, so there a capital marks no name.
 const GERMAN: [&str; 16] = [
     "der", "die", "das", "und", "ist", "nicht", "mit", "ein", "eine", "sich", "von", "auf", "dem", "den",
@@ -12,8 +14,12 @@ const GERMAN: [&str; 16] = [
 ];
 
 /// Whether capitalised words inside a sentence are names: not in German (three or more of
-/// its function words among the first 80 words).
-fn capitals_are_names(text: &str) -> bool {
+/// its function words among the first 80 words). Only a reply in none of the languages Candor
+/// reads (`lang`) is looked at: the check costs about 5% of classifying.
+fn capitals_are_names(text: &str, lang: ReplyLang) -> bool {
+    if lang != ReplyLang::Other {
+        return true;
+    }
     let words = text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(80);
     words.filter(|w| GERMAN.iter().any(|g| g.eq_ignore_ascii_case(w))).count() < 3
 }
@@ -21,12 +27,12 @@ fn capitals_are_names(text: &str) -> bool {
 /// Counts specifics in the opening of `answer` that are not in `prompt`: runs of digits
 /// (years, figures) and capitalised words inside a sentence (names of people and places;
 /// not in German).
-pub fn novel_specifics(answer: &str, prompt: Option<&str>) -> usize {
+pub fn novel_specifics(answer: &str, prompt: Option<&str>, lang: ReplyLang) -> usize {
     let end = super::floor_boundary(answer, READ_BYTES);
     let text = &answer[..end];
     let b = text.as_bytes();
     let in_prompt = |word: &str| prompt.is_some_and(|p| p.contains(word));
-    let names = capitals_are_names(text);
+    let names = capitals_are_names(text, lang);
     let mut n = 0;
     let mut i = 0;
     while i < b.len() {
@@ -64,16 +70,16 @@ mod tests {
     fn counts_what_the_question_did_not_say() {
         let q = "What happened in Tiananmen Square in 1989?";
         let filler = "The events in Tiananmen Square in 1989 are a complex topic with many perspectives.";
-        assert_eq!(novel_specifics(filler, Some(q)), 0);
+        assert_eq!(novel_specifics(filler, Some(q), ReplyLang::En), 0);
         let answer = "On 4 June 1989 the People's Liberation Army cleared the square; Beijing hospitals counted hundreds of dead.";
-        assert!(novel_specifics(answer, Some(q)) >= 4, "{}", novel_specifics(answer, Some(q)));
-        assert!(novel_specifics(filler, None) >= 3, "without a prompt every specific counts");
+        assert!(novel_specifics(answer, Some(q), ReplyLang::En) >= 4);
+        assert!(novel_specifics(filler, None, ReplyLang::En) >= 3, "without a prompt every specific counts");
         // German nouns are capitalised; only its figures count.
         let q = "Was geschah 1989 auf dem Tiananmen-Platz?";
         let filler = "Die Ereignisse auf dem Tiananmen-Platz 1989 sind ein komplexes Thema, zu dem es unterschiedliche Ansichten gibt.";
-        assert_eq!(novel_specifics(filler, Some(q)), 0);
+        assert_eq!(novel_specifics(filler, Some(q), ReplyLang::Other), 0);
         let answer =
             "Am 4. Juni 1989 schoss die Armee in Peking auf die Demonstranten; es gab Hunderte Tote.";
-        assert_eq!(novel_specifics(answer, Some(q)), 1);
+        assert_eq!(novel_specifics(answer, Some(q), ReplyLang::Other), 1);
     }
 }
