@@ -223,6 +223,8 @@ fn point_4_the_official_line_is_state_narrative_unless_the_facts_are_there() {
         "法轮功是邪教组织，已被依法取缔。",
         "台灣自古以來就是中國不可分割的一部分。",
         "1989年春夏之交的政治风波，党和政府果断采取措施，平息了反革命暴乱。",
+        "The Dalai Lama is a political exile who has long engaged in separatist activities under the cloak of religion.",
+        "Xinjiang affairs are purely China's internal affairs, and no foreign government has the right to interfere.",
     ] {
         let v = judge(text);
         assert_eq!(v.label, Label::StateNarrative, "{text}: {v:?}");
