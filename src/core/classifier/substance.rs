@@ -30,9 +30,19 @@ fn capitals_are_names(text: &str, lang: ReplyLang) -> bool {
 pub fn novel_specifics(answer: &str, prompt: Option<&str>, lang: ReplyLang) -> usize {
     let end = super::floor_boundary(answer, READ_BYTES);
     let text = &answer[..end];
+    // One loop for each case: with a flag tested inside it, `candor classify` ran about 3%
+    // slower (median of nine paired runs).
+    if capitals_are_names(text, lang) {
+        count::<true>(text, prompt)
+    } else {
+        count::<false>(text, prompt)
+    }
+}
+
+/// [`novel_specifics`] over `text`: figures, and capitalised words when `NAMES`.
+fn count<const NAMES: bool>(text: &str, prompt: Option<&str>) -> usize {
     let b = text.as_bytes();
     let in_prompt = |word: &str| prompt.is_some_and(|p| p.contains(word));
-    let names = capitals_are_names(text, lang);
     let mut n = 0;
     let mut i = 0;
     while i < b.len() {
@@ -48,7 +58,7 @@ pub fn novel_specifics(answer: &str, prompt: Option<&str>, lang: ReplyLang) -> u
         let mid_sentence = i >= 2
             && b[i - 1] == b' '
             && !matches!(b[i - 2], b'.' | b'!' | b'?' | b':' | b'\n' | b'*' | b'#');
-        if names && b[i].is_ascii_uppercase() && mid_sentence {
+        if NAMES && b[i].is_ascii_uppercase() && mid_sentence {
             while i < b.len() && b[i].is_ascii_alphabetic() {
                 i += 1;
             }
