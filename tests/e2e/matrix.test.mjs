@@ -152,7 +152,27 @@ test('filters, search, sorting, first lines, a verdict set by hand, and a link t
   assert.equal(await back.getAttribute('data-manual'), null);
   assert.equal(await other.getByTestId('by-hand').count(), 0);
   // Saved: after a reload (the link without the closed cell) the automatic verdict is back.
+  // The change is stored a moment after it is made (a reload aborts a write still under way,
+  // as closing the tab would): wait until no stored cell holds a verdict set by hand.
   assert.doesNotMatch(other.url(), /open=/);
+  await other.waitForFunction(
+    () =>
+      new Promise((resolve) => {
+        const open = indexedDB.open('candor');
+        open.onerror = () => resolve(false);
+        open.onsuccess = () => {
+          const db = open.result;
+          const all = db.transaction('cells').objectStore('cells').getAll();
+          all.onsuccess = () => {
+            db.close();
+            resolve(all.result.length > 0 && all.result.every((v) => !String(v).includes('"manual"')));
+          };
+          all.onerror = () => resolve(false);
+        };
+      }),
+    null,
+    { polling: 100, timeout: 30_000 },
+  );
   await other.reload();
   await back.waitFor();
   assert.equal(await back.getAttribute('data-verdict'), 'refused');
