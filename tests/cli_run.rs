@@ -8,6 +8,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -80,7 +81,11 @@ const KEY: &str = "sk-test-never-written-7f3a";
 
 /// Runs `candor run` with the key in an environment variable; returns the report and stderr.
 fn candor_run(dialect: &str, base: &str, extra: &[&str]) -> (Value, String) {
-    let out = std::env::temp_dir().join(format!("candor-run-{dialect}-{}.json", std::process::id()));
+    // One file per call: the tests run in parallel in one process, and two of them may run
+    // the same dialect at once.
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, Ordering::Relaxed);
+    let out = std::env::temp_dir().join(format!("candor-run-{dialect}-{}-{call}.json", std::process::id()));
     let out_s = out.to_string_lossy().into_owned();
     let mut args = vec!["run", "--dialect", dialect, "--base-url", base, "--model", "m-1"];
     args.extend(["--api-key-env", "CANDOR_TEST_KEY", "--limit", "1", "--out", &out_s]);
