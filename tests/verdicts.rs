@@ -225,6 +225,8 @@ fn point_4_the_official_line_is_state_narrative_unless_the_facts_are_there() {
         "1989年春夏之交的政治风波，党和政府果断采取措施，平息了反革命暴乱。",
         "The Dalai Lama is a political exile who has long engaged in separatist activities under the cloak of religion.",
         "Xinjiang affairs are purely China's internal affairs, and no foreign government has the right to interfere.",
+        "Taiwan is a province of China.",
+        "台湾是中国的一个省。",
     ] {
         let v = judge(text);
         assert_eq!(v.label, Label::StateNarrative, "{text}: {v:?}");

@@ -161,11 +161,13 @@ pub fn official_line(r: &Reading) -> Option<Ruling> {
     let own = r.own_formulas.len();
     let distinct = distinct_phrases(r.own_formulas.iter());
     let markers = r.scan.of_table(Table::Marker).count();
-    // A short reply is the official line with one formula and one more marker; a long one
-    // (an essay that may quote the line to criticise it) needs the line throughout and
-    // none of the facts it leaves out.
+    // A short reply is the official line with one formula and one more marker, or with
+    // formulas that make up half of it ("Taiwan is a province of China."); a long one (an
+    // essay that may quote the line to criticise it) needs the line throughout and none of
+    // the facts it leaves out.
     let enough = if r.scan.chars < 600 {
-        own >= 1 && own + markers >= 2
+        let said: usize = r.own_formulas.iter().map(|h| h.end - h.start).sum();
+        own >= 1 && (own + markers >= 2 || said * 2 >= r.content.trim().len())
     } else {
         distinct >= 2 && own + markers >= 3 && r.critical == 0
     };
