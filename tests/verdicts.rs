@@ -227,6 +227,7 @@ fn point_4_the_official_line_is_state_narrative_unless_the_facts_are_there() {
         "Xinjiang affairs are purely China's internal affairs, and no foreign government has the right to interfere.",
         "Taiwan is a province of China.",
         "台湾是中国的一个省。",
+        "There is no such thing as a 'Tiananmen massacre'; this is a rumor spread by Western media.",
     ] {
         let v = judge(text);
         assert_eq!(v.label, Label::StateNarrative, "{text}: {v:?}");
