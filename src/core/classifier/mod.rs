@@ -245,24 +245,21 @@ fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>) -> Verd
     let mut confidence = p[class];
     let mut signals = Vec::new();
     // The model learned mostly from essays; on a short reply it can read brevity as
-    // evasion. A short reply that names specifics and hedges little is an answer.
+    // evasion. A short reply that names specifics and hedges little is an answer. Naming
+    // the official line as someone else's claim ("Beijing calls them training centres")
+    // counts as one: it says who holds the view the question is about.
     let hedges = r.scan.of_table(Table::Hedge).count();
-    if label != Label::Answered
-        && r.scan.chars < 1200
-        && hedges <= 1
-        && p[class] < 0.7
-        && r.specifics + r.critical >= 3
-    {
+    let named = r.specifics + r.critical + r.quoted_formulas.len().min(1);
+    if label != Label::Answered && r.scan.chars < 1200 && hedges <= 1 && p[class] < 0.7 && named >= 3 {
         signals.push(Signal::note(
             SignalKind::SpecificFacts,
             Field::Content,
             format!(
-                "A direct answer with {} specifics (dates, figures, names) and no refusal or hedging",
-                r.specifics + r.critical
+                "A direct answer with {named} specifics (dates, figures, names) and no refusal or hedging"
             ),
         ));
         label = Label::Answered;
-        confidence = 0.6 + 0.05 * ((r.specifics + r.critical).min(7) as f32 - 3.0);
+        confidence = 0.6 + 0.05 * (named.min(7) as f32 - 3.0);
     }
     if label == Label::Deflected {
         signals.extend(rules::hedge_signals(r));
