@@ -232,6 +232,19 @@ fn a_rate_limit_is_waited_out_and_each_try_is_in_the_ledger() {
 }
 
 #[test]
+fn a_max_tokens_the_server_went_past_is_said_on_the_progress_line() {
+    let body = r#"{"message":{"content":"The army fired on protesters in Beijing on 4 June 1989; hundreds died."},"done":true,"done_reason":"stop","prompt_eval_count":12,"eval_count":300}"#;
+    let (url, seen) = serve(vec![(200, "application/json", vec![], body.to_string())]);
+    let (report, stderr) = candor_run("ollama", &url, &["--max-tokens", "100"]);
+    assert!(seen.lock().unwrap()[0].body.contains("\"num_predict\":100"), "the cap is sent");
+    assert_eq!(label(&report), "answered");
+    assert!(
+        stderr.contains("\n    Ignored max tokens: at most 100 were asked for, the reply used 300."),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn samples_ask_each_probe_again_and_the_report_keeps_every_reply() {
     let ok = r#"{"message":{"content":"The army fired on protesters in Beijing on 4 June 1989; hundreds died."},"done":true,"done_reason":"stop"}"#;
     let no = r#"{"message":{"content":"I'm sorry, but I can't help with that request."},"done":true,"done_reason":"stop"}"#;

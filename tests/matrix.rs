@@ -54,8 +54,9 @@ fn cells_show_label_confidence_step_and_size() {
     let timing = Timing { latency_ms: 3400.0, ..Timing::default() };
     run.finish(a, Outcome::Reply { reply, cut_short: None }, timing, 2.0);
     match cell_view(run.cell(a)) {
-        CellView::Done { label, manual, first, confidence, strength, meta, title, samples } => {
+        CellView::Done { label, manual, first, confidence, strength, meta, title, samples, cut_short } => {
             assert_eq!(samples, None, "a cell asked once has no sample figures");
+            assert!(!cut_short, "a reply that ended with a finish reason is whole");
             assert_eq!(label, Label::Refused);
             assert!(!manual);
             assert!(!first.is_empty() && title.ends_with(&format!("\n{first}")), "{title}");
@@ -75,6 +76,31 @@ fn cells_show_label_confidence_step_and_size() {
     assert!(
         matches!(cell_view(run.cell(b)), CellView::Done { label: Label::Error, ref meta, .. } if meta == "error")
     );
+}
+
+#[test]
+fn a_reply_cut_short_says_so_in_the_matrix_not_only_in_the_detail() {
+    let pack = Pack::builtin();
+    let mut run = run_of(&pack, pack.probes.iter().take(1).cloned().collect());
+    let a = CellId { probe: 0, provider: 0, sample: 0 };
+    run.apply(RunEvent::Started { cell: a, at_ms: 1.0 });
+    let reply = Reply {
+        content: "In June 1989 troops cleared the square, and hundreds of people were killed".into(),
+        ..Reply::default()
+    };
+    let timing = Timing { latency_ms: 1200.0, ..Timing::default() };
+    let why = "the connection closed before the stream's end".to_string();
+    run.finish(a, Outcome::Reply { reply, cut_short: Some(why) }, timing, 2.0);
+    match cell_view(run.cell(a)) {
+        CellView::Done { meta, title, cut_short, label, .. } => {
+            assert!(cut_short);
+            assert_ne!(label, Label::Error, "the text that arrived still gets a verdict");
+            assert_eq!(meta, "74 ch · 1.2 s · cut short");
+            let first_line = title.lines().next().unwrap();
+            assert!(first_line.ends_with("cut short"), "the tooltip says it too: {title}");
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! that nothing is sent for a setting left to the server, that the settings travel into
 //! reports, and that a server's rejection of one is named.
 
-use candor::core::dialect::{ChatParams, Dialect, DialectError, Effort, Endpoint, Settings};
+use candor::core::dialect::{ChatParams, Dialect, DialectError, Effort, Endpoint, Reply, Settings, Usage};
 use candor::core::provider::{Preset, ProviderConfig};
 use candor::core::report::Report;
 use candor::core::run::{Run, RunProvider};
@@ -151,6 +151,49 @@ fn a_rejected_setting_is_named_with_what_to_do() {
     assert!(untouched(400, "model not found", &settings()));
     assert_eq!(settings().rejected_by(400, "system prompt too long"), Some("system prompt"));
     assert_eq!(settings().rejected_by(422, "`maxOutputTokens` out of range"), Some("max tokens"));
+}
+
+#[test]
+fn a_setting_the_reply_shows_was_not_kept_is_named() {
+    let asked = Settings {
+        max_tokens: Some(100),
+        effort: Some(Effort::Low),
+        route: "DeepInfra".into(),
+        ..settings()
+    };
+    let usage = |completion, reasoning| Usage {
+        completion_tokens: Some(completion),
+        reasoning_tokens: reasoning,
+        ..Usage::default()
+    };
+    // Kept: within the cap (reasoning tokens not counted against it), the pinned upstream in
+    // another case, and reasoning that came back.
+    let kept = Reply {
+        content: "In 1989 troops cleared the square.".into(),
+        reasoning: Some("The user asks about 1989.".into()),
+        usage: Some(usage(400, Some(320))),
+        upstream_provider: Some("deepinfra".into()),
+        ..Reply::default()
+    };
+    assert_eq!(asked.not_kept(&kept), Vec::<String>::new());
+    // Not kept: 300 visible tokens against a cap of 100, another upstream, no reasoning.
+    let ignored = Reply {
+        content: "In 1989 troops cleared the square.".into(),
+        usage: Some(usage(300, None)),
+        upstream_provider: Some("Together".into()),
+        ..Reply::default()
+    };
+    let notes = asked.not_kept(&ignored);
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert_eq!(notes[0], "Ignored max tokens: at most 100 were asked for, the reply used 300.");
+    assert_eq!(notes[1], "Ignored the route: asked to go only through DeepInfra, served by Together.");
+    assert!(
+        notes[2].starts_with("Reasoning effort low was asked for, but the reply shows no reasoning"),
+        "{}",
+        notes[2]
+    );
+    // Nothing asked, nothing to report, whatever came back.
+    assert!(Settings::default().not_kept(&ignored).is_empty());
 }
 
 #[test]

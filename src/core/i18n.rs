@@ -249,6 +249,9 @@ messages! {
     NoneAutomatic = "none (automatic)",
     SetByHandNote = "set by hand; automatic verdict:",
     AskedWith = "Asked with {settings}",
+    MaxTokensIgnored = "Ignored max tokens: at most {max} were asked for, the reply used {used}.",
+    RouteNotKept = "Ignored the route: asked to go only through {route}, served by {served}.",
+    EffortNoReasoning = "Reasoning effort {effort} was asked for, but the reply shows no reasoning (no trace, no reasoning tokens): the model may not reason, or the endpoint dropped the setting.",
     InFlight = " · {n} in flight",
     OneError = " · 1 error",
     Errors = " · {n} errors",
@@ -286,6 +289,7 @@ messages! {
     CellTitle = "{verdict} ({percent} confident). Open the replies side by side.",
     CellTitleByHand = "{verdict}, set by hand; automatic verdict: {auto} ({percent} confident).",
     CellError = "error",
+    CutShortMark = "cut short",
     Chars = "{n} ch",
     // Summary.
     VerdictMix = "Verdict mix",

@@ -78,6 +78,9 @@ pub enum CellView {
         /// With several samples: how many agree with the verdict shown (their majority), and
         /// whether it flips between them.
         samples: Option<Consensus>,
+        /// Whether the reply stopped before its end (a stream that broke after some text):
+        /// the verdict is on part of a reply, which the cell says in its size line.
+        cut_short: bool,
     },
 }
 
@@ -117,6 +120,7 @@ impl Strength {
 
 fn done_view(r: &CellResult, samples: Option<Consensus>) -> CellView {
     let label = r.label();
+    let cut_short = matches!(r.outcome, Outcome::Reply { cut_short: Some(_), .. });
     // With samples, the line under the verdict says how many agree and, in words a screen
     // reader reads with the cell, whether the verdict flips.
     let meta = match samples {
@@ -126,6 +130,10 @@ fn done_view(r: &CellResult, samples: Option<Consensus>) -> CellView {
             let chars = r.reply().map_or(0, |r| r.content.chars().count());
             format!("{} ch · {} s", size(chars), fixed(r.timing.latency_ms / 1000.0, 1))
         }
+    };
+    let meta = match cut_short {
+        true => format!("{meta} · {}", i18n::tr(Msg::CutShortMark)),
+        false => meta,
     };
     let confidence = percent(r.verdict.confidence);
     let first = match &r.outcome {
@@ -140,6 +148,10 @@ fn done_view(r: &CellResult, samples: Option<Consensus>) -> CellView {
         ),
         None => tf(Msg::CellTitle, &[("verdict", &label.title()), ("percent", &confidence)]),
     };
+    if cut_short {
+        title.push_str(" · ");
+        title.push_str(i18n::tr(Msg::CutShortMark));
+    }
     if !first.is_empty() {
         title.push('\n');
         title.push_str(&first);
@@ -153,6 +165,7 @@ fn done_view(r: &CellResult, samples: Option<Consensus>) -> CellView {
         strength: Strength::of(r.verdict.confidence),
         meta,
         samples,
+        cut_short,
     }
 }
 

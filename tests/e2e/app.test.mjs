@@ -136,8 +136,11 @@ test('errors are shown per cell and do not stop the run: rate limit, platform bl
       assert.equal(verdicts[`${p.id}-3`], 'error', `garbage ${p.id}`);
       assert.equal(verdicts[`${p.id}-4`], 'error', `no-cors ${p.id}`);
     }
-    // The broken stream keeps the text that arrived and says it was cut short.
+    // The broken stream keeps the text that arrived and says it was cut short, in the matrix
+    // as well as in the detail; a whole reply says nothing of the kind.
     const first = probes[0];
+    assert.match(await page.getByTestId(`cell-${first.id}-2`).innerText(), /cut short/);
+    assert.doesNotMatch(await page.getByTestId(`cell-${first.id}-1`).innerText(), /cut short/);
     await page.getByTestId(`cell-${first.id}-2`).click();
     const detail = page.getByTestId('detail');
     const texts = await detail.getByTestId('reply').allTextContents();

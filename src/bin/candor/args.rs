@@ -170,7 +170,8 @@ pub const HELP: &[Help] = &[
                 settings not given are left to the server and not sent; --route pins an\n\
                 OpenRouter model to one upstream provider; --samples asks each probe N times\n\
                 (1 to 10): the report keeps every reply and each cell's majority verdict;\n\
-                progress goes to stderr",
+                progress goes to stderr, with a line under a reply for each setting it shows\n\
+                the server did not keep (max tokens gone past, another route, no reasoning)",
     },
 ];
 

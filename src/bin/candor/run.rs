@@ -135,11 +135,18 @@ pub fn run(args: &RunArgs) -> ExitCode {
                         run.apply(event);
                     }
                     done += 1;
-                    let label = match run.cell(job.cell) {
-                        Some(Cell::Done(r)) => r.verdict.label.key(),
-                        _ => "?",
+                    let (label, not_kept) = match run.cell(job.cell) {
+                        Some(Cell::Done(r)) => (
+                            r.verdict.label.key(),
+                            r.reply().map(|r| config.settings.not_kept(r)).unwrap_or_default(),
+                        ),
+                        _ => ("?", Vec::new()),
                     };
                     eprintln!("[{done}/{total}] {}: {label}", name(&probe.id, job.cell.sample));
+                    // A setting the reply shows the server did not keep, under the line.
+                    for note in not_kept {
+                        eprintln!("    {note}");
+                    }
                 }
             }
             if scheduler.is_paused(0) {

@@ -193,6 +193,39 @@ impl Settings {
         checks.into_iter().find(|(set, words, _)| *set && named(words)).map(|(_, _, name)| name)
     }
 
+    /// The settings a reply shows the server did not keep, each in a sentence; empty when the
+    /// reply gives no sign (most settings, temperature for one, leave none). Three can be
+    /// checked from what comes back:
+    /// - max tokens: more visible tokens came back than were asked for at most (reasoning
+    ///   tokens are left out, since not every server counts them against the cap);
+    /// - the pinned route: the router says another upstream served the reply;
+    /// - reasoning effort: the reply has neither a reasoning trace nor reasoning tokens.
+    pub fn not_kept(&self, reply: &Reply) -> Vec<String> {
+        use crate::core::i18n::{tf, Msg};
+        let mut notes = Vec::new();
+        let usage = reply.usage.as_ref();
+        if let (Some(max), Some(used)) = (self.max_tokens, usage.and_then(|u| u.completion_tokens)) {
+            let visible = used.saturating_sub(usage.and_then(|u| u.reasoning_tokens).unwrap_or(0));
+            if visible > u64::from(max) {
+                notes.push(tf(Msg::MaxTokensIgnored, &[("max", &max), ("used", &visible)]));
+            }
+        }
+        let route = self.route.trim();
+        if let Some(served) = reply.upstream_provider.as_deref().map(str::trim) {
+            if !route.is_empty() && !served.is_empty() && !served.eq_ignore_ascii_case(route) {
+                notes.push(tf(Msg::RouteNotKept, &[("route", &route), ("served", &served)]));
+            }
+        }
+        if let Some(effort) = self.effort {
+            let trace = reply.reasoning.as_deref().is_some_and(|r| !r.trim().is_empty());
+            let tokens = usage.and_then(|u| u.reasoning_tokens).is_some_and(|n| n > 0);
+            if !trace && !tokens && reply.blocked.is_none() && !reply.content.is_empty() {
+                notes.push(tf(Msg::EffortNoReasoning, &[("effort", &effort.key())]));
+            }
+        }
+        notes
+    }
+
     /// Adds to an HTTP error which setting the server rejected, and what to do, when it
     /// names one that was sent (see [`Settings::rejected_by`]).
     pub fn explain(&self, error: &mut DialectError) {

@@ -52,6 +52,11 @@ fn reply_column(
             cell.as_ref().map(|c| done_column(r, c.clone(), judge, lang, set)).unwrap_or_default()
         }
     };
+    // Settings the reply shows were not kept (a max tokens gone past, another route).
+    let not_kept = match cell.as_deref() {
+        Some(Cell::Done(r)) => r.reply().map(|reply| provider.settings.not_kept(reply)).unwrap_or_default(),
+        _ => Vec::new(),
+    };
     html! {
         <article class="reply" data-testid="reply">
             <header>
@@ -60,6 +65,11 @@ fn reply_column(
             </header>
             if !provider.settings.is_default() {
                 <p class="hint" data-testid="asked-with">{ txf(Msg::AskedWith, &[("settings", &provider.settings.describe())]) }</p>
+            }
+            if !not_kept.is_empty() {
+                <ul class="error-text small" data-testid="not-kept">
+                    { for not_kept.into_iter().map(|n| html! { <li>{ n }</li> }) }
+                </ul>
             }
             if let Some(l) = source_label {
                 <p class="source-label" data-testid="source-label">{ txf(Msg::SourceLabel, &[("label", &describe_source_label(l))]) }</p>

@@ -33,19 +33,21 @@ fn matrix_cell(
         Callback::from(move |_: MouseEvent| open.emit(id.clone()))
     };
     match samples_view(cell) {
-        CellView::Done { label, manual, first, confidence, strength, meta, title, samples } => html! {
-            <td key={col} class={classes!("cell", label.key(), samples.is_some_and(|c| c.flips()).then_some("flips"))}>
-                <button data-testid={testid} data-verdict={label.key()} data-manual={manual.then_some("1")} {onclick} {title}>
-                    <span class="v">{ label.title() }</span>
-                    <span class={classes!("conf", if manual { "hand" } else { strength.class() })}>
-                        { if manual { "✎".to_string() } else { confidence } }
-                    </span>
-                    <span class={classes!("meta", text.map(|_| "first"))} lang={text.map(|l| l.tag())}>
-                        { if text.is_some() { first } else { meta } }
-                    </span>
-                </button>
-            </td>
-        },
+        CellView::Done { label, manual, first, confidence, strength, meta, title, samples, cut_short } => {
+            html! {
+                <td key={col} class={classes!("cell", label.key(), samples.is_some_and(|c| c.flips()).then_some("flips"), cut_short.then_some("cut"))}>
+                    <button data-testid={testid} data-verdict={label.key()} data-manual={manual.then_some("1")} {onclick} {title}>
+                        <span class="v">{ label.title() }</span>
+                        <span class={classes!("conf", if manual { "hand" } else { strength.class() })}>
+                            { if manual { "✎".to_string() } else { confidence } }
+                        </span>
+                        <span class={classes!("meta", text.map(|_| "first"))} lang={text.map(|l| l.tag())}>
+                            { if text.is_some() { first } else { meta } }
+                        </span>
+                    </button>
+                </td>
+            }
+        }
         CellView::Streaming { meta } => html! {
             <td key={col} class="cell running">
                 <button data-testid={testid} data-verdict="running" {onclick}>
