@@ -2,7 +2,8 @@
 // effort and a system prompt on one provider and leaves another's to the server: the mock
 // server receives exactly those fields (and none for the other), the detail says what each
 // reply was asked with, the JSON export carries the settings and the exact request bodies,
-// and a server that rejects a setting gets an error cell that names it.
+// a server that rejects a setting gets an error cell that names it, and a setting the reply
+// shows was not kept is said above that reply.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -62,6 +63,11 @@ test('settings a user sets are sent as set, shown with each reply, exported, and
     await asked.first().textContent(),
     `Asked with temperature 0.3, max tokens 256, reasoning effort high, system prompt (${SYSTEM.length} characters)`,
   );
+  // The test model ignores the reasoning effort: its replies carry no reasoning at all, which
+  // the detail says of the tuned column (and of no other).
+  const notKept = detail.getByTestId('not-kept');
+  assert.equal(await notKept.count(), 1, 'only the column asked for an effort is told it was not kept');
+  assert.match(await detail.getByTestId('reply').first().getByTestId('not-kept').textContent(), /Reasoning effort high was asked for, but the reply shows no reasoning/);
   const strictText = await detail.getByTestId('reply').nth(2).textContent();
   assert.match(strictText, /rejected the temperature setting/);
   assert.match(strictText, /clear it in this provider's settings/);
