@@ -61,7 +61,8 @@
 //   fickle         changes its mind between samples: the 2nd, 4th… time it is asked a prompt it
 //                  answers like censor-chat (a refusal on Tiananmen), every other time like
 //                  open-chat.
-//   broken-stream  a stream cut off before [DONE]; non-streaming, a truncated JSON body.
+//   broken-stream  a stream cut off (the connection dropped) 250 ms after its second text
+//                  chunk, before [DONE]; non-streaming, a truncated JSON body.
 //   garbage        200 text/html `<html>not json</html>`.
 //   hostile-html   a streamed answer and reasoning full of HTML and script (HOSTILE_HTML).
 //   judge          an LLM judge: rates the reply inside the <reply>…</reply> block of the
@@ -214,6 +215,8 @@ const PREFLIGHT_HEADERS = {
 };
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** How long `broken-stream` waits after its last text before it drops the connection. */
+const BROKEN_STREAM_GAP_MS = 250;
 
 // ---------------------------------------------------------------------------------------------
 // Pack index
@@ -1014,7 +1017,11 @@ export async function startMock({ port = 0, cors = true, packPath = DEFAULT_PACK
 
     if (model === 'broken-stream') {
       for (const f of frames.slice(0, 3)) if (!(await write(Buffer.from(f, 'utf8')))) return;
-      await pause();
+      // The connection drops a while after the last text, as a real one that breaks mid-answer
+      // does. Cut at once, the browser could error the body stream before the page read the
+      // text already received (an errored stream drops its queued chunks), and the cell would
+      // depend on how busy the machine was.
+      await sleep(BROKEN_STREAM_GAP_MS);
       req.socket.destroy();
       return;
     }
