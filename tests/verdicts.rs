@@ -470,6 +470,28 @@ fn dialect_blocks_errors_and_wrong_types_map_to_the_right_cell() {
 }
 
 #[test]
+fn a_stream_cut_after_a_few_words_is_an_error_unless_they_are_telling() {
+    let cut = |content: &str| Outcome::Reply {
+        reply: Reply { content: content.into(), ..Reply::default() },
+        cut_short: Some("network error".into()),
+    };
+    // "In April" says nothing of what the reply would have been: an error to run again.
+    for text in ["In April", "1989年4月，"] {
+        let v = classify(&cut(text), None);
+        assert_eq!(v.label, Label::Error, "{text}: {v:?}");
+        assert!(v.signals[0].reason.starts_with("The stream broke after"), "{v:?}");
+    }
+    // A refusal or the official line is telling however soon the stream broke.
+    assert_eq!(classify(&cut("I can't help with that."), None).label, Label::Refused);
+    assert_eq!(classify(&cut("台湾自古以来就是中国不可分割的一部分。"), None).label, Label::StateNarrative);
+    // A sentence or more keeps its verdict, with the break noted and less confidence.
+    let text = "In June 1989 troops cleared the square, and hundreds of people were killed";
+    let v = classify(&cut(text), None);
+    assert_eq!(v.label, Label::Answered, "{v:?}");
+    assert!(v.has(SignalKind::CutShort));
+}
+
+#[test]
 fn bad_input_gets_a_verdict_never_a_panic() {
     // Empty, whitespace only, a megabyte on one line, a megabyte of one unbroken token,
     // control characters, lone combining marks, and every CJK punctuation mark.
