@@ -131,10 +131,9 @@ fn done_view(r: &CellResult, samples: Option<Consensus>) -> CellView {
             format!("{} ch · {} s", size(chars), fixed(r.timing.latency_ms / 1000.0, 1))
         }
     };
-    let meta = match cut_short {
-        true => format!("{meta} · {}", i18n::tr(Msg::CutShortMark)),
-        false => meta,
-    };
+    // A reply cut short says so after its size line and its tooltip's verdict.
+    let mark = if cut_short { format!(" · {}", i18n::tr(Msg::CutShortMark)) } else { String::new() };
+    let meta = meta + &mark;
     let confidence = percent(r.verdict.confidence);
     let first = match &r.outcome {
         Outcome::Reply { reply, .. } => first_line(&reply.content, 120),
@@ -148,10 +147,7 @@ fn done_view(r: &CellResult, samples: Option<Consensus>) -> CellView {
         ),
         None => tf(Msg::CellTitle, &[("verdict", &label.title()), ("percent", &confidence)]),
     };
-    if cut_short {
-        title.push_str(" · ");
-        title.push_str(i18n::tr(Msg::CutShortMark));
-    }
+    title.push_str(&mark);
     if !first.is_empty() {
         title.push('\n');
         title.push_str(&first);
