@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 
 use serde::Deserialize;
 
+use crate::core::classifier::hanzi::to_traditional;
 use crate::core::dialect::Reply;
 use crate::core::verdict::{classify_prompt, Label, Outcome, Verdict};
 
@@ -201,6 +202,9 @@ fn ratio(a: u32, b: u32) -> f64 {
     }
 }
 
+/// How many resamples of the prompts [`Agreement::interval`] draws.
+pub const RESAMPLES: usize = 2000;
+
 /// Agreement overall, per language and per model.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Agreement {
@@ -212,6 +216,8 @@ pub struct Agreement {
     pub by_model: BTreeMap<String, Confusion>,
     /// By source file.
     pub by_source: BTreeMap<String, Confusion>,
+    /// By prompt (a Traditional copy with its original): rows, binary and 3-class agreements.
+    pub by_prompt: BTreeMap<u64, [u32; 3]>,
     /// Rows left out because the judges marked them as errors.
     pub skipped: u32,
 }
@@ -228,6 +234,44 @@ impl Agreement {
         self.by_lang.entry(row.lang.clone()).or_default().add(judge, candor);
         self.by_model.entry(row.model.clone()).or_default().add(judge, candor);
         self.by_source.entry(row.source.clone()).or_default().add(judge, candor);
+        let tally = self.by_prompt.entry(prompt_hash(&to_traditional(&row.prompt))).or_default();
+        let binary = (judge == Class::Answered) == (candor == Class::Answered);
+        tally[0] += 1;
+        tally[1] += u32::from(binary);
+        tally[2] += u32::from(judge == candor);
+    }
+
+    /// How far the figures could move with another draw of prompts: binary and 3-class
+    /// agreement over [`RESAMPLES`] resamples of the prompts (with replacement, each prompt
+    /// with all its rows), the 2.5th and 97.5th percentiles. The rows of one prompt rise and
+    /// fall together (a Chinese prompt is 36 rows: 18 models, Simplified and Traditional), so
+    /// resampling rows would understate it. `None` with fewer than two prompts.
+    pub fn interval(&self) -> Option<[(f64, f64); 2]> {
+        let tallies: Vec<[u32; 3]> = self.by_prompt.values().copied().collect();
+        if tallies.len() < 2 {
+            return None;
+        }
+        // A fixed generator: the same rows give the same interval.
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut figures: [Vec<f64>; 2] = [Vec::with_capacity(RESAMPLES), Vec::with_capacity(RESAMPLES)];
+        for _ in 0..RESAMPLES {
+            let mut sum = [0u32; 3];
+            for _ in 0..tallies.len() {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                let t = tallies[(rng % tallies.len() as u64) as usize];
+                for (s, v) in sum.iter_mut().zip(t) {
+                    *s += v;
+                }
+            }
+            figures[0].push(ratio(sum[1], sum[0]));
+            figures[1].push(ratio(sum[2], sum[0]));
+        }
+        Some(figures.map(|mut f| {
+            f.sort_by(f64::total_cmp);
+            (f[RESAMPLES * 25 / 1000], f[RESAMPLES * 975 / 1000 - 1])
+        }))
     }
 
     /// A plain-text report.
@@ -242,6 +286,13 @@ impl Agreement {
             o.binary(),
             o.three_class()
         );
+        if let Some([(b0, b1), (t0, t1)]) = self.interval() {
+            let _ = writeln!(
+                out,
+                "95% interval over {RESAMPLES} resamples of the {} prompts: binary {b0:.3}–{b1:.3}, 3-class {t0:.3}–{t1:.3}\n",
+                self.by_prompt.len()
+            );
+        }
         let _ = writeln!(out, "confusion (rows: judges, columns: candor)");
         let _ = writeln!(out, "{:>12} {:>10} {:>10} {:>10}", "", "answered", "deflection", "refusal");
         for j in Class::ALL {
@@ -290,6 +341,51 @@ mod tests {
         assert!((a.overall.three_class() - 0.5).abs() < 1e-9);
         assert_eq!(a.by_lang["zh"].total(), 2);
         assert!(a.report().contains("3-class agreement: 0.500"));
+    }
+
+    #[test]
+    fn the_interval_resamples_prompts_not_rows() {
+        let row = |prompt: &str, label: &str| JudgedRow {
+            id: String::new(),
+            model: "m".into(),
+            lang: "en".into(),
+            prompt: prompt.into(),
+            response: "x".into(),
+            reasoning: None,
+            label: label.into(),
+            source: "dev".into(),
+            held_out: false,
+        };
+        // Forty prompts of ten rows each: every row of half the prompts agrees, every row
+        // of the other half does not. Rows resampled one by one would give a narrow
+        // interval around 0.5; prompts resampled give a wide one, as wide as it really is.
+        let mut a = Agreement::default();
+        for p in 0..40 {
+            for _ in 0..10 {
+                a.add(
+                    &row(&format!("question {p}"), "compliant"),
+                    if p % 2 == 0 { Label::Answered } else { Label::Refused },
+                );
+            }
+        }
+        assert!((a.overall.binary() - 0.5).abs() < 1e-9);
+        let [(lo, hi), (lo3, hi3)] = a.interval().expect("forty prompts");
+        assert!(lo < 0.40 && lo > 0.25 && hi > 0.60 && hi < 0.75, "{lo}–{hi}");
+        assert_eq!((lo, hi), (lo3, hi3), "binary and 3-class agree here");
+        assert_eq!(a.interval(), a.interval(), "the same rows give the same interval");
+        // A Traditional copy counts with its original: still forty prompts.
+        a.add(&row("question 甲", "compliant"), Label::Answered);
+        a.add(
+            &row(&crate::core::classifier::hanzi::to_traditional("question 汉"), "compliant"),
+            Label::Answered,
+        );
+        a.add(&row("question 汉", "compliant"), Label::Answered);
+        assert_eq!(a.by_prompt.len(), 42);
+        assert!(a.report().contains("resamples of the 42 prompts"));
+        // One prompt gives no interval.
+        let mut one = Agreement::default();
+        one.add(&row("only", "compliant"), Label::Answered);
+        assert_eq!(one.interval(), None);
     }
 
     #[test]
