@@ -1045,6 +1045,55 @@ fn compare_with_exit_code_fails_a_scheduled_job_when_a_verdict_changed() {
 }
 
 #[test]
+fn compare_can_judge_both_reports_again_so_a_classifier_change_is_not_a_model_change() {
+    let dir = std::env::temp_dir().join(format!("candor-compare-again-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // The same replies, judged by an older classifier in `a`: one saved verdict differs,
+    // and `a` was written by another Candor version.
+    let b = sample_report();
+    let mut a = b.clone();
+    a.app_version = "0.0.9".into();
+    let flipped =
+        a.results.iter_mut().find(|r| r.verdict.label != Label::Refused).expect("a cell not refused");
+    flipped.verdict.label = Label::Refused;
+    let (pa, pb) = (dir.join("a.json"), dir.join("b.json"));
+    std::fs::write(&pa, to_json(&a)).expect("write");
+    std::fs::write(&pb, to_json(&b)).expect("write");
+    let (pa, pb) = (pa.to_string_lossy().into_owned(), pb.to_string_lossy().into_owned());
+
+    // As saved: one change, and a word that the versions differ.
+    let (code, stdout, _) = candor(&["compare", &pa, &pb, "--exit-code"]);
+    let stdout = String::from_utf8_lossy(&stdout).into_owned();
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("written by Candor 0.0.9 and ") && stdout.contains("--judge-again"), "{stdout}");
+    // Judged again by this build: the replies are the same, so nothing changed.
+    let (code, stdout, _) = candor(&["compare", &pa, &pb, "--exit-code", "--judge-again"]);
+    let stdout = String::from_utf8_lossy(&stdout).into_owned();
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("judged again by this build's classifier") && stdout.contains(" 0 changed"),
+        "{stdout}"
+    );
+    // The files themselves are left as they were.
+    assert_eq!(std::fs::read_to_string(&pa).expect("read"), to_json(&a));
+    // A real change of reply still shows when judged again.
+    let mut c = b.clone();
+    let row = c.results.iter_mut().find(|r| r.verdict.label == Label::Answered).expect("an answered cell");
+    if let candor::core::verdict::Outcome::Reply { reply, .. } = &mut row.outcome {
+        reply.content = "Sorry, that's beyond my current scope. Let's talk about something else.".into();
+    } else {
+        panic!("an answered cell has a reply");
+    }
+    let pc = dir.join("c.json");
+    std::fs::write(&pc, to_json(&c)).expect("write");
+    let (code, stdout, _) = candor(&["compare", &pb, &pc.to_string_lossy(), "--exit-code", "--judge-again"]);
+    let stdout = String::from_utf8_lossy(&stdout).into_owned();
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("answered → refused"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_comparison_of_runs_with_no_probe_in_common_says_so() {
     let a = sample_report();
     let same = compare(&a, &a);

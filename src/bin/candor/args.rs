@@ -45,7 +45,16 @@ pub enum Command {
     /// Render a saved report.
     Report { file: String, format: ExportFormat },
     /// Which cells changed verdict between two reports.
-    Compare { a: String, b: String, exit_code: bool },
+    Compare {
+        /// The first report file.
+        a: String,
+        /// The second report file.
+        b: String,
+        /// Exit 1 when any cell changed.
+        exit_code: bool,
+        /// Judge both reports' replies again with this build's classifier first.
+        judge_again: bool,
+    },
     /// Send a pack's probes to one model and write the report.
     Run(Box<RunArgs>),
 }
@@ -151,10 +160,12 @@ pub const HELP: &[Help] = &[
     },
     Help {
         name: "compare",
-        synopsis: "candor compare A.json B.json [--exit-code]",
+        synopsis: "candor compare A.json B.json [--exit-code] [--judge-again]",
         about: "which cells changed verdict between two reports, per provider and topic;\n\
                 --exit-code: exit status 1 when any cell changed, 2 when a report cannot be\n\
-                read (for scheduled monitoring)",
+                read (for scheduled monitoring); --judge-again: judge both reports' replies\n\
+                with this build's classifier first, so a change is the models', not one of\n\
+                Candor's classifier between the runs (the files are unchanged)",
     },
     Help {
         name: "run",
@@ -305,6 +316,7 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
     };
     let mut dialect_given = false;
     let mut exit_code = false;
+    let mut judge_again = false;
     let name = help.name;
     let takes_training = matches!(name, "train" | "cv");
     while let Some(arg) = p.next()? {
@@ -313,6 +325,7 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
             Long("split") if name == "eval" || name == "cv" => split = p.value()?.parse_with(split_of)?,
             Long("misses") if name == "eval" || name == "cv" => misses = true,
             Long("exit-code") if name == "compare" => exit_code = true,
+            Long("judge-again") if name == "compare" => judge_again = true,
             Long("out") if name == "train" => out = Some(p.value()?.string()?),
             Long("epochs") if takes_training => config.epochs = p.value()?.parse()?,
             Long("lr") if takes_training => config.learning_rate = p.value()?.parse()?,
@@ -424,7 +437,7 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
         "compare" => {
             count("two report files", 2)?;
             let b = files.remove(1);
-            Command::Compare { a: files.remove(0), b, exit_code }
+            Command::Compare { a: files.remove(0), b, exit_code, judge_again }
         }
         other => return Err(format!("unknown command `{other}`").into()),
     })

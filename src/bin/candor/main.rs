@@ -6,7 +6,8 @@
 //! candor pack check [FILE]   every content rule of a pack
 //! candor import speechmap|promptfoo FILE    another tool's results -> a Candor report on stdout
 //! candor report FILE --format html|md|csv|json    render a saved report, as the app exports it
-//! candor compare A B         which cells changed verdict between two reports (--exit-code: 1 if any)
+//! candor compare A B         which cells changed verdict between two reports (--exit-code: 1 if any;
+//!                            --judge-again: both judged by this build's classifier first)
 //! candor run --dialect D --base-url U --model M --out F    a pack sent to one model
 //! ```
 //!
@@ -58,7 +59,9 @@ fn run(command: Command) -> ExitCode {
         Command::PackCheck { file } => return pack::pack_check(file.as_deref()),
         Command::Import { format, file } => return reports::import(format, &file),
         Command::Report { file, format } => return reports::render(&file, format),
-        Command::Compare { a, b, exit_code } => return reports::compare_reports(&a, &b, exit_code),
+        Command::Compare { a, b, exit_code, judge_again } => {
+            return reports::compare_reports(&a, &b, exit_code, judge_again)
+        }
         #[cfg(not(target_arch = "wasm32"))]
         Command::Run(args) => return run::run(&args),
         #[cfg(target_arch = "wasm32")]

@@ -76,15 +76,31 @@ pub fn render(path: &str, format: ExportFormat) -> ExitCode {
 
 /// `candor compare A B`: which cells changed verdict. With `exit_code` the status says it
 /// the way `diff` does: 0 when no cell changed, 1 when any did (a scheduled job then fails
-/// and someone looks), 2 when a report cannot be read.
-pub fn compare_reports(a: &str, b: &str, exit_code: bool) -> ExitCode {
-    let (ra, rb) = match (load_report(a), load_report(b)) {
+/// and someone looks), 2 when a report cannot be read. With `judge_again` both reports'
+/// replies are judged again by this build's classifier first (the files are not changed),
+/// so a change is the models' and not a change of Candor's classifier between the runs.
+pub fn compare_reports(a: &str, b: &str, exit_code: bool, judge_again: bool) -> ExitCode {
+    let (mut ra, mut rb) = match (load_report(a), load_report(b)) {
         (Ok(ra), Ok(rb)) => (ra, rb),
         (Err(_), _) | (_, Err(_)) if exit_code => return ExitCode::from(2),
         (Err(code), _) | (_, Err(code)) => return code,
     };
+    let mut head = String::new();
+    if judge_again {
+        ra.judge_every_reply_again();
+        rb.judge_every_reply_again();
+        head.push_str(
+            "Both reports' replies judged again by this build's classifier (the files are unchanged).\n",
+        );
+    } else if ra.app_version != rb.app_version {
+        head.push_str(&format!(
+            "The reports were written by Candor {} and {}: a verdict may differ because the classifier \
+             changed. --judge-again judges both reports' replies with this build.\n",
+            ra.app_version, rb.app_version
+        ));
+    }
     let comparison = report::compare(&ra, &rb);
-    let shown = emit(&comparison.describe());
+    let shown = emit(&(head + &comparison.describe()));
     if exit_code && !comparison.changed.is_empty() {
         return ExitCode::from(1);
     }

@@ -146,9 +146,15 @@ impl Report {
     /// (in the browser, the tools worker does this as it reads the file). A Candor report
     /// is left as saved.
     pub fn judge_again(&mut self) {
-        if self.source.kind == SourceKind::Candor {
-            return;
+        if self.source.kind != SourceKind::Candor {
+            self.judge_every_reply_again();
         }
+    }
+
+    /// Judges every reply again with this build's classifier, a Candor run's too. Two runs
+    /// saved months apart were judged by the classifiers of their day; judged again by one,
+    /// their differences are the models', not Candor's (`candor compare --judge-again`).
+    pub fn judge_every_reply_again(&mut self) {
         let probes: std::collections::HashMap<&str, &crate::core::pack::Probe> =
             self.probes.iter().map(|p| (p.id.as_str(), p)).collect();
         for row in &mut self.results {

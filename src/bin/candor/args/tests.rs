@@ -75,11 +75,30 @@ fn the_documented_command_lines_read_as_meant() {
     );
     assert_eq!(
         cmd(&["compare", "old.json", "new.json"]),
-        Ok(Command::Compare { a: "old.json".into(), b: "new.json".into(), exit_code: false })
+        Ok(Command::Compare {
+            a: "old.json".into(),
+            b: "new.json".into(),
+            exit_code: false,
+            judge_again: false
+        })
     );
     assert_eq!(
         cmd(&["compare", "--exit-code", "old.json", "new.json"]),
-        Ok(Command::Compare { a: "old.json".into(), b: "new.json".into(), exit_code: true })
+        Ok(Command::Compare {
+            a: "old.json".into(),
+            b: "new.json".into(),
+            exit_code: true,
+            judge_again: false
+        })
+    );
+    assert_eq!(
+        cmd(&["compare", "old.json", "new.json", "--judge-again"]),
+        Ok(Command::Compare {
+            a: "old.json".into(),
+            b: "new.json".into(),
+            exit_code: false,
+            judge_again: true
+        })
     );
 }
 
