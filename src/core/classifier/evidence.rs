@@ -128,6 +128,8 @@ pub enum SignalKind {
     ReasoningWithheld,
     /// A short direct answer with specifics.
     SpecificFacts,
+    /// A reply of a few words that says nothing of refusing, hedging or not knowing.
+    TerseAnswer,
     /// One of the probe's expected facts, found in the answer.
     ExpectedFact,
     /// None of the probe's expected facts.
@@ -149,7 +151,7 @@ pub enum SignalKind {
 }
 
 impl SignalKind {
-    const NAMES: [(SignalKind, &'static str); 32] = [
+    const NAMES: [(SignalKind, &'static str); 33] = [
         (SignalKind::NoResponse, "no_response"),
         (SignalKind::Unreadable, "unreadable"),
         (SignalKind::UnreadableInput, "unreadable_input"),
@@ -174,6 +176,7 @@ impl SignalKind {
         (SignalKind::EmptyReasoning, "empty_reasoning"),
         (SignalKind::ReasoningWithheld, "reasoning_withheld"),
         (SignalKind::SpecificFacts, "specific_facts"),
+        (SignalKind::TerseAnswer, "terse_answer"),
         (SignalKind::ExpectedFact, "expected_fact"),
         (SignalKind::NoExpectedFacts, "no_expected_facts"),
         (SignalKind::ShorterThanControl, "shorter_than_control"),
