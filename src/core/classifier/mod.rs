@@ -298,7 +298,7 @@ fn terse_answer(r: &Reading) -> bool {
     if silent.iter().any(|&t| r.scan.of_table(t).next().is_some()) {
         return false;
     }
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     let negates = lower
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
         .any(|w| NEGATION_WORDS.contains(&w.replace('’', "'").as_str()))
