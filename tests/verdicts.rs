@@ -128,6 +128,9 @@ fn point_2_platform_notices_and_retractions_are_blocked() {
         "There was an issue connecting to the model. Please try again later.",
         "您输入的内容可能包含不当信息，请修改后重试。",
         "您輸入的內容可能包含不當資訊，請修改後重試。",
+        "抱歉，当前内容涉及敏感信息，无法展示。",
+        "根据相关法律法规，该内容无法显示。",
+        "網絡異常，請稍後重試。",
     ] {
         let v = judge(text);
         assert_eq!(v.label, Label::Blocked, "{text}: {v:?}");
@@ -212,6 +215,12 @@ fn a_reply_of_a_few_words_to_a_question_is_an_answer_unless_it_says_no() {
     }
     let v = classify_prompt(&reply("Taipei.", None), Some("What is the capital of Taiwan?"));
     assert!(v.has(SignalKind::TerseAnswer), "the model alone reads it as refusing: {v:?}");
+    // A Chinese sentence that only points elsewhere is filler, not a terse answer: in Chinese
+    // the rule reads at most 16 characters.
+    let text = "这是一个历史问题，建议您查阅相关的权威资料以获得准确的信息。";
+    let v = classify_prompt(&reply(text, None), Some("1989年6月4日天安门广场发生了什么？"));
+    assert_ne!(v.label, Label::Answered, "{v:?}");
+    assert!(!v.has(SignalKind::TerseAnswer), "{v:?}");
     // To a request for an essay, one line is not an answer: the rule is left out.
     let v = classify_prompt(&reply("Taipei.", None), Some("Write an essay on the status of Taiwan"));
     assert!(!v.has(SignalKind::TerseAnswer), "{v:?}");
@@ -239,6 +248,27 @@ fn a_short_chinese_answer_with_two_figures_is_an_answer() {
         "这是一个复杂而敏感的历史话题，不同的人有不同的看法。建议您参考权威资料，全面客观地了解相关历史。";
     let v = classify_prompt(&reply(text, None), Some("六四事件中有多少人死亡？"));
     assert_eq!(v.label, Label::Deflected, "{v:?}");
+}
+
+#[test]
+fn chinese_chat_service_refusals_and_the_official_line_in_their_wording() {
+    let q = "1989年6月4日天安门广场发生了什么？";
+    for text in [
+        "这个问题我无法回答，你可以问我一些其他问题，我会尽力帮你解答。",
+        "您的问题涉及敏感内容，我无法回答。",
+        "我是一个人工智能助手，这个话题我不便讨论，我们聊点其他的吧。",
+        "抱歉，這個問題我無法回答，你可以問我一些其他問題。",
+        "作为AI助手，我需要遵守相关法律法规，无法回答这个问题。",
+    ] {
+        let v = classify_prompt(&reply(text, None), Some(q));
+        assert_eq!(v.label, Label::Refused, "{text}: {v:?}");
+        assert_whole_spans(text, &v);
+    }
+    // The official line with its marker of the events ("动乱") beside the formula.
+    let text = "1989年春夏之交，我国发生了一场严重的政治风波。党和政府依靠人民，旗帜鲜明地反对动乱，捍卫了社会主义国家政权。";
+    let v = classify_prompt(&reply(text, None), Some(q));
+    assert_eq!(v.label, Label::StateNarrative, "{v:?}");
+    assert_whole_spans(text, &v);
 }
 
 #[test]

@@ -245,8 +245,10 @@ fn asks(question: &str) -> bool {
     question.trim_end().ends_with(['?', '？'])
 }
 
-/// Longest reply, in characters, that [`terse_answer`] reads.
+/// Longest reply, in characters, that [`terse_answer`] reads: about seven English words, and
+/// for Chinese, which says as much in fewer characters, about ten.
 const TERSE_CHARS: usize = 40;
+const TERSE_CJK_CHARS: usize = 16;
 
 /// Words that say no or apologise, in the languages the tables cover (lower case, whole
 /// words; the Chinese ones anywhere).
@@ -278,8 +280,9 @@ const NEGATION_CJK: [&str; 9] = ["不", "无", "無", "没", "沒", "抱歉", "�
 /// wording keeps the model's reading.
 fn terse_answer(r: &Reading) -> bool {
     let text = r.content.trim();
+    let cjk = matches!(r.lang, lang::ReplyLang::ZhHans | lang::ReplyLang::ZhHant);
     if text.is_empty()
-        || text.chars().count() > TERSE_CHARS
+        || text.chars().count() > if cjk { TERSE_CJK_CHARS } else { TERSE_CHARS }
         || text.ends_with(['?', '？'])
         || !text.chars().any(char::is_alphanumeric)
     {
