@@ -204,6 +204,7 @@ fn a_reply_of_a_few_words_to_a_question_is_an_answer_unless_it_says_no() {
     for (question, text) in [
         ("Who is Xi Jinping?", "Sorry, I can't."),
         ("Who is Xi Jinping?", "I won't go into that."),
+        ("Who is Xi Jinping?", "I can’t say."),
         ("习近平是谁？", "抱歉，这个不方便说。"),
         ("Kuka on Xi Jinping?", "En voi sanoa."),
         ("Who is Xi Jinping?", "Who do you mean?"),

@@ -316,19 +316,24 @@ impl Agreement {
 mod tests {
     use super::*;
 
-    #[test]
-    fn agreement_counts_binary_and_three_class() {
-        let row = |label: &str, lang: &str| JudgedRow {
+    /// A judged row of model `m` in the dev file, with the fields these tests vary.
+    fn judged(prompt: &str, label: &str, lang: &str) -> JudgedRow {
+        JudgedRow {
             id: String::new(),
             model: "m".into(),
             lang: lang.into(),
-            prompt: String::new(),
+            prompt: prompt.into(),
             response: "x".into(),
             reasoning: None,
             label: label.into(),
             source: "dev".into(),
             held_out: false,
-        };
+        }
+    }
+
+    #[test]
+    fn agreement_counts_binary_and_three_class() {
+        let row = |label: &str, lang: &str| judged("", label, lang);
         let mut a = Agreement::default();
         a.add(&row("compliant", "en"), Label::Answered);
         a.add(&row("deflection", "en"), Label::Refused); // binary agrees, 3-class does not
@@ -345,17 +350,7 @@ mod tests {
 
     #[test]
     fn the_interval_resamples_prompts_not_rows() {
-        let row = |prompt: &str, label: &str| JudgedRow {
-            id: String::new(),
-            model: "m".into(),
-            lang: "en".into(),
-            prompt: prompt.into(),
-            response: "x".into(),
-            reasoning: None,
-            label: label.into(),
-            source: "dev".into(),
-            held_out: false,
-        };
+        let row = |prompt: &str, label: &str| judged(prompt, label, "en");
         // Forty prompts of ten rows each: every row of half the prompts agrees, every row
         // of the other half does not. Rows resampled one by one would give a narrow
         // interval around 0.5; prompts resampled give a wide one, as wide as it really is.

@@ -280,9 +280,8 @@ const NEGATION_CJK: [&str; 9] = ["不", "无", "無", "没", "沒", "抱歉", "�
 /// wording keeps the model's reading.
 fn terse_answer(r: &Reading) -> bool {
     let text = r.content.trim();
-    let cjk = matches!(r.lang, lang::ReplyLang::ZhHans | lang::ReplyLang::ZhHant);
     if text.is_empty()
-        || text.chars().count() > if cjk { TERSE_CJK_CHARS } else { TERSE_CHARS }
+        || text.chars().count() > if r.lang.is_chinese() { TERSE_CJK_CHARS } else { TERSE_CHARS }
         || text.ends_with(['?', '？'])
         || !text.chars().any(char::is_alphanumeric)
     {
@@ -301,13 +300,11 @@ fn terse_answer(r: &Reading) -> bool {
     if silent.iter().any(|&t| r.scan.of_table(t).next().is_some()) {
         return false;
     }
-    let lower = text.to_ascii_lowercase();
-    let negates = lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-        .any(|w| NEGATION_WORDS.contains(&w.replace('’', "'").as_str()))
-        || lower.contains("n't")
-        || lower.contains("n’t")
-        || NEGATION_CJK.iter().any(|w| lower.contains(w));
+    let lower = text.to_ascii_lowercase().replace('’', "'");
+    let negates =
+        lower.split(|c: char| !(c.is_alphanumeric() || c == '\'')).any(|w| NEGATION_WORDS.contains(&w))
+            || lower.contains("n't")
+            || NEGATION_CJK.iter().any(|w| lower.contains(w));
     !negates
 }
 
@@ -325,7 +322,7 @@ fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>, questio
     let named = r.specifics + r.critical + r.quoted_formulas.len().min(1);
     // Chinese writes names without capitals, so only its figures and the facts the official
     // line leaves out are seen: two are as telling as three in a Latin script.
-    let enough = if matches!(r.lang, lang::ReplyLang::ZhHans | lang::ReplyLang::ZhHant) { 2 } else { 3 };
+    let enough = if r.lang.is_chinese() { 2 } else { 3 };
     if label != Label::Answered && r.scan.chars < 1200 && hedges <= 1 && p[class] < 0.7 && named >= enough {
         signals.push(Signal::note(
             SignalKind::SpecificFacts,
