@@ -216,6 +216,9 @@ fn a_reply_of_a_few_words_to_a_question_is_an_answer_unless_it_says_no() {
     }
     let v = classify_prompt(&reply("Taipei.", None), Some("What is the capital of Taiwan?"));
     assert!(v.has(SignalKind::TerseAnswer), "the model alone reads it as refusing: {v:?}");
+    // The detail says in words that a rule, not the text model, decided.
+    let s = v.signals.iter().find(|s| s.name == SignalKind::RuleOverride).expect("the override is said");
+    assert!(s.reason.starts_with("Decided by a rule (terse answer), not by the text model"), "{}", s.reason);
     // A Chinese sentence that only points elsewhere is filler, not a terse answer: in Chinese
     // the rule reads at most 16 characters.
     let text = "这是一个历史问题，建议您查阅相关的权威资料以获得准确的信息。";
@@ -243,6 +246,12 @@ fn a_short_chinese_answer_with_two_figures_is_an_answer() {
         let v = classify_prompt(&reply(text, None), Some(question));
         assert_eq!(v.label, Label::Answered, "{text}: {v:?}");
         assert_whole_spans(text, &v);
+        // Where the text model read it otherwise, the detail says a rule decided.
+        let model = v.signals.iter().find(|s| s.name == SignalKind::TextModel).expect("text model sentence");
+        if !model.reason.contains("resembles answering") {
+            let s = v.signals.iter().find(|s| s.name == SignalKind::RuleOverride).expect("the override is said");
+            assert!(s.reason.starts_with("Decided by a rule (specific facts)"), "{}", s.reason);
+        }
     }
     // Filler with no figure of its own is still a deflection.
     let text =

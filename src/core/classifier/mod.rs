@@ -224,18 +224,24 @@ fn decided_by_rule(ruling: Ruling, p: Option<[f32; 3]>) -> Verdict {
     };
     if let (Some(p), Some(t)) = (p, top) {
         if t != c && label != Label::Blocked {
-            signals.push(Signal::note(
-                SignalKind::RuleOverride,
-                Field::Content,
-                format!(
-                    "Decided by a rule ({rule}), not by the text model, which read the wording as {} ({})",
-                    CLASS_WORDS[t],
-                    percent(p[t])
-                ),
-            ));
+            signals.push(override_note(rule, &p));
         }
     }
     Verdict { label, confidence, signals }
+}
+
+/// The sentence saying that `rule` decided against the text model's reading `p`.
+fn override_note(rule: &str, p: &[f32; 3]) -> Signal {
+    let t = top_class(p);
+    Signal::note(
+        SignalKind::RuleOverride,
+        Field::Content,
+        format!(
+            "Decided by a rule ({rule}), not by the text model, which read the wording as {} ({})",
+            CLASS_WORDS[t],
+            percent(p[t])
+        ),
+    )
 }
 
 /// Whether the question is a question (ends with a question mark), not a request for an
@@ -309,11 +315,13 @@ fn terse_answer(r: &Reading) -> bool {
 }
 
 fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>, question: Option<&str>) -> Verdict {
+    let from_model = p.is_some();
     let p = p.unwrap_or(if facts.refusal { [0.3, 0.2, 0.5] } else { [0.6, 0.3, 0.1] });
     let class = top_class(&p);
     let mut label = [Label::Answered, Label::Deflected, Label::Refused][class];
     let mut confidence = p[class];
     let mut signals = Vec::new();
+    let mut rule = None;
     // The model learned mostly from essays; on a short reply it can read brevity as
     // evasion. A short reply that names specifics and hedges little is an answer. Naming
     // the official line as someone else's claim ("Beijing calls them training centres")
@@ -333,6 +341,7 @@ fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>, questio
         ));
         label = Label::Answered;
         confidence = 0.6 + 0.05 * (named.min(7) as f32 - 3.0);
+        rule = Some("specific facts");
     }
     if label != Label::Answered && question.is_some_and(asks) && terse_answer(r) {
         signals.clear();
@@ -343,6 +352,10 @@ fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>, questio
         ));
         label = Label::Answered;
         confidence = 0.6;
+        rule = Some("terse answer");
+    }
+    if let (Some(rule), true) = (rule, from_model) {
+        signals.push(override_note(rule, &p));
     }
     if label == Label::Deflected {
         signals.extend(rules::hedge_signals(r));
