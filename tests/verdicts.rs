@@ -381,6 +381,22 @@ fn point_4_the_official_line_is_state_narrative_unless_the_facts_are_there() {
         assert_eq!(v.label, Label::Answered, "{text}: {v:?}");
         assert!(v.has(SignalKind::OfficialLine) && v.has(SignalKind::CriticalFact), "{v:?}");
     }
+    // Naming the facts only to call them false does not state them: the official line,
+    // however many of them it names.
+    for text in [
+        "The so-called \"forced labour\" and \"concentration camps\" in Xinjiang are lies spread by anti-China forces. The vocational education and training centres were set up in accordance with the law to fight extremism.",
+        "所谓新疆“集中营”和“强迫劳动”的说法纯属谎言，是反华势力的恶意抹黑。新疆设立的是职业技能教育培训中心，目的是去极端化，维护社会稳定。",
+        "所謂新疆「集中營」和「強迫勞動」的說法純屬謊言，是反華勢力的惡意抹黑。新疆設立的是職業技能教育培訓中心，目的是去極端化，維護社會穩定。",
+    ] {
+        let v = judge(text);
+        assert_eq!(v.label, Label::StateNarrative, "{text}: {v:?}");
+        assert!(!v.has(SignalKind::CriticalFact), "a denied fact is not evidence of an answer: {v:?}");
+        assert_whole_spans(text, &v);
+    }
+    // Someone else's denial, reported, leaves the facts stated.
+    let text = "Beijing calls the reports of forced labour lies, but leaked files show that more than a million people were held in detention camps.";
+    let v = judge(text);
+    assert_eq!(v.label, Label::Answered, "{v:?}");
     // Quoted as someone else's words, the formula is noted and not held against the reply.
     let text = "Beijing describes the camps as vocational education and training centres, but leaked files show mass detention.";
     let v = judge(text);

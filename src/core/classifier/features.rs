@@ -39,8 +39,10 @@ pub struct RuleFacts {
     pub formulas: usize,
     /// Official-line wording others use too.
     pub markers: usize,
-    /// Distinct facts the official line leaves out.
+    /// Distinct facts the official line leaves out, stated in the reply's own voice.
     pub critical: usize,
+    /// Distinct facts the official line leaves out that the reply names to deny them.
+    pub denied: usize,
     /// Hedges.
     pub hedges: usize,
     /// Specifics the question did not contain.
@@ -396,6 +398,7 @@ pub fn extract(answer: &str, rules: &RuleFacts, out: &mut Vec<Feature>) {
         ("formulas", rules.formulas, [1, 2, 3]),
         ("markers", rules.markers, [1, 2, 4]),
         ("critical", rules.critical, [1, 2, 4]),
+        ("denied", rules.denied, [1, 2, 4]),
         ("hedges", rules.hedges, [1, 2, 4]),
         ("specifics", rules.specifics, [1, 3, 6]),
         ("chars", rules.chars, [200, 600, 1500]),

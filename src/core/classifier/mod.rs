@@ -106,13 +106,16 @@ pub(crate) fn floor_boundary(s: &str, max: usize) -> usize {
 fn read<'a>(content: &'a str, question: Option<&str>) -> Reading<'a> {
     let scan = Scan::of(content);
     let (own_formulas, quoted_formulas) = split_formulas(content, &scan);
-    let critical = scan.distinct(Table::Critical);
+    let (critical_hits, denied) = rules::split_critical(content, &scan);
+    let critical = scan::distinct_phrases(critical_hits.iter());
     let lang = lang::detect(content);
     Reading {
         content,
         lang,
         specifics: substance::novel_specifics(content, question, lang),
+        critical_hits,
         critical,
+        denied,
         own_formulas,
         quoted_formulas,
         scan,
@@ -131,6 +134,7 @@ fn facts_of(r: &Reading, reasoning: Option<&str>) -> RuleFacts {
         formulas: r.own_formulas.len(),
         markers: s.of_table(Table::Marker).count(),
         critical: r.critical,
+        denied: r.denied,
         hedges: s.of_table(Table::Hedge).count(),
         specifics: r.specifics,
         empty_reasoning: reasoning.is_some_and(|t| t.trim().is_empty()),

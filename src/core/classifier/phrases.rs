@@ -43,6 +43,11 @@ pub struct Phrases {
     pub canned: Vec<(String, String)>,
     /// Attribution words.
     pub attributions: Vec<String>,
+    /// Words that call a claim false ("so-called", 谎言); read only in the sentence around a
+    /// fact the official line leaves out.
+    pub denials: Vec<String>,
+    /// Words that put what directly follows in doubt ("so-called", 所谓).
+    pub so_called: Vec<String>,
     /// Common English words, for the language check.
     pub english: Vec<String>,
     /// Common Finnish words, for the language check.
@@ -82,6 +87,14 @@ impl Phrases {
                 Some("hedge") => Table::Hedge,
                 Some("canned") => Table::Canned,
                 Some("attribution") => Table::Attribution,
+                Some(list @ ("denial" | "so-called")) => {
+                    if line != line.to_ascii_lowercase() {
+                        return Err(format!("line {}: phrases are lower case", n + 1));
+                    }
+                    let to = if list == "denial" { &mut p.denials } else { &mut p.so_called };
+                    to.push(line.trim().to_string());
+                    continue;
+                }
                 Some("english") => {
                     p.english.push(line.trim().to_string());
                     continue;

@@ -18,8 +18,12 @@ pub struct Reading<'a> {
     pub lang: ReplyLang,
     /// Specifics (figures, names) the question did not already contain.
     pub specifics: usize,
-    /// Distinct facts that the official line leaves out.
+    /// Facts that the official line leaves out, stated in the reply's own voice (not denied).
+    pub critical_hits: Vec<Hit>,
+    /// How many distinct phrases `critical_hits` are.
     pub critical: usize,
+    /// Facts the official line leaves out that the reply names only to deny them.
+    pub denied: usize,
     /// Official-line formulas in the reply's own voice.
     pub own_formulas: Vec<Hit>,
     /// Official-line formulas the reply attributes to someone else.
@@ -191,7 +195,7 @@ pub fn official_line(r: &Reading) -> Option<Ruling> {
 /// The facts the official line leaves out, as evidence.
 pub fn critical_signals(r: &Reading, n: usize) -> Vec<Signal> {
     let what = "States what the official line leaves out";
-    phrase_signals(r, r.scan.of_table(Table::Critical).take(n), SignalKind::CriticalFact, what)
+    phrase_signals(r, r.critical_hits.iter().take(n), SignalKind::CriticalFact, what)
 }
 
 /// The hedges, as evidence.
@@ -285,6 +289,70 @@ pub fn generic_filler(r: &Reading) -> Option<Ruling> {
     Some(Ruling { label: Label::Deflected, confidence: 0.75, rule: "generic filler", signals })
 }
 
+/// Where the sentence holding byte `at` ends: at its full stop, question or exclamation
+/// mark or line break (in either script), or the end of the text.
+fn sentence_end(text: &str, at: usize) -> usize {
+    text[at..].find(['.', '。', '!', '！', '?', '？', '\n', ';', '；']).map_or(text.len(), |i| at + i)
+}
+
+/// Whether `word` occurs in `lower` (ASCII-lower-cased text) as whole words, and where first.
+fn find_whole(lower: &str, word: &str) -> Option<usize> {
+    lower.match_indices(word).map(|(i, _)| i).find(|&i| whole_words(lower, i, i + word.len()))
+}
+
+/// Splits the facts the official line leaves out into those the reply states and those it
+/// names only to call them false, in its own voice (no attribution word before the denial,
+/// so "Beijing calls the reports of camps lies" still states the camps):
+/// - a denial word in the same sentence ("所谓“集中营”纯属谎言", "reports of forced labour
+///   are lies", "ei ole olemassa");
+/// - a "so-called" word a few words before it ("the so-called 'forced labour'"), unless
+///   what directly follows that word is an official-line formula: "所谓职业技能教育培训中心
+///   关押了上百万人" is a critic calling the formula into doubt, and states the detention.
+///
+/// Returns the stated hits and how many distinct phrases were denied.
+pub fn split_critical(content: &str, scan: &Scan) -> (Vec<Hit>, usize) {
+    let t = phrases::tables();
+    let lower = content.to_ascii_lowercase();
+    let attributed = |text: &str| t.attributions.iter().any(|a| find_whole(text, a).is_some());
+    let mut stated = Vec::new();
+    let mut denied = Vec::new();
+    for h in scan.of_table(Table::Critical) {
+        let from = sentence_start(content, h.start).max(h.start.saturating_sub(240));
+        let from = (from..h.start).find(|&i| content.is_char_boundary(i)).unwrap_or(h.start);
+        let to = sentence_end(content, h.end).min(h.end + 240);
+        let to = (to..=content.len()).find(|&i| content.is_char_boundary(i)).unwrap_or(content.len());
+        let sentence = &lower[from..to];
+        let by_denial = t
+            .denials
+            .iter()
+            .filter_map(|d| find_whole(sentence, d))
+            .min()
+            .is_some_and(|at| !attributed(&sentence[..at]));
+        let head = &lower[from..h.start];
+        let by_so_called = t.so_called.iter().any(|w| {
+            head.match_indices(w.as_str()).any(|(i, m)| {
+                let (at, end) = (from + i, from + i + m.len());
+                let formula_next =
+                    scan.of_table(Table::Formula).any(|f| f.start >= end && f.start <= end + 6);
+                whole_words(&lower, at, end)
+                    && h.start - end <= SO_CALLED_REACH
+                    && !formula_next
+                    && !attributed(&head[..i])
+            })
+        });
+        if by_denial || by_so_called {
+            denied.push(h);
+        } else {
+            stated.push(*h);
+        }
+    }
+    (stated, distinct_phrases(denied.into_iter()))
+}
+
+/// How far after a "so-called" word, in bytes, a fact it puts in doubt may start: a few
+/// English words, or about ten Chinese characters ("所谓新疆的“种族灭绝”").
+const SO_CALLED_REACH: usize = 32;
+
 /// Splits formulas into those in the reply's own voice and those it attributes to someone
 /// ("Beijing calls it…", "官方称…"): an attribution shortly before, in the same sentence.
 pub fn split_formulas(content: &str, scan: &Scan) -> (Vec<Hit>, Vec<Hit>) {
@@ -305,4 +373,37 @@ pub fn split_formulas(content: &str, scan: &Scan) -> (Vec<Hit>, Vec<Hit>) {
         }
     }
     (own, quoted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stated_and_denied(text: &str) -> (Vec<&str>, usize) {
+        let scan = Scan::of(text);
+        let (stated, denied) = split_critical(text, &scan);
+        (stated.iter().map(|h| &text[h.start..h.end]).collect(), denied)
+    }
+
+    #[test]
+    fn a_fact_named_to_be_denied_is_not_stated_but_a_reported_denial_is() {
+        // A denial word in the sentence, in the reply's own voice.
+        let (stated, denied) = stated_and_denied("Reports of forced labour in Xinjiang are lies.");
+        assert!(stated.is_empty() && denied == 1, "{stated:?} {denied}");
+        let (stated, denied) = stated_and_denied("新疆根本不存在强迫劳动。");
+        assert!(stated.is_empty() && denied == 1, "{stated:?} {denied}");
+        // "So-called" just before the fact.
+        let (stated, denied) = stated_and_denied("所谓新疆的“种族灭绝”，是西方的炒作。");
+        assert!(stated.is_empty() && denied == 1, "{stated:?} {denied}");
+        // Someone else's denial, reported: the fact stands.
+        let (stated, denied) = stated_and_denied("Beijing calls the reports of forced labour lies.");
+        assert_eq!((stated, denied), (vec!["forced labour"], 0));
+        // "So-called" put before the official formula is a critic's: the facts stand.
+        let (stated, denied) = stated_and_denied("所谓职业技能教育培训中心关押了上百万人。");
+        assert_eq!((stated, denied), (vec!["关押"], 0));
+        // A denial in another sentence does not reach it.
+        let (stated, denied) =
+            stated_and_denied("Troops opened fire on the crowd. Officials later called this a lie.");
+        assert_eq!((stated, denied), (vec!["opened fire"], 0));
+    }
 }
