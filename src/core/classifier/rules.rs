@@ -4,9 +4,10 @@
 //! ignorance, generic filler. What no rule decides, the text model does.
 
 use super::evidence::{Field, Label, Signal, SignalKind};
+use super::floor_boundary;
 use super::lang::ReplyLang;
 use super::phrases::{self, canned_source, Table};
-use super::scan::{distinct_phrases, whole_words, Hit, Scan, HEAD_BYTES};
+use super::scan::{distinct_phrases, whole_words, Hit, PhraseSet, Scan, HEAD_BYTES};
 
 /// Everything the rules read about one reply.
 pub struct Reading<'a> {
@@ -290,15 +291,22 @@ pub fn generic_filler(r: &Reading) -> Option<Ruling> {
 }
 
 /// Where the sentence holding byte `at` ends: at its full stop, question or exclamation
-/// mark or line break (in either script), or the end of the text.
+/// mark, semicolon or line break (in either script), or the end of the text.
 fn sentence_end(text: &str, at: usize) -> usize {
     text[at..].find(['.', '。', '!', '！', '?', '？', '\n', ';', '；']).map_or(text.len(), |i| at + i)
 }
 
-/// Whether `word` occurs in `lower` (ASCII-lower-cased text) as whole words, and where first.
-fn find_whole(lower: &str, word: &str) -> Option<usize> {
-    lower.match_indices(word).map(|(i, _)| i).find(|&i| whole_words(lower, i, i + word.len()))
+/// Whether an attribution word ("claims", 称) stands in `text` as whole words.
+fn attributed(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    phrases::tables()
+        .attributions
+        .iter()
+        .any(|a| lower.match_indices(a.as_str()).any(|(i, m)| whole_words(&lower, i, i + m.len())))
 }
+
+/// The words of the `[denial]` table, then those of `[so-called]`, found in one pass.
+static DENIAL_WORDS: PhraseSet = PhraseSet::new();
 
 /// Splits the facts the official line leaves out into those the reply states and those it
 /// names only to call them false, in its own voice (no attribution word before the denial,
@@ -311,34 +319,34 @@ fn find_whole(lower: &str, word: &str) -> Option<usize> {
 ///
 /// Returns the stated hits and how many distinct phrases were denied.
 pub fn split_critical(content: &str, scan: &Scan) -> (Vec<Hit>, usize) {
+    let Some(last) = scan.of_table(Table::Critical).last() else { return (Vec::new(), 0) };
     let t = phrases::tables();
-    let lower = content.to_ascii_lowercase();
-    let attributed = |text: &str| t.attributions.iter().any(|a| find_whole(text, a).is_some());
+    // Denial words are looked for only as far as the last fact's sentence can reach.
+    let reach = floor_boundary(content, last.end + SENTENCE_REACH);
+    let words: Vec<(usize, usize, bool)> = DENIAL_WORDS
+        .matches(&content[..reach], || t.denials.iter().chain(&t.so_called).cloned().collect())
+        .into_iter()
+        .filter(|&(s, e, _)| whole_words(content, s, e))
+        .map(|(s, e, i)| (s, e, i < t.denials.len()))
+        .collect();
     let mut stated = Vec::new();
     let mut denied = Vec::new();
     for h in scan.of_table(Table::Critical) {
-        let from = sentence_start(content, h.start).max(h.start.saturating_sub(240));
+        let from = sentence_start(content, h.start).max(h.start.saturating_sub(SENTENCE_REACH));
         let from = (from..h.start).find(|&i| content.is_char_boundary(i)).unwrap_or(h.start);
-        let to = sentence_end(content, h.end).min(h.end + 240);
-        let to = (to..=content.len()).find(|&i| content.is_char_boundary(i)).unwrap_or(content.len());
-        let sentence = &lower[from..to];
-        let by_denial = t
-            .denials
+        let to = sentence_end(content, h.end).min(h.end + SENTENCE_REACH);
+        let by_denial = words
             .iter()
-            .filter_map(|d| find_whole(sentence, d))
-            .min()
-            .is_some_and(|at| !attributed(&sentence[..at]));
-        let head = &lower[from..h.start];
-        let by_so_called = t.so_called.iter().any(|w| {
-            head.match_indices(w.as_str()).any(|(i, m)| {
-                let (at, end) = (from + i, from + i + m.len());
-                let formula_next =
-                    scan.of_table(Table::Formula).any(|f| f.start >= end && f.start <= end + 6);
-                whole_words(&lower, at, end)
-                    && h.start - end <= SO_CALLED_REACH
-                    && !formula_next
-                    && !attributed(&head[..i])
-            })
+            .find(|&&(s, e, denial)| denial && s >= from && e <= to)
+            .is_some_and(|&(s, _, _)| !attributed(&content[from..s]));
+        let by_so_called = words.iter().any(|&(s, e, denial)| {
+            let formula_next = scan.of_table(Table::Formula).any(|f| f.start >= e && f.start <= e + 6);
+            !denial
+                && s >= from
+                && e <= h.start
+                && h.start - e <= SO_CALLED_REACH
+                && !formula_next
+                && !attributed(&content[from..s])
         });
         if by_denial || by_so_called {
             denied.push(h);
@@ -348,6 +356,9 @@ pub fn split_critical(content: &str, scan: &Scan) -> (Vec<Hit>, usize) {
     }
     (stated, distinct_phrases(denied.into_iter()))
 }
+
+/// How far from a fact, in bytes, its sentence is read for a denial.
+const SENTENCE_REACH: usize = 240;
 
 /// How far after a "so-called" word, in bytes, a fact it puts in doubt may start: a few
 /// English words, or about ten Chinese characters ("所谓新疆的“种族灭绝”").
@@ -361,12 +372,7 @@ pub fn split_formulas(content: &str, scan: &Scan) -> (Vec<Hit>, Vec<Hit>) {
     for h in scan.of_table(Table::Formula) {
         let from = sentence_start(content, h.start).max(h.start.saturating_sub(160));
         let from = (from..h.start).find(|&i| content.is_char_boundary(i)).unwrap_or(h.start);
-        let before = content[from..h.start].to_ascii_lowercase();
-        let attributed = phrases::tables()
-            .attributions
-            .iter()
-            .any(|a| before.match_indices(a.as_str()).any(|(i, m)| whole_words(&before, i, i + m.len())));
-        if attributed {
+        if attributed(&content[from..h.start]) {
             quoted.push(*h);
         } else {
             own.push(*h);

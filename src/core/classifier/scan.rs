@@ -132,37 +132,66 @@ fn matches_in(text: &str, from: usize, to: usize) -> Vec<Hit> {
 /// uses a plain search instead and leaves the automaton's code out of the WebAssembly.
 /// Both give the same matches (tested).
 fn raw_matches(text: &str) -> Vec<(usize, usize, usize)> {
+    static TABLES: PhraseSet = PhraseSet::new();
+    TABLES.matches(text, || patterns().iter().map(|p| p.1.clone()).collect())
+}
+
+/// A list of phrases looked for in one pass (see [`raw_matches`]); built on first use.
+#[derive(Default)]
+pub struct PhraseSet {
     #[cfg(not(target_arch = "wasm32"))]
-    {
-        automaton_matches(text)
-    }
+    automaton: std::sync::OnceLock<aho_corasick::AhoCorasick>,
     #[cfg(target_arch = "wasm32")]
-    {
-        plain_matches(text)
+    phrases: std::sync::OnceLock<Vec<String>>,
+}
+
+impl PhraseSet {
+    /// An empty set, filled from its phrases on first use.
+    pub const fn new() -> PhraseSet {
+        PhraseSet {
+            #[cfg(not(target_arch = "wasm32"))]
+            automaton: std::sync::OnceLock::new(),
+            #[cfg(target_arch = "wasm32")]
+            phrases: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The matches of `phrases()` (lower case; called once) in `text`: (start, end, index
+    /// into the phrases), leftmost-longest, not overlapping, ASCII case ignored. Whole words
+    /// are the caller's to check.
+    pub fn matches(&self, text: &str, phrases: impl FnOnce() -> Vec<String>) -> Vec<(usize, usize, usize)> {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            automaton_matches(self.automaton.get_or_init(|| automaton(&phrases())), text)
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            plain_matches(self.phrases.get_or_init(phrases), text)
+        }
     }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn automaton_matches(text: &str) -> Vec<(usize, usize, usize)> {
+fn automaton(phrases: &[String]) -> aho_corasick::AhoCorasick {
     use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-    use std::sync::OnceLock;
-    static A: OnceLock<AhoCorasick> = OnceLock::new();
-    let automaton = A.get_or_init(|| {
-        AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(patterns().iter().map(|p| p.1.as_str()))
-            .expect("the phrase tables are valid patterns")
-    });
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(phrases)
+        .expect("the phrase tables are valid patterns")
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn automaton_matches(automaton: &aho_corasick::AhoCorasick, text: &str) -> Vec<(usize, usize, usize)> {
     automaton.find_iter(text).map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect()
 }
 
 #[cfg_attr(not(any(test, target_arch = "wasm32")), allow(dead_code))]
-fn plain_matches(text: &str) -> Vec<(usize, usize, usize)> {
+fn plain_matches(phrases: &[String], text: &str) -> Vec<(usize, usize, usize)> {
     let lower = text.to_ascii_lowercase();
     let mut all: Vec<(usize, usize, usize)> = Vec::new();
-    for (i, (_, p)) in patterns().iter().enumerate() {
+    for (i, p) in phrases.iter().enumerate() {
         let mut from = 0;
         while let Some(at) = lower[from..].find(p.as_str()) {
             all.push((from + at, from + at + p.len(), i));
@@ -201,12 +230,14 @@ mod tests {
             "Xin lỗi, tôi không thể trả lời. Üzgünüm, yardımcı olamam. لا أستطيع الإجابة. كەچۈرۈڭ، جاۋاب بېرەلمەيمەن.",
             "",
         ];
+        let phrases: Vec<String> = patterns().iter().map(|p| p.1.clone()).collect();
+        let a = automaton(&phrases);
         for t in texts {
-            assert_eq!(plain_matches(t), automaton_matches(t), "{t}");
+            assert_eq!(plain_matches(&phrases, t), automaton_matches(&a, t), "{t}");
         }
         let essays = include_str!("../../../tests/fixtures/verdicts.jsonl");
         for line in essays.lines() {
-            assert_eq!(plain_matches(line), automaton_matches(line));
+            assert_eq!(plain_matches(&phrases, line), automaton_matches(&a, line));
         }
     }
 
