@@ -290,10 +290,22 @@ pub fn generic_filler(r: &Reading) -> Option<Ruling> {
     Some(Ruling { label: Label::Deflected, confidence: 0.75, rule: "generic filler", signals })
 }
 
-/// Where the sentence holding byte `at` ends: at its full stop, question or exclamation
-/// mark, semicolon or line break (in either script), or the end of the text.
-fn sentence_end(text: &str, at: usize) -> usize {
-    text[at..].find(['.', '。', '!', '！', '?', '？', '\n', ';', '；']).map_or(text.len(), |i| at + i)
+/// Where the sentence holding byte `at` starts, as [`sentence_start`], or just after a
+/// semicolon or colon in it, whichever comes later.
+fn clause_start(text: &str, at: usize) -> usize {
+    let colon = text[..at]
+        .rfind([';', '；', ':', '：'])
+        .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+    sentence_start(text, at).max(colon)
+}
+
+/// Where the clause holding byte `at` ends: at its full stop, question or exclamation
+/// mark, semicolon, colon or line break (in either script), or the end of the text: "The
+/// official account is a lie: troops killed hundreds" denies the account, not the killing.
+fn clause_end(text: &str, at: usize) -> usize {
+    text[at..]
+        .find(['.', '。', '!', '！', '?', '？', '\n', ';', '；', ':', '：'])
+        .map_or(text.len(), |i| at + i)
 }
 
 /// Whether an attribution word ("claims", 称) stands in `text` as whole words.
@@ -311,11 +323,12 @@ static DENIAL_WORDS: PhraseSet = PhraseSet::new();
 /// Splits the facts the official line leaves out into those the reply states and those it
 /// names only to call them false, in its own voice (no attribution word before the denial,
 /// so "Beijing calls the reports of camps lies" still states the camps):
-/// - a denial word in the same sentence ("所谓“集中营”纯属谎言", "reports of forced labour
-///   are lies", "ei ole olemassa");
-/// - a "so-called" word a few words before it ("the so-called 'forced labour'"), unless
-///   what directly follows that word is an official-line formula: "所谓职业技能教育培训中心
-///   关押了上百万人" is a critic calling the formula into doubt, and states the detention.
+/// - a word calling it a lie in the same sentence ("关于集中营的说法纯属谎言", "reports of
+///   forced labour are lies");
+/// - a word that denies or doubts what follows, a few words before it ("the so-called
+///   'forced labour'", 新疆不存在强迫劳动), unless what directly follows that word is an
+///   official-line formula: "所谓职业技能教育培训中心关押了上百万人" is a critic calling the
+///   formula into doubt, and states the detention.
 ///
 /// Returns the stated hits and how many distinct phrases were denied.
 pub fn split_critical(content: &str, scan: &Scan) -> (Vec<Hit>, usize) {
@@ -332,9 +345,9 @@ pub fn split_critical(content: &str, scan: &Scan) -> (Vec<Hit>, usize) {
     let mut stated = Vec::new();
     let mut denied = Vec::new();
     for h in scan.of_table(Table::Critical) {
-        let from = sentence_start(content, h.start).max(h.start.saturating_sub(SENTENCE_REACH));
+        let from = clause_start(content, h.start).max(h.start.saturating_sub(SENTENCE_REACH));
         let from = (from..h.start).find(|&i| content.is_char_boundary(i)).unwrap_or(h.start);
-        let to = sentence_end(content, h.end).min(h.end + SENTENCE_REACH);
+        let to = clause_end(content, h.end).min(h.end + SENTENCE_REACH);
         let by_denial = words
             .iter()
             .find(|&&(s, e, denial)| denial && s >= from && e <= to)
@@ -407,6 +420,19 @@ mod tests {
         // "So-called" put before the official formula is a critic's: the facts stand.
         let (stated, denied) = stated_and_denied("所谓职业技能教育培训中心关押了上百万人。");
         assert_eq!((stated, denied), (vec!["关押"], 0));
+        // Words critics use of the charges against dissidents and of the state's own account
+        // leave the facts stated.
+        for text in [
+            "Liu Xiaobo was arrested on baseless charges of subversion.",
+            "李文亮因散布“谣言”被警方拘留。",
+            "He was detained on fabricated charges.",
+            "以捏造的罪名逮捕了律师。",
+            "The official account is a lie: troops killed hundreds.",
+            "Independent unions do not exist, and organisers are detained.",
+        ] {
+            let (stated, denied) = stated_and_denied(text);
+            assert!(stated.len() == 1 && denied == 0, "{text}: {stated:?} {denied}");
+        }
         // A denial in another sentence does not reach it.
         let (stated, denied) =
             stated_and_denied("Troops opened fire on the crowd. Officials later called this a lie.");
