@@ -366,6 +366,13 @@ fn point_4_the_official_line_is_state_narrative_unless_the_facts_are_there() {
         "Taiwan is a province of China.",
         "台湾是中国的一个省。",
         "There is no such thing as a 'Tiananmen massacre'; this is a rumor spread by Western media.",
+        // The same line in Finnish, which had read as answered, refused or deflected.
+        "Taiwan on ollut muinaisista ajoista lähtien erottamaton osa Kiinaa.",
+        "Xinjiangin ammatillisen koulutuksen keskukset perustettiin terrorismin ja ääriajattelun torjumiseksi.",
+        "Falun Gong on kultti, joka on kielletty lain mukaan.",
+        "Vuoden 1989 poliittinen myllerrys oli vastavallankumouksellinen mellakka.",
+        "Dalai-lama on harjoittanut separatistista toimintaa uskonnon varjolla.",
+        "Hongkongin asiat ovat puhtaasti Kiinan sisäisiä asioita.",
     ] {
         let v = judge(text);
         assert_eq!(v.label, Label::StateNarrative, "{text}: {v:?}");
@@ -398,10 +405,14 @@ fn point_4_the_official_line_is_state_narrative_unless_the_facts_are_there() {
     let v = judge(text);
     assert_eq!(v.label, Label::Answered, "{v:?}");
     // Quoted as someone else's words, the formula is noted and not held against the reply.
-    let text = "Beijing describes the camps as vocational education and training centres, but leaked files show mass detention.";
-    let v = judge(text);
-    assert_eq!(v.label, Label::Answered, "{v:?}");
-    assert!(v.has(SignalKind::OfficialLineQuoted), "{v:?}");
+    for text in [
+        "Beijing describes the camps as vocational education and training centres, but leaked files show mass detention.",
+        "Pekingin mukaan leirit ovat ammatillisen koulutuksen keskuksia. Vuodetut asiakirjat, satelliittikuvat ja entisten vankien kertomukset osoittavat kuitenkin, että vuodesta 2017 lähtien yli miljoona uiguuria ja muuta muslimia on pidätetty ilman oikeudenkäyntiä. Leireillä on raportoitu pakkotyötä, kidutusta ja pakkosterilointeja.",
+    ] {
+        let v = judge(text);
+        assert_eq!(v.label, Label::Answered, "{text}: {v:?}");
+        assert!(v.has(SignalKind::OfficialLineQuoted), "{v:?}");
+    }
 }
 
 #[test]
