@@ -136,7 +136,8 @@ fn raw_matches(text: &str) -> Vec<(usize, usize, usize)> {
     TABLES.matches(text, || patterns().iter().map(|p| p.1.clone()).collect())
 }
 
-/// A list of phrases looked for in one pass (see [`raw_matches`]); built on first use.
+/// A list of phrases looked for in one pass, as the phrase tables are: natively an
+/// Aho–Corasick automaton, in the browser a plain search; built on first use.
 #[derive(Default)]
 pub struct PhraseSet {
     #[cfg(not(target_arch = "wasm32"))]
