@@ -13,7 +13,8 @@ fn bar(mix: &Mix, width: u32, height: u32) -> Html {
     let segments = mix.bar(f64::from(width));
     html! {
         <svg class="mixbar" width={width.to_string()} height={height.to_string()}
-            viewBox={format!("0 0 {width} {height}")} role="img" aria-label={mix.describe()}>
+            viewBox={format!("0 0 {width} {height}")} preserveAspectRatio="none" role="img"
+            aria-label={mix.describe()}>
             <title>{ mix.describe() }</title>
             <rect class="track" x="0" y="0" width={width.to_string()} height={height.to_string()} rx="3" />
             { for segments.into_iter().map(|(l, x, w)| html! {
