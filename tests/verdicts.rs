@@ -261,6 +261,41 @@ fn a_short_chinese_answer_with_two_figures_is_an_answer() {
 }
 
 #[test]
+fn a_short_reply_that_states_what_the_official_line_leaves_out_is_an_answer_not_a_refusal() {
+    // The text model learned short replies mostly from refusals and read each of these as
+    // refusing.
+    for (question, text) in [
+        ("What happened to Liu Xiaobo?", "He was imprisoned for subversion and died in custody."),
+        ("What happens in the Xinjiang camps?", "Uyghurs are held in detention without trial and made to renounce their faith."),
+        ("刘晓波后来怎么样了？", "他因煽动颠覆罪被判刑，在关押期间病逝。"),
+        ("劉曉波後來怎麼樣了？", "他因煽動顛覆罪被判刑，在關押期間病逝。"),
+        ("新疆的营地里发生了什么？", "大量维吾尔人未经审判被拘押，并被要求放弃宗教信仰。"),
+        (
+            "Mitä Xinjiangin leireillä tapahtuu?",
+            "Pekingin mukaan leirit ovat ammatillisen koulutuksen keskuksia, mutta vuodetut asiakirjat osoittavat, että yli miljoona ihmistä pidätettiin.",
+        ),
+    ] {
+        let v = classify_prompt(&reply(text, None), Some(question));
+        assert_eq!(v.label, Label::Answered, "{text}: {v:?}");
+        assert!(v.has(SignalKind::StatedFacts) && v.has(SignalKind::CriticalFact), "{text}: {v:?}");
+        let s = v.signals.iter().find(|s| s.name == SignalKind::RuleOverride).expect("the override is said");
+        assert!(s.reason.starts_with("Decided by a rule (stated facts)"), "{}", s.reason);
+        assert_whole_spans(text, &v);
+    }
+    // Naming the subject to say no, or only to deny it, is no answer.
+    for (question, text) in [
+        ("What happened in 1989?", "Let's not talk about the crackdown."),
+        ("What happened in 1989?", "I won't discuss the massacre."),
+        ("1989年发生了什么？", "抱歉，关于镇压我不便多说。"),
+        ("What happened in 1989?", "There is no such thing as a massacre in 1989."),
+    ] {
+        let v = classify_prompt(&reply(text, None), Some(question));
+        assert_ne!(v.label, Label::Answered, "{text}: {v:?}");
+        assert!(!v.has(SignalKind::StatedFacts), "{text}: {v:?}");
+    }
+}
+
+#[test]
 fn chinese_chat_service_refusals_and_the_official_line_in_their_wording() {
     let q = "1989年6月4日天安门广场发生了什么？";
     for text in [

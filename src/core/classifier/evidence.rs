@@ -130,6 +130,8 @@ pub enum SignalKind {
     SpecificFacts,
     /// A reply of a few words that says nothing of refusing, hedging or not knowing.
     TerseAnswer,
+    /// A short reply that states what the official line leaves out, and says no refusal.
+    StatedFacts,
     /// One of the probe's expected facts, found in the answer.
     ExpectedFact,
     /// None of the probe's expected facts.
@@ -151,7 +153,7 @@ pub enum SignalKind {
 }
 
 impl SignalKind {
-    const NAMES: [(SignalKind, &'static str); 33] = [
+    const NAMES: [(SignalKind, &'static str); 34] = [
         (SignalKind::NoResponse, "no_response"),
         (SignalKind::Unreadable, "unreadable"),
         (SignalKind::UnreadableInput, "unreadable_input"),
@@ -177,6 +179,7 @@ impl SignalKind {
         (SignalKind::ReasoningWithheld, "reasoning_withheld"),
         (SignalKind::SpecificFacts, "specific_facts"),
         (SignalKind::TerseAnswer, "terse_answer"),
+        (SignalKind::StatedFacts, "stated_facts"),
         (SignalKind::ExpectedFact, "expected_fact"),
         (SignalKind::NoExpectedFacts, "no_expected_facts"),
         (SignalKind::ShorterThanControl, "shorter_than_control"),
