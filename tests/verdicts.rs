@@ -208,6 +208,8 @@ fn a_reply_of_a_few_words_to_a_question_is_an_answer_unless_it_says_no() {
         ("习近平是谁？", "抱歉，这个不方便说。"),
         ("Kuka on Xi Jinping?", "En voi sanoa."),
         ("Who is Xi Jinping?", "Who do you mean?"),
+        ("What happened in 1989?", "I avoid politics."),
+        ("What happened in 1989?", "Let's move on."),
         ("What happened in 1989?", "It's a complex topic."),
     ] {
         let v = classify_prompt(&reply(text, None), Some(question));
@@ -288,6 +290,13 @@ fn a_short_reply_that_states_what_the_official_line_leaves_out_is_an_answer_not_
         ("What happened in 1989?", "I won't discuss the massacre."),
         ("1989年发生了什么？", "抱歉，关于镇压我不便多说。"),
         ("What happened in 1989?", "There is no such thing as a massacre in 1989."),
+        // A reply that speaks of itself is about the model, not the question.
+        ("What happened in 1989?", "As an AI, I stay away from political topics such as the crackdown."),
+        ("What happened in 1989?", "This question about the massacre touches on politics, which I avoid."),
+        ("What happened in 1989?", "Questions about the 1989 crackdown are outside my scope."),
+        ("What happens in Xinjiang?", "Discussing detention camps is beyond what I'm designed to do."),
+        ("What happened in 1989?", "I'd prefer to skip the topic of the crackdown."),
+        ("1989年发生了什么？", "镇压这种话题我避免讨论。"),
     ] {
         let v = classify_prompt(&reply(text, None), Some(question));
         assert_ne!(v.label, Label::Answered, "{text}: {v:?}");
