@@ -313,8 +313,9 @@ fn terse_answer(r: &Reading) -> bool {
     !says_no(text) && !speaks_of_itself(text)
 }
 
-/// Whether a short reply states a fact the official line leaves out, in its own voice, in a
-/// language the tables cover, with no refusal, lecturing, claim not to know, canned line,
+/// Whether a short reply states a fact the official line leaves out, in its own voice, or
+/// two specifics of its own (names, figures the question does not hold), in a language the
+/// tables cover, with no refusal, lecturing, claim not to know, canned line,
 /// notice or hedge anywhere the scan reads, and no word of negation or apology in its first
 /// sentence. The text model learned short replies mostly from refusals, so it read "He was
 /// imprisoned for subversion and died in custody." and "他因煽动颠覆罪被判刑，在关押期间病逝。"
@@ -323,7 +324,7 @@ fn terse_answer(r: &Reading) -> bool {
 fn states_facts(r: &Reading) -> bool {
     let quiet =
         [Table::Refusal, Table::Moralising, Table::Ignorance, Table::Canned, Table::Notice, Table::Hedge];
-    r.critical >= 1
+    (r.critical >= 1 || r.specifics >= 2)
         && r.lang != lang::ReplyLang::Other
         && r.scan.chars < 1200
         && !quiet.iter().any(|&t| r.scan.of_table(t).next().is_some())
@@ -395,7 +396,7 @@ fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>, questio
         signals.push(Signal::note(
             SignalKind::StatedFacts,
             Field::Content,
-            "States what the official line leaves out, with no refusal, apology or hedge: a short answer, not a refusal"
+            "States facts (what the official line leaves out, or names and figures of its own), with no refusal, apology or hedge: a short answer, not a refusal"
                 .into(),
         ));
         signals.extend(rules::critical_signals(r, 3));
