@@ -1014,19 +1014,29 @@ fn exports_name_topics_by_their_titles_and_keep_them_through_a_saved_report() {
     assert!(to_html(&old).contains("<td>tiananmen-1989</td>"));
 }
 
+/// A new directory under the system's temporary one, named after `name` and this process.
+fn fresh_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Writes `report` as `<name>.json` in `dir` and returns its path.
+fn write_report(dir: &std::path::Path, name: &str, report: &Report) -> String {
+    let path = dir.join(format!("{name}.json"));
+    std::fs::write(&path, to_json(report)).expect("write");
+    path.to_string_lossy().into_owned()
+}
+
 #[test]
 fn compare_with_exit_code_fails_a_scheduled_job_when_a_verdict_changed() {
-    let dir = std::env::temp_dir().join(format!("candor-compare-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = fresh_dir("candor-compare-test");
     let a = sample_report();
     let mut b = a.clone();
     let flipped =
         b.results.iter_mut().find(|r| r.verdict.label != Label::Refused).expect("a cell not refused");
     flipped.verdict.label = Label::Refused;
-    let (pa, pb) = (dir.join("a.json"), dir.join("b.json"));
-    std::fs::write(&pa, to_json(&a)).expect("write");
-    std::fs::write(&pb, to_json(&b)).expect("write");
-    let (pa, pb) = (pa.to_string_lossy().into_owned(), pb.to_string_lossy().into_owned());
+    let (pa, pb) = (write_report(&dir, "a", &a), write_report(&dir, "b", &b));
 
     // Without the flag a change is reported and the command succeeds; with it, exit 1.
     let (code, stdout, _) = candor(&["compare", &pa, &pb]);
@@ -1046,8 +1056,7 @@ fn compare_with_exit_code_fails_a_scheduled_job_when_a_verdict_changed() {
 
 #[test]
 fn compare_can_judge_both_reports_again_so_a_classifier_change_is_not_a_model_change() {
-    let dir = std::env::temp_dir().join(format!("candor-compare-again-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = fresh_dir("candor-compare-again");
     // The same replies, judged by an older classifier in `a`: one saved verdict differs,
     // and `a` was written by another Candor version.
     let b = sample_report();
@@ -1056,10 +1065,7 @@ fn compare_can_judge_both_reports_again_so_a_classifier_change_is_not_a_model_ch
     let flipped =
         a.results.iter_mut().find(|r| r.verdict.label != Label::Refused).expect("a cell not refused");
     flipped.verdict.label = Label::Refused;
-    let (pa, pb) = (dir.join("a.json"), dir.join("b.json"));
-    std::fs::write(&pa, to_json(&a)).expect("write");
-    std::fs::write(&pb, to_json(&b)).expect("write");
-    let (pa, pb) = (pa.to_string_lossy().into_owned(), pb.to_string_lossy().into_owned());
+    let (pa, pb) = (write_report(&dir, "a", &a), write_report(&dir, "b", &b));
 
     // As saved: one change, and a word that the versions differ.
     let (code, stdout, _) = candor(&["compare", &pa, &pb, "--exit-code"]);
@@ -1084,9 +1090,8 @@ fn compare_can_judge_both_reports_again_so_a_classifier_change_is_not_a_model_ch
     } else {
         panic!("an answered cell has a reply");
     }
-    let pc = dir.join("c.json");
-    std::fs::write(&pc, to_json(&c)).expect("write");
-    let (code, stdout, _) = candor(&["compare", &pb, &pc.to_string_lossy(), "--exit-code", "--judge-again"]);
+    let pc = write_report(&dir, "c", &c);
+    let (code, stdout, _) = candor(&["compare", &pb, &pc, "--exit-code", "--judge-again"]);
     let stdout = String::from_utf8_lossy(&stdout).into_owned();
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("answered → refused"), "{stdout}");

@@ -130,7 +130,8 @@ pub enum SignalKind {
     SpecificFacts,
     /// A reply of a few words that says nothing of refusing, hedging or not knowing.
     TerseAnswer,
-    /// A short reply that states what the official line leaves out, and says no refusal.
+    /// A short reply that states facts (what the official line leaves out, or names and
+    /// figures of its own) and never says no.
     StatedFacts,
     /// One of the probe's expected facts, found in the answer.
     ExpectedFact,

@@ -43,10 +43,10 @@ pub struct Phrases {
     pub canned: Vec<(String, String)>,
     /// Attribution words.
     pub attributions: Vec<String>,
-    /// Words that call a claim false ("so-called", 谎言); read only in the sentence around a
-    /// fact the official line leaves out.
+    /// Words that call a claim a lie ("are lies", 谎言); read only in the clause around a fact
+    /// the official line leaves out.
     pub denials: Vec<String>,
-    /// Words that put what directly follows in doubt ("so-called", 所谓).
+    /// Words that deny or doubt what directly follows ("so-called", 所谓, 不存在).
     pub so_called: Vec<String>,
     /// Common English words, for the language check.
     pub english: Vec<String>,
@@ -88,9 +88,7 @@ impl Phrases {
                 Some("canned") => Table::Canned,
                 Some("attribution") => Table::Attribution,
                 Some(list @ ("denial" | "so-called")) => {
-                    if line != line.to_ascii_lowercase() {
-                        return Err(format!("line {}: phrases are lower case", n + 1));
-                    }
+                    lower_case(line, n)?;
                     let to = if list == "denial" { &mut p.denials } else { &mut p.so_called };
                     to.push(line.trim().to_string());
                     continue;
@@ -110,9 +108,7 @@ impl Phrases {
                 _ => return Err(format!("line {}: a phrase before any known [section]", n + 1)),
             };
             let (phrase, about) = line.split_once('\t').unwrap_or((line, ""));
-            if phrase != phrase.to_ascii_lowercase() {
-                return Err(format!("line {}: phrases are lower case", n + 1));
-            }
+            lower_case(phrase, n)?;
             match table {
                 Table::Attribution => p.attributions.push(phrase.to_string()),
                 Table::Canned if about.is_empty() => {
@@ -126,6 +122,15 @@ impl Phrases {
             }
         }
         Ok(p)
+    }
+}
+
+/// A phrase must be lower case: matching lower-cases the text, ASCII only.
+fn lower_case(phrase: &str, n: usize) -> Result<(), String> {
+    if phrase == phrase.to_ascii_lowercase() {
+        Ok(())
+    } else {
+        Err(format!("line {}: phrases are lower case", n + 1))
     }
 }
 

@@ -336,11 +336,15 @@ pub fn split_critical(content: &str, scan: &Scan) -> (Vec<Hit>, usize) {
     let t = phrases::tables();
     // Denial words are looked for only as far as the last fact's sentence can reach.
     let reach = floor_boundary(content, last.end + SENTENCE_REACH);
-    let words: Vec<(usize, usize, bool)> = DENIAL_WORDS
+    // (start, end, a word of [denial] rather than [so-called], an official formula follows).
+    let words: Vec<(usize, usize, bool, bool)> = DENIAL_WORDS
         .matches(&content[..reach], || t.denials.iter().chain(&t.so_called).cloned().collect())
         .into_iter()
         .filter(|&(s, e, _)| whole_words(content, s, e))
-        .map(|(s, e, i)| (s, e, i < t.denials.len()))
+        .map(|(s, e, i)| {
+            let formula_next = scan.of_table(Table::Formula).any(|f| f.start >= e && f.start <= e + 6);
+            (s, e, i < t.denials.len(), formula_next)
+        })
         .collect();
     let mut stated = Vec::new();
     let mut denied = Vec::new();
@@ -350,10 +354,9 @@ pub fn split_critical(content: &str, scan: &Scan) -> (Vec<Hit>, usize) {
         let to = clause_end(content, h.end).min(h.end + SENTENCE_REACH);
         let by_denial = words
             .iter()
-            .find(|&&(s, e, denial)| denial && s >= from && e <= to)
-            .is_some_and(|&(s, _, _)| !attributed(&content[from..s]));
-        let by_so_called = words.iter().any(|&(s, e, denial)| {
-            let formula_next = scan.of_table(Table::Formula).any(|f| f.start >= e && f.start <= e + 6);
+            .find(|&&(s, e, denial, _)| denial && s >= from && e <= to)
+            .is_some_and(|&(s, ..)| !attributed(&content[from..s]));
+        let by_so_called = words.iter().any(|&(s, e, denial, formula_next)| {
             !denial
                 && s >= from
                 && e <= h.start
