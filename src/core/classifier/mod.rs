@@ -280,7 +280,9 @@ const NEGATION_WORDS: [&str; 16] = [
     "anteeksi",
     "valitettavasti",
 ];
-const NEGATION_CJK: [&str; 9] = ["不", "无", "無", "没", "沒", "抱歉", "对不起", "對不起", "歉"];
+/// The Chinese ones, with Cantonese 唔 ("not") and 冇 ("have not"), which also make its
+/// apologies (對唔住, 唔好意思).
+const NEGATION_CJK: [&str; 11] = ["不", "无", "無", "没", "沒", "抱歉", "对不起", "對不起", "歉", "唔", "冇"];
 
 /// A reply of a few words ("Taipei.", "台北。", "4 June 1989.") that the phrase tables find
 /// nothing in: no refusal, lecturing, claim not to know, canned line, notice, hedge or
