@@ -218,10 +218,10 @@ fn speaks_for_itself(text: &str, h: &Hit) -> bool {
     // Only a Chinese phrase (all ideographs) can be someone else's predicate without a
     // subject; phrases in other scripts carry their own subject or are read as given.
     let chinese = h.phrase.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-    // A phrase that says "I" or "my" itself (不在我的回答范围) is the model's own voice
-    // whatever stands before it.
+    // A phrase that says "I" or "my" itself (我无法, 不在我的回答范围) is the model's own
+    // voice whatever stands before it.
     if !chinese
-        || matches!(first, '我' | '恕')
+        || first == '恕'
         || h.phrase.contains('我')
         || h.phrase.starts_with("无可")
         || h.phrase.starts_with("無可")
