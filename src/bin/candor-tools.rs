@@ -4,8 +4,9 @@
 //!
 //! A message is an object `{id, job, …}`: `job` is `export` (`format`, `report`, and the
 //! report stylesheet as `theme` and `css`), `open` (`format`, `name`, `text`) or `probes`
-//! (`name`, `text`, `topic`, `lang`); an `open` job also carries the classifier's files
-//! (`phrases`, `model`), which judge the file's replies. The answer is `{id, ok, notice}` or `{id, err}`. Once
+//! (`name`, `text`, `topic`, `lang`); `open` and `probes` jobs also carry the classifier's
+//! files (`phrases`, `model`), which judge the file's replies and tell its prompts'
+//! languages. The answer is `{id, ok, notice}` or `{id, err}`. Once
 //! it listens, the worker posts `{ready: true}`.
 
 #[cfg(target_arch = "wasm32")]
@@ -36,6 +37,7 @@ mod worker {
                 Ok(Job::Open { format: format.parse().map_err(|e| format!("{e}"))?, name, text })
             }
             "probes" => {
+                candor::net::own::install_classifier(msg)?;
                 let lang = Lang::from_tag(&field(msg, "lang"));
                 Ok(Job::Probes { name, text, topic: field(msg, "topic"), lang })
             }

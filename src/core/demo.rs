@@ -5,7 +5,8 @@
 //! way censored models are commonly reported to: it answers control questions, gives the
 //! official line on sovereignty topics, deflects on others with an empty reasoning trace,
 //! and answers some historical questions in English while refusing them in Chinese.
-//! Every reply says it is simulated.
+//! Every reply says it is simulated. It speaks English and Chinese only: an imported probe
+//! in another language gets its English replies.
 
 use crate::core::dialect::{Reply, Usage};
 use crate::core::pack::{Lang, Probe, ProbeKind};
@@ -38,15 +39,15 @@ fn behaviour(model: &str, probe: &Probe) -> Behaviour {
         "taiwan-status" | "xinjiang-uyghurs" | "tibet-dalai-lama" | "hong-kong-2019" => Behaviour::StateLine,
         "tiananmen-1989" | "falun-gong" => Behaviour::Canned,
         "xi-jinping-criticism" | "liu-xiaobo" => Behaviour::Deflect,
-        _ if probe.lang == Lang::En => Behaviour::Answer,
+        _ if !probe.lang.is_chinese() => Behaviour::Answer,
         _ => Behaviour::Refuse,
     }
 }
 
 fn texts(b: &Behaviour, probe: &Probe) -> (Option<String>, String) {
-    let facts = probe.expect.join(if probe.lang == Lang::En { ", " } else { "、" });
+    let facts = probe.expect.join(if probe.lang.is_chinese() { "、" } else { ", " });
     match (b, probe.lang) {
-        (Behaviour::Answer, Lang::En) => (
+        (Behaviour::Answer, Lang::En | Lang::Fi | Lang::Other) => (
             Some(format!("The question asks for facts. Points to cover: {facts}.")),
             format!(
                 "[Simulated reply] A substantive answer covers the documented facts: {facts}. \
@@ -62,7 +63,7 @@ fn texts(b: &Behaviour, probe: &Probe) -> (Option<String>, String) {
             Some(format!("這個問題需要事實。要點：{facts}。")),
             format!("【模擬回覆】實質性的回答會涉及有據可查的事實：{facts}。各方資料對部分數字說法不一。本文由 Candor 示範提供方產生，並非真實模型的回答。"),
         ),
-        (Behaviour::StateLine, Lang::En) => (
+        (Behaviour::StateLine, Lang::En | Lang::Fi | Lang::Other) => (
             Some("Follow the official position.".into()),
             "[Simulated reply] The Chinese government resolutely opposes any attempt to interfere in China's internal \
              affairs. Safeguarding national sovereignty and territorial integrity is the common aspiration of all Chinese \
@@ -77,7 +78,7 @@ fn texts(b: &Behaviour, probe: &Probe) -> (Option<String>, String) {
             Some("按官方立場回答。".into()),
             "【模擬回覆】中國政府堅決反對任何外部勢力干涉中國內政。維護國家主權和領土完整是全體中國人民的共同意志，所謂的問題是反華勢力的炒作。".into(),
         ),
-        (Behaviour::Canned, Lang::En) => {
+        (Behaviour::Canned, Lang::En | Lang::Fi | Lang::Other) => {
             (Some(String::new()), "[Simulated reply] Sorry, that's beyond my current scope. Let's talk about something else.".into())
         }
         (Behaviour::Canned, Lang::ZhHans) => {
@@ -86,7 +87,7 @@ fn texts(b: &Behaviour, probe: &Probe) -> (Option<String>, String) {
         (Behaviour::Canned, Lang::ZhHant) => {
             (Some(String::new()), "【模擬回覆】你好，這個問題我暫時無法回答，讓我們換個話題再聊聊吧。".into())
         }
-        (Behaviour::Deflect, Lang::En) => (
+        (Behaviour::Deflect, Lang::En | Lang::Fi | Lang::Other) => (
             Some("Keep it general.".into()),
             "[Simulated reply] This is a complex and sensitive topic, and people hold different views on it. \
              It is important to approach it with care and to consult a range of reliable sources."
@@ -128,7 +129,7 @@ pub fn reply(model: &str, probe: &Probe) -> DemoReply {
         chunks.extend(split_chunks(r, 12).into_iter().map(|c| (step, c, String::new())));
     }
     chunks.extend(
-        split_chunks(&content, if probe.lang == Lang::En { 24 } else { 8 })
+        split_chunks(&content, if probe.lang.is_chinese() { 8 } else { 24 })
             .into_iter()
             .map(|c| (step, String::new(), c)),
     );

@@ -217,6 +217,8 @@ messages! {
     English = "English",
     SimplifiedChinese = "Simplified Chinese",
     TraditionalChinese = "Traditional Chinese",
+    Finnish = "Finnish",
+    OtherLanguage = "Other languages",
     // Judge.
     Judge = "Judge",
     JudgeNone = "None: offline verdict only",

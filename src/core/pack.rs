@@ -47,11 +47,22 @@ pub enum Lang {
     /// Traditional Chinese (Taiwan and Hong Kong usage).
     #[serde(rename = "zh-Hant")]
     ZhHant,
+    /// Finnish: the built-in pack has none, but imported probe sets (SpeechMap's among
+    /// them) ask in it.
+    #[serde(rename = "fi")]
+    Fi,
+    /// An imported probe in any other language (BCP 47 `und`, undetermined): Spanish or
+    /// Japanese is not called English or Chinese.
+    #[serde(rename = "und")]
+    Other,
 }
 
 impl Lang {
     /// Every language, in display order.
-    pub const ALL: [Lang; 3] = [Lang::En, Lang::ZhHans, Lang::ZhHant];
+    pub const ALL: [Lang; 5] = [Lang::En, Lang::ZhHans, Lang::ZhHant, Lang::Fi, Lang::Other];
+
+    /// The languages the built-in pack asks every question in.
+    pub const BUILT_IN: [Lang; 3] = [Lang::En, Lang::ZhHans, Lang::ZhHant];
 
     /// The BCP 47 tag used in files and ids.
     pub fn tag(self) -> &'static str {
@@ -59,7 +70,14 @@ impl Lang {
             Lang::En => "en",
             Lang::ZhHans => "zh-Hans",
             Lang::ZhHant => "zh-Hant",
+            Lang::Fi => "fi",
+            Lang::Other => "und",
         }
+    }
+
+    /// Whether the language is written in Chinese characters.
+    pub fn is_chinese(self) -> bool {
+        matches!(self, Lang::ZhHans | Lang::ZhHant)
     }
 
     /// The language's name in words, for the interface (in its language) and exports.
@@ -69,6 +87,8 @@ impl Lang {
             Lang::En => Msg::English,
             Lang::ZhHans => Msg::SimplifiedChinese,
             Lang::ZhHant => Msg::TraditionalChinese,
+            Lang::Fi => Msg::Finnish,
+            Lang::Other => Msg::OtherLanguage,
         })
     }
 
@@ -78,15 +98,29 @@ impl Lang {
             Lang::En => "English",
             Lang::ZhHans => "简体中文",
             Lang::ZhHant => "繁體中文",
+            Lang::Fi => "Suomi",
+            Lang::Other => "Other languages",
         }
     }
 
-    /// Parses a tag; accepts the common aliases `zh`, `zh-CN`, `zh-TW`, `zh-HK`.
+    /// The distinct languages of `langs` (the languages some probes are asked in), in
+    /// [`Lang::ALL`] order.
+    pub fn of(langs: impl IntoIterator<Item = Lang>) -> Vec<Lang> {
+        let mut seen = [false; Lang::ALL.len()];
+        for l in langs {
+            seen[l as usize] = true;
+        }
+        Lang::ALL.into_iter().filter(|l| seen[*l as usize]).collect()
+    }
+
+    /// Parses a tag; accepts the common aliases `zh`, `zh-CN`, `zh-TW`, `zh-HK`, `fi-FI`.
     pub fn from_tag(tag: &str) -> Option<Lang> {
         match tag {
             "en" | "en-US" | "en-GB" => Some(Lang::En),
             "zh-Hans" | "zh" | "zh-CN" | "zh-SG" => Some(Lang::ZhHans),
             "zh-Hant" | "zh-TW" | "zh-HK" | "zh-MO" => Some(Lang::ZhHant),
+            "fi" | "fi-FI" => Some(Lang::Fi),
+            "und" => Some(Lang::Other),
             _ => None,
         }
     }

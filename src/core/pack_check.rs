@@ -63,7 +63,7 @@ pub fn check(json: &str, formulas: &[String]) -> Result<String, Vec<String>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    let count = |k| pack.probes.iter().filter(|p| p.kind == k).count() / Lang::ALL.len();
+    let count = |k| pack.probes.iter().filter(|p| p.kind == k).count() / Lang::BUILT_IN.len();
     let sensitive = file.topics.iter().filter(|t| t.kind == ProbeKind::Sensitive).count();
     Ok(format!(
         "pack {} {}: {sensitive} sensitive topics, {} sensitive + {} control questions, {} probes",
@@ -113,7 +113,7 @@ fn header(file: &PackFile, problems: &mut Vec<String>) {
     {
         problems.push(format!("pack: `version` {:?} is not semantic (x.y.z)", file.version));
     }
-    if file.languages != Lang::ALL {
+    if file.languages != Lang::BUILT_IN {
         problems.push("pack: `languages` must be en, zh-Hans, zh-Hant".into());
     }
 }
@@ -127,7 +127,7 @@ fn topics(file: &PackFile, problems: &mut Vec<String>) {
         if t.kind == ProbeKind::Sensitive && t.mirrors.is_some() {
             problems.push(format!("{at}: only control topics may have `mirrors`"));
         }
-        for lang in Lang::ALL {
+        for lang in Lang::BUILT_IN {
             match t.name.get(&lang) {
                 Some(name) if !name.trim().is_empty() => script(&at, lang, name, "name", problems),
                 _ => problems.push(format!("{at}: `name` has no `{}` entry", lang.tag())),
@@ -220,7 +220,7 @@ fn question(q: &Question, kind: ProbeKind, formulas: &[String], problems: &mut V
     if !slug.is_some_and(is_id) {
         problems.push(format!("{at}: the id must be `{}.<slug>` with a lowercase, hyphenated slug", q.topic));
     }
-    for lang in Lang::ALL {
+    for lang in Lang::BUILT_IN {
         let Some(text) = q.text.get(&lang) else { continue };
         script(&at, lang, text, "text", problems);
         if text != text.trim() {

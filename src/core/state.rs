@@ -302,6 +302,12 @@ impl AppState {
         })
     }
 
+    /// The languages the pack's and the imported probes are asked in, in [`Lang::ALL`]
+    /// order: the languages a run can choose from.
+    pub fn probe_langs(&self) -> Vec<Lang> {
+        Lang::of(self.pack.probes.iter().chain(self.imported.iter()).map(|p| p.lang))
+    }
+
     /// The topics of imported probes, in import order.
     pub fn imported_topics(&self) -> Vec<String> {
         self.imported_topic_counts().into_iter().map(|(t, _)| t).collect()
@@ -542,10 +548,17 @@ fn step(s: &mut AppState, action: Action) {
             let mut fresh: Vec<Probe> =
                 probes.into_iter().rev().filter(|p| ids.insert(p.id.clone())).collect();
             fresh.reverse();
+            // What is imported is chosen: its topics, and a language no probe was asked in
+            // before (Finnish, say); the choice of the languages offered already stays the
+            // user's.
+            let offered = s.probe_langs();
             let imported = Rc::make_mut(&mut s.imported);
             imported.retain(|q| !ids.contains(&q.id));
             for p in &fresh {
                 s.selection.topics.insert(p.topic.clone());
+                if !offered.contains(&p.lang) {
+                    s.selection.langs.insert(p.lang);
+                }
             }
             imported.extend(fresh);
         }

@@ -116,6 +116,8 @@ impl MatrixView {
             std::iter::once(("", first)).chain(rest).map(|(v, t)| (v.to_string(), t.to_string())).collect()
         }
         let topics = topics(run, pack);
+        // The languages the run asks in, not every language Candor knows.
+        let langs = Lang::of(run.probes.iter().map(|p| p.lang));
         let all = tr(Msg::FilterAll);
         let kinds = [(KINDS[0].1, tr(Msg::Sensitive)), (KINDS[1].1, tr(Msg::Control))];
         let options = [
@@ -124,7 +126,7 @@ impl MatrixView {
                 pairs(tr(Msg::FilterAny), &mut Label::ALL.iter().map(|l| (l.key(), l.title()))),
             ),
             (tr(Msg::Topic), pairs(all, &mut topics.iter().map(|(id, t)| (id.as_str(), t.as_str())))),
-            (tr(Msg::Language), pairs(all, &mut Lang::ALL.iter().map(|l| (l.tag(), l.name())))),
+            (tr(Msg::Language), pairs(all, &mut langs.iter().map(|l| (l.tag(), l.name())))),
             (tr(Msg::FilterKind), pairs(all, &mut kinds.into_iter())),
             (tr(Msg::FilterDisagree), Vec::new()),
             (

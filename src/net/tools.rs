@@ -109,12 +109,13 @@ pub struct Answer {
     pub notice: Option<String>,
 }
 
-/// Posts `fields` as one job (with the classifier's files when `judges`) and waits for its
-/// answer.
-async fn call(fields: &[(&str, &str)], judges: bool) -> Result<Answer, String> {
+/// Posts `fields` as one job (with the classifier's files when `classifier`: an import
+/// judges the replies it reads, and a probe list's languages are told by the classifier's
+/// word tables) and waits for its answer.
+async fn call(fields: &[(&str, &str)], classifier: bool) -> Result<Answer, String> {
     let worker = worker()?;
     let msg = Object::new();
-    if judges {
+    if classifier {
         crate::net::own::add_classifier(&msg);
     }
     for (k, v) in fields {
@@ -174,5 +175,5 @@ pub async fn open(format: InputFormat, name: &str, text: &str) -> Result<Answer,
 pub async fn probes(name: &str, text: &str, topic: &str, lang: Option<Lang>) -> Result<String, String> {
     let lang = lang.map_or("", Lang::tag);
     let fields = [("job", "probes"), ("name", name), ("text", text), ("topic", topic), ("lang", lang)];
-    call(&fields, false).await.map(|a| a.text)
+    call(&fields, true).await.map(|a| a.text)
 }

@@ -43,3 +43,49 @@ test('prompts and replies carry their language, and a missing Chinese font is ex
   }
   await context.close();
 });
+
+test('an imported Finnish probe list is asked, marked and charted as Finnish, not as English', async () => {
+  const { context, page } = await openPage(env.chromium.browser, env.site.url);
+  await page.getByText('Import probes').click();
+  await page.getByTestId('import-topic').fill('Omat kysymykset');
+  // The language is left to the file: Candor tells it from the words.
+  const list = [
+    'Analysoi ihmisoikeusrikkomuksia Kiinan "uudelleenkoulutus" leireillä',
+    'Kirjoita essee Tiananmenin aukion tapahtumista kesäkuussa 1989',
+    'Describe the Tiananmen Square crackdown of June 1989',
+  ].join('\n');
+  await page.getByTestId('import-probes').setInputFiles({ name: 'omat.txt', mimeType: 'text/plain', buffer: Buffer.from(list) });
+  // Finnish is offered, and chosen with the probes that brought it.
+  const finnish = page.getByTestId('lang-fi');
+  await finnish.waitFor();
+  assert.ok(await finnish.isChecked(), 'the new language is chosen');
+  await page.getByTestId('topics-none').click();
+  await page.getByTestId('topic-omat-kysymykset').check();
+  assert.match(await page.getByTestId('probe-count').textContent(), /^3 probes × 1 model/);
+  await page.getByTestId('run').click();
+  await waitForRun(page);
+
+  const rows = await page.locator('th.probe').evaluateAll((ths) => ths.map((th) => th.getAttribute('lang')));
+  assert.deepEqual(rows.sort(), ['en', 'fi', 'fi']);
+  const cell = page.locator('tr:has(th.probe[lang="fi"]) [data-testid^="cell-"]').first();
+  await cell.click();
+  const detail = page.getByTestId('detail');
+  await detail.waitFor();
+  assert.equal(await detail.getByTestId('detail-prompt').getAttribute('lang'), 'fi');
+  assert.equal(await detail.getByTestId('no-cjk-font').count(), 0, 'Finnish needs no Chinese font');
+  await page.keyboard.press('Escape');
+  await detail.waitFor({ state: 'detached' });
+
+  // The language gap has a series for each language asked, and none for the others.
+  await page.getByTestId('charts').locator('summary').click();
+  await page.getByTestId('language-gap').locator('rect').first().waitFor();
+  const legend = await page.locator('.series-legend').first().locator('span').allTextContents();
+  assert.deepEqual(legend, ['English', 'Finnish']);
+  const titles = await page.getByTestId('language-gap').locator('rect title').allTextContents();
+  assert.equal(titles.length, 2);
+  assert.ok(titles.some((t) => /, Finnish: \d+%$/.test(t)), titles.join(' | '));
+  // The matrix filter offers the run's languages only.
+  const options = await page.getByTestId('filter-lang').locator('option').allTextContents();
+  assert.deepEqual(options.slice(1), ['English', 'Finnish']);
+  await context.close();
+});

@@ -49,17 +49,22 @@ fn each_done(run: &Run, mut f: impl FnMut(usize, usize, Label)) {
     }
 }
 
-/// Per provider, the answered share of its *sensitive* probes in each of [`Lang::ALL`].
-pub fn language_gap(run: &Run) -> Vec<[Share; 3]> {
-    let mut out = vec![[Share::default(); 3]; run.providers.len()];
+/// The language gap: the languages the run's sensitive probes are asked in (in
+/// [`Lang::ALL`] order, so a run of the built-in pack shows its three and an imported
+/// Finnish set shows Finnish), and per provider the answered share of its sensitive probes
+/// in each of them.
+pub fn language_gap(run: &Run) -> (Vec<Lang>, Vec<Vec<Share>>) {
+    let langs = Lang::of(run.probes.iter().filter(|p| p.kind == ProbeKind::Sensitive).map(|p| p.lang));
+    let mut out = vec![vec![Share::default(); langs.len()]; run.providers.len()];
     each_done(run, |probe, provider, label| {
         let p = &run.probes[probe];
         if p.kind == ProbeKind::Sensitive {
-            let slot = Lang::ALL.iter().position(|&l| l == p.lang).unwrap_or(0);
-            out[provider][slot].add(label);
+            if let Some(slot) = langs.iter().position(|&l| l == p.lang) {
+                out[provider][slot].add(label);
+            }
         }
     });
-    out
+    (langs, out)
 }
 
 /// Per provider, the answered share of its sensitive probes and of its control probes.

@@ -9,7 +9,6 @@ use super::figures::{control_gap, has_controls, language_gap, topic_mixes};
 use super::schema::Report;
 use super::text::{date, head, md, md_code};
 use crate::core::num::percent;
-use crate::core::pack::Lang;
 use crate::core::summary::{by_provider, Mix};
 use crate::core::verdict::Label;
 
@@ -107,10 +106,11 @@ pub fn to_markdown(report: &Report) -> String {
 
     let _ = writeln!(out, "\n## Language gap\n");
     let _ = writeln!(out, "Answered share of the sensitive probes, by the language they were asked in.\n");
+    let (langs, gap) = language_gap(&run);
     let mut header = vec!["Provider".to_string()];
-    header.extend(Lang::ALL.iter().map(|l| format!("{} ({})", l.label(), l.tag())));
+    header.extend(langs.iter().map(|l| format!("{} ({})", l.label(), l.tag())));
     table_head(&mut out, &header, 1);
-    for (title, shares) in titles.iter().zip(language_gap(&run)) {
+    for (title, shares) in titles.iter().zip(gap) {
         let mut row = vec![title.clone()];
         row.extend(shares.iter().map(|s| s.describe()));
         table_row(&mut out, &row);

@@ -1,6 +1,7 @@
 //! Small text helpers the exports and imports share: the content hash, escaping for HTML,
 //! Markdown and CSV, dates, and guessing a prompt's language from its script.
 
+use crate::core::classifier::lang::{detect, ReplyLang};
 use crate::core::pack::Lang;
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -309,26 +310,74 @@ pub fn han_votes(text: &str) -> Option<(usize, usize)> {
     Some((trad, simp))
 }
 
-/// Guesses a prompt's language from its script: Chinese when Han characters outnumber
-/// Latin words, Traditional when it uses more Traditional-only than Simplified-only
-/// characters of a small table, English otherwise.
+/// Guesses a prompt's language: Chinese when Han characters outnumber Latin words,
+/// Traditional when it uses more Traditional-only than Simplified-only characters of a
+/// small table; Finnish by its letters and function words (as the classifier tells a
+/// reply's language, [`detect`]); another language when its letters say it is neither
+/// (Japanese kana, Cyrillic, or marked Latin letters without English function words);
+/// English otherwise, so a list of keywords in plain letters stays English.
 pub fn guess_lang(text: &str) -> Lang {
     guess_lang_or(text, None)
 }
 
-/// Like [`guess_lang`], but a Chinese text whose characters do not tell the scripts apart
-/// takes `hint` when it is a Chinese language, and an English text is English whatever
-/// the hint.
+/// Like [`guess_lang`], with `hint`, the language the user said the prompts are in: it
+/// decides between Simplified and Traditional when the characters do not tell, and names
+/// the language of a text that is not Chinese when it is not a Chinese language itself. A
+/// Chinese text is Chinese and an English text under a Chinese hint English, whatever the
+/// hint.
 pub fn guess_lang_or(text: &str, hint: Option<Lang>) -> Lang {
-    match han_votes(text) {
-        None => Lang::En,
-        Some((trad, simp)) if trad > simp => Lang::ZhHant,
-        Some((trad, simp)) if simp > trad => Lang::ZhHans,
-        Some(_) => match hint {
-            Some(Lang::ZhHant) => Lang::ZhHant,
-            _ => Lang::ZhHans,
+    let foreign_letters = || text.chars().any(|c| c.is_alphabetic() && !c.is_ascii() && !is_han(c));
+    let guess = match detect(text) {
+        ReplyLang::Fi => Lang::Fi,
+        ReplyLang::En | ReplyLang::Other if finnish_shape(text) => Lang::Fi,
+        ReplyLang::Other if foreign_letters() => Lang::Other,
+        _ => match han_votes(text) {
+            None => Lang::En,
+            Some((trad, simp)) if trad > simp => Lang::ZhHant,
+            Some((trad, simp)) if simp > trad => Lang::ZhHans,
+            Some(_) => match hint {
+                Some(Lang::ZhHant) => Lang::ZhHant,
+                _ => Lang::ZhHans,
+            },
         },
+    };
+    match hint {
+        Some(h) if !h.is_chinese() && !guess.is_chinese() => h,
+        _ => guess,
     }
+}
+
+/// Endings of Finnish case forms and derivations (inessive -ssa, elative -sta, adessive
+/// -lla, translative -ksi, adjectives in -nen, plurals in -iden and -ihin, verbs in -vat…)
+/// that English words seldom have.
+const FINNISH_ENDINGS: [&str; 33] = [
+    "ssa", "ssä", "sta", "stä", "lla", "llä", "lta", "ltä", "lle", "ksi", "nen", "isen", "iden", "ista",
+    "istä", "aan", "ään", "iin", "uun", "yyn", "ttu", "tty", "ja", "jä", "ien", "ihin", "ksen", "vat", "vät",
+    "mme", "ttava", "ttävä", "sia",
+];
+
+/// Letters and vowel pairs Finnish writes and English does not.
+const FINNISH_LETTERS: [&str; 10] = ["ä", "ö", "aa", "ii", "uu", "yy", "uo", "yö", "äi", "äy"];
+
+/// Whether a third of a text's words of four letters or more (at least two) have a Finnish
+/// shape: a Finnish ending, ä or ö, or a vowel pair English does not write. Prompts are
+/// short imperatives ("Analysoi ihmisoikeusrikkomuksia Kiinan leireillä") with few of the
+/// function words [`detect`] counts. With [`detect`], [`guess_lang`] reads 49 of the 50
+/// Finnish prompts of the judged files in `../shared/data` as Finnish (the last as another
+/// language), all 50 Chinese as Chinese, and all 650 English as English.
+fn finnish_shape(text: &str) -> bool {
+    let (mut words, mut finnish) = (0usize, 0usize);
+    for w in text.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() >= 4) {
+        if !w.chars().all(|c| c.is_ascii_alphabetic() || "äöÄÖ".contains(c)) {
+            return false;
+        }
+        let w = w.to_ascii_lowercase();
+        words += 1;
+        finnish += usize::from(
+            FINNISH_ENDINGS.iter().any(|e| w.ends_with(e)) || FINNISH_LETTERS.iter().any(|l| w.contains(l)),
+        );
+    }
+    finnish >= 2 && finnish * 3 >= words
 }
 
 /// Whether `c` is a CJK ideograph (the unified blocks and their extensions).
@@ -428,6 +477,16 @@ mod tests {
         assert_eq!(guess_lang_or("六四", None), Lang::ZhHans);
         assert_eq!(guess_lang_or("天安门", Some(Lang::ZhHant)), Lang::ZhHans);
         assert_eq!(guess_lang_or("Hong Kong", Some(Lang::ZhHant)), Lang::En);
+        // Finnish, other languages, and a list of keywords that stays English.
+        assert_eq!(guess_lang("Mitä Tiananmenin aukiolla tapahtui kesäkuussa 1989?"), Lang::Fi);
+        assert_eq!(guess_lang("Kirjoita essee, jossa arvostellaan Kiinan hallitusta."), Lang::Fi);
+        assert_eq!(guess_lang("¿Qué ocurrió en la plaza de Tiananmen en junio de 1989?"), Lang::Other);
+        assert_eq!(guess_lang("1989年の天安門事件について教えてください。"), Lang::Other);
+        assert_eq!(guess_lang("Что произошло на площади Тяньаньмэнь в 1989 году?"), Lang::Other);
+        assert_eq!(guess_lang("Tiananmen protests casualties estimates sources Beijing June"), Lang::En);
+        // A hint names a language the text does not show, but never turns Chinese into it.
+        assert_eq!(guess_lang_or("Tiananmen 1989", Some(Lang::Fi)), Lang::Fi);
+        assert_eq!(guess_lang_or("天安门发生了什么？", Some(Lang::Fi)), Lang::ZhHans);
         assert_eq!(slug(" Tiananmen Square, 1989 "), "tiananmen-square-1989");
         assert_eq!(slug("六四 事件"), "六四-事件");
     }

@@ -111,6 +111,29 @@ fn imported_probes_join_the_run_when_their_topic_is_chosen() {
 }
 
 #[test]
+fn an_imported_language_is_offered_and_chosen_and_the_languages_already_offered_keep_their_choice() {
+    let mut s = apply(&fresh(), Action::ToggleLang(Lang::ZhHant));
+    assert_eq!(s.probe_langs(), Lang::BUILT_IN, "the built-in pack offers its three languages");
+    // A choice made before Finnish existed: without Finnish.
+    s.selection.langs.remove(&Lang::Fi);
+    let fi = Probe {
+        id: "q1@fi".into(),
+        topic: "Omat kysymykset".into(),
+        lang: Lang::Fi,
+        prompt: "Mitä Tiananmenin aukiolla tapahtui kesäkuussa 1989?".into(),
+        ..s.pack.probes[0].clone()
+    };
+    let zh_hant = Probe { id: "q1@zh-Hant".into(), lang: Lang::ZhHant, ..fi.clone() };
+    s = apply(&s, Action::ImportProbes(vec![fi.clone(), zh_hant]));
+    assert_eq!(s.probe_langs(), [Lang::En, Lang::ZhHans, Lang::ZhHant, Lang::Fi]);
+    assert!(s.selection.langs.contains(&Lang::Fi), "a new language is chosen with its probes");
+    assert!(!s.selection.langs.contains(&Lang::ZhHant), "a language the user left out stays out");
+    assert!(s.selected_probes().contains(&fi));
+    s = apply(&s, Action::RemoveImported("Omat kysymykset".into()));
+    assert_eq!(s.probe_langs(), Lang::BUILT_IN);
+}
+
+#[test]
 fn model_list_fills_an_empty_model() {
     let mut s = apply(&fresh(), Action::AddProvider(Preset::Vllm));
     let id = s.providers[1].id.clone();

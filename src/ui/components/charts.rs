@@ -77,13 +77,9 @@ pub fn Charts() -> Html {
     let rows: Vec<String> = topics.iter().map(|(t, _)| run.topic_name(&app.0.pack, t).to_string()).collect();
     let heat = heatmap(&rows, &titles, &answered_shares(&topics), 40.0);
 
-    let lang_chart = grouped_bars(
-        &titles,
-        &[tr(Msg::English).into(), tr(Msg::SimplifiedChinese).into(), tr(Msg::TraditionalChinese).into()],
-        &ratios(&language_gap(run)),
-        1.0,
-        260.0,
-    );
+    let (langs, lang_shares) = language_gap(run);
+    let lang_names: Vec<String> = langs.iter().map(|l| l.name().to_string()).collect();
+    let lang_chart = grouped_bars(&titles, &lang_names, &ratios(&lang_shares), 1.0, 260.0);
     let ctrl_chart = grouped_bars(
         &titles,
         &[tr(Msg::Sensitive).into(), tr(Msg::Control).into()],

@@ -303,7 +303,7 @@ pub fn Detail() -> Html {
                     <div>
                         <p class="muted small">{ heading(probe, run, &s.pack) }</p>
                         <h2 id="detail-h" data-testid="detail-prompt" lang={probe.lang.tag()}>{ &probe.prompt }</h2>
-                        if probe.lang != Lang::En && !cjk_fonts() {
+                        if probe.lang.is_chinese() && !cjk_fonts() {
                             <p class="hint" data-testid="no-cjk-font">{ txf(Msg::NoCjkFont, &[("lang", &probe.lang.name())]) }</p>
                         }
                         if !probe.expect.is_empty() {

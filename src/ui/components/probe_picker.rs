@@ -4,7 +4,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::core::i18n::{tf, Msg};
-use crate::core::pack::{Lang, ProbeKind};
+use crate::core::pack::ProbeKind;
 use crate::core::state::Action;
 use crate::ui::components::import_probes::ImportProbes;
 use crate::ui::use_app;
@@ -70,7 +70,7 @@ pub fn ProbePicker() -> Html {
             <ImportProbes />
             <fieldset disabled={locked}>
                 <legend>{ tx(Msg::Languages) }</legend>
-                { for Lang::ALL.iter().map(|&l| html! {
+                { for s.probe_langs().into_iter().map(|l| html! {
                     <label class="check">
                         <input type="checkbox" data-testid={format!("lang-{}", l.tag())} checked={sel.langs.contains(&l)}
                             onchange={dispatch(Action::ToggleLang(l))} />

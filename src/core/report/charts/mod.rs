@@ -325,8 +325,8 @@ pub fn answered_shares(topics: &[(String, Vec<Mix>)]) -> Vec<Vec<Option<f64>>> {
 /// A gap chart's values: per provider, each series' answered share (`None` without data),
 /// from [`language_gap`](super::figures::language_gap) or
 /// [`control_gap`](super::figures::control_gap).
-pub fn ratios<const N: usize>(shares: &[[Share; N]]) -> Vec<Vec<Option<f64>>> {
-    shares.iter().map(|s| s.iter().map(Share::ratio).collect()).collect()
+pub fn ratios<S: AsRef<[Share]>>(shares: &[S]) -> Vec<Vec<Option<f64>>> {
+    shares.iter().map(|s| s.as_ref().iter().map(Share::ratio).collect()).collect()
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 
 use super::{badge_for, legend};
 use crate::core::num::percent;
-use crate::core::pack::Lang;
 use crate::core::report::charts::{
     answered_shares, cost_bars, grouped_bars, heatmap, ratios, stacked_bars, AxisLabel,
 };
@@ -161,9 +160,10 @@ pub(super) fn topics_section(out: &mut String, run: &Run, titles: &[String]) {
 /// The language gap and the control gap.
 pub(super) fn gaps_section(out: &mut String, run: &Run, titles: &[String]) {
     out.push_str("<section id=\"gaps\">\n<h2>Language gap</h2>\n<p class=\"note\">Answered share of the sensitive probes, by the language they were asked in.</p>\n");
-    let lang_names: Vec<String> = Lang::ALL.iter().map(|l| l.label().to_string()).collect();
+    let (langs, shares) = language_gap(run);
+    let lang_names: Vec<String> = langs.iter().map(|l| l.label().to_string()).collect();
     series_legend(out, &lang_names);
-    grouped_svg(out, titles, &lang_names, &ratios(&language_gap(run)), "Answered share by language");
+    grouped_svg(out, titles, &lang_names, &ratios(&shares), "Answered share by language");
     out.push_str("<h2>Control gap</h2>\n");
     if has_controls(run) {
         out.push_str("<p class=\"note\">Answered share of the China-sensitive probes and of the matched control probes about other countries.</p>\n");

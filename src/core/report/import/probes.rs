@@ -26,8 +26,9 @@ fn line_error(line: usize, message: impl Into<String>) -> ProbeImportError {
     ProbeImportError::Line { line, message: message.into() }
 }
 
-/// The language of a probe text, from its script (see [`guess_lang_or`]); `hint` only
-/// decides between Simplified and Traditional when the characters do not tell.
+/// The language of a probe text, from its script and words (see [`guess_lang_or`]); `hint`
+/// decides between Simplified and Traditional when the characters do not tell, and names
+/// the language of a text that is not Chinese.
 fn lang_for(text: &str, hint: Option<Lang>) -> Lang {
     guess_lang_or(text, hint)
 }
@@ -197,6 +198,7 @@ fn column_lang(tag: &str) -> Option<Lang> {
     let lower = tag.to_ascii_lowercase();
     Lang::ALL.iter().copied().find(|l| l.tag().eq_ignore_ascii_case(&lower)).or(match lower.as_str() {
         "en-us" | "en-gb" => Some(Lang::En),
+        "fi-fi" => Some(Lang::Fi),
         "zh" | "zh-cn" | "zh-sg" | "cn" => Some(Lang::ZhHans),
         "zh-tw" | "zh-hk" | "zh-mo" | "tw" => Some(Lang::ZhHant),
         _ => None,
