@@ -359,10 +359,26 @@ fn speaks_of_itself(text: &str) -> bool {
     found || lower.contains('我')
 }
 
+/// Chinese words (separated by spaces) that hold a character of [`NEGATION_CJK`] but say no
+/// to nothing: "soon", "unceasingly", "many", "different", "unknown", "not only",
+/// "however", "under" (a figure), "countless", "innocent", "life imprisonment",
+/// "confiscate", "had to". "此后下落不明" and "被判处无期徒刑" state facts.
+const NOT_NEGATION_CJK: &str =
+    "不久 不断 不斷 不少 不同 不明 不仅 不僅 不过 不過 不到 无数 無數 无辜 無辜 无期 無期 没收 沒收 不得不";
+
 /// Whether `text` has a word of negation or apology (see [`NEGATION_WORDS`]).
 fn says_no(text: &str) -> bool {
     let (lower, found) = has_word(text, &NEGATION_WORDS);
-    found || lower.contains("n't") || NEGATION_CJK.iter().any(|w| lower.contains(w))
+    if found || lower.contains("n't") {
+        return true;
+    }
+    let mut cjk = lower;
+    for w in NOT_NEGATION_CJK.split(' ') {
+        if cjk.contains(w) {
+            cjk = cjk.replace(w, "");
+        }
+    }
+    NEGATION_CJK.iter().any(|w| cjk.contains(w))
 }
 
 fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>, question: Option<&str>) -> Verdict {
@@ -394,7 +410,12 @@ fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>, questio
         confidence = 0.6 + 0.05 * (named.min(7) as f32 - 3.0);
         rule = Some("specific facts");
     }
-    if label == Label::Refused && states_facts(r) {
+    let asked = question.is_some_and(asks);
+    // A deflection only when it answers a question with a fact the official line leaves
+    // out: short replies in the state's voice to requests for essays name laws and
+    // programmes as specifics of their own.
+    let deflects_with_facts = label == Label::Deflected && asked && r.critical >= 1;
+    if (label == Label::Refused || deflects_with_facts) && states_facts(r) {
         signals.push(Signal::note(
             SignalKind::StatedFacts,
             Field::Content,
@@ -406,7 +427,7 @@ fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>, questio
         confidence = 0.6;
         rule = Some("stated facts");
     }
-    if label != Label::Answered && question.is_some_and(asks) && terse_answer(r) {
+    if label != Label::Answered && asked && terse_answer(r) {
         signals.clear();
         signals.push(Signal::note(
             SignalKind::TerseAnswer,
