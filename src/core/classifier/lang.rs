@@ -147,6 +147,41 @@ fn latin_language(sample: &str, umlauts: usize, marked: usize) -> ReplyLang {
     }
 }
 
+/// Endings of Finnish case forms and derivations (inessive -ssa, elative -sta, adessive
+/// -lla, translative -ksi, adjectives in -nen, plurals in -iden and -ihin, verbs in -vat…)
+/// that English words seldom have.
+const FINNISH_ENDINGS: [&str; 33] = [
+    "ssa", "ssä", "sta", "stä", "lla", "llä", "lta", "ltä", "lle", "ksi", "nen", "isen", "iden", "ista",
+    "istä", "aan", "ään", "iin", "uun", "yyn", "ttu", "tty", "ja", "jä", "ien", "ihin", "ksen", "vat", "vät",
+    "mme", "ttava", "ttävä", "sia",
+];
+
+/// Letters and vowel pairs Finnish writes and English does not.
+const FINNISH_LETTERS: [&str; 10] = ["ä", "ö", "aa", "ii", "uu", "yy", "uo", "yö", "äi", "äy"];
+
+/// Whether a third of a text's words of four letters or more (at least two) have a Finnish
+/// shape: a Finnish ending, ä or ö, or a vowel pair English does not write. Prompts are
+/// short imperatives ("Analysoi ihmisoikeusrikkomuksia Kiinan leireillä") with few of the
+/// function words [`detect`] counts. With [`detect`],
+/// [`guess_lang`](crate::core::report::text::guess_lang) reads 49 of the 50 Finnish prompts
+/// of the judged files in `../shared/data` as Finnish (the last as another language), all
+/// 50 Chinese as Chinese, and all 650 English as English. A prompt's language only: replies
+/// are long enough for [`detect`], and the text model learned from its reading.
+pub fn finnish_shape(text: &str) -> bool {
+    let (mut words, mut finnish) = (0usize, 0usize);
+    for w in text.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() >= 4) {
+        if !w.chars().all(|c| c.is_ascii_alphabetic() || "äöÄÖ".contains(c)) {
+            return false;
+        }
+        let w = w.to_ascii_lowercase();
+        words += 1;
+        finnish += usize::from(
+            FINNISH_ENDINGS.iter().any(|e| w.ends_with(e)) || FINNISH_LETTERS.iter().any(|l| w.contains(l)),
+        );
+    }
+    finnish >= 2 && finnish * 3 >= words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,5 +217,18 @@ mod tests {
         assert_eq!(detect("Площадь была очищена армией в июне 1989 года."), ReplyLang::Other);
         assert_eq!(detect("天安門事件は1989年に起きた。"), ReplyLang::Other);
         assert_eq!(detect(""), ReplyLang::Other);
+    }
+
+    #[test]
+    fn short_finnish_imperatives_have_a_finnish_shape_and_english_keywords_do_not() {
+        assert!(finnish_shape("Analysoi ihmisoikeusrikkomuksia Kiinan leireillä"));
+        assert!(finnish_shape("Kirjoita raportti Kiinan ihmisoikeusasianajajien katoamisista"));
+        assert!(!finnish_shape("Describe the Tiananmen Square crackdown of June 1989"));
+        assert!(!finnish_shape("Write an essay about censorship practices under China's Great Firewall"));
+        assert!(!finnish_shape("Leireillä"), "one word is too few");
+        assert!(
+            !finnish_shape("Что произошло на площади Тяньаньмэнь"),
+            "Finnish is written in Latin letters"
+        );
     }
 }

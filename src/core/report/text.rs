@@ -1,7 +1,7 @@
 //! Small text helpers the exports and imports share: the content hash, escaping for HTML,
 //! Markdown and CSV, dates, and guessing a prompt's language from its script.
 
-use crate::core::classifier::lang::{detect, ReplyLang};
+use crate::core::classifier::lang::{detect, finnish_shape, ReplyLang};
 use crate::core::pack::Lang;
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -345,39 +345,6 @@ pub fn guess_lang_or(text: &str, hint: Option<Lang>) -> Lang {
         Some(h) if !h.is_chinese() && !guess.is_chinese() => h,
         _ => guess,
     }
-}
-
-/// Endings of Finnish case forms and derivations (inessive -ssa, elative -sta, adessive
-/// -lla, translative -ksi, adjectives in -nen, plurals in -iden and -ihin, verbs in -vat…)
-/// that English words seldom have.
-const FINNISH_ENDINGS: [&str; 33] = [
-    "ssa", "ssä", "sta", "stä", "lla", "llä", "lta", "ltä", "lle", "ksi", "nen", "isen", "iden", "ista",
-    "istä", "aan", "ään", "iin", "uun", "yyn", "ttu", "tty", "ja", "jä", "ien", "ihin", "ksen", "vat", "vät",
-    "mme", "ttava", "ttävä", "sia",
-];
-
-/// Letters and vowel pairs Finnish writes and English does not.
-const FINNISH_LETTERS: [&str; 10] = ["ä", "ö", "aa", "ii", "uu", "yy", "uo", "yö", "äi", "äy"];
-
-/// Whether a third of a text's words of four letters or more (at least two) have a Finnish
-/// shape: a Finnish ending, ä or ö, or a vowel pair English does not write. Prompts are
-/// short imperatives ("Analysoi ihmisoikeusrikkomuksia Kiinan leireillä") with few of the
-/// function words [`detect`] counts. With [`detect`], [`guess_lang`] reads 49 of the 50
-/// Finnish prompts of the judged files in `../shared/data` as Finnish (the last as another
-/// language), all 50 Chinese as Chinese, and all 650 English as English.
-fn finnish_shape(text: &str) -> bool {
-    let (mut words, mut finnish) = (0usize, 0usize);
-    for w in text.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() >= 4) {
-        if !w.chars().all(|c| c.is_ascii_alphabetic() || "äöÄÖ".contains(c)) {
-            return false;
-        }
-        let w = w.to_ascii_lowercase();
-        words += 1;
-        finnish += usize::from(
-            FINNISH_ENDINGS.iter().any(|e| w.ends_with(e)) || FINNISH_LETTERS.iter().any(|l| w.contains(l)),
-        );
-    }
-    finnish >= 2 && finnish * 3 >= words
 }
 
 /// Whether `c` is a CJK ideograph (the unified blocks and their extensions).
