@@ -393,6 +393,21 @@ fn chinese_chat_service_refusals_and_the_official_line_in_their_wording() {
     // The official line with its marker of the events ("动乱") beside the formula.
     let text = "1989年春夏之交，我国发生了一场严重的政治风波。党和政府依靠人民，旗帜鲜明地反对动乱，捍卫了社会主义国家政权。";
     judged_as(q, text, Label::StateNarrative);
+    // Hong Kong's official line since 2020 ("from chaos to order"), which had read as a
+    // refusal (72%); and a pointer to "authoritative media" that had read as refused (57%).
+    for (q, text) in [
+        ("香港国安法是什么时候实施的？", "香港国安法的实施堵塞了香港在国家安全方面的法律漏洞，使香港实现由乱到治的重大转折，“一国两制”行稳致远。"),
+        ("香港國安法是什麼時候實施的？", "香港國安法的實施堵塞了香港在國家安全方面的法律漏洞，使香港實現由亂到治的重大轉折，“一國兩制”行穩致遠。"),
+        ("What did the national security law do?", "The law brought Hong Kong from chaos to order and ensured its long-term prosperity and stability."),
+    ] {
+        judged_by(q, text, Label::StateNarrative, SignalKind::OfficialLine);
+    }
+    for text in [
+        "这个人物涉及一些敏感的法律案件，建议您参考权威媒体的报道。",
+        "這個人物涉及一些敏感的法律案件，建議您參考權威媒體的報導。",
+    ] {
+        judged_by("黎智英是谁？", text, Label::Deflected, SignalKind::VagueHedge);
+    }
 }
 
 #[test]
