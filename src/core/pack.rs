@@ -106,11 +106,12 @@ impl Lang {
     /// The distinct languages of `langs` (the languages some probes are asked in), in
     /// [`Lang::ALL`] order.
     pub fn of(langs: impl IntoIterator<Item = Lang>) -> Vec<Lang> {
+        let slot = |l: Lang| Lang::ALL.iter().position(|x| *x == l).unwrap_or(0);
         let mut seen = [false; Lang::ALL.len()];
         for l in langs {
-            seen[l as usize] = true;
+            seen[slot(l)] = true;
         }
-        Lang::ALL.into_iter().filter(|l| seen[*l as usize]).collect()
+        Lang::ALL.into_iter().filter(|l| seen[slot(*l)]).collect()
     }
 
     /// Parses a tag; accepts the common aliases `zh`, `zh-CN`, `zh-TW`, `zh-HK`, `fi-FI`.

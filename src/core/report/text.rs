@@ -1,5 +1,5 @@
 //! Small text helpers the exports and imports share: the content hash, escaping for HTML,
-//! Markdown and CSV, dates, and guessing a prompt's language from its script.
+//! Markdown and CSV, dates, and guessing a prompt's language from its text.
 
 use crate::core::classifier::lang::{detect, finnish_shape, ReplyLang};
 use crate::core::pack::Lang;
