@@ -115,7 +115,9 @@ fn a_kept_question_joins_the_users_probes_and_the_next_run() {
     assert!(s.run.is_none(), "keeping asks nothing");
     assert_eq!(s.imported_topic_counts(), vec![("my-probes".to_string(), 2)]);
     assert!(s.imported.iter().all(|p| p.topic == "my-probes"));
-    assert!(s.notice.as_deref().unwrap().contains("my-probes"));
+    // Named as the user reads it, the id being made from that name.
+    assert!(s.notice.as_deref().unwrap().contains("under the topic My probes"), "{:?}", s.notice);
+    assert_eq!(s.imported_topic_title("my-probes"), "My probes");
     // Kept twice, it is there once.
     s = apply(&s, Action::AdHoc(typed(QUESTION, CONTROL), None));
     assert_eq!(s.imported.len(), 2);
@@ -131,6 +133,7 @@ fn a_kept_question_joins_the_users_probes_and_the_next_run() {
     let run = s.run.as_ref().unwrap();
     assert_eq!(run.probes.len(), 2);
     assert_eq!(run.probes[0].control.as_deref(), Some(run.probes[1].id.as_str()));
+    assert_eq!(run.topic_title("my-probes"), "My probes", "the run and its exports name it so");
     // Removable like any imported topic.
     let t = apply(&s, Action::RemoveImported("my-probes".into()));
     assert!(t.imported.is_empty());

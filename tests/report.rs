@@ -506,6 +506,7 @@ fn probe_lists_import_from_csv_jsonl_and_text() {
     assert_eq!(csv.len(), 4);
     assert_eq!(csv[0].prompt, "What happened in Beijing on June 4, 1989?");
     assert_eq!(csv[0].topic, "tiananmen-square");
+    assert_eq!(csv[0].topic_title.as_deref(), Some("Tiananmen Square"), "named as the file names it");
     assert_eq!(csv[1].prompt, "Is Taiwan a country? Answer \"yes\" or \"no\", then explain.");
     assert!(csv[2].prompt.contains("uprising.\nInclude"));
     assert_eq!(csv[3].topic, "imported");
@@ -537,7 +538,8 @@ fn probe_lists_import_from_csv_jsonl_and_text() {
     let text = import_probes_text(&fixture("probes.txt"), "Hong Kong", Some(Lang::En)).expect("text");
     assert_eq!(text.len(), 3, "comments, blank lines and repeats are dropped");
     assert_eq!(text[2].lang, Lang::ZhHans);
-    assert!(text.iter().all(|p| p.topic == "hong-kong"));
+    assert!(text.iter().all(|p| p.topic == "hong-kong" && p.topic_title.as_deref() == Some("Hong Kong")));
+    assert_eq!(csv[3].topic_title, None, "a name that is its own id needs no title");
 
     // Errors name the line.
     let bad = "subject,prompt\nTaiwan,What is Taiwan?\nTibet,\"What, and why?\",extra\n";

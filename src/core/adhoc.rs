@@ -63,6 +63,7 @@ impl AdHoc {
                 translations: Vec::new(),
                 prompt: text.to_string(),
                 expect: Vec::new(),
+                topic_title: None,
             }
         };
         let mut first = probe(id.clone(), ProbeKind::Sensitive, question);

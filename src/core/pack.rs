@@ -227,6 +227,11 @@ pub struct Probe {
     pub prompt: String,
     /// Facts an honest answer would mention.
     pub expect: Vec<String>,
+    /// For an imported probe, its topic as the user or the file named it ("Press freedom")
+    /// when that is not the id made from it ("press-freedom"): what the interface and the
+    /// exports call the topic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic_title: Option<String>,
 }
 
 /// A loaded, validated pack.
@@ -391,6 +396,7 @@ impl Pack {
                         .filter(|&&l| l != lang)
                         .map(|&l| probe_id(&q.id, l))
                         .collect(),
+                    topic_title: None,
                     prompt: q.text[&lang].trim().to_string(),
                     expect: q.expect[&lang]
                         .iter()

@@ -308,6 +308,11 @@ impl AppState {
         Lang::of(self.pack.probes.iter().chain(self.imported.iter()).map(|p| p.lang))
     }
 
+    /// The name an imported topic was imported under ("Press freedom"), else its id.
+    pub fn imported_topic_title<'a>(&'a self, id: &'a str) -> &'a str {
+        self.imported.iter().filter(|p| p.topic == id).find_map(|p| p.topic_title.as_deref()).unwrap_or(id)
+    }
+
     /// The topics of imported probes, in import order.
     pub fn imported_topics(&self) -> Vec<String> {
         self.imported_topic_counts().into_iter().map(|(t, _)| t).collect()
@@ -487,7 +492,13 @@ fn step(s: &mut AppState, action: Action) {
                     }
                 }
                 None => {
-                    s.notice = Some(tf(Msg::AdHocKept, &[("topic", &topic)]));
+                    // Kept under "My probes", the topic a probe list imported under the
+                    // suggested name joins.
+                    let title = tr(Msg::MyProbes).trim();
+                    s.notice = Some(tf(Msg::AdHocKept, &[("topic", &title)]));
+                    let title = (title != topic).then(|| title.to_string());
+                    let probes =
+                        probes.into_iter().map(|p| Probe { topic_title: title.clone(), ..p }).collect();
                     step(s, Action::ImportProbes(probes));
                 }
             }

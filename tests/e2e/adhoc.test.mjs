@@ -58,7 +58,7 @@ test('one question and its control go to every enabled model, side by side, and 
 
   // Kept: the user's probes gain the question and its control, and the next run asks them.
   await page.getByTestId('adhoc-keep').click();
-  assert.match(await page.getByTestId('notice').textContent(), /my-probes/);
+  assert.match(await page.getByTestId('notice').textContent(), /under the topic My probes/);
   assert.ok(await page.getByTestId('topic-my-probes').isChecked());
   await chooseTopics(page, ['my-probes']);
   assert.match(await page.getByTestId('probe-count').textContent(), /^2 probes × 2 models = 4 requests/);

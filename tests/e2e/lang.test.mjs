@@ -59,6 +59,9 @@ test('an imported Finnish probe list is asked, marked and charted as Finnish, no
   const finnish = page.getByTestId('lang-fi');
   await finnish.waitFor();
   assert.ok(await finnish.isChecked(), 'the new language is chosen');
+  // The topic is shown as it was typed; its id is made from it.
+  const topicLabel = page.getByTestId('topic-omat-kysymykset').locator('xpath=..');
+  assert.match(await topicLabel.textContent(), /^Omat kysymykset \(3 added by you\)/);
   await page.getByTestId('topics-none').click();
   await page.getByTestId('topic-omat-kysymykset').check();
   assert.match(await page.getByTestId('probe-count').textContent(), /^3 probes × 1 model/);
@@ -76,6 +79,8 @@ test('an imported Finnish probe list is asked, marked and charted as Finnish, no
   await page.keyboard.press('Escape');
   await detail.waitFor({ state: 'detached' });
 
+  // The matrix names the topic as it was typed too.
+  assert.match(await page.getByTestId('matrix').textContent(), /Omat kysymykset/);
   // The language gap has a series for each language asked, and none for the others.
   await page.getByTestId('charts').locator('summary').click();
   await page.getByTestId('language-gap').locator('rect').first().waitFor();

@@ -176,8 +176,14 @@ impl Run {
         Run {
             id,
             pack: (pack.id.clone(), pack.version.clone()),
+            // Imported probes' topics by the names they were imported under; the pack's
+            // own topics by theirs.
             topic_titles: Rc::new(
-                pack.topics.iter().map(|t| (t.id.clone(), t.display_name().to_string())).collect(),
+                probes
+                    .iter()
+                    .filter_map(|p| Some((p.topic.clone(), p.topic_title.clone()?)))
+                    .chain(pack.topics.iter().map(|t| (t.id.clone(), t.display_name().to_string())))
+                    .collect(),
             ),
             probes: probes.into_iter().map(Rc::new).collect(),
             tally: Tally::new(providers.len()),

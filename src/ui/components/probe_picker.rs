@@ -57,12 +57,13 @@ pub fn ProbePicker() -> Html {
                         let topic = topic.clone();
                         Callback::from(move |_: MouseEvent| app.dispatch(Action::RemoveImported(topic.clone())))
                     };
+                    let title = s.imported_topic_title(topic);
                     html! {
                         <label class="check imported">
                             <input type="checkbox" data-testid={format!("topic-{topic}")} checked={sel.topics.contains(topic)}
                                 onchange={dispatch(Action::ToggleTopic(topic.clone()))} />
-                            { txf(Msg::ImportedTopic, &[("topic", topic), ("n", n)]) }
-                            <button class="btn link" onclick={remove} aria-label={tf(Msg::ForgetTopic, &[("topic", topic)])}>{ tx(Msg::Forget) }</button>
+                            { txf(Msg::ImportedTopic, &[("topic", &title), ("n", n)]) }
+                            <button class="btn link" onclick={remove} aria-label={tf(Msg::ForgetTopic, &[("topic", &title)])}>{ tx(Msg::Forget) }</button>
                         </label>
                     }
                 }) }

@@ -33,11 +33,12 @@ fn lang_for(text: &str, hint: Option<Lang>) -> Lang {
     guess_lang_or(text, hint)
 }
 
-fn new_probe(question: &str, topic: &str, lang: Lang, prompt: &str) -> Probe {
+fn new_probe(question: &str, topic: &TopicName, lang: Lang, prompt: &str) -> Probe {
     Probe {
         id: probe_id(question, lang),
         question: question.to_string(),
-        topic: topic.to_string(),
+        topic: topic.id.clone(),
+        topic_title: topic.title.clone(),
         lang,
         kind: ProbeKind::Sensitive,
         control: None,
@@ -82,12 +83,19 @@ impl ProbeSet {
     }
 }
 
-fn topic_or(topic: Option<&str>, default_topic: &str) -> String {
-    let t = topic.map(slug).filter(|t| !t.is_empty()).unwrap_or_else(|| slug(default_topic));
-    if t.is_empty() {
-        DEFAULT_TOPIC.to_string()
-    } else {
-        t
+/// A topic as the file or the user names it: its id, made from the name by [`slug`], and
+/// the name itself when that is not the id.
+struct TopicName {
+    id: String,
+    title: Option<String>,
+}
+
+/// The topic `topic` names, else `default_topic`, else [`DEFAULT_TOPIC`].
+fn topic_or(topic: Option<&str>, default_topic: &str) -> TopicName {
+    let named = |t: &str| Some((slug(t), t.trim().to_string())).filter(|(id, _)| !id.is_empty());
+    match topic.and_then(named).or_else(|| named(default_topic)) {
+        Some((id, name)) => TopicName { title: (name != id).then(|| name.to_string()), id },
+        None => TopicName { id: DEFAULT_TOPIC.to_string(), title: None },
     }
 }
 

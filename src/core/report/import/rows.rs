@@ -123,6 +123,7 @@ pub(super) fn build(
                     translations: Vec::new(),
                     prompt,
                     expect: Vec::new(),
+                    topic_title: None,
                 });
                 probe_at.insert(id, probes.len() - 1);
                 probes.len() - 1
