@@ -94,7 +94,7 @@ struct TopicName {
 fn topic_or(topic: Option<&str>, default_topic: &str) -> TopicName {
     let named = |t: &str| Some((slug(t), t.trim().to_string())).filter(|(id, _)| !id.is_empty());
     match topic.and_then(named).or_else(|| named(default_topic)) {
-        Some((id, name)) => TopicName { title: (name != id).then(|| name.to_string()), id },
+        Some((id, name)) => TopicName { title: (name != id).then_some(name), id },
         None => TopicName { id: DEFAULT_TOPIC.to_string(), title: None },
     }
 }
