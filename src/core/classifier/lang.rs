@@ -147,6 +147,71 @@ fn latin_language(sample: &str, umlauts: usize, marked: usize) -> ReplyLang {
     }
 }
 
+/// Writing systems that name their language (or the commonest one written in them), by
+/// range of code points. Kana marks Japanese before its ideographs are counted.
+const SCRIPTS: [(char, char, &str); 15] = [
+    ('\u{3040}', '\u{30ff}', "Japanese"),
+    ('\u{ac00}', '\u{d7af}', "Korean"),
+    ('\u{1100}', '\u{11ff}', "Korean"),
+    ('\u{0400}', '\u{04ff}', "Russian"),
+    ('\u{0600}', '\u{06ff}', "Arabic"),
+    ('\u{0f00}', '\u{0fff}', "Tibetan"),
+    ('\u{1800}', '\u{18af}', "Mongolian"),
+    ('\u{0900}', '\u{097f}', "Hindi"),
+    ('\u{0980}', '\u{09ff}', "Bengali"),
+    ('\u{0b80}', '\u{0bff}', "Tamil"),
+    ('\u{0e00}', '\u{0e7f}', "Thai"),
+    ('\u{0590}', '\u{05ff}', "Hebrew"),
+    ('\u{0370}', '\u{03ff}', "Greek"),
+    ('\u{10a0}', '\u{10ff}', "Georgian"),
+    ('\u{0530}', '\u{058f}', "Armenian"),
+];
+
+/// Letters that tell a language apart from the commonest one of its script: Ukrainian
+/// from Russian, Uyghur and Persian from Arabic.
+const SCRIPT_LETTERS: [(&str, &str, &str); 3] =
+    [("Russian", "іїєґ", "Ukrainian"), ("Arabic", "ېۆۈۇھ", "Uyghur"), ("Arabic", "پچژگک", "Persian")];
+
+/// The name of the language of a reply that [`detect`] reads as [`ReplyLang::Other`]
+/// (Spanish, Russian, Japanese, Tibetan, Uyghur…), so its notes say which language the
+/// phrase rules cover only in part: by its script, or in Latin letters by the commonest
+/// words of the `[other-languages]` table (at least two, and more than any other language's).
+/// `None` when neither tells.
+pub fn other_language(text: &str) -> Option<&'static str> {
+    let sample = &text[..super::floor_boundary(text, SAMPLE_BYTES)];
+    let mut counts = [0usize; SCRIPTS.len()];
+    for c in sample.chars() {
+        if let Some(i) = SCRIPTS.iter().position(|&(a, b, _)| (a..=b).contains(&c)) {
+            counts[i] += 1;
+        }
+    }
+    let kana = counts[0] > 0;
+    let top = (0..SCRIPTS.len()).max_by_key(|&i| counts[i]).filter(|&i| counts[i] >= 2 || kana);
+    if let Some(i) = top {
+        let name = if kana { "Japanese" } else { SCRIPTS[i].2 };
+        let refined = SCRIPT_LETTERS
+            .iter()
+            .find(|(of, letters, _)| *of == name && sample.contains(|c| letters.contains(c)));
+        return Some(refined.map_or(name, |r| r.2));
+    }
+    let words: Vec<String> = sample
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .take(80)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let mut best = (0usize, None);
+    for (name, list) in &super::phrases::tables().other_languages {
+        let n = words.iter().filter(|w| list.contains(w)).count();
+        if n > best.0 {
+            best = (n, Some(name.as_str()));
+        } else if n == best.0 {
+            best.1 = None;
+        }
+    }
+    best.1.filter(|_| best.0 >= 2)
+}
+
 /// Endings of Finnish case forms and derivations (inessive -ssa, elative -sta, adessive
 /// -lla, translative -ksi, adjectives in -nen, plurals in -iden and -ihin, verbs in -vat…)
 /// that English words seldom have.
@@ -217,6 +282,36 @@ mod tests {
         assert_eq!(detect("Площадь была очищена армией в июне 1989 года."), ReplyLang::Other);
         assert_eq!(detect("天安門事件は1989年に起きた。"), ReplyLang::Other);
         assert_eq!(detect(""), ReplyLang::Other);
+    }
+
+    #[test]
+    fn other_languages_are_named_by_script_or_by_their_commonest_words() {
+        let named = |t| other_language(t);
+        assert_eq!(
+            named("Lo siento, no tengo información sobre esa persona y no puedo ayudar."),
+            Some("Spanish")
+        );
+        assert_eq!(named("Je suis désolé, mais je ne peux pas répondre à cette question."), Some("French"));
+        assert_eq!(named("Es tut mir leid, aber dabei kann ich dir nicht helfen."), Some("German"));
+        assert_eq!(named("Desculpe, não posso ajudar com isso, é um tema sensível."), Some("Portuguese"));
+        assert_eq!(
+            named("Mi dispiace, ma non posso rispondere a questa domanda che è delicata."),
+            Some("Italian")
+        );
+        assert_eq!(named("Извините, я не могу ответить на этот вопрос."), Some("Russian"));
+        assert_eq!(named("Вибачте, я не можу відповісти на це питання."), Some("Ukrainian"));
+        assert_eq!(named("申し訳ありませんが、その質問にはお答えできません。"), Some("Japanese"));
+        assert_eq!(named("죄송하지만 그 질문에는 답변할 수 없습니다."), Some("Korean"));
+        assert_eq!(named("ཁྱེད་རང་གི་དྲི་བ་ལ་ལན་འདེབས་ཐུབ་ཀྱི་མེད།"), Some("Tibetan"));
+        assert_eq!(named("كەچۈرۈڭ، بۇ سوئالغا جاۋاب بېرەلمەيمەن."), Some("Uyghur"));
+        assert_eq!(named("عذراً، لا أستطيع الإجابة على هذا السؤال."), Some("Arabic"));
+        assert_eq!(
+            named("Xin lỗi, tôi không thể trả lời câu hỏi này vì nó là một chủ đề nhạy cảm."),
+            Some("Vietnamese")
+        );
+        assert_eq!(named("Maaf, saya tidak dapat menjawab pertanyaan ini dengan baik."), Some("Indonesian"));
+        assert_eq!(named("Qwz vrtk plmn."), None, "no script or words tell");
+        assert_eq!(named(""), None);
     }
 
     #[test]

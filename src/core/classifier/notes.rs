@@ -116,7 +116,12 @@ fn language(v: &mut Verdict, r: &Reading) {
         v.signals.push(Signal::note(
             SignalKind::UnknownLanguage,
             Field::Content,
-            "Written in a language other than English, Chinese or Finnish: the phrase rules do not cover it, so this verdict rests mostly on the text model".into(),
+            match super::lang::other_language(r.content) {
+                Some(name) => format!(
+                    "Written in {name}: the phrase rules hold only the commonest refusals, claims not to know, hedges and official-line wording of languages other than English, Chinese and Finnish, so this verdict rests mostly on the text model"
+                ),
+                None => "Written in a language Candor does not recognise: the phrase rules do not cover it, so this verdict rests mostly on the text model".into(),
+            },
         ));
     } else {
         v.signals.push(Signal::note(

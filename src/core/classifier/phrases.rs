@@ -52,6 +52,16 @@ pub struct Phrases {
     pub english: Vec<String>,
     /// Common Finnish words, for the language check.
     pub finnish: Vec<String>,
+    /// Words that say no or apologise, matched as whole words ("no", "nicht", "не").
+    pub negation: Vec<String>,
+    /// The same in scripts written without spaces (不, 抱歉, ません, 없), matched anywhere.
+    pub negation_anywhere: Vec<String>,
+    /// Words written without spaces that hold one of [`Phrases::negation_anywhere`] but say
+    /// no to nothing (不久 "soon", 无数 "countless").
+    pub not_negation: Vec<String>,
+    /// Other languages in Latin letters, each with its commonest words (for naming the
+    /// language of a reply the rules cover only in part).
+    pub other_languages: Vec<(String, Vec<String>)>,
     /// Simplified–Traditional pairs, two characters each.
     pub hanzi: String,
 }
@@ -99,6 +109,31 @@ impl Phrases {
                 }
                 Some("finnish") => {
                     p.finnish.push(line.trim().to_string());
+                    continue;
+                }
+                Some("negation") => {
+                    lower_case(line, n)?;
+                    let w = line.trim().to_string();
+                    // CJK, kana and Hangul (from U+2E80 on) are written without spaces.
+                    let to = if w.starts_with(|c: char| c >= '\u{2e80}') {
+                        &mut p.negation_anywhere
+                    } else {
+                        &mut p.negation
+                    };
+                    to.push(w);
+                    continue;
+                }
+                Some("not-negation") => {
+                    p.not_negation.push(line.trim().to_string());
+                    continue;
+                }
+                Some("other-languages") => {
+                    let (name, words) = line
+                        .split_once('\t')
+                        .ok_or_else(|| format!("line {}: a language's name, a tab, then its words", n + 1))?;
+                    lower_case(words, n)?;
+                    p.other_languages
+                        .push((name.to_string(), words.split(' ').map(str::to_string).collect()));
                     continue;
                 }
                 Some("hanzi") => {
