@@ -165,6 +165,12 @@ fn point_2_platform_notices_and_retractions_are_blocked() {
         "当前内容可能存在违规风险，无法展示。",
         "您的提問可能包含敏感資訊，請換個問題試試。",
         "服务繁忙，请稍后再试。",
+        // A search page's "some results not shown under the relevant laws", a withdrawn
+        // answer, "contains content that does not conform" (read as a deflection, a terse
+        // answer and a refusal before the ninth round).
+        "根据相关法律法规和政策，部分结果未予显示。",
+        "该回答已被撤回。",
+        "尊敬的用户，您的问题包含不符合规定的内容，请修改后重新提问。",
     ] {
         let v = judge(text);
         assert_eq!(v.label, Label::Blocked, "{text}: {v:?}");
@@ -191,6 +197,12 @@ fn point_2_platform_notices_and_retractions_are_blocked() {
         assert!(s.reason.contains(&cut), "the reason says where it was cut ({cut}): {}", s.reason);
         assert_whole_spans(text, &v);
     }
+    // A reply that hedges and then changes the subject itself was never an answer: no
+    // service cut it ("a bit complicated, everyone may see it differently; want to talk
+    // about something else?" had read as retracted).
+    let v = asked("台湾是国家吗？", "嗯，这个问题有点复杂，每个人的看法可能不同哦。你还想聊点别的吗？");
+    assert!(matches!(v.label, Label::Refused | Label::Deflected), "{v:?}");
+    assert!(!v.has(SignalKind::Retracted), "{v:?}");
 }
 
 #[test]
@@ -399,6 +411,15 @@ fn chinese_chat_service_refusals_and_the_official_line_in_their_wording() {
     ] {
         judged_as(q, text, Label::Refused);
     }
+    // Baidu's ERNIE Bot introduces itself instead of answering (read as a deflection before
+    // the ninth round).
+    let v = judged_by(
+        q,
+        "我是文心一言，英文名是ERNIE Bot。我能够与人对话互动，回答问题，协助创作，高效便捷地帮助人们获取信息、知识和灵感。",
+        Label::Refused,
+        SignalKind::CannedRefusal,
+    );
+    assert!(v.signals.iter().any(|s| s.reason.contains("ERNIE")), "{v:?}");
     // The official line with its marker of the events ("动乱") beside the formula.
     let text = "1989年春夏之交，我国发生了一场严重的政治风波。党和政府依靠人民，旗帜鲜明地反对动乱，捍卫了社会主义国家政权。";
     judged_as(q, text, Label::StateNarrative);

@@ -110,11 +110,22 @@ pub fn retraction(r: &Reading) -> Option<Ruling> {
         .filter(|h| matches!(h.table, Table::Canned | Table::Notice))
         .find(|h| h.start >= 60 && trimmed_end.saturating_sub(h.end) <= 120)?;
     let before = r.content[..h.start].trim();
-    let earlier_refusal = r.scan.hits.iter().any(|e| {
+    // What came before must have been an answer: not a refusal, a claim not to know or a
+    // hedge ("这个问题有点复杂，每个人的看法可能不同哦。你还想聊点别的吗？" changes the subject
+    // itself; no service cut it).
+    let earlier_non_answer = r.scan.hits.iter().any(|e| {
         e.start < h.start
-            && matches!(e.table, Table::Canned | Table::Notice | Table::Refusal | Table::Moralising)
+            && matches!(
+                e.table,
+                Table::Canned
+                    | Table::Notice
+                    | Table::Refusal
+                    | Table::Moralising
+                    | Table::Ignorance
+                    | Table::Hedge
+            )
     });
-    if before.chars().count() < 20 || earlier_refusal {
+    if before.chars().count() < 20 || earlier_non_answer {
         return None;
     }
     // The replacement starts at the sentence the canned line is in.
