@@ -185,7 +185,11 @@ pub fn install(text: &str) -> Result<(), String> {
 pub fn tables() -> &'static Phrases {
     #[cfg(not(target_arch = "wasm32"))]
     {
-        PHRASES.get_or_init(|| Phrases::parse(PHRASES_TXT).unwrap_or_default())
+        // The file is compiled in: a malformed one is a build defect, said at once, not
+        // an empty table that quietly reads every reply as an answer.
+        PHRASES.get_or_init(|| {
+            Phrases::parse(PHRASES_TXT).unwrap_or_else(|e| panic!("static/model/phrases-v1.txt: {e}"))
+        })
     }
     #[cfg(target_arch = "wasm32")]
     {
@@ -215,3 +219,51 @@ pub const BLOCK_MESSAGES: &[&str] = &[
     "敏感",
     "违规",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn the_shipped_tables_parse_and_every_section_has_entries() {
+        let p = Phrases::parse(PHRASES_TXT).expect("the shipped phrase file parses");
+        for table in [
+            Table::Refusal,
+            Table::Moralising,
+            Table::Ignorance,
+            Table::Canned,
+            Table::Notice,
+            Table::Formula,
+            Table::Marker,
+            Table::Critical,
+            Table::Hedge,
+        ] {
+            assert!(p.entries.iter().any(|e| e.0 == table), "{table:?} is empty");
+        }
+        assert!(!p.attributions.is_empty() && !p.denials.is_empty() && !p.so_called.is_empty());
+        assert!(!p.english.is_empty() && !p.finnish.is_empty() && !p.hanzi.is_empty());
+        assert!(p.negation.iter().any(|w| w == "nicht") && p.negation_anywhere.iter().any(|w| w == "不"));
+        assert!(p.not_negation.iter().any(|w| w == "不久"));
+        assert!(p.other_languages.iter().any(|(name, words)| name == "Spanish" && words.len() >= 10));
+    }
+
+    #[test]
+    fn a_malformed_file_is_an_error_that_names_its_line() {
+        for (text, line) in [
+            ("[refusal]\ni can't\nI Won't\n", "line 3"),
+            ("i can't\n", "line 1"),
+            ("[canned]\nno tab here\n", "line 2"),
+            ("[other-languages]\nSpanish el la\n", "line 2"),
+            ("[negation]\n\nNo\n", "line 3"),
+        ] {
+            let e = Phrases::parse(text).expect_err(text);
+            assert!(e.starts_with(line), "{text:?}: {e}");
+        }
+        let p = Phrases::parse("[negation]\nnicht\nません\n[not-negation]\n不久\n").unwrap();
+        assert_eq!(
+            (p.negation, p.negation_anywhere, p.not_negation),
+            (vec!["nicht".to_string()], vec!["ません".to_string()], vec!["不久".to_string()])
+        );
+    }
+}
