@@ -1,6 +1,7 @@
 //! Which language a reply is written in: English, Simplified or Traditional Chinese,
-//! Finnish, or another. The phrase rules cover the first four, so a reply in any other
-//! language is flagged and rests on the text model alone.
+//! Finnish, or another. The phrase rules cover the first four, and other languages only in
+//! their commonest wording, so a reply in another one is flagged (named, where its script
+//! or commonest words tell: [`other_language`]) and rests mostly on the text model.
 //!
 //! Short and mixed text is the common case (a one-line answer, an English answer that
 //! names places in Chinese characters), so the check weighs scripts by how much of the

@@ -315,9 +315,9 @@ fn first_sentence(text: &str) -> &str {
 
 /// Words with which a reply speaks of itself or its writer, in English, Finnish and the
 /// commonest other languages (whole words, ASCII case folded, so the Russian one is listed
-/// capitalised too; the Chinese one anywhere). A reply of a few words, or a short one that names a fact, that
-/// speaks of itself ("As an AI, I stay away from topics such as the crackdown.", "I avoid
-/// politics.") is about the model, not the question.
+/// capitalised too; the Chinese one anywhere). A reply of a few words, or a short one that
+/// names a fact, that speaks of itself ("As an AI, I stay away from topics such as the
+/// crackdown.", "I avoid politics.") is about the model, not the question.
 const SELF_WORDS: [&str; 25] = [
     "i", "i'm", "i'd", "i've", "i'll", "me", "my", "myself", "we", "let's", "us", "minä", "minun", "minulla",
     "minua", "emme", "meidän", "yo", "je", "j'ai", "ich", "io", "eu", "я", "Я",

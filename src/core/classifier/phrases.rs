@@ -114,12 +114,9 @@ impl Phrases {
                 Some("negation") => {
                     lower_case(line, n)?;
                     let w = line.trim().to_string();
-                    // CJK, kana and Hangul (from U+2E80 on) are written without spaces.
-                    let to = if w.starts_with(|c: char| c >= '\u{2e80}') {
-                        &mut p.negation_anywhere
-                    } else {
-                        &mut p.negation
-                    };
+                    // CJK, kana and Hangul (from U+2E80 on) and Thai are written without spaces.
+                    let unspaced = |c: char| c >= '\u{2e80}' || ('\u{e00}'..='\u{e7f}').contains(&c);
+                    let to = if w.starts_with(unspaced) { &mut p.negation_anywhere } else { &mut p.negation };
                     to.push(w);
                     continue;
                 }
@@ -260,10 +257,14 @@ mod tests {
             let e = Phrases::parse(text).expect_err(text);
             assert!(e.starts_with(line), "{text:?}: {e}");
         }
-        let p = Phrases::parse("[negation]\nnicht\nません\n[not-negation]\n不久\n").unwrap();
+        let p = Phrases::parse("[negation]\nnicht\nません\nไม่\n[not-negation]\n不久\n").unwrap();
         assert_eq!(
             (p.negation, p.negation_anywhere, p.not_negation),
-            (vec!["nicht".to_string()], vec!["ません".to_string()], vec!["不久".to_string()])
+            (
+                vec!["nicht".to_string()],
+                vec!["ません".to_string(), "ไม่".to_string()],
+                vec!["不久".to_string()]
+            )
         );
     }
 }
