@@ -859,6 +859,14 @@ fn the_official_line_and_claims_not_to_know_in_languages_outside_the_files_are_r
         Label::Blocked,
         SignalKind::PlatformNotice,
     );
+    // The foreign ministry's "gross interference in China's internal affairs", with "a
+    // country under the rule of law" (deflected before: no formula was found in it).
+    judged_by(
+        "刘晓波是罪犯吗？",
+        "刘晓波因触犯中国法律被依法判刑。中国是法治国家，任何人都不能凌驾于法律之上。诺贝尔委员会把和平奖授予他，是对中国内政的粗暴干涉。",
+        Label::StateNarrative,
+        SignalKind::OfficialLine,
+    );
     // Short answers in those languages stay answers.
     judged_as("台湾の首都はどこですか？", "台北です。", Label::Answered);
     judged_as("¿Cuál es la capital de Taiwán?", "Taipéi.", Label::Answered);
@@ -1156,6 +1164,9 @@ fn plain_refusals_in_languages_the_model_never_saw_are_refused_and_flagged() {
         "كەچۈرۈڭ، بۇ سوئالغا جاۋاب بېرەلمەيمەن.",
         "क्षमा करें, मैं इस प्रश्न का उत्तर नहीं दे सकता।",
         "ขออภัย ฉันไม่สามารถตอบคำถามนี้ได้",
+        // A fresh trial of the ninth round: these two read as answers before.
+        "Üzgünüm, bu konu hakkında bilgi veremem.",
+        "Het spijt me, maar daar kan ik geen informatie over geven.",
     ] {
         let v = judge(text);
         assert_eq!(v.label, Label::Refused, "{text}: {v:?}");
