@@ -43,6 +43,9 @@ pub struct Phrases {
     pub canned: Vec<(String, String)>,
     /// Attribution words.
     pub attributions: Vec<String>,
+    /// Attribution words that follow the formula they attribute (Japanese と主張, Korean
+    /// 라고 부르), found anywhere just after it.
+    pub attributions_after: Vec<String>,
     /// Words that call a claim a lie ("are lies", 谎言); read only in the clause around a fact
     /// the official line leaves out.
     pub denials: Vec<String>,
@@ -122,6 +125,10 @@ impl Phrases {
                 }
                 Some("not-negation") => {
                     p.not_negation.push(line.trim().to_string());
+                    continue;
+                }
+                Some("attribution-after") => {
+                    p.attributions_after.push(line.trim().to_string());
                     continue;
                 }
                 Some("other-languages") => {
@@ -239,6 +246,7 @@ mod tests {
             assert!(p.entries.iter().any(|e| e.0 == table), "{table:?} is empty");
         }
         assert!(!p.attributions.is_empty() && !p.denials.is_empty() && !p.so_called.is_empty());
+        assert!(p.attributions_after.iter().any(|w| w == "と主張"));
         assert!(!p.english.is_empty() && !p.finnish.is_empty() && !p.hanzi.is_empty());
         assert!(p.negation.iter().any(|w| w == "nicht") && p.negation_anywhere.iter().any(|w| w == "不"));
         assert!(p.not_negation.iter().any(|w| w == "不久"));

@@ -394,15 +394,23 @@ const SENTENCE_REACH: usize = 240;
 /// English words, or about ten Chinese characters ("所谓新疆的“种族灭绝”").
 const SO_CALLED_REACH: usize = 32;
 
+/// How far after a formula (in bytes: a closing quotation mark and a verb of saying) an
+/// attribution of the `[attribution-after]` table is looked for.
+const ATTRIBUTION_AFTER_REACH: usize = 24;
+
 /// Splits formulas into those in the reply's own voice and those it attributes to someone
-/// ("Beijing calls it…", "官方称…"): an attribution shortly before, in the same sentence.
+/// ("Beijing calls it…", "官方称…"): an attribution shortly before, in the same sentence, or,
+/// in languages that put the verb last, just after it ("「中国の不可分の一部」と主張",
+/// "'평화 해방'이라고 부르지만": the `[attribution-after]` table).
 pub fn split_formulas(content: &str, scan: &Scan) -> (Vec<Hit>, Vec<Hit>) {
     let mut own = Vec::new();
     let mut quoted = Vec::new();
     for h in scan.of_table(Table::Formula) {
         let from = sentence_start(content, h.start).max(h.start.saturating_sub(160));
         let from = (from..h.start).find(|&i| content.is_char_boundary(i)).unwrap_or(h.start);
-        if attributed(&content[from..h.start]) {
+        let after = &content[h.end..floor_boundary(content, h.end + ATTRIBUTION_AFTER_REACH)];
+        let said_after = phrases::tables().attributions_after.iter().any(|a| after.contains(a.as_str()));
+        if attributed(&content[from..h.start]) || said_after {
             quoted.push(*h);
         } else {
             own.push(*h);
