@@ -195,15 +195,11 @@ pub fn other_language(text: &str) -> Option<&'static str> {
             .find(|(of, letters, _)| *of == name && sample.contains(|c| letters.contains(c)));
         return Some(refined.map_or(name, |r| r.2));
     }
-    let words: Vec<String> = sample
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-        .take(80)
-        .map(str::to_ascii_lowercase)
-        .collect();
+    let words: Vec<&str> =
+        sample.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(80).collect();
     let mut best = (0usize, None);
     for (name, list) in &super::phrases::tables().other_languages {
-        let n = words.iter().filter(|w| list.contains(w)).count();
+        let n = words.iter().filter(|w| one_of(list, w)).count();
         if n > best.0 {
             best = (n, Some(name.as_str()));
         } else if n == best.0 {

@@ -100,18 +100,21 @@ impl Phrases {
                 Some("hedge") => Table::Hedge,
                 Some("canned") => Table::Canned,
                 Some("attribution") => Table::Attribution,
-                Some(list @ ("denial" | "so-called")) => {
+                // Sections that are plain lists of words, one a line.
+                Some(
+                    list @ ("denial" | "so-called" | "english" | "finnish" | "not-negation"
+                    | "attribution-after"),
+                ) => {
                     lower_case(line, n)?;
-                    let to = if list == "denial" { &mut p.denials } else { &mut p.so_called };
+                    let to = match list {
+                        "denial" => &mut p.denials,
+                        "so-called" => &mut p.so_called,
+                        "english" => &mut p.english,
+                        "finnish" => &mut p.finnish,
+                        "not-negation" => &mut p.not_negation,
+                        _ => &mut p.attributions_after,
+                    };
                     to.push(line.trim().to_string());
-                    continue;
-                }
-                Some("english") => {
-                    p.english.push(line.trim().to_string());
-                    continue;
-                }
-                Some("finnish") => {
-                    p.finnish.push(line.trim().to_string());
                     continue;
                 }
                 Some("negation") => {
@@ -121,14 +124,6 @@ impl Phrases {
                     let unspaced = |c: char| c >= '\u{2e80}' || ('\u{e00}'..='\u{e7f}').contains(&c);
                     let to = if w.starts_with(unspaced) { &mut p.negation_anywhere } else { &mut p.negation };
                     to.push(w);
-                    continue;
-                }
-                Some("not-negation") => {
-                    p.not_negation.push(line.trim().to_string());
-                    continue;
-                }
-                Some("attribution-after") => {
-                    p.attributions_after.push(line.trim().to_string());
                     continue;
                 }
                 Some("other-languages") => {
