@@ -62,6 +62,9 @@ pub struct Phrases {
     /// Words written without spaces that hold one of [`Phrases::negation_anywhere`] but say
     /// no to nothing (不久 "soon", 无数 "countless").
     pub not_negation: Vec<String>,
+    /// Verbs of replying ("answer", "discuss", "comment", "vastata"): a word of negation a few
+    /// words before one, at the start of a short reply, declines to reply.
+    pub declining: Vec<String>,
     /// Other languages in Latin letters, each with its commonest words (for naming the
     /// language of a reply the rules cover only in part).
     pub other_languages: Vec<(String, Vec<String>)>,
@@ -103,7 +106,7 @@ impl Phrases {
                 // Sections that are plain lists of words, one a line.
                 Some(
                     list @ ("denial" | "so-called" | "english" | "finnish" | "not-negation"
-                    | "attribution-after"),
+                    | "attribution-after" | "declining"),
                 ) => {
                     lower_case(line, n)?;
                     let to = match list {
@@ -112,6 +115,7 @@ impl Phrases {
                         "english" => &mut p.english,
                         "finnish" => &mut p.finnish,
                         "not-negation" => &mut p.not_negation,
+                        "declining" => &mut p.declining,
                         _ => &mut p.attributions_after,
                     };
                     to.push(line.trim().to_string());
@@ -245,6 +249,7 @@ mod tests {
         assert!(!p.english.is_empty() && !p.finnish.is_empty() && !p.hanzi.is_empty());
         assert!(p.negation.iter().any(|w| w == "nicht") && p.negation_anywhere.iter().any(|w| w == "不"));
         assert!(p.not_negation.iter().any(|w| w == "不久"));
+        assert!(p.declining.iter().any(|w| w == "answer"));
         assert!(p.other_languages.iter().any(|(name, words)| name == "Spanish" && words.len() >= 10));
     }
 

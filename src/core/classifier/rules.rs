@@ -83,8 +83,16 @@ impl Reading<'_> {
 }
 
 /// The rules, in the order they are tried.
-pub const STEPS: [fn(&Reading) -> Option<Ruling>; 7] =
-    [platform_notice, retraction, canned_refusal, official_line, refusal, feigned_ignorance, generic_filler];
+pub const STEPS: [fn(&Reading) -> Option<Ruling>; 8] = [
+    platform_notice,
+    retraction,
+    canned_refusal,
+    official_line,
+    refusal,
+    declining,
+    feigned_ignorance,
+    generic_filler,
+];
 
 /// A notice written by the platform inside a normal reply: the platform stopped it.
 pub fn platform_notice(r: &Reading) -> Option<Ruling> {
@@ -99,22 +107,37 @@ pub fn platform_notice(r: &Reading) -> Option<Ruling> {
     ))
 }
 
-/// A reply that answers for a while and then ends in a canned line or a notice: the
-/// service withdrew its own text mid-stream and what remains is its replacement.
+/// A reply that answers for a while and then ends in a canned line or a notice, or breaks
+/// off mid-sentence into a refusal: the service withdrew its own text mid-stream and what
+/// remains is its replacement.
 pub fn retraction(r: &Reading) -> Option<Ruling> {
     let trimmed_end = r.content.trim_end().len();
-    let h = r
-        .scan
-        .hits
-        .iter()
-        .filter(|h| matches!(h.table, Table::Canned | Table::Notice))
-        .find(|h| h.start >= 60 && trimmed_end.saturating_sub(h.end) <= 120)?;
-    let before = r.content[..h.start].trim();
+    let near_end = |h: &&Hit| h.start >= 60 && trimmed_end.saturating_sub(h.end) <= 120;
+    let ending = |h: &&Hit| matches!(h.table, Table::Canned | Table::Notice);
+    let stops = |h: &&Hit| matches!(h.table, Table::Canned | Table::Notice | Table::Refusal);
+    let h = match r.scan.hits.iter().filter(near_end).find(ending) {
+        Some(h) => h,
+        // A refusal alone is a replacement only after an answer broken off mid-sentence at
+        // a line break ("…and the head of state Liu Shaoqi\n\nSorry, I can't answer…").
+        None => r.scan.hits.iter().filter(near_end).find(|h| {
+            h.table == Table::Refusal && broken_off(&r.content[..sentence_start(r.content, h.start)])
+        })?,
+    };
+    // The replacement starts at the sentence of the first refusal, canned line or notice of
+    // the closing block that holds `h` ("Sorry, I can't answer this right now. Let's talk
+    // about something else.").
+    let mut first = h.start;
+    while let Some(e) = r.scan.hits.iter().filter(stops).find(|e| e.start < first && first - e.end <= 120) {
+        first = e.start;
+    }
+    let cut = sentence_start(r.content, first);
+    let cut = if first - cut > 200 { first } else { cut };
+    let before = r.content[..cut].trim();
     // What came before must have been an answer: not a refusal, a claim not to know or a
     // hedge ("这个问题有点复杂，每个人的看法可能不同哦。你还想聊点别的吗？" changes the subject
     // itself; no service cut it).
     let earlier_non_answer = r.scan.hits.iter().any(|e| {
-        e.start < h.start
+        e.start < cut
             && matches!(
                 e.table,
                 Table::Canned
@@ -128,9 +151,6 @@ pub fn retraction(r: &Reading) -> Option<Ruling> {
     if before.chars().count() < 20 || earlier_non_answer {
         return None;
     }
-    // The replacement starts at the sentence the canned line is in.
-    let cut = sentence_start(r.content, h.start);
-    let cut = if h.start - cut > 200 { h.start } else { cut };
     let start = cut + (r.content[cut..].len() - r.content[cut..].trim_start().len());
     let at = r.content[..start].trim_end().chars().count();
     Some(Ruling {
@@ -146,6 +166,20 @@ pub fn retraction(r: &Reading) -> Option<Ruling> {
             ),
         )],
     })
+}
+
+/// Whether `text` (what stands before a closing refusal) stops mid-sentence at a line
+/// break: its last line ends in a letter, a digit or a comma, not a full stop, colon,
+/// bracket or quotation mark, and a line break follows it. A model that ends its own answer
+/// with a refusal finishes its sentence first.
+fn broken_off(text: &str) -> bool {
+    let gap = &text[text.trim_end().len()..];
+    gap.contains('\n')
+        && text
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | '，' | '、'))
 }
 
 /// Where the sentence holding byte `at` starts: just after the last full stop, question or
@@ -267,6 +301,149 @@ pub fn refusal(r: &Reading) -> Option<Ruling> {
         h,
         format!("{what}: {}", quote(r.content, h)),
     ))
+}
+
+/// Longest reply, in characters, that [`declining`] reads: a sentence or two.
+const DECLINING_CHARS: usize = 200;
+
+/// Words that may stand before the negation of a reply that declines: the writer, an
+/// apology, a filler ("Sorry, I cannot answer that", "That's not something I'll discuss",
+/// "Valitettavasti en voi kommentoida"). Anything else there ("The government did not
+/// respond") makes the sentence about something other than the reply itself.
+const DECLINING_LEAD: [&str; 30] = [
+    "i",
+    "i'm",
+    "im",
+    "am",
+    "we",
+    "we're",
+    "sorry",
+    "unfortunately",
+    "apologies",
+    "my",
+    "afraid",
+    "this",
+    "that",
+    "that's",
+    "it",
+    "it's",
+    "is",
+    "but",
+    "so",
+    "well",
+    "honestly",
+    "however",
+    "really",
+    "just",
+    "regret",
+    "to",
+    "say",
+    "minä",
+    "valitettavasti",
+    "anteeksi",
+];
+
+/// How many words after the negation a verb of replying may stand ("not able to help",
+/// "don't think I can answer").
+const DECLINING_REACH: usize = 4;
+
+/// Words that negate a reply in [`declining`], besides every word ending in "n't". The
+/// negation table's wider words ("no", "sorry") open answers too ("No, it did not help").
+const DECLINING_NEGATION: [&str; 6] = ["not", "cannot", "unable", "never", "en", "ei"];
+
+/// Words one of which must stand just before the verb of replying: a modal or "to" ("can't
+/// answer", "not able to help", "en voi kommentoida"). "It doesn't help that the archives
+/// are closed" says something of the archives, not of the reply.
+const DECLINING_MODAL: [&str; 17] = [
+    "to",
+    "can",
+    "can't",
+    "cannot",
+    "won't",
+    "will",
+    "i'll",
+    "shouldn't",
+    "should",
+    "wouldn't",
+    "would",
+    "couldn't",
+    "could",
+    "don't",
+    "voi",
+    "pysty",
+    "halua",
+];
+
+/// A short reply that declines to reply in words the refusal table does not hold: a word of
+/// negation among its first five words, with only the writer, an apology or a filler word before it,
+/// followed within four words by a modal and a verb of the `[declining]` table, in a reply
+/// of under 200 characters with nothing specific in it ("cannot answer this question.",
+/// "Not able to help with this one.", "I don't think I should comment."). The text model
+/// learned refusals from essays and from the tables' phrases; a curt refusal in other words
+/// it read as an answer.
+pub fn declining(r: &Reading) -> Option<Ruling> {
+    if r.scan.chars >= DECLINING_CHARS || r.specifics > 0 || r.critical > 0 || r.lang.is_chinese() {
+        return None;
+    }
+    let t = phrases::tables();
+    let text = r.content.trim_end();
+    let start = text.len() - text.trim_start().len();
+    let sentence = start + first_sentence_len(&text[start..]);
+    let words: Vec<((usize, usize), String)> = word_spans(&text[..sentence])
+        .into_iter()
+        .map(|(s, e)| ((s, e), text[s..e].to_ascii_lowercase().replace('\u{2019}', "'")))
+        .collect();
+    let negation = |w: &str| w.ends_with("n't") || DECLINING_NEGATION.contains(&w);
+    let at = words.iter().take(5).position(|(_, w)| negation(w))?;
+    if !words[..at].iter().all(|(_, w)| DECLINING_LEAD.contains(&w.as_str())) {
+        return None;
+    }
+    let verb = (at + 1..words.len().min(at + 1 + DECLINING_REACH)).find(|&i| {
+        let w = words[i].1.as_str();
+        DECLINING_MODAL.contains(&words[i - 1].1.as_str())
+            && t.declining.iter().any(|v| v == w)
+            && (!matches!(w, "go" | "get") || words.get(i + 1).is_some_and(|(_, n)| n == "into"))
+    })?;
+    // "go into" and "get into" are shown whole.
+    let verb = words[if matches!(words[verb].1.as_str(), "go" | "get") { verb + 1 } else { verb }].0;
+    let span = (words[at].0 .0, verb.1);
+    Some(Ruling {
+        label: Label::Refused,
+        confidence: 0.8,
+        rule: "declining",
+        signals: vec![Signal::at(
+            SignalKind::RefusalPhrase,
+            span,
+            format!("Declines to reply: \u{201c}{}\u{201d}", &text[span.0..span.1]),
+        )],
+    })
+}
+
+/// Bytes up to the end of the first sentence (its full stop, question or exclamation mark,
+/// or line break, in either script), or the whole text.
+fn first_sentence_len(text: &str) -> usize {
+    text.find(['.', '。', '!', '！', '?', '？', '\n']).unwrap_or(text.len())
+}
+
+/// The byte spans of the words of `text`: runs of letters, digits and apostrophes.
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let inside = c.is_alphanumeric() || c == '\'' || c == '\u{2019}';
+        match (inside, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, text.len()));
+    }
+    out
 }
 
 /// Claims not to know about a documented subject, and says nothing of it.
