@@ -52,12 +52,18 @@ fn count<const NAMES: bool>(text: &str, prompt: Option<&str>) -> usize {
                 i += 1;
             }
             let digits = text[start..i].trim_end_matches([',', '.']);
-            n += usize::from(!in_prompt(digits));
+            // The number of an item in a list ("\n2. Compare sources") is no figure.
+            let before = text[..start].trim_end_matches([' ', '\t']);
+            let at_line_start = before.is_empty() || before.ends_with('\n');
+            let numbered = digits.len() <= 2
+                && (text[start..i].ends_with('.') || b.get(i) == Some(&b')'))
+                && matches!(b.get(i + usize::from(b.get(i) == Some(&b')'))), Some(b' ' | b'\t'));
+            n += usize::from(!(in_prompt(digits) || at_line_start && numbered));
             continue;
         }
         let mid_sentence = i >= 2
             && b[i - 1] == b' '
-            && !matches!(b[i - 2], b'.' | b'!' | b'?' | b':' | b'\n' | b'*' | b'#');
+            && !matches!(b[i - 2], b'.' | b'!' | b'?' | b':' | b'\n' | b'*' | b'#' | b'-' | b')');
         if NAMES && b[i].is_ascii_uppercase() && mid_sentence {
             while i < b.len() && b[i].is_ascii_alphabetic() {
                 i += 1;
@@ -91,5 +97,14 @@ mod tests {
         let answer =
             "Am 4. Juni 1989 schoss die Armee in Peking auf die Demonstranten; es gab Hunderte Tote.";
         assert_eq!(novel_specifics(answer, Some(q), ReplyLang::Other), 1);
+    }
+
+    #[test]
+    fn the_numbers_of_a_list_are_not_figures() {
+        let advice = "Some suggestions:\n1. Read widely.\n2. Compare sources.\n  3) Keep an open mind.\n- Ask experts.";
+        assert_eq!(novel_specifics(advice, None, ReplyLang::En), 0);
+        // A year or a figure at the start of a line still counts, as does one mid-sentence.
+        let facts = "Key dates:\n1989. Martial law is declared.\n2. The toll: 10,000 by one estimate.";
+        assert_eq!(novel_specifics(facts, None, ReplyLang::En), 2, "1989 and 10,000");
     }
 }
