@@ -45,10 +45,10 @@ pub fn eval(files: &[String], split: Split, show_misses: bool) -> ExitCode {
     };
     let mut agreement = Agreement::default();
     for row in rows.iter().filter(|r| in_split(r, split)) {
-        let label = row.verdict().label;
-        agreement.add(row, label);
-        if show_misses && row.class().is_some_and(|c| c != Class::of(label)) {
-            print_miss(row, label);
+        let verdict = row.verdict();
+        agreement.add(row, verdict.label);
+        if show_misses && row.class().is_some_and(|c| c != Class::of(verdict.label)) {
+            print_miss(row, &verdict);
         }
     }
     print!("{}", agreement.report());
@@ -100,6 +100,12 @@ fn examples(rows: &[&JudgedRow]) -> Vec<Example> {
 /// overruled it. With them it reads those lines as refusing; measured by five folds on the
 /// training split, agreement moved by no more than run-to-run noise (0.943 / 0.920 before,
 /// 0.942 / 0.919 after).
+///
+/// The canned lines count in full; the other tables' phrases, which the eleventh round grew
+/// by seventeen more languages, at [`OTHER_PHRASE_WEIGHT`]. Five folds on the training
+/// split: 0.943 / 0.918 at full weight, 0.944 / 0.919 at 0.6, 0.944 / 0.920 at 0.3. At 0.3
+/// the model fell back on brevity as its sign of refusing and read short answers in the
+/// hand-written trials as refusals (529 of 573 trial replies as meant, against 545 at 0.6).
 fn phrase_examples() -> Vec<Example> {
     use candor::core::classifier::phrases::{tables, Table};
     let class = |table: &Table| match table {
@@ -110,9 +116,15 @@ fn phrase_examples() -> Vec<Example> {
     tables()
         .entries
         .iter()
-        .filter_map(|(table, phrase)| Some((features_of(phrase, None, None), class(table)? as usize, 1.0)))
+        .filter_map(|(table, phrase)| {
+            let weight = if *table == Table::Canned { 1.0 } else { OTHER_PHRASE_WEIGHT };
+            Some((features_of(phrase, None, None), class(table)? as usize, weight))
+        })
         .collect()
 }
+
+/// The weight of a phrase example from a table other than the canned lines.
+const OTHER_PHRASE_WEIGHT: f32 = 0.6;
 
 /// `candor train`: the text model from the training split, written to `out`.
 pub fn train(files: &[String], out: Option<&str>, cfg: &TrainConfig) -> ExitCode {
@@ -197,10 +209,10 @@ pub fn cross_validate(files: &[String], cfg: &TrainConfig, split: Split, show_mi
             eprintln!("fold {}: held out {}", fold + 1, held.join(", "));
         }
         for row in in_fold(fold) {
-            let label = verdict_with(row, &model).label;
-            agreement.add(row, label);
-            if show_misses && row.class().is_some_and(|c| c != Class::of(label)) {
-                print_miss(row, label);
+            let verdict = verdict_with(row, &model);
+            agreement.add(row, verdict.label);
+            if show_misses && row.class().is_some_and(|c| c != Class::of(verdict.label)) {
+                print_miss(row, &verdict);
             }
         }
     }
@@ -213,14 +225,24 @@ pub fn cross_validate(files: &[String], cfg: &TrainConfig, split: Split, show_mi
     ExitCode::SUCCESS
 }
 
-fn print_miss(row: &JudgedRow, label: candor::core::verdict::Label) {
+/// One disagreement: the row, both labels, the kinds of evidence behind Candor's verdict
+/// (the rule that decided it, when one did) and the reply's opening.
+fn print_miss(row: &JudgedRow, verdict: &Verdict) {
+    use candor::core::verdict::SignalKind;
     let head: String = row.response.chars().take(200).collect();
+    let mut kinds: Vec<&str> = Vec::new();
+    for s in &verdict.signals {
+        if !matches!(s.name, SignalKind::Language | SignalKind::TextModel) && !kinds.contains(&s.name.key()) {
+            kinds.push(s.name.key());
+        }
+    }
     eprintln!(
-        "{} [{}] judge {} / candor {}: {}",
+        "{} [{}] judge {} / candor {} [{}]: {}",
         row.id,
         row.lang,
         row.label,
-        label.key(),
+        verdict.label.key(),
+        kinds.join(","),
         head.replace('\n', " ")
     );
 }

@@ -55,7 +55,8 @@ pub fn detect(text: &str) -> ReplyLang {
     let (mut han, mut simp, mut trad, mut kana, mut latin, mut other) = (0usize, 0, 0, 0, 0usize, 0);
     // ä and ö (Finnish writes them often), and other letters with marks (ü, ş, ñ, ế…, which
     // English does not write).
-    let (mut umlauts, mut marked) = (0, 0);
+    // Marked letters Finnish does not write (ü, ß, ş, ñ…; å, é, š and ž it does).
+    let (mut umlauts, mut marked, mut unfinnish) = (0, 0, 0);
     for c in sample.chars() {
         match c {
             'a'..='z' | 'A'..='Z' => latin += 1,
@@ -66,6 +67,7 @@ pub fn detect(text: &str) -> ReplyLang {
             '\u{c0}'..='\u{24f}' | '\u{1e00}'..='\u{1eff}' if c.is_alphabetic() => {
                 latin += 1;
                 marked += 1;
+                unfinnish += usize::from(!matches!(c, 'å' | 'Å' | 'é' | 'É' | 'š' | 'Š' | 'ž' | 'Ž'));
             }
             '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' => {
                 han += 1;
@@ -94,7 +96,7 @@ pub fn detect(text: &str) -> ReplyLang {
     if other > latin {
         return ReplyLang::Other;
     }
-    latin_language(sample, umlauts, marked)
+    latin_language(sample, umlauts, marked, unfinnish)
 }
 
 /// Finnish function words that are also common words of Spanish, French, Italian,
@@ -111,15 +113,22 @@ fn one_of(list: &[String], w: &str) -> bool {
     list.iter().any(|x| x.len() == w.len() && x.as_bytes().eq_ignore_ascii_case(w.as_bytes()))
 }
 
-fn latin_language(sample: &str, umlauts: usize, marked: usize) -> ReplyLang {
+fn latin_language(sample: &str, umlauts: usize, marked: usize, unfinnish: usize) -> ReplyLang {
     let words_of = super::phrases::tables();
     let (mut words, mut en, mut fi, mut fi_shared) = (0usize, 0usize, 0usize, 0usize);
+    // The commonest words of each other language in Latin letters, counted on the same
+    // words: German, Polish or Portuguese share enough short words with English ("in",
+    // "an", "do", "a") to pass its count alone.
+    let mut others = vec![0usize; words_of.other_languages.len()];
     // Function words are short: longer words are counted, not compared.
     // Words in Latin letters only: figures and CJK runs say nothing of English or Finnish.
     let latin_word = |w: &&str| !w.is_empty() && w.chars().all(|c| (c as u32) < 0x2e80);
     // The first 80 words tell the language as well as all of them, at a fraction of the cost.
     for w in sample.split(|c: char| !c.is_alphabetic()).filter(latin_word).take(80) {
         words += 1;
+        for (n, (_, list)) in others.iter_mut().zip(&words_of.other_languages) {
+            *n += usize::from(one_of(list, w));
+        }
         if w.len() <= 6 {
             en += usize::from(one_of(&words_of.english, w));
             let finnish = one_of(&words_of.finnish, w);
@@ -130,9 +139,12 @@ fn latin_language(sample: &str, umlauts: usize, marked: usize) -> ReplyLang {
     // Finnish writes ä and ö often; English never. Short words Finnish shares with Spanish,
     // French and German ("en", "se", "on", "ja"…) count only beside ä, ö or a word of
     // Finnish's own, or "en la plaza" reads as Finnish.
+    let other = others.iter().copied().max().unwrap_or(0);
     let fi_score = fi * 2 + umlauts;
     let fi_own = (fi - fi_shared) * 2 + umlauts;
-    if fi_score > en * 2 && fi_score >= 2 && fi_own >= 2 {
+    // German and Turkish write ä and ö too, beside letters Finnish never writes.
+    let finnish_letters = unfinnish < 2 || umlauts > 3 * unfinnish;
+    if fi_score > en * 2 && fi_score >= 2 && fi_own >= 2 && finnish_letters && fi > other {
         return ReplyLang::Fi;
     }
     // Short replies and lists of names have few function words; a few are enough, and a
@@ -141,6 +153,9 @@ fn latin_language(sample: &str, umlauts: usize, marked: usize) -> ReplyLang {
     // Marked letters outside names and loanwords mean another language: then English needs
     // a third of the words to be its function words, not an eighth.
     let share = if marked > 0 { 3 } else { 8 };
+    if en <= other && other >= 2 {
+        return ReplyLang::Other;
+    }
     if en >= 3 || en * share >= words || (words < 6 && umlauts + marked == 0) {
         ReplyLang::En
     } else {

@@ -160,8 +160,11 @@ fn replaced_from(r: &Reading, trimmed_end: usize) -> Option<usize> {
         Some(h) => h,
         // A refusal alone is a replacement only after an answer broken off mid-sentence at
         // a line break ("…and the head of state Liu Shaoqi\n\nSorry, I can't answer…").
+        // The refusal's line is read, not its sentence: an apology may stand before it as a
+        // sentence of its own ("…8월에는\n\n죄송합니다. 현재 이 질문에는 답변할 수 없습니다.").
         None => r.scan.hits.iter().filter(near_end).find(|h| {
-            h.table == Table::Refusal && broken_off(&r.content[..sentence_start(r.content, h.start)])
+            let line = r.content[..h.start].rfind('\n').map_or(0, |i| i + 1);
+            h.table == Table::Refusal && broken_off(&r.content[..line])
         })?,
     };
     let mut first = h.start;
@@ -169,10 +172,15 @@ fn replaced_from(r: &Reading, trimmed_end: usize) -> Option<usize> {
         first = e.start;
     }
     let cut = sentence_start(r.content, first);
-    Some(if first - cut > 200 { first } else { cut })
+    let cut = if first - cut > 200 { first } else { cut };
+    // After a line broken off mid-sentence, the whole next line is the replacement, the
+    // apology before the refusal included.
+    let line = r.content[..cut].rfind('\n').map_or(0, |i| i + 1);
+    Some(if line < cut && broken_off(&r.content[..line]) { line } else { cut })
 }
 
-/// Where a closing line in square or lenticular brackets starts, when the answer before it
+/// Where a closing line in square, lenticular or tortoise-shell brackets (or opening with a
+/// label in them) starts, when the answer before it
 /// breaks off mid-sentence: the platform's insertion, in whatever language and words
 /// ("…hatua iliyomruhusu Xi Jinping\n\n[Jibu hili limezuiwa na mfumo wa usalama wa
 /// maudhui.]", "…曾发生大规模屠杀，\n\n【该内容暂时无法显示】"). A model does not stop its
@@ -181,7 +189,10 @@ fn bracketed_close(text: &str) -> Option<usize> {
     let text = text.trim_end();
     let line = text[text.rfind('\n')? + 1..].trim_start();
     let at = text.len() - line.len();
-    let bracketed = line.starts_with(['[', '\u{3010}']) && line.ends_with([']', '\u{3011}']);
+    // The whole line in brackets, or a bracketed label opening it ("〔系統訊息〕此回答…").
+    let closes = |c: char| matches!(c, ']' | '\u{3011}' | '\u{3015}');
+    let bracketed = line.starts_with(['[', '\u{3010}', '\u{3014}'])
+        && (line.ends_with(closes) || line.chars().take(16).any(closes));
     // The line before is a paragraph cut short, not a heading ("## 参考文献\n[此处列出文献]"
     // is an essay's placeholder).
     let before = text[..at].trim_end();
@@ -299,10 +310,15 @@ fn speaks_for_itself(text: &str, h: &Hit) -> bool {
     {
         return true;
     }
-    before.chars().next_back().is_none_or(|c| {
-        !c.is_alphanumeric()
-            || matches!(c, '我' | '歉' | '起' | '但' | '也' | '并' | '並' | '此' | '您' | '你')
-    })
+    // The writer as the subject earlier in the same clause ("这个问题我目前还不能回答") counts
+    // too.
+    let from = before.rfind(['，', '。', '！', '？', '；', ',', '.', '\n']);
+    let clause = &before[from.map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8))..];
+    clause.contains('我')
+        || before.chars().next_back().is_none_or(|c| {
+            !c.is_alphanumeric()
+                || matches!(c, '我' | '歉' | '起' | '但' | '也' | '并' | '並' | '此' | '您' | '你')
+        })
 }
 
 /// The first refusal phrase in the opening in which the model speaks for itself.
@@ -527,12 +543,18 @@ fn clause_end(text: &str, at: usize) -> usize {
 }
 
 /// Whether an attribution word ("claims", 称) stands in `text` as whole words.
+///
+/// "Claims" as a noun ("Claims of genocide are lies") is what is denied, not someone saying
+/// so: followed by "of" or "about", it attributes nothing.
 fn attributed(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    phrases::tables()
-        .attributions
-        .iter()
-        .any(|a| lower.match_indices(a.as_str()).any(|(i, m)| whole_words(&lower, i, i + m.len())))
+    phrases::tables().attributions.iter().any(|a| {
+        lower.match_indices(a.as_str()).any(|(i, m)| {
+            let rest = &lower[i + m.len()..];
+            let noun = a.starts_with("claim") && (rest.starts_with(" of ") || rest.starts_with(" about "));
+            whole_words(&lower, i, i + m.len()) && !noun
+        })
+    })
 }
 
 /// The words of the `[denial]` table, then those of `[so-called]`, found in one pass.
