@@ -116,19 +116,37 @@ fn one_of(list: &[String], w: &str) -> bool {
 fn latin_language(sample: &str, umlauts: usize, marked: usize, unfinnish: usize) -> ReplyLang {
     let words_of = super::phrases::tables();
     let (mut words, mut en, mut fi, mut fi_shared) = (0usize, 0usize, 0usize, 0usize);
-    // The commonest words of each other language in Latin letters, counted on the same
-    // words: German, Polish or Portuguese share enough short words with English ("in",
-    // "an", "do", "a") to pass its count alone.
-    let mut others = vec![0usize; words_of.other_languages.len()];
     // Function words are short: longer words are counted, not compared.
     // Words in Latin letters only: figures and CJK runs say nothing of English or Finnish.
     let latin_word = |w: &&str| !w.is_empty() && w.chars().all(|c| (c as u32) < 0x2e80);
     // The first 80 words tell the language as well as all of them, at a fraction of the cost.
-    for w in sample.split(|c: char| !c.is_alphabetic()).filter(latin_word).take(80) {
-        words += 1;
-        for (n, (_, list)) in others.iter_mut().zip(&words_of.other_languages) {
-            *n += usize::from(one_of(list, w));
+    let sample_words = || sample.split(|c: char| !c.is_alphabetic()).filter(latin_word).take(80);
+    // The most words of one other language in Latin letters among them: German, Polish or
+    // Portuguese share enough short words with English ("in", "an", "do", "a") to pass its
+    // count alone. Counted only when the verdict hangs on it (a reply that reads as Finnish,
+    // or as English with its function words under a quarter of the words): it costs more
+    // than the rest of the check.
+    let other = || {
+        let mut counts = [0usize; 32];
+        let mut lower = String::new();
+        for w in sample_words() {
+            let key = if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                lower.clear();
+                lower.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+                lower.as_str()
+            } else {
+                w
+            };
+            if let Some(&bits) = words_of.other_words.get(key) {
+                for (i, n) in counts.iter_mut().enumerate() {
+                    *n += ((bits >> i) & 1) as usize;
+                }
+            }
         }
+        counts.into_iter().max().unwrap_or(0)
+    };
+    for w in sample_words() {
+        words += 1;
         if w.len() <= 6 {
             en += usize::from(one_of(&words_of.english, w));
             let finnish = one_of(&words_of.finnish, w);
@@ -139,12 +157,11 @@ fn latin_language(sample: &str, umlauts: usize, marked: usize, unfinnish: usize)
     // Finnish writes ä and ö often; English never. Short words Finnish shares with Spanish,
     // French and German ("en", "se", "on", "ja"…) count only beside ä, ö or a word of
     // Finnish's own, or "en la plaza" reads as Finnish.
-    let other = others.iter().copied().max().unwrap_or(0);
     let fi_score = fi * 2 + umlauts;
     let fi_own = (fi - fi_shared) * 2 + umlauts;
     // German and Turkish write ä and ö too, beside letters Finnish never writes.
     let finnish_letters = unfinnish < 2 || umlauts > 3 * unfinnish;
-    if fi_score > en * 2 && fi_score >= 2 && fi_own >= 2 && finnish_letters && fi > other {
+    if fi_score > en * 2 && fi_score >= 2 && fi_own >= 2 && finnish_letters && fi > other() {
         return ReplyLang::Fi;
     }
     // Short replies and lists of names have few function words; a few are enough, and a
@@ -153,8 +170,11 @@ fn latin_language(sample: &str, umlauts: usize, marked: usize, unfinnish: usize)
     // Marked letters outside names and loanwords mean another language: then English needs
     // a third of the words to be its function words, not an eighth.
     let share = if marked > 0 { 3 } else { 8 };
-    if en <= other && other >= 2 {
-        return ReplyLang::Other;
+    if en * 4 < words {
+        let other = other();
+        if en <= other && other >= 2 {
+            return ReplyLang::Other;
+        }
     }
     if en >= 3 || en * share >= words || (words < 6 && umlauts + marked == 0) {
         ReplyLang::En

@@ -68,6 +68,10 @@ pub struct Phrases {
     /// Other languages in Latin letters, each with its commonest words (for naming the
     /// language of a reply the rules cover only in part).
     pub other_languages: Vec<(String, Vec<String>)>,
+    /// The same words, each with the languages of [`Phrases::other_languages`] that list it
+    /// (bit `i` for the `i`th): one lookup a word instead of a pass over every list.
+    pub other_words: std::collections::HashMap<String, u32>,
+
     /// Simplified–Traditional pairs, two characters each.
     pub hanzi: String,
 }
@@ -135,6 +139,12 @@ impl Phrases {
                         .split_once('\t')
                         .ok_or_else(|| format!("line {}: a language's name, a tab, then its words", n + 1))?;
                     lower_case(words, n)?;
+                    let bit = 1u32
+                        .checked_shl(p.other_languages.len() as u32)
+                        .ok_or_else(|| format!("line {}: at most 32 other languages", n + 1))?;
+                    for w in words.split(' ') {
+                        *p.other_words.entry(w.to_string()).or_default() |= bit;
+                    }
                     p.other_languages
                         .push((name.to_string(), words.split(' ').map(str::to_string).collect()));
                     continue;

@@ -163,8 +163,8 @@ fn replaced_from(r: &Reading, trimmed_end: usize) -> Option<usize> {
         // The refusal's line is read, not its sentence: an apology may stand before it as a
         // sentence of its own ("…8월에는\n\n죄송합니다. 현재 이 질문에는 답변할 수 없습니다.").
         None => r.scan.hits.iter().filter(near_end).find(|h| {
-            let line = r.content[..h.start].rfind('\n').map_or(0, |i| i + 1);
-            h.table == Table::Refusal && broken_off(&r.content[..line])
+            h.table == Table::Refusal
+                && broken_off(&r.content[..r.content[..h.start].rfind('\n').map_or(0, |i| i + 1)])
         })?,
     };
     let mut first = h.start;
