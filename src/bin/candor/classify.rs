@@ -4,6 +4,7 @@
 use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
 
+use candor::core::classifier::floor_boundary;
 use candor::core::classifier::scan::{plain_search, SCAN_BYTES};
 use candor::core::dialect::Reply;
 use candor::core::eval::JudgedRow;
@@ -106,17 +107,8 @@ pub fn bench(path: &str) -> ExitCode {
     );
     // The web app searches the phrase tables without the automaton (it keeps the
     // WebAssembly small); the same search, natively, over the part of a reply the rules read.
-    let openings: Vec<&str> = rows
-        .iter()
-        .take(500)
-        .map(|r| {
-            let mut end = r.response.len().min(SCAN_BYTES);
-            while !r.response.is_char_boundary(end) {
-                end -= 1;
-            }
-            &r.response[..end]
-        })
-        .collect();
+    let openings: Vec<&str> =
+        rows.iter().take(500).map(|r| &r.response[..floor_boundary(&r.response, SCAN_BYTES)]).collect();
     let _ = plain_search(openings[0]);
     let start = std::time::Instant::now();
     let found: usize = openings.iter().map(|t| plain_search(std::hint::black_box(t))).sum();

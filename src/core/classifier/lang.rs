@@ -53,9 +53,9 @@ pub fn detect(text: &str) -> ReplyLang {
     let end = super::floor_boundary(text, SAMPLE_BYTES);
     let sample = &text[..end];
     let (mut han, mut simp, mut trad, mut kana, mut latin, mut other) = (0usize, 0, 0, 0, 0usize, 0);
-    // ä and ö (Finnish writes them often), and other letters with marks (ü, ş, ñ, ế…, which
-    // English does not write).
-    // Marked letters Finnish does not write (ü, ß, ş, ñ…; å, é, š and ž it does).
+    // ä and ö (Finnish writes them often), other letters with marks (ü, ş, ñ, ế…, which
+    // English does not write), and of those the ones Finnish does not write either (all but
+    // å, é, š and ž).
     let (mut umlauts, mut marked, mut unfinnish) = (0, 0, 0);
     for c in sample.chars() {
         match c {
@@ -126,25 +126,7 @@ fn latin_language(sample: &str, umlauts: usize, marked: usize, unfinnish: usize)
     // count alone. Counted only when the verdict hangs on it (a reply that reads as Finnish,
     // or as English with its function words under a quarter of the words): it costs more
     // than the rest of the check.
-    let other = || {
-        let mut counts = [0usize; 32];
-        let mut lower = String::new();
-        for w in sample_words() {
-            let key = if w.bytes().any(|b| b.is_ascii_uppercase()) {
-                lower.clear();
-                lower.extend(w.chars().map(|c| c.to_ascii_lowercase()));
-                lower.as_str()
-            } else {
-                w
-            };
-            if let Some(&bits) = words_of.other_words.get(key) {
-                for (i, n) in counts.iter_mut().enumerate() {
-                    *n += ((bits >> i) & 1) as usize;
-                }
-            }
-        }
-        counts.into_iter().max().unwrap_or(0)
-    };
+    let other = || other_counts(sample_words()).into_iter().max().unwrap_or(0);
     for w in sample_words() {
         words += 1;
         if w.len() <= 6 {
@@ -230,11 +212,9 @@ pub fn other_language(text: &str) -> Option<&'static str> {
             .find(|(of, letters, _)| *of == name && sample.contains(|c| letters.contains(c)));
         return Some(refined.map_or(name, |r| r.2));
     }
-    let words: Vec<&str> =
-        sample.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(80).collect();
+    let counts = other_counts(sample.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(80));
     let mut best = (0usize, None);
-    for (name, list) in &super::phrases::tables().other_languages {
-        let n = words.iter().filter(|w| one_of(list, w)).count();
+    for ((name, _), &n) in super::phrases::tables().other_languages.iter().zip(&counts) {
         if n > best.0 {
             best = (n, Some(name.as_str()));
         } else if n == best.0 {
@@ -242,6 +222,29 @@ pub fn other_language(text: &str) -> Option<&'static str> {
         }
     }
     best.1.filter(|_| best.0 >= 2)
+}
+
+/// How many of `words` are among the commonest words of each language of the
+/// `[other-languages]` table (the `i`th count for the `i`th language; ASCII case ignored).
+fn other_counts<'a>(words: impl Iterator<Item = &'a str>) -> [usize; 32] {
+    let languages = &super::phrases::tables().other_words;
+    let mut counts = [0usize; 32];
+    let mut lower = String::new();
+    for w in words {
+        let key = if w.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower.clear();
+            lower.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+            lower.as_str()
+        } else {
+            w
+        };
+        if let Some(&bits) = languages.get(key) {
+            for (i, n) in counts.iter_mut().enumerate() {
+                *n += ((bits >> i) & 1) as usize;
+            }
+        }
+    }
+    counts
 }
 
 /// Endings of Finnish case forms and derivations (inessive -ssa, elative -sta, adessive

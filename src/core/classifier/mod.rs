@@ -92,7 +92,7 @@ impl<'a> Context<'a> {
 }
 
 /// The largest char boundary at or below `max`.
-pub(crate) fn floor_boundary(s: &str, max: usize) -> usize {
+pub fn floor_boundary(s: &str, max: usize) -> usize {
     if max >= s.len() {
         return s.len();
     }

@@ -71,7 +71,6 @@ pub struct Phrases {
     /// The same words, each with the languages of [`Phrases::other_languages`] that list it
     /// (bit `i` for the `i`th): one lookup a word instead of a pass over every list.
     pub other_words: std::collections::HashMap<String, u32>,
-
     /// Simplified–Traditional pairs, two characters each.
     pub hanzi: String,
 }

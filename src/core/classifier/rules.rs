@@ -163,8 +163,7 @@ fn replaced_from(r: &Reading, trimmed_end: usize) -> Option<usize> {
         // The refusal's line is read, not its sentence: an apology may stand before it as a
         // sentence of its own ("…8월에는\n\n죄송합니다. 현재 이 질문에는 답변할 수 없습니다.").
         None => r.scan.hits.iter().filter(near_end).find(|h| {
-            h.table == Table::Refusal
-                && broken_off(&r.content[..r.content[..h.start].rfind('\n').map_or(0, |i| i + 1)])
+            h.table == Table::Refusal && broken_off(&r.content[..line_start(r.content, h.start)])
         })?,
     };
     let mut first = h.start;
@@ -175,7 +174,7 @@ fn replaced_from(r: &Reading, trimmed_end: usize) -> Option<usize> {
     let cut = if first - cut > 200 { first } else { cut };
     // After a line broken off mid-sentence, the whole next line is the replacement, the
     // apology before the refusal included.
-    let line = r.content[..cut].rfind('\n').map_or(0, |i| i + 1);
+    let line = line_start(r.content, cut);
     Some(if line < cut && broken_off(&r.content[..line]) { line } else { cut })
 }
 
@@ -196,7 +195,7 @@ fn bracketed_close(text: &str) -> Option<usize> {
     // The line before is a paragraph cut short, not a heading ("## 参考文献\n[此处列出文献]"
     // is an essay's placeholder).
     let before = text[..at].trim_end();
-    let last = before[before.rfind('\n').map_or(0, |i| i + 1)..].trim();
+    let last = before[line_start(before, before.len())..].trim();
     let paragraph = !last.starts_with('#') && last.chars().count() >= 40;
     (bracketed && paragraph && line.chars().count() <= 200 && broken_off(&text[..at])).then_some(at)
 }
@@ -213,6 +212,11 @@ fn broken_off(text: &str) -> bool {
             .chars()
             .next_back()
             .is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | '，' | '、'))
+}
+
+/// Where the line holding byte `at` starts: just after the last line break before it.
+fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind('\n').map_or(0, |i| i + 1)
 }
 
 /// Where the sentence holding byte `at` starts: just after the last full stop, question or

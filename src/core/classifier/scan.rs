@@ -201,7 +201,7 @@ fn plain_matches(phrases: &[String], text: &str) -> Vec<(usize, usize, usize)> {
     // Every pair of adjacent bytes in the text, one bit each: a phrase whose first two bytes
     // never stand together in it cannot match, and is not searched for. Most phrases are in
     // another script or start otherwise, so this skips most searches.
-    let mut pairs = vec![0u64; 1024];
+    let mut pairs = [0u64; 1024];
     let pair = |a: u8, b: u8| (usize::from(a) << 8) | usize::from(b);
     for w in lower.as_bytes().windows(2) {
         let k = pair(w[0], w[1]);
