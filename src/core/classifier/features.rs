@@ -20,6 +20,27 @@ const HEAD_CHARS: usize = 160;
 /// One feature: a bucket and its value.
 pub type Feature = (u32, f32);
 
+/// Where [`extract_into`] puts features: a list (training, evidence), or a model's running
+/// sums ([`Scores`](super::model::Scores)), which saves writing thousands of features to
+/// memory only to read them back.
+pub trait Sink {
+    /// Takes the next feature.
+    fn push(&mut self, feature: Feature);
+    /// Room for `n` more features (a hint).
+    fn reserve(&mut self, _n: usize) {}
+}
+
+impl Sink for Vec<Feature> {
+    #[inline]
+    fn push(&mut self, feature: Feature) {
+        Vec::push(self, feature);
+    }
+
+    fn reserve(&mut self, n: usize) {
+        Vec::reserve(self, n);
+    }
+}
+
 /// Facts the rules found, passed to the model as named features.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct RuleFacts {
@@ -105,7 +126,7 @@ fn step(h: u64, c: u32) -> u64 {
 }
 
 /// Pushes hashed 2-, 3- and 4-grams of `chars`, each with weight `w`, in namespace `ns`.
-fn ngrams(chars: &[u32], ns: u64, w: f32, out: &mut Vec<Feature>) {
+fn ngrams(chars: &[u32], ns: u64, w: f32, out: &mut impl Sink) {
     out.reserve(chars.len() * 3);
     let n = chars.len();
     for i in 0..n {
@@ -199,7 +220,6 @@ impl ForeignRuns {
     /// outside ASCII are decoded. Folding never turns a character outside ASCII into a
     /// letter, so it is not needed here.
     fn push_rest(&mut self, text: &str) {
-        const HIGH_BITS: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
         let bytes = text.as_bytes();
         // Letters that continue the current run (of script `self.last`), added to its
         // count when the run ends: one counter in a register instead of a store per letter.
@@ -208,26 +228,7 @@ impl ForeignRuns {
         while i < bytes.len() {
             let b = bytes[i];
             if b < 0x80 {
-                // The ASCII bytes of the next sixteen, at once.
-                let (letters, step) = match bytes.get(i..i + 16) {
-                    Some(chunk) => {
-                        let word = u128::from_le_bytes(chunk.try_into().unwrap_or([0; 16]));
-                        // How many bytes before the first one outside ASCII (at least one).
-                        let high = word & HIGH_BITS;
-                        let ascii = if high == 0 { 16 } else { high.trailing_zeros() as usize / 8 };
-                        let keep =
-                            if ascii == 16 { HIGH_BITS } else { HIGH_BITS & ((1u128 << (8 * ascii)) - 1) };
-                        // A byte is a letter when, with the case bit set, it lies in
-                        // 'a'..='z'. An ASCII byte never carries into the next one, and a
-                        // carry out of a byte outside ASCII only reaches bytes after it,
-                        // which `keep` leaves out.
-                        let lower = word | 0x2020_2020_2020_2020_2020_2020_2020_2020;
-                        let from_a = lower.wrapping_add(0x1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f);
-                        let past_z = lower.wrapping_add(0x0505_0505_0505_0505_0505_0505_0505_0505);
-                        ((from_a & !past_z & keep).count_ones(), ascii)
-                    }
-                    None => (u32::from(b.is_ascii_alphabetic()), 1),
-                };
+                let (letters, step) = ascii_letters(&bytes[i..]);
                 if letters > 0 {
                     if self.last == Some(0) {
                         same += letters;
@@ -291,27 +292,96 @@ impl ForeignRuns {
     }
 }
 
+/// How many ASCII letters stand at the start of `bytes` (which starts with an ASCII byte),
+/// and how many bytes of ASCII that is: the bytes up to the first one outside ASCII among
+/// the next sixteen, read at once (only the first byte when fewer than sixteen are left).
+#[inline]
+pub(super) fn ascii_letters(bytes: &[u8]) -> (u32, usize) {
+    const HIGH_BITS: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
+    match bytes.first_chunk::<16>() {
+        Some(&chunk) => {
+            let word = u128::from_le_bytes(chunk);
+            // How many bytes before the first one outside ASCII (at least one).
+            let high = word & HIGH_BITS;
+            let ascii = if high == 0 { 16 } else { high.trailing_zeros() as usize / 8 };
+            let keep = if ascii == 16 { HIGH_BITS } else { HIGH_BITS & ((1u128 << (8 * ascii)) - 1) };
+            // A byte is a letter when, with the case bit set, it lies in 'a'..='z'. An ASCII
+            // byte never carries into the next one, and a carry out of a byte outside ASCII
+            // only reaches bytes after it, which `keep` leaves out.
+            let lower = word | 0x2020_2020_2020_2020_2020_2020_2020_2020;
+            let from_a = lower.wrapping_add(0x1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f);
+            let past_z = lower.wrapping_add(0x0505_0505_0505_0505_0505_0505_0505_0505);
+            ((from_a & !past_z & keep).count_ones(), ascii)
+        }
+        None => (u32::from(bytes.first().is_some_and(u8::is_ascii_alphabetic)), 1),
+    }
+}
+
 /// Folds and collects up to `max` characters, counting runs of each script on the way.
 /// Returns the byte offset where it stopped (the text's length when it read it all).
 fn collect_chars(text: &str, max: usize, buf: &mut Vec<u32>, scripts: &mut ForeignRuns) -> usize {
     buf.clear();
+    let bytes = text.as_bytes();
     let mut last_space = true;
-    let mut rest = text.chars();
-    while let Some(c) = rest.next() {
-        if let Some(f) = fold_step(&mut last_space, c) {
-            scripts.push(f);
-            buf.push(f);
-            if buf.len() >= max {
-                return text.len() - rest.as_str().len();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let f = if b < 0x80 {
+            // ASCII, the common case: folded by table, without decoding.
+            i += 1;
+            let f = ASCII_FOLD[usize::from(b)];
+            if f == b' ' {
+                if last_space {
+                    continue;
+                }
+                last_space = true;
+            } else {
+                last_space = false;
             }
+            u32::from(f)
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            i += c.len_utf8();
+            match fold_step(&mut last_space, c) {
+                Some(f) => f,
+                None => continue,
+            }
+        };
+        scripts.push(f);
+        buf.push(f);
+        if buf.len() >= max {
+            return i;
         }
     }
     text.len()
 }
 
-/// The features of one reply.
+/// What [`fold_step`] makes of each ASCII character (before collapsing spaces).
+const ASCII_FOLD: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = match c {
+            b'*' | b'#' | b'_' | b'`' | b'>' | b'|' => b' ',
+            b'A'..=b'Z' => c + 32,
+            b'0'..=b'9' => b'0',
+            b'\t' | b'\n' | b'\r' | 0x0c => b' ',
+            _ => c,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The features of one reply, in `out` (cleared first).
 pub fn extract(answer: &str, rules: &RuleFacts, out: &mut Vec<Feature>) {
     out.clear();
+    extract_into(answer, rules, out);
+}
+
+/// The features of one reply, in order, into `out`.
+pub fn extract_into(answer: &str, rules: &RuleFacts, out: &mut impl Sink) {
     let mut chars = Vec::with_capacity(ANSWER_CHARS);
     let mut scripts = ForeignRuns::default();
     let read = collect_chars(answer, ANSWER_CHARS, &mut chars, &mut scripts);
@@ -494,6 +564,51 @@ mod tests {
                 (fast.letters, fast.runs, fast.last),
                 "{text}"
             );
+        }
+    }
+
+    #[test]
+    fn folding_ascii_by_table_reads_as_folding_each_character() {
+        let every_ascii: String = (0u8..128).map(char::from).collect();
+        let texts = [
+            every_ascii.as_str(),
+            "  **Bold** and `code`,\t\ttabs\r\n\n# Heading >quote |cell| __x__ 1989 ABC",
+            "Kiinan politiikka 如雨 — «quoted» ÄÖ　全角　空格 ２０１９ 🙂 \u{b} end",
+            "",
+        ];
+        for text in texts {
+            for max in [3, 50, 800] {
+                let mut last_space = true;
+                let mut reference = Vec::new();
+                let mut stop = text.len();
+                for (at, c) in text.char_indices() {
+                    if let Some(f) = fold_step(&mut last_space, c) {
+                        reference.push(f);
+                        if reference.len() >= max {
+                            stop = at + c.len_utf8();
+                            break;
+                        }
+                    }
+                }
+                let mut chars = Vec::new();
+                let read = collect_chars(text, max, &mut chars, &mut ForeignRuns::default());
+                assert_eq!((chars, read), (reference, stop), "{text:?} up to {max}");
+            }
+        }
+    }
+
+    #[test]
+    fn scores_summed_as_features_arrive_are_the_logits_of_the_list() {
+        let model = crate::core::classifier::shipped_model().expect("the model ships with the crate");
+        let facts = RuleFacts { chars: 700, hedges: 2, refusal: true, ..RuleFacts::default() };
+        for text in ["Sorry, no.", "这是一个复杂而敏感的话题。", &"The square was cleared. ".repeat(200), ""]
+        {
+            let mut list = Vec::new();
+            extract(text, &facts, &mut list);
+            let mut scores = super::super::model::Scores::new(model);
+            extract_into(text, &facts, &mut scores);
+            let (a, b) = (model.logits(&list), scores.logits());
+            assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits), "{text}");
         }
     }
 

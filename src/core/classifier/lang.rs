@@ -57,9 +57,19 @@ pub fn detect(text: &str) -> ReplyLang {
     // English does not write), and of those the ones Finnish does not write either (all but
     // å, é, š and ž).
     let (mut umlauts, mut marked, mut unfinnish) = (0, 0, 0);
-    for c in sample.chars() {
+    let bytes = sample.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] < 0x80 {
+            // A stretch of ASCII: only its letters count, up to sixteen bytes at once.
+            let (letters, len) = super::features::ascii_letters(&bytes[i..]);
+            latin += letters as usize;
+            i += len;
+            continue;
+        }
+        let c = sample[i..].chars().next().unwrap_or_default();
+        i += c.len_utf8();
         match c {
-            'a'..='z' | 'A'..='Z' => latin += 1,
             'ä' | 'ö' | 'Ä' | 'Ö' => {
                 latin += 1;
                 umlauts += 1;

@@ -35,7 +35,7 @@ use std::sync::OnceLock;
 use crate::core::dialect::Reply;
 use crate::core::pack::Probe;
 use evidence::{Field, Label, Signal, SignalKind, Verdict};
-use features::{extract, RuleFacts};
+use features::{extract, extract_into, RuleFacts};
 use model::Model;
 use phrases::Table;
 use rules::{split_formulas, Reading, Ruling};
@@ -181,9 +181,9 @@ fn classify_inner(reply: &Reply, ctx: &Context, model: Option<&Model>) -> Verdic
     let r = read(content, ctx.question());
     let facts = facts_of(&r, reasoning);
     let p = model.map(|m| {
-        let mut feats = Vec::with_capacity(2048);
-        extract(content, &facts, &mut feats);
-        m.probabilities(&feats)
+        let mut scores = model::Scores::new(m);
+        extract_into(content, &facts, &mut scores);
+        scores.probabilities()
     });
     let ruling = rules::STEPS.iter().find_map(|step| step(&r));
     let mut v = match ruling {

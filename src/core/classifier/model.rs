@@ -6,7 +6,7 @@
 //! scale). The weights stay 8-bit in memory too, laid out so the three weights of a
 //! bucket share a cache line: lookups, not arithmetic, are what classification waits on.
 
-use crate::core::classifier::features::{Feature, BUCKETS};
+use crate::core::classifier::features::{Feature, Sink, BUCKETS};
 
 /// The three classes the judges use: answered, deflection, refusal.
 pub const CLASSES: usize = 3;
@@ -91,36 +91,70 @@ impl Model {
 
     /// Raw scores per class.
     pub fn logits(&self, features: &[Feature]) -> [f32; CLASSES] {
-        // Features come in runs that share one value (every n-gram of a group is scaled
-        // alike), so sum the 8-bit weights of a run as integers and scale once per run:
-        // integer adds do not wait on each other the way float adds do.
-        let (mut a, mut d, mut r) = (0f32, 0f32, 0f32);
-        let (mut ia, mut id, mut ir) = (0i32, 0i32, 0i32);
-        let mut run_value = 0f32;
-        for &(b, v) in features {
-            if v != run_value {
-                a += ia as f32 * run_value;
-                d += id as f32 * run_value;
-                r += ir as f32 * run_value;
-                (ia, id, ir) = (0, 0, 0);
-                run_value = v;
-            }
-            let i = b as usize * CLASSES;
-            if let [wa, wd, wr] = self.weights[i..i + CLASSES] {
-                ia += i32::from(wa);
-                id += i32::from(wd);
-                ir += i32::from(wr);
-            }
+        let mut scores = Scores::new(self);
+        for &f in features {
+            scores.push(f);
         }
-        a += ia as f32 * run_value;
-        d += id as f32 * run_value;
-        r += ir as f32 * run_value;
-        [a * self.scale, d * self.scale, r * self.scale]
+        scores.logits()
     }
 
     /// Class probabilities.
     pub fn probabilities(&self, features: &[Feature]) -> [f32; CLASSES] {
         softmax(self.logits(features))
+    }
+}
+
+/// A model's scores, summed as features arrive: [`Model::logits`] without the list of
+/// features (see [`extract_into`](super::features::extract_into)). The same features in the
+/// same order give the same scores, bit for bit.
+pub struct Scores<'m> {
+    model: &'m Model,
+    sums: [f32; CLASSES],
+    run: [i32; CLASSES],
+    run_value: f32,
+}
+
+impl<'m> Scores<'m> {
+    /// No features yet.
+    pub fn new(model: &'m Model) -> Scores<'m> {
+        Scores { model, sums: [0.0; CLASSES], run: [0; CLASSES], run_value: 0.0 }
+    }
+
+    /// Raw scores per class.
+    pub fn logits(mut self) -> [f32; CLASSES] {
+        self.end_run();
+        self.sums.map(|z| z * self.model.scale)
+    }
+
+    /// Class probabilities.
+    pub fn probabilities(self) -> [f32; CLASSES] {
+        softmax(self.logits())
+    }
+
+    fn end_run(&mut self) {
+        for (z, &w) in self.sums.iter_mut().zip(&self.run) {
+            *z += w as f32 * self.run_value;
+        }
+        self.run = [0; CLASSES];
+    }
+}
+
+impl Sink for Scores<'_> {
+    /// Features come in runs that share one value (every n-gram of a group is scaled alike),
+    /// so the 8-bit weights of a run are summed as integers and scaled once per run: integer
+    /// adds do not wait on each other the way float adds do.
+    #[inline]
+    fn push(&mut self, (b, v): Feature) {
+        if v != self.run_value {
+            self.end_run();
+            self.run_value = v;
+        }
+        let i = b as usize * CLASSES;
+        if let [wa, wd, wr] = self.model.weights[i..i + CLASSES] {
+            self.run[0] += i32::from(wa);
+            self.run[1] += i32::from(wd);
+            self.run[2] += i32::from(wr);
+        }
     }
 }
 

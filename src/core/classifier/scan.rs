@@ -128,22 +128,22 @@ fn matches_in(text: &str, from: usize, to: usize) -> Vec<Hit> {
 /// overlapping: (start, end, index into [`patterns`]).
 ///
 /// Natively one Aho–Corasick automaton finds them in a single pass, which keeps
-/// `candor classify` fast. The browser classifies a few thousand replies at most, so it
-/// uses a plain search instead and leaves the automaton's code out of the WebAssembly.
-/// Both give the same matches (tested).
+/// `candor classify` fast. The browser uses an [`Index`] instead and leaves the automaton's
+/// code (and its tens of megabytes of tables) out of the WebAssembly. Both give the same
+/// matches (tested).
 fn raw_matches(text: &str) -> Vec<(usize, usize, usize)> {
     static TABLES: PhraseSet = PhraseSet::new();
     TABLES.matches(text, || patterns().iter().map(|p| p.1.clone()).collect())
 }
 
 /// A list of phrases looked for in one pass, as the phrase tables are: natively an
-/// Aho–Corasick automaton, in the browser a plain search; built on first use.
+/// Aho–Corasick automaton, in the browser an [`Index`]; built on first use.
 #[derive(Default)]
 pub struct PhraseSet {
     #[cfg(not(target_arch = "wasm32"))]
     automaton: std::sync::OnceLock<aho_corasick::AhoCorasick>,
     #[cfg(target_arch = "wasm32")]
-    phrases: std::sync::OnceLock<Vec<String>>,
+    index: std::sync::OnceLock<Index>,
 }
 
 impl PhraseSet {
@@ -153,7 +153,7 @@ impl PhraseSet {
             #[cfg(not(target_arch = "wasm32"))]
             automaton: std::sync::OnceLock::new(),
             #[cfg(target_arch = "wasm32")]
-            phrases: std::sync::OnceLock::new(),
+            index: std::sync::OnceLock::new(),
         }
     }
 
@@ -167,7 +167,7 @@ impl PhraseSet {
         }
         #[cfg(target_arch = "wasm32")]
         {
-            plain_matches(self.phrases.get_or_init(phrases), text)
+            self.index.get_or_init(|| Index::new(phrases())).matches(text)
         }
     }
 }
@@ -188,52 +188,141 @@ fn automaton_matches(automaton: &aho_corasick::AhoCorasick, text: &str) -> Vec<(
     automaton.find_iter(text).map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect()
 }
 
-/// The browser's search of every phrase in `text` (one plain search a phrase), natively, so
-/// its cost can be measured where the automaton is used instead (`candor bench`): how many
-/// matches.
-pub fn plain_search(text: &str) -> usize {
-    static PHRASES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    plain_matches(PHRASES.get_or_init(|| patterns().iter().map(|p| p.1.clone()).collect()), text).len()
+/// The browser's search of the phrase tables, natively, so its cost can be measured where
+/// the automaton is used instead (`candor bench`): how many matches in `text`.
+pub fn index_search(text: &str) -> usize {
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| Index::new(patterns().iter().map(|p| p.1.clone()).collect())).matches(text).len()
 }
 
-fn plain_matches(phrases: &[String], text: &str) -> Vec<(usize, usize, usize)> {
-    let lower = text.to_ascii_lowercase();
-    // Every pair of adjacent bytes in the text, one bit each: a phrase whose first two bytes
-    // never stand together in it cannot match, and is not searched for. Most phrases are in
-    // another script or start otherwise, so this skips most searches.
-    let mut pairs = [0u64; 1024];
-    let pair = |a: u8, b: u8| (usize::from(a) << 8) | usize::from(b);
-    for w in lower.as_bytes().windows(2) {
-        let k = pair(w[0], w[1]);
-        pairs[k >> 6] |= 1 << (k & 63);
+/// Bits of the hash of a phrase's first three bytes: 65,536 slots.
+const INDEX_BITS: u32 = 16;
+
+/// The phrases by the hash of their first three bytes, longest first in each slot: at each
+/// position of a text only the phrases of one slot are compared, most of them rejected by
+/// one comparison of their first eight bytes. It finds what the automaton finds (the
+/// leftmost match, the longest there, the first listed of equals, then on after its end)
+/// with a few hundred kilobytes of tables instead of tens of megabytes, at about half the
+/// automaton's speed.
+pub struct Index {
+    phrases: Vec<String>,
+    /// One bit a slot: whether any phrase is in it.
+    filled: Vec<u64>,
+    /// Where each slot's phrases start in `slotted` (one more entry than slots).
+    slot_start: Vec<u32>,
+    /// Phrase numbers, slot by slot, longest first and then in list order.
+    slotted: Vec<u32>,
+    /// Beside each of `slotted`: its first eight bytes (zero-padded) and the mask of those
+    /// that count.
+    heads: Vec<(u64, u64)>,
+    /// Phrases of one or two bytes, longest first and then in list order.
+    short: Vec<u32>,
+}
+
+/// ASCII-lower-cases one byte.
+#[inline(always)]
+fn lower(b: u8) -> u8 {
+    b | (u8::from(b.is_ascii_uppercase()) << 5)
+}
+
+/// ASCII-lower-cases eight bytes at once: a byte in 'A'..='Z' gains its case bit.
+#[inline(always)]
+fn lower8(w: u64) -> u64 {
+    let low7 = w & 0x7f7f_7f7f_7f7f_7f7f;
+    let from_a = low7 + 0x3f3f_3f3f_3f3f_3f3f; // high bit set from 'A' (0x41) on
+    let past_z = low7 + 0x2525_2525_2525_2525; // high bit set from '[' (0x5b) on
+    let upper = from_a & !past_z & !w & 0x8080_8080_8080_8080;
+    w | (upper >> 2)
+}
+
+#[inline(always)]
+fn slot(a: u8, b: u8, c: u8) -> usize {
+    let key = u32::from(a) | (u32::from(b) << 8) | (u32::from(c) << 16);
+    (key.wrapping_mul(0x9e37_79b1) >> (32 - INDEX_BITS)) as usize
+}
+
+impl Index {
+    /// Indexes `phrases` (lower case).
+    pub fn new(phrases: Vec<String>) -> Index {
+        let mut order: Vec<u32> =
+            (0..phrases.len() as u32).filter(|&i| !phrases[i as usize].is_empty()).collect();
+        order.sort_by_key(|&i| (std::cmp::Reverse(phrases[i as usize].len()), i));
+        let slots = 1usize << INDEX_BITS;
+        let key = |p: &[u8]| slot(p[0], p[1], p[2]);
+        let (long, short): (Vec<u32>, Vec<u32>) =
+            order.into_iter().partition(|&i| phrases[i as usize].len() >= 3);
+        let mut slot_start = vec![0u32; slots + 1];
+        let mut filled = vec![0u64; slots / 64];
+        for &i in &long {
+            let k = key(phrases[i as usize].as_bytes());
+            slot_start[k + 1] += 1;
+            filled[k / 64] |= 1 << (k % 64);
+        }
+        for k in 0..slots {
+            slot_start[k + 1] += slot_start[k];
+        }
+        let mut next = slot_start.clone();
+        let mut slotted = vec![0u32; long.len()];
+        for &i in &long {
+            let k = key(phrases[i as usize].as_bytes());
+            slotted[next[k] as usize] = i;
+            next[k] += 1;
+        }
+        let heads = slotted
+            .iter()
+            .map(|&i| {
+                let p = phrases[i as usize].as_bytes();
+                let n = p.len().min(8);
+                let mut head = [0u8; 8];
+                head[..n].copy_from_slice(&p[..n]);
+                (u64::from_le_bytes(head), u64::MAX >> (64 - 8 * n as u32))
+            })
+            .collect();
+        Index { phrases, filled, slot_start, slotted, heads, short }
     }
-    let mut all: Vec<(usize, usize, usize)> = Vec::new();
-    for (i, p) in phrases.iter().enumerate() {
-        if let [a, b, ..] = *p.as_bytes() {
-            let k = pair(a, b);
-            if pairs[k >> 6] & (1 << (k & 63)) == 0 {
-                continue;
+
+    /// The matches in `text`: (start, end, index into the phrases), as
+    /// [`PhraseSet::matches`] gives them.
+    pub fn matches(&self, text: &str) -> Vec<(usize, usize, usize)> {
+        let t = text.as_bytes();
+        let n = t.len();
+        let at = |i: usize, p: &[u8]| {
+            n - i >= p.len() && t[i..i + p.len()].iter().zip(p).all(|(&x, &y)| lower(x) == y)
+        };
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < n {
+            let mut found = None;
+            if i + 3 <= n {
+                let k = slot(lower(t[i]), lower(t[i + 1]), lower(t[i + 2]));
+                if self.filled[k / 64] & (1 << (k % 64)) != 0 {
+                    let mut eight = [0u8; 8];
+                    let m = (n - i).min(8);
+                    eight[..m].copy_from_slice(&t[i..i + m]);
+                    let word = lower8(u64::from_le_bytes(eight));
+                    let slots = self.slot_start[k] as usize..self.slot_start[k + 1] as usize;
+                    found = slots.into_iter().map(|j| (self.heads[j], self.slotted[j])).find_map(
+                        |((head, mask), id)| {
+                            let p = self.phrases[id as usize].as_bytes();
+                            (word & mask == head && (p.len() <= 8 || at(i + 8, &p[8..]))).then_some(id)
+                        },
+                    );
+                }
+            }
+            if found.is_none() {
+                found = self.short.iter().copied().find(|&id| at(i, self.phrases[id as usize].as_bytes()));
+            }
+            match found {
+                Some(id) => {
+                    let len = self.phrases[id as usize].len();
+                    out.push((i, i + len, id as usize));
+                    i += len;
+                }
+                None => i += 1,
             }
         }
-        let mut from = 0;
-        while let Some(at) = lower[from..].find(p.as_str()) {
-            all.push((from + at, from + at + p.len(), i));
-            from += at + 1;
-            while !lower.is_char_boundary(from) {
-                from += 1;
-            }
-        }
+        out
     }
-    // Leftmost first, longest first at the same start, first pattern first; then keep
-    // what does not overlap.
-    all.sort_by_key(|&(s, e, i)| (s, std::cmp::Reverse(e), i));
-    let mut out: Vec<(usize, usize, usize)> = Vec::new();
-    for m in all {
-        if out.last().is_none_or(|l| m.0 >= l.1) {
-            out.push(m);
-        }
-    }
-    out
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -241,7 +330,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_browser_search_finds_what_the_automaton_finds() {
+    fn the_browsers_index_finds_what_the_automaton_finds() {
         let texts = [
             "I'm sorry, but I CAN'T HELP with that. Let's talk about something else.",
             "Taiwan has been an inalienable part of China since ancient times; the so-called issue…",
@@ -255,13 +344,27 @@ mod tests {
         ];
         let phrases: Vec<String> = patterns().iter().map(|p| p.1.clone()).collect();
         let a = automaton(&phrases);
+        let index = Index::new(phrases);
         for t in texts {
-            assert_eq!(plain_matches(&phrases, t), automaton_matches(&a, t), "{t}");
+            assert_eq!(index.matches(t), automaton_matches(&a, t), "{t}");
         }
         let essays = include_str!("../../../tests/fixtures/verdicts.jsonl");
         for line in essays.lines() {
-            assert_eq!(plain_matches(&phrases, line), automaton_matches(&a, line));
+            assert_eq!(index.matches(line), automaton_matches(&a, line));
         }
+        // The trial replies: two dozen languages and a dozen services' wording.
+        let trials = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/trials");
+        let mut replies = 0;
+        for file in std::fs::read_dir(trials).expect("the trials are in the repository") {
+            let text = std::fs::read_to_string(file.expect("a trial file").path()).expect("a trial file");
+            for line in text.lines() {
+                let row: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+                let reply = row["response"].as_str().unwrap_or_default();
+                assert_eq!(index.matches(reply), automaton_matches(&a, reply), "{reply}");
+                replies += 1;
+            }
+        }
+        assert!(replies > 800, "{replies} trial replies");
     }
 
     #[test]
