@@ -26,8 +26,12 @@ pub type Feature = (u32, f32);
 pub trait Sink {
     /// Takes the next feature.
     fn push(&mut self, feature: Feature);
-    /// Room for `n` more features (a hint).
-    fn reserve(&mut self, _n: usize) {}
+    /// Takes the next features, one a bucket, all with the same value.
+    fn push_run(&mut self, value: f32, buckets: &[u32]) {
+        for &b in buckets {
+            self.push((b, value));
+        }
+    }
 }
 
 impl Sink for Vec<Feature> {
@@ -36,8 +40,8 @@ impl Sink for Vec<Feature> {
         Vec::push(self, feature);
     }
 
-    fn reserve(&mut self, n: usize) {
-        Vec::reserve(self, n);
+    fn push_run(&mut self, value: f32, buckets: &[u32]) {
+        self.extend(buckets.iter().map(|&b| (b, value)));
     }
 }
 
@@ -126,8 +130,9 @@ fn step(h: u64, c: u32) -> u64 {
 }
 
 /// Pushes hashed 2-, 3- and 4-grams of `chars`, each with weight `w`, in namespace `ns`.
-fn ngrams(chars: &[u32], ns: u64, w: f32, out: &mut impl Sink) {
-    out.reserve(chars.len() * 3);
+/// `buckets` is scratch space: the group is hashed first, then handed over in one run.
+fn ngrams(chars: &[u32], ns: u64, w: f32, buckets: &mut Vec<u32>, out: &mut impl Sink) {
+    buckets.clear();
     let n = chars.len();
     for i in 0..n {
         let h1 = step(ns, chars[i]);
@@ -135,15 +140,16 @@ fn ngrams(chars: &[u32], ns: u64, w: f32, out: &mut impl Sink) {
             break;
         }
         let h2 = step(h1, chars[i + 1]);
-        out.push((bucket(h2 ^ 1), w));
+        buckets.push(bucket(h2 ^ 1));
         if i + 2 < n {
             let h3 = step(h2, chars[i + 2]);
-            out.push((bucket(h3 ^ 2), w));
+            buckets.push(bucket(h3 ^ 2));
             if i + 3 < n {
-                out.push((bucket(step(h3, chars[i + 3]) ^ 3), w));
+                buckets.push(bucket(step(h3, chars[i + 3]) ^ 3));
             }
         }
     }
+    out.push_run(w, buckets);
 }
 
 /// Folds one character: case and digits folded, runs of whitespace and markdown decoration
@@ -383,6 +389,7 @@ pub fn extract(answer: &str, rules: &RuleFacts, out: &mut Vec<Feature>) {
 /// The features of one reply, in order, into `out`.
 pub fn extract_into(answer: &str, rules: &RuleFacts, out: &mut impl Sink) {
     let mut chars = Vec::with_capacity(ANSWER_CHARS);
+    let mut buckets = Vec::with_capacity(3 * ANSWER_CHARS);
     let mut scripts = ForeignRuns::default();
     let read = collect_chars(answer, ANSWER_CHARS, &mut chars, &mut scripts);
     let cjk = scripts.letters[7] as usize;
@@ -395,9 +402,9 @@ pub fn extract_into(answer: &str, rules: &RuleFacts, out: &mut impl Sink) {
     if n > 0 {
         // Each n-gram group is scaled so the group has about unit norm whatever its length.
         let w = 1.0 / ((3 * n) as f32).sqrt();
-        ngrams(&chars, 1, w, out);
+        ngrams(&chars, 1, w, &mut buckets, out);
         let head = &chars[..n.min(HEAD_CHARS)];
-        ngrams(head, 2, 1.0 / ((3 * head.len()) as f32).sqrt(), out);
+        ngrams(head, 2, 1.0 / ((3 * head.len()) as f32).sqrt(), &mut buckets, out);
     }
     // The closing of a long answer, hashed apart: evasive essays often end by restating the
     // official position or by steering away.
@@ -409,7 +416,7 @@ pub fn extract_into(answer: &str, rules: &RuleFacts, out: &mut impl Sink) {
         let mut tail = Vec::with_capacity(TAIL_BYTES);
         collect_chars(&answer[from..], TAIL_BYTES, &mut tail, &mut scripts);
         if tail.len() > 3 {
-            ngrams(&tail, 6, 0.7 / ((3 * tail.len()) as f32).sqrt(), out);
+            ngrams(&tail, 6, 0.7 / ((3 * tail.len()) as f32).sqrt(), &mut buckets, out);
         }
     }
     // Latin-script words and word pairs: they carry across writing styles better than
@@ -434,12 +441,14 @@ pub fn extract_into(answer: &str, rules: &RuleFacts, out: &mut impl Sink) {
     }
     if !words.is_empty() {
         let w = 1.0 / ((2 * words.len()) as f32).sqrt();
+        buckets.clear();
         for (i, &word) in words.iter().enumerate() {
-            out.push((bucket(word ^ 4), w));
+            buckets.push(bucket(word ^ 4));
             if let Some(&next) = words.get(i + 1) {
-                out.push((bucket(word.rotate_left(17) ^ next ^ 5), w));
+                buckets.push(bucket(word.rotate_left(17) ^ next ^ 5));
             }
         }
+        out.push_run(w, &buckets);
     }
     let script = if n == 0 {
         "script:none"

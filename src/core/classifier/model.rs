@@ -156,6 +156,25 @@ impl Sink for Scores<'_> {
             self.run[2] += i32::from(wr);
         }
     }
+
+    /// The weights of a run summed in registers, not in the struct: a sum kept in memory
+    /// makes each add wait for the store of the one before.
+    fn push_run(&mut self, value: f32, buckets: &[u32]) {
+        if value != self.run_value {
+            self.end_run();
+            self.run_value = value;
+        }
+        let [mut a, mut d, mut r] = self.run;
+        for &b in buckets {
+            let i = b as usize * CLASSES;
+            if let [wa, wd, wr] = self.model.weights[i..i + CLASSES] {
+                a += i32::from(wa);
+                d += i32::from(wd);
+                r += i32::from(wr);
+            }
+        }
+        self.run = [a, d, r];
+    }
 }
 
 /// Turns scores into probabilities.
