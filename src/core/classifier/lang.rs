@@ -118,19 +118,90 @@ fn one_of_str(list: &[&str], w: &str) -> bool {
     list.iter().any(|x| x.len() == w.len() && x.as_bytes().eq_ignore_ascii_case(w.as_bytes()))
 }
 
-/// Whether `w` is one of `list`, ASCII case ignored (the lists are lower case).
-fn one_of(list: &[String], w: &str) -> bool {
-    list.iter().any(|x| x.len() == w.len() && x.as_bytes().eq_ignore_ascii_case(w.as_bytes()))
+/// The `[english]` and `[finnish]` words by length and initial, so a word is compared with
+/// the few of its length and initial instead of the whole list.
+struct ShortWords {
+    slots: Vec<Vec<String>>,
+}
+
+/// The longest word [`latin_language`] compares: function words are short.
+const SHORT: usize = 6;
+
+impl ShortWords {
+    fn new(list: &[String]) -> ShortWords {
+        let mut slots = vec![Vec::new(); SHORT * 27];
+        for w in list.iter().filter(|w| (1..=SHORT).contains(&w.len())) {
+            slots[Self::slot(w.as_bytes())].push(w.clone());
+        }
+        ShortWords { slots }
+    }
+
+    /// A word of 1 to [`SHORT`] bytes: by length, then its initial (a to z, or anything else).
+    fn slot(w: &[u8]) -> usize {
+        let initial = w[0].to_ascii_lowercase();
+        let letter = if initial.is_ascii_lowercase() { usize::from(initial - b'a') } else { 26 };
+        (w.len() - 1) * 27 + letter
+    }
+
+    /// Whether `w` is one of the words, ASCII case ignored (the lists are lower case).
+    fn has(&self, w: &str) -> bool {
+        (1..=SHORT).contains(&w.len())
+            && self.slots[Self::slot(w.as_bytes())]
+                .iter()
+                .any(|x| x.as_bytes().eq_ignore_ascii_case(w.as_bytes()))
+    }
+}
+
+/// The words of `text`: its runs of letters (`char::is_alphabetic`), as splitting it at
+/// every other character gives them, less the empty pieces. ASCII is read byte by byte;
+/// only other characters are decoded.
+pub(super) fn letter_runs(text: &str) -> impl Iterator<Item = &str> {
+    let b = text.as_bytes();
+    // Whether a letter starts at `i`, and where the character ends.
+    let letter_at = move |i: usize| match b[i] {
+        byte if byte < 0x80 => (byte.is_ascii_alphabetic(), i + 1),
+        _ => text[i..].chars().next().map_or((false, b.len()), |c| (c.is_alphabetic(), i + c.len_utf8())),
+    };
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let start = loop {
+            if i >= b.len() {
+                return None;
+            }
+            let (letter, next) = letter_at(i);
+            if letter {
+                break i;
+            }
+            i = next;
+        };
+        while i < b.len() {
+            let (letter, next) = letter_at(i);
+            if !letter {
+                break;
+            }
+            i = next;
+        }
+        Some(&text[start..i])
+    })
+}
+
+/// The English and Finnish function words, looked up by [`ShortWords`].
+fn function_words() -> &'static (ShortWords, ShortWords) {
+    static WORDS: std::sync::OnceLock<(ShortWords, ShortWords)> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        let t = super::phrases::tables();
+        (ShortWords::new(&t.english), ShortWords::new(&t.finnish))
+    })
 }
 
 fn latin_language(sample: &str, umlauts: usize, marked: usize, unfinnish: usize) -> ReplyLang {
-    let words_of = super::phrases::tables();
+    let (english, finnish_words) = function_words();
     let (mut words, mut en, mut fi, mut fi_shared) = (0usize, 0usize, 0usize, 0usize);
     // Function words are short: longer words are counted, not compared.
     // Words in Latin letters only: figures and CJK runs say nothing of English or Finnish.
-    let latin_word = |w: &&str| !w.is_empty() && w.chars().all(|c| (c as u32) < 0x2e80);
+    let latin_word = |w: &&str| !w.is_empty() && (w.is_ascii() || w.chars().all(|c| (c as u32) < 0x2e80));
     // The first 80 words tell the language as well as all of them, at a fraction of the cost.
-    let sample_words = || sample.split(|c: char| !c.is_alphabetic()).filter(latin_word).take(80);
+    let sample_words = || letter_runs(sample).filter(latin_word).take(80);
     // The most words of one other language in Latin letters among them: German, Polish or
     // Portuguese share enough short words with English ("in", "an", "do", "a") to pass its
     // count alone. Counted only when the verdict hangs on it (a reply that reads as Finnish,
@@ -139,9 +210,9 @@ fn latin_language(sample: &str, umlauts: usize, marked: usize, unfinnish: usize)
     let other = || other_counts(sample_words()).into_iter().max().unwrap_or(0);
     for w in sample_words() {
         words += 1;
-        if w.len() <= 6 {
-            en += usize::from(one_of(&words_of.english, w));
-            let finnish = one_of(&words_of.finnish, w);
+        if w.len() <= SHORT {
+            en += usize::from(english.has(w));
+            let finnish = finnish_words.has(w);
             fi += usize::from(finnish);
             fi_shared += usize::from(finnish && one_of_str(&SHARED_WITH_FINNISH, w));
         }
@@ -222,7 +293,7 @@ pub fn other_language(text: &str) -> Option<&'static str> {
             .find(|(of, letters, _)| *of == name && sample.contains(|c| letters.contains(c)));
         return Some(refined.map_or(name, |r| r.2));
     }
-    let counts = other_counts(sample.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(80));
+    let counts = other_counts(letter_runs(sample).take(80));
     let mut best = (0usize, None);
     for ((name, _), &n) in super::phrases::tables().other_languages.iter().zip(&counts) {
         if n > best.0 {
@@ -295,6 +366,39 @@ pub fn finnish_shape(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letter_runs_are_the_pieces_between_other_characters() {
+        let texts = [
+            "Plain English, with CAPITALS and digits 1989; e-mail's end.",
+            "Päätös tehtiin äänestyksellä — «vähemmistö» jäi: naïve façade, ŠŽ ǅ ß",
+            "中文和English混排，Сейчас مليار ありがとう２０１９ ①② ˈstress ʻokina",
+            "  leading and trailing  ",
+            "",
+        ];
+        for text in texts {
+            let split: Vec<&str> =
+                text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).collect();
+            assert_eq!(letter_runs(text).collect::<Vec<_>>(), split, "{text}");
+        }
+    }
+
+    #[test]
+    fn function_words_are_found_by_length_and_initial_as_in_the_whole_list() {
+        let t = super::super::phrases::tables();
+        let (english, finnish) = function_words();
+        let probes = t.english.iter().chain(&t.finnish).flat_map(|w| {
+            let mut shorter = w.clone();
+            shorter.pop();
+            [w.clone(), w.to_ascii_uppercase(), format!("{w}x"), shorter]
+        });
+        for w in probes.chain(["ä", "Äh", "é", "x", "", "zzzzzzz"].map(String::from)) {
+            let listed =
+                |list: &[String]| w.len() <= SHORT && list.iter().any(|x| x.eq_ignore_ascii_case(&w));
+            assert_eq!(english.has(&w), listed(&t.english), "{w}");
+            assert_eq!(finnish.has(&w), listed(&t.finnish), "{w}");
+        }
+    }
 
     #[test]
     fn tells_the_languages_apart_on_short_and_mixed_text() {

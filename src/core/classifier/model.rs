@@ -12,10 +12,11 @@ use crate::core::classifier::features::{Feature, Sink, BUCKETS};
 pub const CLASSES: usize = 3;
 const MAGIC: &[u8; 8] = b"CNDRVM03";
 
-/// Model weights, `weights[bucket * CLASSES + class] as f32 * scale`.
+/// Model weights, `weights[bucket][class] as f32 * scale`. A fixed-size array: a bucket
+/// (under [`BUCKETS`] by construction) indexes it without a bounds check.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
-    weights: Vec<i8>,
+    weights: Box<[[i8; CLASSES]; BUCKETS]>,
     scale: f32,
 }
 
@@ -30,7 +31,14 @@ pub enum ModelError {
 impl Model {
     /// A model that knows nothing (all weights zero).
     pub fn zero() -> Model {
-        Model { weights: vec![0; CLASSES * BUCKETS], scale: 1.0 }
+        Model { weights: Self::table(|_| 0), scale: 1.0 }
+    }
+
+    /// The weight table, each weight given by its index in bucket-by-bucket order.
+    fn table(weight: impl Fn(usize) -> i8) -> Box<[[i8; CLASSES]; BUCKETS]> {
+        let rows: Vec<[i8; CLASSES]> =
+            (0..BUCKETS).map(|b| std::array::from_fn(|c| weight(b * CLASSES + c))).collect();
+        rows.into_boxed_slice().try_into().unwrap_or_else(|_| unreachable!("BUCKETS rows"))
     }
 
     /// Reads a model file.
@@ -49,39 +57,35 @@ impl Model {
         if body.len() != buckets * classes {
             return Err(ModelError::Format("truncated weights".into()));
         }
-        Ok(Model { weights: body.iter().map(|&b| b as i8).collect(), scale })
+        Ok(Model { weights: Self::table(|i| body[i] as i8), scale })
     }
 
     /// Quantises trained weights (`[bucket * CLASSES + class]`) to 8 bits.
     fn quantise(weights: &[f32]) -> Model {
         let max = weights.iter().fold(0f32, |m, w| m.max(w.abs()));
         let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
-        Model {
-            weights: weights.iter().map(|w| (w / scale).round().clamp(-127.0, 127.0) as i8).collect(),
-            scale,
-        }
+        Model { weights: Self::table(|i| (weights[i] / scale).round().clamp(-127.0, 127.0) as i8), scale }
     }
 
     /// Writes the model file.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(20 + self.weights.len());
+        let mut out = Vec::with_capacity(20 + CLASSES * BUCKETS);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&(BUCKETS as u32).to_le_bytes());
         out.extend_from_slice(&(CLASSES as u32).to_le_bytes());
         out.extend_from_slice(&self.scale.to_le_bytes());
-        out.extend(self.weights.iter().map(|&w| w as u8));
+        out.extend(self.weights.iter().flatten().map(|&w| w as u8));
         out
     }
 
     /// The weight of a bucket for a class.
     pub fn weight(&self, class: usize, bucket: u32) -> f32 {
-        f32::from(self.weights[bucket as usize * CLASSES + class]) * self.scale
+        f32::from(self.weights[bucket as usize][class]) * self.scale
     }
 
     /// The three 8-bit weights of a bucket (multiply by [`Model::scale`]).
     pub fn bucket_weights(&self, bucket: u32) -> [i8; CLASSES] {
-        let i = bucket as usize * CLASSES;
-        [self.weights[i], self.weights[i + 1], self.weights[i + 2]]
+        self.weights[bucket as usize]
     }
 
     /// The factor that turns 8-bit weights into real ones.
@@ -149,12 +153,10 @@ impl Sink for Scores<'_> {
             self.end_run();
             self.run_value = v;
         }
-        let i = b as usize * CLASSES;
-        if let [wa, wd, wr] = self.model.weights[i..i + CLASSES] {
-            self.run[0] += i32::from(wa);
-            self.run[1] += i32::from(wd);
-            self.run[2] += i32::from(wr);
-        }
+        let [wa, wd, wr] = self.model.weights[b as usize % BUCKETS];
+        self.run[0] += i32::from(wa);
+        self.run[1] += i32::from(wd);
+        self.run[2] += i32::from(wr);
     }
 
     /// The weights of a run summed in registers, not in the struct: a sum kept in memory
@@ -166,12 +168,10 @@ impl Sink for Scores<'_> {
         }
         let [mut a, mut d, mut r] = self.run;
         for &b in buckets {
-            let i = b as usize * CLASSES;
-            if let [wa, wd, wr] = self.model.weights[i..i + CLASSES] {
-                a += i32::from(wa);
-                d += i32::from(wd);
-                r += i32::from(wr);
-            }
+            let [wa, wd, wr] = self.model.weights[b as usize % BUCKETS];
+            a += i32::from(wa);
+            d += i32::from(wd);
+            r += i32::from(wr);
         }
         self.run = [a, d, r];
     }

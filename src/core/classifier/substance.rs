@@ -42,11 +42,13 @@ pub fn novel_specifics(answer: &str, prompt: Option<&str>, lang: ReplyLang) -> u
 /// [`novel_specifics`] over `text`: figures, and capitalised words when `NAMES`.
 fn count<const NAMES: bool>(text: &str, prompt: Option<&str>) -> usize {
     let b = text.as_bytes();
-    // Words and figures are short and so is a question: comparing at each position costs
-    // less than setting up a substring search for every word.
+    // Words and figures are short and so is a question: a byte-by-byte comparison where the
+    // first byte matches costs less than setting up a substring search for every word.
     let in_prompt = |word: &str| {
         prompt.is_some_and(|p| {
-            word.is_empty() || p.as_bytes().windows(word.len()).any(|w| w == word.as_bytes())
+            let (p, w) = (p.as_bytes(), word.as_bytes());
+            let Some(&first) = w.first() else { return true };
+            p.len() >= w.len() && (0..=p.len() - w.len()).any(|i| p[i] == first && p[i..i + w.len()] == *w)
         })
     };
     let mut n = 0;
