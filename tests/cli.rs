@@ -114,3 +114,20 @@ fn the_monitoring_example_uses_only_options_the_commands_have() {
         }
     }
 }
+
+/// Closed pipes are a Unix matter (and `std::io::pipe` only a stand-in elsewhere).
+#[cfg(unix)]
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    // `candor … | head`: the reader is gone before the command prints.
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_candor"))
+        .arg("--help")
+        .stdout(writer)
+        .output()
+        .expect("the candor binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -27,6 +27,7 @@ use std::process::ExitCode;
 use args::{Command, UsageError};
 
 fn main() -> ExitCode {
+    leave_quietly_when_the_reader_stops();
     match args::parse(std::env::args_os().skip(1)) {
         Ok(command) => run(command),
         Err(UsageError { nothing_asked: true, .. }) => {
@@ -41,6 +42,25 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A reader that stops early (`candor eval … | head`) closes the pipe, and printing to it then
+/// fails, which Rust reports as a panic. End quietly instead, with the status a shell gives a
+/// command stopped by a closed pipe (141), as other command-line tools do.
+fn leave_quietly_when_the_reader_stops() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or(payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        report(info);
+    }));
 }
 
 fn run(command: Command) -> ExitCode {
