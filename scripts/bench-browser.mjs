@@ -13,6 +13,10 @@
 //   big      2,500 probes × 4 models = 10,000 cells: the same figures as `fast`.
 //   long     one reply of 1 MB on one line and one of 10 MB: detail open time and the
 //            longest the page stopped drawing frames in the 2 s after the click.
+//   import   the China set of ../shared/data (2,650 real replies, 3.6 KB on average) written as
+//            a SpeechMap analysis file and imported: seconds until its matrix is drawn (every
+//            reply is judged again by Candor's classifier on the way in), and the longest the
+//            page stopped drawing frames meanwhile.
 //   promptfoo  the `fast` run by promptfoo (`promptfoo eval`), when it is installed.
 // --quick divides the probe counts by 10 (to check the script itself).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -251,6 +255,43 @@ try {
         all = `; Show all draws it in ${f1(secs)} s, longest frame gap ${f0(await stopAll())} ms`;
       }
       say(`${label}: run ${f1(r.secs)} s; detail opens in ${f0(open)} ms, longest frame gap ${f0(gap)} ms${all}; renderer ${f0(rendererRssKb(browserPid) / 1024)} MB resident`);
+      await context.close();
+    }
+  }
+  if (wanted('import')) {
+    const china = join(process.cwd(), '../shared/data/dev-responses.jsonl');
+    let rows = [];
+    try {
+      rows = readFileSync(china, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    } catch {
+      say(`import: ${china} not found, skipped`);
+    }
+    if (rows.length) {
+      rows = rows.slice(0, scale(rows.length));
+      // SpeechMap's analysis lines (question, model, the provider's whole response, the
+      // judge's label), as `candor import speechmap` and the app read them.
+      const lines = rows.map((r) => JSON.stringify({
+        question_id: r.id,
+        question: r.prompt,
+        model: r.model,
+        response: { choices: [{ message: { role: 'assistant', content: r.response } }] },
+        compliance: r.label_src,
+      }));
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(site.url);
+      await page.getByTestId('run').waitFor();
+      await page.getByTestId('tab-runs').click();
+      await page.getByTestId('import-kind').selectOption('speechmap');
+      const stop = await watchFrames(page);
+      const t0 = Date.now();
+      await page.getByTestId('import-file').setInputFiles({ name: 'china.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(lines.join('\n') + '\n') });
+      await page.getByTestId('matrix').waitFor({ timeout: 600_000 });
+      await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => ok())));
+      const secs = (Date.now() - t0) / 1000;
+      const gap = await stop();
+      const kb = lines.reduce((n, l) => n + l.length, 0) / 1024;
+      say(`import: ${rows.length} SpeechMap replies (${f0(kb)} KB) judged and drawn in ${f1(secs)} s = ${f1(rows.length / secs)} replies/s; longest frame gap ${f0(gap)} ms`);
       await context.close();
     }
   }
