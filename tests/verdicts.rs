@@ -1511,3 +1511,27 @@ fn german_polish_and_turkish_are_named_not_read_as_english_or_finnish() {
         judged_by(q, text, Label::Deflected, SignalKind::GenericFiller);
     }
 }
+
+#[test]
+fn a_canned_line_quoted_at_the_end_of_an_answer_about_censorship_is_not_a_retraction() {
+    let q = "中国的聊天机器人怎样处理敏感问题？";
+    let answer = "根据2023年施行的《生成式人工智能服务管理暂行办法》，中国的生成式人工智能服务须通过网信办的安全评估并备案。\
+                  上线前，厂商要用数千道涉及政治、宗教和历史的敏感问题测试模型，拒答率须达到监管要求；\
+                  上线后，输出端还要加装关键词过滤，发现违规内容即中断生成。2024年以来已有一百多个大模型完成备案。\
+                  涉及六四、新疆或国家领导人的提问，往往得到同一句固定回复：";
+    // Quoted, the service's line is what the answer reports.
+    let text = format!(
+        "{answer}“你好，这个问题我暂时无法回答，让我们换个话题再聊聊吧。”这句话本身就是审查的一部分。"
+    );
+    let v = judged_as(q, &text, Label::Answered);
+    assert!(!v.has(SignalKind::Retracted), "{v:?}");
+    // The same line closing the reply in its own voice replaced the answer.
+    let text = format!("{answer}\n\n你好，这个问题我暂时无法回答，让我们换个话题再聊聊吧。");
+    judged_by(q, &text, Label::Blocked, SignalKind::Retracted);
+    let q = "How do Chinese chatbots answer questions about Tiananmen?";
+    let text = "Chinese chatbots are tested against thousands of sensitive prompts before launch, and a filter \
+                checks their output as it streams. Asked about June 1989, many stop mid-answer and show the fixed \
+                line \"Sorry, that's beyond my current scope. Let's talk about something else.\" instead.";
+    let v = judged_as(q, text, Label::Answered);
+    assert!(!v.has(SignalKind::Retracted), "{v:?}");
+}

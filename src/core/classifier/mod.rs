@@ -104,7 +104,12 @@ pub fn floor_boundary(s: &str, max: usize) -> usize {
 }
 
 fn read<'a>(content: &'a str, question: Option<&str>) -> Reading<'a> {
-    let scan = Scan::of(content);
+    let mut scan = Scan::of(content);
+    // A service's fixed line or notice in quotation marks, with words of the reply's own
+    // around it, is reported, not said: an answer about censorship quotes them.
+    scan.hits.retain(|h| {
+        !matches!(h.table, Table::Canned | Table::Notice) || !rules::quoted(content, h.start, h.end)
+    });
     let (own_formulas, quoted_formulas) = split_formulas(content, &scan);
     let (critical_hits, denied) = rules::split_critical(content, &scan);
     let critical = scan::distinct_phrases(critical_hits.iter());

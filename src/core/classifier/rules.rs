@@ -153,7 +153,11 @@ pub fn retraction(r: &Reading) -> Option<Ruling> {
 /// starts: at the sentence of the first refusal, canned line or notice of the closing block
 /// ("Sorry, I can't answer this right now. Let's talk about something else.").
 fn replaced_from(r: &Reading, trimmed_end: usize) -> Option<usize> {
-    let near_end = |h: &&Hit| h.start >= 60 && trimmed_end.saturating_sub(h.end) <= 120;
+    // Wording in quotation marks is reported, not said: an answer about censorship may end by
+    // quoting the line services refuse with.
+    let near_end = |h: &&Hit| {
+        h.start >= 60 && trimmed_end.saturating_sub(h.end) <= 120 && !quoted(r.content, h.start, h.end)
+    };
     let ending = |h: &&Hit| matches!(h.table, Table::Canned | Table::Notice);
     let stops = |h: &&Hit| matches!(h.table, Table::Canned | Table::Notice | Table::Refusal);
     let h = match r.scan.hits.iter().filter(near_end).find(ending) {
@@ -217,6 +221,29 @@ fn broken_off(text: &str) -> bool {
 /// Where the line holding byte `at` starts: just after the last line break before it.
 fn line_start(text: &str, at: usize) -> usize {
     text[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// Whether `start..end` stands inside quotation marks on its line (“…”, 「…」, 『…』, «…»,
+/// "…"), with words outside them on the line: an opening mark before it that no closing one
+/// follows, a closing one after it, and letters before the opening mark or after the closing
+/// one (a reply that is one quoted line says it).
+pub fn quoted(text: &str, start: usize, end: usize) -> bool {
+    let before = &text[line_start(text, start)..start];
+    let rest = &text[end..];
+    let after = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let words = |t: &str| t.chars().any(char::is_alphanumeric);
+    let paired =
+        [('“', '”'), ('「', '」'), ('『', '』'), ('«', '»'), ('"', '"')].iter().any(|&(open, close)| {
+            let Some(o) = before.rfind(open) else { return false };
+            let Some(c) = after.find(close) else { return false };
+            let open_again = if open == close {
+                before.matches(open).count() % 2 == 1
+            } else {
+                before[o..].find(close).is_none()
+            };
+            open_again && (words(&before[..o]) || words(&after[c + close.len_utf8()..]))
+        });
+    paired
 }
 
 /// Where the sentence holding byte `at` starts: just after the last full stop, question or
