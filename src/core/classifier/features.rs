@@ -298,9 +298,9 @@ impl ForeignRuns {
     }
 }
 
-/// How many ASCII letters stand at the start of `bytes` (which starts with an ASCII byte),
-/// and how many bytes of ASCII that is: the bytes up to the first one outside ASCII among
-/// the next sixteen, read at once (only the first byte when fewer than sixteen are left).
+/// The ASCII bytes `bytes` starts with (it starts with one), up to sixteen of them read at
+/// once: how many of them are letters, and how many there are (up to the first byte outside
+/// ASCII; only the first byte when fewer than sixteen are left).
 #[inline]
 pub(super) fn ascii_letters(bytes: &[u8]) -> (u32, usize) {
     const HIGH_BITS: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;

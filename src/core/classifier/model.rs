@@ -3,8 +3,9 @@
 //!
 //! File layout (little-endian): magic `CNDRVM03`, `u32` bucket count, `u32` class count,
 //! `f32` scale, then `buckets × classes` signed bytes, bucket by bucket (weight = byte ×
-//! scale). The weights stay 8-bit in memory too, laid out so the three weights of a
-//! bucket share a cache line: lookups, not arithmetic, are what classification waits on.
+//! scale). The weights stay 8-bit in memory too (192 KB, which stays in the second-level
+//! cache), bucket by bucket so a bucket's three weights are read together: lookups, not
+//! arithmetic, are what classification waits on.
 
 use crate::core::classifier::features::{Feature, Sink, BUCKETS};
 
