@@ -295,7 +295,7 @@ pub fn other_language(text: &str) -> Option<&'static str> {
     }
     let counts = other_counts(letter_runs(sample).take(80));
     let mut best = (0usize, None);
-    for ((name, _), &n) in super::phrases::tables().other_languages.iter().zip(&counts) {
+    for (name, &n) in super::phrases::tables().other_languages.iter().zip(&counts) {
         if n > best.0 {
             best = (n, Some(name.as_str()));
         } else if n == best.0 {

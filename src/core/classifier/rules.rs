@@ -153,11 +153,9 @@ pub fn retraction(r: &Reading) -> Option<Ruling> {
 /// starts: at the sentence of the first refusal, canned line or notice of the closing block
 /// ("Sorry, I can't answer this right now. Let's talk about something else.").
 fn replaced_from(r: &Reading, trimmed_end: usize) -> Option<usize> {
-    // Wording in quotation marks is reported, not said: an answer about censorship may end by
-    // quoting the line services refuse with.
-    let near_end = |h: &&Hit| {
-        h.start >= 60 && trimmed_end.saturating_sub(h.end) <= 120 && !quoted(r.content, h.start, h.end)
-    };
+    // Canned lines and notices in quotation marks are already out of the reading (`read`);
+    // a quoted refusal is left out here.
+    let near_end = |h: &&Hit| h.start >= 60 && trimmed_end.saturating_sub(h.end) <= 120;
     let ending = |h: &&Hit| matches!(h.table, Table::Canned | Table::Notice);
     let stops = |h: &&Hit| matches!(h.table, Table::Canned | Table::Notice | Table::Refusal);
     let h = match r.scan.hits.iter().filter(near_end).find(ending) {
@@ -167,7 +165,9 @@ fn replaced_from(r: &Reading, trimmed_end: usize) -> Option<usize> {
         // The refusal's line is read, not its sentence: an apology may stand before it as a
         // sentence of its own ("…8월에는\n\n죄송합니다. 현재 이 질문에는 답변할 수 없습니다.").
         None => r.scan.hits.iter().filter(near_end).find(|h| {
-            h.table == Table::Refusal && broken_off(&r.content[..line_start(r.content, h.start)])
+            h.table == Table::Refusal
+                && !quoted(r.content, h.start, h.end)
+                && broken_off(&r.content[..line_start(r.content, h.start)])
         })?,
     };
     let mut first = h.start;
@@ -232,18 +232,16 @@ pub fn quoted(text: &str, start: usize, end: usize) -> bool {
     let rest = &text[end..];
     let after = &rest[..rest.find('\n').unwrap_or(rest.len())];
     let words = |t: &str| t.chars().any(char::is_alphanumeric);
-    let paired =
-        [('“', '”'), ('「', '」'), ('『', '』'), ('«', '»'), ('"', '"')].iter().any(|&(open, close)| {
-            let Some(o) = before.rfind(open) else { return false };
-            let Some(c) = after.find(close) else { return false };
-            let open_again = if open == close {
-                before.matches(open).count() % 2 == 1
-            } else {
-                before[o..].find(close).is_none()
-            };
-            open_again && (words(&before[..o]) || words(&after[c + close.len_utf8()..]))
-        });
-    paired
+    [('“', '”'), ('「', '」'), ('『', '』'), ('«', '»'), ('"', '"')].iter().any(|&(open, close)| {
+        let Some(o) = before.rfind(open) else { return false };
+        let Some(c) = after.find(close) else { return false };
+        let open_again = if open == close {
+            before.matches(open).count() % 2 == 1
+        } else {
+            before[o..].find(close).is_none()
+        };
+        open_again && (words(&before[..o]) || words(&after[c + close.len_utf8()..]))
+    })
 }
 
 /// Where the sentence holding byte `at` starts: just after the last full stop, question or
@@ -347,8 +345,7 @@ fn speaks_for_itself(text: &str, h: &Hit) -> bool {
     let clause = &before[from.map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8))..];
     clause.contains('我')
         || before.chars().next_back().is_none_or(|c| {
-            !c.is_alphanumeric()
-                || matches!(c, '我' | '歉' | '起' | '但' | '也' | '并' | '並' | '此' | '您' | '你')
+            !c.is_alphanumeric() || matches!(c, '歉' | '起' | '但' | '也' | '并' | '並' | '此' | '您' | '你')
         })
 }
 

@@ -219,12 +219,6 @@ pub struct Index {
     short: Vec<u32>,
 }
 
-/// ASCII-lower-cases one byte.
-#[inline(always)]
-fn lower(b: u8) -> u8 {
-    b | (u8::from(b.is_ascii_uppercase()) << 5)
-}
-
 /// ASCII-lower-cases eight bytes at once: a byte in 'A'..='Z' gains its case bit.
 #[inline(always)]
 fn lower8(w: u64) -> u64 {
@@ -287,14 +281,18 @@ impl Index {
         let t = text.as_bytes();
         let n = t.len();
         let at = |i: usize, p: &[u8]| {
-            n - i >= p.len() && t[i..i + p.len()].iter().zip(p).all(|(&x, &y)| lower(x) == y)
+            n - i >= p.len() && t[i..i + p.len()].iter().zip(p).all(|(&x, &y)| x.to_ascii_lowercase() == y)
         };
         let mut out = Vec::new();
         let mut i = 0;
         while i < n {
             let mut found = None;
             if i + 3 <= n {
-                let k = slot(lower(t[i]), lower(t[i + 1]), lower(t[i + 2]));
+                let k = slot(
+                    t[i].to_ascii_lowercase(),
+                    t[i + 1].to_ascii_lowercase(),
+                    t[i + 2].to_ascii_lowercase(),
+                );
                 if self.filled[k / 64] & (1 << (k % 64)) != 0 {
                     let mut eight = [0u8; 8];
                     let m = (n - i).min(8);
