@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use serde::Deserialize;
 
 use crate::core::classifier::hanzi::to_traditional;
+use crate::core::dialect::think::split_think;
 use crate::core::dialect::Reply;
 use crate::core::verdict::{classify_prompt, Label, Outcome, Verdict};
 
@@ -47,15 +48,17 @@ pub struct JudgedRow {
 }
 
 impl JudgedRow {
+    /// The answer and the reasoning: a leading `<think>` block of the response is reasoning,
+    /// as in a live run, an import and `candor classify`.
+    pub fn answer(&self) -> (String, Option<String>) {
+        split_think(&self.response, self.reasoning.clone())
+    }
+
     /// The reply as Candor's classifier sees it.
     pub fn outcome(&self) -> Outcome {
+        let (content, reasoning) = self.answer();
         Outcome::Reply {
-            reply: Reply {
-                content: self.response.clone(),
-                reasoning: self.reasoning.clone(),
-                finish_reason: Some("stop".into()),
-                ..Reply::default()
-            },
+            reply: Reply { content, reasoning, finish_reason: Some("stop".into()), ..Reply::default() },
             cut_short: None,
         }
     }

@@ -4,8 +4,10 @@
 use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
 
+use candor::core::classifier::evidence::Field;
 use candor::core::classifier::floor_boundary;
 use candor::core::classifier::scan::{index_search, SCAN_BYTES};
+use candor::core::dialect::think::split_think;
 use candor::core::dialect::Reply;
 use candor::core::eval::JudgedRow;
 use candor::core::pack::Pack;
@@ -42,16 +44,23 @@ fn classify_line(line: &str, pack: &Pack) -> Value {
         .get("prompt")
         .and_then(Value::as_str)
         .and_then(|p| pack.probes.iter().find(|q| q.prompt == p.trim()));
-    let reply =
-        Reply { content: response, reasoning, finish_reason: Some("stop".into()), ..Reply::default() };
+    // A leading `<think>` block is reasoning, as it is in a live run and in an import: the
+    // same text gets the same verdict everywhere. The answer is a suffix of the response, so
+    // the evidence is moved back to point into the response as given.
+    let (content, reasoning) = split_think(&response, reasoning);
+    let shift = response.len() - content.len();
+    let reply = Reply { content, reasoning, finish_reason: Some("stop".into()), ..Reply::default() };
     let outcome = Outcome::Reply { reply, cut_short: None };
     // The verdict rests on the prompt's text and the reply alone; a pack probe only adds
     // its expected facts as evidence.
     let prompt = obj.get("prompt").and_then(Value::as_str);
-    let verdict = match probe {
+    let mut verdict = match probe {
         Some(p) => classify(&outcome, Some(p)),
         None => classify_prompt(&outcome, prompt),
     };
+    for s in verdict.signals.iter_mut().filter(|s| s.field == Field::Content) {
+        s.span = s.span.map(|(a, b)| (a + shift, b + shift));
+    }
     obj.insert("verdict".into(), serde_json::to_value(&verdict).unwrap_or(Value::Null));
     Value::Object(obj)
 }

@@ -82,11 +82,12 @@ fn examples(rows: &[&JudgedRow]) -> Vec<Example> {
     let mut out = Vec::new();
     for r in rows {
         let Some(class) = r.class() else { continue };
-        let (reasoning, prompt) = (r.reasoning.as_deref(), Some(r.prompt.as_str()));
-        out.push((features_of(&r.response, reasoning, prompt), class as usize, 1.0));
-        if r.response.len() > 1200 {
-            let cut = r.response.char_indices().nth(CUT_CHARS).map_or(r.response.len(), |(i, _)| i);
-            out.push((features_of(&r.response[..cut], reasoning, prompt), class as usize, CUT_WEIGHT));
+        let (response, reasoning) = r.answer();
+        let (reasoning, prompt) = (reasoning.as_deref(), Some(r.prompt.as_str()));
+        out.push((features_of(&response, reasoning, prompt), class as usize, 1.0));
+        if response.len() > 1200 {
+            let cut = response.char_indices().nth(CUT_CHARS).map_or(response.len(), |(i, _)| i);
+            out.push((features_of(&response[..cut], reasoning, prompt), class as usize, CUT_WEIGHT));
         }
     }
     out.extend(phrase_examples());

@@ -13,7 +13,7 @@ mod ndjson;
 pub mod ollama;
 pub mod openai;
 pub mod sse;
-pub(crate) mod think;
+pub mod think;
 pub(crate) mod wire;
 
 use serde::{Deserialize, Serialize};

@@ -128,7 +128,7 @@ fn partial_suffix_len(text: &str, tag: &str) -> usize {
 /// Moves a leading `<think>…</think>` block of `content` into the reasoning, after any
 /// reasoning field. An unclosed block makes all of the content reasoning: the reply was cut
 /// off while still thinking. Live replies and imported files both go through here.
-pub(crate) fn split_think(content: &str, field: Option<String>) -> (String, Option<String>) {
+pub fn split_think(content: &str, field: Option<String>) -> (String, Option<String>) {
     let Some(after) = content.trim_start().strip_prefix(THINK_OPEN) else {
         return (content.to_owned(), field);
     };
