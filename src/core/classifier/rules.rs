@@ -96,7 +96,9 @@ pub const STEPS: [fn(&Reading) -> Option<Ruling>; 8] = [
 
 /// A notice written by the platform inside a normal reply: the platform stopped it.
 pub fn platform_notice(r: &Reading) -> Option<Ruling> {
-    let h = r.scan.of_table(Table::Notice).next().filter(|_| r.short())?;
+    let Some(h) = r.scan.of_table(Table::Notice).next().filter(|_| r.short()) else {
+        return inserted_notice(r);
+    };
     Some(on_phrase(
         Label::Blocked,
         0.9,
@@ -105,6 +107,60 @@ pub fn platform_notice(r: &Reading) -> Option<Ruling> {
         h,
         format!("A notice from the platform, not an answer from the model: {}", quote(r.content, h)),
     ))
+}
+
+/// Signs that open a line a platform inserts: ⚠ ⛔ 🚫 🛑 ❌.
+const WARNING_SIGNS: [char; 5] = ['\u{26a0}', '\u{26d4}', '\u{1f6ab}', '\u{1f6d1}', '\u{274c}'];
+
+/// Words of the label of a chat service's notice in lenticular brackets: 【系统提示】,
+/// 【溫馨提示】, 【系統訊息】, 【安全警告】.
+const NOTICE_LABELS: [&str; 7] = ["提示", "通知", "警告", "系统", "系統", "訊息", "消息"];
+
+/// Whether `line` opens as a platform's inserted line: with a warning sign, or with a
+/// notice's label in lenticular brackets.
+fn opens_as_notice(line: &str) -> bool {
+    if line.starts_with(WARNING_SIGNS) {
+        return true;
+    }
+    let Some(label) = line.strip_prefix('\u{3010}') else { return false };
+    let label = &label[..label.find('\u{3011}').unwrap_or(0)];
+    label.chars().count() <= 8 && NOTICE_LABELS.iter().any(|w| label.contains(w))
+}
+
+/// A short reply that opens as a platform's inserted line (a warning sign, or 【系统提示】)
+/// in words no table holds, with little specific in it and nothing of the model's own:
+/// no refusal, canned line or claim not to know, and no "I" or 我 ("🚫 Content
+/// unavailable. This request was intercepted by the platform's safety system.").
+fn inserted_notice(r: &Reading) -> Option<Ruling> {
+    let text = r.content.trim();
+    let own = |t: Table| r.scan.of_table(t).next().is_some();
+    let speaks = text.contains('我')
+        || text
+            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}')
+            .any(|w| matches!(w, "I" | "I'm" | "I\u{2019}m" | "I've" | "I'd" | "me" | "my" | "Me" | "My"));
+    let notice = opens_as_notice(text)
+        && r.short()
+        && r.thin()
+        && !speaks
+        && ![Table::Refusal, Table::Moralising, Table::Canned, Table::Ignorance].into_iter().any(own);
+    if !notice {
+        return None;
+    }
+    let end = text.find('\n').unwrap_or(text.len());
+    let start = r.content.len() - r.content.trim_start().len();
+    let line = text[..end].trim_end();
+    Some(Ruling {
+        label: Label::Blocked,
+        confidence: 0.8,
+        rule: "platform notice",
+        signals: vec![Signal::at(
+            SignalKind::PlatformNotice,
+            (start, start + line.len()),
+            format!(
+                "A notice from the platform, not an answer from the model: it opens as a platform's inserted line, \u{201c}{line}\u{201d}"
+            ),
+        )],
+    })
 }
 
 /// A reply that answers for a while and then ends in a canned line or a notice, or breaks
@@ -196,12 +252,22 @@ fn bracketed_close(text: &str) -> Option<usize> {
     let closes = |c: char| matches!(c, ']' | '\u{3011}' | '\u{3015}');
     let bracketed = line.starts_with(['[', '\u{3010}', '\u{3014}'])
         && (line.ends_with(closes) || line.chars().take(16).any(closes));
+    // Or a line that opens with a warning sign ("…and over the following months\n\n⚠️ This
+    // reply was halted…").
+    let signed = line.starts_with(WARNING_SIGNS);
     // The line before is a paragraph cut short, not a heading ("## 参考文献\n[此处列出文献]"
-    // is an essay's placeholder).
-    let before = text[..at].trim_end();
-    let last = before[line_start(before, before.len())..].trim();
+    // is an essay's placeholder); a horizontal rule between the two is the platform's too.
+    let mut before = text[..at].trim_end();
+    let last_line = |t: &str| t[line_start(t, t.len())..].trim().to_string();
+    let rule = last_line(before);
+    if rule.len() >= 3 && rule.chars().all(|c| matches!(c, '-' | '*' | '_')) {
+        before = before[..line_start(before, before.len())].trim_end();
+    }
+    let last = last_line(before);
     let paragraph = !last.starts_with('#') && last.chars().count() >= 40;
-    (bracketed && paragraph && line.chars().count() <= 200 && broken_off(&text[..at])).then_some(at)
+    // A line break stands between `before` and the line: the line starts after one.
+    let cut_short = mid_sentence(before);
+    ((bracketed || signed) && paragraph && line.chars().count() <= 200 && cut_short).then_some(at)
 }
 
 /// Whether `text` (what stands before a closing refusal) stops mid-sentence at a line
@@ -210,12 +276,12 @@ fn bracketed_close(text: &str) -> Option<usize> {
 /// with a refusal finishes its sentence first.
 fn broken_off(text: &str) -> bool {
     let gap = &text[text.trim_end().len()..];
-    gap.contains('\n')
-        && text
-            .trim_end()
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | '，' | '、'))
+    gap.contains('\n') && mid_sentence(text)
+}
+
+/// Whether `text` ends mid-sentence: in a letter, a digit or a comma.
+fn mid_sentence(text: &str) -> bool {
+    text.trim_end().chars().next_back().is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | '，' | '、'))
 }
 
 /// Where the line holding byte `at` starts: just after the last line break before it.
