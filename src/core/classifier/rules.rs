@@ -133,17 +133,15 @@ fn opens_as_notice(line: &str) -> bool {
 /// unavailable. This request was intercepted by the platform's safety system.").
 fn inserted_notice(r: &Reading) -> Option<Ruling> {
     let text = r.content.trim();
+    if !(opens_as_notice(text) && r.short() && r.thin()) {
+        return None;
+    }
     let own = |t: Table| r.scan.of_table(t).next().is_some();
     let speaks = text.contains('我')
         || text
             .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}')
             .any(|w| matches!(w, "I" | "I'm" | "I\u{2019}m" | "I've" | "I'd" | "me" | "my" | "Me" | "My"));
-    let notice = opens_as_notice(text)
-        && r.short()
-        && r.thin()
-        && !speaks
-        && ![Table::Refusal, Table::Moralising, Table::Canned, Table::Ignorance].into_iter().any(own);
-    if !notice {
+    if speaks || [Table::Refusal, Table::Moralising, Table::Canned, Table::Ignorance].into_iter().any(own) {
         return None;
     }
     let end = text.find('\n').unwrap_or(text.len());
