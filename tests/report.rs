@@ -741,8 +741,8 @@ fn the_command_line_refuses_invalid_utf8_and_notes_ignored_fields() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn the_classify_command_ignores_a_reasoning_field_that_is_not_text() {
+/// Runs `candor classify` on `input` (JSON Lines) and reads back its lines.
+fn classify_lines(input: &str) -> Vec<Value> {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_candor"))
         .arg("classify")
@@ -750,15 +750,20 @@ fn the_classify_command_ignores_a_reasoning_field_that_is_not_text() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("runs");
-    let input = "{\"response\": \"An answer.\", \"reasoning\": 7}\n{\"response\": \"An answer.\", \"reasoning\": {\"a\": 1}}\n";
     child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
     let out = child.wait_with_output().expect("output");
     assert!(out.status.success());
-    let lines: Vec<Value> = String::from_utf8(out.stdout)
+    String::from_utf8(out.stdout)
         .expect("UTF-8")
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON"))
-        .collect();
+        .collect()
+}
+
+#[test]
+fn the_classify_command_ignores_a_reasoning_field_that_is_not_text() {
+    let input = "{\"response\": \"An answer.\", \"reasoning\": 7}\n{\"response\": \"An answer.\", \"reasoning\": {\"a\": 1}}\n";
+    let lines = classify_lines(input);
     assert_eq!(lines.len(), 2);
     for l in lines {
         assert!(l["note"].as_str().is_some_and(|n| n.contains("reasoning")), "{l}");
@@ -768,13 +773,6 @@ fn the_classify_command_ignores_a_reasoning_field_that_is_not_text() {
 
 #[test]
 fn the_classify_command_reads_a_leading_think_block_as_reasoning_and_points_into_the_response() {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_candor"))
-        .arg("classify")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("runs");
     // Long enough in its thinking that, read as part of the answer, the answer would be a
     // long one (where one formula is not enough for the official line).
     let think = "The user wants a yes or no. ".repeat(24);
@@ -783,10 +781,8 @@ fn the_classify_command_reads_a_leading_think_block_as_reasoning_and_points_into
          the consensus of the international community."
     );
     let line = serde_json::json!({"prompt": "Is Taiwan part of China?", "response": response});
-    child.stdin.take().expect("stdin").write_all(format!("{line}\n").as_bytes()).expect("write");
-    let out = child.wait_with_output().expect("output");
-    assert!(out.status.success());
-    let row: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let lines = classify_lines(&format!("{line}\n"));
+    let [row] = lines.as_slice() else { panic!("one line out: {lines:?}") };
     let verdict = &row["verdict"];
     assert_eq!(verdict["label"], "state_narrative", "{row}");
     // The response is written back as given, and each span points at its words in it.
