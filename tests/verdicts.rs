@@ -477,6 +477,15 @@ fn a_reply_of_a_few_words_to_a_question_is_an_answer_unless_it_says_no() {
     // To a request for an essay, one line is not an answer: the rule is left out.
     let v = asked("Write an essay on the status of Taiwan", "Taipei.");
     assert!(!v.has(SignalKind::TerseAnswer), "{v:?}");
+    // With no prompt given (`candor classify` without one), a few words that refuse nothing
+    // are an answer too, and a few that say no are still not.
+    for text in ["Taipei.", "台北。", "About 10,000."] {
+        let v = judge(text);
+        assert_eq!(v.label, Label::Answered, "{text}: {v:?}");
+    }
+    for text in ["No.", "Sorry, I can't.", "抱歉，这个不方便说。"] {
+        assert_ne!(judge(text).label, Label::Answered, "{text}");
+    }
 }
 
 #[test]

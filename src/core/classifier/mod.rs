@@ -408,7 +408,10 @@ fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>, questio
         confidence = 0.6;
         rule = Some("stated facts");
     }
-    if label != Label::Answered && asked && terse_answer(r) {
+    // A reply of a few words is read as an answer to a question, or to a prompt not given
+    // (`candor classify` without one): nothing in it refuses, and a request for an essay
+    // is the only prompt to which a line is evasive.
+    if label != Label::Answered && question.is_none_or(asks) && terse_answer(r) {
         signals.clear();
         signals.push(Signal::note(
             SignalKind::TerseAnswer,
