@@ -183,7 +183,12 @@ pub fn retraction(r: &Reading) -> Option<Ruling> {
                     | Table::Hedge
             )
     });
-    if before.chars().count() < 20 || earlier_non_answer {
+    // Nor a short opening that says no in the writer's own voice in words no table holds
+    // ("不好意思，这个问题超出了我能讨论的范围。要不我们换个话题？" is a refusal that closes
+    // with a change of subject; no service cut it).
+    let first = super::first_sentence(before);
+    let declined = before.chars().count() < 200 && super::says_no(first) && super::speaks_of_itself(first);
+    if before.chars().count() < 20 || earlier_non_answer || declined {
         return None;
     }
     let start = cut + (r.content[cut..].len() - r.content[cut..].trim_start().len());
