@@ -27,11 +27,7 @@ pub trait Sink {
     /// Takes the next feature.
     fn push(&mut self, feature: Feature);
     /// Takes the next features, one a bucket, all with the same value.
-    fn push_run(&mut self, value: f32, buckets: &[u32]) {
-        for &b in buckets {
-            self.push((b, value));
-        }
-    }
+    fn push_run(&mut self, value: f32, buckets: &[u32]);
 }
 
 impl Sink for Vec<Feature> {

@@ -127,6 +127,9 @@ fn opens_as_notice(line: &str) -> bool {
     label.chars().count() <= 8 && NOTICE_LABELS.iter().any(|w| label.contains(w))
 }
 
+/// Words with which a model speaks of itself in English (ASCII case folded).
+const WRITER_WORDS: [&str; 6] = ["i", "i'm", "i've", "i'd", "me", "my"];
+
 /// A short reply that opens as a platform's inserted line (a warning sign, or 【系统提示】)
 /// in words no table holds, with little specific in it and nothing of the model's own:
 /// no refusal, canned line or claim not to know, and no "I" or 我 ("🚫 Content
@@ -137,10 +140,8 @@ fn inserted_notice(r: &Reading) -> Option<Ruling> {
         return None;
     }
     let own = |t: Table| r.scan.of_table(t).next().is_some();
-    let speaks = text.contains('我')
-        || text
-            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}')
-            .any(|w| matches!(w, "I" | "I'm" | "I\u{2019}m" | "I've" | "I'd" | "me" | "my" | "Me" | "My"));
+    // The writer's own words only: a platform may speak as "we".
+    let speaks = text.contains('我') || super::has_word(text, &WRITER_WORDS).1;
     if speaks || [Table::Refusal, Table::Moralising, Table::Canned, Table::Ignorance].into_iter().any(own) {
         return None;
     }
@@ -261,7 +262,6 @@ fn bracketed_close(text: &str) -> Option<usize> {
     // The line before is a paragraph cut short, not a heading ("## 参考文献\n[此处列出文献]"
     // is an essay's placeholder); a horizontal rule between the two is the platform's too.
     let mut before = text[..at].trim_end();
-    let last_line = |t: &str| t[line_start(t, t.len())..].trim().to_string();
     let rule = last_line(before);
     if rule.len() >= 3 && rule.chars().all(|c| matches!(c, '-' | '*' | '_')) {
         before = before[..line_start(before, before.len())].trim_end();
@@ -285,6 +285,11 @@ fn broken_off(text: &str) -> bool {
 /// Whether `text` ends mid-sentence: in a letter, a digit or a comma.
 fn mid_sentence(text: &str) -> bool {
     text.trim_end().chars().next_back().is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | '，' | '、'))
+}
+
+/// The last line of `text`, trimmed.
+fn last_line(text: &str) -> &str {
+    text[line_start(text, text.len())..].trim()
 }
 
 /// Where the line holding byte `at` starts: just after the last line break before it.
