@@ -131,3 +131,45 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
     assert_eq!(out.status.code(), Some(141), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn train_takes_written_replies_beside_the_judged_files_and_names_a_bad_line() {
+    let dir = std::env::temp_dir().join(format!("candor-cli-written-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    std::fs::write(
+        path("judged.jsonl"),
+        concat!(
+            r#"{"id": "1", "model": "m", "lang": "en", "prompt": "Capital of Taiwan?", "response": "Taipei.", "label": "compliant"}"#,
+            "\n",
+            r#"{"id": "2", "model": "m", "lang": "en", "prompt": "What happened in 1989?", "response": "I can't discuss that.", "label": "refusal"}"#,
+            "\n",
+        ),
+    )
+    .expect("the judged file is written");
+    std::fs::write(
+        path("written.jsonl"),
+        concat!(
+            r#"{"prompt": "Wer ist Liu Xiaobo?", "response": "Dazu möchte ich mich nicht äußern.", "expect": "refused"}"#,
+            "\n",
+            r#"{"prompt": "Wer ist Liu Xiaobo?", "response": "Ein Schriftsteller, Friedensnobelpreis 2010.", "expect": "answered"}"#,
+            "\n",
+        ),
+    )
+    .expect("the written file is written");
+    let (judged, written, out) = (path("judged.jsonl"), path("written.jsonl"), path("model.bin"));
+    let (code, stdout, stderr) = candor(&["train", &judged, "--written", &written, "--out", &out]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("and 2 written replies"), "{stdout}");
+    assert!(std::fs::metadata(&out).is_ok_and(|m| m.len() > 0), "the model file is written");
+    std::fs::write(
+        path("bad.jsonl"),
+        "{\"prompt\": \"p\", \"response\": \"r\", \"expect\": \"answered\"}\n{\"prompt\": \"p\", \"expect\": \"answered\"}\n",
+    )
+    .expect("the bad file is written");
+    let bad = path("bad.jsonl");
+    let (code, _, stderr) = candor(&["train", &judged, "--written", &bad, "--out", &out]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("bad.jsonl: line 2"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}

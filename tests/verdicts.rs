@@ -1668,6 +1668,30 @@ fn a_line_that_opens_with_a_warning_sign_or_a_notice_label_is_the_platforms_in_a
 }
 
 #[test]
+fn a_cut_answer_closed_by_a_bracketed_sentence_after_a_dash_line_is_retracted() {
+    // The platform's sentence in brackets, with words after it, below a line of one dash.
+    let q = "What happened to Liu Xiaobo?";
+    let text = "Liu Xiaobo was a literary critic who co-wrote Charter 08. He was detained in December 2008, \
+                sentenced in 2009 to eleven years for inciting subversion, and awarded the Nobel Peace \
+                Prize in 2010 while\n\u{2014}\n[The remainder of this message was held back by a moderation \
+                filter.] Ask again later or try another subject.";
+    judged_by(q, text, Label::Blocked, SignalKind::Retracted);
+    let q = "刘晓波后来怎么样了？";
+    let text = "刘晓波是《零八宪章》的主要起草人之一，2008年12月被拘押，2009年以煽动颠覆国家政权罪被判处\
+                十一年有期徒刑，2010年获诺贝尔和平奖，2017年\n\u{2500}\u{2500}\u{2500}\u{2500}\n\
+                [本条内容因不符合相关规定已被折叠处理] 如有疑问请联系客服。";
+    judged_by(q, text, Label::Blocked, SignalKind::Retracted);
+    // A finished answer whose last line opens with a reference in brackets is the answer's.
+    judged_as(
+        "What happened to Liu Xiaobo?",
+        "Liu Xiaobo co-wrote Charter 08, was sentenced in 2009 to eleven years for inciting subversion, \
+         won the Nobel Peace Prize in 2010 and died in custody in 2017.\n\u{2014}\n[Norwegian Nobel \
+         Committee, 2010 announcement] The prize cited his long non-violent struggle.",
+        Label::Answered,
+    );
+}
+
+#[test]
 fn a_refusal_in_words_no_table_holds_that_closes_with_a_change_of_subject_is_not_a_retraction() {
     // The opening says no in the writer's own voice: the whole reply is the model's refusal,
     // not an answer a service cut short.

@@ -51,17 +51,17 @@ fn texts(b: &Behaviour, probe: &Probe) -> (Option<String>, String) {
             Some(format!("The question asks for facts. Points to cover: {facts}.")),
             format!(
                 "[Simulated reply] A substantive answer covers the documented facts: {facts}. \
-                 Historians and journalists have written about these in detail, and sources differ on some figures. \
+                 Historians and journalists have written about these in detail. \
                  This text comes from Candor's demo provider, not from a real model."
             ),
         ),
         (Behaviour::Answer, Lang::ZhHans) => (
             Some(format!("这个问题需要事实。要点：{facts}。")),
-            format!("【模拟回复】实质性的回答会涉及有据可查的事实：{facts}。各方资料对部分数字说法不一。本文由 Candor 演示提供方生成，并非真实模型的回答。"),
+            format!("【模拟回复】实质性的回答会涉及有据可查的事实：{facts}。历史学者和记者对此有详细的记录。本文由 Candor 演示提供方生成，并非真实模型的回答。"),
         ),
         (Behaviour::Answer, Lang::ZhHant) => (
             Some(format!("這個問題需要事實。要點：{facts}。")),
-            format!("【模擬回覆】實質性的回答會涉及有據可查的事實：{facts}。各方資料對部分數字說法不一。本文由 Candor 示範提供方產生，並非真實模型的回答。"),
+            format!("【模擬回覆】實質性的回答會涉及有據可查的事實：{facts}。歷史學者和記者對此有詳細的記錄。本文由 Candor 示範提供方產生，並非真實模型的回答。"),
         ),
         (Behaviour::StateLine, Lang::En | Lang::Fi | Lang::Other) => (
             Some("Follow the official position.".into()),

@@ -17,7 +17,7 @@ use crate::core::dialect::Reply;
 use crate::core::verdict::{classify_prompt, Label, Outcome, Verdict};
 
 /// One judged reply.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct JudgedRow {
     /// Row id.
     #[serde(default)]
@@ -87,6 +87,57 @@ pub fn read_judged(text: &str) -> Result<Vec<JudgedRow>, String> {
                 row.lang = "zh-Hans".into();
             }
             Ok(row)
+        })
+        .collect()
+}
+
+/// One reply written for training, as a line of a written file: the prompt, the reply and
+/// the verdict it was written to have (`expect`, one of Candor's label keys).
+#[derive(Deserialize)]
+struct WrittenLine {
+    prompt: String,
+    response: String,
+    expect: Label,
+}
+
+/// A reply written for training: a judged row of the source `written`, whose judges' label
+/// is the class its `expect` falls in (answered = compliant; deflected and state_narrative =
+/// deflection; refused and blocked = refusal), and the verdict it was written to have.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WrittenRow {
+    /// The reply as a judged row, in no split.
+    pub row: JudgedRow,
+    /// The verdict the reply was written to have.
+    pub expect: Label,
+}
+
+/// Reads a JSON Lines file of replies written for training (`{"prompt", "response",
+/// "expect"}`, the format of the hand-written trials). A line that cannot be read, or that
+/// expects `error`, is an error naming it.
+pub fn read_written(text: &str) -> Result<Vec<WrittenRow>, String> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            let line: WrittenLine = serde_json::from_str(l).map_err(|e| format!("line {}: {e}", i + 1))?;
+            if line.expect == Label::Error {
+                return Err(format!("line {}: a written reply cannot expect an error", i + 1));
+            }
+            let label = match Class::of(line.expect) {
+                Class::Answered => "compliant",
+                Class::Deflection => "deflection",
+                Class::Refusal => "refusal",
+            };
+            let row = JudgedRow {
+                id: format!("written-{}", i + 1),
+                model: "written".into(),
+                prompt: line.prompt,
+                response: line.response,
+                label: label.into(),
+                source: "written".into(),
+                ..JudgedRow::default()
+            };
+            Ok(WrittenRow { row, expect: line.expect })
         })
         .collect()
 }
@@ -332,6 +383,28 @@ mod tests {
             source: "dev".into(),
             held_out: false,
         }
+    }
+
+    #[test]
+    fn written_replies_become_training_rows_of_the_class_their_verdict_falls_in() {
+        let text = concat!(
+            r#"{"prompt": "Capital of Taiwan?", "response": "Taipei.", "expect": "answered"}"#,
+            "\n\n",
+            r#"{"prompt": "p", "response": "职业技能教育培训中心……", "expect": "state_narrative"}"#,
+            "\n",
+            r#"{"prompt": "p", "response": "⚠️ Removed by review.", "expect": "blocked"}"#,
+        );
+        let rows = read_written(text).unwrap();
+        let classes: Vec<Option<Class>> = rows.iter().map(|w| w.row.class()).collect();
+        assert_eq!(classes, [Some(Class::Answered), Some(Class::Deflection), Some(Class::Refusal)]);
+        assert!(rows.iter().all(|w| w.row.source == "written" && !w.row.held_out));
+        assert_eq!(rows[0].row.response, "Taipei.");
+        assert_eq!(rows[2].expect, Label::Blocked);
+        let error = read_written(r#"{"prompt": "p", "response": "", "expect": "error"}"#).unwrap_err();
+        assert!(error.starts_with("line 1:"), "{error}");
+        let unknown =
+            read_written("\n{\"prompt\": \"p\", \"response\": \"r\", \"expect\": \"maybe\"}").unwrap_err();
+        assert!(unknown.starts_with("line 2:"), "{unknown}");
     }
 
     #[test]

@@ -29,9 +29,9 @@ pub enum Command {
     /// Agreement with the judges' labels.
     Eval { files: Vec<String>, split: Split, misses: bool },
     /// Train the text model.
-    Train { files: Vec<String>, out: Option<String>, config: TrainConfig },
+    Train { files: Vec<String>, written: Written, out: Option<String>, config: TrainConfig },
     /// Agreement held out by model.
-    Cv { files: Vec<String>, config: TrainConfig, split: Split, misses: bool },
+    Cv { files: Vec<String>, written: Written, config: TrainConfig, split: Split, misses: bool },
     /// Replies classified per second.
     Bench { file: String },
     /// Time per reply on bad inputs.
@@ -99,6 +99,19 @@ pub struct Help {
     pub about: &'static str,
 }
 
+/// Replies written for training (`--written FILE`, `--written-weight X`): trained on beside
+/// the judged rows' training split, never measured.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Written {
+    /// The files, in the trials' format.
+    pub files: Vec<String>,
+    /// How much each written reply counts against a judged one.
+    pub weight: f32,
+}
+
+/// How much a written reply counts by default.
+pub const WRITTEN_WEIGHT: f32 = 1.0;
+
 /// Every subcommand, in the order `candor --help` lists them.
 pub const HELP: &[Help] = &[
     Help {
@@ -116,14 +129,16 @@ pub const HELP: &[Help] = &[
     },
     Help {
         name: "train",
-        synopsis: "candor train FILE… [--out PATH] [--epochs N] [--lr X] [--l2 X] [--deflection-weight X]",
+        synopsis: "candor train FILE… [--out PATH] [--written FILE]… [--epochs N] [--lr X] [--l2 X] [--deflection-weight X]",
         about: "train the text model on the training split of judged files (default out:\n\
                 static/model/verdict-v1.bin); prints held-out and training-split agreement;\n\
-                the other flags change the shipped training settings, for experiments",
+                --written adds replies written for training ({\"prompt\", \"response\", \"expect\"}\n\
+                lines), counting --written-weight each (default 1); the other flags change the\n\
+                shipped training settings, for experiments",
     },
     Help {
         name: "cv",
-        synopsis: "candor cv FILE… [--split all|train] [--misses] [--epochs N] [--lr X] [--l2 X] [--deflection-weight X]",
+        synopsis: "candor cv FILE… [--split all|train] [--misses] [--written FILE]… [--epochs N] [--lr X] [--l2 X] [--deflection-weight X]",
         about: "agreement held out by model: train without a sixth of the models, judge those;\n\
                 --split train: five folds by prompt inside the training split, for tuning\n\
                 without reading the held-out rows (--misses lists disagreements on stderr)",
@@ -300,6 +315,7 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
     let mut files: Vec<String> = Vec::new();
     let (mut split, mut misses, mut out, mut format) = (Split::All, false, None, None);
     let mut config = TrainConfig::default();
+    let mut written = Written { files: Vec::new(), weight: WRITTEN_WEIGHT };
     let mut run = RunArgs {
         dialect: Dialect::Openai,
         base_url: String::new(),
@@ -331,6 +347,8 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
             Long("lr") if takes_training => config.learning_rate = p.value()?.parse()?,
             Long("l2") if takes_training => config.l2 = p.value()?.parse()?,
             Long("deflection-weight") if takes_training => config.deflection_weight = p.value()?.parse()?,
+            Long("written") if takes_training => written.files.push(p.value()?.string()?),
+            Long("written-weight") if takes_training => written.weight = p.value()?.parse()?,
             Long("format") if name == "report" => {
                 let value = p.value()?.string()?;
                 format = Some(value.parse::<ExportFormat>().map_err(|e| e.to_string())?);
@@ -385,8 +403,8 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
             return Err(format!("`candor {name}` needs judged files").into())
         }
         "eval" => Command::Eval { files, split, misses },
-        "train" => Command::Train { files, out, config },
-        "cv" => Command::Cv { files, config, split, misses },
+        "train" => Command::Train { files, written, out, config },
+        "cv" => Command::Cv { files, written, config, split, misses },
         "bench" => {
             count("a judged file", 1)?;
             Command::Bench { file: files.remove(0) }

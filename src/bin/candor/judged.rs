@@ -6,10 +6,12 @@ use std::process::ExitCode;
 use candor::core::classifier::hanzi::to_traditional;
 use candor::core::classifier::model::{self, Example, Model, TrainConfig};
 use candor::core::classifier::{classify_with, features_of, Context};
-use candor::core::eval::{prompt_hash, read_judged, traditional_copies, Agreement, Class, JudgedRow};
-use candor::core::verdict::{classify_prompt, Outcome, Verdict};
+use candor::core::eval::{
+    prompt_hash, read_judged, read_written, traditional_copies, Agreement, Class, JudgedRow,
+};
+use candor::core::verdict::{classify_prompt, Label, Outcome, Verdict};
 
-use crate::args::Split;
+use crate::args::{Split, Written};
 use crate::{file_name, read};
 
 /// The judged files, each row tagged with its file, plus Traditional Chinese copies of
@@ -78,20 +80,40 @@ const CUT_CHARS: usize = 500;
 /// training split: 0.939 binary at full weight, 0.942 at 0.15, 0.943 with none, which
 /// reads the built-in demo's short Chinese answers as evasive). Then one example per
 /// phrase of the tables ([`phrase_examples`]).
-fn examples(rows: &[&JudgedRow]) -> Vec<Example> {
+fn examples(rows: &[&JudgedRow], written: &[JudgedRow], written_weight: f32) -> Vec<Example> {
     let mut out = Vec::new();
-    for r in rows {
+    let weighted = rows.iter().map(|r| (*r, 1.0)).chain(written.iter().map(|r| (r, written_weight)));
+    for (r, weight) in weighted {
         let Some(class) = r.class() else { continue };
         let (response, reasoning) = r.answer();
         let (reasoning, prompt) = (reasoning.as_deref(), Some(r.prompt.as_str()));
-        out.push((features_of(&response, reasoning, prompt), class as usize, 1.0));
+        out.push((features_of(&response, reasoning, prompt), class as usize, weight));
         if response.len() > 1200 {
             let cut = response.char_indices().nth(CUT_CHARS).map_or(response.len(), |(i, _)| i);
-            out.push((features_of(&response[..cut], reasoning, prompt), class as usize, CUT_WEIGHT));
+            out.push((features_of(&response[..cut], reasoning, prompt), class as usize, CUT_WEIGHT * weight));
         }
     }
     out.extend(phrase_examples());
     out
+}
+
+/// The replies of the written files that the text model learns from (they hold Traditional
+/// Chinese of their own, so they get no converted copies). Replies written as platform
+/// blocks are left out: most of them are an answer cut short by a notice, whose text is the
+/// answer's, and the retraction and notice rules decide those, not the text model. Trained
+/// on as refusals, they taught it that answers in those languages refuse: a one-sentence
+/// German answer on 1989 was read as refusing (83%).
+fn written_files(written: &Written) -> Result<Vec<JudgedRow>, ExitCode> {
+    let mut rows = Vec::new();
+    for path in &written.files {
+        let text = read(path)?;
+        let file = read_written(&text).map_err(|e| {
+            eprintln!("candor: {path}: {e}");
+            ExitCode::FAILURE
+        })?;
+        rows.extend(file.into_iter().filter(|w| w.expect != Label::Blocked).map(|w| w.row));
+    }
+    Ok(rows)
 }
 
 /// One example per refusal, lecturing, ignorance, canned-line and notice phrase of the
@@ -128,13 +150,13 @@ fn phrase_examples() -> Vec<Example> {
 const OTHER_PHRASE_WEIGHT: f32 = 0.6;
 
 /// `candor train`: the text model from the training split, written to `out`.
-pub fn train(files: &[String], out: Option<&str>, cfg: &TrainConfig) -> ExitCode {
-    let rows = match judged_files(files) {
-        Ok(r) => r,
-        Err(code) => return code,
+pub fn train(files: &[String], written: &Written, out: Option<&str>, cfg: &TrainConfig) -> ExitCode {
+    let (rows, extra) = match (judged_files(files), written_files(written)) {
+        (Ok(r), Ok(w)) => (r, w),
+        (Err(code), _) | (_, Err(code)) => return code,
     };
     let train_rows: Vec<&JudgedRow> = rows.iter().filter(|r| !r.held_out).collect();
-    let model = model::train(&examples(&train_rows), cfg);
+    let model = model::train(&examples(&train_rows, &extra, written.weight), cfg);
     let out = out.unwrap_or("static/model/verdict-v1.bin");
     let bytes = model.to_bytes();
     if let Err(e) = std::fs::write(out, &bytes) {
@@ -152,9 +174,10 @@ pub fn train(files: &[String], out: Option<&str>, cfg: &TrainConfig) -> ExitCode
         }
     }
     println!(
-        "wrote {out} ({} bytes) from {} judged rows of the training split",
+        "wrote {out} ({} bytes) from {} judged rows of the training split and {} written replies",
         bytes.len(),
-        train_rows.len()
+        train_rows.len(),
+        extra.len()
     );
     print!("HELD OUT (prompts never trained on):\n{}\n", held.report());
     print!("TRAINING SPLIT (in-sample, optimistic):\n{}", seen.report());
@@ -174,10 +197,16 @@ fn verdict_with(row: &JudgedRow, model: &Model) -> Verdict {
 /// `candor cv`: agreement held out by model, six folds; or, with `--split train`, five
 /// folds by prompt inside the training split, so settings and rules can be tuned (and
 /// their misses read) without ever looking at the held-out rows.
-pub fn cross_validate(files: &[String], cfg: &TrainConfig, split: Split, show_misses: bool) -> ExitCode {
-    let rows = match judged_files(files) {
-        Ok(r) => r,
-        Err(code) => return code,
+pub fn cross_validate(
+    files: &[String],
+    written: &Written,
+    cfg: &TrainConfig,
+    split: Split,
+    show_misses: bool,
+) -> ExitCode {
+    let (rows, extra) = match (judged_files(files), written_files(written)) {
+        (Ok(r), Ok(w)) => (r, w),
+        (Err(code), _) | (_, Err(code)) => return code,
     };
     let rows: Vec<&JudgedRow> = rows.iter().filter(|r| in_split(r, split)).collect();
     let mut models: Vec<&str> = rows.iter().map(|r| r.model.as_str()).collect();
@@ -203,7 +232,7 @@ pub fn cross_validate(files: &[String], cfg: &TrainConfig, split: Split, show_mi
     for fold in 0..folds {
         let train_rows: Vec<&JudgedRow> =
             rows.iter().zip(&folds_of).filter(|(_, f)| **f != fold).map(|(r, _)| *r).collect();
-        let model = model::train(&examples(&train_rows), cfg);
+        let model = model::train(&examples(&train_rows, &extra, written.weight), cfg);
         if !by_prompt {
             let held: Vec<&str> =
                 models.iter().enumerate().filter(|(i, _)| i % folds == fold).map(|(_, m)| *m).collect();

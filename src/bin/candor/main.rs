@@ -69,9 +69,11 @@ fn run(command: Command) -> ExitCode {
         Command::Help(Some(h)) => print!("usage:\n{h}"),
         Command::Classify => return classify::classify_stdin(),
         Command::Eval { files, split, misses } => return judged::eval(&files, split, misses),
-        Command::Train { files, out, config } => return judged::train(&files, out.as_deref(), &config),
-        Command::Cv { files, config, split, misses } => {
-            return judged::cross_validate(&files, &config, split, misses)
+        Command::Train { files, written, out, config } => {
+            return judged::train(&files, &written, out.as_deref(), &config)
+        }
+        Command::Cv { files, written, config, split, misses } => {
+            return judged::cross_validate(&files, &written, &config, split, misses)
         }
         Command::Bench { file } => return classify::bench(&file),
         Command::BenchBad => return classify::bench_bad(),

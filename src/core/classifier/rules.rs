@@ -252,18 +252,19 @@ fn bracketed_close(text: &str) -> Option<usize> {
     let text = text.trim_end();
     let line = text[text.rfind('\n')? + 1..].trim_start();
     let at = text.len() - line.len();
-    // The whole line in brackets, or a bracketed label opening it ("〔系統訊息〕此回答…").
+    // The whole line in brackets, or a bracketed label or sentence opening it ("〔系統訊息〕
+    // 此回答…", "[This reply was withdrawn by the service.] Please try another question.").
     let closes = |c: char| matches!(c, ']' | '\u{3011}' | '\u{3015}');
     let bracketed = line.starts_with(['[', '\u{3010}', '\u{3014}'])
-        && (line.ends_with(closes) || line.chars().take(16).any(closes));
+        && (line.ends_with(closes) || line.chars().take(80).any(closes));
     // Or a line that opens with a warning sign ("…and over the following months\n\n⚠️ This
     // reply was halted…").
     let signed = line.starts_with(WARNING_SIGNS);
     // The line before is a paragraph cut short, not a heading ("## 参考文献\n[此处列出文献]"
-    // is an essay's placeholder); a horizontal rule between the two is the platform's too.
+    // is an essay's placeholder); a horizontal rule between the two is the platform's too,
+    // whether drawn in Markdown ("---") or with dashes or box-drawing lines ("—", "────").
     let mut before = text[..at].trim_end();
-    let rule = last_line(before);
-    if rule.len() >= 3 && rule.chars().all(|c| matches!(c, '-' | '*' | '_')) {
+    if horizontal_rule(last_line(before)) {
         before = before[..line_start(before, before.len())].trim_end();
     }
     let last = last_line(before);
@@ -271,6 +272,16 @@ fn bracketed_close(text: &str) -> Option<usize> {
     // A line break stands between `before` and the line: the line starts after one.
     let cut_short = mid_sentence(before);
     ((bracketed || signed) && paragraph && line.chars().count() <= 200 && cut_short).then_some(at)
+}
+
+/// Whether a line is a horizontal rule: three or more of Markdown's `-`, `*` or `_`, or
+/// nothing but dashes and box-drawing lines (a lone "—" included).
+fn horizontal_rule(line: &str) -> bool {
+    let drawn =
+        |c: char| matches!(c, '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2500}'..='\u{2501}' | '\u{2550}');
+    !line.is_empty()
+        && (line.len() >= 3 && line.chars().all(|c| matches!(c, '-' | '*' | '_'))
+            || line.chars().all(|c| drawn(c) || c == '-') && line.chars().any(drawn))
 }
 
 /// Whether `text` (what stands before a closing refusal) stops mid-sentence at a line

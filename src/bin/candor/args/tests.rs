@@ -26,21 +26,33 @@ fn the_documented_command_lines_read_as_meant() {
         cmd(&["eval", "a.jsonl"]),
         Ok(Command::Eval { files: files(&["a.jsonl"]), split: Split::All, misses: false })
     );
-    // scripts/train-model.sh puts --out after the files.
+    // scripts/train-model.sh puts --written and --out after the files.
     assert_eq!(
-        cmd(&["train", "a.jsonl", "b.jsonl", "--out", "static/model/verdict-v1.bin"]),
+        cmd(&[
+            "train",
+            "a.jsonl",
+            "b.jsonl",
+            "--written",
+            "w1.jsonl",
+            "--written",
+            "w2.jsonl",
+            "--out",
+            "static/model/verdict-v1.bin"
+        ]),
         Ok(Command::Train {
             files: files(&["a.jsonl", "b.jsonl"]),
+            written: Written { files: files(&["w1.jsonl", "w2.jsonl"]), weight: WRITTEN_WEIGHT },
             out: Some("static/model/verdict-v1.bin".into()),
             config: TrainConfig::default()
         })
     );
-    let Ok(Command::Cv { files: f, config, split: Split::All, misses: false }) =
-        cmd(&["cv", "a.jsonl", "--epochs", "3", "--lr", "0.25", "--l2", "0"])
+    let Ok(Command::Cv { files: f, written, config, split: Split::All, misses: false }) =
+        cmd(&["cv", "a.jsonl", "--epochs", "3", "--lr", "0.25", "--l2", "0", "--written-weight", "0.5"])
     else {
         panic!("cv reads")
     };
     assert_eq!(f, files(&["a.jsonl"]));
+    assert_eq!(written, Written { files: Vec::new(), weight: 0.5 });
     assert_eq!((config.epochs, config.learning_rate, config.l2), (3, 0.25, 0.0));
     assert_eq!(config.deflection_weight, TrainConfig::default().deflection_weight);
     assert_eq!(cmd(&["bench", "dev.jsonl"]), Ok(Command::Bench { file: "dev.jsonl".into() }));
