@@ -71,7 +71,8 @@ const CUT_WEIGHT: f32 = 0.15;
 /// Where a long reply is cut for that example, in characters.
 const CUT_CHARS: usize = 500;
 
-/// Training examples: rows the judges labelled, in file order. Each long reply also gives
+/// Training examples: rows the judges labelled, in file order, then the written replies
+/// (`--written`, each counting `written_weight`). Each long reply also gives
 /// a second example cut to its opening, with the same label: the judged replies are mostly
 /// essays, and without it the model reads any short answer (the kind Candor's factual
 /// probes get) as evasive. That example counts for little ([`CUT_WEIGHT`]): an essay the
@@ -80,9 +81,19 @@ const CUT_CHARS: usize = 500;
 /// training split: 0.939 binary at full weight, 0.942 at 0.15, 0.943 with none, which
 /// reads the built-in demo's short Chinese answers as evasive). Then one example per
 /// phrase of the tables ([`phrase_examples`]).
-fn examples(rows: &[&JudgedRow], written: &[JudgedRow], written_weight: f32) -> Vec<Example> {
+fn examples(
+    rows: &[&JudgedRow],
+    written: &[JudgedRow],
+    written_weight: f32,
+    cfg: &TrainConfig,
+) -> Vec<Example> {
     let mut out = Vec::new();
-    let weighted = rows.iter().map(|r| (*r, 1.0)).chain(written.iter().map(|r| (r, written_weight)));
+    // The written replies hold the classes in about equal numbers, by design: the extra
+    // weight that makes up for the judges' rarest class is taken back out of them.
+    let written_weight = |r: &JudgedRow| {
+        written_weight / if r.class() == Some(Class::Deflection) { cfg.deflection_weight } else { 1.0 }
+    };
+    let weighted = rows.iter().map(|r| (*r, 1.0)).chain(written.iter().map(|r| (r, written_weight(r))));
     for (r, weight) in weighted {
         let Some(class) = r.class() else { continue };
         let (response, reasoning) = r.answer();
@@ -156,7 +167,7 @@ pub fn train(files: &[String], written: &Written, out: Option<&str>, cfg: &Train
         (Err(code), _) | (_, Err(code)) => return code,
     };
     let train_rows: Vec<&JudgedRow> = rows.iter().filter(|r| !r.held_out).collect();
-    let model = model::train(&examples(&train_rows, &extra, written.weight), cfg);
+    let model = model::train(&examples(&train_rows, &extra, written.weight, cfg), cfg);
     let out = out.unwrap_or("static/model/verdict-v1.bin");
     let bytes = model.to_bytes();
     if let Err(e) = std::fs::write(out, &bytes) {
@@ -232,7 +243,7 @@ pub fn cross_validate(
     for fold in 0..folds {
         let train_rows: Vec<&JudgedRow> =
             rows.iter().zip(&folds_of).filter(|(_, f)| **f != fold).map(|(r, _)| *r).collect();
-        let model = model::train(&examples(&train_rows, &extra, written.weight), cfg);
+        let model = model::train(&examples(&train_rows, &extra, written.weight, cfg), cfg);
         if !by_prompt {
             let held: Vec<&str> =
                 models.iter().enumerate().filter(|(i, _)| i % folds == fold).map(|(_, m)| *m).collect();
