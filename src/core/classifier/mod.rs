@@ -391,10 +391,10 @@ fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>, questio
         confidence = 0.6 + 0.05 * (named.min(7) as f32 - 3.0);
         rule = Some("specific facts");
     }
-    let asked = question.is_some_and(asks);
-    // A deflection only when it answers a question with a fact the official line leaves
-    // out: short replies in the state's voice to requests for essays name laws and
-    // programmes as specifics of their own.
+    // A deflection only when it answers a question (or a prompt not given, as below) with a
+    // fact the official line leaves out: short replies in the state's voice to requests for
+    // essays name laws and programmes as specifics of their own.
+    let asked = question.is_none_or(asks);
     let deflects_with_facts = label == Label::Deflected && asked && r.critical >= 1;
     if (label == Label::Refused || deflects_with_facts) && states_facts(r) {
         signals.push(Signal::note(
@@ -411,7 +411,7 @@ fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>, questio
     // A reply of a few words is read as an answer to a question, or to a prompt not given
     // (`candor classify` without one): nothing in it refuses, and a request for an essay
     // is the only prompt to which a line is evasive.
-    if label != Label::Answered && question.is_none_or(asks) && terse_answer(r) {
+    if label != Label::Answered && asked && terse_answer(r) {
         signals.clear();
         signals.push(Signal::note(
             SignalKind::TerseAnswer,
