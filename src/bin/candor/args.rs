@@ -129,7 +129,7 @@ pub const HELP: &[Help] = &[
     },
     Help {
         name: "train",
-        synopsis: "candor train FILE… [--out PATH] [--written FILE]… [--epochs N] [--lr X] [--l2 X] [--deflection-weight X]",
+        synopsis: "candor train FILE… [--out PATH] [--written FILE]… [--epochs N] [--lr X] [--l2 X] [--deflection-weight X] [--runs N]",
         about: "train the text model on the training split of judged files (default out:\n\
                 static/model/verdict-v1.bin); prints held-out and training-split agreement;\n\
                 --written adds replies written for training ({\"prompt\", \"response\", \"expect\"}\n\
@@ -138,7 +138,7 @@ pub const HELP: &[Help] = &[
     },
     Help {
         name: "cv",
-        synopsis: "candor cv FILE… [--split all|train] [--misses] [--written FILE]… [--epochs N] [--lr X] [--l2 X] [--deflection-weight X]",
+        synopsis: "candor cv FILE… [--split all|train] [--misses] [--written FILE]… [--epochs N] [--lr X] [--l2 X] [--deflection-weight X] [--runs N]",
         about: "agreement held out by model: train without a sixth of the models, judge those;\n\
                 --split train: five folds by prompt inside the training split, for tuning\n\
                 without reading the held-out rows (--misses lists disagreements on stderr)",
@@ -347,6 +347,7 @@ fn subcommand(help: &'static Help, p: &mut lexopt::Parser) -> Result<Command, le
             Long("lr") if takes_training => config.learning_rate = p.value()?.parse()?,
             Long("l2") if takes_training => config.l2 = p.value()?.parse()?,
             Long("deflection-weight") if takes_training => config.deflection_weight = p.value()?.parse()?,
+            Long("runs") if takes_training => config.runs = p.value()?.parse()?,
             Long("written") if takes_training => written.files.push(p.value()?.string()?),
             Long("written-weight") if takes_training => written.weight = p.value()?.parse()?,
             Long("format") if name == "report" => {

@@ -46,14 +46,25 @@ fn the_documented_command_lines_read_as_meant() {
             config: TrainConfig::default()
         })
     );
-    let Ok(Command::Cv { files: f, written, config, split: Split::All, misses: false }) =
-        cmd(&["cv", "a.jsonl", "--epochs", "3", "--lr", "0.25", "--l2", "0", "--written-weight", "0.5"])
-    else {
+    let Ok(Command::Cv { files: f, written, config, split: Split::All, misses: false }) = cmd(&[
+        "cv",
+        "a.jsonl",
+        "--epochs",
+        "3",
+        "--lr",
+        "0.25",
+        "--l2",
+        "0",
+        "--written-weight",
+        "0.5",
+        "--runs",
+        "2",
+    ]) else {
         panic!("cv reads")
     };
     assert_eq!(f, files(&["a.jsonl"]));
     assert_eq!(written, Written { files: Vec::new(), weight: 0.5 });
-    assert_eq!((config.epochs, config.learning_rate, config.l2), (3, 0.25, 0.0));
+    assert_eq!((config.epochs, config.learning_rate, config.l2, config.runs), (3, 0.25, 0.0, 2));
     assert_eq!(config.deflection_weight, TrainConfig::default().deflection_weight);
     assert_eq!(cmd(&["bench", "dev.jsonl"]), Ok(Command::Bench { file: "dev.jsonl".into() }));
     assert_eq!(cmd(&["bench-bad"]), Ok(Command::BenchBad));
