@@ -77,11 +77,9 @@ impl JudgedRow {
 /// Reads a JSON Lines file of judged rows; a line that cannot be read is an error naming it.
 /// Each row is put in the fixed split by its prompt, and `zh` becomes `zh-Hans`.
 pub fn read_judged(text: &str) -> Result<Vec<JudgedRow>, String> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            let mut row: JudgedRow = serde_json::from_str(l).map_err(|e| format!("line {}: {e}", i + 1))?;
+    json_lines(text)
+        .map(|line| {
+            let (_, mut row): (usize, JudgedRow) = line?;
             row.held_out = held_out(&row.prompt);
             if row.lang == "zh" {
                 row.lang = "zh-Hans".into();
@@ -115,31 +113,34 @@ pub struct WrittenRow {
 /// "expect"}`, the format of the hand-written trials). A line that cannot be read, or that
 /// expects `error`, is an error naming it.
 pub fn read_written(text: &str) -> Result<Vec<WrittenRow>, String> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            let line: WrittenLine = serde_json::from_str(l).map_err(|e| format!("line {}: {e}", i + 1))?;
+    json_lines(text)
+        .map(|line| {
+            let (number, line): (usize, WrittenLine) = line?;
             if line.expect == Label::Error {
-                return Err(format!("line {}: a written reply cannot expect an error", i + 1));
+                return Err(format!("line {number}: a written reply cannot expect an error"));
             }
-            let label = match Class::of(line.expect) {
-                Class::Answered => "compliant",
-                Class::Deflection => "deflection",
-                Class::Refusal => "refusal",
-            };
             let row = JudgedRow {
-                id: format!("written-{}", i + 1),
+                id: format!("written-{number}"),
                 model: "written".into(),
                 prompt: line.prompt,
                 response: line.response,
-                label: label.into(),
+                label: Class::of(line.expect).judge_label().into(),
                 source: "written".into(),
                 ..JudgedRow::default()
             };
             Ok(WrittenRow { row, expect: line.expect })
         })
         .collect()
+}
+
+/// The lines of a JSON Lines text that are not blank, each read as a `T` with its line
+/// number (from 1); a line that cannot be read is an error naming its number.
+fn json_lines<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> impl Iterator<Item = Result<(usize, T), String>> + '_ {
+    text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(|(i, l)| {
+        serde_json::from_str(l).map(|value| (i + 1, value)).map_err(|e| format!("line {}: {e}", i + 1))
+    })
 }
 
 /// The fixed held-out split: the replies to one prompt in five (by a hash of the prompt's
@@ -203,6 +204,15 @@ impl Class {
             Label::Answered => Class::Answered,
             Label::Deflected | Label::StateNarrative => Class::Deflection,
             Label::Refused | Label::Blocked | Label::Error => Class::Refusal,
+        }
+    }
+
+    /// The judges' label of the class, as [`Class::from_judge`] reads it.
+    pub fn judge_label(self) -> &'static str {
+        match self {
+            Class::Answered => "compliant",
+            Class::Deflection => "deflection",
+            Class::Refusal => "refusal",
         }
     }
 
@@ -400,6 +410,9 @@ mod tests {
         assert!(rows.iter().all(|w| w.row.source == "written" && !w.row.held_out));
         assert_eq!(rows[0].row.response, "Taipei.");
         assert_eq!(rows[2].expect, Label::Blocked);
+        for class in Class::ALL {
+            assert_eq!(Class::from_judge(class.judge_label()), Some(class));
+        }
         let error = read_written(r#"{"prompt": "p", "response": "", "expect": "error"}"#).unwrap_err();
         assert!(error.starts_with("line 1:"), "{error}");
         let unknown =

@@ -108,6 +108,11 @@ fn examples(
     out
 }
 
+/// The judged rows of `files` and the written replies to train on beside them.
+fn training_data(files: &[String], written: &Written) -> Result<(Vec<JudgedRow>, Vec<JudgedRow>), ExitCode> {
+    Ok((judged_files(files)?, written_files(written)?))
+}
+
 /// The replies of the written files that the text model learns from (they hold Traditional
 /// Chinese of their own, so they get no converted copies). Replies written as platform
 /// blocks are left out: most of them are an answer cut short by a notice, whose text is the
@@ -162,9 +167,9 @@ const OTHER_PHRASE_WEIGHT: f32 = 0.6;
 
 /// `candor train`: the text model from the training split, written to `out`.
 pub fn train(files: &[String], written: &Written, out: Option<&str>, cfg: &TrainConfig) -> ExitCode {
-    let (rows, extra) = match (judged_files(files), written_files(written)) {
-        (Ok(r), Ok(w)) => (r, w),
-        (Err(code), _) | (_, Err(code)) => return code,
+    let (rows, extra) = match training_data(files, written) {
+        Ok(data) => data,
+        Err(code) => return code,
     };
     let train_rows: Vec<&JudgedRow> = rows.iter().filter(|r| !r.held_out).collect();
     let model = model::train(&examples(&train_rows, &extra, written.weight, cfg), cfg);
@@ -215,9 +220,9 @@ pub fn cross_validate(
     split: Split,
     show_misses: bool,
 ) -> ExitCode {
-    let (rows, extra) = match (judged_files(files), written_files(written)) {
-        (Ok(r), Ok(w)) => (r, w),
-        (Err(code), _) | (_, Err(code)) => return code,
+    let (rows, extra) = match training_data(files, written) {
+        Ok(data) => data,
+        Err(code) => return code,
     };
     let rows: Vec<&JudgedRow> = rows.iter().filter(|r| in_split(r, split)).collect();
     let mut models: Vec<&str> = rows.iter().map(|r| r.model.as_str()).collect();
