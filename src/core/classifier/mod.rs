@@ -379,7 +379,17 @@ fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>, questio
     // Chinese writes names without capitals, so only its figures and the facts the official
     // line leaves out are seen: two are as telling as three in a Latin script.
     let enough = if r.lang.is_chinese() { 2 } else { 3 };
-    if label != Label::Answered && r.scan.chars < 1200 && hedges <= 1 && p[class] < 0.7 && named >= enough {
+    // Not when the reply speaks the official line itself and states nothing it leaves out:
+    // then its figures are the state's ("life expectancy rose from 35.5 to 72.19 years"),
+    // put in place of what was asked.
+    let states_line = !r.own_formulas.is_empty() && r.critical == 0;
+    if label != Label::Answered
+        && r.scan.chars < 1200
+        && hedges <= 1
+        && p[class] < 0.7
+        && named >= enough
+        && !states_line
+    {
         signals.push(Signal::note(
             SignalKind::SpecificFacts,
             Field::Content,
