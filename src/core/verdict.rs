@@ -12,8 +12,12 @@ use crate::core::classifier::classify_text;
 pub use crate::core::classifier::evidence::{Field, Label, Signal, SignalKind, Verdict};
 use crate::core::classifier::phrases::BLOCK_MESSAGES;
 pub use crate::core::classifier::Context;
+use crate::core::dialect::openai::parse_chat_response;
+use crate::core::dialect::wire::error_value_message;
 use crate::core::dialect::{DialectError, Reply};
+use crate::core::http::HttpResponse;
 use crate::core::pack::Probe;
+use serde_json::Value;
 
 /// What came back for one probe: a reply, or a failure.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -71,8 +75,53 @@ pub fn classify_in(outcome: &Outcome, ctx: &Context) -> Verdict {
             confidence: 1.0,
             signals: vec![field_signal(SignalKind::Unreadable, Field::Status, e.to_string())],
         },
-        Outcome::Reply { reply, cut_short } => classify_reply(reply, cut_short.as_deref(), ctx),
+        Outcome::Reply { reply, cut_short } => match raw_response(&reply.content) {
+            Some(inner) => {
+                let mut v = classify_in(&inner, ctx);
+                // Spans point into the text inside the JSON, not into the reply as shown: the
+                // reasons quote what they found.
+                for s in &mut v.signals {
+                    s.span = None;
+                }
+                v.signals.push(field_signal(
+                    SignalKind::RawApiResponse,
+                    Field::Content,
+                    "The reply's text is a provider's raw API response (JSON), read as that response".into(),
+                ));
+                v
+            }
+            None => classify_reply(reply, cut_short.as_deref(), ctx),
+        },
     }
+}
+
+/// A provider's raw chat-completions response object written as the reply's text, by a
+/// proxy or a service that passes the body through, or by a tool that saved it so: the
+/// outcome it stands for. A body with choices is read by the parser of live replies (so
+/// `"finish_reason": "content_filter"` is a platform block); one with only an `error` is a
+/// reply that carries that error (a moderation message in it is a block, anything else an
+/// error). Any other text, JSON or not, is the reply itself.
+fn raw_response(content: &str) -> Option<Outcome> {
+    let text = content.trim();
+    if !(text.starts_with('{') && text.ends_with('}')) {
+        return None;
+    }
+    let value: Value = serde_json::from_str(text).ok()?;
+    let object = value.as_object()?;
+    if object.get("choices").and_then(Value::as_array).is_some_and(|c| !c.is_empty()) {
+        let resp = HttpResponse { status: 200, headers: Vec::new(), body: text.to_owned() };
+        return Some(match parse_chat_response(&resp) {
+            Ok(reply) => Outcome::Reply { reply, cut_short: None },
+            Err(e) => Outcome::Dialect(e),
+        });
+    }
+    let error = object.get("error").filter(|e| !e.is_null())?;
+    let mut message = error_value_message(error).unwrap_or_else(|| error.to_string());
+    // DashScope's `data_inspection_failed` names the block in its code, not its message.
+    if let Some(code) = error.get("code").and_then(Value::as_str).filter(|c| !message.contains(*c)) {
+        message = format!("{message} ({code})");
+    }
+    Some(Outcome::Reply { reply: Reply { error: Some(message), ..Reply::default() }, cut_short: None })
 }
 
 fn classify_http_error(status: u16, message: &str, body: &str) -> Verdict {

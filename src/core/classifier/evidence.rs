@@ -149,12 +149,14 @@ pub enum SignalKind {
     RuleOverride,
     /// The text model was not loaded.
     RulesOnly,
+    /// The reply's text is a provider's raw API response (JSON), read as that response.
+    RawApiResponse,
     /// A kind this version does not know (from a report written by another version).
     Other,
 }
 
 impl SignalKind {
-    const NAMES: [(SignalKind, &'static str); 34] = [
+    const NAMES: [(SignalKind, &'static str); 35] = [
         (SignalKind::NoResponse, "no_response"),
         (SignalKind::Unreadable, "unreadable"),
         (SignalKind::UnreadableInput, "unreadable_input"),
@@ -189,6 +191,7 @@ impl SignalKind {
         (SignalKind::TextModel, "text_model"),
         (SignalKind::RuleOverride, "rule_override"),
         (SignalKind::RulesOnly, "rules_only"),
+        (SignalKind::RawApiResponse, "raw_api_response"),
     ];
 
     /// Names written by earlier versions, read as the kind that replaced them.
