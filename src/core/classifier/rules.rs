@@ -671,14 +671,16 @@ fn clause_end(text: &str, at: usize) -> usize {
 
 /// Whether an attribution word ("claims", 称) stands in `text` as whole words.
 ///
-/// "Claims" as a noun ("Claims of genocide are lies") is what is denied, not someone saying
-/// so: followed by "of" or "about", it attributes nothing.
+/// "Claims" as a noun ("Claims of genocide are lies", "claims such as 'organ harvesting' are
+/// rumours") is what is denied, not someone saying so: followed by "of", "about" or "such
+/// as", it attributes nothing.
 fn attributed(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     phrases::tables().attributions.iter().any(|a| {
         lower.match_indices(a.as_str()).any(|(i, m)| {
             let rest = &lower[i + m.len()..];
-            let noun = a.starts_with("claim") && (rest.starts_with(" of ") || rest.starts_with(" about "));
+            let noun = a.starts_with("claim")
+                && (rest.starts_with(" of ") || rest.starts_with(" about ") || rest.starts_with(" such as "));
             whole_words(&lower, i, i + m.len()) && !noun
         })
     })
