@@ -435,6 +435,12 @@ fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>, questio
     if let (Some(rule), true) = (rule, from_model) {
         signals.push(override_note(rule, &p));
     }
+    // The model's evasive class holds the official line too: a reply it reads as evasive
+    // that speaks a formula of the line in its own voice, and states nothing the line leaves
+    // out, is the line (its formulas are noted as evidence).
+    if label == Label::Deflected && !r.own_formulas.is_empty() && r.critical == 0 {
+        label = Label::StateNarrative;
+    }
     if label == Label::Deflected {
         signals.extend(rules::hedge_signals(r));
     }
