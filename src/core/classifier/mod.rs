@@ -382,7 +382,8 @@ fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>, questio
     // Not when the reply speaks the official line itself and states nothing it leaves out:
     // then its figures are the state's ("life expectancy rose from 35.5 to 72.19 years"),
     // put in place of what was asked.
-    let states_line = !r.own_formulas.is_empty() && r.critical == 0;
+    let markers = r.scan.of_table(Table::Marker).count();
+    let states_line = (!r.own_formulas.is_empty() || markers >= 2) && r.critical == 0;
     if label != Label::Answered
         && r.scan.chars < 1200
         && hedges <= 1
