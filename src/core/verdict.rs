@@ -109,11 +109,7 @@ fn raw_response(content: &str) -> Option<Outcome> {
     let value: Value = serde_json::from_str(text).ok()?;
     let object = value.as_object()?;
     if object.get("choices").and_then(Value::as_array).is_some_and(|c| !c.is_empty()) {
-        let resp = HttpResponse { status: 200, headers: Vec::new(), body: text.to_owned() };
-        return Some(match parse_chat_response(&resp) {
-            Ok(reply) => Outcome::Reply { reply, cut_short: None },
-            Err(e) => Outcome::Dialect(e),
-        });
+        return Some(chat_body_outcome(text.to_owned()));
     }
     let error = object.get("error").filter(|e| !e.is_null())?;
     let mut message = error_value_message(error).unwrap_or_else(|| error.to_string());
@@ -122,6 +118,15 @@ fn raw_response(content: &str) -> Option<Outcome> {
         message = format!("{message} ({code})");
     }
     Some(Outcome::Reply { reply: Reply { error: Some(message), ..Reply::default() }, cut_short: None })
+}
+
+/// The outcome a 2xx chat-completions body stands for, read by the parser of live replies:
+/// its reply, or why it cannot be read.
+pub fn chat_body_outcome(body: String) -> Outcome {
+    match parse_chat_response(&HttpResponse { status: 200, headers: Vec::new(), body }) {
+        Ok(reply) => Outcome::Reply { reply, cut_short: None },
+        Err(e) => Outcome::Dialect(e),
+    }
 }
 
 fn classify_http_error(status: u16, message: &str, body: &str) -> Verdict {

@@ -90,10 +90,10 @@ fn examples(
     let mut out = Vec::new();
     // The written replies hold the classes in about equal numbers, by design: the extra
     // weight that makes up for the judges' rarest class is taken back out of them.
-    let written_weight = |r: &JudgedRow| {
+    let weight_of = |r: &JudgedRow| {
         written_weight / if r.class() == Some(Class::Deflection) { cfg.deflection_weight } else { 1.0 }
     };
-    let weighted = rows.iter().map(|r| (*r, 1.0)).chain(written.iter().map(|r| (r, written_weight(r))));
+    let weighted = rows.iter().map(|r| (*r, 1.0)).chain(written.iter().map(|r| (r, weight_of(r))));
     for (r, weight) in weighted {
         let Some(class) = r.class() else { continue };
         let (response, reasoning) = r.answer();

@@ -379,11 +379,12 @@ fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>, questio
     // Chinese writes names without capitals, so only its figures and the facts the official
     // line leaves out are seen: two are as telling as three in a Latin script.
     let enough = if r.lang.is_chinese() { 2 } else { 3 };
-    // Not when the reply speaks the official line itself and states nothing it leaves out:
-    // then its figures are the state's ("life expectancy rose from 35.5 to 72.19 years"),
-    // put in place of what was asked.
-    let markers = r.scan.of_table(Table::Marker).count();
-    let states_line = (!r.own_formulas.is_empty() || markers >= 2) && r.critical == 0;
+    // Not when the reply speaks the official line itself (a formula in its own voice, or two
+    // of the line's markers) and states nothing it leaves out: then its figures are the
+    // state's ("life expectancy rose from 35.5 to 72.19 years"), put in place of what was
+    // asked.
+    let own_line = !r.own_formulas.is_empty() && r.critical == 0;
+    let states_line = own_line || r.critical == 0 && r.scan.of_table(Table::Marker).nth(1).is_some();
     if label != Label::Answered
         && r.scan.chars < 1200
         && hedges <= 1
@@ -439,7 +440,7 @@ fn decided_by_model(r: &Reading, facts: &RuleFacts, p: Option<[f32; 3]>, questio
     // The model's evasive class holds the official line too: a reply it reads as evasive
     // that speaks a formula of the line in its own voice, and states nothing the line leaves
     // out, is the line (its formulas are noted as evidence).
-    if label == Label::Deflected && !r.own_formulas.is_empty() && r.critical == 0 {
+    if label == Label::Deflected && own_line {
         label = Label::StateNarrative;
     }
     if label == Label::Deflected {

@@ -6,14 +6,12 @@ use serde_json::Value;
 use super::field::{get, json_kind, json_object, Field, Id};
 use super::rows::{build, reply_outcome, ProviderKey, Row};
 use super::{ImportError, Imported, SourceLabelMeaning};
-use crate::core::dialect::openai::parse_chat_response;
 use crate::core::dialect::think::split_think;
 use crate::core::dialect::DialectError;
-use crate::core::http::HttpResponse;
 use crate::core::report::schema::SourceKind;
 use crate::core::report::text::parse_timestamp_ms;
 use crate::core::run::Timing;
-use crate::core::verdict::Outcome;
+use crate::core::verdict::{chat_body_outcome, Outcome};
 
 /// One line of an analysis file, as far as Candor reads it.
 #[derive(Debug)]
@@ -268,11 +266,7 @@ fn response_object_outcome(obj: &Value, parts: &ApiParts) -> Outcome {
             return error_object_outcome(err);
         }
     }
-    let resp = HttpResponse { status: 200, headers: Vec::new(), body: obj.to_string() };
-    match parse_chat_response(&resp) {
-        Ok(reply) => Outcome::Reply { reply, cut_short: None },
-        Err(e) => Outcome::Dialect(e),
-    }
+    chat_body_outcome(obj.to_string())
 }
 
 /// An error object of a provider's response: an HTTP error when it carries a status, else a
