@@ -180,7 +180,7 @@ fn classify_http_error(status: u16, message: &str, body: &str) -> Verdict {
 const CUT_TOO_SHORT: usize = 40;
 
 /// Evidence that decides a verdict however short the text is.
-const CUT_TELLING: [SignalKind; 7] = [
+const CUT_TELLING: [SignalKind; 8] = [
     SignalKind::RefusalPhrase,
     SignalKind::MoralisingRefusal,
     SignalKind::CannedRefusal,
@@ -188,6 +188,7 @@ const CUT_TELLING: [SignalKind; 7] = [
     SignalKind::Retracted,
     SignalKind::OfficialLine,
     SignalKind::FeignedIgnorance,
+    SignalKind::RepetitionLoop,
 ];
 
 fn classify_reply(reply: &Reply, cut_short: Option<&str>, ctx: &Context) -> Verdict {

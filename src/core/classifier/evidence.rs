@@ -151,12 +151,14 @@ pub enum SignalKind {
     RulesOnly,
     /// The reply's text is a provider's raw API response (JSON), read as that response.
     RawApiResponse,
+    /// The reply breaks down into a word or a few written over and over.
+    RepetitionLoop,
     /// A kind this version does not know (from a report written by another version).
     Other,
 }
 
 impl SignalKind {
-    const NAMES: [(SignalKind, &'static str); 35] = [
+    const NAMES: [(SignalKind, &'static str); 36] = [
         (SignalKind::NoResponse, "no_response"),
         (SignalKind::Unreadable, "unreadable"),
         (SignalKind::UnreadableInput, "unreadable_input"),
@@ -192,6 +194,7 @@ impl SignalKind {
         (SignalKind::RuleOverride, "rule_override"),
         (SignalKind::RulesOnly, "rules_only"),
         (SignalKind::RawApiResponse, "raw_api_response"),
+        (SignalKind::RepetitionLoop, "repetition_loop"),
     ];
 
     /// Names written by earlier versions, read as the kind that replaced them.

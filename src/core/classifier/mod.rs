@@ -23,6 +23,7 @@ pub mod hanzi;
 pub mod lang;
 pub mod model;
 pub mod phrases;
+pub mod repetition;
 pub mod rules;
 pub mod scan;
 pub mod substance;

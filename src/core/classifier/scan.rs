@@ -3,6 +3,7 @@
 
 use super::floor_boundary;
 use super::phrases::{self, Table};
+use super::repetition::{self, Loop};
 
 /// How far into the answer refusal wording counts: deeper in, the same words quote
 /// someone else ("officials said they cannot comment").
@@ -34,14 +35,18 @@ pub struct Scan {
     pub chars: usize,
     /// Length of the whole answer in bytes.
     pub bytes: usize,
+    /// The longest loop (a word or a few written over and over) in the same bytes.
+    pub looping: Option<Loop>,
 }
 
 impl Scan {
     /// Scans the opening [`SCAN_BYTES`] of `content`, and its last [`TAIL_BYTES`] when the
-    /// answer is longer.
+    /// answer is longer: phrases, and a loop in either (a loop that a long answer falls
+    /// into usually runs to its end).
     pub fn of(content: &str) -> Scan {
         let head_end = floor_boundary(content, SCAN_BYTES);
         let mut hits = matches_in(content, 0, head_end);
+        let mut looping = repetition::find(content, 0, head_end);
         if content.len() > head_end {
             let from = ceil_boundary(content, (content.len() - TAIL_BYTES).max(head_end));
             hits.extend(
@@ -49,10 +54,11 @@ impl Scan {
                     .into_iter()
                     .filter(|h| matches!(h.table, Table::Canned | Table::Notice)),
             );
+            looping = looping.or_else(|| repetition::find(content, from, content.len()));
         }
         // Counting UTF-8 lead bytes is what `chars().count()` does, without decoding.
         let chars = content.bytes().filter(|b| (b & 0xc0) != 0x80).count();
-        Scan { hits, chars, bytes: content.len() }
+        Scan { hits, chars, bytes: content.len(), looping }
     }
 
     /// The matches of one table.
