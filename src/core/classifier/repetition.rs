@@ -28,7 +28,7 @@ pub struct Loop {
 /// One word: its hash (ASCII case folded), where it stands, and how many letters it has.
 /// A line break or a table's `|` is a token without letters, which equals nothing, so a
 /// loop stays in a line and a table's row of equal cells is not one.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Token {
     hash: u64,
     start: usize,
@@ -36,71 +36,190 @@ struct Token {
     letters: usize,
 }
 
-/// Whether `c` is a word of its own: Han characters and kana are written without spaces.
-fn stands_alone(c: char) -> bool {
-    matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff)
+const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn mix(hash: u64, unit: u32) -> u64 {
+    (hash ^ u64::from(unit)).wrapping_mul(0x100_0000_01b3)
 }
 
-fn tokens(text: &str, from: usize, to: usize) -> Vec<Token> {
-    const SEED: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut out = Vec::new();
-    let mut current: Option<Token> = None;
-    for (i, c) in text[from..to].char_indices() {
-        let at = from + i;
-        let next = at + c.len_utf8();
-        if c.is_alphanumeric() && !stands_alone(c) {
-            let folded = u64::from(u32::from(c.to_ascii_lowercase()));
-            let t = current.get_or_insert(Token { hash: SEED, start: at, end: at, letters: 0 });
-            t.hash = (t.hash ^ folded).wrapping_mul(0x100_0000_01b3);
-            t.end = next;
-            t.letters += 1;
-            continue;
+/// The tokens seen so far (the last few of them) and, for each unit length, the run of
+/// tokens that equal the token that many places before them. One pass, no allocation:
+/// every reply pays for this, most of them without a loop.
+#[derive(Default)]
+struct Finder {
+    /// The last tokens, by position modulo the ring's length.
+    ring: [Token; 8],
+    seen: usize,
+    /// Per unit length `k` (index `k - 1`): how many tokens in a row equal the one `k` before.
+    run: [usize; UNIT_WORDS],
+    /// Per unit length: the current run's first unit (start, end, letters, all one word).
+    unit: [(usize, usize, usize, bool); UNIT_WORDS],
+    /// Per unit length: the end of the current run's last whole repetition.
+    end: [usize; UNIT_WORDS],
+    /// The loop covering most tokens so far, with that count.
+    best: Option<(usize, Loop)>,
+}
+
+impl Finder {
+    fn push(&mut self, t: Token) {
+        let i = self.seen;
+        // Most words equal none of the few before them, and most of the time no run is
+        // open: then there is nothing to do but remember the word.
+        let quiet = self.run == [0; UNIT_WORDS]
+            && (1..=UNIT_WORDS.min(i)).all(|k| self.ring[(i - k) % 8].hash != t.hash);
+        if quiet {
+            self.ring[i % 8] = t;
+            self.seen += 1;
+            return;
         }
-        out.extend(current.take());
-        if stands_alone(c) {
-            let hash = (SEED ^ u64::from(u32::from(c))).wrapping_mul(0x100_0000_01b3);
-            out.push(Token { hash, start: at, end: next, letters: 2 });
-        } else if matches!(c, '\n' | '|') {
-            out.push(Token { hash: 0, start: at, end: next, letters: 0 });
+        for k in 1..=UNIT_WORDS.min(i) {
+            let before = &self.ring[(i - k) % 8];
+            if before.hash == t.hash && t.letters > 0 && before.letters > 0 {
+                if self.run[k - 1] == 0 {
+                    // The run starts: its unit is the `k` tokens before this one.
+                    let first = &self.ring[(i - k) % 8];
+                    let last = &self.ring[(i - 1) % 8];
+                    let letters = (i - k..i).map(|j| self.ring[j % 8].letters).sum();
+                    let one_word = (i - k..i).all(|j| self.ring[j % 8].hash == first.hash);
+                    self.unit[k - 1] = (first.start, last.end, letters, one_word);
+                }
+                self.run[k - 1] += 1;
+                if self.run[k - 1].is_multiple_of(k) {
+                    self.end[k - 1] = t.end;
+                }
+            } else if self.run[k - 1] > 0 {
+                self.close(k);
+            }
         }
+        self.ring[i % 8] = t;
+        self.seen += 1;
     }
-    out.extend(current);
-    out
+
+    /// Ends the run of unit length `k`, keeping it if it is a loop.
+    fn close(&mut self, k: usize) {
+        let run = std::mem::take(&mut self.run[k - 1]);
+        let repeats = run / k + 1;
+        let (start, unit_end, letters, one_word) = self.unit[k - 1];
+        let covered = run + k;
+        if repeats < LOOP_REPEATS
+            || letters < UNIT_LETTERS
+            || k > 1 && one_word
+            || self.best.is_some_and(|(c, _)| c >= covered)
+        {
+            return;
+        }
+        self.best = Some((covered, Loop { start, end: self.end[k - 1], unit_end, repeats }));
+    }
+
+    fn finish(mut self) -> Option<Loop> {
+        for k in 1..=UNIT_WORDS {
+            self.close(k);
+        }
+        self.best.map(|(_, l)| l)
+    }
 }
 
 /// The longest loop in `text[from..to]` (byte offsets on character boundaries): a unit of
 /// one to four words, with at least four letters and not one word doubled, written at
 /// least [`LOOP_REPEATS`] times in a row.
 pub fn find(text: &str, from: usize, to: usize) -> Option<Loop> {
-    let toks = tokens(text, from, to);
-    let same = |a: usize, b: usize| toks[a].hash == toks[b].hash && toks[a].letters > 0;
-    let mut best: Option<(usize, Loop)> = None;
-    for k in 1..=UNIT_WORDS {
-        // `run`: how many tokens in a row, ending at `i`, equal the token `k` before them.
-        let mut run = 0;
-        for i in k..toks.len() {
-            run = if same(i, i - k) { run + 1 } else { 0 };
-            let repeats = run / k + 1;
-            let ends_run = i + 1 == toks.len() || !same(i + 1, i + 1 - k);
-            if !ends_run || repeats < LOOP_REPEATS {
-                continue;
+    let bytes = text.as_bytes();
+    let mut finder = Finder::default();
+    // The word being read: its hash, first byte and letters (none while `letters` is 0).
+    let (mut hash, mut start, mut letters) = (SEED, 0, 0);
+    let mut at = from;
+    while at < to {
+        let b = bytes[at];
+        if b.is_ascii_alphanumeric() {
+            if letters == 0 {
+                (hash, start) = (SEED, at);
             }
-            let first = i + 1 - run - k;
-            let unit = &toks[first..first + k];
-            let letters: usize = unit.iter().map(|t| t.letters).sum();
-            let doubled = k > 1 && unit.iter().all(|t| t.hash == unit[0].hash);
-            let covered = run + k;
-            if letters < UNIT_LETTERS || doubled || best.is_some_and(|(c, _)| c >= covered) {
-                continue;
-            }
-            let last = first + k * repeats - 1;
-            best = Some((
-                covered,
-                Loop { start: unit[0].start, end: toks[last].end, unit_end: unit[k - 1].end, repeats },
-            ));
+            hash = mix(hash, u32::from(b.to_ascii_lowercase()));
+            letters += 1;
+            at += 1;
+            continue;
         }
+        let (kind, unit, len) = if b < 0x80 {
+            (if b == b'\n' || b == b'|' { Kind::Barrier } else { Kind::Other }, 0, 1)
+        } else {
+            let (c, len) = decode(bytes, at);
+            (kind_of(c), c, len)
+        };
+        let next = at + len;
+        if kind == Kind::Letter {
+            if letters == 0 {
+                (hash, start) = (SEED, at);
+            }
+            hash = mix(hash, unit);
+            letters += 1;
+            at = next;
+            continue;
+        }
+        if letters > 0 {
+            finder.push(Token { hash, start, end: at, letters });
+            letters = 0;
+        }
+        match kind {
+            Kind::Alone => finder.push(Token { hash: mix(SEED, unit), start: at, end: next, letters: 2 }),
+            Kind::Barrier => finder.push(Token { hash: 0, start: at, end: next, letters: 0 }),
+            _ => {}
+        }
+        at = next;
     }
-    best.map(|(_, l)| l)
+    if letters > 0 {
+        finder.push(Token { hash, start, end: to, letters });
+    }
+    finder.finish()
+}
+
+/// The character that starts at `at` (a lead byte of valid UTF-8, as a `&str` holds) and
+/// its length, decoded by hand: slicing the text for its `chars()` cost more than the rest
+/// of the loop on Chinese replies.
+fn decode(bytes: &[u8], at: usize) -> (u32, usize) {
+    let b = u32::from(bytes[at]);
+    let cont = |i: usize| u32::from(bytes[at + i] & 0x3f);
+    match b {
+        0xc0..=0xdf => (((b & 0x1f) << 6) | cont(1), 2),
+        0xe0..=0xef => (((b & 0x0f) << 12) | (cont(1) << 6) | cont(2), 3),
+        _ => (((b & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3), 4),
+    }
+}
+
+/// What a character is to the loop finder.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Part of a word.
+    Letter,
+    /// A word by itself (Han, kana).
+    Alone,
+    /// A line break or a table's `|`.
+    Barrier,
+    /// Space, punctuation, symbols.
+    Other,
+}
+
+/// A non-ASCII character's kind, by block rather than by Unicode's letter tables, which
+/// would cost more than the rest of the search: punctuation, symbols and spaces are the
+/// blocks from General Punctuation to Supplemental Arrows, CJK punctuation, the vertical
+/// and small forms, fullwidth ASCII punctuation, emoji and the replacement character;
+/// everything else counts as a letter.
+fn kind_of(c: u32) -> Kind {
+    match c {
+        0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff => Kind::Alone,
+        0x80..=0xbf
+        | 0xd7
+        | 0xf7
+        | 0x2000..=0x2bff
+        | 0x3000..=0x303f
+        | 0xfe10..=0xfe6f
+        | 0xff00..=0xff0f
+        | 0xff1a..=0xff20
+        | 0xff3b..=0xff40
+        | 0xff5b..=0xff65
+        | 0xfff0..=0xffff
+        | 0x1f000.. => Kind::Other,
+        _ => Kind::Letter,
+    }
 }
 
 #[cfg(test)]
