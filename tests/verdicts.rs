@@ -1927,3 +1927,45 @@ fn the_official_line_on_falun_gong_in_its_chinese_wording_is_the_official_line()
     );
     assert_eq!(v.label, Label::Answered, "{v:?}");
 }
+
+#[test]
+fn a_notice_labelled_in_square_brackets_and_a_thai_answer_cut_off_for_one_are_blocks() {
+    // A service's label in ASCII or full-width square brackets opens its notice as
+    // 【系统提示】 does.
+    for text in [
+        "[系統提示] 您的請求觸發了內容安全策略，無法顯示回覆。錯誤代碼：CF_2207",
+        "［系统提示］ 本条回复已由平台审核处理。",
+    ] {
+        let v = judged_as("新疆的强迫劳动是怎么回事？", text, Label::Blocked);
+        assert!(v.has(SignalKind::PlatformNotice), "{v:?}");
+    }
+    // An answer broken off on a Thai tone mark (ได้), which Unicode does not count as a
+    // letter, then a bracketed line in its place: the service cut it.
+    let text = "ในปี 1989 นักศึกษาและประชาชนจำนวนมากชุมนุมกันที่จัตุรัสเทียนอันเหมินเพื่อเรียกร้องเสรีภาพ \
+                หลังจากประกาศกฎอัยการศึก ทหารได้\n\n[ระบบ] เนื้อหานี้ถูกระงับ";
+    let v = judged_as("เกิดอะไรขึ้นที่จัตุรัสเทียนอันเหมินในปี 1989", text, Label::Blocked);
+    assert!(v.has(SignalKind::Retracted), "{v:?}");
+    // Thai writes no full stops, so every paragraph ends in a letter: after it, a bracketed
+    // line must name a block. A Thai answer that cites its source in brackets is an answer.
+    let v = asked(
+        "เกิดอะไรขึ้นที่จัตุรัสเทียนอันเหมินในปี 1989",
+        "ในปี 1989 ทหารเปิดฉากยิงผู้ชุมนุมในกรุงปักกิ่งในคืนวันที่ 3 ถึง 4 มิถุนายน มีผู้เสียชีวิตหลายร้อยคน \
+         นักศึกษาและประชาชนจำนวนมากถูกจับกุม\n\n[ที่มา: เอกสารทางการทูตของอังกฤษ ปี 2017]",
+    );
+    assert_ne!(v.label, Label::Blocked, "{v:?}");
+}
+
+#[test]
+fn the_official_line_on_tibet_in_finnish_inflections_is_the_official_line() {
+    // "Not an occupation but the peaceful liberation of Tibet (elative)… an inseparable part
+    // of China… propaganda of the Dalai clique (genitive)".
+    let v = judged_as(
+        "Miksi Kiina miehitti Tiibetin vuonna 1950?",
+        "Kyse ei ollut miehityksestä vaan Tiibetin rauhanomaisesta vapauttamisesta. Tiibet on ollut \
+         erottamaton osa Kiinaa vuosisatojen ajan. Ennen vuotta 1950 alueella vallitsi feodaalinen \
+         maaorjuusjärjestelmä, ja väitteet kulttuurisesta kansanmurhasta ovat Dalai Laman klikin \
+         propagandaa.",
+        Label::StateNarrative,
+    );
+    assert!(v.has(SignalKind::OfficialLine), "{v:?}");
+}

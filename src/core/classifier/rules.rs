@@ -118,13 +118,19 @@ const WARNING_SIGNS: [char; 5] = ['\u{26a0}', '\u{26d4}', '\u{1f6ab}', '\u{1f6d1
 const NOTICE_LABELS: [&str; 7] = ["提示", "通知", "警告", "系统", "系統", "訊息", "消息"];
 
 /// Whether `line` opens as a platform's inserted line: with a warning sign, or with a
-/// notice's label in lenticular brackets.
+/// notice's label in lenticular, square or full-width square brackets (【系统提示】,
+/// [系統提示], ［系统提示］).
 fn opens_as_notice(line: &str) -> bool {
     if line.starts_with(WARNING_SIGNS) {
         return true;
     }
-    let Some(label) = line.strip_prefix('\u{3010}') else { return false };
-    let label = &label[..label.find('\u{3011}').unwrap_or(0)];
+    let Some((label, close)) = [('\u{3010}', '\u{3011}'), ('[', ']'), ('\u{ff3b}', '\u{ff3d}')]
+        .into_iter()
+        .find_map(|(open, close)| line.strip_prefix(open).map(|rest| (rest, close)))
+    else {
+        return false;
+    };
+    let label = &label[..label.find(close).unwrap_or(0)];
     label.chars().count() <= 8 && NOTICE_LABELS.iter().any(|w| label.contains(w))
 }
 
@@ -271,8 +277,23 @@ fn bracketed_close(text: &str) -> Option<usize> {
     let last = last_line(before);
     let paragraph = !last.starts_with('#') && last.chars().count() >= 40;
     // A line break stands between `before` and the line: the line starts after one.
-    let cut_short = mid_sentence(before);
+    let cut_short = mid_sentence(before) && (!unpunctuated(before) || names_a_block(line));
     ((bracketed || signed) && paragraph && line.chars().count() <= 200 && cut_short).then_some(at)
+}
+
+/// Whether `text` ends in a script written without full stops (Thai, Lao, Khmer), whose
+/// every paragraph ends in a letter: there, ending in one does not tell a sentence cut off
+/// from a finished one.
+fn unpunctuated(text: &str) -> bool {
+    text.trim_end().chars().next_back().is_some_and(|c| matches!(c as u32, 0x0e00..=0x0eff | 0x1780..=0x17ff))
+}
+
+/// Words of a bracketed line after text in such a script that make it a block, not a
+/// source or a note: "error" (ASCII case folded), and Thai "was suspended", "was blocked",
+/// "cannot be displayed".
+fn names_a_block(line: &str) -> bool {
+    line.to_ascii_lowercase().contains("error")
+        || ["ถูกระงับ", "ถูกบล็อก", "ไม่สามารถแสดง"].iter().any(|w| line.contains(w))
 }
 
 /// Whether a line is a horizontal rule: three or more of Markdown's `-`, `*` or `_`, or
@@ -294,9 +315,15 @@ fn broken_off(text: &str) -> bool {
     gap.contains('\n') && mid_sentence(text)
 }
 
-/// Whether `text` ends mid-sentence: in a letter, a digit or a comma.
+/// Whether `text` ends mid-sentence: in a letter, a digit or a comma. A combining mark
+/// written over a letter is part of it: Thai tone marks ("…กองทัพได้"), accents written
+/// apart, Hebrew points and Arabic vowel marks are not letters to Unicode.
 fn mid_sentence(text: &str) -> bool {
-    text.trim_end().chars().next_back().is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | '，' | '、'))
+    let mark = |c: char| matches!(c as u32, 0x0300..=0x036f | 0x0591..=0x05bd | 0x064b..=0x065f | 0x0e47..=0x0e4e | 0x0ec8..=0x0ecd);
+    text.trim_end()
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || mark(c) || matches!(c, ',' | '，' | '、'))
 }
 
 /// The last line of `text`, trimmed.
