@@ -153,12 +153,15 @@ pub enum SignalKind {
     RawApiResponse,
     /// The reply breaks down into a word or a few written over and over.
     RepetitionLoop,
+    /// The content holds the model's thinking before a closing marker; the answer after it
+    /// is what was judged.
+    ThinkingInContent,
     /// A kind this version does not know (from a report written by another version).
     Other,
 }
 
 impl SignalKind {
-    const NAMES: [(SignalKind, &'static str); 36] = [
+    const NAMES: [(SignalKind, &'static str); 37] = [
         (SignalKind::NoResponse, "no_response"),
         (SignalKind::Unreadable, "unreadable"),
         (SignalKind::UnreadableInput, "unreadable_input"),
@@ -195,6 +198,7 @@ impl SignalKind {
         (SignalKind::RulesOnly, "rules_only"),
         (SignalKind::RawApiResponse, "raw_api_response"),
         (SignalKind::RepetitionLoop, "repetition_loop"),
+        (SignalKind::ThinkingInContent, "thinking_in_content"),
     ];
 
     /// Names written by earlier versions, read as the kind that replaced them.

@@ -149,20 +149,76 @@ fn facts_of(r: &Reading, reasoning: Option<&str>) -> RuleFacts {
 
 /// The model's features for an answer, exactly as [`classify_text`] computes them.
 pub fn features_of(content: &str, reasoning: Option<&str>, question: Option<&str>) -> Vec<features::Feature> {
+    let content = &content[thinking_in_content(content).map_or(0, |(start, _)| start)..];
     let r = read(content, question);
     let mut out = Vec::with_capacity(4096);
     extract(content, &facts_of(&r, reasoning), &mut out);
     out
 }
 
+/// Markers that close a model's thinking: R1-style `</think>`, and Kimi-VL's `◁/think▷`.
+const THINK_CLOSES: [&str; 2] = ["</think>", "\u{25c1}/think\u{25b7}"];
+
+/// Where the answer starts, and the marker before it, in content that holds the model's
+/// thinking before a closing marker with no opening one the dialect split off: a server
+/// without a reasoning parser, for a model whose chat template opens the thinking in the
+/// prompt (R1-style models), sends `…thinking…</think>\n\nanswer`; Kimi-VL writes
+/// `…◁/think▷answer`. The last marker counts; `</think>` only at the end of a line (prose that
+/// explains the tags writes them mid-sentence), and only with an answer after it.
+pub fn thinking_in_content(content: &str) -> Option<(usize, &'static str)> {
+    THINK_CLOSES
+        .iter()
+        .filter_map(|&marker| {
+            let at = content.rfind(marker)?;
+            let after = &content[at + marker.len()..];
+            let gap = after.len() - after.trim_start().len();
+            let ends_line = after[..gap].contains('\n');
+            let start = at + marker.len() + gap;
+            (start < content.len() && (ends_line || !marker.starts_with('<'))).then_some((start, marker))
+        })
+        .max_by_key(|&(start, _)| start)
+}
+
 /// Classifies a 2xx reply that has text (the caller handles empty replies and errors).
 pub fn classify_text(reply: &Reply, ctx: &Context) -> Verdict {
-    classify_inner(reply, ctx, shipped_model())
+    classify_answer(reply, ctx, shipped_model())
 }
 
 /// [`classify_text`] with a given model (used to measure models before shipping them).
 pub fn classify_with(reply: &Reply, ctx: &Context, model: &Model) -> Verdict {
-    classify_inner(reply, ctx, Some(model))
+    classify_answer(reply, ctx, Some(model))
+}
+
+/// Judges the answer after the model's thinking when the content holds both
+/// ([`thinking_in_content`]): the thinking is read as the reasoning it is, the evidence
+/// points into the content as sent, and a note says where the answer starts.
+fn classify_answer(reply: &Reply, ctx: &Context, model: Option<&Model>) -> Verdict {
+    let Some((start, marker)) = thinking_in_content(&reply.content) else {
+        return classify_inner(reply, ctx, model);
+    };
+    let before = reply.content[..start].trim_end();
+    let thought = before.strip_suffix(marker).unwrap_or(before).trim();
+    let reasoning = match reply.reasoning.as_deref() {
+        Some(field) if !field.is_empty() => format!("{field}\n{thought}"),
+        _ => thought.to_owned(),
+    };
+    let answer =
+        Reply { content: reply.content[start..].to_owned(), reasoning: Some(reasoning), ..reply.clone() };
+    let mut v = classify_inner(&answer, ctx, model);
+    for s in &mut v.signals {
+        if let (Field::Content, Some((a, b))) = (s.field, s.span) {
+            s.span = Some((a + start, b + start));
+        }
+    }
+    let chars = reply.content[..start].chars().count();
+    v.signals.push(Signal::note(
+        SignalKind::ThinkingInContent,
+        Field::Content,
+        format!(
+            "The reply holds the model's thinking, closed by \u{201c}{marker}\u{201d} after {chars} characters; the verdict reads the answer after it"
+        ),
+    ));
+    v
 }
 
 /// The class (0 answered, 1 deflection, 2 refusal) a label falls in, as the model sees it.
