@@ -166,10 +166,16 @@ const THINK_CLOSES: [&str; 2] = ["</think>", "\u{25c1}/think\u{25b7}"];
 /// `…◁/think▷answer`. The last marker counts; `</think>` only at the end of a line (prose that
 /// explains the tags writes them mid-sentence), and only with an answer after it.
 pub fn thinking_in_content(content: &str) -> Option<(usize, &'static str)> {
+    // Searched forward, with the finders built once: a forward search skips ahead by a rare
+    // byte of the marker, and most replies hold none (a reverse search, the standard
+    // library's or `memmem`'s, cost 5% of classification speed).
+    static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
+    let finders = FINDERS.get_or_init(|| THINK_CLOSES.map(|m| memchr::memmem::Finder::new(m.as_bytes())));
     THINK_CLOSES
         .iter()
-        .filter_map(|&marker| {
-            let at = content.rfind(marker)?;
+        .zip(finders)
+        .filter_map(|(&marker, finder)| {
+            let at = finder.find_iter(content.as_bytes()).last()?;
             let after = &content[at + marker.len()..];
             let gap = after.len() - after.trim_start().len();
             let ends_line = after[..gap].contains('\n');
