@@ -256,16 +256,9 @@ impl ForeignRuns {
                 i += 2;
                 continue;
             }
-            // The text is valid UTF-8, so a lead byte is followed by its continuation bytes;
-            // decoded by hand, without the checks of `chars`. Nothing beyond the Basic
-            // Multilingual Plane has a script here, so four-byte characters are skipped.
-            let (c, len) = match bytes[i..] {
-                [b0 @ 0xc0..=0xdf, b1, ..] => ((u32::from(b0 & 0x1f) << 6) | u32::from(b1 & 0x3f), 2),
-                [b0 @ 0xe0..=0xef, b1, b2, ..] => {
-                    ((u32::from(b0 & 0x0f) << 12) | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f), 3)
-                }
-                _ => (0, 4),
-            };
+            // The text is valid UTF-8, so a lead byte is followed by its continuation bytes.
+            // Nothing beyond the Basic Multilingual Plane has a script here.
+            let (c, len) = super::decode_at(bytes, i);
             if let Some(s) = script(c) {
                 if self.last == Some(s) {
                     same += 1;

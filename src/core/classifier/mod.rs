@@ -92,6 +92,20 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The character whose lead byte is at `at` (outside ASCII, in valid UTF-8, as a `&str`
+/// holds) and its length in bytes, decoded by hand: the hot loops that read every byte of a
+/// reply (the script count, the loop finder) skip the checks of `chars`.
+#[inline]
+fn decode_at(bytes: &[u8], at: usize) -> (u32, usize) {
+    let b = u32::from(bytes[at]);
+    let cont = |i: usize| u32::from(bytes[at + i] & 0x3f);
+    match b {
+        0xc0..=0xdf => (((b & 0x1f) << 6) | cont(1), 2),
+        0xe0..=0xef => (((b & 0x0f) << 12) | (cont(1) << 6) | cont(2), 3),
+        _ => (((b & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3), 4),
+    }
+}
+
 /// The largest char boundary at or below `max`.
 pub fn floor_boundary(s: &str, max: usize) -> usize {
     if max >= s.len() {
@@ -156,8 +170,9 @@ pub fn features_of(content: &str, reasoning: Option<&str>, question: Option<&str
     out
 }
 
-/// Markers that close a model's thinking: R1-style `</think>`, and Kimi-VL's `◁/think▷`.
-const THINK_CLOSES: [&str; 2] = ["</think>", "\u{25c1}/think\u{25b7}"];
+/// Markers that close a model's thinking: R1-style `</think>` (the dialect's), and Kimi-VL's
+/// `◁/think▷`.
+const THINK_CLOSES: [&str; 2] = [crate::core::dialect::think::THINK_CLOSE, "\u{25c1}/think\u{25b7}"];
 
 /// Where the answer starts, and the marker before it, in content that holds the model's
 /// thinking before a closing marker with no opening one the dialect split off: a server

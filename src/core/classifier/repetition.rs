@@ -76,12 +76,11 @@ impl Finder {
             let before = &self.ring[(i - k) % 8];
             if before.hash == t.hash && t.letters > 0 && before.letters > 0 {
                 if self.run[k - 1] == 0 {
-                    // The run starts: its unit is the `k` tokens before this one.
-                    let first = &self.ring[(i - k) % 8];
+                    // The run starts: its unit is the `k` tokens before this one, from `before`.
                     let last = &self.ring[(i - 1) % 8];
                     let letters = (i - k..i).map(|j| self.ring[j % 8].letters).sum();
-                    let one_word = (i - k..i).all(|j| self.ring[j % 8].hash == first.hash);
-                    self.unit[k - 1] = (first.start, last.end, letters, one_word);
+                    let one_word = (i - k..i).all(|j| self.ring[j % 8].hash == before.hash);
+                    self.unit[k - 1] = (before.start, last.end, letters, one_word);
                 }
                 self.run[k - 1] += 1;
                 if self.run[k - 1].is_multiple_of(k) {
@@ -130,19 +129,15 @@ pub fn find(text: &str, from: usize, to: usize) -> Option<Loop> {
     let mut at = from;
     while at < to {
         let b = bytes[at];
-        if b.is_ascii_alphanumeric() {
-            if letters == 0 {
-                (hash, start) = (SEED, at);
-            }
-            hash = mix(hash, u32::from(b.to_ascii_lowercase()));
-            letters += 1;
-            at += 1;
-            continue;
-        }
         let (kind, unit, len) = if b < 0x80 {
-            (if b == b'\n' || b == b'|' { Kind::Barrier } else { Kind::Other }, 0, 1)
+            let kind = match b {
+                _ if b.is_ascii_alphanumeric() => Kind::Letter,
+                b'\n' | b'|' => Kind::Barrier,
+                _ => Kind::Other,
+            };
+            (kind, u32::from(b.to_ascii_lowercase()), 1)
         } else {
-            let (c, len) = decode(bytes, at);
+            let (c, len) = super::decode_at(bytes, at);
             (kind_of(c), c, len)
         };
         let next = at + len;
@@ -170,19 +165,6 @@ pub fn find(text: &str, from: usize, to: usize) -> Option<Loop> {
         finder.push(Token { hash, start, end: to, letters });
     }
     finder.finish()
-}
-
-/// The character that starts at `at` (a lead byte of valid UTF-8, as a `&str` holds) and
-/// its length, decoded by hand: slicing the text for its `chars()` cost more than the rest
-/// of the loop on Chinese replies.
-fn decode(bytes: &[u8], at: usize) -> (u32, usize) {
-    let b = u32::from(bytes[at]);
-    let cont = |i: usize| u32::from(bytes[at + i] & 0x3f);
-    match b {
-        0xc0..=0xdf => (((b & 0x1f) << 6) | cont(1), 2),
-        0xe0..=0xef => (((b & 0x0f) << 12) | (cont(1) << 6) | cont(2), 3),
-        _ => (((b & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3), 4),
-    }
 }
 
 /// What a character is to the loop finder.

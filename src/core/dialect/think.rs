@@ -7,8 +7,9 @@
 
 /// Opens the reasoning block R1-style models put at the start of their content.
 const THINK_OPEN: &str = "<think>";
-/// Closes it.
-const THINK_CLOSE: &str = "</think>";
+/// Closes it (the classifier also looks for it alone, after thinking whose opening marker
+/// the server left in the prompt).
+pub(crate) const THINK_CLOSE: &str = "</think>";
 
 /// Content and think-block text split off one piece of streamed content.
 #[derive(Debug, Default)]
